@@ -1,0 +1,12 @@
+"""All ORM models; importing this package registers every table on Base.metadata."""
+from .audit import AuditEntry, AuditHead
+from .base import Base
+from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
+from .org import CalendarDay, CalendarYear, Counter, OrgUnit, Setting, YearStandard
+from .user import ReviewerScope, User
+
+__all__ = [
+    "Attachment", "AttachmentBlob", "AuditEntry", "AuditHead", "Base", "CalendarDay",
+    "CalendarYear", "Counter", "FamilyMember", "Household", "OrgUnit", "ReviewerScope",
+    "Setting", "User", "Visit", "YearStandard",
+]

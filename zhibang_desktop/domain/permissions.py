@@ -1,0 +1,60 @@
+"""Roles and what each may do. Enforced in services, mirrored (only for display) in the UI."""
+from __future__ import annotations
+
+ROLES: dict[str, str] = {
+    "admin": "管理员",
+    "clerk": "经办人",
+    "reviewer": "审核人",
+    "head": "负责人",
+    "auditor": "只读/审计",
+}
+
+PERMISSIONS: dict[str, str] = {
+    "archive.read": "查看档案",
+    "archive.edit": "编辑档案",
+    "archive.import": "导入档案",
+    "archive.export": "导出档案",
+    "org.edit": "维护组织与设置",
+    "users.manage": "管理用户",
+    "audit.read": "查看审计日志",
+    "backup.run": "备份",
+    "backup.restore": "恢复备份",
+    "policy.edit": "维护救助政策",
+    "relief.create": "录入救助申请",
+    "relief.review": "审核救助申请",
+    "relief.approve": "审批救助申请",
+    "relief.read": "查看救助申请",
+    "notice.manage": "管理公示",
+    "payout.manage": "管理发放",
+    "report.read": "查看报表",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({
+        "archive.read", "org.edit", "users.manage", "audit.read", "backup.run",
+        "backup.restore", "policy.edit", "relief.read", "report.read",
+    }),
+    "clerk": frozenset({
+        "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",
+        "relief.create", "notice.manage", "payout.manage", "report.read", "backup.run",
+    }),
+    "reviewer": frozenset({"archive.read", "relief.read", "relief.review", "report.read"}),
+    "head": frozenset({
+        "archive.read", "relief.read", "relief.review", "relief.approve", "report.read",
+    }),
+    "auditor": frozenset({
+        "archive.read", "archive.export", "relief.read", "audit.read", "report.read",
+    }),
+}
+
+
+def permissions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def denied_message(permission: str, roles: frozenset[str] | set[str]) -> str:
+    role_names = "、".join(ROLES[r] for r in sorted(roles) if r in ROLES) or "无角色"
+    return f"当前用户（{role_names}）没有“{PERMISSIONS.get(permission, permission)}”的权限"

@@ -1,0 +1,72 @@
+"""Who is acting, and the one-transaction-per-call frame every service function uses."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from sqlalchemy.orm import Session
+
+from ..domain.permissions import denied_message, permissions_for
+from ..storage.database import Database
+from . import audit_chain
+from .errors import PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    scope_unit_id: int | None = None  # None: the whole office
+    permissions: frozenset[str] = field(default=frozenset())
+
+    @classmethod
+    def make(cls, user_id, username, display_name, roles, scope_unit_id=None) -> "Actor":
+        roles = frozenset(roles)
+        return cls(user_id, username, display_name, roles, scope_unit_id, permissions_for(roles))
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+# Acts for set-up, migrations and demo data; recorded by this name in the audit trail.
+SYSTEM = Actor.make(None, "system", "系统", {"admin", "clerk", "head", "auditor"})
+
+
+class Tx:
+    """A running transaction with its actor; `audit()` adds a chained audit row."""
+
+    def __init__(self, session: Session, actor: Actor):
+        self.session = session
+        self.actor = actor
+
+    def audit(self, action: str, entity: str, entity_id: object = None, *, summary: str = "",
+              changes: list | None = None, household_id: int | None = None) -> None:
+        audit_chain.append(
+            self.session, user_id=self.actor.user_id, username=self.actor.username,
+            action=action, entity=entity, entity_id=entity_id, household_id=household_id,
+            summary=summary, changes=changes,
+        )
+
+
+@dataclass
+class AppContext:
+    db: Database
+    actor: Actor
+
+    def require(self, permission: str) -> None:
+        if not self.actor.can(permission):
+            raise PermissionDenied(denied_message(permission, self.actor.roles))
+
+    @contextmanager
+    def tx(self, permission: str | None) -> Iterator[Tx]:
+        """Check `permission`, then run the body as one all-or-nothing transaction."""
+        if permission is not None:
+            self.require(permission)
+        with self.db.session() as session:
+            yield Tx(session, self.actor)
+
+    def as_actor(self, actor: Actor) -> "AppContext":
+        return AppContext(self.db, actor)

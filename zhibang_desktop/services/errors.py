@@ -1,0 +1,36 @@
+"""Errors every service may raise. Messages are Chinese and say what to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    """Base: `str(exc)` is a message for the user."""
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    """The record changed since it was read (another window saved first)."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str  # code name, e.g. "id_number" or "members[2].id_number"
+    label: str  # 中文 label
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.message}"
+
+
+class ValidationFailed(ServiceError):
+    def __init__(self, problems: list[FieldProblem]):
+        self.problems = problems
+        super().__init__("；".join(str(p) for p in problems))

@@ -1,0 +1,157 @@
+"""Opening a database: engine, session factory, SQLite safety settings, migrations.
+
+Only this module and `migrate.py` know about SQLite; models and services are portable.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .lock import DatabaseLocked, WriterLock
+from .locations import NETWORK_PATH_MESSAGE, is_network_path
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(RuntimeError):
+    """A database cannot be opened; the message says why in Chinese."""
+
+
+class NetworkPathRefused(DatabaseError):
+    pass
+
+
+class DatabaseCorrupt(DatabaseError):
+    pass
+
+
+class NotAZhibangDatabase(DatabaseError):
+    pass
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: sessionmaker
+    path: Path | None  # None for a server (PostgreSQL) URL
+    lock: WriterLock | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: commit on success, roll back on any error."""
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+def sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (SQLAlchemy docs).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # IMMEDIATE takes the write lock up front: no deadlock between a reader that
+        # later writes and another writer.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def quick_check(path: Path) -> None:
+    """Raise DatabaseCorrupt / NotAZhibangDatabase before anything writes to `path`."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(
+            f"无法读取数据库“{path}”：{exc}。文件可能已损坏或不是职帮数据库；"
+            "程序不会修改或删除它。请从备份恢复。"
+        ) from exc
+    if rows != [("ok",)]:
+        detail = "；".join(r[0] for r in rows[:3])
+        raise DatabaseCorrupt(f"数据库“{path}”完整性检查未通过（{detail}）。程序不会修改它，请从备份恢复。")
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """Checked read-only before any PRAGMA (even journal_mode) touches the file."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    finally:
+        con.close()
+    if tables and "alembic_version" not in tables:
+        raise NotAZhibangDatabase(f"文件“{path}”不是职帮数据库（含有其他程序的数据表），程序不会修改它。")
+
+
+def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = True) -> Database:
+    """Open (creating and migrating if new) the local database at `path`."""
+    from .migrate import upgrade_to_head
+
+    path = Path(path).expanduser()
+    if is_network_path(path):
+        raise NetworkPathRefused(NETWORK_PATH_MESSAGE.format(path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = WriterLock(path) if take_lock else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        if path.exists() and path.stat().st_size > 0:
+            quick_check(path)
+            refuse_foreign_file(path)
+        engine = sqlite_engine(path)
+        if migrate:
+            upgrade_to_head(engine, path)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=path, lock=lock)
+
+
+def open_url(url: str, *, migrate: bool = True) -> Database:
+    """A server database (PostgreSQL); the later server mode builds on this."""
+    from .migrate import upgrade_to_head
+
+    engine = create_engine(url, pool_pre_ping=True)
+    if migrate:
+        upgrade_to_head(engine, None)
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=None)
+
+
+__all__ = [
+    "Database", "DatabaseError", "DatabaseCorrupt", "DatabaseLocked", "NetworkPathRefused",
+    "NotAZhibangDatabase", "open_database", "open_url", "quick_check", "text",
+]

@@ -1,0 +1,84 @@
+"""One writer per database file.
+
+An OS-level lock on `<db>.lock` is held for the life of the process. The OS drops it
+when the process dies, so a lock file left behind by a crash is simply re-locked: the
+stale pid written inside is only used to explain who holds a live lock.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+class DatabaseLocked(RuntimeError):
+    pass
+
+
+class WriterLock:
+    def __init__(self, db_path: Path):
+        self.path = Path(str(db_path) + ".lock")
+        self._fh = None
+
+    def acquire(self) -> None:
+        fh = open(self.path, "a+b")
+        try:
+            _lock(fh)
+        except OSError:
+            fh.seek(0)
+            holder = _describe(fh.read())
+            fh.close()
+            raise DatabaseLocked(
+                f"数据库“{self.path.stem}”正被另一个职帮程序使用（{holder}）。"
+                "同一数据库同时只能由一个程序写入，请先关闭另一个窗口后再打开。"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        info = {"pid": os.getpid(), "host": socket.gethostname(),
+                "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        fh.write(json.dumps(info).encode())
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            try:
+                _unlock(self._fh)
+            finally:
+                self._fh.close()
+                self._fh = None
+
+    @property
+    def held(self) -> bool:
+        return self._fh is not None
+
+
+def _describe(raw: bytes) -> str:
+    try:
+        info = json.loads(raw.decode() or "{}")
+        return f"计算机 {info.get('host', '?')}，进程 {info.get('pid', '?')}，自 {info.get('since', '?')} 起"
+    except ValueError:
+        return "未知进程"
+
+
+if sys.platform == "win32":  # pragma: no cover - Windows only
+    import msvcrt
+
+    def _lock(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(fh) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fh) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,82 @@
+"""Alembic migrations shipped in the package, run at every start.
+
+SQLite: batch mode, foreign keys off while migrating (a batch rebuild with ON DELETE
+CASCADE would otherwise delete child rows), checked with foreign_key_check afterwards,
+and a verified copy of the file taken before an existing database is changed.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+from .database import DatabaseError, NotAZhibangDatabase
+from .sqlite_backup import copy_database
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("zhibang_desktop.storage") / "migrations"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine, path: Path | None) -> str | None:
+    """Bring the schema to head. Returns the path of the pre-migration copy, if one was made."""
+    head = head_revision()
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        current = current_revision(conn) if "alembic_version" in tables else None
+    if current == head:
+        return None
+    if current is None and tables - {"alembic_version"}:
+        raise NotAZhibangDatabase(
+            f"文件“{path}”不是职帮数据库（含有其他程序的数据表），程序不会修改它。"
+        )
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"数据库版本 {current} 比本程序新，请升级职帮后再打开（程序不会修改该文件）。"
+        )
+    saved = None
+    if current is not None and path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        saved = path.with_name(f"{path.stem}.before-migration-{current}-{stamp}{path.suffix or '.sqlite3'}")
+        copy_database(path, saved)
+    _run_upgrade(engine)
+    return str(saved) if saved else None
+
+
+def _run_upgrade(engine: Engine) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        # PRAGMA foreign_keys is a no-op inside a transaction: set it on the raw connection.
+        raw = conn.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseError(f"迁移后外键检查未通过：{broken[:3]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")

@@ -1,0 +1,43 @@
+"""Consistent copies of a live SQLite file (the backup API), verified before they count."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+
+class BackupFailed(RuntimeError):
+    pass
+
+
+def integrity_problems(path: Path) -> list[str]:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == [("ok",)] else [r[0] for r in rows]
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """Copy `src` to `dest` through the backup API, then check it; a bad copy is removed."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partial")
+    if partial.exists():
+        partial.unlink()
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = sqlite3.connect(partial)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+        source.close()
+    problems = integrity_problems(partial)
+    if problems:
+        partial.unlink(missing_ok=True)
+        raise BackupFailed("备份文件完整性检查未通过：" + "；".join(problems[:3]))
+    os.replace(partial, dest)
