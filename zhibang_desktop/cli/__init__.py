@@ -1,0 +1,51 @@
+"""The `zhibang` command: no arguments opens the GUI; sub-commands do admin and batch work.
+
+Exit codes: 0 success, 2 invalid input (reasons printed), 1 any other failure.
+Each area registers its sub-commands from a module in this package.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from .env import CliEnv, CliFailure, InvalidInput
+from . import archive_cmds, setup_cmds
+
+AREAS = [setup_cmds, archive_cmds]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhibang", description="职帮：困难职工帮扶管理（离线桌面版）")
+    parser.add_argument("--version", action="version", version=f"zhibang {__version__}")
+    parser.add_argument("--db", help="数据库文件路径（默认：用户数据文件夹；或环境变量 ZHIBANG_DB）")
+    parser.add_argument("--user", help="以该用户身份执行（密码取自提示输入或环境变量 ZHIBANG_PASSWORD）")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for area in AREAS:
+        area.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from ..ui.app import run_gui  # imported only when the GUI is wanted
+
+        return run_gui(db_path=args.db)
+    env = CliEnv(args)
+    try:
+        return int(args.func(args, env) or 0)
+    except InvalidInput as exc:
+        env.error(str(exc), exc.details)
+        return 2
+    except CliFailure as exc:
+        env.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        env.error("已取消")
+        return 1
+    finally:
+        env.close()

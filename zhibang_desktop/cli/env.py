@@ -1,0 +1,116 @@
+"""What every sub-command shares: the database, the acting user, output and errors."""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..config import PASSWORD_ENV, USER_ENV, default_db_path
+from ..services.context import SYSTEM, AppContext
+from ..services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from ..storage.database import Database, DatabaseError, open_database
+
+
+class InvalidInput(Exception):
+    """Exit code 2."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+
+class CliFailure(Exception):
+    """Exit code 1."""
+
+
+def _jsonable(value):
+    if is_dataclass(value):
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+class CliEnv:
+    def __init__(self, args):
+        self.args = args
+        self.json = bool(getattr(args, "json", False))
+        self._db: Database | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.args.db).expanduser() if self.args.db else default_db_path()
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            try:
+                self._db = open_database(self.db_path)
+            except DatabaseError as exc:
+                raise CliFailure(str(exc)) from exc
+            except RuntimeError as exc:  # DatabaseLocked
+                raise CliFailure(str(exc)) from exc
+        return self._db
+
+    def context(self) -> AppContext:
+        """The acting user: `--user` (or ZHIBANG_USER) once the database has users.
+
+        A database without users (fresh, or before the first `init --admin`) is used as
+        the built-in system actor so that scripted set-ups work.
+        """
+        from ..services import users
+
+        username = self.args.user or os.environ.get(USER_ENV)
+        if not users.has_users(self.db):
+            return AppContext(self.db, SYSTEM)
+        if not username:
+            raise InvalidInput("此数据库已设置用户，请用 --user 指定用户名（或设置 ZHIBANG_USER）")
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise InvalidInput("请在环境变量 ZHIBANG_PASSWORD 中提供密码，或在终端中运行以输入密码")
+            password = getpass.getpass(f"用户 {username} 的密码：")
+        try:
+            actor = users.authenticate(self.db, username, password)
+        except ServiceError as exc:
+            raise InvalidInput(str(exc)) from exc
+        return AppContext(self.db, actor)
+
+    def run(self, fn, *args, **kwargs):
+        """Call a service, turning its errors into exit codes."""
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            raise InvalidInput("输入有误", [str(p) for p in exc.problems]) from exc
+        except (PermissionDenied, NotFound) as exc:
+            raise InvalidInput(str(exc)) from exc
+        except ServiceError as exc:
+            raise CliFailure(str(exc)) from exc
+
+    def out(self, data, text: str | None = None) -> None:
+        if self.json:
+            print(json.dumps(_jsonable(data), ensure_ascii=False, indent=2))
+        elif text is not None:
+            print(text)
+
+    def error(self, message: str, details: list[str] | None = None) -> None:
+        if self.json:
+            print(json.dumps({"error": message, "details": details or []}, ensure_ascii=False), file=sys.stderr)
+        else:
+            print(f"错误：{message}", file=sys.stderr)
+            for line in details or []:
+                print(f"  - {line}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
