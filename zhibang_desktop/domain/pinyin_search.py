@@ -113,7 +113,7 @@ def _han_run_readings(run: str) -> list[tuple[str, ...]]:
         in_context = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
         if len(in_context) == len(run):
             defaults = [[d] for d in in_context]
-    return [_merge(d, r) or (c,) for c, d, r in zip(run, defaults, per_char)]
+    return [_merge(d, r) or (c,) for c, d, r in zip(run, defaults, per_char, strict=True)]
 
 
 def _name_readings(name: str) -> list[tuple[str, ...]]:
@@ -147,14 +147,14 @@ def _best_combinations(readings: list[tuple[str, ...]]) -> list[tuple[str, ...]]
     for size in sizes:
         total *= size
     if total <= MAX_COMBINATIONS:
-        return [tuple(r[i] for r, i in zip(readings, idx)) for idx in product(*map(range, sizes))]
+        return [tuple(r[i] for r, i in zip(readings, idx, strict=True)) for idx in product(*map(range, sizes))]
     start = (0,) * len(sizes)
     heap = [(0, start)]
     seen = {start}
     chosen = []
     while heap and len(chosen) < MAX_COMBINATIONS:
         rank, idx = heapq.heappop(heap)
-        chosen.append(tuple(r[i] for r, i in zip(readings, idx)))
+        chosen.append(tuple(r[i] for r, i in zip(readings, idx, strict=True)))
         for position, size in enumerate(sizes):
             if idx[position] + 1 < size:
                 nxt = idx[:position] + (idx[position] + 1,) + idx[position + 1 :]
