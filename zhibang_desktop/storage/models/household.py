@@ -38,6 +38,9 @@ class Household(Base):
     household_size: Mapped[int] = mapped_column(Integer, default=1)
     head_income_fen: Mapped[int] = mapped_column(Fen, default=0)
     other_income_fen: Mapped[int] = mapped_column(Fen, default=0)
+    # Kept by the archive service: head + other + members' incomes, per month (for the list
+    # and sorting by per-capita income without summing members for 100,000 households).
+    total_income_fen: Mapped[int] = mapped_column(Fen, default=0)
     assistance_status: Mapped[str] = mapped_column(String(16), default="none")
     bank_name: Mapped[str | None] = mapped_column(String(60))
     bank_account: Mapped[str | None] = mapped_column(String(32))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:51:28.484182
+Create Date: 2026-11-22 01:55:17.347128
 """
 from alembic import op
 import sqlalchemy as sa
@@ -114,6 +114,7 @@ def upgrade() -> None:
     sa.Column('household_size', sa.Integer(), nullable=False),
     sa.Column('head_income_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('other_income_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('total_income_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('assistance_status', sa.String(length=16), nullable=False),
     sa.Column('bank_name', sa.String(length=60), nullable=True),
     sa.Column('bank_account', sa.String(length=32), nullable=True),
