@@ -34,3 +34,10 @@ class ValidationFailed(ServiceError):
     def __init__(self, problems: list[FieldProblem]):
         self.problems = problems
         super().__init__("；".join(str(p) for p in problems))
+
+
+class Cancelled(ServiceError):
+    """The user cancelled a long operation (import, export, demo data); nothing was changed."""
+
+    def __init__(self, message: str = "操作已取消，未做任何更改"):
+        super().__init__(message)
