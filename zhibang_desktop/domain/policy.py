@@ -34,14 +34,15 @@ CAP_SCOPES = ("person", "household", "student")
 CAP_PERIODS = ("time", "year")
 CAP_APPLIES = ("cash", "goods", "all")
 COUNT_SCOPES = ("person", "household")
+# Same codes as household.SCHOOLING_STAGES (the archive's member field), minus 'none'.
 SCHOOLING_STAGES = {
     "preschool": "学前",
     "primary": "小学",
-    "junior_high": "初中",
+    "junior": "初中",
     "high_school": "高中",
-    "vocational": "中等职业教育",
-    "special_education": "特殊教育",
-    "university": "大学",
+    "vocational": "中职/技校",
+    "special": "特殊教育",
+    "university": "大学（含大专）",
 }
 KNOWN_FUND_SOURCES = {
     "central": "中央财政",
@@ -247,15 +248,40 @@ def yuan_text(fen: int) -> str:
     return f"{sign}{y:,}" if f == 0 else f"{sign}{y:,}.{f:02d}"
 
 
-# Convenience re-exports: JSON round trip and presets live in policy_io.
-from .policy_io import (  # noqa: E402  (circular by design, names above exist)
-    load_preset,
-    policy_from_dict,
-    policy_from_json,
-    policy_to_dict,
-    policy_to_json,
-    preset_names,
-)
+# JSON round trip and presets live in policy_io / policy_parse (which import
+# this module); these thin wrappers make them reachable from here too.
+def policy_to_dict(policy: Policy) -> dict:
+    """JSON-ready dict, amounts in yuan."""
+    from .policy_io import policy_to_dict as impl
+    return impl(policy)
+
+
+def policy_from_dict(data: object) -> Policy:
+    """Validate and build; raise :class:`PolicyError` naming every bad field path."""
+    from .policy_parse import policy_from_dict as impl
+    return impl(data)
+
+
+def policy_to_json(policy: Policy) -> str:
+    from .policy_io import policy_to_json as impl
+    return impl(policy)
+
+
+def policy_from_json(text: str | bytes) -> Policy:
+    from .policy_io import policy_from_json as impl
+    return impl(text)
+
+
+def load_preset(name: str) -> Policy:
+    """A bundled preset by file stem ('zengcheng') or office name ('增城')."""
+    from .policy_io import load_preset as impl
+    return impl(name)
+
+
+def preset_names() -> tuple[str, ...]:
+    from .policy_io import preset_names as impl
+    return impl()
+
 
 __all__ = [
     "AMOUNT_RULES", "CAP_APPLIES", "CAP_PERIODS", "CAP_SCOPES", "CONDITION_CHECKS",
