@@ -5,12 +5,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from ..domain.permissions import denied_message, permissions_for
 from ..storage.database import Database
 from . import audit_chain
-from .errors import PermissionDenied
+from .errors import PermissionDenied, StorageError, StorageFull
+
+STORAGE_FULL_MESSAGE = (
+    "磁盘空间已满，本次操作未保存（已全部撤销，之前的数据完好）。"
+    "请清理磁盘或把数据库移到空间充足的磁盘后重试。"
+)
+STORAGE_ERROR_MESSAGE = (
+    "写入数据库时磁盘出错，本次操作未保存（已全部撤销）。请检查磁盘或 U 盘是否正常，"
+    "必要时从备份恢复。技术信息：{detail}"
+)
+
+
+def storage_error(exc: BaseException) -> StorageError | None:
+    """The ServiceError for a disk-level database failure, or None for anything else."""
+    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.DatabaseError)):
+        return None
+    detail = str(getattr(exc, "orig", exc) or exc)
+    lowered = detail.lower()
+    if "database or disk is full" in lowered or "disk full" in lowered or "no space left" in lowered:
+        return StorageFull(STORAGE_FULL_MESSAGE)
+    if "disk i/o error" in lowered or "malformed" in lowered or "readonly database" in lowered:
+        return StorageError(STORAGE_ERROR_MESSAGE.format(detail=detail))
+    return None
 
 
 @dataclass(frozen=True)
@@ -65,8 +88,14 @@ class AppContext:
         """Check `permission`, then run the body as one all-or-nothing transaction."""
         if permission is not None:
             self.require(permission)
-        with self.db.session() as session:
-            yield Tx(session, self.actor)
+        try:
+            with self.db.session() as session:
+                yield Tx(session, self.actor)
+        except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
+            mapped = storage_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def as_actor(self, actor: Actor) -> "AppContext":
         return AppContext(self.db, actor)

@@ -30,6 +30,14 @@ class FieldProblem:
         return f"{self.label}：{self.message}"
 
 
+class StorageError(ServiceError):
+    """The disk refused a write (I/O error, damaged file); the transaction was rolled back."""
+
+
+class StorageFull(StorageError):
+    """The disk (or the database size limit) is full; the transaction was rolled back."""
+
+
 class ValidationFailed(ServiceError):
     def __init__(self, problems: list[FieldProblem]):
         self.problems = problems

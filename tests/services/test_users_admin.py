@@ -1,0 +1,185 @@
+"""Users administration: add, edit, disable, passwords, reviewer scopes, the last admin."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.admin_helpers import PASSWORD, admin_context, unit_id, user_context
+from zhibang_desktop.services import users
+from zhibang_desktop.services.context import AppContext
+from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
+from zhibang_desktop.storage.models import AuditEntry, User
+from zhibang_desktop.storage.types import utcnow
+
+
+@pytest.fixture
+def admin(ctx) -> AppContext:
+    return admin_context(ctx)
+
+
+def audit_rows(db, entity="user"):
+    with db.session() as s:
+        return s.execute(select(AuditEntry).where(AuditEntry.entity == entity).order_by(AuditEntry.seq)).scalars().all()
+
+
+def test_add_user_with_roles_and_scope(admin):
+    street = unit_id(admin, "荔城街总工会")
+    view = users.add_user(admin, "lina", "李娜", "Passw0rd", ["clerk", "reviewer"], street)
+    assert view.roles == ("clerk", "reviewer")
+    assert view.scope_unit_id == street and view.active
+    actor = users.authenticate(admin.db, "lina", "Passw0rd")
+    assert actor.roles == frozenset({"clerk", "reviewer"}) and actor.scope_unit_id == street
+    row = [r for r in audit_rows(admin.db) if r.action == "create"][-1]
+    assert "lina" in row.summary
+    assert ["管辖范围", "", "荔城街总工会"] in row.changes
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(username="", password="Passw0rd", roles=["clerk"]), "username"),
+    (dict(username="admin", password="Passw0rd", roles=["clerk"]), "username"),
+    (dict(username="x1", password="short1", roles=["clerk"]), "password"),
+    (dict(username="x2", password="onlyletters", roles=["clerk"]), "password"),
+    (dict(username="x3", password="Passw0rd", roles=[]), "roles"),
+    (dict(username="x4", password="Passw0rd", roles=["boss"]), "roles"),
+    (dict(username="x5", password="Passw0rd", roles=["clerk"], scope_unit_id=9999), "scope_unit_id"),
+])
+def test_add_user_rejects_bad_input(admin, kwargs, field):
+    kwargs.setdefault("scope_unit_id", None)
+    with pytest.raises(ValidationFailed) as err:
+        users.add_user(admin, kwargs["username"], "名字", kwargs["password"], kwargs["roles"], kwargs["scope_unit_id"])
+    assert field in {p.field for p in err.value.problems}
+    assert len(users.list_users(admin)) == 1
+
+
+def test_passwords_never_reach_the_audit_trail(admin):
+    view = users.add_user(admin, "zhang", "张三", "Zhang2026x", ["clerk"])
+    users.reset_password(admin, view.id, "Reset2026y")
+    clerk = AppContext(admin.db, users.authenticate(admin.db, "zhang", "Reset2026y"))
+    users.change_own_password(clerk, "Reset2026y", "Own2026zz")
+    with admin.db.session() as s:
+        hashes = [u.password_hash for u in s.execute(select(User)).scalars()]
+        text = repr([(e.summary, e.changes) for e in s.execute(select(AuditEntry)).scalars()])
+    for secret in ["Zhang2026x", "Reset2026y", "Own2026zz", PASSWORD, *hashes, "argon2"]:
+        assert secret not in text
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    actions = [r.action for r in audit_rows(admin.db)]
+    assert "password_reset" in actions and "password" in actions
+
+
+def test_update_user_roles_display_name_and_scope(admin):
+    view = users.add_user(admin, "wang", "王五", "Passw0rd", ["clerk"])
+    street = unit_id(admin, "新塘镇总工会")
+    updated = users.update_user(admin, view.id, roles=["clerk", "head"], display_name="王五一", scope_unit_id=street)
+    assert updated.roles == ("clerk", "head") and updated.display_name == "王五一" and updated.scope_unit_id == street
+    assert users.update_user(admin, view.id, scope_unit_id=None).scope_unit_id is None
+    row = [r for r in audit_rows(admin.db) if r.action == "update"][0]
+    assert ["角色", "经办人", "经办人、负责人"] in row.changes
+    assert ["管辖范围", "全单位", "新塘镇总工会"] in row.changes
+    # Nothing to change: no audit row.
+    before = len(audit_rows(admin.db))
+    users.update_user(admin, view.id, roles=["head", "clerk"])
+    assert len(audit_rows(admin.db)) == before
+
+
+def test_disable_and_enable(admin):
+    view = users.add_user(admin, "zhao", "赵六", "Passw0rd", ["clerk"])
+    assert not users.disable_user(admin, view.id).active
+    with pytest.raises(users.LoginFailed, match="已停用"):
+        users.authenticate(admin.db, "zhao", "Passw0rd")
+    assert users.enable_user(admin, view.id).active
+    users.authenticate(admin.db, "zhao", "Passw0rd")
+    assert [r.action for r in audit_rows(admin.db) if r.entity_id == str(view.id)][-2:] == ["enable", "login"]
+
+
+def test_last_active_admin_is_protected(admin):
+    me = admin.actor.user_id
+    with pytest.raises(ValidationFailed, match="唯一启用的管理员"):
+        users.update_user(admin, me, roles=["clerk"])
+    with pytest.raises(ValidationFailed):
+        users.disable_user(admin, me)  # also: cannot disable yourself
+    second = users.add_user(admin, "admin2", "副管理员", "Passw0rd", ["admin"])
+    other = AppContext(admin.db, users.authenticate(admin.db, "admin2", "Passw0rd"))
+    # With two admins one may drop the role; then the other is the last one again.
+    users.update_user(other, me, roles=["admin", "clerk"])
+    users.update_user(admin, second.id, roles=["auditor"])
+    with pytest.raises(ValidationFailed, match="唯一启用的管理员"):
+        users.update_user(admin, me, roles=["clerk"])
+    # A disabled admin does not count as the other admin.
+    users.update_user(admin, second.id, roles=["admin"])
+    users.disable_user(admin, second.id)
+    with pytest.raises(ValidationFailed, match="唯一启用的管理员"):
+        users.update_user(admin, me, roles=["clerk"])
+
+
+def test_disable_self_refused(admin):
+    users.add_user(admin, "admin2", "副管理员", "Passw0rd", ["admin"])
+    with pytest.raises(ValidationFailed, match="当前登录"):
+        users.disable_user(admin, admin.actor.user_id)
+
+
+def test_change_own_password(admin):
+    clerk = user_context(admin, "qian", ["clerk"])
+    with pytest.raises(ValidationFailed, match="原密码"):
+        users.change_own_password(clerk, "wrong-pass1", "NewPass123")
+    with pytest.raises(ValidationFailed, match="至少"):
+        users.change_own_password(clerk, PASSWORD, "short")
+    with pytest.raises(ValidationFailed, match="相同"):
+        users.change_own_password(clerk, PASSWORD, PASSWORD)
+    users.change_own_password(clerk, PASSWORD, "NewPass123")
+    with pytest.raises(users.LoginFailed):
+        users.authenticate(admin.db, "qian", PASSWORD)
+    users.authenticate(admin.db, "qian", "NewPass123")
+
+
+def test_reset_password_lifts_lock_out(admin):
+    view = users.add_user(admin, "sun", "孙七", "Passw0rd", ["clerk"])
+    for _ in range(users.MAX_FAILED_ATTEMPTS):
+        with pytest.raises(users.LoginFailed):
+            users.authenticate(admin.db, "sun", "wrong")
+    with pytest.raises(users.LoginFailed, match="锁定"):
+        users.authenticate(admin.db, "sun", "Passw0rd")
+    users.reset_password(admin, view.id, "Fresh2026a")
+    users.authenticate(admin.db, "sun", "Fresh2026a")
+
+
+def test_unlock_user(admin):
+    view = users.add_user(admin, "zhou", "周八", "Passw0rd", ["clerk"])
+    with admin.db.session() as s:
+        s.get(User, view.id).locked_until = utcnow() + timedelta(minutes=5)
+    users.unlock_user(admin, view.id)
+    users.authenticate(admin.db, "zhou", "Passw0rd")
+
+
+def test_reviewer_scopes(admin):
+    reviewer = users.add_user(admin, "wu", "吴九", "Passw0rd", ["reviewer"])
+    street, district = unit_id(admin, "荔城街总工会"), unit_id(admin, "增城区总工会")
+    got = users.set_reviewer_scopes(admin, reviewer.id, [(street, "street"), (district, "district"), (street, "street")])
+    assert [(s.unit_id, s.level) for s in got] == [(street, "street"), (district, "district")]
+    assert got[0].unit_name == "荔城街总工会" and got[0].level_label == "镇街/系统工会"
+    assert users.reviewer_scopes(admin, reviewer.id) == got
+    row = audit_rows(admin.db, "reviewer_scope")[-1]
+    assert row.changes[0][2] == "荔城街总工会（镇街/系统工会）；增城区总工会（区总工会）"
+    assert users.set_reviewer_scopes(admin, reviewer.id, []) == []
+    with pytest.raises(ValidationFailed, match="有效层级"):
+        users.set_reviewer_scopes(admin, reviewer.id, [(street, "province")])
+    clerk = users.add_user(admin, "zheng", "郑十", "Passw0rd", ["clerk"])
+    with pytest.raises(ValidationFailed, match="审核人"):
+        users.set_reviewer_scopes(admin, clerk.id, [(street, "street")])
+
+
+def test_reviewer_sees_own_scopes_only(admin):
+    reviewer = user_context(admin, "feng", ["reviewer"])
+    other = users.add_user(admin, "chen", "陈", "Passw0rd", ["reviewer"])
+    assert users.reviewer_scopes(reviewer, reviewer.actor.user_id) == []
+    with pytest.raises(PermissionDenied):
+        users.reviewer_scopes(reviewer, other.id)
+
+
+def test_unknown_user(admin):
+    with pytest.raises(NotFound):
+        users.update_user(admin, 9999, display_name="x")
+    with pytest.raises(NotFound):
+        users.find_user(admin, "nobody")
+    assert users.find_user(admin, "admin").roles == ("admin",)
