@@ -3,10 +3,13 @@ from .audit import AuditEntry, AuditHead
 from .base import Base
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .org import CalendarDay, CalendarYear, Counter, OrgUnit, Setting, YearStandard
+from .policy import PolicyVersion
+from .relief import Payment, ReliefRequest, RequestAttachment, Review
 from .user import ReviewerScope, User
 
 __all__ = [
     "Attachment", "AttachmentBlob", "AuditEntry", "AuditHead", "Base", "CalendarDay",
     "CalendarYear", "Counter", "FamilyMember", "Household", "OrgUnit", "ReviewerScope",
     "Setting", "User", "Visit", "YearStandard",
+    "PolicyVersion", "Payment", "ReliefRequest", "RequestAttachment", "Review",
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:55:17.347128
+Create Date: 2026-11-22 02:00:22.308776
 """
 from alembic import op
 import sqlalchemy as sa
@@ -77,6 +77,24 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('org_units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_org_units_parent_id'), ['parent_id'], unique=False)
+
+    op.create_table('policy_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('office', sa.String(length=100), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.Column('in_force', sa.Boolean(), nullable=False),
+    sa.Column('created_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=50), nullable=False),
+    sa.Column('origin', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_versions')),
+    sa.UniqueConstraint('year', 'version', name='uq_policy_versions_year_version')
+    )
+    with op.batch_alter_table('policy_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_policy_versions_in_force'), ['in_force'], unique=False)
+        batch_op.create_index(batch_op.f('ix_policy_versions_year'), ['year'], unique=False)
 
     op.create_table('settings',
     sa.Column('key', sa.String(length=64), nullable=False),
@@ -199,6 +217,77 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_family_members_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_family_members_id_number'), ['id_number'], unique=False)
 
+    op.create_table('relief_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=30), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('id_number', sa.String(length=18), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('person_id_number', sa.String(length=18), nullable=True),
+    sa.Column('policy_version_id', sa.Integer(), nullable=False),
+    sa.Column('relief_type', sa.String(length=40), nullable=False),
+    sa.Column('subcase', sa.String(length=40), nullable=True),
+    sa.Column('period_year', sa.Integer(), nullable=False),
+    sa.Column('period_quarter', sa.Integer(), nullable=True),
+    sa.Column('request_date', sa.Date(), nullable=False),
+    sa.Column('conditions', sa.JSON(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('justification', sa.Text(), nullable=False),
+    sa.Column('self_paid_medical_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('students', sa.JSON(), nullable=False),
+    sa.Column('months', sa.Integer(), nullable=True),
+    sa.Column('persons', sa.Integer(), nullable=True),
+    sa.Column('batch_no', sa.Integer(), nullable=True),
+    sa.Column('goods', sa.Boolean(), nullable=False),
+    sa.Column('fund_source', sa.String(length=30), nullable=True),
+    sa.Column('attachment_kinds', sa.JSON(), nullable=True),
+    sa.Column('requested_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('suggested_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('approved_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('current_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('findings', sa.JSON(), nullable=False),
+    sa.Column('standard_text', sa.String(length=200), nullable=False),
+    sa.Column('standard_min_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('standard_max_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('chain', sa.JSON(), nullable=False),
+    sa.Column('level_index', sa.Integer(), nullable=True),
+    sa.Column('current_level', sa.String(length=16), nullable=True),
+    sa.Column('received_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('self_approved', sa.Boolean(), nullable=False),
+    sa.Column('submissions', sa.JSON(), nullable=False),
+    sa.Column('creator_id', sa.Integer(), nullable=True),
+    sa.Column('creator_username', sa.String(length=50), nullable=False),
+    sa.Column('creator_name', sa.String(length=50), nullable=False),
+    sa.Column('created_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('decided_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('remark', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['creator_id'], ['users.id'], name=op.f('fk_relief_requests_creator_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_relief_requests_household_id_households'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['policy_version_id'], ['policy_versions.id'], name=op.f('fk_relief_requests_policy_version_id_policy_versions'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_relief_requests_unit_id_org_units'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_relief_requests')),
+    sa.UniqueConstraint('number', name=op.f('uq_relief_requests_number'))
+    )
+    with op.batch_alter_table('relief_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_relief_requests_current_level'), ['current_level'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_due_date'), ['due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_period_year'), ['period_year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_person_id_number'), ['person_id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_policy_version_id'), ['policy_version_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_relief_type'), ['relief_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_source'), ['source'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relief_requests_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('reviewer_scopes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -226,11 +315,106 @@ def upgrade() -> None:
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visits_household_id'), ['household_id'], unique=False)
 
+    op.create_table('payments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('id_number', sa.String(length=18), nullable=False),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('relief_type', sa.String(length=40), nullable=False),
+    sa.Column('subcase', sa.String(length=40), nullable=True),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('period_year', sa.Integer(), nullable=False),
+    sa.Column('period_quarter', sa.Integer(), nullable=True),
+    sa.Column('fund_source', sa.String(length=30), nullable=True),
+    sa.Column('remark', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('batch', sa.String(length=40), nullable=True),
+    sa.Column('created_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=50), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_payments_household_id_households'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_payments_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments'))
+    )
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payments_batch'), ['batch'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_paid_on'), ['paid_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_period_year'), ['period_year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_relief_type'), ['relief_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_request_id'), ['request_id'], unique=False)
+
+    op.create_table('request_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('added_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('added_by', sa.String(length=50), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_request_attachments_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['sha256'], ['attachment_blobs.sha256'], name=op.f('fk_request_attachments_sha256_attachment_blobs'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_request_attachments'))
+    )
+    with op.batch_alter_table('request_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_request_attachments_request_id'), ['request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_request_attachments_sha256'), ['sha256'], unique=False)
+
+    op.create_table('reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('level_index', sa.Integer(), nullable=False),
+    sa.Column('level_name', sa.String(length=100), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=True),
+    sa.Column('reviewer_username', sa.String(length=50), nullable=False),
+    sa.Column('reviewer_name', sa.String(length=50), nullable=False),
+    sa.Column('decision', sa.String(length=10), nullable=False),
+    sa.Column('opinion', sa.Text(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('justification', sa.Text(), nullable=False),
+    sa.Column('received_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('decided_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('overdue', sa.Boolean(), nullable=False),
+    sa.Column('due_warning', sa.Text(), nullable=True),
+    sa.Column('self_approved', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_reviews_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_reviews_reviewer_id_users'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews'))
+    )
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviews_request_id'), ['request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reviews_reviewer_id'), ['reviewer_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviews_reviewer_id'))
+        batch_op.drop_index(batch_op.f('ix_reviews_request_id'))
+
+    op.drop_table('reviews')
+    with op.batch_alter_table('request_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_request_attachments_sha256'))
+        batch_op.drop_index(batch_op.f('ix_request_attachments_request_id'))
+
+    op.drop_table('request_attachments')
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payments_request_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_relief_type'))
+        batch_op.drop_index(batch_op.f('ix_payments_period_year'))
+        batch_op.drop_index(batch_op.f('ix_payments_paid_on'))
+        batch_op.drop_index(batch_op.f('ix_payments_id_number'))
+        batch_op.drop_index(batch_op.f('ix_payments_household_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_batch'))
+
+    op.drop_table('payments')
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visits_household_id'))
 
@@ -239,6 +423,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reviewer_scopes_user_id'))
 
     op.drop_table('reviewer_scopes')
+    with op.batch_alter_table('relief_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_relief_requests_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_status'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_source'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_relief_type'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_policy_version_id'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_person_id_number'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_period_year'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_id_number'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_household_id'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_due_date'))
+        batch_op.drop_index(batch_op.f('ix_relief_requests_current_level'))
+
+    op.drop_table('relief_requests')
     with op.batch_alter_table('family_members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_family_members_id_number'))
         batch_op.drop_index(batch_op.f('ix_family_members_household_id'))
@@ -261,6 +459,11 @@ def downgrade() -> None:
     op.drop_table('households')
     op.drop_table('year_standards')
     op.drop_table('settings')
+    with op.batch_alter_table('policy_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_policy_versions_year'))
+        batch_op.drop_index(batch_op.f('ix_policy_versions_in_force'))
+
+    op.drop_table('policy_versions')
     with op.batch_alter_table('org_units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_org_units_parent_id'))
 
