@@ -62,7 +62,7 @@ class ReliefRequest(Base):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # reached the current level
     due_date: Mapped[date | None] = mapped_column(index=True)
     self_approved: Mapped[bool] = mapped_column(default=False)
-    submissions: Mapped[list] = mapped_column(JSON, default=list)  # [[iso UTC, username, display name]]
+    events: Mapped[list] = mapped_column(JSON, default=list)  # [[iso UTC, kind, username, name, detail]]
 
     creator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     creator_username: Mapped[str] = mapped_column(String(50))

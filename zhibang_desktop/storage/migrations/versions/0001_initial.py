@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 02:00:22.308776
+Create Date: 2026-11-22 02:01:50.736880
 """
 from alembic import op
 import sqlalchemy as sa
@@ -258,7 +258,7 @@ def upgrade() -> None:
     sa.Column('received_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('self_approved', sa.Boolean(), nullable=False),
-    sa.Column('submissions', sa.JSON(), nullable=False),
+    sa.Column('events', sa.JSON(), nullable=False),
     sa.Column('creator_id', sa.Integer(), nullable=True),
     sa.Column('creator_username', sa.String(length=50), nullable=False),
     sa.Column('creator_name', sa.String(length=50), nullable=False),
