@@ -1,0 +1,180 @@
+"""The main window: navigation on the left, the current page on the right, a status bar."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import __version__
+from ..services.settings import get_settings
+from . import messages
+from .navigation import PageSpec, pages_for
+from .session import UiSession
+
+NAV_WIDTH = 150
+
+
+class MainWindow(QMainWindow):
+    logoutRequested = Signal()
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._logging_out = False
+        self.pages: dict[str, QWidget] = {}
+        self._specs: list[PageSpec] = []
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setIconSize(QSize(0, 0))
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet("#navigation { font-size: 11pt; outline: none; }"
+                               " #navigation::item { padding: 9px 10px; }")
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        for spec, factory in pages_for(session.actor):
+            self._add_page(spec, factory(session, self))
+        self.nav.currentRowChanged.connect(self._show_row)
+
+        self._build_status_bar()
+        self._build_actions()
+        session.settingsChanged.connect(self._refresh_title)
+        self._refresh_title()
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+        self.resize(1280, 720)
+
+    # -- pages --
+    def _add_page(self, spec: PageSpec, page: QWidget) -> None:
+        self.pages[spec.key] = page
+        self._specs.append(spec)
+        self.stack.addWidget(page)
+        item = QListWidgetItem(spec.label)
+        item.setData(Qt.UserRole, spec.key)
+        self.nav.addItem(item)
+        status = getattr(page, "statusText", None)
+        if status is not None:
+            status.connect(lambda text, p=page: self._page_status(p, text))
+
+    def show_page(self, key: str) -> QWidget | None:
+        for row, spec in enumerate(self._specs):
+            if spec.key == key:
+                self.nav.setCurrentRow(row)
+                return self.pages[key]
+        return None
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.stack.widget(row)
+        self.stack.setCurrentIndex(row)
+        self.counts_label.setText(getattr(page, "status_text", ""))
+        if hasattr(page, "activated"):
+            page.activated()
+
+    def _page_status(self, page: QWidget, text: str) -> None:
+        if page is self.stack.currentWidget():
+            self.counts_label.setText(text)
+
+    # -- chrome --
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.office_label = QLabel()
+        self.user_label = QLabel()
+        self.counts_label = QLabel()
+        bar.addWidget(self.counts_label, 1)
+        bar.addPermanentWidget(self.office_label)
+        bar.addPermanentWidget(QLabel("|"))
+        bar.addPermanentWidget(self.user_label)
+        actor = self.session.actor
+        self.user_label.setText(f"当前用户：{actor.display_name}（{actor.username}）")
+
+    def _build_actions(self) -> None:
+        can_edit = self.session.can("archive.edit")
+        self.new_action = QAction("新建档案(&N)", self, shortcut=QKeySequence.New, enabled=can_edit)
+        self.new_action.setStatusTip("新建一户困难职工档案（Ctrl+N）")
+        self.new_action.triggered.connect(self.new_household)
+        self.find_action = QAction("查找档案(&F)", self, shortcut=QKeySequence.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.logout_action = QAction("注销(&L)", self)
+        self.logout_action.triggered.connect(self.logout)
+        self.quit_action = QAction("退出(&Q)", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        about = QAction("关于职帮(&A)", self)
+        about.triggered.connect(self._about)
+
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu.addActions([self.new_action, self.find_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.logout_action, self.quit_action])
+        archive = self.pages.get("archive")
+        if archive is not None and hasattr(archive, "menu_actions"):
+            menu = self.menuBar().addMenu("档案(&D)")
+            menu.addActions(archive.menu_actions())
+        self.menuBar().addMenu("帮助(&H)").addAction(about)
+
+        toolbar = self.addToolBar("常用")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.addActions([self.new_action, self.find_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.logout_action)
+
+    def _refresh_title(self) -> None:
+        office = get_settings(self.session.ctx).office_name
+        self.setWindowTitle(f"职帮 — {office}" if office else "职帮")
+        self.office_label.setText(office)
+
+    # -- commands --
+    def new_household(self) -> None:
+        if self.session.can("archive.edit"):
+            self.session.new_household(self)
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if not hasattr(page, "focus_search"):
+            page = self.show_page("archive")
+        if page is not None and hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def _about(self) -> None:
+        messages.info(self, "关于职帮", f"职帮 {__version__}",
+                      "县区工会困难职工帮扶管理（离线桌面版）")
+
+    def _close_editors(self) -> bool:
+        for editor in self.session.open_editors():
+            if not editor.close():
+                return False
+        return True
+
+    def logout(self) -> None:
+        if not self._close_editors():
+            return
+        self._logging_out = True
+        self.close()
+        self.logoutRequested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._logging_out and not self._close_editors():
+            event.ignore()
+            return
+        event.accept()

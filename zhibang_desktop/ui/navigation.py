@@ -1,0 +1,60 @@
+"""The pages of the main window: one line per page.
+
+A page is a QWidget class constructed as ``Page(session: UiSession, parent=None)``.
+Optional members the main window uses when present:
+  - ``statusText``: a Signal(str) whose text the status bar shows while the page is current,
+    and ``status_text``: the last such text (shown when the user switches to the page);
+  - ``activated()``: called each time the page is shown (refresh here);
+  - ``focus_search()``: called by Ctrl+F.
+A page whose module is not in the tree yet is skipped, so a page can be listed before it lands.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    label: str
+    factory: str  # "package.module:ClassName"
+    permission: str | None  # shown only to users holding it
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("archive", "困难职工档案", "zhibang_desktop.ui.pages.archive_page:ArchivePage", "archive.read"),
+    PageSpec("visits", "走访核查", "zhibang_desktop.ui.pages.visits_page:VisitsPage", "archive.read"),
+    PageSpec("settings", "单位与组织", "zhibang_desktop.ui.pages.settings_page:SettingsPage", "org.edit"),
+    PageSpec("users", "用户管理", "zhibang_desktop.ui.pages.users_page:UsersPage", "users.manage"),
+    PageSpec("audit", "审计日志", "zhibang_desktop.ui.pages.audit_page:AuditPage", "audit.read"),
+    PageSpec("backup", "备份与恢复", "zhibang_desktop.ui.pages.backup_page:BackupPage", "backup.run"),
+]
+
+
+def load_factory(spec: PageSpec):
+    """The page class, or None when its module is not in the tree (yet)."""
+    module_name, _, class_name = spec.factory.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):  # the page itself is not there
+            log.info("page %s skipped: %s not found", spec.key, module_name)
+        else:  # the page is there but something it imports is not: a bug, logged loudly
+            log.exception("page %s skipped: it failed to import", spec.key)
+        return None
+    return getattr(module, class_name)
+
+
+def pages_for(actor) -> list[tuple[PageSpec, type]]:
+    found = []
+    for spec in PAGES:
+        if spec.permission and not actor.can(spec.permission):
+            continue
+        factory = load_factory(spec)
+        if factory is not None:
+            found.append((spec, factory))
+    return found
