@@ -3,6 +3,8 @@ from .audit import AuditEntry, AuditHead
 from .base import Base
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .org import CalendarDay, CalendarYear, Counter, OrgUnit, Setting, YearStandard
+from .payout import (BankTemplate, Disbursement, DisbursementLine, Notice, NoticeEntry, Objection,
+                     PayoutOverride, RequestPayoutClaim)
 from .policy import PolicyVersion
 from .relief import Payment, ReliefRequest, RequestAttachment, Review
 from .user import ReviewerScope, User
@@ -12,4 +14,6 @@ __all__ = [
     "CalendarYear", "Counter", "FamilyMember", "Household", "OrgUnit", "ReviewerScope",
     "Setting", "User", "Visit", "YearStandard",
     "PolicyVersion", "Payment", "ReliefRequest", "RequestAttachment", "Review",
+    "BankTemplate", "Disbursement", "DisbursementLine", "Notice", "NoticeEntry", "Objection",
+    "PayoutOverride", "RequestPayoutClaim",
 ]

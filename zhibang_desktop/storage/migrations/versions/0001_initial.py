@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 02:01:50.736880
+Create Date: 2026-11-22 02:02:37.690220
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,6 +50,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_log_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_username'), ['username'], unique=False)
 
+    op.create_table('bank_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('bank', sa.String(length=100), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('amount_as_text', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=50), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_templates')),
+    sa.UniqueConstraint('name', name=op.f('uq_bank_templates_name'))
+    )
     op.create_table('calendar_days',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('is_workday', sa.Boolean(), nullable=False),
@@ -65,6 +76,24 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_counters'))
     )
+    op.create_table('disbursements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('pay_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('remark', sa.Text(), nullable=False),
+    sa.Column('created_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=50), nullable=False),
+    sa.Column('closed_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disbursements')),
+    sa.UniqueConstraint('number', name=op.f('uq_disbursements_number'))
+    )
+    with op.batch_alter_table('disbursements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disbursements_status'), ['status'], unique=False)
+
     op.create_table('org_units',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -163,6 +192,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_households_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('relief_types', sa.JSON(), nullable=False),
+    sa.Column('period_year', sa.Integer(), nullable=True),
+    sa.Column('period_quarter', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('working_days', sa.Integer(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=False),
+    sa.Column('end_warning', sa.Text(), nullable=True),
+    sa.Column('object_to', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=60), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('intro', sa.Text(), nullable=False),
+    sa.Column('show_masked_id', sa.Boolean(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('published_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('published_by', sa.String(length=50), nullable=True),
+    sa.Column('closed_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=50), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_notices_unit_id_org_units'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notices'))
+    )
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notices_end_date'), ['end_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notices_period_year'), ['period_year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notices_status'), ['status'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -315,6 +376,77 @@ def upgrade() -> None:
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visits_household_id'), ['household_id'], unique=False)
 
+    op.create_table('disbursement_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('id_number', sa.String(length=18), nullable=False),
+    sa.Column('unit_name', sa.String(length=100), nullable=False),
+    sa.Column('relief_type', sa.String(length=40), nullable=False),
+    sa.Column('relief_type_label', sa.String(length=60), nullable=False),
+    sa.Column('method', sa.String(length=24), nullable=False),
+    sa.Column('fund_source', sa.String(length=30), nullable=True),
+    sa.Column('bank_name', sa.String(length=60), nullable=True),
+    sa.Column('account', sa.String(length=32), nullable=True),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('return_reason', sa.Text(), nullable=True),
+    sa.Column('returned_on', sa.Date(), nullable=True),
+    sa.Column('renounce_reason', sa.Text(), nullable=True),
+    sa.Column('renounced_on', sa.Date(), nullable=True),
+    sa.Column('relative_name', sa.String(length=50), nullable=True),
+    sa.Column('relative_relation', sa.String(length=20), nullable=True),
+    sa.Column('relative_id_number', sa.String(length=18), nullable=True),
+    sa.Column('proxy_name', sa.String(length=50), nullable=True),
+    sa.Column('proxy_phone', sa.String(length=30), nullable=True),
+    sa.Column('proxy_id_number', sa.String(length=18), nullable=True),
+    sa.Column('proxy_relation', sa.String(length=20), nullable=True),
+    sa.Column('reissue_of', sa.Integer(), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('remark', sa.String(length=200), nullable=False),
+    sa.Column('settled_by', sa.String(length=50), nullable=True),
+    sa.Column('updated_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['disbursements.id'], name=op.f('fk_disbursement_lines_batch_id_disbursements'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_disbursement_lines_household_id_households'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['reissue_of'], ['disbursement_lines.id'], name=op.f('fk_disbursement_lines_reissue_of_disbursement_lines'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_disbursement_lines_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disbursement_lines')),
+    sa.UniqueConstraint('reissue_of', name=op.f('uq_disbursement_lines_reissue_of'))
+    )
+    with op.batch_alter_table('disbursement_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disbursement_lines_account'), ['account'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursement_lines_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursement_lines_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursement_lines_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursement_lines_request_id'), ['request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursement_lines_state'), ['state'], unique=False)
+
+    op.create_table('notice_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('notice_id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('unit_name', sa.String(length=100), nullable=False),
+    sa.Column('relief_type_label', sa.String(length=60), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('masked_id', sa.String(length=18), nullable=True),
+    sa.Column('remark', sa.String(length=200), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('removed_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_notice_entries_notice_id_notices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_notice_entries_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_entries')),
+    sa.UniqueConstraint('notice_id', 'request_id', name='uq_notice_entries_notice_request')
+    )
+    with op.batch_alter_table('notice_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_entries_notice_id'), ['notice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_entries_request_id'), ['request_id'], unique=False)
+
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),
@@ -345,7 +477,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_payments_period_year'), ['period_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_relief_type'), ['relief_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_request_id'), ['request_id'], unique=False)
+        batch_op.create_index('uq_payments_disbursement_request', ['request_id'], unique=True, sqlite_where=sa.text("source = 'disbursement'"), postgresql_where=sa.text("source = 'disbursement'"))
 
+    op.create_table('payout_overrides',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('by_username', sa.String(length=50), nullable=False),
+    sa.Column('by_name', sa.String(length=50), nullable=False),
+    sa.Column('at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_payout_overrides_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payout_overrides')),
+    sa.UniqueConstraint('request_id', name=op.f('uq_payout_overrides_request_id'))
+    )
     op.create_table('request_attachments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -390,11 +534,50 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reviews_request_id'), ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_reviewer_id'), ['reviewer_id'], unique=False)
 
+    op.create_table('objections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('notice_id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('objector', sa.String(length=100), nullable=False),
+    sa.Column('contact', sa.String(length=100), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=50), nullable=False),
+    sa.Column('recorded_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('result', sa.String(length=16), nullable=False),
+    sa.Column('handling', sa.Text(), nullable=False),
+    sa.Column('handled_by', sa.String(length=50), nullable=True),
+    sa.Column('handled_at', zhibang_desktop.storage.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['entry_id'], ['notice_entries.id'], name=op.f('fk_objections_entry_id_notice_entries'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_objections_notice_id_notices'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections'))
+    )
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objections_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objections_notice_id'), ['notice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objections_result'), ['result'], unique=False)
+
+    op.create_table('request_payout_claims',
+    sa.Column('request_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('line_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['line_id'], ['disbursement_lines.id'], name=op.f('fk_request_payout_claims_line_id_disbursement_lines'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['request_id'], ['relief_requests.id'], name=op.f('fk_request_payout_claims_request_id_relief_requests'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('request_id', name=op.f('pk_request_payout_claims')),
+    sa.UniqueConstraint('line_id', name=op.f('uq_request_payout_claims_line_id'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('request_payout_claims')
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objections_result'))
+        batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
+        batch_op.drop_index(batch_op.f('ix_objections_entry_id'))
+
+    op.drop_table('objections')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_reviewer_id'))
         batch_op.drop_index(batch_op.f('ix_reviews_request_id'))
@@ -405,7 +588,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_request_attachments_request_id'))
 
     op.drop_table('request_attachments')
+    op.drop_table('payout_overrides')
     with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index('uq_payments_disbursement_request', sqlite_where=sa.text("source = 'disbursement'"), postgresql_where=sa.text("source = 'disbursement'"))
         batch_op.drop_index(batch_op.f('ix_payments_request_id'))
         batch_op.drop_index(batch_op.f('ix_payments_relief_type'))
         batch_op.drop_index(batch_op.f('ix_payments_period_year'))
@@ -415,6 +600,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payments_batch'))
 
     op.drop_table('payments')
+    with op.batch_alter_table('notice_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_entries_request_id'))
+        batch_op.drop_index(batch_op.f('ix_notice_entries_notice_id'))
+
+    op.drop_table('notice_entries')
+    with op.batch_alter_table('disbursement_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disbursement_lines_state'))
+        batch_op.drop_index(batch_op.f('ix_disbursement_lines_request_id'))
+        batch_op.drop_index(batch_op.f('ix_disbursement_lines_id_number'))
+        batch_op.drop_index(batch_op.f('ix_disbursement_lines_household_id'))
+        batch_op.drop_index(batch_op.f('ix_disbursement_lines_batch_id'))
+        batch_op.drop_index(batch_op.f('ix_disbursement_lines_account'))
+
+    op.drop_table('disbursement_lines')
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visits_household_id'))
 
@@ -448,6 +647,12 @@ def downgrade() -> None:
 
     op.drop_table('attachments')
     op.drop_table('users')
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notices_status'))
+        batch_op.drop_index(batch_op.f('ix_notices_period_year'))
+        batch_op.drop_index(batch_op.f('ix_notices_end_date'))
+
+    op.drop_table('notices')
     with op.batch_alter_table('households', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_households_unit_id'))
         batch_op.drop_index(batch_op.f('ix_households_status'))
@@ -468,9 +673,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_org_units_parent_id'))
 
     op.drop_table('org_units')
+    with op.batch_alter_table('disbursements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disbursements_status'))
+
+    op.drop_table('disbursements')
     op.drop_table('counters')
     op.drop_table('calendar_years')
     op.drop_table('calendar_days')
+    op.drop_table('bank_templates')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_username'))
         batch_op.drop_index(batch_op.f('ix_audit_log_household_id'))
