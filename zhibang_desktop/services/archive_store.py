@@ -56,6 +56,7 @@ def next_archive_no(session: Session, settings: OfficeSettings, year: int, taken
     if counter is None:
         counter = Counter(name=name, value=0)
         session.add(counter)
+        session.flush()  # visible to the next call even under no_autoflush (bulk imports)
     while True:
         counter.value += 1
         candidate = format_archive_no(settings, year, counter.value)
@@ -82,9 +83,11 @@ def phone_keys(phone: str | None) -> str:
     return " ".join(k for k in keys if k)
 
 
-def search_text(name: str, id_number: str, archive_no: str, phone: str | None) -> str:
-    """What the list's text search matches: name (characters, pinyin, initials), ID, archive no, phone."""
-    parts = [search_keys(name), (id_number or "").lower(), (archive_no or "").lower(), phone_keys(phone)]
+def search_text(name: str, id_number: str, archive_no: str, phone: str | None, name_keys: str | None = None) -> str:
+    """What the list's text search matches: name (characters, pinyin, initials), ID, archive no, phone.
+
+    `name_keys` may pass a cached `search_keys(name)` (bulk inserts)."""
+    parts = [search_keys(name) if name_keys is None else name_keys, (id_number or "").lower(), (archive_no or "").lower(), phone_keys(phone)]
     return " ".join(p for p in parts if p)
 
 
