@@ -62,7 +62,7 @@ class FontFile:
     subfont_index: int = 0
 
     @classmethod
-    def of(cls, value: "FontFile | str | os.PathLike | None") -> "FontFile | None":
+    def of(cls, value: FontFile | str | os.PathLike | None) -> FontFile | None:
         if value is None or isinstance(value, FontFile):
             return value
         return cls(Path(value))

@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 __all__ = [
     "Cancelled",
@@ -30,11 +30,22 @@ __all__ = [
     "atomic_path",
     "write_bytes_to_target",
     "is_file_object",
+    "Ticker",
 ]
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates 0600 files; finished documents get the usual permissions
+_FILE_MODE = 0o666 & ~_current_umask()
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
-Target = Union[str, os.PathLike, BinaryIO]
+Target = str | os.PathLike | BinaryIO
 
 
 class Cancelled(Exception):
@@ -68,6 +79,10 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     )
     os.close(fd)
     tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, _FILE_MODE)
+    except OSError:  # pragma: no cover - e.g. odd network filesystems
+        pass
     try:
         yield tmp
         try:

@@ -1,0 +1,88 @@
+"""Small helpers shared by the PDF writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+__all__ = ["cell_text", "markup", "draw_page_number", "draw_page_footer"]
+
+_SPACE_RUN = re.compile(r" {2,}")
+_NBSP = "\u00a0"
+
+
+def cell_text(value: Any) -> str:
+    """Text shown for a non-money cell value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def markup(text: str) -> str:
+    """Paragraph markup for plain text: escaped, newlines kept, spacing kept.
+
+    Paragraph collapses runs of whitespace (U+3000 included), which would
+    squeeze "负责人：____　　审核人：____" together; full-width spaces become
+    four no-break spaces (≈ 1 em in our fonts) and runs of ASCII spaces keep
+    their length, leaving one breakable space.
+    """
+    text = escape(text).replace("\r\n", "\n")
+    text = text.replace("\u3000", _NBSP * 4)
+    text = _SPACE_RUN.sub(lambda m: " " + _NBSP * (len(m.group()) - 1), text)
+    return text.replace("\n", "<br/>")
+
+
+def draw_page_number(
+    canvas: Canvas, font: str, center_x: float, y: float, page_no: int, page_count: int,
+    size: float = 9.0,
+) -> None:
+    """Draw "第 N 页 共 M 页" centred at (center_x, y).
+
+    The words are placed as separate tokens half an em apart: a plain space
+    glyph in a CJK font is so narrow that text extractors (and some readers'
+    search) run the words together as "第1页共3页".
+    """
+    tokens = ["第", str(page_no), "页", "共", str(page_count), "页"]
+    gap = size * 0.5
+    widths = [stringWidth(t, font, size) for t in tokens]
+    x = center_x - (sum(widths) + gap * (len(tokens) - 1)) / 2
+    canvas.setFont(font, size)
+    for token, width in zip(tokens, widths):
+        canvas.drawString(x, y, token)
+        x += width + gap
+
+
+def draw_page_footer(
+    canvas: Canvas,
+    font: str,
+    page_width: float,
+    page_no: int,
+    page_count: int,
+    small_text: str | None = None,
+) -> None:
+    """"第 N 页 共 M 页" 9 mm above the bottom edge, and an optional small grey line below it."""
+    canvas.saveState()
+    draw_page_number(canvas, font, page_width / 2, 9 * mm, page_no, page_count)
+    if small_text:
+        size = 6.5
+        width = stringWidth(small_text, font, size)
+        max_w = page_width - 20 * mm
+        if width > max_w:
+            size = max(4.0, size * max_w / width)
+        canvas.setFont(font, size)
+        canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
+        canvas.drawCentredString(page_width / 2, 5 * mm, small_text)
+    canvas.restoreState()
