@@ -303,14 +303,14 @@ def _cell_str(value: object) -> str:
 def _load_rows(path: Path) -> list[list[object]]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        from .xlsx_reader import WorkbookError, open_workbook
+
         try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault
-            raise ReturnFileError(f"无法读取 Excel 文件“{path.name}”：{exc}") from exc
-        try:
-            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            wb.close()
+            with open_workbook(path) as wb:
+                visible = [sh for sh in wb.sheets if not sh.hidden] or wb.sheets
+                return [list(r) for r in visible[0].rows()]
+        except WorkbookError as exc:
+            raise ReturnFileError(str(exc)) from exc
     if suffix in (".csv", ".txt"):
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):

@@ -26,13 +26,14 @@ PERMISSIONS: dict[str, str] = {
     "relief.read": "查看救助申请",
     "notice.manage": "管理公示",
     "payout.manage": "管理发放",
+    "payout.override": "特批发放（公示期未满）",
     "report.read": "查看报表",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "archive.read", "org.edit", "users.manage", "audit.read", "backup.run",
-        "backup.restore", "policy.edit", "relief.read", "report.read",
+        "backup.restore", "policy.edit", "relief.read", "report.read", "payout.override",
     }),
     "clerk": frozenset({
         "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",

@@ -1,0 +1,182 @@
+"""公示: building, publishing, the period on the Chinese calendar, objections, payability.
+
+Seed 000: 公示 5 个工作日 before payout; seed 002: 帮扶资金发放前公示.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from zhibang_desktop.services import audit_chain, notices, payout_print
+from zhibang_desktop.services.context import Actor, AppContext
+from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
+from zhibang_desktop.services.notices import NoticeStateError
+from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput, ObjectionInput
+from zhibang_desktop.storage.models import AuditEntry, ReliefRequest
+
+from .payout_helpers import Clock, approved, noticed
+from .relief_helpers import add_household, office, quarterly, set_dibao, submit_and_approve, zengcheng
+
+
+def _input(**kw) -> NoticeInput:
+    data = dict(filter=NoticeFilter(("quarterly",), 2026, 1), start=date(2026, 3, 2), place="区总工会一楼公示栏")
+    data.update(kw)
+    return NoticeInput(**data)
+
+
+def test_build_and_publish_freezes_entries(ctx, monkeypatch):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 5)
+    v = notices.create_notice(ctx, _input())
+    assert v.summary.status == "draft"
+    assert len(v.entries) == 5 and v.summary.total_fen == sum(e.amount_fen for e in v.entries)
+    assert v.summary.title == "增城区总工会关于2026年第一季度困难职工救助对象名单的公示"
+    assert v.object_to == "增城区总工会" and v.phone == "020-82712345"
+    # 2026-03-02 (Mon) + 5 working days = 2026-03-09 (the start day does not count)
+    assert v.summary.end == date(2026, 3, 9) and v.summary.end_warning is None
+
+    # a request already on a notice is not a candidate again
+    assert notices.notice_candidates(ctx, NoticeFilter(("quarterly",), 2026, 1)) == []
+
+    # after publication the entries are frozen: renaming the worker does not change them
+    pub = notices.publish_notice(ctx, v.summary.id)
+    assert pub.summary.status == "published" and pub.summary.published_by == "system"
+    with ctx.db.session() as s:
+        s.get(ReliefRequest, made.request_ids[0]).name = "改名字"
+    again = notices.get_notice(ctx, v.summary.id)
+    assert again.entries[0].name != "改名字"
+    with pytest.raises(NoticeStateError):
+        notices.refresh_notice(ctx, v.summary.id)
+    clock.set(2026, 3, 5)
+
+
+def test_period_over_national_day_and_2027_warning(ctx, monkeypatch):
+    Clock(monkeypatch, 2026, 9, 1)
+    approved(ctx, 1, quarter=3)
+    # 2026-09-30 + 5 working days: 10-01..10-07 are holidays (国庆), 10-10 is a make-up workday
+    v = notices.create_notice(ctx, _input(filter=NoticeFilter(("quarterly",), 2026, 3), start=date(2026, 9, 30)))
+    assert v.summary.end > date(2026, 10, 8)
+    assert v.summary.end_warning is None
+    notices.delete_notice(ctx, v.summary.id)
+    # 2027 has no holiday data: the period is computed on weekends only and says so
+    v = notices.create_notice(ctx, _input(filter=NoticeFilter(("quarterly",), 2026, 3), start=date(2026, 12, 29)))
+    assert v.summary.end == date(2027, 1, 5)
+    assert v.summary.end_warning and "2027" in v.summary.end_warning
+
+
+def test_objection_upheld_sends_back_and_blocks_payment(ctx, monkeypatch):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 3)
+    v = notices.publish_notice(ctx, notices.create_notice(ctx, _input()).summary.id)
+    a, b, c = v.entries
+    with pytest.raises(NoticeStateError):
+        notices.close_notice(ctx, v.summary.id)  # not yet ended
+
+    o1 = notices.record_objection(ctx, ObjectionInput(a.id, "匿名群众", "其家中新购小汽车一辆", date(2026, 3, 4),
+                                                      channel="电话"))
+    o2 = notices.record_objection(ctx, ObjectionInput(b.id, "同事王某", "怀疑收入不实", date(2026, 3, 5)))
+    assert notices.get_notice(ctx, v.summary.id).summary.open_objections == 2
+
+    clock.set(2026, 3, 10)  # the period ended on 03-09
+    assert notices.payability(ctx, a.request_id).payable is False
+    assert "异议" in notices.payability(ctx, a.request_id).reason
+    assert notices.payability(ctx, c.request_id).payable is True
+
+    with pytest.raises(ValidationFailed):
+        notices.handle_objection(ctx, o1.id, "upheld", "")
+    h1 = notices.handle_objection(ctx, o1.id, "upheld", "经入户核查，确有家用小汽车，不符合救助条件")
+    assert h1.result == "upheld" and h1.handled_by == "system"
+    h2 = notices.handle_objection(ctx, o2.id, "dismissed", "经数据比对收入属实")
+    assert h2.result_label == "异议不成立"
+
+    pay_a = notices.payability(ctx, a.request_id)
+    assert not pay_a.payable
+    with ctx.db.session() as s:
+        r = s.get(ReliefRequest, a.request_id)
+        assert r.status == "returned"
+        assert r.events[-1][1] == "objection_upheld"
+    assert notices.payability(ctx, b.request_id).payable is True
+    view = notices.get_notice(ctx, v.summary.id)
+    assert [e.state for e in view.entries] == ["removed", "listed", "listed"]
+    assert view.summary.entries == 2
+    closed = notices.close_notice(ctx, v.summary.id)
+    assert closed.summary.status == "closed"
+    assert made.request_ids
+
+
+def test_payable_only_after_the_end_date(ctx, monkeypatch):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 1)
+    rid = made.request_ids[0]
+    assert "尚未公示" in notices.payability(ctx, rid).reason
+    v = notices.create_notice(ctx, _input())
+    assert notices.payability(ctx, rid).reason == "公示尚未发布"
+    notices.publish_notice(ctx, v.summary.id)
+    clock.set(2026, 3, 9)  # the last day of the notice
+    assert not notices.payability(ctx, rid).payable
+    clock.set(2026, 3, 10)
+    assert notices.payability(ctx, rid).payable
+
+
+def test_admin_override_is_audited_and_needs_the_permission(ctx, monkeypatch):
+    Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 1)
+    rid = made.request_ids[0]
+    clerk = AppContext(ctx.db, Actor.make(None, "clerk", "经办人", {"clerk"}))
+    with pytest.raises(PermissionDenied):
+        notices.override_payability(clerk, rid, "特殊困难急需用钱")
+    with pytest.raises(ValidationFailed):
+        notices.override_payability(ctx, rid, "")
+    p = notices.override_payability(ctx, rid, "住院急需，领导特批先行发放")
+    assert p.payable and p.overridden and "特批" in p.reason
+    with ctx.db.session() as s:
+        last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        assert "特批" in last.summary and last.changes[0][2] == "住院急需，领导特批先行发放"
+
+
+def test_through_real_review_and_remark_privacy(ctx, monkeypatch):
+    Clock(monkeypatch, 2026, 2, 20)
+    o = office(ctx)
+    zengcheng(ctx, 2026)
+    set_dibao(o, 2026)
+    hh = add_household(ctx, "李四", 201, health="尿毒症")
+    v = submit_and_approve(o, quarterly(hh, 600, quarter=1))
+    assert v.status == "approved"
+    n = notices.create_notice(o["clerk"], _input())
+    assert [e.name for e in n.entries] == ["李四"]
+    entry = n.entries[0]
+    with pytest.raises(ValidationFailed):
+        notices.set_entry_remark(o["clerk"], entry.id, "患尿毒症")
+    with pytest.raises(ValidationFailed):
+        notices.set_entry_remark(o["clerk"], entry.id, "卡号6222021234567890123")
+    n = notices.set_entry_remark(o["clerk"], entry.id, "第二次申请")
+    assert n.entries[0].remark == "第二次申请"
+
+
+def test_roster_pdf_has_names_totals_words_and_embedded_fonts(ctx, monkeypatch, tmp_path):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    approved(ctx, 40)
+    v = noticed(ctx, clock)
+    out = tmp_path / "roster.pdf"
+    before = audit_chain.chain_head
+    res = payout_print.print_roster(ctx, v.summary.id, out)
+    assert res.pages >= 2 and res.rows == 40
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    for e in v.entries:
+        assert e.name in flat
+    from zhibang_desktop.domain.money import amount_in_words, format_yuan
+    assert format_yuan(v.summary.total_fen) in text
+    assert amount_in_words(v.summary.total_fen) in flat
+    assert "公示期为五个工作日" in flat and "2026年3月2日至2026年3月9日" in flat
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.strip().splitlines()[2:]
+    assert rows and all(line.split()[-5] == "yes" for line in rows), fonts
+    with ctx.db.session() as s:
+        last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        assert last.action == "print" and last.entity == "notice"
+    assert before

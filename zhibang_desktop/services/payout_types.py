@@ -1,0 +1,343 @@
+"""Plain data the notice, disbursement, bank-file and payout-print services take and return.
+
+Never ORM objects: this is the API the GUI and the CLI share.  Money is integer
+fen; dates are ``datetime.date``; timestamps are timezone-aware UTC.
+
+Service functions (all take an ``AppContext`` first):
+
+* ``services.notices``: ``notice_candidates``, ``create_notice``, ``update_notice``,
+  ``refresh_notice``, ``remove_notice_entry``, ``delete_notice``, ``publish_notice``,
+  ``close_notice``, ``list_notices``, ``get_notice``, ``record_objection``,
+  ``handle_objection``, ``payability``, ``override_payability``.
+* ``services.disbursement``: ``batch_candidates``, ``create_batch``, ``list_batches``,
+  ``get_batch``, ``set_line_method``, ``set_line_proxy``, ``mark_paid``,
+  ``mark_batch_paid``, ``mark_returned``, ``mark_renounced``, ``mark_paid_to_relative``,
+  ``update_line_account``, ``reissue_candidates``, ``create_reissue_batch``,
+  ``close_batch``, ``next_batch_number``.
+* ``services.bank_files``: ``list_templates``, ``save_template``, ``delete_template``,
+  ``export_bank_file``, ``import_returns``, ``preview_returns``.
+* ``services.payout_print``: ``roster_document``, ``print_roster``,
+  ``receipt_document``, ``print_receipts``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+NOTICE_STATUS_LABELS = {"draft": "草稿", "published": "公示中", "closed": "已结束"}
+OBJECTION_RESULT_LABELS = {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}
+BATCH_STATUS_LABELS = {"open": "发放中", "closed": "已完成"}
+BATCH_KIND_LABELS = {"regular": "常规发放", "standing": "定期补助", "reissue": "重新发放"}
+METHOD_LABELS = {
+    "bank_transfer": "银行代发",
+    "social_security_card": "社保卡",
+    "cash": "现金",
+    "via_grassroots": "基层工会代发",
+}
+LINE_STATE_LABELS = {
+    "pending": "待发放",
+    "paid": "已发放",
+    "returned": "银行退回",
+    "reissued": "已重新发放",
+    "renounced": "本人放弃",
+    "paid_to_relative": "已由亲属领取",
+}
+#: line states that count as money paid out (a Payment row exists)
+PAID_STATES = frozenset({"paid", "paid_to_relative"})
+
+
+# --------------------------------------------------------------------------- notices
+
+@dataclass(frozen=True)
+class NoticeFilter:
+    """Which approved requests a notice takes: relief types ([] = all), period, union subtree."""
+
+    relief_types: tuple[str, ...] = ()
+    year: int | None = None
+    quarter: int | None = None
+    unit_id: int | None = None
+
+
+@dataclass
+class NoticeInput:
+    filter: NoticeFilter
+    start: date
+    working_days: int = 5
+    title: str = ""  # blank: "<office>关于<period>困难职工救助对象名单的公示"
+    object_to: str = ""  # blank: the office name
+    phone: str = ""  # blank: the office phone
+    place: str = ""
+    intro: str = ""
+    show_masked_id: bool = False
+    issued_on: date | None = None  # printed date; blank: the start date
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """An approved request that can go on a notice (or into a batch)."""
+
+    request_id: int
+    number: str
+    name: str
+    unit_id: int | None
+    unit_name: str
+    relief_type: str
+    relief_type_label: str
+    year: int
+    quarter: int | None
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class NoticeEntryView:
+    id: int
+    seq: int
+    request_id: int
+    request_number: str
+    name: str
+    unit_name: str
+    relief_type_label: str
+    amount_fen: int
+    masked_id: str | None
+    remark: str
+    state: str  # listed | removed
+    removed_reason: str | None
+    open_objections: int
+
+
+@dataclass(frozen=True)
+class ObjectionView:
+    id: int
+    notice_id: int
+    entry_id: int
+    request_id: int
+    person_name: str  # whom the objection is about
+    objector: str
+    contact: str
+    channel: str
+    received_on: date
+    content: str
+    recorded_by: str
+    recorded_at: datetime
+    result: str
+    result_label: str
+    handling: str
+    handled_by: str | None
+    handled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    id: int
+    title: str
+    status: str
+    status_label: str
+    start: date
+    end: date
+    working_days: int
+    end_warning: str | None
+    entries: int  # listed entries
+    total_fen: int
+    open_objections: int
+    published_at: datetime | None
+    published_by: str | None
+    ended: bool  # today is after the end date
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    summary: NoticeSummary
+    filter: NoticeFilter
+    object_to: str
+    phone: str
+    place: str
+    intro: str
+    show_masked_id: bool
+    issued_on: date | None
+    entries: tuple[NoticeEntryView, ...]
+    objections: tuple[ObjectionView, ...]
+
+
+@dataclass
+class ObjectionInput:
+    entry_id: int
+    objector: str
+    content: str
+    received_on: date
+    contact: str = ""
+    channel: str = "电话"
+
+
+@dataclass(frozen=True)
+class Payability:
+    request_id: int
+    payable: bool
+    reason: str  # why not (Chinese), or how (公示期满 / 特批)
+    notice_id: int | None = None
+    notice_end: date | None = None
+    overridden: bool = False
+
+
+# --------------------------------------------------------------------------- batches
+
+@dataclass
+class LinePlan:
+    """How one request is paid in a new batch (defaults come from the archive)."""
+
+    request_id: int
+    method: str | None = None  # None: social_security_card/bank_transfer from the archive, else cash
+    fund_source: str | None = None  # None: the request's fund source, else the batch default
+
+
+@dataclass
+class BatchInput:
+    pay_date: date
+    lines: list[LinePlan]
+    number: str = ""  # blank: next number for the pattern, e.g. 2026-Q1-01
+    title: str = ""
+    kind: str = "regular"  # regular | standing
+    default_method: str | None = None
+    default_fund_source: str | None = None
+    remark: str = ""
+
+
+@dataclass(frozen=True)
+class LineView:
+    id: int
+    batch_id: int
+    batch_number: str
+    seq: int
+    request_id: int
+    household_id: int | None
+    name: str
+    id_number: str
+    unit_name: str
+    relief_type: str
+    relief_type_label: str
+    method: str
+    method_label: str
+    fund_source: str | None
+    fund_source_label: str
+    bank_name: str | None
+    account: str | None
+    account_masked: str
+    amount_fen: int
+    state: str
+    state_label: str
+    return_reason: str | None
+    returned_on: date | None
+    renounce_reason: str | None
+    renounced_on: date | None
+    relative_name: str | None
+    relative_relation: str | None
+    proxy_name: str | None
+    proxy_phone: str | None
+    proxy_id_number: str | None
+    proxy_relation: str | None
+    reissue_of: int | None
+    reissued_by: int | None  # the line that reissued this returned line
+    paid_on: date | None
+    remark: str
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    id: int
+    number: str
+    title: str
+    kind: str
+    kind_label: str
+    pay_date: date
+    status: str
+    status_label: str
+    lines: int
+    total_fen: int
+    paid_fen: int
+    pending: int
+    returned: int
+    renounced: int
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class BatchView:
+    summary: BatchSummary
+    lines: tuple[LineView, ...]
+    remark: str = ""
+    totals_by_state: dict[str, int] = field(default_factory=dict)  # state -> fen
+    totals_by_fund: dict[str, int] = field(default_factory=dict)  # fund source label -> fen
+
+
+# --------------------------------------------------------------------------- bank files
+
+@dataclass(frozen=True)
+class BankColumnSpec:
+    header: str
+    field: str  # seq | account | name | amount | id_number | bank | remark | phone | fixed
+    value: str = ""
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class BankTemplateView:
+    id: int | None  # None: the built-in generic default
+    name: str
+    bank: str
+    columns: tuple[BankColumnSpec, ...]
+    amount_as_text: bool = False
+
+
+@dataclass(frozen=True)
+class BankExportResult:
+    path: Path
+    template: str
+    count: int
+    total_fen: int
+    skipped: tuple[str, ...] = ()  # lines not exported (cash, no account…), with the reason
+
+
+@dataclass(frozen=True)
+class ReturnMatch:
+    row_no: int
+    line_id: int
+    name: str
+    account_masked: str
+    amount_fen: int
+    reason: str
+    matched_by: str  # account | id_number
+    action: str  # returned | already_returned | confirmed_paid | not_returnable
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    row_no: int
+    name: str
+    account_masked: str
+    id_masked: str
+    amount_fen: int | None
+    reason: str  # the bank's reason
+    why: str  # why we could not match it (Chinese)
+
+
+@dataclass(frozen=True)
+class ReturnImportResult:
+    batch_id: int
+    batch_number: str
+    returned: tuple[ReturnMatch, ...]
+    unchanged: tuple[ReturnMatch, ...]
+    unmatched: tuple[UnmatchedRow, ...]
+    returned_fen: int
+    applied: bool  # False for a preview
+
+
+# --------------------------------------------------------------------------- printing
+
+@dataclass(frozen=True)
+class PrintResult:
+    path: Path | None
+    pages: int
+    rows: int
+    total_fen: int
+    page_sums: tuple[int, ...] = ()
