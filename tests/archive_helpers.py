@@ -18,7 +18,8 @@ JEANS = "新塘镇牛仔服装公司工会"  # under 新塘镇总工会
 
 
 def id_no(seq: int, sex: str = "M", birth: date = date(1980, 5, 6), region: str = "440183") -> str:
-    return make_id_number(region, birth, seq % 1000, sex)
+    """A valid ID number; distinct `seq` (0-499) give distinct numbers for the same sex and birth."""
+    return make_id_number(region, birth, (seq * 2 + (sex == "M")) % 1000, sex)
 
 
 def unit_id(ctx: AppContext, name: str) -> int:

@@ -1,6 +1,208 @@
-"""Archive sub-commands: demo, import/export households, check."""
+"""Archive sub-commands: demo, import/export households, template, check."""
 from __future__ import annotations
+
+import argparse
+import sys
+
+from ..domain.household import CATEGORIES, STATUSES
+from .env import CliFailure, InvalidInput, group
+
+JSON_HELP = "以 JSON 输出结果"
+
+
+def _json_flag(p) -> None:
+    # SUPPRESS: `zhibang --json check` and `zhibang check --json` both work.
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
 
 
 def register(sub) -> None:
-    """Filled in by the archive services work (demo, import, export, check)."""
+    p = sub.add_parser("demo", help="生成演示数据（新数据库或演示数据库）")
+    p.add_argument("--households", type=int, default=300, help="家庭数（默认 300，可到 100000）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    _json_flag(p)
+    p.set_defaults(func=run_demo)
+
+    imports = group(sub, "import", "从 Excel 导入")
+    p = imports.add_parser("households", help="导入困难职工家庭档案台账（.xlsx）")
+    p.add_argument("file", help="台账文件 .xlsx")
+    p.add_argument("--report", help="有问题时把问题清单写入此 .xlsx 文件")
+    p.add_argument("--check-only", action="store_true", help="只检查，不导入")
+    _json_flag(p)
+    p.set_defaults(func=run_import)
+
+    exports = group(sub, "export", "导出到 Excel")
+    p = exports.add_parser("households", help="导出档案（可按状态、类别筛选）")
+    p.add_argument("file", help="输出文件 .xlsx")
+    p.add_argument("--status", action="append", default=[],
+                   help="状态：" + "、".join(f"{c}/{label}" for c, label in STATUSES.items()) + "（可重复或用逗号分隔）")
+    p.add_argument("--category", action="append", default=[],
+                   help="类别：" + "、".join(f"{c}/{label}" for c, label in CATEGORIES.items()))
+    p.add_argument("--text", default="", help="关键字（姓名、拼音、身份证号、档案号、电话）")
+    p.add_argument("--unit", help="工会名称（含下级工会）")
+    p.add_argument("--overdue", action="store_true", help="只导出走访逾期的家庭")
+    _json_flag(p)
+    p.set_defaults(func=run_export)
+
+    templates = group(sub, "template", "空白导入模板")
+    p = templates.add_parser("households", help="家庭档案台账的空白模板（含示例与填写说明）")
+    p.add_argument("file", help="输出文件 .xlsx")
+    p.set_defaults(func=run_template)
+
+    p = sub.add_parser("check", help="检查数据库完整性、外键、审计链与档案一致性")
+    _json_flag(p)
+    p.set_defaults(func=run_check)
+
+
+def _progress(env):
+    if env.json or not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent // 10 != last[0] // 10:
+            last[0] = percent
+            print(f"  {percent}%（{done}/{total}）", file=sys.stderr)
+
+    return show
+
+
+def run_demo(args, env) -> int:
+    from ..services import demo, settings, setup
+
+    if args.households < 1 or args.households > 1_000_000:
+        raise InvalidInput("--households 应在 1 到 1000000 之间")
+    if setup.is_initialised(env.db):
+        office = settings.get_settings(_system(env)).office_name
+        if office != demo.DEMO_OFFICE:
+            raise InvalidInput(f"此数据库属于“{office}”，演示数据只能生成在新数据库或演示数据库中（请用 --db 指定新文件）")
+    summary = env.run(demo.create_demo, env.db, households=args.households, seed=args.seed, progress=_progress(env))
+    text = (f"已生成演示数据：{summary.households} 户，家庭成员 {summary.members} 人，走访 {summary.visits} 次，"
+            f"工会 {summary.units} 个（数据库：{env.db_path}）")
+    if summary.users:
+        text += f"\n演示用户：{'、'.join(summary.users)}，密码均为 {demo.DEMO_PASSWORD}（仅供演示）"
+    env.out(summary, text)
+    return 0
+
+
+def _system(env):
+    from ..services.context import SYSTEM, AppContext
+
+    return AppContext(env.db, SYSTEM)
+
+
+def _problem_line(p) -> str:
+    where = [p.sheet or ""]
+    if p.row:
+        where.append(f"第 {p.row} 行")
+    if p.column:
+        where.append(f"〔{p.column}〕")
+    value = "" if p.value in (None, "") else f"（原值：{p.value}）"
+    return f"{' '.join(w for w in where if w)}：{p.reason}{value}"
+
+
+def run_import(args, env) -> int:
+    from ..services import household_import as imp
+
+    ctx = env.context()
+    if args.check_only:
+        check = env.run(imp.check_import, ctx, args.file, progress=_progress(env))
+        if check.problems:
+            return _rejected(args, env, check.problems)
+        env.out(check, f"检查通过：{check.households} 户，家庭成员 {check.members} 人"
+                       + (f"，将新建工会：{'、'.join(check.new_units)}" if check.new_units else "") + "（未导入）")
+        return 0
+    def attempt():
+        try:
+            return imp.import_households(ctx, args.file, progress=_progress(env))
+        except imp.ImportRejected as exc:
+            return exc
+
+    result = env.run(attempt)  # other service errors get the usual exit codes
+    if isinstance(result, imp.ImportRejected):
+        return _rejected(args, env, result.problems)
+    lines = [f"已导入 {result.households} 户，家庭成员 {result.members} 人"]
+    if result.new_units:
+        lines.append(f"新建基层工会（区总工会下）：{'、'.join(result.new_units)}")
+    if result.follow_up:
+        lines.append(f"待办（{len(result.follow_up)} 户）：")
+        lines.extend(f"  - {item}" for item in result.follow_up[:50])
+        if len(result.follow_up) > 50:
+            lines.append(f"  … 另有 {len(result.follow_up) - 50} 户")
+    env.out(result, "\n".join(lines))
+    return 0
+
+
+def _rejected(args, env, problems) -> int:
+    from ..services.household_import import write_import_report
+
+    details = [_problem_line(p) for p in problems]
+    if args.report:
+        try:
+            write_import_report(args.report, problems)
+        except OSError as exc:
+            raise CliFailure(f"无法写入问题清单“{args.report}”：{exc}") from exc
+        details.append(f"问题清单已写入：{args.report}")
+    raise InvalidInput(f"文件中有 {len(problems)} 处问题，未导入任何数据", details)
+
+
+def _codes(values: list[str], vocabulary: dict[str, str], what: str) -> frozenset[str]:
+    by_label = {label: code for code, label in vocabulary.items()}
+    out = set()
+    for value in values:
+        for item in value.replace("，", ",").split(","):
+            item = item.strip()
+            if not item:
+                continue
+            code = item if item in vocabulary else by_label.get(item)
+            if code is None:
+                raise InvalidInput(f"未知的{what}“{item}”，可选：" + "、".join(f"{c}（{l}）" for c, l in vocabulary.items()))
+            out.add(code)
+    return frozenset(out)
+
+
+def run_export(args, env) -> int:
+    from sqlalchemy import select
+
+    from ..services.archive_types import HouseholdFilter
+    from ..services.household_export import export_households
+    from ..storage.models import OrgUnit
+
+    ctx = env.context()
+    unit_id = None
+    if args.unit:
+        with env.db.session() as s:
+            ids = s.execute(select(OrgUnit.id).where(OrgUnit.name == args.unit.strip())).scalars().all()
+        if len(ids) != 1:
+            raise InvalidInput(f"找不到工会“{args.unit}”" if not ids else f"有多个名为“{args.unit}”的工会")
+        unit_id = ids[0]
+    filt = HouseholdFilter(text=args.text, statuses=_codes(args.status, STATUSES, "状态"),
+                           categories=_codes(args.category, CATEGORIES, "类别"), unit_id=unit_id,
+                           visit_overdue=args.overdue)
+    count = env.run(export_households, ctx, args.file, filt, progress=_progress(env))
+    env.out({"households": count, "file": args.file}, f"已导出 {count} 户到 {args.file}")
+    return 0
+
+
+def run_template(args, env) -> int:
+    from ..documents.household_ledger import write_template
+
+    try:
+        write_template(args.file)
+    except OSError as exc:
+        raise CliFailure(f"无法写入“{args.file}”：{exc}") from exc
+    env.out({"file": args.file}, f"已写入空白模板：{args.file}")
+    return 0
+
+
+def run_check(args, env) -> int:
+    from ..services.checks import run_checks
+
+    report = run_checks(env.db)
+    lines = []
+    for item in report.items:
+        lines.append(f"[{'通过' if item.ok else '失败'}] {item.name}：{item.detail}")
+        lines.extend(f"      {e}" for e in item.examples)
+    lines.append("全部检查通过" if report.ok else "有检查未通过")
+    env.out(report, "\n".join(lines))
+    return 0 if report.ok else 1

@@ -114,3 +114,27 @@ class CliEnv:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+def group(sub, name: str, help: str):
+    """The sub-parsers of the command group `name` (e.g. `zhibang import …`), created once.
+
+    Several areas add to the same group: archive registers `import households`, others
+    `import ledger`, `import returns`, `export bank` … each calling `group(sub, "import", …)`
+    and adding its own parser to what it returns.
+    """
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help)
+        inner = parser.add_subparsers(dest=f"{name}_target", metavar="对象")
+        parser.set_defaults(func=_group_without_target(parser, name))
+        parser._zhibang_group = inner
+    return parser._zhibang_group
+
+
+def _group_without_target(parser, name: str):
+    def run(args, env):
+        choices = "、".join(parser._zhibang_group.choices) or "（无）"
+        raise InvalidInput(f"请指定“{name}”的对象，可选：{choices}（如：zhibang {name} households …）")
+
+    return run

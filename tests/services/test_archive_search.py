@@ -1,0 +1,128 @@
+"""The archive list: pinyin search (surnames read right), ID trailing digits, filters, scope."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from tests.archive_helpers import FACTORY, JEANS, archived, household, id_no, scoped, unit_id
+from zhibang_desktop.domain.household import add_months
+from zhibang_desktop.services import archive
+from zhibang_desktop.services.archive_types import HouseholdFilter as F
+from zhibang_desktop.services.errors import PermissionDenied
+
+
+@pytest.fixture
+def people(ctx):
+    """曾 (zeng, not ceng), 单 (shan), 覃 (qin), 区 (ou) and two ordinary names."""
+    made = {}
+    for seq, (name, unit, category, phone) in enumerate([
+        ("曾志明", FACTORY, "deep", "13800138000"),
+        ("单丽", FACTORY, "relative", "020-82712345"),
+        ("覃国强", JEANS, "accident", None),
+        ("区小凤", JEANS, "deep", None),
+        ("陈伟", "区直机关工会", "relative", "13912345678"),
+        ("张伟", FACTORY, "deep", None),
+    ], start=1):
+        made[name] = archive.create_household(ctx, household(ctx, name=name, seq=seq, unit=unit, category=category,
+                                                             phone=phone))
+    return made
+
+
+def names(page):
+    return {r.name for r in page.rows}
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("曾", {"曾志明"}),
+    ("zeng", {"曾志明"}),
+    ("zengzhiming", {"曾志明"}),
+    ("zzm", {"曾志明"}),
+    ("ZZM", {"曾志明"}),
+    ("zeng zhi", {"曾志明"}),
+    ("shanli", {"单丽"}),
+    ("sl", {"单丽"}),
+    ("qinguoqiang", {"覃国强"}),
+    ("qgq", {"覃国强"}),
+    ("ouxiaofeng", {"区小凤"}),
+    ("wei", {"陈伟", "张伟"}),
+    ("伟", {"陈伟", "张伟"}),
+    ("82712345", {"单丽"}),
+    ("138 0013 8000", {"曾志明"}),
+])
+def test_text_search(ctx, people, query, expected):
+    assert names(archive.search_households(ctx, F(text=query))) == expected
+
+
+def test_id_number_in_full_or_trailing_digits_and_archive_number(ctx, people):
+    zeng = people["曾志明"]
+    number = id_no(1)
+    assert names(archive.search_households(ctx, F(text=number))) == {"曾志明"}
+    assert "曾志明" in names(archive.search_households(ctx, F(text=number[-6:])))
+    assert names(archive.search_households(ctx, F(text=zeng.archive_no.lower()))) == {"曾志明"}
+    row = archive.search_households(ctx, F(text=number)).rows[0]
+    assert row.id_number_masked == number[:6] + "********" + number[-4:]
+
+
+def test_like_wildcards_are_literal(ctx, people):
+    assert archive.search_households(ctx, F(text="%")).total == 0
+    assert archive.search_households(ctx, F(text="_")).total == 0
+
+
+def test_filters_category_status_unit(ctx, people):
+    assert names(archive.search_households(ctx, F(categories=frozenset({"deep"})))) == {"曾志明", "区小凤", "张伟"}
+    assert names(archive.search_households(ctx, F(unit_id=unit_id(ctx, "新塘镇总工会")))) == {"覃国强", "区小凤"}
+    assert archive.search_households(ctx, F(statuses=frozenset({"active"}))).total == 0
+    assert archive.search_households(ctx, F(statuses=frozenset({"draft"}))).total == 6
+    counts = archive.archive_counts(ctx, F())
+    assert counts.total == 6 and counts.by_status == {"draft": 6}
+    assert counts.by_category == {"deep": 3, "relative": 2, "accident": 1}
+
+
+def test_visit_overdue_and_due_soon(ctx):
+    today = date.today()
+    late = archived(ctx, household(ctx, name="逾期户", seq=1, category="relative"),
+                    on=today - timedelta(days=300), visit_on=today - timedelta(days=300))  # due after 6 months
+    soon = archived(ctx, household(ctx, name="将到期", seq=2, category="deep"),
+                    on=today - timedelta(days=355), visit_on=today - timedelta(days=355))  # due in ~10 days
+    fine = archived(ctx, household(ctx, name="正常户", seq=3, category="deep"),
+                    on=today - timedelta(days=10), visit_on=today - timedelta(days=10))
+    archive.create_household(ctx, household(ctx, name="草稿户", seq=4))  # drafts are never "overdue"
+    assert names(archive.search_households(ctx, F(visit_overdue=True))) == {"逾期户"}
+    assert names(archive.search_households(ctx, F(visit_due_within_days=30))) == {"逾期户", "将到期"}
+    rows = {r.name: r for r in archive.search_households(ctx, F()).rows}
+    assert rows["逾期户"].visit_overdue and not rows["将到期"].visit_overdue and not rows["草稿户"].visit_overdue
+    assert archive.archive_counts(ctx, F()).visits_overdue == 1
+    assert fine.next_visit_due == add_months(today - timedelta(days=10), 12)
+    assert late.status == soon.status == "active"
+
+
+def test_sorting_and_paging(ctx, people):
+    page = archive.search_households(ctx, F(), sort="name", descending=False, offset=0, limit=2)
+    assert page.total == 6 and len(page.rows) == 2 and page.offset == 0
+    everyone = [r.name for r in archive.search_households(ctx, F(), sort="name").rows]
+    assert everyone == sorted(everyone)
+    rest = archive.search_households(ctx, F(), sort="name", offset=2, limit=10)
+    assert [r.name for r in page.rows + rest.rows] == everyone
+    by_no = [r.archive_no for r in archive.search_households(ctx, F(), descending=True).rows]
+    assert by_no == sorted(by_no, reverse=True)
+    for key in ("unit_name", "per_capita_income", "next_visit_due", "category", "status", "household_size"):
+        assert archive.search_households(ctx, F(), sort=key).total == 6
+    assert archive.search_households(ctx, F(), offset=100).rows == ()
+
+
+def test_scope_limits_the_list(ctx, people):
+    xintang = scoped(ctx, "新塘镇总工会", roles=("reviewer",))
+    assert names(archive.search_households(xintang, F())) == {"覃国强", "区小凤"}
+    assert archive.archive_counts(xintang, F()).total == 2
+    assert archive.search_households(xintang, F(text="zeng")).total == 0
+    with pytest.raises(PermissionDenied):
+        archive.search_households(xintang, F(unit_id=unit_id(ctx, "荔城街总工会")))
+
+
+def test_edit_updates_search_keys(ctx, people):
+    view = people["张伟"]
+    archive.update_household(ctx, view.id, view.version, replace(view.data, name="查海"))
+    assert names(archive.search_households(ctx, F(text="zhahai"))) == {"查海"}
+    assert "张伟" not in names(archive.search_households(ctx, F(text="zhangwei")))
