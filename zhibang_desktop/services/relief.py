@@ -436,14 +436,16 @@ def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str
 def print_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> Path:
     """Write the 救助申请审批表 PDF of a request to ``path``; audited as a print."""
     from ..documents.approval_form import write_approval_form
+    from .relief_print import approval_form_data
     from .settings import read_settings
     with ctx.tx(READ) as tx:
         s = tx.session
         r = st.find_request(s, ctx.actor, request_id)
         view = st.full_view(s, ctx.actor, r, work_calendar(s))
-        office = read_settings(s).office_name
+        data = approval_form_data(view, read_settings(s).office_name,
+                                  ctx.actor.display_name or ctx.actor.username, st.today())
         out = Path(path)
-        write_approval_form(view, out, office_name=office, printed_by=ctx.actor.display_name or ctx.actor.username)
+        pages = write_approval_form(data, out)
         tx.audit("print", "relief_request", r.id, household_id=r.household_id,
-                 summary=f"打印救助申请审批表 {r.number}（{r.name}）")
+                 summary=f"打印救助申请审批表 {r.number}（{r.name}，{pages} 页）")
         return out
