@@ -216,18 +216,19 @@ def read_bank_file_totals(path: str | os.PathLike, columns: Sequence[BankColumn]
                           sheet_title: str = "代发明细") -> BankFileTotals:
     """Count and total of a payment file written by :func:`write_bank_file`."""
     amount_index = next(i for i, c in enumerate(columns) if c.field == "amount")
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
-        count = total = 0
-        for index, values in enumerate(ws.iter_rows(values_only=True)):
-            if index == 0 or values is None or all(v in (None, "") for v in values):
-                continue
-            count += 1
-            total += parse_yuan(values[amount_index])
-        return BankFileTotals(count, total)
-    finally:
-        wb.close()
+    with open(path, "rb") as fh:  # a file object: the temporary name does not end in .xlsx
+        wb = load_workbook(fh, read_only=True, data_only=True)
+        try:
+            ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
+            count = total = 0
+            for index, values in enumerate(ws.iter_rows(values_only=True)):
+                if index == 0 or values is None or all(v in (None, "") for v in values):
+                    continue
+                count += 1
+                total += parse_yuan(values[amount_index])
+            return BankFileTotals(count, total)
+        finally:
+            wb.close()
 
 
 # ---------------------------------------------------------------- return files
