@@ -125,3 +125,30 @@ def noticed(ctx: AppContext, clock: Clock, *, year: int = 2026, quarter: int = 1
     v = notices.publish_notice(ctx, v.summary.id)
     clock.day(v.summary.end + timedelta(days=1))
     return v
+
+
+def approve_existing(ctx: AppContext, household_ids: list[int], *, year: int = 2026, quarter: int = 1,
+                     seed: int = 3) -> list[int]:
+    """One approved quarterly request per existing household (e.g. demo households)."""
+    rnd = random.Random(seed)
+    policy_id = zengcheng(ctx, year).id if not _has_policy(ctx, year) else None
+    out = []
+    with ctx.db.session() as s:
+        pv = policy_id or s.execute(select(PolicyVersion.id).where(
+            PolicyVersion.year == year, PolicyVersion.in_force.is_(True))).scalar_one()
+        now = utcnow()
+        for k, hid in enumerate(household_ids):
+            hh = s.get(Household, hid)
+            amount = rnd.choice((40000, 50000, 60000))
+            r = ReliefRequest(
+                number=f"JZ{year}-E{k:05d}", source="entered", household_id=hh.id, name=hh.name,
+                id_number=hh.id_number, unit_id=hh.unit_id, policy_version_id=pv, relief_type="quarterly",
+                period_year=year, period_quarter=quarter, request_date=date(year, 1, 10), conditions=[],
+                reason=f"本人{hh.health or ''}，家庭困难", requested_fen=amount, suggested_fen=amount,
+                approved_fen=amount, current_fen=amount, status="approved", creator_username="clerk",
+                creator_name="经办人", created_at=now, updated_at=now, decided_at=now, fund_source="union",
+                events=[], chain=[])
+            s.add(r)
+            s.flush()
+            out.append(r.id)
+    return out
