@@ -10,9 +10,9 @@ import sys
 
 from .. import __version__
 from .env import CliEnv, CliFailure, InvalidInput
-from . import archive_cmds, relief_cmds, setup_cmds
+from . import admin_cmds, archive_cmds, relief_cmds, setup_cmds
 
-AREAS = [setup_cmds, archive_cmds, relief_cmds]
+AREAS = [setup_cmds, archive_cmds, relief_cmds, admin_cmds]
 
 
 def build_parser() -> argparse.ArgumentParser:

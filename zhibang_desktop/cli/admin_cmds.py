@@ -1,0 +1,375 @@
+"""Admin sub-commands: users, the audit trail, backup and restore.
+
+    zhibang user add NAME --roles clerk,reviewer [--display 名字] [--scope UNIT]
+    zhibang user list [--json]
+    zhibang user edit NAME [--roles …] [--display …] [--scope UNIT | --no-scope]
+    zhibang user disable|enable|unlock NAME
+    zhibang user passwd NAME                     (admin sets a new password)
+    zhibang audit verify                         (exit 0 "OK …", exit 1 at the first broken row)
+    zhibang audit list [--json] [--user U] [--action A] [--entity E] [--from D] [--to D] [--limit N]
+    zhibang audit export OUT.xlsx [same filters]
+    zhibang backup [--out FILE]
+    zhibang restore FILE
+
+New passwords come from the environment variable ZHIBANG_NEW_PASSWORD or a prompt
+(typed twice); the acting user is `--user NAME` with ZHIBANG_PASSWORD, as everywhere.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from ..domain.permissions import ROLES
+from .env import CliFailure, InvalidInput, group
+
+NEW_PASSWORD_ENV = "ZHIBANG_NEW_PASSWORD"
+JSON_HELP = "以 JSON 输出结果"
+
+
+def _json_flag(p) -> None:
+    # SUPPRESS: `zhibang --json user list` and `zhibang user list --json` both work.
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+
+
+def register(sub) -> None:
+    roles_help = "角色，逗号分隔：" + "、".join(f"{code}/{label}" for code, label in ROLES.items())
+    users = group(sub, "user", "用户管理（管理员）")
+    p = users.add_parser("add", help="新增用户（密码取自 ZHIBANG_NEW_PASSWORD 或提示输入）")
+    p.add_argument("name", help="用户名（登录用）")
+    p.add_argument("--roles", required=True, help=roles_help)
+    p.add_argument("--display", default="", help="姓名（显示用，默认同用户名）")
+    p.add_argument("--scope", help="管辖范围：工会编号或名称（镇街工会用户只能看到本工会及下级的档案）")
+    _json_flag(p)
+    p.set_defaults(func=run_user_add)
+
+    p = users.add_parser("list", help="列出用户")
+    _json_flag(p)
+    p.set_defaults(func=run_user_list)
+
+    p = users.add_parser("edit", help="修改角色、姓名或管辖范围")
+    p.add_argument("name")
+    p.add_argument("--roles", help=roles_help)
+    p.add_argument("--display", help="姓名")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--scope", help="管辖范围：工会编号或名称")
+    scope.add_argument("--no-scope", action="store_true", help="取消管辖范围限制（全单位）")
+    _json_flag(p)
+    p.set_defaults(func=run_user_edit)
+
+    for name, help_text in (("disable", "停用用户"), ("enable", "启用用户"), ("unlock", "解除登录锁定")):
+        p = users.add_parser(name, help=help_text)
+        p.add_argument("name")
+        _json_flag(p)
+        p.set_defaults(func=run_user_state, action=name)
+
+    p = users.add_parser("passwd", help="管理员为用户设置新密码（取自 ZHIBANG_NEW_PASSWORD 或提示输入）")
+    p.add_argument("name")
+    p.set_defaults(func=run_user_passwd)
+
+    audit = group(sub, "audit", "审计日志")
+    p = audit.add_parser("verify", help="校验审计日志哈希链：完整则输出 OK，否则报告第一条异常记录")
+    _json_flag(p)
+    p.set_defaults(func=run_audit_verify)
+
+    p = audit.add_parser("list", help="列出审计记录（最新在前）")
+    _filters(p)
+    p.add_argument("--limit", type=int, default=50, help="最多显示条数（默认 50）")
+    p.add_argument("--offset", type=int, default=0, help="跳过最新的若干条")
+    _json_flag(p)
+    p.set_defaults(func=run_audit_list)
+
+    p = audit.add_parser("export", help="导出审计记录到 Excel")
+    p.add_argument("file", help="输出文件 .xlsx")
+    _filters(p)
+    _json_flag(p)
+    p.set_defaults(func=run_audit_export)
+
+    p = sub.add_parser("backup", help="立即备份数据库（经完整性检查）")
+    p.add_argument("--out", help="备份文件路径（默认：备份文件夹中按时间命名）")
+    _json_flag(p)
+    p.set_defaults(func=run_backup)
+
+    p = sub.add_parser("restore", help="从备份文件恢复数据库（先检查备份；原数据库另存保留）")
+    p.add_argument("file", help="备份文件")
+    _json_flag(p)
+    p.set_defaults(func=run_restore)
+
+
+def _filters(p) -> None:
+    p.add_argument("--user", dest="audit_user", help="用户名")
+    p.add_argument("--action", help="操作代码，如 create、update、login、export")
+    p.add_argument("--entity", help="对象代码，如 household、user、settings")
+    p.add_argument("--from", dest="date_from", help="开始日期 YYYY-MM-DD（含）")
+    p.add_argument("--to", dest="date_to", help="结束日期 YYYY-MM-DD（含）")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _roles(text: str) -> list[str]:
+    roles = [r.strip() for r in text.replace("，", ",").split(",") if r.strip()]
+    by_label = {label: code for code, label in ROLES.items()}
+    roles = [by_label.get(r, r) for r in roles]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        raise InvalidInput(f"无效角色：{'、'.join(unknown) or '（空）'}；可选：" + "、".join(ROLES))
+    return roles
+
+
+def _scope(env, ctx, text: str | None) -> int | None:
+    if text is None:
+        return None
+    from ..services import org
+
+    units = env.run(org.list_units, ctx)
+    text = text.strip()
+    if text.isdigit() and any(u.id == int(text) for u in units):
+        return int(text)
+    matches = [u for u in units if u.name == text]
+    if len(matches) == 1:
+        return matches[0].id
+    raise InvalidInput(f"找不到工会“{text}”（请用工会编号或完整名称；`zhibang user list --json` 可查看编号）"
+                       if not matches else f"有多个名为“{text}”的工会，请用编号")
+
+
+def _new_password(label: str) -> str:
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"请在环境变量 {NEW_PASSWORD_ENV} 中提供{label}的新密码，或在终端中运行以输入密码")
+    first = getpass.getpass(f"{label}的新密码：")
+    if getpass.getpass("再次输入新密码：") != first:
+        raise InvalidInput("两次输入的密码不一致")
+    return first
+
+
+def _date(text: str | None, label: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{label}“{text}”不是有效日期（格式 YYYY-MM-DD）") from None
+
+
+def _user(env, ctx, name: str):
+    from ..services import users
+
+    return env.run(users.find_user, ctx, name)
+
+
+def _pad(text: object, width: int) -> str:
+    """Left-aligned in `width` terminal columns (a Chinese character takes two)."""
+    text = str(text)
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
+
+
+USER_COLUMNS = (("编号", 6), ("用户名", 16), ("姓名", 12), ("角色", 24), ("管辖范围", 22), ("状态", 6))
+
+
+def _user_line(u, unit_names: dict[int, str]) -> str:
+    from ..services.users import role_names
+
+    scope = unit_names.get(u.scope_unit_id, str(u.scope_unit_id)) if u.scope_unit_id else "全单位"
+    state = "启用" if u.active else "停用"
+    if u.locked_until is not None and u.active:
+        from ..storage.types import utcnow
+
+        if u.locked_until > utcnow():
+            state = "已锁定"
+    values = (u.id, u.username, u.display_name, role_names(u.roles), scope, state)
+    return "".join(_pad(v, w) for v, (_, w) in zip(values, USER_COLUMNS)).rstrip()
+
+
+def _unit_names(env, ctx) -> dict[int, str]:
+    from ..services import org
+
+    return {u.id: u.name for u in env.run(org.list_units, ctx)}
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+def run_user_add(args, env) -> int:
+    from ..services import users
+
+    ctx = env.context()
+    roles = _roles(args.roles)
+    scope = _scope(env, ctx, args.scope)
+    env.run(ctx.require, "users.manage")  # before asking for a password
+    password = _new_password(f"用户 {args.name} ")
+    view = env.run(users.add_user, ctx, args.name, args.display, password, roles, scope)
+    env.out(view, f"已新增用户：{view.username}（{view.display_name}），角色：{users.role_names(view.roles)}")
+    return 0
+
+
+def run_user_list(args, env) -> int:
+    from ..services import users
+
+    ctx = env.context()
+    found = env.run(users.list_users, ctx)
+    names = _unit_names(env, ctx)
+    header = "".join(_pad(label, w) for label, w in USER_COLUMNS).rstrip()
+    env.out(found, "\n".join([header] + [_user_line(u, names) for u in found]))
+    return 0
+
+
+def run_user_edit(args, env) -> int:
+    from ..services import users
+
+    ctx = env.context()
+    target = _user(env, ctx, args.name)
+    kwargs = {}
+    if args.roles is not None:
+        kwargs["roles"] = _roles(args.roles)
+    if args.display is not None:
+        kwargs["display_name"] = args.display
+    if args.no_scope:
+        kwargs["scope_unit_id"] = None
+    elif args.scope is not None:
+        kwargs["scope_unit_id"] = _scope(env, ctx, args.scope)
+    if not kwargs:
+        raise InvalidInput("请至少指定 --roles、--display、--scope 或 --no-scope 之一")
+    view = env.run(users.update_user, ctx, target.id, **kwargs)
+    env.out(view, f"已修改用户：{view.username}，角色：{users.role_names(view.roles)}")
+    return 0
+
+
+def run_user_state(args, env) -> int:
+    from ..services import users
+
+    ctx = env.context()
+    target = _user(env, ctx, args.name)
+    fn = {"disable": users.disable_user, "enable": users.enable_user, "unlock": users.unlock_user}[args.action]
+    view = env.run(fn, ctx, target.id)
+    done = {"disable": "已停用", "enable": "已启用", "unlock": "已解除锁定"}[args.action]
+    env.out(view, f"{done}用户：{view.username}")
+    return 0
+
+
+def run_user_passwd(args, env) -> int:
+    from ..services import users
+
+    ctx = env.context()
+    target = _user(env, ctx, args.name)
+    password = _new_password(f"用户 {target.username} ")
+    env.run(users.reset_password, ctx, target.id, password)
+    env.out({"username": target.username}, f"已为用户 {target.username} 设置新密码")
+    return 0
+
+
+# --- audit ---------------------------------------------------------------------------------------
+
+def _audit_filter(args):
+    from ..services.audit import AuditFilter
+
+    return AuditFilter(user=args.audit_user, action=args.action, entity=args.entity,
+                       date_from=_date(args.date_from, "开始日期"), date_to=_date(args.date_to, "结束日期"))
+
+
+def run_audit_verify(args, env) -> int:
+    from ..services import audit
+
+    ctx = env.context()
+    report = env.run(audit.verify_chain, ctx)
+    data = {"ok": report.ok, "rows": report.rows, "head_hash": report.head_hash,
+            "first_broken_seq": report.first_broken_seq, "reason": report.reason}
+    if report.ok:
+        env.out(data, f"OK 审计链完整：共 {report.rows} 条记录，链头 {report.head_hash}")
+        return 0
+    if env.json:
+        env.out(data)
+    raise CliFailure(f"审计链校验未通过：第 {report.first_broken_seq} 条记录异常（{report.reason}）；"
+                     f"此前 {report.rows} 条完好")
+
+
+def run_audit_list(args, env) -> int:
+    from ..services import audit
+
+    ctx = env.context()
+    if args.limit < 1:
+        raise InvalidInput("--limit 至少为 1")
+    page = env.run(audit.query_audit, ctx, offset=args.offset, limit=args.limit, filters=_audit_filter(args))
+    lines = [f"共 {page.total} 条，显示第 {page.offset + 1}–{page.offset + len(page.rows)} 条（最新在前）"]
+    for r in page.rows:
+        when = r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        target = r.entity_label + (f" #{r.entity_id}" if r.entity_id else "")
+        line = f"{r.seq:>6}  {when}  " + _pad(r.username, 14) + _pad(r.action_label, 10) + _pad(target, 18) + r.summary
+        if r.changes:
+            line += "\n" + "\n".join(f"{'':>8}{f}：{o or '（空）'} → {n or '（空）'}" for f, o, n in r.changes)
+        lines.append(line)
+    data = {"total": page.total, "offset": page.offset,
+            "rows": [dict(seq=r.seq, at=r.at, username=r.username, user_id=r.user_id, action=r.action,
+                          entity=r.entity, entity_id=r.entity_id, household_id=r.household_id,
+                          summary=r.summary, changes=[list(c) for c in r.changes], hash=r.hash)
+                     for r in page.rows]}
+    env.out(data, "\n".join(lines))
+    return 0
+
+
+def run_audit_export(args, env) -> int:
+    from ..services import audit
+
+    ctx = env.context()
+    result = env.run(audit.export_audit, ctx, Path(args.file), _audit_filter(args))
+    env.out({"file": result.path, "rows": result.rows}, f"已导出 {result.rows} 条审计记录：{result.path}")
+    return 0
+
+
+# --- backup and restore --------------------------------------------------------------------------
+
+def run_backup(args, env) -> int:
+    from ..services import backup
+
+    ctx = env.context()
+    info = env.run(backup.backup_now, ctx, dest_file=Path(args.out) if args.out else None)
+    size = f"{info.size / 1024 / 1024:.1f} MB" if info.size >= 1024 * 1024 else f"{max(1, info.size // 1024)} KB"
+    text = f"备份完成（完整性检查通过）：{info.path}（{size}）"
+    if info.note:
+        text += f"\n注意：{info.note}"
+    env.out(info, text)
+    return 0
+
+
+def run_restore(args, env) -> int:
+    """Close the database, restore, then audit in the restored file (done by the service)."""
+    from ..services import backup
+    from ..services.context import SYSTEM
+    from ..storage.database import DatabaseCorrupt
+
+    source = Path(args.file).expanduser()
+    check = backup.check_backup(source)
+    if not check.ok:
+        raise InvalidInput(f"未恢复（数据库未改动）：{check.message}")
+    note = ""
+    if env.db_path.exists() and env.db_path.stat().st_size > 0:
+        try:
+            ctx = env.context()
+        except CliFailure as exc:
+            if not isinstance(exc.__cause__, DatabaseCorrupt):
+                raise
+            # A database that cannot be opened cannot check a password either: restoring a
+            # checked backup over it (the damaged file is kept) is what the start-up offers too.
+            actor, note = SYSTEM, "当前数据库已损坏，无法登录；已直接恢复（损坏的文件已另存保留）"
+        else:
+            env.run(ctx.require, "backup.restore")
+            actor = ctx.actor
+    else:
+        actor = SYSTEM
+    env.close()  # the database must be closed while the file is replaced
+    result = env.run(backup.restore, env.db_path, source, actor=actor)
+    lines = [f"已从备份恢复：{source}", f"数据库：{result.db_path}"]
+    if result.replaced_path:
+        lines.append(f"原数据库已另存为：{result.replaced_path}")
+    if result.migrated:
+        lines.append(f"备份的数据库版本 {result.from_revision} 已升级到当前版本")
+    if note:
+        lines.append(f"注意：{note}")
+    env.out({"db": result.db_path, "backup": source, "replaced": result.replaced_path,
+             "migrated": result.migrated, "from_revision": result.from_revision, "note": note}, "\n".join(lines))
+    return 0
