@@ -11,8 +11,9 @@ import sys
 from .. import __version__
 from .env import CliEnv, CliFailure, InvalidInput
 from . import admin_cmds, archive_cmds, relief_cmds, setup_cmds
+from . import payout_cmds
 
-AREAS = [setup_cmds, archive_cmds, relief_cmds, admin_cmds]
+AREAS = [setup_cmds, archive_cmds, relief_cmds, admin_cmds, payout_cmds]
 
 
 def build_parser() -> argparse.ArgumentParser:
