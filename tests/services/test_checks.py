@@ -1,7 +1,7 @@
 """`run_checks`: integrity, foreign keys, audit chain, archive consistency, attachments."""
 from __future__ import annotations
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 
 from tests.archive_helpers import archived, household, id_no, member
 from zhibang_desktop.services import archive

@@ -92,6 +92,7 @@ def test_good_file_with_every_header_variant_imports(ctx, tmp_path, variant, mem
     shan = archive.get_household(ctx, by_name["单丽"].id)
     assert shan.data.phone == "13900139000" and shan.data.union_member is True
     assert shan.data.household_size == 2 and shan.data.assistance_status == "low_income"
+    assert shan.data.account_kind == ("social_security" if variant == "B" else "bank")  # from the column name
     qin = archive.get_household(ctx, by_name["覃国强"].id)
     assert qin.data.causes == ["因病", "其他：车祸致残"]
     assert qin.total_monthly_income_fen == 234_550 and qin.data.union_member is False

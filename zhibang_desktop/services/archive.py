@@ -18,8 +18,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..storage.models import Attachment, Household
 from ..storage.types import utcnow
-from .archive_fields import household_changes, member_changes
-from .archive_history import household_changes as household_history  # noqa: F401  (re-export)
+from .archive_fields import household_diff, member_diff
+from .archive_history import household_changes  # noqa: F401  (re-export)
+from .archive_history import household_changes as household_history  # noqa: F401  (alias)
 from .archive_lifecycle import (  # noqa: F401  (re-export)
     archive_household, begin_exit, complete_exit, reactivate,
 )
@@ -37,6 +38,19 @@ from .context import AppContext
 from .errors import Conflict, FieldProblem, ValidationFailed
 from .settings import read_settings
 from .visits import add_visit, delete_visit  # noqa: F401  (re-export)
+
+__all__ = [
+    # households
+    "validate_household", "create_household", "update_household", "get_household", "find_by_id_number",
+    "delete_draft",
+    # list
+    "search_households", "archive_counts",
+    # lifecycle
+    "archive_household", "begin_exit", "complete_exit", "reactivate",
+    # visits, attachments, change history
+    "add_visit", "delete_visit", "add_attachment", "attachment_content", "remove_attachment",
+    "household_changes", "household_history",
+]
 
 STALE_MESSAGE = "该档案已被他人修改，请重新打开"
 
@@ -63,10 +77,10 @@ def create_household(ctx: AppContext, data: HouseholdInput) -> HouseholdView:
         s.flush()
         names = unit_names(s)
         tx.audit("create", "household", hh.id, household_id=hh.id, summary=f"新建档案 {_who(hh)}",
-                 changes=[["档案编号", "", hh.archive_no]] + household_changes(None, data, names))
+                 changes=[["档案编号", "", hh.archive_no]] + household_diff(None, data, names))
         for m in hh.members:
             tx.audit("create", "member", m.id, household_id=hh.id, summary=f"新增家庭成员：{m.name}",
-                     changes=member_changes(None, member_input(m)))
+                     changes=member_diff(None, member_input(m)))
         return build_view(s, hh)
 
 
@@ -87,13 +101,13 @@ def update_household(ctx: AppContext, household_id: int, version: int, data: Hou
             raise ValidationFailed(problems)
         names = unit_names(s)
         old = to_input(hh)
-        changes = household_changes(old, data, names)
+        changes = household_diff(old, data, names)
         member_audits = []
         kept = []
         for m in data.members:
             row = existing.get(m.id) if m.id is not None else None
             before = member_input(row) if row is not None else None
-            diff = member_changes(before, m)
+            diff = member_diff(before, m)
             if row is None:
                 row = member_row(m)
                 member_audits.append(("create", row, f"新增家庭成员：{m.name}", diff))
@@ -105,7 +119,7 @@ def update_household(ctx: AppContext, household_id: int, version: int, data: Hou
         for mid, row in existing.items():
             if mid not in kept_ids:
                 member_audits.append(("delete", row, f"删除家庭成员：{row.name}",
-                                      member_changes(member_input(row), None)))
+                                      member_diff(member_input(row), None)))
         if not changes and not member_audits and [r.id for r in kept] == list(existing):
             return build_view(s, hh)
         apply_input(hh, data)
@@ -152,7 +166,7 @@ def delete_draft(ctx: AppContext, household_id: int, version: int) -> None:
         for a in attachments:
             s.delete(a)
         summary = f"删除草稿档案 {_who(hh)}"
-        changes = household_changes(to_input(hh), None, unit_names(s))
+        changes = household_diff(to_input(hh), None, unit_names(s))
         s.delete(hh)
         s.flush()
         for sha in shas:

@@ -154,14 +154,14 @@ def field_changes(old, new, labels: dict[str, str], unit_names: dict[int, str] |
     return changes
 
 
-def household_changes(old: HouseholdInput | None, new: HouseholdInput | None,
+def household_diff(old: HouseholdInput | None, new: HouseholdInput | None,
                       unit_names: dict[int, str] | None = None) -> list[list[str]]:
     return field_changes(old, new, HOUSEHOLD_LABELS, unit_names)
 
 
-def member_changes(old: MemberInput | None, new: MemberInput | None) -> list[list[str]]:
+def member_diff(old: MemberInput | None, new: MemberInput | None) -> list[list[str]]:
     return field_changes(old, new, MEMBER_LABELS)
 
 
-def visit_changes(old: VisitInput | None, new: VisitInput | None) -> list[list[str]]:
+def visit_diff(old: VisitInput | None, new: VisitInput | None) -> list[list[str]]:
     return field_changes(old, new, VISIT_LABELS)

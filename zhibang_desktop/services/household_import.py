@@ -183,9 +183,15 @@ def _household_input(item: LedgerHousehold, members: list[LedgerMember], unit_id
         # 家庭月收入 is the household's total; what the listed members earn is inside it.
         head_income_fen=0, other_income_fen=max(0, (total or 0) - member_income),
         assistance_status=item.assistance_status or "none", bank_name=item.bank_name,
-        bank_account=item.bank_account, account_kind="bank" if item.bank_account else None,
+        bank_account=item.bank_account, account_kind=_account_kind(item),
         remarks=item.remarks, members=listed,
     )
+
+
+def _account_kind(item: LedgerHousehold) -> str | None:
+    if not item.bank_account:
+        return None
+    return "social_security" if "社保" in (item.columns.get("bank_account") or "") else "bank"
 
 
 def _row_problems(row: _Row, office_causes, today: date) -> list[Problem]:

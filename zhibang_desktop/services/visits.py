@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..domain.household import VISIT_METHODS
 from ..storage.models import Household, Visit
 from ..storage.types import utcnow
-from .archive_fields import VISIT_LABELS, visit_changes
+from .archive_fields import VISIT_LABELS, visit_diff
 from .archive_store import build_view, load_household, refresh_visit_due
 from .archive_types import HouseholdView, VisitInput
 from .context import AppContext
@@ -73,7 +73,7 @@ def add_visit(ctx: AppContext, household_id: int, visit: VisitInput) -> Househol
         s.flush()
         tx.audit("create", "visit", row.id, household_id=hh.id,
                  summary=f"新增走访记录：{VISIT_METHODS[visit.method]} {visit.visit_date.isoformat()}",
-                 changes=visit_changes(None, visit))
+                 changes=visit_diff(None, visit))
         return build_view(s, hh)
 
 
@@ -84,7 +84,7 @@ def delete_visit(ctx: AppContext, visit_id: int) -> HouseholdView:
         if row is None:
             raise NotFound(f"走访记录（编号 {visit_id}）不存在")
         hh = load_household(s, ctx.actor, row.household_id)
-        changes = visit_changes(row, None)
+        changes = visit_diff(row, None)
         summary = f"删除走访记录：{VISIT_METHODS.get(row.method, row.method)} {row.visit_date.isoformat()}"
         hh.visits.remove(row)
         refresh_last_visit(s, hh)
