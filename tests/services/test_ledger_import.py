@@ -60,7 +60,7 @@ def test_rows_become_approved_requests_with_payments(setup, tmp_path, db):
         pays = s.execute(select(Payment).order_by(Payment.id)).scalars().all()
         assert [p.amount_fen for p in pays] == [50000, 60000, 300000, 100000]
         assert [p.fund_source for p in pays] == ["union", "union", None, None]
-        assert all(p.request_id == r.id and p.source == "ledger" for p, r in zip(pays, reqs))
+        assert all(p.request_id == r.id and p.source == "ledger" for p, r in zip(pays, reqs, strict=True))
         audit = s.execute(select(AuditEntry).where(AuditEntry.action == "import")).scalars().all()
         assert len(audit) == 1 and "4 笔" in audit[0].summary
     page = relief.list_requests(o["clerk"], RequestFilter(source="ledger"))

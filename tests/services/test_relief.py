@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from zhibang_desktop.services import policies, relief, review
+from zhibang_desktop.services import policies, relief
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
 from zhibang_desktop.services.relief_store import InvalidTransition
 from zhibang_desktop.services.relief_types import RequestFilter, RequestInput
@@ -219,3 +219,10 @@ def test_attachments(o):
 def test_missing_required_attachment_kind_blocks(o):
     ev = relief.evaluate_draft(o["clerk"], quarterly(o["hh"], 500, attachment_kinds=()))
     assert "attachment_missing" in {f.code for f in ev.errors}
+
+
+def test_a_draft_household_cannot_get_a_request(o, ctx):
+    draft = add_household(ctx, "草稿户", 601, status="draft")
+    assert "archive_draft" in codes(relief.evaluate_draft(o["clerk"], quarterly(draft, 500)))
+    with pytest.raises(ValidationFailed, match="草稿"):
+        relief.create_request(o["clerk"], quarterly(draft, 500))

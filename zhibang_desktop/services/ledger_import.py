@@ -134,9 +134,9 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
             r = _Row(rec.row_number)
             bad = len(problems)
 
-            def problem(fld: str, reason: str, value=None) -> None:
-                raw = v.get(fld) if value is None else value
-                problems.append(LedgerProblem(rec.row_number, col(fld), "" if raw is None else str(raw), reason))
+            def problem(fld: str, reason: str, value=None, _v=v, _row=rec.row_number) -> None:
+                raw = _v.get(fld) if value is None else value
+                problems.append(LedgerProblem(_row, col(fld), "" if raw is None else str(raw), reason))
 
             try:
                 r.name = parse_text(v.get("name")) or ""

@@ -106,6 +106,9 @@ def _resolve(session: Session, actor, data: RequestInput, *, strict: bool) -> tu
                 problems.append(FieldProblem("unit_id", "所属工会", "不存在"))
             else:
                 check_unit_in_scope(session, actor, unit_id)
+    if strict and hh is not None and hh.status == "draft":
+        # a request would pin the draft household (it could no longer be deleted)
+        problems.append(FieldProblem("household_id", "档案", "该户档案仍是草稿，请先完成建档（先建档、后帮扶）"))
     if person is not None:
         if hh is not None:
             if person not in st.household_ids(hh):

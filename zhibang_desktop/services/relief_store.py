@@ -254,10 +254,9 @@ def load_request(session: Session, actor, request_id: int) -> ReliefRequest:
     if r is None:
         raise NotFound(f"救助申请（编号 {request_id}）不存在")
     allowed = visible_unit_ids(session, actor)
-    if allowed is not None and r.unit_id not in allowed:
-        # a reviewer scoped at a level may see what reaches them
-        if not _reviewer_units(session, actor) or r.unit_id not in _reviewer_units(session, actor):
-            raise PermissionDenied("该救助申请不在当前用户的管辖范围内")
+    # outside the user's union scope, a reviewer still sees what reaches their review scopes
+    if allowed is not None and r.unit_id not in allowed and r.unit_id not in _reviewer_units(session, actor):
+        raise PermissionDenied("该救助申请不在当前用户的管辖范围内")
     return r
 
 
