@@ -1,0 +1,192 @@
+"""Relief requests as a lazily loaded table (the 救助申请 list and the 待我审核 queue).
+
+``fetch(offset, limit) -> RequestPage`` is called for the first 200 rows and again as
+the user scrolls (``canFetchMore``/``fetchMore``), like the archive list.  The queue,
+which the service returns whole, passes a fetch that returns everything at once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from ...services.relief_types import RequestPage, RequestSummary
+from .. import labels
+from ..relief_common import (
+    ERROR_COLOR,
+    STATUS_COLORS,
+    WARNING_COLOR,
+    due_text,
+    period_text,
+    type_text,
+)
+
+PAGE_SIZE = 200
+MAX_RELOAD_ROWS = 2000
+RIGHT = Qt.AlignRight | Qt.AlignVCenter
+CENTER = Qt.AlignCenter
+LEFT = Qt.AlignLeft | Qt.AlignVCenter
+
+
+def _name(r: RequestSummary) -> str:
+    return r.name if r.archived else f"{r.name}（未建档）"
+
+
+def _pending(r: RequestSummary) -> str:
+    if not r.current_level_name:
+        return ""
+    if r.due_date is None:
+        return r.current_level_name
+    if r.due_date < date.today():
+        return f"{r.current_level_name}（{due_text(r.due_date, True)}）"
+    return f"{r.current_level_name}（{r.due_date.isoformat()} 前）"
+
+
+def _late(r: RequestSummary) -> bool:
+    """The pending level is past its due date (``overdue`` also counts a level decided late)."""
+    return r.due_date is not None and r.due_date < date.today()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    text: Callable[[RequestSummary], str]
+    align: Qt.AlignmentFlag = LEFT
+    width: int = 100  # 0: takes the remaining width
+
+
+LIST_COLUMNS: tuple[Column, ...] = (
+    Column("number", "申请编号", lambda r: r.number, width=118),
+    Column("name", "姓名", _name, width=96),
+    Column("unit", "所属工会", lambda r: r.unit_name, width=0),
+    Column("type", "救助类型", lambda r: type_text(r.relief_type_name, r.subcase_name), width=140),
+    Column("period", "期间", lambda r: period_text(r.year, r.quarter), width=106),
+    Column("requested", "申请金额(元)", lambda r: labels.yuan(r.requested_amount_fen), RIGHT, 88),
+    Column("approved", "核定金额(元)", lambda r: labels.yuan(r.approved_amount_fen), RIGHT, 88),
+    Column("status", "状态", lambda r: r.status_label, CENTER, 60),
+    Column("pending", "当前审核（到期日）", _pending, width=250),
+    Column("created", "录入时间", lambda r: labels.moment(r.created_at), width=118),
+)
+
+QUEUE_COLUMNS: tuple[Column, ...] = (
+    Column("number", "申请编号", lambda r: r.number, width=118),
+    Column("name", "姓名", _name, width=96),
+    Column("unit", "所属工会", lambda r: r.unit_name, width=0),
+    Column("type", "救助类型", lambda r: type_text(r.relief_type_name, r.subcase_name), width=150),
+    Column("period", "期间", lambda r: period_text(r.year, r.quarter), width=116),
+    Column("requested", "申请金额(元)", lambda r: labels.yuan(r.requested_amount_fen), RIGHT, 92),
+    Column("level", "审核级别", lambda r: r.current_level_name, width=150),
+    Column("received", "收到时间", lambda r: labels.moment(r.received_at), width=120),
+    Column("due", "到期日", lambda r: due_text(r.due_date, _late(r)) + (" ⚠" if r.due_warning else ""), width=160),
+)
+
+Fetch = Callable[[int, int], RequestPage]
+
+
+class ReliefTableModel(QAbstractTableModel):
+    """Errors of ``fetch`` propagate to the caller of ``reload``/``fetchMore``."""
+
+    loaded = Signal(int, int)  # rows loaded, total
+
+    def __init__(self, fetch: Fetch, columns: tuple[Column, ...] = LIST_COLUMNS, parent=None):
+        super().__init__(parent)
+        self._fetch = fetch
+        self.columns = columns
+        self._rows: list[RequestSummary] = []
+        self._total = 0
+
+    # -- querying --
+    def reload(self, *, keep_loaded: bool = False) -> None:
+        limit = min(max(PAGE_SIZE, len(self._rows)), MAX_RELOAD_ROWS) if keep_loaded else PAGE_SIZE
+        page = self._fetch(0, limit)
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._total = max(page.total, len(self._rows))
+        self.endResetModel()
+        self.loaded.emit(len(self._rows), self._total)
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def rows(self) -> list[RequestSummary]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> RequestSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, request_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == request_id), -1)
+
+    def request_at(self, index: QModelIndex) -> RequestSummary | None:
+        return self.row_at(index.row()) if index.isValid() else None
+
+    # -- lazy loading --
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        page = self._fetch(len(self._rows), PAGE_SIZE)
+        new = [r for r in page.rows if self.row_of(r.id) < 0]
+        if not new:  # the list shrank since the count: stop asking
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        self._rows.extend(new)
+        self.endInsertRows()
+        self._total = max(page.total, len(self._rows))
+        self.loaded.emit(len(self._rows), self._total)
+
+    # -- QAbstractTableModel --
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and 0 <= section < len(self.columns) and role == Qt.DisplayRole:
+            return self.columns[section].header
+        if orientation == Qt.Vertical and role == Qt.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        row = self.request_at(index)
+        if row is None:
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.DisplayRole:
+            return column.text(row)
+        if role == Qt.TextAlignmentRole:
+            return int(column.align)
+        if role == Qt.ForegroundRole:
+            if column.key in ("pending", "due") and row.overdue:
+                return QBrush(QColor(ERROR_COLOR))
+            if column.key == "number" and row.overdue:
+                return QBrush(QColor(ERROR_COLOR))
+            if column.key in ("pending", "due") and row.due_warning:
+                return QBrush(QColor(WARNING_COLOR))
+            if column.key == "name" and not row.archived:
+                return QBrush(QColor(WARNING_COLOR))
+            if column.key == "status" and row.status in STATUS_COLORS:
+                return QBrush(STATUS_COLORS[row.status])
+        if role == Qt.ToolTipRole:
+            if column.key in ("pending", "due", "level") and row.due_warning:
+                return row.due_warning
+            if column.key == "name":
+                return f"身份证号：{row.id_number}" + ("" if row.archived else "\n该职工未建立困难职工档案")
+            if column.key in ("pending", "due", "number") and row.overdue:
+                return ("当前审核级已超过规定的工作日期限" if _late(row)
+                        else "有一级审核超过了规定的工作日期限")
+            return column.text(row) or None  # the full text of a cut-off cell
+        if role == Qt.UserRole:
+            return row.id
+        return None
