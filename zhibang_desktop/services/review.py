@@ -30,6 +30,9 @@ from .holidays import work_calendar
 from .policies import policy_of, version_row
 from .relief_types import DECISION_LABELS, DECISIONS, RequestSummary, RequestView
 
+# The list and the request view live in .relief; re-exported for callers that think of them as review.
+from .relief import get_request, list_requests  # noqa: F401
+
 _ACTIONS = {"approve": sm.approve, "reject": sm.reject, "return": sm.return_to_clerk}
 
 
