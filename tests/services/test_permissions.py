@@ -99,6 +99,11 @@ def _preset_json() -> str:
     return policy_to_json(_preset())
 
 
+def _notice_input():
+    pt = svc("payout_types")
+    return pt.NoticeInput(pt.NoticeFilter(("quarterly",), 2026, 1), start=date(2026, 3, 2))
+
+
 def module_exists(function: str) -> bool:
     """Entries may name modules that are still being written; they are checked once they land."""
     return importlib.util.find_spec(f"zhibang_desktop.services.{function.split('.')[0]}") is not None
@@ -161,6 +166,51 @@ WRITES: list[Case] = [
     Case("policies.activate_policy", "policy.edit", lambda c, w: svc("policies").activate_policy(c, 1)),
     Case("policies.export_policy", "relief.read",  # writes a file and an audit row
          lambda c, w: svc("policies").export_policy(c, 2026, path=w.tmp / "out" / "policy.json")),
+    # public notices, disbursement batches, bank files, printed rosters and receipt lists (issue 5)
+    Case("notices.create_notice", "notice.manage", lambda c, w: svc("notices").create_notice(c, _notice_input())),
+    Case("notices.update_notice", "notice.manage", lambda c, w: svc("notices").update_notice(c, 1, _notice_input())),
+    Case("notices.refresh_notice", "notice.manage", lambda c, w: svc("notices").refresh_notice(c, 1)),
+    Case("notices.remove_notice_entry", "notice.manage", lambda c, w: svc("notices").remove_notice_entry(c, 1, "重复")),
+    Case("notices.set_entry_remark", "notice.manage", lambda c, w: svc("notices").set_entry_remark(c, 1, "备注")),
+    Case("notices.delete_notice", "notice.manage", lambda c, w: svc("notices").delete_notice(c, 1)),
+    Case("notices.publish_notice", "notice.manage", lambda c, w: svc("notices").publish_notice(c, 1)),
+    Case("notices.close_notice", "notice.manage", lambda c, w: svc("notices").close_notice(c, 1)),
+    Case("notices.record_objection", "notice.manage", lambda c, w: svc("notices").record_objection(
+        c, svc("payout_types").ObjectionInput(1, "匿名", "有车", date(2026, 3, 3)))),
+    Case("notices.handle_objection", "notice.manage",
+         lambda c, w: svc("notices").handle_objection(c, 1, "dismissed", "经核实收入属实")),
+    Case("notices.override_payability", "payout.override",
+         lambda c, w: svc("notices").override_payability(c, 1, "住院急需先行发放")),
+    Case("disbursement.create_batch", "payout.manage", lambda c, w: svc("disbursement").create_batch(
+        c, svc("payout_types").BatchInput(date(2026, 3, 20), [svc("payout_types").LinePlan(1)]))),
+    Case("disbursement.mark_paid", "payout.manage", lambda c, w: svc("disbursement").mark_paid(c, [1])),
+    Case("disbursement.mark_batch_paid", "payout.manage", lambda c, w: svc("disbursement").mark_batch_paid(c, 1)),
+    Case("disbursement.mark_returned", "payout.manage",
+         lambda c, w: svc("disbursement").mark_returned(c, 1, "账号有误")),
+    Case("disbursement.mark_renounced", "payout.manage",
+         lambda c, w: svc("disbursement").mark_renounced(c, 1, "本人放弃")),
+    Case("disbursement.mark_paid_to_relative", "payout.manage",
+         lambda c, w: svc("disbursement").mark_paid_to_relative(c, 1, "王秀英", "配偶")),
+    Case("disbursement.set_line_method", "payout.manage",
+         lambda c, w: svc("disbursement").set_line_method(c, 1, "cash")),
+    Case("disbursement.set_line_proxy", "payout.manage", lambda c, w: svc("disbursement").set_line_proxy(c, 1, "")),
+    Case("disbursement.remove_line", "payout.manage", lambda c, w: svc("disbursement").remove_line(c, 1, "重复")),
+    Case("disbursement.create_reissue_batch", "payout.manage", lambda c, w: svc("disbursement").create_reissue_batch(
+        c, [svc("disbursement").ReissuePlan(1)], date(2026, 4, 8))),
+    Case("disbursement.close_batch", "payout.manage", lambda c, w: svc("disbursement").close_batch(c, 1)),
+    Case("bank_files.save_template", "org.edit", lambda c, w: svc("bank_files").save_template(
+        c, svc("payout_types").BankTemplateView(None, "工行", "", (
+            svc("payout_types").BankColumnSpec("卡号", "account"), svc("payout_types").BankColumnSpec("户名", "name"),
+            svc("payout_types").BankColumnSpec("金额", "amount"))))),
+    Case("bank_files.delete_template", "org.edit", lambda c, w: svc("bank_files").delete_template(c, 1)),
+    Case("bank_files.export_bank_file", "payout.manage",
+         lambda c, w: svc("bank_files").export_bank_file(c, 1, w.tmp / "out" / "bank.xlsx")),
+    Case("bank_files.import_returns", "payout.manage",
+         lambda c, w: svc("bank_files").import_returns(c, 1, w.tmp / "out" / "returns.csv")),
+    Case("payout_print.print_roster", "notice.manage",
+         lambda c, w: svc("payout_print").print_roster(c, 1, w.tmp / "out" / "roster.pdf")),
+    Case("payout_print.print_receipts", "payout.manage",
+         lambda c, w: svc("payout_print").print_receipts(c, 1, w.tmp / "out" / "receipts.pdf")),
 ]
 
 # Read-only functions: no change to check; those needing a permission are listed with it
@@ -192,6 +242,18 @@ READS: dict[str, str | None] = {
     "policies.policy_options": "relief.read",
     "policies.policy_document": "relief.read",
     "policies.in_force_policy": "relief.read",
+    "notices.notice_candidates": "relief.read",
+    "notices.list_notices": "relief.read",
+    "notices.get_notice": "relief.read",
+    "notices.payability": "relief.read",
+    "disbursement.batch_candidates": "relief.read",
+    "disbursement.next_batch_number": "relief.read",
+    "disbursement.reissue_candidates": "relief.read",
+    "disbursement.list_batches": "relief.read",
+    "disbursement.get_batch": "relief.read",
+    "bank_files.list_templates": "relief.read",
+    "payout_print.roster_document": "relief.read",
+    "payout_print.receipt_document": "relief.read",  # payout.manage with full_id=True
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -216,6 +278,18 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "policies.policy_options": lambda c, w: svc("policies").policy_options(c, 2026),
     "policies.policy_document": lambda c, w: svc("policies").policy_document(c, 2026),
     "policies.in_force_policy": lambda c, w: svc("policies").in_force_policy(c, 2026),
+    "notices.notice_candidates": lambda c, w: svc("notices").notice_candidates(c, svc("payout_types").NoticeFilter()),
+    "notices.list_notices": lambda c, w: svc("notices").list_notices(c),
+    "notices.get_notice": lambda c, w: svc("notices").get_notice(c, 1),
+    "notices.payability": lambda c, w: svc("notices").payability(c, 1),
+    "disbursement.batch_candidates": lambda c, w: svc("disbursement").batch_candidates(c),
+    "disbursement.next_batch_number": lambda c, w: svc("disbursement").next_batch_number(c, date(2026, 3, 20)),
+    "disbursement.reissue_candidates": lambda c, w: svc("disbursement").reissue_candidates(c),
+    "disbursement.list_batches": lambda c, w: svc("disbursement").list_batches(c),
+    "disbursement.get_batch": lambda c, w: svc("disbursement").get_batch(c, 1),
+    "bank_files.list_templates": lambda c, w: svc("bank_files").list_templates(c),
+    "payout_print.roster_document": lambda c, w: svc("payout_print").roster_document(c, 1),
+    "payout_print.receipt_document": lambda c, w: svc("payout_print").receipt_document(c, 1),
 }
 
 # Writes any signed-in user may do, and why.

@@ -49,6 +49,7 @@ class DemoSummary:
     visits: int
     units: int
     users: list[str]
+    year: object = None  # demo_year.YearSummary: requests, reviews, notices, batches (first run only)
 
 
 def _tree(db: Database, rnd: random.Random) -> list[tuple[int, str]]:
@@ -230,7 +231,9 @@ def create_demo(db: Database, households: int = 300, seed: int = 1,
                                                       f"家庭成员 {len(member_rows)} 人，走访 {len(visit_rows)} 次")
         if progress:
             progress(done, households)
-    return DemoSummary(done, n_members, n_visits, len(targets), made_users)
+    from .demo_year import create_year  # a year of requests, reviews, notices and batches
+
+    return DemoSummary(done, n_members, n_visits, len(targets), made_users, create_year(db, seed, today))
 
 
 def _load_counters(s, settings) -> dict[int, int]:

@@ -16,7 +16,6 @@ from ..storage.models import (
     DisbursementLine, Household, Notice, NoticeEntry, Objection, Payment, PayoutOverride, ReliefRequest,
     RequestPayoutClaim,
 )
-from ..storage.types import utcnow
 from . import relief_store
 from .errors import NotFound
 from .payout_types import (
@@ -26,7 +25,8 @@ from .policies import policy_of, version_row
 
 
 def now() -> datetime:
-    return utcnow()
+    """The current time (UTC): the relief services' clock, so tests and the demo can move it."""
+    return relief_store.now()
 
 
 def today() -> date:
