@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..documents.error_report import Problem, write_error_report
-from ..documents.household_ledger import LedgerHousehold, LedgerMember, read_ledger
+from ..documents.household_ledger import Ledger, LedgerHousehold, LedgerMember, read_ledger
 from ..domain.household import OTHER_CAUSE_PREFIX
 from ..domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
 from ..storage.models import Household, OrgUnit
@@ -245,8 +245,7 @@ def _duplicates(rows: list[_Row]) -> list[Problem]:
     return out
 
 
-def _prepare(s: Session, actor, path, ticker: _Ticker) -> _Plan:
-    ledger = read_ledger(path, on_row=ticker.check)
+def _prepare(s: Session, actor, path, ledger: Ledger, ticker: _Ticker) -> _Plan:
     problems = list(ledger.problems)
     office_causes = read_settings(s).hardship_causes
     today = date.today()
@@ -290,9 +289,11 @@ def _follow_up(who: str, data: HouseholdInput) -> str:
 def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
                  cancelled: CancelFn | None = None) -> ImportCheck:
     """Validate the whole file without importing anything."""
+    ctx.require("archive.import")
     ticker = _Ticker(progress, cancelled)
+    ledger = read_ledger(path, on_row=ticker.check)  # the file is read before the transaction starts
     with ctx.tx("archive.import") as tx:
-        plan = _prepare(tx.session, ctx.actor, path, ticker)
+        plan = _prepare(tx.session, ctx.actor, path, ledger, ticker)
     follow_up = [] if plan.problems else [
         _follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data) for r in plan.rows]
     return ImportCheck(plan.problems, len(plan.rows), sum(len(r.data.members) for r in plan.rows),
@@ -302,10 +303,12 @@ def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
 def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
                       cancelled: CancelFn | None = None) -> ImportResult:
     """Import every household of the file in one transaction, or nothing (ImportRejected)."""
+    ctx.require("archive.import")
     ticker = _Ticker(progress, cancelled)
+    ledger = read_ledger(path, on_row=ticker.check)
     with ctx.tx("archive.import") as tx:
         s = tx.session
-        plan = _prepare(s, ctx.actor, path, ticker)
+        plan = _prepare(s, ctx.actor, path, ledger, ticker)
         if plan.problems:
             raise ImportRejected(plan.problems)
         district = org.district_unit(s)
