@@ -1,0 +1,153 @@
+"""备份与恢复 page, the restore flow (close → restore → reopen) and the automatic backups."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from zhibang_desktop.services import audit, backup, org, settings, users
+from zhibang_desktop.services.context import AppContext
+from zhibang_desktop.services.demo import DEMO_PASSWORD
+from zhibang_desktop.storage.models import Household
+from zhibang_desktop.ui import restore_flow
+from zhibang_desktop.ui.auto_backup import AutoBackup
+from zhibang_desktop.ui.pages.backup_page import BackupPage
+
+
+def make_page(ctx, qtbot) -> BackupPage:
+    page = BackupPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    return page
+
+
+def households(db) -> int:
+    with db.session() as s:
+        return s.execute(select(func.count()).select_from(Household)).scalar_one()
+
+
+def test_backup_now_lists_the_file(admin, qtbot):
+    page = make_page(admin, qtbot)
+    assert page.table.rowCount() == 0 and "还没有备份" in page.last_label.text()
+    assert page.folder.text() == str(admin.db.path.parent / "backups")
+    with qtbot.waitSignal(page.backup_done) as signal:
+        info = page.backup_now()
+    assert info is not None and signal.args[0] == info and info.verified
+    assert page.table.rowCount() == 1
+    assert page.table.item(0, 1).text() == "手动" and page.table.item(0, 3).text() == info.path.name
+    assert "最近一次备份" in page.last_label.text()
+
+
+def test_folder_and_retention_settings(admin, qtbot, tmp_path):
+    page = make_page(admin, qtbot)
+    assert page.set_folder(str(tmp_path / "U盘"))
+    assert page.folder.text() == str(tmp_path / "U盘")
+    page.keep_daily.setValue(3)
+    page.keep_monthly.setValue(6)
+    assert page.save_settings()
+    saved = settings.get_settings(admin)
+    assert (saved.backup_dir, saved.keep_daily, saved.keep_monthly) == (str(tmp_path / "U盘"), 3, 6)
+    page.backup_now()
+    assert list((tmp_path / "U盘").glob("zhibang-*.sqlite3"))
+    assert page.set_folder("")
+    assert page.folder.text() == str(admin.db.path.parent / "backups")
+
+
+def test_clerk_backs_up_but_cannot_configure_or_restore(clerk, qtbot):
+    page = make_page(clerk, qtbot)
+    assert not page.save_button.isEnabled() and not page.choose_button.isEnabled()
+    assert page.backup_now() is not None
+    page.select_row(0)
+    assert not page.restore_button.isEnabled() and not page.restore_file_button.isEnabled()
+
+
+def test_restore_asks_and_emits(admin, qtbot, boxes):
+    page = make_page(admin, qtbot)
+    info = page.backup_now()
+    page.select_row(0)
+    assert page.restore_button.isEnabled()
+    boxes.answer = False
+    assert not page.restore_selected()
+    boxes.answer = True
+    with qtbot.waitSignal(page.restore_requested) as signal:
+        assert page.restore_selected()
+    assert signal.args == [str(info.path)]
+    question = boxes.shown[-1]
+    assert question[0] == "ask" and "另存" in question[2] and "重新登录" in question[2]
+    assert "户档案" in question[2]
+
+
+def test_restore_refuses_a_bad_file(admin, qtbot, boxes, tmp_path):
+    page = make_page(admin, qtbot)
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"garbage" * 100)
+    with qtbot.assertNotEmitted(page.restore_requested):
+        assert not page.confirm_restore(bad)
+    assert boxes.shown[-1][0] == "warn" and "不是职帮数据库" in boxes.shown[-1][2]
+
+
+def test_close_restore_reopen(admin, qtbot):
+    db = admin.db
+    before = households(db)
+    info = backup.backup_now(admin)
+    district = next(u.id for u in org.list_units(admin) if u.level == "district")
+    org.add_unit(admin, "备份之后新增的工会", "grassroots", district)
+    outcome = restore_flow.close_restore_reopen(db, info.path, admin.actor)
+    assert outcome.restored and outcome.db is not db
+    try:
+        restored = AppContext(outcome.db, users.authenticate(outcome.db, "admin", DEMO_PASSWORD))
+        assert households(outcome.db) == before
+        assert "备份之后新增的工会" not in {u.name for u in org.list_units(restored)}
+        assert outcome.result.replaced_path.exists()
+        assert "请重新登录" in restore_flow.result_text(outcome.result)
+        rows = audit.query_audit(restored, action="restore").rows
+        assert rows and rows[0].username == "admin"
+    finally:
+        outcome.db.close()
+
+
+def test_close_restore_reopen_refused_keeps_the_database_open(clerk, qtbot, tmp_path):
+    info = backup.backup_now(clerk)
+    outcome = restore_flow.close_restore_reopen(clerk.db, info.path, clerk.actor)
+    assert not outcome.restored and "恢复备份" in outcome.error
+    assert outcome.db is clerk.db and households(clerk.db) > 0  # never closed
+
+
+def test_restore_with_progress(admin, qtbot, boxes):
+    info = backup.backup_now(admin)
+    new_db = restore_flow.restore_with_progress(None, admin.db, info.path, admin.actor)
+    try:
+        assert new_db is not None and households(new_db) > 0
+        assert boxes.shown[-1][0] == "info" and "重新登录" in boxes.shown[-1][3]
+    finally:
+        new_db.close()
+
+
+def test_auto_backup(admin, qtbot):
+    auto = AutoBackup(admin.db)
+    assert backup.due_daily_backup(admin.db)
+    with qtbot.waitSignal(auto.backup_done, timeout=30000) as signal:
+        assert auto.check()
+    assert signal.args[0].kind == "daily"
+    assert not backup.due_daily_backup(admin.db)
+    assert not auto.check()  # once a day
+    info = auto.backup_on_close()
+    assert info is not None and info.kind == "on_close"
+    # Rotation keeps the newest automatic backup of each day: the closing one replaces the daily one.
+    kinds = [b.kind for b in backup.list_backups(admin.db.path.parent / "backups")]
+    assert kinds == ["on_close"]
+
+
+@pytest.mark.parametrize("kind", ["daily"])
+def test_auto_backup_failure_is_reported(admin, qtbot, tmp_path, kind, monkeypatch):
+    auto = AutoBackup(admin.db)
+
+    def broken(*args, **kwargs):
+        raise backup.BackupError("备份文件夹不可写")
+
+    monkeypatch.setattr(backup, "backup_now", broken)
+    with qtbot.waitSignal(auto.backup_failed, timeout=30000) as signal:
+        auto.check()
+    assert "自动备份失败" in signal.args[0]
+    with qtbot.waitSignal(auto.backup_failed):
+        assert auto.backup_on_close() is None

@@ -1,0 +1,150 @@
+"""用户管理 page: list, add, edit, reviewer scopes, disable, reset password — real widgets, real database."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from zhibang_desktop.services import users
+from zhibang_desktop.ui.pages import users_page
+from zhibang_desktop.ui.pages.users_page import (
+    ResetPasswordDialog, ReviewerScopesDialog, UserEditDialog, UsersPage,
+)
+
+
+def usernames(page) -> list[str]:
+    return [page.model.user(r).username for r in range(page.model.rowCount())]
+
+
+def make_page(admin, qtbot) -> UsersPage:
+    page = UsersPage(admin)
+    qtbot.addWidget(page)
+    page.resize(1000, 600)
+    page.show()
+    return page
+
+
+def test_lists_users(admin, qtbot):
+    page = make_page(admin, qtbot)
+    assert usernames(page) == ["admin", "clerk", "reviewer", "head", "auditor"]
+    assert page.model.index(1, 2).data() == "经办人"
+    assert page.model.index(1, 3).data() == "全单位" and page.model.index(1, 4).data() == "启用"
+    assert not page.edit_button.isEnabled()
+    page.select_username("reviewer")
+    assert page.edit_button.isEnabled() and page.scopes_button.isEnabled()
+    page.select_username("clerk")
+    assert not page.scopes_button.isEnabled()
+
+
+def test_add_user_through_the_page(admin, qtbot, monkeypatch):
+    page = make_page(admin, qtbot)
+    street = next(u for u in users_page.org.list_units(admin) if u.level == "street")
+
+    def fill_and_save(dialog):
+        dialog.username.setText("lina")
+        dialog.display_name.setText("李娜")
+        dialog.password.setText("Passw0rd1")
+        dialog.confirm.setText("Passw0rd1")
+        dialog.roles["clerk"].setChecked(True)
+        dialog.roles["reviewer"].setChecked(True)
+        dialog.scope.set_unit_id(street.id)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(UserEditDialog, "exec", fill_and_save)
+    with qtbot.waitSignal(page.users_changed):
+        page.add_user()
+    assert "lina" in usernames(page)
+    assert page.selected_user().username == "lina"
+    row = page.model.row_of(page.selected_user().id)
+    assert page.model.index(row, 2).data() == "经办人、审核人"
+    assert page.model.index(row, 3).data() == street.name
+    actor = users.authenticate(admin.db, "lina", "Passw0rd1")
+    assert actor.scope_unit_id == street.id
+
+
+def test_add_user_dialog_shows_problems(admin, qtbot):
+    dialog = UserEditDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("clerk")  # taken
+    dialog.password.setText("abc")
+    dialog.confirm.setText("abc")
+    dialog.accept()
+    assert dialog.result() != QDialog.Accepted
+    assert "“clerk”已存在" in dialog.error.text() and "至少 8 位" in dialog.error.text()
+    assert "至少选择一个有效角色" in dialog.error.text()
+
+
+def test_edit_roles_disable_and_reset(admin, qtbot, monkeypatch, boxes):
+    page = make_page(admin, qtbot)
+    page.select_username("clerk")
+    target = page.selected_user()
+    dialog = UserEditDialog(admin, target)
+    qtbot.addWidget(dialog)
+    assert dialog.username.isReadOnly() and dialog.roles["clerk"].isChecked()
+    dialog.roles["auditor"].setChecked(True)
+    dialog.accept()
+    assert dialog.result() == QDialog.Accepted
+    assert users.get_user(admin, target.id).roles == ("auditor", "clerk")
+
+    page.refresh()
+    page.select_username("clerk")
+    assert page.toggle_button.text() == "停用"
+    page.toggle_active()
+    assert boxes.shown[-1][0] == "ask"
+    row = page.model.row_of(target.id)
+    assert page.model.index(row, 4).data() == "停用"
+    assert page.toggle_button.text() == "启用"
+    page.toggle_active()
+    assert page.model.index(row, 4).data() == "启用"
+
+    reset = ResetPasswordDialog(admin, target)
+    qtbot.addWidget(reset)
+    reset.password.setText("Fresh2026")
+    reset.confirm.setText("Fresh2026")
+    reset.accept()
+    assert reset.result() == QDialog.Accepted
+    assert users.authenticate(admin.db, "clerk", "Fresh2026").username == "clerk"
+
+
+def test_last_admin_cannot_be_disabled_from_the_page(admin, qtbot, boxes):
+    page = make_page(admin, qtbot)
+    page.select_username("admin")
+    page.toggle_active()
+    assert boxes.shown[-1][0] == "warn" and "当前登录" in boxes.texts()
+    assert page.model.index(page.model.row_of(admin.actor.user_id), 4).data() == "启用"
+
+
+def test_reviewer_scopes_dialog(admin, qtbot):
+    reviewer = users.find_user(admin, "reviewer")
+    dialog = ReviewerScopesDialog(admin, reviewer)
+    qtbot.addWidget(dialog)
+    existing = users.reviewer_scopes(admin, reviewer.id)  # the demo reviewer has some already
+    assert dialog.table.rowCount() == len(existing) > 0
+    assert dialog.scopes() == [(s.unit_id, s.level) for s in existing]
+    dialog.table.selectAll()
+    dialog.remove_selected()
+    assert dialog.table.rowCount() == 0
+    dialog.add_row()
+    dialog.add_row()
+    street = next(u for u, _ in dialog.units if u.level == "street")
+    dialog.table.cellWidget(1, 0).setCurrentIndex(dialog.table.cellWidget(1, 0).findData(street.id))
+    dialog.table.cellWidget(1, 1).setCurrentIndex(dialog.table.cellWidget(1, 1).findData("street"))
+    dialog.accept()
+    assert dialog.result() == QDialog.Accepted
+    saved = users.reviewer_scopes(admin, reviewer.id)
+    assert [(s.level) for s in saved] == ["district", "street"] and saved[1].unit_id == street.id
+
+
+def test_page_accepts_a_ui_session(admin, qtbot):
+    from zhibang_desktop.ui.session import UiSession
+
+    session = UiSession(admin)
+    page = UsersPage(session)
+    qtbot.addWidget(page)
+    assert page.ctx is admin and page.model.rowCount() == 5
+
+
+def test_non_admin_is_refused_by_the_service(clerk, qtbot, boxes):
+    page = UsersPage(clerk)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0
+    assert "管理用户" in boxes.texts()

@@ -1,0 +1,79 @@
+"""修改密码: the signed-in user changes their own password (the old one is checked)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services import users
+from ..services.context import AppContext
+from ..services.errors import ServiceError, ValidationFailed
+from .first_admin_dialog import PASSWORD_RULE
+from .login_dialog import ERROR_STYLE
+
+
+def password_field() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.Password)
+    return edit
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx: AppContext = getattr(ctx, "ctx", ctx)  # an AppContext or a UiSession
+        self.setWindowTitle("修改密码")
+        self.setMinimumWidth(400)
+        who = QLabel(f"用户：{self.ctx.actor.display_name}（{self.ctx.actor.username}）")
+        self.old = password_field()
+        self.new = password_field()
+        self.confirm = password_field()
+        form = QFormLayout()
+        form.addRow("原密码：", self.old)
+        form.addRow("新密码：", self.new)
+        form.addRow("再次输入新密码：", self.confirm)
+        rule = QLabel(PASSWORD_RULE.split("请牢记")[0])
+        rule.setStyleSheet("color: #555;")
+        rule.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("修改")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(who)
+        layout.addLayout(form)
+        layout.addWidget(rule)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.old.setFocus()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def accept(self) -> None:
+        if self.new.text() != self.confirm.text():
+            self.show_error("两次输入的新密码不一致")
+            self.confirm.clear()
+            self.confirm.setFocus()
+            return
+        try:
+            users.change_own_password(self.ctx, self.old.text(), self.new.text())
+        except ValidationFailed as exc:
+            self.show_error("\n".join(str(p) for p in exc.problems))
+            return
+        except ServiceError as exc:
+            self.show_error(str(exc))
+            return
+        super().accept()

@@ -1,0 +1,95 @@
+"""首次使用: create the administrator (password typed twice), then sign in as it.
+
+Used when a database has an office but no user yet (e.g. set up with `zhibang init`
+without `--admin`). `dialog.actor` is the signed-in administrator after acceptance.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services import users
+from ..services.context import Actor
+from ..services.errors import ServiceError, ValidationFailed
+from ..storage.database import Database
+from .login_dialog import ERROR_STYLE
+
+PASSWORD_RULE = f"密码至少 {users.MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字。请牢记：忘记后只能由另一位管理员重置。"
+
+
+class FirstAdminDialog(QDialog):
+    """Signals: `created(Actor)` when the administrator exists and is signed in."""
+
+    created = Signal(object)
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.user: users.UserView | None = None
+        self.setWindowTitle("创建管理员 — 职帮")
+        self.setMinimumWidth(440)
+        intro = QLabel("这是第一次使用本数据库，请创建管理员账户。管理员负责添加其他用户、维护设置和备份。")
+        intro.setWordWrap(True)
+        self.username = QLineEdit("admin")
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText("如：张三（可不填）")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.Password)
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.Password)
+        form = QFormLayout()
+        form.addRow("用户名：", self.username)
+        form.addRow("姓名：", self.display_name)
+        form.addRow("密码：", self.password)
+        form.addRow("再次输入密码：", self.confirm)
+        rule = QLabel(PASSWORD_RULE)
+        rule.setWordWrap(True)
+        rule.setStyleSheet("color: #555;")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("创建并登录")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(rule)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.password.setFocus()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def accept(self) -> None:
+        if self.password.text() != self.confirm.text():
+            self.show_error("两次输入的密码不一致")
+            self.confirm.clear()
+            self.confirm.setFocus()
+            return
+        try:
+            self.user = users.create_admin(self.db, self.username.text(), self.password.text(),
+                                           self.display_name.text())
+            self.actor = users.authenticate(self.db, self.user.username, self.password.text())
+        except ValidationFailed as exc:
+            self.show_error("\n".join(str(p) for p in exc.problems))
+            return
+        except ServiceError as exc:
+            self.show_error(str(exc))
+            return
+        self.created.emit(self.actor)
+        super().accept()
