@@ -1,0 +1,216 @@
+"""The new-request dialog: household search, live rule findings as the clerk types,
+justification required for warnings, errors block submission, drafts and editing.
+
+Figures from seed 001 (增城): quarterly relief 400–600 yuan, at most twice a year, not
+in consecutive quarters.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QDate, Qt
+
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.relief_types import RequestFilter
+from zhibang_desktop.ui.relief_common import ERROR_COLOR, WARNING_COLOR
+from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.session import UiSession
+
+from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("msgs")
+
+
+@pytest.fixture
+def dialog(office, qtbot):
+    d = ReliefRequestDialog(UiSession(office.clerk))
+    d.show()
+    yield d
+    if shiboken6.isValid(d):  # deleted on close after a submission
+        d._baseline = None  # close without the "discard changes?" question
+        d.close()
+
+
+def fill_quarterly(d: ReliefRequestDialog, qtbot, household_id: int, quarter: int, amount: str) -> None:
+    """What a clerk does: pick the household, the period, a condition, the papers, the amount."""
+    d.year.setValue(YEAR)
+    d.request_date.setDate(QDate(YEAR, 3 * quarter - 2, 10))
+    d.choose_household(household_id)
+    d._select(d.type, "quarterly")
+    d.quarter.setCurrentIndex(d.quarter.findData(quarter))
+    d.condition_boxes["dibao_low_income"].setChecked(True)
+    for box in d.attachment_boxes.values():
+        box.setChecked(True)
+    d.amount.clear()
+    if amount.isascii():
+        qtbot.keyClicks(d.amount, amount)
+    else:  # QTest types ASCII only
+        d.amount.setText(amount)
+        d.amount.textEdited.emit(amount)
+    d.reason.setPlainText("低保户，妻子患病长期服药，生活困难")
+
+
+def panel(d: ReliefRequestDialog) -> str:
+    return d.findings.text() + d.figures.text() + d.verdict.text()
+
+
+def test_household_search_by_pinyin_initials_and_choose(dialog, office, qtbot):
+    qtbot.keyClicks(dialog.search, "zxm")  # 曾小明: 曾 read as zeng
+    qtbot.waitUntil(lambda: dialog.results.isVisible() and dialog.results.count() > 0, timeout=2000)
+    item = dialog.results.item(0)
+    assert "曾小明" in item.text()
+    dialog.results.itemActivated.emit(item)
+    assert dialog.household.id == office.households["曾小明"]
+    assert "ZC" in dialog.chosen.text() and "在档" in dialog.chosen.text()
+    assert not dialog.results.isVisible()
+    # the household's daughter can be named as the person aided
+    assert dialog.person.count() == 2 and "曾晓红" in dialog.person.itemText(1)
+
+
+def test_quarterly_700_shows_the_out_of_standard_warning_and_requires_a_justification(dialog, office, qtbot):
+    fill_quarterly(dialog, qtbot, office.households["曾小明"], 1, "700")
+    # the live check runs by itself after the clerk stops typing (debounced)
+    qtbot.waitUntil(lambda: dialog.evaluation is not None and bool(dialog.evaluation.warnings), timeout=3000)
+    ev = dialog.evaluation
+    assert [f.code for f in ev.findings] == ["amount_above_standard"]
+    assert "高于季度救助标准 400–600 元" in dialog.findings.text()
+    assert WARNING_COLOR in dialog.findings.text() and ERROR_COLOR not in dialog.findings.text()
+    assert "600.00 元" in dialog.figures.text()  # suggested amount: the top of the standard
+    assert "400–600 元" in dialog.figures.text()
+    assert "13,300.00 元" in dialog.figures.text()  # remaining: 10 months of 低保 1,330 (001)
+    assert not dialog.submit_button.isEnabled()
+    assert "书面说明" in dialog.submit_button.toolTip()
+    assert "必填" in dialog.justification_label.text()
+
+    dialog.justification.setFocus()
+    dialog.justification.insertPlainText("患者本季度手术，自付费用高，经集体研究按 700 元申请")
+    assert dialog.submit_button.isEnabled()
+    assert "可以提交" in dialog.verdict.text()
+
+    qtbot.mouseClick(dialog.submit_button, Qt.LeftButton)
+    stored = relief.list_requests(office.clerk, RequestFilter(year=YEAR)).rows
+    assert len(stored) == 1 and stored[0].status == "submitted" and stored[0].requested_amount_fen == 70000
+    view = relief.get_request(office.clerk, stored[0].id)
+    assert view.justification.startswith("患者本季度手术")
+    assert [f.code for f in view.findings] == ["amount_above_standard"]
+    assert view.pending.level == "grassroots"
+
+
+def test_a_third_quarterly_request_shows_the_error_and_submit_is_disabled(dialog, office, qtbot):
+    hh = office.households["曾小明"]
+    approve_all(office, quarterly(hh, 500, 1))
+    approve_all(office, quarterly(hh, 500, 3))
+    fill_quarterly(dialog, qtbot, hh, 4, "500")
+    dialog.evaluate_now()
+    codes = [f.code for f in dialog.evaluation.errors]
+    assert "count_limit" in codes
+    assert "每人每年最多 2 次，2026 年已有 2 次" in dialog.findings.text()
+    assert ERROR_COLOR in dialog.findings.text()
+    assert "本年已获救助" in dialog.figures.text() and "2 次" in dialog.figures.text()
+    assert not dialog.submit_button.isEnabled()
+    dialog.justification.setPlainText("说明也不能放行不符合的申请")
+    assert not dialog.submit_button.isEnabled()
+    assert "不能提交" in dialog.verdict.text()
+    # a draft may still be kept (e.g. to show the applicant why)
+    assert dialog.save_button.isEnabled()
+
+
+def test_q1_then_q2_is_refused_but_q1_then_q3_is_allowed(dialog, office, qtbot):
+    hh = office.households["单志强"]
+    approve_all(office, quarterly(hh, 500, 1, conditions=("serious_illness",)))
+    fill_quarterly(dialog, qtbot, hh, 2, "500")
+    dialog.evaluate_now()
+    assert "consecutive_quarter" in [f.code for f in dialog.evaluation.errors]
+    dialog.quarter.setCurrentIndex(dialog.quarter.findData(3))
+    dialog.request_date.setDate(QDate(YEAR, 7, 10))
+    dialog.evaluate_now()
+    assert dialog.evaluation.findings == ()
+    assert "符合政策标准" in dialog.findings.text()
+    assert dialog.submit_button.isEnabled()
+
+
+def test_save_draft_then_reopen_for_editing(office, qtbot, msgs):
+    session = UiSession(office.clerk)
+    d = ReliefRequestDialog(session)
+    fill_quarterly(d, qtbot, office.households["李秀英"], 2, "450")
+    d.condition_boxes["model_worker"].setChecked(True)
+    view = d.save_draft()
+    assert view is not None and view.status == "draft"
+    assert d.windowTitle().startswith(f"救助申请 {view.number}")
+    assert not d.has_changes()
+    d.close()
+
+    again = ReliefRequestDialog(session, view=relief.get_request(office.clerk, view.id))
+    assert again.household.id == office.households["李秀英"]
+    assert again.amount.text() == "450"
+    assert again.quarter.currentData() == 2
+    assert again.condition_boxes["model_worker"].isChecked()
+    assert all(box.isChecked() for box in again.attachment_boxes.values())
+    assert not again.has_changes()
+    again.amount.setText("500")
+    assert again.has_changes()
+    updated = again.save_draft()
+    assert updated.id == view.id and updated.requested_amount_fen == 50000
+    again.close()
+
+
+def test_closing_with_changes_asks_first(dialog, office, qtbot, msgs):
+    dialog.choose_household(office.households["曾小明"])
+    msgs.answer = False
+    dialog.reject()
+    assert dialog.isVisible()
+    assert any(kind == "ask" and "未保存" in text for kind, _, text, _ in msgs.shown)
+
+
+def test_service_problems_show_under_the_field(dialog, office, qtbot):
+    fill_quarterly(dialog, qtbot, office.households["曾小明"], 2, "500")
+    dialog.reason.clear()  # 申请事由 is required to submit (printed on the 审批表)
+    dialog.evaluate_now()
+    assert dialog.submit_button.isEnabled()
+    dialog.submit()
+    label = dialog.errors.label("reason")
+    assert label.isVisibleTo(dialog) and "不能为空" in label.text()
+    assert relief.list_requests(office.clerk).rows[0].status == "draft"  # stored as a draft, not submitted
+
+
+def test_a_year_without_a_policy_says_so(dialog, qtbot):
+    dialog.year.setValue(2030)
+    dialog.evaluate_now()
+    assert "2030 年没有生效的救助政策" in dialog.findings.text()
+    assert dialog.type.count() == 0
+    assert not dialog.submit_button.isEnabled()
+
+
+def test_an_amount_that_is_not_a_number_is_marked(dialog, office, qtbot):
+    fill_quarterly(dialog, qtbot, office.households["曾小明"], 2, "五百")
+    dialog.evaluate_now()
+    assert dialog.amount_error.isVisibleTo(dialog) and dialog.amount_error.text()
+    assert dialog.save_draft() is None
+
+
+def test_the_clerk_may_not_choose_a_worker_outside_the_archive_for_quarterly_aid(dialog):
+    dialog._select(dialog.type, "quarterly")
+    assert not dialog.worker_radio.isEnabled()
+    assert "先建档" in dialog.worker_radio.toolTip()
+
+
+def test_emergency_1000_for_surgery_is_outside_the_standard(dialog, office, qtbot):
+    """The auditors' case of seed 001: 1,000 yuan for a knee operation, standard 2,000–5,000."""
+    dialog.year.setValue(YEAR)
+    dialog.request_date.setDate(QDate(YEAR, 9, 28))
+    dialog.choose_household(office.households["单志强"])
+    dialog._select(dialog.type, "emergency")
+    dialog._select(dialog.subcase, "illness_surgery")
+    for box in dialog.attachment_boxes.values():
+        box.setChecked(True)
+    qtbot.keyClicks(dialog.amount, "1000")
+    dialog.evaluate_now()
+    assert [f.code for f in dialog.evaluation.findings] == ["amount_below_standard"]
+    assert "2,000–5,000 元" in dialog.findings.text()
+    assert not dialog.quarter_label.isVisibleTo(dialog)
+    dialog.use_suggested.click()
+    assert dialog.amount.text() == "2000"
+    assert dialog.evaluation.findings == ()
+    assert date(YEAR, 9, 28) == dialog.current_input().request_date
