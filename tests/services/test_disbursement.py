@@ -234,6 +234,25 @@ class PayoutMachine(RuleBasedStateMachine):
             self._try(d.create_reissue_batch, self.ctx, [ReissuePlan(lines[k % len(lines)][0], account=account)],
                       date(2026, 4, 8))
 
+    @rule(k=st.integers(0, 20), succeeded=st.booleans())
+    def import_return_file(self, k, succeeded):
+        """The bank's file for the line's batch: 失败 marks it returned, 成功 confirms it paid."""
+        import os
+
+        from zhibang_desktop.services import bank_files
+
+        lines = self._lines()
+        if not lines:
+            return
+        with self.db.session() as s:
+            line = s.get(DisbursementLine, lines[k % len(lines)][0])
+            batch_id, account, name = line.batch_id, line.account or "", line.name
+        path = os.path.join(self.tmp.name, "ret.csv")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("账号,户名,处理结果,失败原因\n")
+            fh.write(f"{account},{name},{'成功' if succeeded else '失败'},{'' if succeeded else '账号有误'}\n")
+        self._try(bank_files.import_returns, self.ctx, batch_id, path, date(2026, 3, 25))
+
     @rule(k=st.integers(0, 20))
     def renounce(self, k):
         lines = self._lines()

@@ -180,3 +180,24 @@ def test_roster_pdf_has_names_totals_words_and_embedded_fonts(ctx, monkeypatch, 
         last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
         assert last.action == "print" and last.entity == "notice"
     assert before
+
+
+def test_draft_refresh_update_and_remove(ctx, monkeypatch):
+    Clock(monkeypatch, 2026, 3, 1)
+    approved(ctx, 2)
+    v = notices.create_notice(ctx, _input())
+    assert len(v.entries) == 2
+    approved(ctx, 1, seq0=50)  # approved after the draft was made
+    v = notices.refresh_notice(ctx, v.summary.id)
+    assert len(v.entries) == 3 and [e.seq for e in v.entries] == [1, 2, 3]
+    v = notices.remove_notice_entry(ctx, v.entries[0].id, "材料不全，下期再公示")
+    assert len(v.entries) == 2 and [e.seq for e in v.entries] == [1, 2]
+    assert len(notices.notice_candidates(ctx, NoticeFilter(("quarterly",), 2026, 1))) == 1
+    v = notices.update_notice(ctx, v.summary.id, _input(start=date(2026, 3, 9), working_days=7, show_masked_id=True,
+                                                        title="关于困难职工救助名单的公示"))
+    assert v.summary.end == date(2026, 3, 18) and v.summary.title == "关于困难职工救助名单的公示"
+    assert all(e.masked_id and "*" in e.masked_id for e in v.entries)
+    with pytest.raises(ValidationFailed):
+        notices.update_notice(ctx, v.summary.id, _input(working_days=0))
+    with pytest.raises(ValidationFailed):
+        notices.update_notice(ctx, v.summary.id, _input(place="张三 440183199001011234"))

@@ -37,9 +37,14 @@ ACTION_LABELS: dict[str, str] = {
     "backup": "备份",
     "restore": "恢复",
     "archive": "建档",
-    "exit": "退档",
-    "visit": "走访",
-    "attach": "添加附件",
+    "begin_exit": "进入渐退期",
+    "complete_exit": "退档",
+    "reactivate": "重新在档",
+    "submit": "提交",
+    "withdraw": "撤回",
+    "approve": "审核同意",
+    "reject": "审核不同意",
+    "return": "退回修改",
     "view_sensitive": "查看敏感信息",
 }
 
@@ -57,6 +62,10 @@ ENTITY_LABELS: dict[str, str] = {
     "database": "数据库",
     "policy": "救助政策",
     "calendar": "节假日",
+    "notice": "公示",
+    "objection": "公示异议",
+    "disbursement": "发放批次",
+    "bank_template": "银行代发模板",
 }
 
 MAX_PAGE = 1000
