@@ -104,6 +104,11 @@ def _notice_input():
     return pt.NoticeInput(pt.NoticeFilter(("quarterly",), 2026, 1), start=date(2026, 3, 2))
 
 
+def _request(w: World):
+    return svc("relief_types").RequestInput(relief_type="quarterly", year=2026, requested_amount_fen=50000,
+                                            household_id=w.household_id, reason="因病致困")
+
+
 def module_exists(function: str) -> bool:
     """Entries may name modules that are still being written; they are checked once they land."""
     return importlib.util.find_spec(f"zhibang_desktop.services.{function.split('.')[0]}") is not None
@@ -211,6 +216,25 @@ WRITES: list[Case] = [
          lambda c, w: svc("payout_print").print_roster(c, 1, w.tmp / "out" / "roster.pdf")),
     Case("payout_print.print_receipts", "payout.manage",
          lambda c, w: svc("payout_print").print_receipts(c, 1, w.tmp / "out" / "receipts.pdf")),
+    # household import / export, the historical payment ledger
+    Case("household_export.export_households", "archive.export",
+         lambda c, w: svc("household_export").export_households(c, w.tmp / "out" / "households.xlsx")),
+    Case("household_import.import_households", "archive.import",
+         lambda c, w: svc("household_import").import_households(c, w.tmp / "out" / "ledger.xlsx")),
+    Case("ledger_import.import_ledger", "relief.create",
+         lambda c, w: svc("ledger_import").import_ledger(c, w.tmp / "out" / "payments.xlsx")),
+    # relief requests and their review
+    Case("relief.create_request", "relief.create", lambda c, w: svc("relief").create_request(c, _request(w))),
+    Case("relief.update_request", "relief.create", lambda c, w: svc("relief").update_request(c, 1, _request(w))),
+    Case("relief.submit_request", "relief.create", lambda c, w: svc("relief").submit_request(c, 1, "说明")),
+    Case("relief.withdraw", "relief.create", lambda c, w: svc("relief").withdraw(c, 1, "撤回")),
+    Case("relief.add_request_attachment", "relief.create",
+         lambda c, w: svc("relief").add_request_attachment(c, 1, "诊断证明.pdf", b"%PDF-1.4")),
+    Case("relief.remove_request_attachment", "relief.create",
+         lambda c, w: svc("relief").remove_request_attachment(c, 1)),
+    Case("relief.print_approval", "relief.read",  # writes a PDF and a print audit row
+         lambda c, w: svc("relief").print_approval(c, 1, w.tmp / "out" / "approval.pdf")),
+    Case("review.decide", "relief.review", lambda c, w: svc("review").decide(c, 1, "approve", "同意")),
 ]
 
 # Read-only functions: no change to check; those needing a permission are listed with it
@@ -254,6 +278,13 @@ READS: dict[str, str | None] = {
     "bank_files.list_templates": "relief.read",
     "payout_print.roster_document": "relief.read",
     "payout_print.receipt_document": "relief.read",  # payout.manage with full_id=True
+    "household_import.check_import": "archive.import",  # validates a file, imports nothing
+    "compliance.compliance_report": "report.read",
+    "relief.evaluate_draft": "relief.read",
+    "relief.get_request": "relief.read",
+    "relief.list_requests": "relief.read",
+    "relief.request_attachment_content": "relief.read",
+    "review.review_queue": "relief.review",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -290,6 +321,13 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "bank_files.list_templates": lambda c, w: svc("bank_files").list_templates(c),
     "payout_print.roster_document": lambda c, w: svc("payout_print").roster_document(c, 1),
     "payout_print.receipt_document": lambda c, w: svc("payout_print").receipt_document(c, 1),
+    "household_import.check_import": lambda c, w: svc("household_import").check_import(c, w.tmp / "out" / "x.xlsx"),
+    "compliance.compliance_report": lambda c, w: svc("compliance").compliance_report(c, 2026),
+    "relief.evaluate_draft": lambda c, w: svc("relief").evaluate_draft(c, _request(w)),
+    "relief.get_request": lambda c, w: svc("relief").get_request(c, 1),
+    "relief.list_requests": lambda c, w: svc("relief").list_requests(c),
+    "relief.request_attachment_content": lambda c, w: svc("relief").request_attachment_content(c, 1),
+    "review.review_queue": lambda c, w: svc("review").review_queue(c),
 }
 
 # Writes any signed-in user may do, and why.
