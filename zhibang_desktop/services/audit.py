@@ -66,6 +66,10 @@ ENTITY_LABELS: dict[str, str] = {
     "objection": "公示异议",
     "disbursement": "发放批次",
     "bank_template": "银行代发模板",
+    "policy_version": "救助政策",
+    "relief_request": "救助申请",
+    "request_attachment": "申请附件",
+    "ledger": "历史台账",
 }
 
 MAX_PAGE = 1000
