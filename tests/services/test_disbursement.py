@@ -308,3 +308,20 @@ class PayoutMachine(RuleBasedStateMachine):
 TestPayoutSequences = PayoutMachine.TestCase
 TestPayoutSequences.settings = settings(max_examples=25, stateful_step_count=18, deadline=None,
                                         suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_fund_sources_follow_the_policy_and_renounced_money_goes_back(ctx, monkeypatch):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 3)
+    noticed(ctx, clock)
+    # 增城 quarterly relief may be paid from 财政预算资金, 工会经费 or 结转资金 only (seed 001 preset)
+    with pytest.raises(ValidationFailed) as err:
+        d.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(made.request_ids[0], fund_source="provincial")]))
+    assert "不能用于季度救助" in str(err.value)
+    b = d.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(made.request_ids[0], fund_source="city"),
+                                                           LinePlan(made.request_ids[1])]))
+    assert [line.fund_source_label for line in b.lines] == ["财政预算资金", "工会经费"]
+    d.mark_renounced(ctx, b.lines[0].id, "本人书面声明放弃")
+    v = d.get_batch(ctx, b.summary.id)
+    assert v.renounced_by_fund == {"财政预算资金": b.lines[0].amount_fen}
+    assert v.totals_by_fund["工会经费"] == b.lines[1].amount_fen

@@ -667,11 +667,14 @@ def _view(s: Session, batch: Disbursement) -> BatchView:
                   for line in lines)
     by_state: dict[str, int] = {}
     by_fund: dict[str, int] = {}
+    renounced: dict[str, int] = {}
     for v in views:
         by_state[v.state] = by_state.get(v.state, 0) + v.amount_fen
         key = v.fund_source_label or "未指定"
         by_fund[key] = by_fund.get(key, 0) + v.amount_fen
-    return BatchView(_summary(s, batch), views, batch.remark or "", by_state, by_fund)
+        if v.state == "renounced":
+            renounced[key] = renounced.get(key, 0) + v.amount_fen
+    return BatchView(_summary(s, batch), views, batch.remark or "", by_state, by_fund, renounced)
 
 
 def list_batches(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[BatchSummary]:

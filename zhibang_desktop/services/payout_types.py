@@ -268,6 +268,7 @@ class BatchView:
     remark: str = ""
     totals_by_state: dict[str, int] = field(default_factory=dict)  # state -> fen
     totals_by_fund: dict[str, int] = field(default_factory=dict)  # fund source label -> fen
+    renounced_by_fund: dict[str, int] = field(default_factory=dict)  # money going back to each source
 
 
 # --------------------------------------------------------------------------- bank files
