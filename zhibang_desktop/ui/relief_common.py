@@ -89,7 +89,7 @@ def due_text(due: date | None, overdue: bool) -> str:
         return ""
     if overdue:
         days = (date.today() - due).days
-        return f"{due.isoformat()}（已超期{f' {days} 天' if days > 0 else ''}）"
+        return f"{due.isoformat()}（超期{f' {days} 天' if days > 0 else ''}）"
     return due.isoformat()
 
 

@@ -131,7 +131,7 @@ class ReliefRequestDialog(QDialog):
         form = QWidget()
         left = QVBoxLayout(form)
         left.setContentsMargins(0, 0, 6, 0)
-        for group in (self.who_group, self.what_group, self.amount_group, self.cond_group, self.text_group):
+        for group in (self.who_group, self.what_group, self.amount_group, self.text_group, self.cond_group):
             left.addWidget(group)
         left.addStretch(1)
         scroll = QScrollArea()
@@ -339,21 +339,21 @@ class ReliefRequestDialog(QDialog):
         self.amount_form.addRow("", self.goods)
 
     def _build_texts(self) -> None:
-        self.text_group = QGroupBox("事由与说明")
+        self.text_group = QGroupBox("申请事由")
         self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("申请事由：家庭困难情况、致困原因、本次申请的理由（将打印在审批表上）")
+        self.reason.setPlaceholderText("家庭困难情况、致困原因、本次申请的理由（将打印在审批表上）")
         self.reason.setFixedHeight(64)
         self.reason.setTabChangesFocus(True)
+        layout = QVBoxLayout(self.text_group)
+        layout.addWidget(with_error(self.reason, self.errors.add("reason", self.reason)))
+        # the written justification sits in the check panel, under the findings it answers
         self.justification = QPlainTextEdit()
-        self.justification.setPlaceholderText("有“须说明”的情况时必须填写：为什么仍应给予救助（将打印在审批表上）")
-        self.justification.setFixedHeight(64)
+        self.justification.setPlaceholderText("有“须说明”（橙色）的情况时必须填写：为什么仍应给予救助（将打印在审批表上）")
+        self.justification.setFixedHeight(84)
         self.justification.setTabChangesFocus(True)
         self.justification_label = QLabel("书面说明")
         self.justification_label.setTextFormat(Qt.RichText)
-        form = QFormLayout(self.text_group)
-        form.addRow("申请事由", with_error(self.reason, self.errors.add("reason", self.reason)))
-        form.addRow(self.justification_label,
-                    with_error(self.justification, self.errors.add("justification", self.justification)))
+        self.justification_error = self.errors.add("justification", self.justification)
 
     def _build_panel(self) -> None:
         self.panel = QFrame()
@@ -390,6 +390,8 @@ class ReliefRequestDialog(QDialog):
         line.setStyleSheet("color: #d6d6d0;")
         layout.addWidget(line)
         layout.addWidget(findings_scroll, 1)
+        layout.addWidget(self.justification_label)
+        layout.addWidget(with_error(self.justification, self.justification_error))
         layout.addWidget(self.verdict)
 
     def _fit_screen(self) -> None:
@@ -874,9 +876,9 @@ class ReliefRequestDialog(QDialog):
         empty = not self.justification.toPlainText().strip()
         if need:
             color = ERROR_COLOR if empty else WARNING_COLOR
-            self.justification_label.setText(f"<span style='color:{color}'>书面说明 *<br>（必填）</span>")
+            self.justification_label.setText(f"<b style='color:{color}'>书面说明 *（必填）</b>")
         else:
-            self.justification_label.setText("书面说明")
+            self.justification_label.setText("书面说明（有须说明的情况时填写）")
         if self.evaluation is None:
             self.verdict.setText("")
         elif blocker:

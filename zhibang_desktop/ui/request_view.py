@@ -165,6 +165,7 @@ class RequestViewDialog(QDialog):
         self.pending.setWordWrap(True)
 
         self.timeline = _table(TIMELINE_HEADERS, 3)
+        self.timeline.horizontalHeader().sectionResized.connect(lambda *_: self.timeline.resizeRowsToContents())
         self.findings = QLabel()
         self.findings.setTextFormat(Qt.RichText)
         self.findings.setWordWrap(True)
@@ -303,6 +304,10 @@ class RequestViewDialog(QDialog):
             lines.append(" | ".join(self.timeline.item(i, j).text() if self.timeline.item(i, j) else ""
                                     for j in range(self.timeline.columnCount())))
         return "\n".join(lines)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.timeline.resizeRowsToContents()  # wrapped opinions, at the real column widths
 
     # -- commands --
     def review(self):

@@ -41,7 +41,8 @@ def _pending(r: RequestSummary) -> str:
     if r.due_date is None:
         return r.current_level_name
     if r.due_date < date.today():
-        return f"{r.current_level_name}（{due_text(r.due_date, True)}）"
+        days = (date.today() - r.due_date).days
+        return f"{r.current_level_name}（{r.due_date.isoformat()}，超期 {days} 天）"
     return f"{r.current_level_name}（{r.due_date.isoformat()} 前）"
 
 
@@ -69,7 +70,7 @@ LIST_COLUMNS: tuple[Column, ...] = (
     Column("approved", "核定金额(元)", lambda r: labels.yuan(r.approved_amount_fen), RIGHT, 88),
     Column("status", "状态", lambda r: r.status_label, CENTER, 60),
     Column("pending", "当前审核（到期日）", _pending, width=250),
-    Column("created", "录入时间", lambda r: labels.moment(r.created_at), width=118),
+    Column("created", "录入日期", lambda r: labels.moment(r.created_at)[:10], width=90),
 )
 
 QUEUE_COLUMNS: tuple[Column, ...] = (
@@ -81,7 +82,7 @@ QUEUE_COLUMNS: tuple[Column, ...] = (
     Column("requested", "申请金额(元)", lambda r: labels.yuan(r.requested_amount_fen), RIGHT, 92),
     Column("level", "审核级别", lambda r: r.current_level_name, width=150),
     Column("received", "收到时间", lambda r: labels.moment(r.received_at), width=120),
-    Column("due", "到期日", lambda r: due_text(r.due_date, _late(r)) + (" ⚠" if r.due_warning else ""), width=160),
+    Column("due", "到期日", lambda r: due_text(r.due_date, _late(r)) + (" ⚠" if r.due_warning else ""), width=180),
 )
 
 Fetch = Callable[[int, int], RequestPage]
@@ -179,14 +180,14 @@ class ReliefTableModel(QAbstractTableModel):
             if column.key == "status" and row.status in STATUS_COLORS:
                 return QBrush(STATUS_COLORS[row.status])
         if role == Qt.ToolTipRole:
-            if column.key in ("pending", "due", "level") and row.due_warning:
-                return row.due_warning
             if column.key == "name":
                 return f"身份证号：{row.id_number}" + ("" if row.archived else "\n该职工未建立困难职工档案")
+            tips = [column.text(row)]  # the full text of a cut-off cell
             if column.key in ("pending", "due", "number") and row.overdue:
-                return ("当前审核级已超过规定的工作日期限" if _late(row)
-                        else "有一级审核超过了规定的工作日期限")
-            return column.text(row) or None  # the full text of a cut-off cell
+                tips.append("当前审核级已超过规定的工作日期限" if _late(row) else "有一级审核超过了规定的工作日期限")
+            if column.key in ("pending", "due", "level") and row.due_warning:
+                tips.append(row.due_warning)
+            return "\n".join(t for t in tips if t) or None
         if role == Qt.UserRole:
             return row.id
         return None
