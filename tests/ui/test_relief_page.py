@@ -155,13 +155,24 @@ def test_submit_with_problems_says_why(window, seeded, msgs):
     assert relief.get_request(seeded.clerk, emergency.id).status == "draft"
 
 
-def test_print_the_approval_form(window, seeded, tmp_path, monkeypatch, msgs):
+def test_print_the_approval_form_in_the_preview(window, seeded, qtbot):
+    pytest.importorskip("zhibang_desktop.ui.print_preview")
+    page = window.pages["relief"]
+    done = next(r for r in page.model.rows() if r.status == "approved")
+    page.table.select_request(done.id)
+    preview = page.print_current()
+    assert preview is not None and preview.page_count() >= 1
+    assert "救助申请审批表" in preview.windowTitle()
+    preview.close()
+
+
+def test_save_the_approval_form_as_pdf(window, seeded, tmp_path, monkeypatch):
     page = window.pages["relief"]
     done = next(r for r in page.model.rows() if r.status == "approved")
     page.table.select_request(done.id)
     target = tmp_path / f"{done.number}.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
-    page.print_current()
+    assert page.print_current(preview=False) == target
     assert target.read_bytes().startswith(b"%PDF")
 
 

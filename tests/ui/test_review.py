@@ -195,7 +195,7 @@ def test_print_the_approval_form_from_the_request_view(office, qtbot, tmp_path, 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     view = RequestViewDialog(UiSession(office.clerk), request_id=v.id)
     qtbot.addWidget(view)
-    view.print_form()
+    view.print_form(preview=False)  # saved as a file (the preview has its own tests)
     pdf = tmp_path / "审批表.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "已生成救助申请审批表" in msgs.texts()

@@ -93,11 +93,32 @@ def due_text(due: date | None, overdue: bool) -> str:
     return due.isoformat()
 
 
-def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, number: str) -> Path | None:
-    """Ask where to save the 救助申请审批表 of a request and write the PDF there."""
+def _preview_module():
+    """The print preview (ui/print_preview.py) when it is installed, else None."""
+    try:
+        from . import print_preview
+    except ImportError:
+        return None
+    return print_preview
+
+
+def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, number: str, *,
+                        preview: bool = True):
+    """The 救助申请审批表 of a request: generated in the background and shown in the print
+    preview (print or save as PDF there); without the preview, saved as a PDF file.
+
+    Returns the preview dialog, or the saved path, or None (cancelled / failed: already said).
+    """
     from ..services.relief import print_approval
 
-    default = str(Path.home() / f"救助申请审批表_{number}.pdf")
+    name = f"救助申请审批表_{number}.pdf"
+    module = _preview_module() if preview else None
+    if module is not None:
+        return module.build_and_preview(
+            parent, "救助申请审批表",
+            lambda path, progress, cancelled: print_approval(session.ctx, request_id, path),
+            suggested_name=name, label=f"正在生成 {number} 的审批表……")
+    default = str(Path.home() / name)
     path, _ = QFileDialog.getSaveFileName(parent, "保存救助申请审批表（PDF）", default, PDF_FILTER)
     if not path:
         return None

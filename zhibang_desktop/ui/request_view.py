@@ -342,6 +342,7 @@ class RequestViewDialog(QDialog):
         self.show_view(view)
         request_events(self.session).changed.emit(view.id)
 
-    def print_form(self) -> None:
-        if self.view is not None:
-            print_approval_flow(self, self.session, self.view.id, self.view.number)
+    def print_form(self, *, preview: bool = True):
+        if self.view is None:
+            return None
+        return print_approval_flow(self, self.session, self.view.id, self.view.number, preview=preview)

@@ -100,7 +100,7 @@ class ReliefPage(QWidget):
         self.submit_button = QPushButton("提交审核")
         self.withdraw_button = QPushButton("撤回")
         self.print_button = QPushButton("打印审批表…")
-        self.print_button.setToolTip("生成所选申请的救助申请审批表（PDF）")
+        self.print_button.setToolTip("预览并打印所选申请的救助申请审批表（也可另存为 PDF）")
         self.loaded_label = QLabel()
         self.loaded_label.setStyleSheet("color: #555;")
         self.can_create = session.can("relief.create")
@@ -359,10 +359,12 @@ class ReliefPage(QWidget):
             return
         request_events(self.session).changed.emit(view.id)
 
-    def print_current(self) -> None:
+    def print_current(self, *, preview: bool = True):
         row = self._selected("打印审批表")
-        if row is not None:
-            print_approval_flow(self, self.session, row.id, row.number)
+        if row is None:
+            return None
+        result = print_approval_flow(self, self.session, row.id, row.number, preview=preview)
+        return self._keep(result) if isinstance(result, QWidget) else result
 
 
 def _alive(widget: QWidget) -> bool:
