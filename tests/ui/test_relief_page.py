@@ -119,6 +119,34 @@ def test_ctrl_n_opens_a_new_request_on_this_page(window, qtbot):
     assert not window.session.open_editors()  # not the household editor (新建档案)
 
 
+def test_ctrl_n_after_choosing_the_page_in_the_navigation(seeded, qtbot):
+    from zhibang_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(UiSession(seeded.clerk))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    row = next(i for i in range(w.nav.count()) if w.nav.item(i).text() == "救助申请")
+    qtbot.mouseClick(w.nav.viewport(), Qt.LeftButton, pos=w.nav.visualItemRect(w.nav.item(row)).center())
+    page = w.pages["relief"]
+    qtbot.waitUntil(lambda: page.table.hasFocus(), timeout=2000)
+    qtbot.keyClick(page.table, Qt.Key_N, Qt.ControlModifier)
+    assert any(isinstance(d, ReliefRequestDialog) for d in page.dialogs)
+    assert not w.session.open_editors()
+    for d in page.dialogs:
+        d._baseline = None
+        d.close()
+
+
+def test_ctrl_n_in_the_search_box(window, qtbot):
+    page = window.pages["relief"]
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key_N, Qt.ControlModifier)
+    assert any(isinstance(d, ReliefRequestDialog) for d in page.dialogs)
+
+
 def test_open_a_draft_edits_it_and_a_decided_one_shows_the_view(window, seeded):
     page = window.pages["relief"]
     draft = next(r for r in page.model.rows() if r.status == "draft")

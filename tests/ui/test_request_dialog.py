@@ -214,3 +214,38 @@ def test_emergency_1000_for_surgery_is_outside_the_standard(dialog, office, qtbo
     assert dialog.amount.text() == "2000"
     assert dialog.evaluation.findings == ()
     assert date(YEAR, 9, 28) == dialog.current_input().request_date
+
+
+def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
+    """昆明 (seed 003): the standing monthly subsidy is paid from the enterprise roll, not the archive."""
+    from zhibang_desktop.services import policies
+
+    from ..archive_helpers import id_no, unit_id
+
+    policies.use_preset(office.admin, "昆明", 2025)
+    d = ReliefRequestDialog(UiSession(office.clerk))
+    d.year.setValue(2025)
+    d._select(d.type, "monthly_subsidy")
+    assert d.worker_radio.isEnabled()
+    d.worker_radio.setChecked(True)
+    assert d.worker_box.isVisibleTo(d) and not d.archived_box.isVisibleTo(d)
+    d.worker_name.setText("杨建国")
+    d.worker_id.setText(id_no(401))
+    d.worker_id.textEdited.emit(id_no(401))
+    assert "出生" in d.worker_id_facts.text()
+    d.worker_unit.set_unit_id(unit_id(office.admin, "荔城街某某电子厂工会"))
+    assert d.months_label.isVisibleTo(d) and d.batch_label.isVisibleTo(d)
+    d.persons.setValue(1)
+    d.months.setValue(3)
+    d.batch.setValue(2)
+    d.request_date.setDate(QDate(2025, 6, 10))
+    for box in d.attachment_boxes.values():
+        box.setChecked(True)
+    d.amount.setText("390")
+    d.reason.setPlainText("市属困难企业在册职工，第 2 批")
+    d.evaluate_now()
+    assert d.evaluation.suggested_amount_fen == 39000  # 130 yuan × 1 person × 3 months (003)
+    assert not d.evaluation.blocking
+    view = d.save_draft()
+    assert view is not None and not view.archived and view.name == "杨建国" and view.batch_no == 2
+    d.close()

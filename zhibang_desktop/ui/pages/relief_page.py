@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -287,6 +288,10 @@ class ReliefPage(QWidget):
         self._fill_years()
         self._fill_types()
         self.refresh(keep_loaded=True)
+        if QApplication.mouseButtons() & Qt.LeftButton:
+            # reached by a click in the navigation: take the focus, so that Ctrl+N means
+            # 新建申请 here (keyboard navigation through the list keeps its focus)
+            QTimer.singleShot(0, lambda: self.table.setFocus(Qt.OtherFocusReason))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.ShortcutFocusReason)
