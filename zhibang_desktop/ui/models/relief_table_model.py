@@ -169,7 +169,7 @@ class ReliefTableModel(QAbstractTableModel):
         if role == Qt.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ForegroundRole:
-            if column.key in ("pending", "due") and row.overdue:
+            if column.key in ("pending", "due") and row.overdue and _late(row):
                 return QBrush(QColor(ERROR_COLOR))
             if column.key == "number" and row.overdue:
                 return QBrush(QColor(ERROR_COLOR))
