@@ -226,3 +226,17 @@ def test_a_draft_household_cannot_get_a_request(o, ctx):
     assert "archive_draft" in codes(relief.evaluate_draft(o["clerk"], quarterly(draft, 500)))
     with pytest.raises(ValidationFailed, match="草稿"):
         relief.create_request(o["clerk"], quarterly(draft, 500))
+
+
+def test_a_scan_shared_by_household_and_request_survives_removing_either(o):
+    from zhibang_desktop.services import archive
+
+    scan = b"%PDF-1.4 shared scan"
+    v = relief.create_request(o["clerk"], quarterly(o["hh"], 500, attachment_kinds=("家庭收入证明",)))
+    on_request = relief.add_request_attachment(o["clerk"], v.id, "证明.pdf", scan, kind="家庭收入证明")
+    on_household = archive.add_attachment(o["clerk"], o["hh"], "证明.pdf", scan)
+    archive.remove_attachment(o["clerk"], on_household.id)
+    assert relief.request_attachment_content(o["clerk"], on_request.id) == ("证明.pdf", scan)
+    again = archive.add_attachment(o["clerk"], o["hh"], "证明.pdf", scan)
+    relief.remove_request_attachment(o["clerk"], on_request.id)
+    assert archive.attachment_content(o["clerk"], again.id) == ("证明.pdf", scan)

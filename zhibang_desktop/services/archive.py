@@ -32,8 +32,9 @@ from .archive_store import (
 from .archive_types import HouseholdInput, HouseholdView
 from .archive_validation import clean_input, problems_in, validate_household  # noqa: F401
 from .attachments import (  # noqa: F401  (re-export)
-    add_attachment, attachment_content, drop_unused_blob, remove_attachment,
+    add_attachment, attachment_content, remove_attachment,
 )
+from .blobs import release_blob
 from .context import AppContext
 from .errors import Conflict, FieldProblem, ValidationFailed
 from .settings import read_settings
@@ -170,6 +171,6 @@ def delete_draft(ctx: AppContext, household_id: int, version: int) -> None:
         s.delete(hh)
         s.flush()
         for sha in shas:
-            drop_unused_blob(s, sha)
+            release_blob(s, sha)
         tx.audit("delete", "household", household_id, household_id=household_id, summary=summary,
                  changes=changes)

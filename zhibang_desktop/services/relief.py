@@ -10,7 +10,6 @@ review (:mod:`.review`) and the compliance report use that version ever after.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,9 +20,10 @@ from ..domain import request_state as sm
 from ..domain.idnumber import InvalidIdNumber, parse_id_number
 from ..domain.rules import RequestDraft, evaluate
 from ..storage.models import (
-    AttachmentBlob, Household, OrgUnit, ReliefRequest, RequestAttachment, Review,
+    Household, OrgUnit, ReliefRequest, RequestAttachment, Review,
 )
 from . import relief_store as st
+from .blobs import checked_upload, read_blob, release_blob, store_blob
 from .context import AppContext
 from .errors import FieldProblem, NotFound, ValidationFailed
 from .holidays import work_calendar
@@ -34,7 +34,6 @@ from .relief_types import (
 )
 
 CREATE, READ = "relief.create", "relief.read"
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 # ------------------------------------------------------------------ input → engine
@@ -372,20 +371,11 @@ def list_requests(ctx: AppContext, flt: RequestFilter | None = None) -> RequestP
 def add_request_attachment(ctx: AppContext, request_id: int, filename: str, data: bytes,
                            kind: str = "") -> RequestAttachmentView:
     """Attach a scan to a request (content kept in the database, shared blob table)."""
-    from .attachments import clean_filename
-    name = clean_filename(filename)
-    if not isinstance(data, (bytes, bytearray)) or not data:
-        raise ValidationFailed([FieldProblem("data", "附件", f"文件“{name}”是空的")])
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed([FieldProblem("data", "附件", f"文件“{name}”超过 20 MB，请压缩后再添加")])
-    data = bytes(data)
-    sha = hashlib.sha256(data).hexdigest()
+    name, data, sha = checked_upload(filename, data)
     with ctx.tx(CREATE) as tx:
         s = tx.session
         r = st.load_request(s, ctx.actor, request_id)
-        if s.get(AttachmentBlob, sha) is None:
-            s.add(AttachmentBlob(sha256=sha, data=data))
-            s.flush()
+        store_blob(s, sha, data)
         a = RequestAttachment(request_id=r.id, filename=name, kind=(kind or "").strip()[:40], size=len(data),
                               sha256=sha, added_at=st.now(), added_by=ctx.actor.username)
         s.add(a)
@@ -406,15 +396,7 @@ def remove_request_attachment(ctx: AppContext, attachment_id: int) -> None:
             raise st.InvalidTransition("已提交的申请不能删除附件")
         sha, name = a.sha256, a.filename
         s.delete(a)
-        s.flush()
-        from ..storage.models import Attachment
-        used = s.execute(select(func.count()).select_from(RequestAttachment)
-                         .where(RequestAttachment.sha256 == sha)).scalar_one()
-        used += s.execute(select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha)).scalar_one()
-        if not used:
-            blob = s.get(AttachmentBlob, sha)
-            if blob is not None:
-                s.delete(blob)
+        release_blob(s, sha)
         tx.audit("delete", "request_attachment", attachment_id, household_id=r.household_id,
                  summary=f"救助申请 {r.number} 删除附件：{name}")
 
@@ -426,12 +408,7 @@ def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str
         if a is None:
             raise NotFound(f"附件（编号 {attachment_id}）不存在")
         st.load_request(s, ctx.actor, a.request_id)
-        blob = s.get(AttachmentBlob, a.sha256)
-        data = bytes(blob.data) if blob is not None else b""
-        if hashlib.sha256(data).hexdigest() != a.sha256:
-            from .attachments import AttachmentCorrupt
-            raise AttachmentCorrupt(f"附件“{a.filename}”的内容校验失败（可能已损坏），请从备份恢复")
-        return a.filename, data
+        return a.filename, read_blob(s, a.sha256, a.size, a.filename)
 
 
 # ------------------------------------------------------------------ printing
