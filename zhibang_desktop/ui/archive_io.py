@@ -44,7 +44,7 @@ def export_flow(parent: QWidget, session: UiSession, filt: HouseholdFilter, coun
     return written
 
 
-def template_flow(parent: QWidget) -> str | None:
+def template_flow(parent: QWidget, session: UiSession) -> str | None:
     from ..services.household_export import write_template
 
     default = str(Path.home() / "困难职工档案导入模板.xlsx")
@@ -53,7 +53,7 @@ def template_flow(parent: QWidget) -> str | None:
         return None
     path = _xlsx(path)
     try:
-        write_template(path)
+        write_template(path, session.ctx)  # with the office's own list of hardship causes
     except (ServiceError, OSError) as exc:
         messages.warn(parent, "无法保存模板", str(exc))
         return None
@@ -99,19 +99,11 @@ def check_and_import(parent: QWidget, session: UiSession, path: str) -> bool:
     except (ServiceError, OSError) as exc:
         messages.warn(parent, "导入失败", f"{exc}\n没有导入任何档案。")
         return False
-    messages.info(parent, "导入档案", "导入完成。", _result_text(result))
+    detail = f"共导入档案 {result.households} 户，家庭成员 {result.members} 人。"
+    if result.new_units:
+        detail += f"\n新建基层工会 {len(result.new_units)} 个：{'、'.join(result.new_units)}。"
+    if result.follow_up:
+        detail += f"\n需补办的工作 {len(result.follow_up)} 项（走访、排除条件核查等），可在“走访核查”页查看逾期家庭。"
+    messages.info(parent, "导入档案", "导入完成。", detail)
     return True
-
-
-def _result_text(result) -> str:
-    if isinstance(result, int):
-        return f"共导入 {result} 户。"
-    households = getattr(result, "households", None)
-    members = getattr(result, "members", None)
-    parts = []
-    if households is not None:
-        parts.append(f"档案 {households if isinstance(households, int) else len(households)} 户")
-    if members is not None:
-        parts.append(f"家庭成员 {members if isinstance(members, int) else len(members)} 人")
-    return "共导入" + "，".join(parts) + "。" if parts else ""
 

@@ -22,16 +22,12 @@ from PySide6.QtWidgets import (
 from ..services.errors import ServiceError
 from . import messages
 
-HEADERS = ("工作表", "行", "列", "问题")
-
-
-def _count(value) -> int:
-    return value if isinstance(value, int) else len(value or ())
+HEADERS = ("工作表", "行", "列", "原值", "问题")
 
 
 class ImportCheckDialog(QDialog):
-    """`check` has `problems` (sheet, row, column, message) and, when clean, the counts,
-    `new_units` and `follow_up`; an ImportRejected (only `problems`) is shown the same way."""
+    """`check` is an ImportCheck: `problems` (sheet, row, column, value, reason) and, when
+    clean, the counts, `new_units` and `follow_up`; an ImportRejected is shown the same way."""
 
     def __init__(self, check, filename: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,10 +60,10 @@ class ImportCheckDialog(QDialog):
         self.table.setColumnWidth(0, 110)
         self.table.setColumnWidth(1, 50)
         self.table.setColumnWidth(2, 130)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.table.setColumnWidth(3, 170)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
         for row, p in enumerate(self.problems):
-            cells = (getattr(p, "sheet", ""), getattr(p, "row", ""), getattr(p, "column", ""),
-                     getattr(p, "message", None) or getattr(p, "reason", None) or str(p))
+            cells = (p.sheet, p.row, p.column, p.value, p.reason)
             for col, value in enumerate(cells):
                 item = QTableWidgetItem("" if value is None else str(value))
                 item.setToolTip(item.text())
@@ -101,12 +97,10 @@ class ImportCheckDialog(QDialog):
 
     # -- clean: confirm --
     def _summary_view(self, layout: QVBoxLayout, buttons: QHBoxLayout) -> None:
-        households = _count(getattr(self.check, "households", 0))
-        members = _count(getattr(self.check, "members", 0))
+        households, members = self.check.households, self.check.members
         self.title.setText(f"<b style='color:#2e7d32'>检查通过：可以导入档案 {households} 户，家庭成员 {members} 人。</b>"
                            "<br>导入的档案按台账直接列为“在档”；下列事项请在导入后补办。")
-        new_units = [str(getattr(u, "name", u)) for u in getattr(self.check, "new_units", None) or []]
-        follow_up = [str(f) for f in getattr(self.check, "follow_up", None) or []]
+        new_units, follow_up = list(self.check.new_units), list(self.check.follow_up)
         layout.addWidget(QLabel(f"将新建的基层工会（{len(new_units)} 个，挂在区总工会下，可在“单位与组织”中调整）："))
         self.units_list = QListWidget()
         self.units_list.addItems(new_units or ["（无）"])

@@ -23,12 +23,17 @@ NAV_WIDTH = 150
 
 
 class MainWindow(QMainWindow):
+    """Signals: `logoutRequested()`; `databaseReplaced(Database)` after a restore (log in again
+    on the new database)."""
+
     logoutRequested = Signal()
+    databaseReplaced = Signal(object)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self._logging_out = False
+        self.auto_backup = None
         self.pages: dict[str, QWidget] = {}
         self._specs: list[PageSpec] = []
 
@@ -70,6 +75,9 @@ class MainWindow(QMainWindow):
         status = getattr(page, "statusText", None)
         if status is not None:
             status.connect(lambda text, p=page: self._page_status(p, text))
+        restore = getattr(page, "restore_requested", None)
+        if restore is not None:
+            restore.connect(self.restore_backup)
 
     def show_page(self, key: str) -> QWidget | None:
         for row, spec in enumerate(self._specs):
@@ -116,6 +124,8 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.focus_search)
         self.logout_action = QAction("注销(&L)", self)
         self.logout_action.triggered.connect(self.logout)
+        self.password_action = QAction("修改密码(&P)…", self)
+        self.password_action.triggered.connect(self.change_password)
         self.quit_action = QAction("退出(&Q)", self, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         about = QAction("关于职帮(&A)", self)
@@ -124,7 +134,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("文件(&F)")
         file_menu.addActions([self.new_action, self.find_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.logout_action, self.quit_action])
+        file_menu.addActions([self.password_action, self.logout_action, self.quit_action])
         archive = self.pages.get("archive")
         if archive is not None and hasattr(archive, "menu_actions"):
             menu = self.menuBar().addMenu("档案(&D)")
@@ -160,6 +170,37 @@ class MainWindow(QMainWindow):
         messages.info(self, "关于职帮", f"职帮 {__version__}",
                       "县区工会困难职工帮扶管理（离线桌面版）")
 
+    def change_password(self) -> None:
+        from .change_password_dialog import ChangePasswordDialog
+
+        ChangePasswordDialog(self.session, self).exec()
+
+    def enable_auto_backup(self) -> None:
+        """The daily backup while the app runs and one when it closes (the real app, not tests)."""
+        from .auto_backup import AutoBackup
+
+        self.auto_backup = AutoBackup(self.session.ctx.db, self)
+        self.auto_backup.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.auto_backup.start()
+
+    def restore_backup(self, path: str) -> None:
+        """The backup page asked for a restore: close the editors, restore, log in again."""
+        from .restore_flow import restore_with_progress
+
+        if not self._close_editors():
+            return
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
+        new_db = restore_with_progress(self, self.session.ctx.db, path, self.session.actor)
+        if new_db is None:
+            if self.auto_backup is not None:
+                self.auto_backup.start()
+            return
+        self.auto_backup = None  # the old database is closed: no backup of it on close
+        self._logging_out = True
+        self.close()
+        self.databaseReplaced.emit(new_db)
+
     def _close_editors(self) -> bool:
         for editor in self.session.open_editors():
             if not editor.close():
@@ -177,4 +218,8 @@ class MainWindow(QMainWindow):
         if not self._logging_out and not self._close_editors():
             event.ignore()
             return
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
+            self.auto_backup.backup_on_close()
+            self.auto_backup = None
         event.accept()

@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from ..services.errors import Cancelled  # noqa: F401  (raised when the user pressed 取消)
@@ -113,9 +113,15 @@ def run_with_progress(parent: QWidget | None, title: str, label: str, job: Job, 
     task.succeeded.connect(lambda result: finish("result", result))
     task.failed.connect(lambda exc: finish("error", exc))
     dialog.canceled.connect(on_cancel)
+    # Qt 6 shows a QProgressDialog only once setValue() is called; a job that reports no
+    # progress must still get its dialog (and its 取消 button) after a moment.
+    show_timer = QTimer(dialog, singleShot=True, interval=SHOW_AFTER_MS)
+    show_timer.timeout.connect(dialog.show)
+    show_timer.start()
     task.start()
     if not outcome:
         loop.exec()
+    show_timer.stop()
     dialog.canceled.disconnect(on_cancel)
     dialog.reset()  # also stops its own "show after minimumDuration" timer
     dialog.close()

@@ -209,4 +209,4 @@ class ArchivePage(QWidget):
             self.session.householdsChanged.emit()
 
     def save_template(self) -> None:
-        archive_io.template_flow(self)
+        archive_io.template_flow(self, self.session)

@@ -1,0 +1,101 @@
+"""GUI fixtures: real widgets on a seeded temporary database (demo data, a few hundred households).
+
+Message boxes are replaced by a recorder so that no test waits for a click; `answers`
+says what a question (messages.ask) is answered.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from zhibang_desktop.services import demo, users
+from zhibang_desktop.services.context import AppContext
+from zhibang_desktop.storage.database import open_database
+from zhibang_desktop.ui import messages
+
+DEMO_HOUSEHOLDS = 250  # more than one page (200 rows) of the archive list
+
+
+class Boxes:
+    def __init__(self):
+        self.shown: list[tuple[str, str, str, str]] = []  # (kind, title, text, detail)
+        self.answer = True
+
+    def texts(self) -> str:
+        return "\n".join(" ".join(s[1:]) for s in self.shown)
+
+
+@pytest.fixture(autouse=True)
+def boxes(monkeypatch) -> Boxes:
+    rec = Boxes()
+    for kind in ("info", "warn", "error"):
+        monkeypatch.setattr(messages, kind, lambda parent, title, text, detail="", k=kind:
+                            rec.shown.append((k, title, text, detail)))
+
+    def ask(parent, title, text, yes="是", no="否", default_yes=False):
+        rec.shown.append(("ask", title, text, ""))
+        return rec.answer
+
+    monkeypatch.setattr(messages, "ask", ask)
+    return rec
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """Built once per run; each test gets its own copy."""
+    from argon2 import PasswordHasher
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    saved = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    try:
+        db = open_database(path)
+        demo.create_demo(db, DEMO_HOUSEHOLDS, seed=7)
+        db.close()
+    finally:
+        users._hasher = saved
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, demo_template):
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    db = open_database(path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def clerk(demo_db) -> AppContext:
+    return AppContext(demo_db, users.authenticate(demo_db, "clerk", demo.DEMO_PASSWORD))
+
+
+@pytest.fixture
+def admin(demo_db) -> AppContext:
+    return AppContext(demo_db, users.authenticate(demo_db, "admin", demo.DEMO_PASSWORD))
+
+
+@pytest.fixture
+def session(clerk, qtbot):
+    from zhibang_desktop.ui.session import UiSession
+
+    s = UiSession(clerk)
+    yield s
+    for editor in s.open_editors():
+        editor._baseline = None  # closing without the "discard changes?" question
+        editor.close()
+
+
+@pytest.fixture
+def window(session, qtbot):
+    from zhibang_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

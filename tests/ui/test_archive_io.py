@@ -1,0 +1,85 @@
+"""Excel in and out from the archive page: export the filtered list, template, import check and import."""
+from __future__ import annotations
+
+import openpyxl
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from tests.services.test_household_import import rows, write_ledger
+from zhibang_desktop.services import archive
+from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.ui.import_dialog import ImportCheckDialog
+
+
+def choose(monkeypatch, path):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+
+
+def test_export_writes_the_filtered_list(window, monkeypatch, tmp_path, boxes, clerk):
+    page = window.pages["archive"]
+    page.category.setCurrentIndex(page.category.findData("deep"))
+    out = tmp_path / "导出"
+    choose(monkeypatch, out)
+    page.export_button.click()
+    written = tmp_path / "导出.xlsx"
+    assert written.exists()
+    expected = archive.search_households(clerk, HouseholdFilter(categories=frozenset({"deep"}))).total
+    assert boxes.shown[-1][2] == f"已导出 {expected} 户档案。"
+    sheet = openpyxl.load_workbook(written, read_only=True).active
+    assert sum(1 for _ in sheet.iter_rows()) > expected  # title/header rows plus one row per household
+
+
+def test_blank_template(window, monkeypatch, tmp_path, boxes):
+    choose(monkeypatch, tmp_path / "模板.xlsx")
+    window.pages["archive"].template_button.click()
+    assert (tmp_path / "模板.xlsx").exists()
+    assert boxes.shown[-1][2] == "已保存空白导入模板。"
+
+
+def test_import_with_problems_lists_them_and_saves_a_report(window, monkeypatch, tmp_path, clerk):
+    bad = rows("A")
+    bad[2][1] = bad[2][1][:-1] + ("0" if bad[2][1][-1] != "0" else "1")  # wrong check digit: Excel row 5
+    path = write_ledger(tmp_path / "有错的台账.xlsx", "A", bad)
+    before = archive.search_households(clerk, HouseholdFilter()).total
+    shown = []
+
+    def fake_exec(dialog):
+        shown.append(dialog)
+        report = tmp_path / "错误报告.xlsx"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(report), "")))
+        assert dialog.save_report() == str(report) and report.exists()
+        return QDialog.Rejected
+
+    choose(monkeypatch, path)
+    monkeypatch.setattr(ImportCheckDialog, "exec", fake_exec)
+    window.pages["archive"].import_button.click()
+    dialog = shown[0]
+    assert "没有导入任何档案" in dialog.title.text()
+    table = dialog.table
+    cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    assert ["台账", "5", "身份证号码"] in [row[:3] for row in cells]
+    assert any("校验位" in row[4] for row in cells)
+    assert archive.search_households(clerk, HouseholdFilter()).total == before
+
+
+def test_clean_import_shows_summary_then_imports_on_confirm(window, monkeypatch, tmp_path, clerk, boxes):
+    path = write_ledger(tmp_path / "台账.xlsx", "A")
+    before = archive.search_households(clerk, HouseholdFilter()).total
+    shown = []
+
+    def fake_exec(dialog):
+        shown.append(dialog)
+        return QDialog.Accepted
+
+    choose(monkeypatch, path)
+    monkeypatch.setattr(ImportCheckDialog, "exec", fake_exec)
+    window.pages["archive"].import_button.click()
+    summary = shown[0]
+    assert "可以导入档案 4 户，家庭成员 2 人" in summary.title.text()
+    units = [summary.units_list.item(i).text() for i in range(summary.units_list.count())]
+    assert "石滩镇某某五金厂工会" in units
+    assert summary.follow_list.count() >= 1
+    assert boxes.shown[-1][2] == "导入完成。"
+    page = window.pages["archive"]
+    assert page.model.total == before + 4  # the list refreshed itself
+    assert archive.search_households(clerk, HouseholdFilter(text="zengzhiming")).total == 1

@@ -1,0 +1,94 @@
+"""The archive list: lazy loading, search-as-you-type (pinyin), filters, sorting, counts."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from zhibang_desktop.domain.pinyin_search import search_keys
+from zhibang_desktop.services import archive
+from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.ui.models.household_table_model import COLUMNS, PAGE_SIZE
+
+from .conftest import DEMO_HOUSEHOLDS
+
+
+def rows(model):
+    return [model.row_at(i) for i in range(model.rowCount())]
+
+
+def test_lists_first_page_and_counts_in_status_bar(window):
+    page = window.pages["archive"]
+    assert page.model.rowCount() == PAGE_SIZE
+    assert page.model.total == DEMO_HOUSEHOLDS
+    assert window.counts_label.text().startswith(f"共 {DEMO_HOUSEHOLDS} 户，在档 ")
+    assert "走访逾期" in window.counts_label.text()
+    assert page.table.model().index(0, 1).data()  # a name is shown
+
+
+def test_scrolling_fetches_more_rows(window, qtbot):
+    table = window.pages["archive"].table
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: table.model().rowCount() > PAGE_SIZE, timeout=3000)
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: table.model().rowCount() == DEMO_HOUSEHOLDS, timeout=3000)
+    assert not table.model().canFetchMore()
+
+
+def test_pinyin_search_narrows_as_you_type(window, qtbot, clerk):
+    page = window.pages["archive"]
+    qtbot.keyClicks(page.search, "zeng")
+    qtbot.waitUntil(lambda: page.model.filter.text == "zeng", timeout=2000)
+    found = rows(page.model)
+    assert 0 < len(found) < DEMO_HOUSEHOLDS
+    assert any(r.name.startswith("曾") for r in found)  # 曾 read as zeng, not ceng
+    assert all("zeng" in search_keys(r.name) or "zeng" in r.archive_no.lower() for r in found)
+    assert page.model.total == archive.search_households(clerk, HouseholdFilter(text="zeng")).total
+    assert window.counts_label.text().startswith(f"共 {page.model.total} 户")
+
+
+def test_search_by_trailing_id_digits_and_enter_moves_to_the_list(window, qtbot, clerk):
+    page = window.pages["archive"]
+    target = archive.get_household(clerk, page.model.row_at(5).id)
+    qtbot.keyClicks(page.search, target.data.id_number[-6:])
+    qtbot.keyClick(page.search, Qt.Key_Return)
+    assert page.model.filter.text == target.data.id_number[-6:]
+    assert target.id in [r.id for r in rows(page.model)]
+    assert page.table.hasFocus()
+
+
+def test_filters_category_status_union_overdue(window, clerk):
+    page = window.pages["archive"]
+    page.category.setCurrentIndex(page.category.findData("deep"))
+    assert {r.category for r in rows(page.model)} == {"deep"}
+    page.status.setCurrentIndex(page.status.findData("active"))
+    assert {r.status for r in rows(page.model)} == {"active"}
+    expected = archive.search_households(clerk, HouseholdFilter(categories=frozenset({"deep"}),
+                                                                statuses=frozenset({"active"}))).total
+    assert page.model.total == expected
+    page.overdue.setChecked(True)
+    assert rows(page.model) and all(r.visit_overdue for r in rows(page.model))
+    page.clear_filters()
+    assert page.model.total == DEMO_HOUSEHOLDS
+    union_index = next(i for i in range(page.union.count()) if page.union.itemData(i, Qt.UserRole) is not None
+                       and "街" in page.union.itemText(i))
+    page.union.setCurrentIndex(union_index)
+    street = page.union.itemData(union_index, Qt.UserRole)
+    assert page.model.filter.unit_id == street
+    assert 0 < page.model.total < DEMO_HOUSEHOLDS
+
+
+def test_header_click_sorts_on_the_server(window, qtbot):
+    page = window.pages["archive"]
+    name_col = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "name")
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=_section_center(header, name_col))
+    assert page.model.sort_key == "name"
+    first = page.model.row_at(0).name
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=_section_center(header, name_col))
+    assert page.model.descending
+    assert page.model.row_at(0).name != first or page.model.total == 1
+
+
+def _section_center(header, section):
+    from PySide6.QtCore import QPoint
+
+    return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)

@@ -1,0 +1,68 @@
+"""单位与组织: office settings, yearly standards, union tree."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QInputDialog
+
+from zhibang_desktop.services import org, settings
+from zhibang_desktop.ui.main_window import MainWindow
+from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.widgets.year_standards import StandardDialog
+
+
+def settings_page(admin, qtbot):
+    window = MainWindow(UiSession(admin))
+    qtbot.addWidget(window)
+    return window, window.show_page("settings")
+
+
+def test_office_form_saves_and_shows_field_errors(admin, qtbot, boxes):
+    window, page = settings_page(admin, qtbot)
+    form = page.office
+    form.edits["archive_no_pattern"].setText("{prefix}{year}")
+    assert not form.save()
+    assert form.errors.label("archive_no_pattern").text()
+    form.edits["archive_no_pattern"].setText("{prefix}{year}{seq:05d}")
+    form.edits["phone"].setText("020-12345678")
+    form.causes.setPlainText("因病\n因残\n因学\n其他")
+    assert form.save()
+    stored = settings.get_settings(admin)
+    assert stored.phone == "020-12345678" and stored.hardship_causes == ("因病", "因残", "因学", "其他")
+
+
+def test_add_a_year_standard(admin, qtbot, monkeypatch):
+    window, page = settings_page(admin, qtbot)
+    years = {s.year for s in settings.list_year_standards(admin)}
+    new_year = max(years) + 1
+
+    def fill(dialog):
+        dialog.year.setValue(new_year)
+        dialog.dibao.setText("1,300")
+        dialog.low.setText("1950元")
+        return QDialog.Accepted
+
+    monkeypatch.setattr(StandardDialog, "exec", fill)
+    page.standards.add_year()
+    stored = {s.year: s for s in settings.list_year_standards(admin)}
+    assert (stored[new_year].dibao_fen, stored[new_year].low_income_fen) == (130_000, 195_000)
+    assert page.standards.table.item(0, 1).text() == "1,300.00"
+
+
+def test_union_tree_add_rename_deactivate(admin, qtbot, monkeypatch):
+    window, page = settings_page(admin, qtbot)
+    tree = page.unions
+    district = tree.tree.topLevelItem(0)
+    tree.tree.setCurrentItem(district)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("小楼新区总工会", True)))
+    tree.add_street.click()
+    added = tree.selected()
+    assert added.name == "小楼新区总工会" and added.level == "street"
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("小楼新区某某厂工会", True)))
+    tree.add_grassroots.click()
+    child = tree.selected()
+    assert child.parent_id == added.id
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("小楼新区某某纸品厂工会", True)))
+    tree.rename.click()
+    tree.toggle.click()
+    units = {u.id: u for u in org.list_units(admin)}
+    assert units[child.id].name == "小楼新区某某纸品厂工会" and not units[child.id].active
+    assert tree.toggle.text() == "启用"

@@ -1,0 +1,63 @@
+"""First start: the set-up wizard creates the office, its union tree and the administrator."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from zhibang_desktop.services import org, setup, users
+from zhibang_desktop.services.context import SYSTEM, AppContext
+from zhibang_desktop.ui.setup_wizard import SetupWizard
+
+
+def test_wizard_sets_up_office_and_union_tree(db, qtbot, boxes):
+    wizard = SetupWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert not wizard.button(QWizard.NextButton).isHidden()
+    wizard.welcome.new_office.click()
+    office = wizard.office
+    assert not wizard.button(QWizard.NextButton).isEnabled()  # the office name is required
+    office.office_name.setText("海口市总工会")
+    office.region.setText("海南省海口市")
+    office.prefix.setText("HK")
+    assert wizard.button(QWizard.NextButton).isEnabled()
+    wizard.next()
+    unions = wizard.unions
+    assert unions.root.text(0) == "海口市总工会"
+    unions.name.setText("龙华区总工会")
+    qtbot.keyClick(unions.name, Qt.Key_Return)  # Enter adds, it does not leave the page
+    assert wizard.currentPage() is unions
+    unions.name.setText("龙华区某某酒店工会")
+    unions.add_grassroots.click()  # under the selected street union
+    unions.tree.setCurrentItem(unions.root)
+    unions.name.setText("市直机关工会")
+    unions.add_grassroots.click()
+    wizard.button(QWizard.FinishButton).click()
+    assert wizard.result() == QWizard.Accepted, boxes.texts()
+    assert setup.is_initialised(db)
+    units = {u.name: u for u in org.list_units(AppContext(db, SYSTEM))}
+    assert units["龙华区总工会"].level == "street"
+    assert units["龙华区某某酒店工会"].parent_id == units["龙华区总工会"].id
+    assert units["市直机关工会"].parent_id == units["海口市总工会"].id
+    assert not users.has_users(db)  # the administrator comes next (FirstAdminDialog)
+
+
+def test_demo_choice_finishes_at_once(db, qtbot):
+    wizard = SetupWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.welcome.demo.click()
+    assert wizard.demo_chosen and wizard.result() == QWizard.Accepted
+    assert not setup.is_initialised(db)  # the office's own database is left untouched
+
+
+def test_demo_database_is_made_beside_the_office_database(db_path, qtbot, monkeypatch):
+    from zhibang_desktop.ui import app
+
+    monkeypatch.setattr(app, "DEMO_HOUSEHOLDS", 20)
+    demo_db = app.demo_database(db_path)
+    try:
+        assert demo_db.path == db_path.with_name(app.DEMO_FILE)
+        assert setup.is_initialised(demo_db) and users.has_users(demo_db)
+    finally:
+        demo_db.close()

@@ -1,0 +1,175 @@
+"""Start the GUI: font, database, first-start set-up, login, main window."""
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog
+
+from ..config import default_db_path
+from ..services import setup, users
+from ..services.context import AppContext
+from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_database
+from . import messages
+from .fonts import install_app_font
+
+log = logging.getLogger(__name__)
+DEMO_FILE = "zhibang-demo.sqlite3"
+DEMO_HOUSEHOLDS = 500
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv)
+    app.setApplicationName("职帮")
+    app.setOrganizationName("zhibang")
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    _install_translations(app)
+    install_app_font(app)
+    return app
+
+
+def _install_translations(app: QApplication) -> None:
+    """Qt's own texts (context menus, standard buttons) in Chinese, when shipped with Qt."""
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(translator)
+
+
+def _excepthook(kind, value, tb) -> None:
+    """An unexpected error is shown, not swallowed: the clerk can report it; the data stays safe
+    because every service call is one transaction."""
+    text = "".join(traceback.format_exception(kind, value, tb))
+    log.error("unexpected error: %s", text)
+    sys.__stderr__.write(text)
+    messages.error(QApplication.activeWindow(), "程序出错",
+                   "程序遇到意外错误，刚才的操作没有完成（已保存的数据不受影响）。请把下面的信息告诉技术支持。",
+                   f"{kind.__name__}: {value}")
+
+
+def open_or_explain(path: Path):
+    """The database, or None after telling the user why it cannot be opened (nothing is deleted).
+    A damaged file is kept; the newest good backup is offered instead."""
+    try:
+        return open_database(path)
+    except DatabaseCorrupt as exc:
+        from .restore_flow import offer_restore_for_damaged
+
+        return offer_restore_for_damaged(None, path, str(exc))
+    except (DatabaseError, DatabaseLocked) as exc:
+        messages.error(None, "无法打开数据库", str(exc), f"数据库文件：{path}")
+    except OSError as exc:
+        messages.error(None, "无法打开数据库", f"无法访问数据库文件：{exc.strerror or exc}", f"数据库文件：{path}")
+    return None
+
+
+def demo_database(beside: Path):
+    """Open (creating on first use) the demo database next to the office's database."""
+    from ..services import demo
+
+    from .worker import run_with_progress
+
+    path = beside.with_name(DEMO_FILE)
+    db = open_or_explain(path)
+    if db is None or setup.is_initialised(db):
+        return db
+    try:
+        run_with_progress(None, "演示数据", f"正在生成演示数据（{DEMO_HOUSEHOLDS} 户）……",
+                          lambda progress, cancelled: demo.create_demo(db, DEMO_HOUSEHOLDS, progress=progress),
+                          cancellable=False)
+    except Exception as exc:  # noqa: BLE001 — explained, then stop
+        db.close()
+        messages.error(None, "无法生成演示数据", str(exc))
+        return None
+    return db
+
+
+def first_start(db, path: Path):
+    """Set-up wizard (or the demo). Returns the database to use, or None to quit."""
+    from .setup_wizard import SetupWizard
+
+    wizard = SetupWizard(db)
+    if wizard.exec() != QDialog.Accepted:
+        return None
+    if wizard.demo_chosen:
+        db.close()
+        return demo_database(path)
+    return db
+
+
+def login(db, demo: bool):
+    """The logged-in Actor, or None if the user gave up."""
+    from .login_dialog import LoginDialog
+
+    dialog = LoginDialog(db)
+    if demo and hasattr(dialog, "set_hint"):
+        from ..services.demo import DEMO_PASSWORD
+
+        dialog.set_hint(f"演示数据：用户名 clerk（经办人）或 admin（管理员），密码 {DEMO_PASSWORD}", "clerk")
+    if dialog.exec() != QDialog.Accepted:
+        return None
+    return dialog.actor
+
+
+def first_admin(db):
+    """The administrator of a database that has none (new office, or `zhibang init` without
+    --admin); signed in at once. None if the user gave up."""
+    from .first_admin_dialog import FirstAdminDialog
+
+    dialog = FirstAdminDialog(db)
+    return dialog.actor if dialog.exec() == QDialog.Accepted else None
+
+
+def run_gui(db_path: str | None = None) -> int:
+    app = make_app()
+    sys.excepthook = _excepthook
+    path = Path(db_path).expanduser() if db_path else default_db_path()
+    db = open_or_explain(path)
+    if db is None:
+        return 1
+    try:
+        if not setup.is_initialised(db):
+            db = first_start(db, path)
+            if db is None:
+                return 0
+        actor = first_admin(db) if not users.has_users(db) else None
+        if not users.has_users(db):
+            return 0
+        while True:
+            demo = db.path is not None and db.path.name == DEMO_FILE
+            actor = actor or login(db, demo)
+            if actor is None:
+                return 0
+            outcome = _main_window_session(app, db, actor)
+            actor = None
+            if outcome is None:
+                return 0
+            db = outcome  # after a logout the same database; after a restore the restored one
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _main_window_session(app: QApplication, db, actor):
+    """Run the main window until it closes. Returns the database to log in to again
+    (logout, or a restore replaced it), or None when the user quit."""
+    from .main_window import MainWindow
+    from .session import UiSession
+
+    session = UiSession(AppContext(db, actor))
+    window = MainWindow(session)
+    window.enable_auto_backup()
+    again = []
+    window.logoutRequested.connect(lambda: again.append(db))
+    window.databaseReplaced.connect(again.append)
+    window.showMaximized()
+    app.exec()
+    window.deleteLater()
+    session.deleteLater()
+    return again[-1] if again else None
