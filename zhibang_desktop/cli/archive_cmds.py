@@ -1,25 +1,19 @@
 """Archive sub-commands: demo, import/export households, template, check."""
 from __future__ import annotations
 
-import argparse
-import sys
 
 from ..domain.household import CATEGORIES, STATUSES
-from .env import CliFailure, InvalidInput, group
-
-JSON_HELP = "以 JSON 输出结果"
+from .env import CliFailure, InvalidInput, group, json_flag, progress_printer
 
 
-def _json_flag(p) -> None:
-    # SUPPRESS: `zhibang --json check` and `zhibang check --json` both work.
-    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+
 
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="生成演示数据（新数据库或演示数据库）")
     p.add_argument("--households", type=int, default=300, help="家庭数（默认 300，可到 100000）")
     p.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_demo)
 
     imports = group(sub, "import", "从 Excel 导入")
@@ -27,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("file", help="台账文件 .xlsx")
     p.add_argument("--report", help="有问题时把问题清单写入此 .xlsx 文件")
     p.add_argument("--check-only", action="store_true", help="只检查，不导入")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_import)
 
     exports = group(sub, "export", "导出到 Excel")
@@ -40,7 +34,7 @@ def register(sub) -> None:
     p.add_argument("--text", default="", help="关键字（姓名、拼音、身份证号、档案号、电话）")
     p.add_argument("--unit", help="工会名称（含下级工会）")
     p.add_argument("--overdue", action="store_true", help="只导出走访逾期的家庭")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_export)
 
     templates = group(sub, "template", "空白导入模板")
@@ -49,22 +43,10 @@ def register(sub) -> None:
     p.set_defaults(func=run_template)
 
     p = sub.add_parser("check", help="检查数据库完整性、外键、审计链与档案一致性")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_check)
 
 
-def _progress(env):
-    if env.json or not sys.stderr.isatty():
-        return None
-    last = [-1]
-
-    def show(done: int, total: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if percent // 10 != last[0] // 10:
-            last[0] = percent
-            print(f"  {percent}%（{done}/{total}）", file=sys.stderr)
-
-    return show
 
 
 def run_demo(args, env) -> int:
@@ -76,7 +58,7 @@ def run_demo(args, env) -> int:
         office = settings.get_settings(_system(env)).office_name
         if office != demo.DEMO_OFFICE:
             raise InvalidInput(f"此数据库属于“{office}”，演示数据只能生成在新数据库或演示数据库中（请用 --db 指定新文件）")
-    summary = env.run(demo.create_demo, env.db, households=args.households, seed=args.seed, progress=_progress(env))
+    summary = env.run(demo.create_demo, env.db, households=args.households, seed=args.seed, progress=progress_printer(env))
     text = (f"已生成演示数据：{summary.households} 户，家庭成员 {summary.members} 人，走访 {summary.visits} 次，"
             f"工会 {summary.units} 个（数据库：{env.db_path}）")
     if summary.users:
@@ -106,7 +88,7 @@ def run_import(args, env) -> int:
 
     ctx = env.context()
     if args.check_only:
-        check = env.run(imp.check_import, ctx, args.file, progress=_progress(env))
+        check = env.run(imp.check_import, ctx, args.file, progress=progress_printer(env))
         if check.problems:
             return _rejected(args, env, check.problems)
         env.out(check, f"检查通过：{check.households} 户，家庭成员 {check.members} 人"
@@ -114,7 +96,7 @@ def run_import(args, env) -> int:
         return 0
     def attempt():
         try:
-            return imp.import_households(ctx, args.file, progress=_progress(env))
+            return imp.import_households(ctx, args.file, progress=progress_printer(env))
         except imp.ImportRejected as exc:
             return exc
 
@@ -179,7 +161,7 @@ def run_export(args, env) -> int:
     filt = HouseholdFilter(text=args.text, statuses=_codes(args.status, STATUSES, "状态"),
                            categories=_codes(args.category, CATEGORIES, "类别"), unit_id=unit_id,
                            visit_overdue=args.overdue)
-    count = env.run(export_households, ctx, args.file, filt, progress=_progress(env))
+    count = env.run(export_households, ctx, args.file, filt, progress=progress_printer(env))
     env.out({"households": count, "file": args.file}, f"已导出 {count} 户到 {args.file}")
     return 0
 

@@ -1,6 +1,7 @@
 """What every sub-command shares: the database, the acting user, output and errors."""
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import os
@@ -138,3 +139,23 @@ def _group_without_target(parser, name: str):
         raise InvalidInput(f"请指定“{name}”的对象，可选：{choices}（如：zhibang {name} households …）")
 
     return run
+
+
+def json_flag(parser) -> None:
+    """`--json` on a sub-command too; SUPPRESS keeps `zhibang --json X` and `zhibang X --json` equal."""
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
+
+
+def progress_printer(env: "CliEnv"):
+    """A progress callback printing every 10 % to a terminal's stderr; None when not interactive."""
+    if env.json or not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent // 10 != last[0] // 10:
+            last[0] = percent
+            print(f"  {percent}%（{done}/{total}）", file=sys.stderr)
+
+    return show

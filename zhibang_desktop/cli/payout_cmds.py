@@ -11,17 +11,13 @@ BATCH is the batch number (2026-Q1-01, 第31次) or its internal id.
 """
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from pathlib import Path
 
-from .env import CliFailure, InvalidInput, group
-
-JSON_HELP = "以 JSON 输出结果"
+from .env import CliFailure, InvalidInput, group, json_flag
 
 
-def _json_flag(p) -> None:
-    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+
 
 
 def _yuan(fen: int | None) -> str:
@@ -42,36 +38,36 @@ def register(sub) -> None:
     p = notice.add_parser("list", help="列出公示")
     p.add_argument("--status", choices=["draft", "published", "closed"])
     p.add_argument("--year", type=int)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_notice_list)
     p = notice.add_parser("show", help="显示一个公示的名单和异议")
     p.add_argument("notice", type=int, help="公示编号")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_notice_show)
 
     batch = group(sub, "batch", "发放批次")
     p = batch.add_parser("list", help="列出发放批次")
     p.add_argument("--status", choices=["open", "closed"])
     p.add_argument("--year", type=int)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_batch_list)
     p = batch.add_parser("show", help="显示一个批次的发放明细")
     p.add_argument("batch", help="批次号（如 2026-Q1-01）或内部编号")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_batch_show)
 
     prints = group(sub, "print", "打印（生成 PDF）")
     p = prints.add_parser("roster", help="公示名单（张贴用，不含完整身份证号、卡号、病情）")
     p.add_argument("notice", type=int, help="公示编号")
     p.add_argument("--out", required=True, help="输出文件 .pdf")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_print_roster)
     p = prints.add_parser("receipts", help="发放实名制签领表")
     p.add_argument("batch", help="批次号（如 2026-Q1-01）或内部编号")
     p.add_argument("--out", required=True, help="输出文件 .pdf")
     p.add_argument("--full-id", action="store_true", help="内部存档本：打印完整身份证号（不得张贴）")
     p.add_argument("--cash-only", action="store_true", help="只打印现金发放的明细")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_print_receipts)
 
     exports = group(sub, "export", "导出到 Excel")
@@ -79,7 +75,7 @@ def register(sub) -> None:
     p.add_argument("batch", help="批次号（如 2026-Q1-01）或内部编号")
     p.add_argument("--out", required=True, help="输出文件 .xlsx")
     p.add_argument("--template", help="银行模板名称（默认：通用格式）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_export_bank)
 
     imports = group(sub, "import", "从 Excel 导入")
@@ -88,7 +84,7 @@ def register(sub) -> None:
     p.add_argument("file", help="银行回执文件 .xlsx 或 .csv")
     p.add_argument("--date", help="退票日期（默认今天），如 2026-03-22")
     p.add_argument("--preview", action="store_true", help="只核对，不登记")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_import_returns)
 
 

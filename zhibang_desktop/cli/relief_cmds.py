@@ -11,19 +11,13 @@ report, requests and the printed approval form.
 """
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import date
 from pathlib import Path
 
-from .env import CliFailure, InvalidInput, group
-
-JSON_HELP = "以 JSON 输出结果"
+from .env import CliFailure, InvalidInput, group, json_flag, progress_printer
 
 
-def _json_flag(p) -> None:
-    # SUPPRESS: `zhibang --json policy list` and `zhibang policy list --json` both work.
-    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+
 
 
 def _yuan(fen: int | None) -> str:
@@ -34,62 +28,62 @@ def register(sub) -> None:
     pol = group(sub, "policy", "救助政策（按年度、版本保存）")
     p = pol.add_parser("list", help="列出各年度各版本的政策")
     p.add_argument("--year", type=int)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_policy_list)
     p = pol.add_parser("show", help="显示某年度生效的政策（--json 输出完整政策文件）")
     p.add_argument("--year", type=int, help="年度（默认今年）")
     p.add_argument("--id", type=int, help="政策版本编号（代替 --year）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_policy_show)
     p = pol.add_parser("export", help="把政策导出为 JSON 文件（可编辑后再导入）")
     p.add_argument("file", help="输出文件 .json")
     p.add_argument("--year", type=int, help="年度（默认今年）")
     p.add_argument("--id", type=int, help="政策版本编号（代替 --year）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_policy_export)
     p = pol.add_parser("import", help="导入政策 JSON 文件，作为新版本生效")
     p.add_argument("file", help="政策文件 .json")
     p.add_argument("--year", type=int, help="适用年度（默认取文件中的年度）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_policy_import)
     p = pol.add_parser("use", help="选用预置政策（增城、上海、海口、昆明）作为某年度的政策")
     p.add_argument("preset", help="预置政策：增城/zengcheng、上海/shanghai、海口/haikou、昆明/kunming")
     p.add_argument("--year", type=int, help="年度（默认今年）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_policy_use)
 
     hol = group(sub, "holiday", "节假日与调休（按国务院通知录入）")
     p = hol.add_parser("list", help="列出已录入的节假日与调休上班日")
     p.add_argument("--year", type=int)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_holiday_list)
     p = hol.add_parser("add", help="录入一天：放假（默认）或调休上班（--workday）")
     p.add_argument("day", help="日期，如 2027-10-01")
     p.add_argument("--workday", action="store_true", help="调休上班日")
     p.add_argument("--name", default="", help="名称，如 国庆节")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_holiday_add)
     p = hol.add_parser("remove", help="删除一天")
     p.add_argument("day")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_holiday_remove)
     p = hol.add_parser("complete", help="声明某年度的节假日已全部录入")
     p.add_argument("year", type=int)
     p.add_argument("--undo", action="store_true", help="撤销声明")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_holiday_complete)
 
     imports = group(sub, "import", "从 Excel 导入")
     p = imports.add_parser("ledger", help="导入历史救助发放台账（.xlsx），作为已审批、已发放记录")
     p.add_argument("file", help="台账文件 .xlsx（姓名、身份证号、救助类型、救助事由、救助金额、发放日期、资金来源、备注）")
     p.add_argument("--report", help="有问题时把问题清单写入此 .xlsx 文件")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_import_ledger)
 
     reports = group(sub, "report", "报表")
     p = reports.add_parser("compliance", help="合规检查：某年度不符合政策的救助与发放")
     p.add_argument("--year", type=int, required=True)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_compliance)
 
     req = group(sub, "request", "救助申请")
@@ -102,18 +96,18 @@ def register(sub) -> None:
     p.add_argument("--overdue", action="store_true", help="只列出审核超期的申请")
     p.add_argument("--text", help="姓名、身份证号或申请编号")
     p.add_argument("--limit", type=int, default=200)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_request_list)
     p = req.add_parser("show", help="显示一个救助申请及其审核过程")
     p.add_argument("request", help="申请编号（如 JZ2026-00001）或内部编号")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_request_show)
 
     prints = group(sub, "print", "打印（生成 PDF）")
     p = prints.add_parser("approval", help="救助申请审批表")
     p.add_argument("request", help="申请编号（如 JZ2026-00001）或内部编号")
     p.add_argument("--out", required=True, help="输出文件 .pdf")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_print_approval)
 
 
@@ -232,24 +226,12 @@ def run_holiday_complete(args, env) -> int:
 
 # ------------------------------------------------------------------ ledger, compliance
 
-def _progress(env):
-    if env.json or not sys.stderr.isatty():
-        return None
-    last = [-1]
-
-    def show(done: int, total: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if percent // 10 != last[0] // 10:
-            last[0] = percent
-            print(f"  {percent}%（{done}/{total}）", file=sys.stderr)
-
-    return show
 
 
 def run_import_ledger(args, env) -> int:
     from ..services import ledger_import
 
-    res = env.run(ledger_import.import_ledger, env.context(), args.file, args.report, progress=_progress(env))
+    res = env.run(ledger_import.import_ledger, env.context(), args.file, args.report, progress=progress_printer(env))
     if not res.ok:
         details = []
         for p in res.problems:
