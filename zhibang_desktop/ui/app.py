@@ -168,6 +168,9 @@ def _main_window_session(app: QApplication, db, actor):
     again = []
     window.logoutRequested.connect(lambda: again.append(db))
     window.databaseReplaced.connect(again.append)
+    screen = app.primaryScreen()
+    if screen is not None:  # fills the screen even where maximising is not honoured
+        window.setGeometry(screen.availableGeometry())
     window.showMaximized()
     app.exec()
     window.deleteLater()

@@ -47,6 +47,11 @@ class ImportCheckDialog(QDialog):
             self._summary_view(layout, buttons)
         layout.addLayout(buttons)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.problems:  # wrapped reasons need the final column widths
+            self.table.resizeRowsToContents()
+
     # -- problems: nothing can be imported --
     def _problem_view(self, layout: QVBoxLayout, buttons: QHBoxLayout) -> None:
         self.title.setText(f"<b style='color:#c62828'>文件中有 {len(self.problems)} 处问题，没有导入任何档案。</b>"
@@ -70,7 +75,6 @@ class ImportCheckDialog(QDialog):
                 if col == 1:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
         layout.addWidget(self.table, 1)
         self.report_button = QPushButton("保存错误报告…")
         self.report_button.clicked.connect(self.save_report)

@@ -155,7 +155,7 @@ class BasicTab(QScrollArea):
         ])
         income = self._group("家庭收入（元/月）", [
             ("household_size", self.household_size), ("head_income_fen", self.head_income),
-            ("other_income_fen", self.other_income), (None, self.income_summary),
+            ("other_income_fen", self.other_income), ("span", self.income_summary),
         ])
         checklist = QGroupBox("排除条件核查（有任一项“是”的不能列为深度困难）")
         box = QVBoxLayout(checklist)
@@ -188,8 +188,11 @@ class BasicTab(QScrollArea):
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
         for field, widget in rows:
-            if field is None:
+            if field is None:  # under the field above, without a label
                 form.addRow("", widget)
+                continue
+            if field == "span":  # across the whole group
+                form.addRow(widget)
                 continue
             cell = with_error(widget, self.errors.add(field, widget))
             if label:

@@ -64,10 +64,15 @@ class OfficeForm(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.save_button)
         bar.addStretch(1)
+        column = QWidget()
+        column.setMaximumWidth(760)  # a readable form, not a line across the whole screen
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addWidget(hint)
+        inner.addLayout(bar)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addLayout(bar)
+        layout.addWidget(column)
         layout.addStretch(1)
         for name in ("archive_no_pattern", "archive_prefix"):
             self.edits[name].textChanged.connect(lambda _: self._show_example())
