@@ -32,6 +32,8 @@ PAGES: list[PageSpec] = [
     PageSpec("review", "待我审核", "zhibang_desktop.ui.pages.review_page:ReviewPage", "relief.review"),
     PageSpec("policy", "救助政策", "zhibang_desktop.ui.pages.policy_page:PolicyPage", "policy.edit"),
     PageSpec("holidays", "节假日", "zhibang_desktop.ui.pages.holidays_page:HolidaysPage", "org.edit"),
+    PageSpec("notices", "公示与异议", "zhibang_desktop.ui.pages.notices_page:NoticesPage", "relief.read"),
+    PageSpec("batches", "救助金发放", "zhibang_desktop.ui.pages.batches_page:BatchesPage", "relief.read"),
     PageSpec("settings", "单位与组织", "zhibang_desktop.ui.pages.settings_page:SettingsPage", "org.edit"),
     PageSpec("users", "用户管理", "zhibang_desktop.ui.pages.users_page:UsersPage", "users.manage"),
     PageSpec("audit", "审计日志", "zhibang_desktop.ui.pages.audit_page:AuditPage", "audit.read"),
