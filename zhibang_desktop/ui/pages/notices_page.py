@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import audit, notices, payout_print, policies
-from ...services.errors import ServiceError, ValidationFailed
+from ...services.errors import ServiceError
 from ...services.payout_types import (
     NOTICE_STATUS_LABELS, CandidateView, NoticeFilter, NoticeInput, NoticeView, ObjectionInput, ObjectionView,
 )
@@ -619,7 +619,6 @@ class NoticesPage(QWidget):
         status = v.summary.status if v else None
         draft, published = status == "draft", status == "published"
         entry = self.entry_table.current_item()
-        objection = self.objection_table.current_item()
         has_open = bool(v and any(o.result == "open" for o in v.objections))
         self.edit_button.setVisible(draft)
         self.refresh_entries_button.setVisible(draft)

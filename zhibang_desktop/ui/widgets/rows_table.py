@@ -1,7 +1,7 @@
 """A read-only table over a `RowsModel` (notice, batch and line lists), sized from its columns."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..models.payout_models import RowsModel

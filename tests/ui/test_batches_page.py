@@ -1,0 +1,311 @@
+"""救助金发放 page on a seeded temporary database: a batch from a published notice, line states
+(paid, returned, renounced, paid to a relative), the reissue of a returned line, receipts
+(masked / full ID), the bank file and the bank's return file, bank templates.
+
+Seed 000: wrong accounts bounced and were re-paid; households renounced; a recipient died.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from zhibang_desktop.services import audit, bank_files, disbursement, notices
+from zhibang_desktop.services.payout_types import BankColumnSpec, NoticeFilter, NoticeInput, ObjectionInput
+from zhibang_desktop.ui import batch_dialogs as bd
+from zhibang_desktop.ui.bank_templates_dialog import BankTemplatesDialog
+from zhibang_desktop.ui.models.payout_models import STATE_COLORS
+from zhibang_desktop.ui.pages.batches_page import BatchesPage
+from zhibang_desktop.ui.session import UiSession
+
+from .payout_ui_helpers import CARDS, Clock, seed
+
+CORRECTED = "6222021001112223375"  # Luhn-valid
+
+
+@pytest.fixture
+def seeded(ctx, monkeypatch):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    s = seed(ctx)
+    s.clock = clock
+    v = notices.create_notice(s.clerk, NoticeInput(NoticeFilter(("quarterly",), 2026, 1), start=date(2026, 3, 2),
+                                                   place="区总工会一楼公示栏"))
+    s.notice = notices.publish_notice(s.clerk, v.summary.id)
+    clock.day(s.notice.summary.end + timedelta(days=1))  # 2026-03-10: the notice has ended
+    return s
+
+
+@pytest.fixture
+def page(seeded, qtbot):
+    widget = BatchesPage(UiSession(seeded.clerk))
+    qtbot.addWidget(widget)
+    widget.resize(1216, 680)
+    widget.show()
+    return widget
+
+
+def new_batch(page, qtbot) -> bd.NewBatchDialog:
+    dialog = bd.NewBatchDialog(page.session, page)
+    qtbot.addWidget(dialog)
+    dialog.year.setValue(2026)
+    dialog.quarter.setCurrentIndex(dialog.quarter.findData(1))
+    dialog.pay_date.set_value(date(2026, 3, 12))
+    return dialog
+
+
+def make_batch(page, qtbot):
+    dialog = new_batch(page, qtbot)
+    dialog.save()
+    assert dialog.result_view is not None
+    page.reload(dialog.result_view.summary.id)
+    return dialog.result_view
+
+
+def line_named(page, name):
+    return next(x for x in page.current.lines if x.name == name)
+
+
+def select_line(page, name):
+    page.line_table.clearSelection()
+    page.line_table.selectRow(page.lines.row_of(line_named(page, name).id))
+
+
+def answer_modal(qtbot, fill):
+    """Fill and accept the next modal dialog the page opens."""
+    def attempt():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog):
+            fill(dialog)
+        else:
+            QTimer.singleShot(20, attempt)
+    QTimer.singleShot(20, attempt)
+
+
+def test_new_batch_takes_payable_requests_with_method_and_fund(page, qtbot, seeded):
+    dialog = new_batch(page, qtbot)
+    assert len(dialog.rows) == 4 and all(p.payable for _, p in dialog.rows)
+    assert dialog.number.placeholderText() == "2026-Q1-01"
+    assert "4 人" in dialog.count_label.text() and "2,000.00" in dialog.count_label.text()
+    # bulk set: the first two paid in cash from the chosen fund source
+    dialog.set_checked({seeded.request_ids[0], seeded.request_ids[1]})
+    dialog.bulk_method.setCurrentIndex(dialog.bulk_method.findData("cash"))
+    dialog.bulk_method_button.click()
+    funds = [dialog.bulk_fund.itemData(i) for i in range(dialog.bulk_fund.count()) if dialog.bulk_fund.itemData(i)]
+    assert funds, "the 2026 policy names its fund sources"
+    dialog.bulk_fund.setCurrentIndex(dialog.bulk_fund.findData(funds[0]))
+    dialog.bulk_fund_button.click()
+    dialog.set_checked(set(seeded.request_ids))
+    plans = {p.request_id: p for p in dialog.plans()}
+    assert plans[seeded.request_ids[0]].method == "cash" and plans[seeded.request_ids[0]].fund_source == funds[0]
+    assert plans[seeded.request_ids[2]].method is None  # by the archive
+    dialog.save()
+    view = dialog.result_view
+    assert view is not None and view.summary.number == "2026-Q1-01" and view.summary.lines == 4
+    methods = {x.request_id: x.method for x in view.lines}
+    assert methods[seeded.request_ids[0]] == "cash" and methods[seeded.request_ids[2]] == "bank_transfer"
+    assert methods[seeded.request_ids[3]] == "cash"  # no card in the archive
+    page.reload(view.summary.id)
+    assert page.lines.rowCount() == 4 and page.current.summary.pending == 4
+    # the same requests are not offered again: a request is paid once
+    again = new_batch(page, qtbot)
+    assert again.rows == [] and "没有待发放" in again.count_label.text()
+
+
+def test_open_objection_blocks_and_admin_override(page, qtbot, seeded, monkeypatch):
+    entry = seeded.notice.entries[0]
+    notices.record_objection(seeded.clerk, ObjectionInput(entry.id, "匿名", "有经营收入", date(2026, 3, 4)))
+    dialog = new_batch(page, qtbot)
+    blocked = [(c, p) for c, p in dialog.rows if not p.payable]
+    assert [c.request_id for c, _ in blocked] == [entry.request_id]
+    assert "异议" in blocked[0][1].reason
+    row = next(i for i, (c, _) in enumerate(dialog.rows) if c.request_id == entry.request_id)
+    assert not (dialog.table.item(row, 0).flags() & Qt.ItemIsUserCheckable)
+    assert entry.request_id not in {p.request_id for p in dialog.plans()}
+    assert not dialog.override_button.isVisible()  # a clerk cannot override
+
+    admin_dialog = bd.NewBatchDialog(UiSession(seeded.admin), page)
+    qtbot.addWidget(admin_dialog)
+    admin_dialog.year.setValue(2026)
+    row = next(i for i, (c, _) in enumerate(admin_dialog.rows) if c.request_id == entry.request_id)
+    admin_dialog.table.setCurrentCell(row, 1)
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("紧急情况，经区总工会负责人同意", True)))
+    admin_dialog.override()
+    overridden = next(p for c, p in admin_dialog.rows if c.request_id == entry.request_id)
+    assert overridden.payable and overridden.overridden
+
+
+def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes):
+    make_batch(page, qtbot)
+    chen, li, huang, zeng = seeded.names
+    # paid through the page's own dialog (a modal, answered)
+    select_line(page, chen)
+    assert page.paid_button.isEnabled()
+    answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
+    page.mark_paid()
+    assert line_named(page, chen).state == "paid"
+
+    # returned by the bank: the reason is required, then kept
+    select_line(page, chen)
+    assert page.returned_button.isEnabled()
+    dialog = bd.returned_dialog(seeded.clerk, line_named(page, chen), page)
+    qtbot.addWidget(dialog)
+    dialog._ok()
+    assert dialog.result() != QDialog.Accepted and "退票原因" in boxes.texts()
+    reason_box = dialog.findChildren(bd.QComboBox)[0]
+    reason_box.setCurrentText("户名与账号不符")
+    dialog._ok()
+    assert dialog.result() == QDialog.Accepted
+    page.reload()
+    returned = line_named(page, chen)
+    assert returned.state == "returned" and returned.return_reason == "户名与账号不符"
+    row = page.lines.row_of(returned.id)
+    assert page.lines.data(page.lines.index(row, 0), Qt.BackgroundRole).color() == STATE_COLORS["returned"][1]
+
+    # renounced, and paid to a relative (the cash line)
+    dialog = bd.renounced_dialog(seeded.clerk, line_named(page, li), page)
+    qtbot.addWidget(dialog)
+    dialog.findChildren(bd.QComboBox)[0].setCurrentText("本人书面声明放弃")
+    dialog._ok()
+    dialog = bd.relative_dialog(seeded.clerk, line_named(page, zeng), page)
+    qtbot.addWidget(dialog)
+    dialog.findChildren(bd.QLineEdit)[0].setText("王秀兰")
+    dialog.findChildren(bd.QComboBox)[0].setCurrentText("配偶")
+    dialog._ok()
+    page.reload()
+    assert line_named(page, li).state == "renounced"
+    assert line_named(page, zeng).state == "paid_to_relative"
+
+    # reissue the returned line to the corrected account
+    select_line(page, chen)
+    dialog = bd.ReissueDialog(page.session, page, {returned.id})
+    qtbot.addWidget(dialog)
+    assert [x.id for x in dialog.lines] == [returned.id]
+    dialog.pay_date.set_value(date(2026, 3, 31))
+    assert dialog.number.placeholderText() == "2026-Q1-02"
+    dialog.save()  # same account as the returned one: refused with the reason
+    assert dialog.result_view is None and "与退票时相同" in boxes.texts()
+    dialog.accounts[0].setText(CORRECTED)
+    dialog.save()
+    reissue = dialog.result_view
+    assert reissue is not None and reissue.summary.kind == "reissue" and reissue.summary.number == "2026-Q1-02"
+    assert reissue.lines[0].reissue_of == returned.id and reissue.lines[0].account == CORRECTED
+    page.reload(reissue.summary.id)
+    assert page.current.summary.id == reissue.summary.id
+    page.reload(returned.batch_id)
+    assert line_named(page, chen).state == "reissued"
+
+    # never twice: nothing left to reissue, and the request is no batch candidate
+    assert bd.ReissueDialog(page.session, page).lines == []
+    assert all(c.request_id != returned.request_id for c, _ in disbursement.batch_candidates(seeded.clerk))
+    # the first batch can be closed once nothing is pending
+    page.reload(returned.batch_id)
+    select_line(page, huang)
+    answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
+    page.mark_paid()
+    assert page.close_button.isEnabled()
+    boxes.answer = True
+    page.close_batch()
+    assert page.current.summary.status == "closed"
+
+
+def pdf_text(path) -> str:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes, tmp_path):
+    view = make_batch(page, qtbot)
+    full_id = view.lines[0].id_number
+    preview = page.print_receipts()
+    assert preview is not None
+    qtbot.addWidget(preview)
+    assert preview.page_count() >= 1
+    text = pdf_text(preview.pdf_path)
+    assert seeded.names[0] in text and full_id not in text and full_id[-4:] in text
+    masked_copy = tmp_path / "masked.pdf"
+    assert preview.save_as(str(masked_copy))
+
+    page.full_id.setChecked(True)
+    boxes.answer = True
+    full = page.print_receipts()
+    qtbot.addWidget(full)
+    assert "内部存档" in boxes.shown[-1][2] or any("内部存档" in s[2] for s in boxes.shown)
+    assert full_id in pdf_text(full.pdf_path)
+    summaries = [r.summary for r in audit.query_audit(seeded.admin, entity="disbursement").rows]
+    assert any("签领表" in s and "打印" in s for s in summaries)
+    assert any("另存为 PDF" in s for s in summaries)
+    assert any("内部存档本" in s for s in summaries)
+
+
+def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monkeypatch, boxes):
+    view = make_batch(page, qtbot)
+    out = tmp_path / "代发.xlsx"
+    result = page.export_bank_file(str(out), bank_files.GENERIC_NAME)
+    assert result is not None and out.exists()
+    bank_lines = [x for x in view.lines if x.method == "bank_transfer"]
+    assert result.count == len(bank_lines) == 3
+    assert "已导出 3 笔" in boxes.texts()
+
+    # the bank returns one line, confirms another; one row matches nothing
+    returned, confirmed = bank_lines[0], bank_lines[1]
+    amount = lambda x: f"{x.amount_fen / 100:.2f}"  # noqa: E731
+    csv = tmp_path / "回执.csv"
+    csv.write_text("账号,户名,金额,状态,失败原因\n"
+                   f"{returned.account},{returned.name},{amount(returned)},失败,账户已销户\n"
+                   f"{confirmed.account},{confirmed.name},{amount(confirmed)},成功,\n"
+                   "6222029999999999999,不认识,100.00,失败,账号不存在\n", encoding="utf-8")
+    shown = []
+
+    def fake_exec(dialog):
+        shown.append(dialog.result)
+        return QDialog.Accepted
+
+    monkeypatch.setattr(bd.ReturnsDialog, "exec", fake_exec)
+    from zhibang_desktop.ui.pages import batches_page
+
+    monkeypatch.setattr(batches_page.ReturnsDialog, "exec", fake_exec)
+    applied = page.import_returns(str(csv))
+    assert applied is not None and applied.applied
+    preview = shown[0]
+    assert not preview.applied and len(preview.unmatched) == 1
+    assert {m.action for m in preview.returned} == {"returned", "confirmed_paid"}
+    assert line_named(page, returned.name).state == "returned"
+    assert line_named(page, returned.name).return_reason == "账户已销户"
+    assert line_named(page, confirmed.name).state == "paid"
+    # importing the same file again changes nothing
+    again = page.import_returns(str(csv))
+    assert all(m.action != "returned" for m in again.returned)
+
+
+def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
+    clerk_dialog = BankTemplatesDialog(UiSession(seeded.clerk))
+    qtbot.addWidget(clerk_dialog)
+    assert not clerk_dialog.new_button.isEnabled() and "管理员" in clerk_dialog.readonly_note.text()
+
+    dialog = BankTemplatesDialog(UiSession(seeded.admin))
+    qtbot.addWidget(dialog)
+    assert not dialog.save_button.isEnabled()  # the built-in generic template
+    dialog.new_template()
+    dialog.name.setText("工商银行代发")
+    dialog.bank.setText("中国工商银行增城支行")
+    dialog._add_column(BankColumnSpec("用途", "fixed", "困难职工救助金"))
+    saved = dialog.save()
+    assert saved is not None and saved.id is not None
+    names = [t.name for t in bank_files.list_templates(seeded.admin)]
+    assert "工商银行代发" in names
+    assert any(c.header == "用途" and c.value == "困难职工救助金" for c in saved.columns)
+    # a template without an amount column is refused with the service's reason
+    dialog.new_template()
+    dialog.name.setText("缺金额")
+    for r in reversed(range(dialog.columns.rowCount())):
+        if dialog.columns.cellWidget(r, 1).currentData() == "amount":
+            dialog.columns.removeRow(r)
+    assert dialog.save() is None and "金额" in boxes.texts()
