@@ -21,7 +21,7 @@ from zhibang_desktop.ui.models.payout_models import STATE_COLORS
 from zhibang_desktop.ui.pages.batches_page import BatchesPage
 from zhibang_desktop.ui.session import UiSession
 
-from .payout_ui_helpers import CARDS, Clock, seed
+from .payout_ui_helpers import Clock, seed
 
 CORRECTED = "6222021001112223375"  # Luhn-valid
 
