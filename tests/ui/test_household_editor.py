@@ -189,3 +189,33 @@ def test_begin_exit_shows_the_phase_out_end(window, qtbot, clerk, monkeypatch):
     view = archive.get_household(clerk, editor.household_id)
     assert view.status == "phasing_out" and view.phase_out_until == phase_out_end(date.today())
     assert "渐退期至" in editor.header.text()
+
+
+def test_enter_moves_to_the_next_field(window, qtbot):
+    editor = open_first(window, qtbot)
+    editor.basic.name.setFocus()
+    qtbot.keyClick(editor.basic.name, Qt.Key_Return)
+    assert editor.isVisible()  # Enter does not close or save the dialog
+    assert editor.basic.id_number.hasFocus()
+
+
+def test_attachment_add_open_and_remove(window, qtbot, clerk, monkeypatch, boxes):
+    from PySide6.QtGui import QDesktopServices
+
+    editor = open_first(window, qtbot, "active")
+    tab = editor.attachments
+    editor.tabs.setCurrentWidget(tab)
+    assert tab.add_bytes("收入证明.pdf", b"%PDF-1.4 demo")
+    tab.changed.emit()
+    assert tab.table.rowCount() == 1
+    assert len(tab.table.item(0, 3).text()) == 64  # the sha256 is shown
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    tab.table.selectRow(0)
+    tab.open_selected()
+    path = opened[0].toLocalFile()
+    assert path.endswith("收入证明.pdf") and open(path, "rb").read() == b"%PDF-1.4 demo"
+    boxes.answer = True
+    tab.remove_selected()
+    assert tab.table.rowCount() == 0
+    assert any(e.field == "附件" for e in archive.household_history(clerk, editor.household_id))
