@@ -23,7 +23,7 @@ def household(unit: int, name: str, seq: int) -> HouseholdInput:
 def offices(ctx):
     """Two streets with one household each, created through the archive service."""
     admin = admin_context(ctx)
-    licheng, xintang = unit_id(ctx, "荔城街总工会"), unit_id(ctx, "新塘镇总工会")
+    licheng = unit_id(ctx, "荔城街总工会")
     licheng_factory = unit_id(ctx, "荔城街某某电子厂工会")
     xintang_factory = unit_id(ctx, "新塘镇牛仔服装公司工会")
     mine = archive.create_household(ctx, household(licheng_factory, "李秀英", 31))
