@@ -142,7 +142,7 @@ class BatchesPage(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([150, 450])
+        splitter.setSizes([185, 420])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
