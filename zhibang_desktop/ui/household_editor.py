@@ -134,7 +134,7 @@ class HouseholdEditor(QDialog):
             width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
         self.resize(width, height)
 
-    def _load(self, view: HouseholdView | None) -> None:
+    def _load(self, view: HouseholdView | None, focus_first: bool = True) -> None:
         """Show a stored household (or an empty new one) and make it the unchanged state."""
         self.view = view
         self.basic.load(view.data if view else None)
@@ -147,7 +147,8 @@ class HouseholdEditor(QDialog):
         self._show_problems([])
         if view is not None:
             self.validate_now()
-        self.basic.name.setFocus()
+        if focus_first:
+            self.basic.name.setFocus()
 
     def _show_stored(self, view: HouseholdView | None) -> None:
         """What depends on the stored household only (not on the form)."""
@@ -287,7 +288,7 @@ class HouseholdEditor(QDialog):
         except ServiceError as exc:
             messages.show_service_error(self, exc, "未保存")
             return False
-        self._load(view)
+        self._load(view, focus_first=False)  # Ctrl+S leaves the cursor where it was
         self.state.setText(f"已保存（{datetime.now():%H:%M:%S}）")
         self._announce(view.id)
         return True
