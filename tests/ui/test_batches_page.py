@@ -88,6 +88,9 @@ def test_new_batch_takes_payable_requests_with_method_and_fund(page, qtbot, seed
     dialog = new_batch(page, qtbot)
     assert len(dialog.rows) == 4 and all(p.payable for _, p in dialog.rows)
     assert dialog.number.placeholderText() == "2026-Q1-01"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("standing"))  # seed 003: numbered standing-subsidy batches
+    assert dialog.number.placeholderText() == "第1次"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("regular"))
     assert "4 人" in dialog.count_label.text() and "2,000.00" in dialog.count_label.text()
     # bulk set: the first two paid in cash from the chosen fund source
     dialog.set_checked({seeded.request_ids[0], seeded.request_ids[1]})
@@ -204,9 +207,10 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert all(c.request_id != returned.request_id for c, _ in disbursement.batch_candidates(seeded.clerk))
     # the first batch can be closed once nothing is pending
     page.reload(returned.batch_id)
-    select_line(page, huang)
+    assert page.all_paid_button.isEnabled()
     answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
-    page.mark_paid()
+    page.mark_all_paid()
+    assert line_named(page, huang).state == "paid"
     assert page.close_button.isEnabled()
     boxes.answer = True
     page.close_batch()
