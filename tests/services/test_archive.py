@@ -173,3 +173,12 @@ def test_delete_draft_only(ctx):
 
 def test_unit_id_helper(ctx):
     assert unit_id(ctx, FACTORY) != unit_id(ctx, JEANS)
+
+
+def test_free_text_keeps_full_width_punctuation_codes_are_folded(ctx):
+    view = archive.create_household(ctx, household(
+        ctx, address="广州市增城区荔城街（东区）1号", remarks="配偶患病，收入减少：需复核", phone="１３８００１３８０００"))
+    stored = archive.get_household(ctx, view.id).data
+    assert stored.address == "广州市增城区荔城街（东区）1号"
+    assert stored.remarks == "配偶患病，收入减少：需复核"
+    assert stored.phone == "13800138000"

@@ -37,14 +37,21 @@ ID_CHUNK = 500
 
 
 def _text(value) -> str | None:
+    """Free text as the clerk wrote it (full-width ，：（） are kept), trimmed."""
     if value is None:
         return None
-    value = unicodedata.normalize("NFKC", str(value)).strip()
+    value = str(value).strip()
     return value or None
 
 
-def clean_id(value) -> str | None:
+def _code(value) -> str | None:
+    """Numbers and codes: full-width digits and letters folded to ASCII (NFKC)."""
     value = _text(value)
+    return None if value is None else unicodedata.normalize("NFKC", value).strip() or None
+
+
+def clean_id(value) -> str | None:
+    value = _code(value)
     return None if value is None else _SPACES.sub("", value).upper()
 
 
@@ -76,14 +83,14 @@ def clean_member(m: MemberInput) -> MemberInput:
 
 
 def clean_input(data: HouseholdInput) -> HouseholdInput:
-    """The input as it will be stored: texts trimmed (NFKC), blanks as None, numbers without spaces."""
+    """The input as it will be stored: texts trimmed, codes NFKC-folded, blanks as None."""
     account = normalize_account(data.bank_account) if data.bank_account else None
     return replace(
         data,
         name=_text(data.name) or "", id_number=clean_id(data.id_number) or "",
-        phone=_text(data.phone), address=_text(data.address), hukou_type=_text(data.hukou_type),
+        phone=_code(data.phone), address=_text(data.address), hukou_type=_text(data.hukou_type),
         hukou_region=_text(data.hukou_region), employer=_text(data.employer),
-        ethnicity=_text(data.ethnicity), health=_text(data.health), member_no=_text(data.member_no),
+        ethnicity=_text(data.ethnicity), health=_text(data.health), member_no=_code(data.member_no),
         causes=clean_causes(data.causes), bank_name=_text(data.bank_name), bank_account=account or None,
         account_kind=_text(data.account_kind), exclusions=dict(data.exclusions or {}),
         exclusion_override=_text(data.exclusion_override), remarks=_text(data.remarks),
