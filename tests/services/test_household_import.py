@@ -146,8 +146,9 @@ def test_bad_values_are_reported_per_cell(ctx, tmp_path):
     bad[0][8] = 1  # household size smaller than head + 2 members
     path = write_ledger(tmp_path / "values.xlsx", "A", bad)
     problems = check_import(ctx, path).problems
-    columns = {p.column for p in problems if p.row == 3}
-    assert {"困难类别", "建档日期", "是否会员", "家庭月收入", "家庭人口"} <= columns
+    columns = [p.column for p in problems if p.row == 3]
+    assert {"困难类别", "建档日期", "是否会员", "家庭月收入", "家庭人口"} <= set(columns)
+    assert len(columns) == len(set(columns)), "one problem per cell: the unreadable value, not also 'empty'"
 
 
 def test_duplicates_within_the_file_and_against_the_archive(ctx, tmp_path):

@@ -278,8 +278,16 @@ def _prepare(s: Session, actor, path, ledger: Ledger, ticker: _Ticker) -> _Plan:
                 problems.append(_problem(source, "id_number", owner_message(owners[m.id_number])))
     if not rows and not problems:
         problems.append(Problem(Path(path).name, None, None, None, "文件中没有可导入的家庭（档案表是空的）"))
+    problems = _without_echoes(problems, ledger.problems)
     problems.sort(key=lambda p: (p.sheet, p.row or 0))
     return _Plan(rows, problems, new_units, ledger.skipped_examples)
+
+
+def _without_echoes(problems: list[Problem], unreadable: list[Problem]) -> list[Problem]:
+    """A cell whose value could not be read is also "empty" to the later checks; report
+    only why it could not be read. (`problems` starts with the `unreadable` ones.)"""
+    cells = {(p.sheet, p.row, p.column) for p in unreadable if p.row is not None}
+    return list(unreadable) + [p for p in problems[len(unreadable):] if (p.sheet, p.row, p.column) not in cells]
 
 
 def _follow_up(who: str, data: HouseholdInput) -> str:
