@@ -66,6 +66,8 @@ def test_period_over_national_day_and_2027_warning(ctx, monkeypatch):
     v = notices.create_notice(ctx, _input(filter=NoticeFilter(("quarterly",), 2026, 3), start=date(2026, 12, 29)))
     assert v.summary.end == date(2027, 1, 5)
     assert v.summary.end_warning and "2027" in v.summary.end_warning
+    assert notices.notice_period(ctx, date(2026, 12, 29), 5) == (v.summary.end, v.summary.end_warning)
+    assert notices.notice_period(ctx, date(2026, 3, 2), 5) == (date(2026, 3, 9), None)
 
 
 def test_objection_upheld_sends_back_and_blocks_payment(ctx, monkeypatch):

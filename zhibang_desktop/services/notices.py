@@ -154,6 +154,13 @@ def _period(session: Session, start: date, n: int) -> tuple[date, str | None]:
     return due.date, due.warning
 
 
+def notice_period(ctx: AppContext, start: date, working_days: int) -> tuple[date, str | None]:
+    """Last day of a notice starting on `start` (N working days, the start day not counted),
+    and the warning when a year in between has no holiday data. Writes nothing."""
+    with ctx.tx("notice.manage") as tx:
+        return _period(tx.session, start, working_days)
+
+
 def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
     """A draft notice with every candidate matching the filter (at least one)."""
     problems = _validate_input(inp)

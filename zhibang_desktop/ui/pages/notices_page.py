@@ -44,23 +44,8 @@ def weekday(d: date) -> str:
 
 
 def notice_end(ctx, start: date, working_days: int) -> tuple[date, str | None]:
-    """The last day of a notice period, and the warning when a year has no holiday data.
-
-    Asks the notice service (the same rule `create_notice` applies) when it offers
-    `notice_period`; otherwise computes it from the office's holiday table with the same
-    pure working-day rule (start + N working days, the start day not counted).
-    """
-    period = getattr(notices, "notice_period", None)
-    if period is not None:
-        return period(ctx, start, working_days)
-    from ...domain.workdays import DayOverride, WorkCalendar
-    from ...services import holidays
-
-    years = [start.year, start.year + 1]
-    admin_years = [y.year for y in holidays.calendar_years(ctx, years) if y.source == "admin"]
-    days = [DayOverride(d.day, d.is_workday, d.name) for y in years for d in holidays.list_days(ctx, y)]
-    due = WorkCalendar(days, admin_years).add_working_days(start, working_days)
-    return due.date, due.warning
+    """The last day of a notice period, and the warning when a year has no holiday data."""
+    return notices.notice_period(ctx, start, working_days)
 
 
 def period_text(start: date, end: date, working_days: int) -> str:
