@@ -1,6 +1,6 @@
 """Screenshots of the 公示 and 救助金发放 screens and the print preview, from demo data.
 
-    QT_QPA_PLATFORM=offscreen python scripts/payout_screenshots.py [OUT_DIR] [--readme]
+    QT_QPA_PLATFORM=offscreen python tests/tools/payout_screenshots.py [OUT_DIR] [--readme]
 
 Writes payout_*.png into OUT_DIR (default: a temporary folder, printed); with --readme also
 copies the two used in the README to resources/screenshots/ (notices.png, print_preview.png).
@@ -24,7 +24,7 @@ from zhibang_desktop.storage.database import open_database  # noqa: E402
 
 SCREEN = (1366, 768)
 PREVIEW = (1180, 728)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def settle(app: QApplication) -> None:

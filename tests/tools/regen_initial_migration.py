@@ -1,6 +1,6 @@
 """Regenerate the initial migration from the models (only while nothing has shipped).
 
-Usage: python scripts/regen_initial_migration.py
+Usage: python tests/tools/regen_initial_migration.py
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 
 from zhibang_desktop.storage.migrate import alembic_config
 
-VERSIONS = Path(__file__).resolve().parents[1] / "zhibang_desktop" / "storage" / "migrations" / "versions"
+VERSIONS = Path(__file__).resolve().parents[2] / "zhibang_desktop" / "storage" / "migrations" / "versions"
 
 for old in VERSIONS.glob("0001_*.py"):
     old.unlink()

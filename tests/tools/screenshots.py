@@ -1,6 +1,6 @@
 """Screenshots of the archive screens for the README, from demo data in a temporary folder.
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen python tests/tools/screenshots.py [OUT_DIR]
 
 Writes PNGs (main window at 1366×768, the clerk's office PC) into resources/screenshots/.
 Nothing outside the temporary folder is touched.
@@ -26,7 +26,7 @@ from zhibang_desktop.storage.database import open_database  # noqa: E402
 
 SCREEN = (1366, 768)
 EDITOR = (1180, 700)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def settle(app: QApplication) -> None:
