@@ -325,3 +325,20 @@ def test_fund_sources_follow_the_policy_and_renounced_money_goes_back(ctx, monke
     v = d.get_batch(ctx, b.summary.id)
     assert v.renounced_by_fund == {"财政预算资金": b.lines[0].amount_fen}
     assert v.totals_by_fund["工会经费"] == b.lines[1].amount_fen
+
+
+def test_a_renounced_payout_uses_up_none_of_the_years_limits(ctx, monkeypatch):
+    from zhibang_desktop.services import relief_store
+
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 2)
+    noticed(ctx, clock)
+    b = _batch(ctx, made.request_ids)
+    with ctx.db.session() as s:
+        hh = s.get(relief_store.ReliefRequest, made.request_ids[0]).household_id
+        before = {a.request_id for a in relief_store.history(s, hh, set())}
+    assert made.request_ids[0] in before
+    d.mark_renounced(ctx, b.lines[0].id, "本人书面声明放弃")
+    with ctx.db.session() as s:
+        after = {a.request_id for a in relief_store.history(s, hh, set())}
+    assert made.request_ids[0] not in after

@@ -19,7 +19,8 @@ from ..domain.request_state import RequestState
 from ..domain.rules import Evaluation, Finding, HouseholdFacts, MemberFacts, PastAid, RequestDraft, Standards
 from ..domain.workdays import WorkCalendar
 from ..storage.models import (
-    Counter, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment, Review, ReviewerScope,
+    Counter, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
+    RequestPayoutClaim, Review, ReviewerScope,
 )
 from ..storage.types import utcnow
 from .errors import NotFound, PermissionDenied, ServiceError
@@ -190,8 +191,21 @@ def history(session: Session, household_id: int | None, ids: set[str], *, includ
     """Approved requests (and, for a new request, those still under review) and
     payments not linked to a request, of the household and its members' ID numbers."""
     requests, payments = history_rows(session, household_id, ids, include_pending=include_pending, years=years)
+    renounced = renounced_request_ids(session, [r.id for r in requests])
+    requests = [r for r in requests if r.id not in renounced]
     paid = _paid_dates(session, [r.id for r in requests])
     return [past_aid_of_request(r, paid) for r in requests] + [past_aid_of_payment(p) for p in payments]
+
+
+def renounced_request_ids(session: Session, request_ids: list[int]) -> set[int]:
+    """Requests whose payout the worker renounced (the money went back to its source):
+    they use up none of the year's counts or caps."""
+    if not request_ids:
+        return set()
+    q = (select(RequestPayoutClaim.request_id)
+         .join(DisbursementLine, DisbursementLine.id == RequestPayoutClaim.line_id)
+         .where(RequestPayoutClaim.request_id.in_(request_ids), DisbursementLine.state == "renounced"))
+    return set(session.execute(q).scalars())
 
 
 def standards(session: Session, year: int) -> Standards:
