@@ -136,3 +136,12 @@ def test_group_without_target_and_shared_groups(z, capsys):
     assert group(sub, "import", "ignored") is first  # one group, shared by every area
     first.add_parser("example-target", help="测试")
     assert {"households", "example-target"} <= set(group(sub, "import", "").choices)
+
+
+def test_export_into_a_missing_folder_exits_1_with_a_message(z, tmp_path, capsys):
+    assert z("init", "--office", "增城区总工会") == 0
+    capsys.readouterr()
+    assert z("export", "households", tmp_path / "no-such-folder" / "out.xlsx") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：无法写入文件") and "no-such-folder" in err and "Traceback" not in err
+

@@ -18,7 +18,7 @@ from ..storage.models import FamilyMember, Household, OrgUnit
 from .archive_search import filtered_ids_query
 from .archive_types import HouseholdFilter
 from .context import AppContext
-from .errors import Cancelled
+from .errors import Cancelled, ServiceError
 from .settings import read_settings
 
 ProgressFn = Callable[[int, int], None]
@@ -102,7 +102,10 @@ def export_households(ctx: AppContext, path, filt: HouseholdFilter | None = None
                 xw.append(_household_row(r))
             tick(len(chunk))
         n_members = _write_members(ctx, xw, ids, tick) if members else 0
-        xw.save(path)
+        try:
+            xw.save(path)
+        except OSError as exc:  # DocumentWriteError too: a missing folder, a full or read-only disk
+            raise ServiceError(f"无法写入文件：{getattr(exc, 'strerror', None) or exc}") from exc
     except BaseException:
         xw.discard()
         raise
