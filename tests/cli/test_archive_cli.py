@@ -145,3 +145,23 @@ def test_export_into_a_missing_folder_exits_1_with_a_message(z, tmp_path, capsys
     err = capsys.readouterr().err
     assert err.startswith("错误：无法写入文件") and "no-such-folder" in err and "Traceback" not in err
 
+
+def test_zhibang_db_picks_the_database_and_db_beats_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ZHIBANG_USER", raising=False)
+    monkeypatch.delenv("ZHIBANG_PASSWORD", raising=False)
+    from_env, from_flag = tmp_path / "env.sqlite3", tmp_path / "flag.sqlite3"
+    monkeypatch.setenv("ZHIBANG_DB", str(from_env))
+    assert main(["init", "--office", "增城区总工会"]) == 0
+    assert from_env.exists() and str(from_env) in capsys.readouterr().out
+    assert main(["--db", str(from_flag), "init", "--office", "海口市总工会"]) == 0
+    assert from_flag.exists()
+    assert main(["init", "--office", "海口市总工会"]) == 2  # ZHIBANG_DB still names the first, initialised one
+
+
+def test_default_database_is_in_the_user_data_folder(tmp_path, monkeypatch):
+    from zhibang_desktop import config
+
+    monkeypatch.delenv("ZHIBANG_DB", raising=False)
+    monkeypatch.setattr(config, "user_data_dir", lambda app, author: str(tmp_path / "data" / app))
+    assert config.default_db_path() == tmp_path / "data" / "zhibang" / "zhibang.sqlite3"
+    assert build_parser().parse_args([]).db is None  # no --db: the GUI and the CLI use default_db_path()
