@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from zhibang_desktop.services import holidays, policies
 from zhibang_desktop.ui.pages.holidays_page import HolidaysPage
@@ -65,6 +65,33 @@ def test_export_then_import_an_edited_file(page, office, tmp_path, monkeypatch, 
     assert page.table.rowCount() == 2
     assert "400–650 元" in page.policy_text()
     assert "已导入并生效" in msgs.texts()
+
+
+def test_the_admin_edits_a_version_in_the_app(page, office, msgs):
+    before = len(policies.list_policies(office.admin))
+    dialog = page.edit_dialog()
+    assert page.edit_button.isEnabled() and "\"max_yuan\": 600" in dialog.editor.toPlainText()
+    # a mistake is named by its field path and nothing is stored
+    dialog.editor.setPlainText(dialog.editor.toPlainText().replace("\"max_yuan\": 600", "\"max_yuan\": \"六百\"", 1))
+    assert not dialog.check()
+    assert "relief_types[0].max_yuan" in dialog.problems.text()
+    assert dialog.save() is None and len(policies.list_policies(office.admin)) == before
+    dialog.editor.setPlainText(dialog.editor.toPlainText().replace("\"max_yuan\": \"六百\"", "\"max_yuan\": 650", 1))
+    assert dialog.check() and "检查通过" in dialog.problems.text()
+    view = dialog.save()
+    assert view.version == 2 and view.in_force and dialog.result() == QDialog.Accepted
+    page.refresh(view.id)
+    assert "400–650 元" in page.policy_text()
+    assert policies.in_force_policy(office.clerk, YEAR).relief_type("quarterly").amount.max_fen == 65000
+    # the edited version itself is unchanged (requests judged under it keep it)
+    assert policies.list_policies(office.admin)[-1].version == 1
+    assert "600" in json.dumps(policies.policy_document(office.admin, policy_id=1)["relief_types"][0]["max_yuan"])
+
+
+def test_a_clerk_cannot_edit_policies(office, qtbot):
+    p = PolicyPage(UiSession(office.clerk))
+    qtbot.addWidget(p)
+    assert not p.edit_button.isEnabled() and p.edit_dialog() is None
 
 
 def test_an_invalid_file_names_the_field_paths_and_stores_nothing(page, office, tmp_path, msgs):

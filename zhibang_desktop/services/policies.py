@@ -207,11 +207,13 @@ def use_preset(ctx: AppContext, preset: str, year: int | None = None) -> PolicyV
         return _view(tx.session, row)
 
 
-def import_policy(ctx: AppContext, source: str | Path, year: int | None = None) -> PolicyVersionView:
+def import_policy(ctx: AppContext, source: str | Path, year: int | None = None, *,
+                  origin: str | None = None) -> PolicyVersionView:
     """Import a policy file (a path, or the JSON text itself) as a new version in force.
 
     ``year`` overrides the file's year.  An invalid file raises ValidationFailed
-    listing every bad field path; nothing is stored.
+    listing every bad field path; nothing is stored.  ``origin`` (audit text)
+    defaults to the file name; the policy page's editor passes "在程序中修改".
     """
     if isinstance(source, Path) or not str(source).lstrip().startswith("{"):
         path = Path(source)
@@ -221,9 +223,17 @@ def import_policy(ctx: AppContext, source: str | Path, year: int | None = None) 
             raise ValidationFailed([FieldProblem("file", "政策文件", f"无法读取“{path}”：{exc.strerror or exc}")]) from exc
         except UnicodeDecodeError as exc:
             raise ValidationFailed([FieldProblem("file", "政策文件", "文件不是 UTF-8 编码的 JSON")]) from exc
-        origin = f"导入文件：{path.name}"
+        origin = origin or f"导入文件：{path.name}"
     else:
-        text, origin = str(source), "导入政策文本"
+        text, origin = str(source), origin or "导入政策文本"
+    return save_policy(ctx, check_policy_text(text, year), origin=origin)
+
+
+def check_policy_text(text: str, year: int | None = None) -> Policy:
+    """Parse and validate policy JSON text without storing anything.
+
+    Raises ValidationFailed naming every bad field path (or the JSON syntax
+    error's line and column)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -232,10 +242,9 @@ def import_policy(ctx: AppContext, source: str | Path, year: int | None = None) 
     if isinstance(data, dict) and year is not None:
         data = {**data, "year": _year(year)}
     try:
-        policy = policy_from_dict(data)
+        return policy_from_dict(data)
     except PolicyError as exc:
         raise _problems(exc) from exc
-    return save_policy(ctx, policy, origin=origin)
 
 
 def save_policy(ctx: AppContext, policy: Policy, *, origin: str = "在程序中修改", in_force: bool = True) -> PolicyVersionView:

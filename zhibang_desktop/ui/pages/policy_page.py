@@ -1,6 +1,7 @@
 """救助政策 (admin): the stored policy versions per year and which one is in force; use a
-bundled preset, import / export a policy file (JSON), put an older version back in
-force, and a read-only structured view of a version.
+bundled preset, edit a version in the app (its policy file, checked field by field
+before it is saved), import / export a policy file (JSON), put an older version back
+in force, and a read-only structured view of a version.
 
 Every change writes a new version; requests keep the version they were judged under.
 An invalid file is refused as a whole, with each problem's field path and Chinese
@@ -9,6 +10,7 @@ message (e.g. ``relief_types[0].max_yuan：应为数字``).
 from __future__ import annotations
 
 import html
+import json
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -38,7 +41,7 @@ from ...services import policies
 from ...services.errors import ServiceError, ValidationFailed
 from ...services.relief_types import PolicyVersionView
 from .. import labels, messages
-from ..relief_common import MUTED_COLOR, OK_COLOR
+from ..relief_common import ERROR_COLOR, MUTED_COLOR, OK_COLOR
 from ..session import UiSession
 
 JSON_FILTER = "救助政策文件 (*.json)"
@@ -172,6 +175,79 @@ class PresetDialog(QDialog):
         self.resize(520, 180)
 
 
+class PolicyEditDialog(QDialog):
+    """Edit a policy version's file (JSON, amounts in yuan) in the app.
+
+    「检查」 validates without saving and lists each problem by its field path;
+    「保存为新版本」 stores the edit as a new version in force for its year (the
+    edited version itself never changes, so past decisions keep theirs)."""
+
+    def __init__(self, session: UiSession, v: PolicyVersionView, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.saved_view: PolicyVersionView | None = None
+        self.setWindowTitle(f"修改救助政策 — {v.year} 年第 {v.version} 版")
+        note = QLabel("直接修改下面的政策内容（金额以元为单位，如 \"max_yuan\": 600）。"
+                      "保存后作为该年度的新版本生效；已提交的申请仍按原版本判定。")
+        note.setWordWrap(True)
+        note.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.editor = QPlainTextEdit()
+        self.editor.setLineWrapMode(QPlainTextEdit.NoWrap)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.TypeWriter)
+        self.editor.setFont(mono)
+        self.editor.setPlainText(text)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.check_button = QPushButton("检查")
+        self.save_button = QPushButton("保存为新版本并生效")
+        self.cancel_button = QPushButton("取消")
+        for b in (self.check_button, self.save_button, self.cancel_button):
+            b.setAutoDefault(False)
+        self.check_button.clicked.connect(self.check)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)
+        self.resize(900, 640)
+
+    def _show_problems(self, exc: ValidationFailed) -> None:
+        lines = "<br>".join(f"• {html.escape(p.label)}：{html.escape(p.message)}" for p in exc.problems)
+        self.problems.setText(f"<span style='color:{ERROR_COLOR}'>有 {len(exc.problems)} 处问题，未保存："
+                              f"<br>{lines}</span>")
+
+    def check(self) -> bool:
+        try:
+            policies.check_policy_text(self.editor.toPlainText())
+        except ValidationFailed as exc:
+            self._show_problems(exc)
+            return False
+        self.problems.setText(f"<span style='color:{OK_COLOR}'>✓ 检查通过，可以保存</span>")
+        return True
+
+    def save(self) -> PolicyVersionView | None:
+        try:
+            view = policies.import_policy(self.session.ctx, self.editor.toPlainText(), origin="在程序中修改")
+        except ValidationFailed as exc:
+            self._show_problems(exc)
+            return None
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, "无法保存政策")
+            return None
+        self.saved_view = view
+        self.accept()
+        return view
+
+
 class PolicyPage(QWidget):
     statusText = Signal(str)
     status_text = ""
@@ -186,6 +262,8 @@ class PolicyPage(QWidget):
         self.versions: list[PolicyVersionView] = []
         self.year = QComboBox()
         self.preset_button = QPushButton("选用预置政策…")
+        self.edit_button = QPushButton("修改所选…")
+        self.edit_button.setToolTip("在程序中修改所选版本的政策内容，检查后保存为新版本")
         self.import_button = QPushButton("导入政策文件…")
         self.export_button = QPushButton("导出所选…")
         self.activate_button = QPushButton("设为该年度生效")
@@ -211,7 +289,8 @@ class PolicyPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("年度："))
         bar.addWidget(self.year)
-        for b in (self.preset_button, self.import_button, self.export_button, self.activate_button):
+        for b in (self.preset_button, self.edit_button, self.import_button, self.export_button,
+                  self.activate_button):
             bar.addWidget(b)
         bar.addStretch(1)
         left = QWidget()
@@ -236,6 +315,7 @@ class PolicyPage(QWidget):
         self.year.currentIndexChanged.connect(lambda _: self._fill_table())
         self.table.currentCellChanged.connect(lambda *_: self._show_selected())
         self.preset_button.clicked.connect(self.use_preset)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_selected)
         self.activate_button.clicked.connect(self.activate_selected)
@@ -297,6 +377,7 @@ class PolicyPage(QWidget):
     def _show_selected(self) -> None:
         pid = self.selected_id()
         self.export_button.setEnabled(pid is not None)
+        self.edit_button.setEnabled(self.session.can("policy.edit") and pid is not None)
         selected = next((v for v in self.versions if v.id == pid), None)
         self.activate_button.setEnabled(self.session.can("policy.edit") and selected is not None
                                         and not selected.in_force)
@@ -336,6 +417,28 @@ class PolicyPage(QWidget):
             return None
         self.refresh(view.id)
         messages.info(self, "选用预置政策", f"{view.year} 年已按“{view.name}”生效（第 {view.version} 版）。")
+        return view
+
+    def edit_dialog(self) -> PolicyEditDialog | None:
+        """The editor for the selected version (not yet shown)."""
+        pid = self.selected_id()
+        v = next((x for x in self.versions if x.id == pid), None)
+        if v is None or not self.session.can("policy.edit"):
+            return None
+        try:
+            doc = policies.policy_document(self.session.ctx, policy_id=v.id)
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, "无法读取政策")
+            return None
+        return PolicyEditDialog(self.session, v, json.dumps(doc, ensure_ascii=False, indent=2), self)
+
+    def edit_selected(self) -> PolicyVersionView | None:
+        dialog = self.edit_dialog()
+        if dialog is None or dialog.exec() != QDialog.Accepted or dialog.saved_view is None:
+            return None
+        view = dialog.saved_view
+        self.refresh(view.id)
+        messages.info(self, "修改政策", f"已保存并生效：{view.year} 年第 {view.version} 版", view.name)
         return view
 
     def import_file(self, path: str | None = None) -> PolicyVersionView | None:
