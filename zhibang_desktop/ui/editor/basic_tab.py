@@ -127,6 +127,8 @@ class BasicTab(QScrollArea):
         self.exclusion_override.setFixedHeight(52)
         self.remarks = QPlainTextEdit()
         self.remarks.setFixedHeight(60)
+        for edit in (self.exclusion_override, self.remarks):
+            edit.setTabChangesFocus(True)  # Tab leaves the box (to 备注, then the buttons), as in the visits tab
 
         e = self.errors
         identity = self._group("身份信息", [

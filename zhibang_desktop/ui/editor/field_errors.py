@@ -4,9 +4,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -96,9 +98,10 @@ class FieldErrors:
 
 
 class EnterMovesFocus(QObject):
-    """Enter in a one-line field moves to the next field instead of closing the dialog."""
+    """Enter in a one-line field, a check box or a radio button moves to the next field
+    instead of closing the dialog (or stopping there: Enter does nothing on a check box)."""
 
-    TYPES = (QLineEdit, QComboBox, QAbstractSpinBox)
+    TYPES = (QLineEdit, QComboBox, QAbstractSpinBox, QCheckBox, QRadioButton)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter)
