@@ -106,3 +106,30 @@ def test_print_receipts_service(ctx, monkeypatch, tmp_path):
     with ctx.db.session() as s:
         last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
         assert "内部存档本" in last.summary
+
+
+def test_building_for_the_preview_records_no_print(ctx, monkeypatch, tmp_path):
+    """A preview that is only looked at prints nothing: build_* writes the same PDF, no audit row."""
+    from zhibang_desktop.services import notices
+
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 3, cash_every=1)
+    notice_id = noticed(ctx, clock).summary.id
+    b = d.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(i) for i in made.request_ids]))
+
+    def head():
+        with ctx.db.session() as s:
+            return audit_chain.chain_head(s)
+
+    before = head()
+    res = payout_print.build_receipts(ctx, b.summary.id, tmp_path / "preview.pdf", full_id=True)
+    roster = payout_print.build_roster(ctx, notice_id, tmp_path / "roster.pdf")
+    assert head() == before
+    assert res.rows == 3 and res.pages == 1 and roster.rows == 3
+    assert made.id_numbers[0] in "".join(pdftotext(tmp_path / "preview.pdf"))  # the internal copy it was asked for
+    assert notices.get_notice(ctx, notice_id).summary.entries == 3
+
+    payout_print.print_roster(ctx, notice_id, tmp_path / "printed.pdf")
+    with ctx.db.session() as s:
+        last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        assert last.action == "print" and last.seq == before[0] + 1

@@ -226,6 +226,10 @@ def pdf_text(path) -> str:
 
 
 def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes, tmp_path):
+    def printed():
+        return [r.summary for r in audit.query_audit(seeded.admin, entity="disbursement").rows
+                if r.action in ("print", "export")]
+
     view = make_batch(page, qtbot)
     full_id = view.lines[0].id_number
     preview = page.print_receipts()
@@ -234,8 +238,10 @@ def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes
     assert preview.page_count() >= 1
     text = pdf_text(preview.pdf_path)
     assert seeded.names[0] in text and full_id not in text and full_id[-4:] in text
+    assert printed() == []  # looking at the preview prints nothing
     masked_copy = tmp_path / "masked.pdf"
     assert preview.save_as(str(masked_copy))
+    assert len(printed()) == 1 and "另存为 PDF" in printed()[0] and "元" in printed()[0]
 
     page.full_id.setChecked(True)
     boxes.answer = True
@@ -243,10 +249,10 @@ def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes
     qtbot.addWidget(full)
     assert "内部存档" in boxes.shown[-1][2] or any("内部存档" in s[2] for s in boxes.shown)
     assert full_id in pdf_text(full.pdf_path)
-    summaries = [r.summary for r in audit.query_audit(seeded.admin, entity="disbursement").rows]
-    assert any("签领表" in s and "打印" in s for s in summaries)
-    assert any("另存为 PDF" in s for s in summaries)
-    assert any("内部存档本" in s for s in summaries)
+    assert len(printed()) == 1  # the internal copy was only looked at
+    assert full.save_as(str(tmp_path / "full.pdf"))
+    summaries = printed()
+    assert len(summaries) == 2 and "内部存档本" in summaries[0] and "签领表" in summaries[0]
 
 
 def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monkeypatch, boxes):

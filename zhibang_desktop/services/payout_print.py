@@ -1,10 +1,12 @@
 """Printing the 公示 roster and the signed receipt list (签领表); both audited as 'print'.
 
-The ``*_document`` functions return the plain document dataclasses (what the GUI's
-print preview renders); the ``print_*`` functions write the PDF to a path or a
-binary file object (progress/cancel hooks for long lists) and record the print in
-the audit trail.  The receipt list carries the audit-chain head at its foot
-(DESIGN.md §6).
+The ``*_document`` functions return the plain document dataclasses; the ``print_*``
+functions write the PDF to a path or a binary file object (progress/cancel hooks for
+long lists) and record the print in the audit trail.  The ``build_*`` functions write
+the same PDF without recording anything: they are for the in-app preview, where only
+what is then actually sent to a printer or saved is recorded (by the caller, through
+``audit.record_event``) — looking at a preview prints nothing.  The receipt list
+carries the audit-chain head at its foot (DESIGN.md §6).
 """
 from __future__ import annotations
 
@@ -80,9 +82,8 @@ def _write(writer, doc, target: Target, progress: Progress, cancelled: CancelChe
         raise ServiceError(f"无法写入文件：{getattr(exc, 'strerror', None) or exc}") from exc
 
 
-def print_roster(ctx: AppContext, notice_id: int, target: Target, progress: Progress = None,
-                 cancelled: CancelCheck = None) -> PrintResult:
-    """Write the 公示 roster PDF; audited as a print."""
+def _build_roster(ctx: AppContext, notice_id: int, target: Target, progress: Progress,
+                  cancelled: CancelCheck) -> tuple[PrintResult, str]:
     ctx.require(NOTICE_PRINT)
     with ctx.tx(NOTICE_PRINT) as tx:
         notice = pc.get_or_404(tx.session, Notice, notice_id, "公示")
@@ -90,10 +91,23 @@ def print_roster(ctx: AppContext, notice_id: int, target: Target, progress: Prog
         title = notice.title
     pages = _write(write_notice_roster, doc, target, progress, cancelled)
     total = sum(e.amount_fen for e in doc.entries)
+    return PrintResult(None if is_file_object(target) else Path(target), pages, len(doc.entries), total), title
+
+
+def build_roster(ctx: AppContext, notice_id: int, target: Target, progress: Progress = None,
+                 cancelled: CancelCheck = None) -> PrintResult:
+    """The 公示 roster PDF for the preview; records nothing (the caller audits the real print or save)."""
+    return _build_roster(ctx, notice_id, target, progress, cancelled)[0]
+
+
+def print_roster(ctx: AppContext, notice_id: int, target: Target, progress: Progress = None,
+                 cancelled: CancelCheck = None) -> PrintResult:
+    """Write the 公示 roster PDF; audited as a print."""
+    result, title = _build_roster(ctx, notice_id, target, progress, cancelled)
     with ctx.tx(NOTICE_PRINT) as tx:
         tx.audit("print", "notice", notice_id,
-                 summary=f"打印公示名单“{title}”：{len(doc.entries)} 人，{pages} 页")
-    return PrintResult(None if is_file_object(target) else Path(target), pages, len(doc.entries), total)
+                 summary=f"打印公示名单“{title}”：{result.rows} 人，{result.pages} 页")
+    return result
 
 
 def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) -> ReceiptList:
@@ -138,10 +152,9 @@ def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False
         return _receipts(tx.session, find_batch(tx.session, batch_id), full_id, methods)
 
 
-def print_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool = False,
-                   methods: tuple[str, ...] | None = None, progress: Progress = None,
-                   cancelled: CancelCheck = None) -> PrintResult:
-    """Write the 签领表 PDF (masked IDs, or full IDs for the internal archive copy); audited."""
+def _build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool,
+                    methods: tuple[str, ...] | None, progress: Progress,
+                    cancelled: CancelCheck) -> tuple[PrintResult, str, int]:
     ctx.require(RECEIPT_PRINT)
     with ctx.tx(RECEIPT_PRINT) as tx:
         batch = find_batch(tx.session, batch_id)
@@ -151,12 +164,29 @@ def print_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id
         raise ServiceError(f"批次 {number} 没有需要签领的明细")
     report = _write(write_receipt_list, doc, target, progress, cancelled)
     total = sum(r.amount_fen for r in doc.rows)
+    result = PrintResult(None if is_file_object(target) else Path(target), len(report.page_rows), len(doc.rows),
+                         total, tuple(s[0] for s in report.page_sums))
+    return result, number, pk
+
+
+def build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool = False,
+                   methods: tuple[str, ...] | None = None, progress: Progress = None,
+                   cancelled: CancelCheck = None) -> PrintResult:
+    """The 签领表 PDF for the preview; records nothing (the caller audits the real print or save)."""
+    return _build_receipts(ctx, batch_id, target, full_id, methods, progress, cancelled)[0]
+
+
+def print_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool = False,
+                   methods: tuple[str, ...] | None = None, progress: Progress = None,
+                   cancelled: CancelCheck = None) -> PrintResult:
+    """Write the 签领表 PDF (masked IDs, or full IDs for the internal archive copy); audited."""
+    result, number, pk = _build_receipts(ctx, batch_id, target, full_id, methods, progress, cancelled)
     with ctx.tx(RECEIPT_PRINT) as tx:
         tx.audit("print", "disbursement", pk,
-                 summary=f"打印批次 {number} 签领表：{len(doc.rows)} 人，{total / 100:,.2f} 元，"
-                         f"{len(report.page_rows)} 页" + ("（内部存档本，含完整身份证号）" if full_id else ""))
-    return PrintResult(None if is_file_object(target) else Path(target), len(report.page_rows), len(doc.rows),
-                       total, tuple(s[0] for s in report.page_sums))
+                 summary=f"打印批次 {number} 签领表：{result.rows} 人，{result.total_fen / 100:,.2f} 元，"
+                         f"{result.pages} 页" + ("（内部存档本，含完整身份证号）" if full_id else ""))
+    return result
 
 
-__all__ = ["roster_document", "print_roster", "receipt_document", "print_receipts"]
+__all__ = ["roster_document", "build_roster", "print_roster", "receipt_document", "build_receipts",
+           "print_receipts"]

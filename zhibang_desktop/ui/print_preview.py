@@ -17,12 +17,13 @@ Usage::
 
     show_pdf_preview(parent, path, "公示名单", on_printed=record)
     build_and_preview(parent, "签领表", lambda path, progress, cancelled:
-                      payout_print.print_receipts(ctx, batch_id, path, progress=progress, cancelled=cancelled))
+                      payout_print.build_receipts(ctx, batch_id, path, progress=progress, cancelled=cancelled))
 
 ``on_printed(how, where, pages)`` is called after the document went to a printer
 (``how == "printer"``, ``where`` = printer name) or was saved (``"pdf"``, the path),
 ``pages`` the number of pages sent: the caller records it in the audit trail through
-its service (the generating service has already recorded the print of the document).
+its service.  Building the preview records nothing (the ``build_*`` services), so a
+preview that is only looked at and closed leaves no print in the audit trail.
 """
 from __future__ import annotations
 

@@ -350,16 +350,21 @@ class BatchesPage(QWidget):
             return None
         batch_id, number, ctx = v.summary.id, v.summary.number, self.ctx
 
+        built = []
+
         def build(path, progress, cancelled):
-            return payout_print.print_receipts(ctx, batch_id, path, full_id=full, progress=progress,
-                                               cancelled=cancelled)
+            # the preview records nothing; what is printed or saved from it is recorded below
+            built.append(payout_print.build_receipts(ctx, batch_id, path, full_id=full, progress=progress,
+                                                     cancelled=cancelled))
+            return built[-1]
 
         copy = "（内部存档本，含完整身份证号）" if full else ""
 
         def printed(how: str, where: str, pages: int) -> None:
+            what = f"{built[-1].rows} 人，{built[-1].total_fen / 100:,.2f} 元，" if built else ""
             audit.record_event(ctx, "print" if how == "printer" else "export", "disbursement", batch_id,
-                               summary=(f"批次 {number} 签领表{copy}送打印机 {where}，{pages} 页" if how == "printer"
-                                        else f"批次 {number} 签领表{copy}另存为 PDF：{where}"))
+                               summary=(f"打印批次 {number} 签领表{copy}：{what}送打印机 {where}，{pages} 页"
+                                        if how == "printer" else f"批次 {number} 签领表{copy}另存为 PDF：{what}{where}"))
 
         name = f"签领表_{number}{'_内部存档' if full else ''}.pdf"
         return build_and_preview(self.window(), "签领表" + ("（内部存档）" if full else ""), build, printed,

@@ -742,13 +742,18 @@ class NoticesPage(QWidget):
         notice_id, title = v.summary.id, v.summary.title
         ctx = self.ctx
 
+        built = []
+
         def build(path, progress, cancelled):
-            return payout_print.print_roster(ctx, notice_id, path, progress=progress, cancelled=cancelled)
+            # the preview records nothing; what is printed or saved from it is recorded below
+            built.append(payout_print.build_roster(ctx, notice_id, path, progress=progress, cancelled=cancelled))
+            return built[-1]
 
         def printed(how: str, where: str, pages: int) -> None:
+            people = f"{built[-1].rows} 人，" if built else ""
             audit.record_event(ctx, "print" if how == "printer" else "export", "notice", notice_id,
-                               summary=(f"公示名单“{title}”送打印机 {where}，{pages} 页" if how == "printer"
-                                        else f"公示名单“{title}”另存为 PDF：{where}"))
+                               summary=(f"打印公示名单“{title}”：{people}送打印机 {where}，{pages} 页"
+                                        if how == "printer" else f"公示名单“{title}”另存为 PDF：{people}{where}"))
 
         name = f"公示名单_{labels.day(v.summary.start)}.pdf"
         return build_and_preview(self.window(), "公示名单", build, printed, suggested_name=name,
