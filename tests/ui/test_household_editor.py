@@ -219,3 +219,34 @@ def test_attachment_add_open_and_remove(window, qtbot, clerk, monkeypatch, boxes
     tab.remove_selected()
     assert tab.table.rowCount() == 0
     assert any(e.field == "附件" for e in archive.household_history(clerk, editor.household_id))
+
+
+def test_tab_goes_through_every_field_and_out_of_the_text_boxes(window, qtbot):
+    editor = open_first(window, qtbot)
+    b = editor.basic
+    b.name.setFocus()
+    seen = []
+    for _ in range(80):
+        widget = editor.focusWidget()
+        seen.append(widget)
+        if widget is editor.save_button:
+            break
+        qtbot.keyClick(widget, Qt.Key_Tab)
+    assert editor.save_button in seen  # Tab is not swallowed by 排除条件说明 or 备注
+    order = [seen.index(w) for w in (b.name, b.id_number, b.phone, b.unit, b.category, b.household_size,
+                                     b.head_income, b.exclusion_override, b.remarks)]
+    assert order == sorted(order)
+    assert b.exclusion_override.toPlainText() == "" or "\t" not in b.exclusion_override.toPlainText()
+    assert "\t" not in b.remarks.toPlainText()
+
+
+def test_enter_moves_on_from_check_boxes_too(window, qtbot):
+    editor = open_first(window, qtbot)
+    b = editor.basic
+    b.model_worker.setFocus()
+    before = b.model_worker.isChecked()
+    qtbot.keyClick(b.model_worker, Qt.Key_Return)
+    assert b.single_parent.hasFocus() and b.model_worker.isChecked() == before
+    b.union_member.setFocus()
+    qtbot.keyClick(b.union_member, Qt.Key_Enter, Qt.KeypadModifier)
+    assert b.member_no.hasFocus()
