@@ -172,3 +172,18 @@ def test_unreadable_return_file(ctx, batch, tmp_path):
     with pytest.raises(ValidationFailed) as err:
         bank_files.import_returns(ctx, b.summary.id, nohead)
     assert "表头" in str(err.value)
+
+
+def test_totals_line_in_the_account_column_is_not_listed_as_unmatched(ctx, batch, tmp_path):
+    """Bank files often end with 合计 (and a 制表人 line) in their first column, here the account column."""
+    b, _ = batch
+    x = [line for line in b.lines if line.method != "cash"][0]
+    path = tmp_path / "ret.csv"
+    path.write_text("账号,户名,金额,处理结果,失败原因\n"
+                    f"{x.account},{x.name},{x.amount_fen / 100:.2f},失败,账户已销户\n"
+                    f"合计,,{x.amount_fen / 100:.2f},,\n"
+                    "制表人：张三,,,,\n"
+                    "6222000011112222333,不认识,500.00,失败,户名不符\n", encoding="utf-8")
+    res = bank_files.import_returns(ctx, b.summary.id, path, date(2026, 3, 22), apply=False)
+    assert [m.line_id for m in res.returned] == [x.id]
+    assert [u.row_no for u in res.unmatched] == [5]  # the unknown account only, not 合计 nor 制表人

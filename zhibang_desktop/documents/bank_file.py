@@ -331,6 +331,10 @@ def _load_rows(path: Path) -> list[list[object]]:
     raise ReturnFileError(f"不支持的文件类型“{path.suffix}”：请使用 .xlsx 或 .csv")
 
 
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def read_return_file(path: str | os.PathLike) -> ReturnFile:
     """Parse a bank return file; raise :class:`ReturnFileError` if it makes no sense."""
     path = Path(path)
@@ -359,8 +363,9 @@ def read_return_file(path: str | os.PathLike) -> ReturnFile:
 
         account = normalize_account(get("account"))
         id_number = get("id_number").upper().replace(" ", "")
-        if not account and not id_number:
-            # totals / notes lines at the bottom of bank files (合计 …) carry neither
+        if not _has_digit(account) and not _has_digit(id_number):
+            # totals / notes lines at the bottom of bank files carry neither, or a word such
+            # as 合计 / 总计 / 制表人 in the account column: not a payment, not "unmatched"
             continue
         amount = None
         if get("amount"):
