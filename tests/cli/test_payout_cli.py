@@ -102,6 +102,10 @@ def test_export_bank_and_import_returns(world, tmp_path, capsys):
     assert preview["applied"] is False and len(preview["returned"]) == 1
     done = _json(capsys, z, "import", "returns", "2026-Q1-01", ret, "--date", "2026-03-22")
     assert [m["line_id"] for m in done["returned"]] == [bank[0].id] and len(done["unmatched"]) == 1
+    capsys.readouterr()
+    assert z("import", "returns", "2026-Q1-01", ret, "--preview") == 0  # again, in words
+    again = capsys.readouterr().out
+    assert f"{bank[0].name}：已是退票，不变" in again and "already_returned" not in again
     assert z("import", "returns", "2026-Q1-01", tmp_path / "missing.xlsx") == 2
     assert z("import", "returns", "2026-Q1-01", ret, "--date", "22/03/2026") == 2
     assert z("import", "returns", "没有的批次", ret) == 2

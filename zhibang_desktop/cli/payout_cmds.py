@@ -203,6 +203,7 @@ def run_export_bank(args, env) -> int:
 
 def run_import_returns(args, env) -> int:
     from ..services import bank_files
+    from ..services.payout_types import RETURN_ACTION_LABELS
 
     res = env.run(bank_files.import_returns, env.context(), args.batch, Path(args.file), _date(args.date),
                   apply=not args.preview)
@@ -213,7 +214,7 @@ def run_import_returns(args, env) -> int:
         what = "退票" if m.action == "returned" else "确认发放成功"
         lines.append(f"  第 {m.row_no} 行 → {m.name}（{m.account_masked}）{_yuan(m.amount_fen)} 元 {what}：{m.reason}")
     for m in res.unchanged:
-        lines.append(f"  第 {m.row_no} 行 → {m.name}：未改变（{m.action}）")
+        lines.append(f"  第 {m.row_no} 行 → {m.name}：{RETURN_ACTION_LABELS.get(m.action, m.action)}")
     if res.unmatched:
         lines.append(f"未匹配 {len(res.unmatched)} 行：")
         for u in res.unmatched:

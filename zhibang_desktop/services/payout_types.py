@@ -44,6 +44,14 @@ LINE_STATE_LABELS = {
 }
 #: line states that count as money paid out (a Payment row exists)
 PAID_STATES = frozenset({"paid", "paid_to_relative"})
+#: what a row of the bank's return file did (ReturnMatch.action)
+RETURN_ACTION_LABELS = {
+    "returned": "登记退票",
+    "confirmed_paid": "确认发放成功",
+    "already_returned": "已是退票，不变",
+    "not_returnable": "不是待发放或已发放的银行代发明细，不变",
+    "unchanged": "已处理，不变",
+}
 
 
 # --------------------------------------------------------------------------- notices
