@@ -70,3 +70,22 @@ def test_permissions_and_scope(ctx):
         archive.attachment_content(scoped(ctx, "新塘镇总工会"), att.id)
     with pytest.raises(PermissionDenied):
         archive.remove_attachment(scoped(ctx, "新塘镇总工会"), att.id)
+
+
+def test_a_backup_carries_the_attachment_and_its_sha256(ctx, tmp_path):
+    from zhibang_desktop.services.backup import backup_now
+    from zhibang_desktop.services.context import AppContext
+    from zhibang_desktop.storage.database import open_database
+
+    view = archive.create_household(ctx, household(ctx))
+    att = archive.add_attachment(ctx, view.id, "收入证明.png", SCAN, kind="收入证明")
+    info = backup_now(ctx.db, dest_file=tmp_path / "copy.sqlite3")
+    assert info.verified
+    copy = open_database(info.path)
+    try:
+        restored = AppContext(copy, ctx.actor)
+        assert archive.attachment_content(restored, att.id) == ("收入证明.png", SCAN)
+        [listed] = list_attachments(restored, view.id)
+        assert listed.sha256 == hashlib.sha256(SCAN).hexdigest()
+    finally:
+        copy.close()
