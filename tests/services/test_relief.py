@@ -180,6 +180,9 @@ def test_list_filters_and_scope(o, ctx):
     assert relief.list_requests(o["clerk"], RequestFilter(status="approved")).total == 1
     assert relief.list_requests(o["clerk"], RequestFilter(relief_type="emergency", year=2026)).total == 1
     assert relief.list_requests(o["clerk"], RequestFilter(quarter=1)).total == 1
+    # the emergency request (no quarterly period) falls in the quarter of its date, 2026-09-28
+    assert [r.relief_type for r in relief.list_requests(o["clerk"], RequestFilter(quarter=3)).rows] == ["emergency"]
+    assert relief.list_requests(o["clerk"], RequestFilter(quarter=4)).total == 0
     assert relief.list_requests(o["clerk"], RequestFilter(unit_id=unit_id(ctx, "新塘镇总工会"))).total == 1
     assert relief.list_requests(o["clerk"], RequestFilter(text="新塘")).total == 1
     assert relief.list_requests(o["clerk"], RequestFilter(text="JZ2026-00001")).total == 1

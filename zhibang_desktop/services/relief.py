@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain import request_state as sm
@@ -339,7 +339,11 @@ def list_requests(ctx: AppContext, flt: RequestFilter | None = None) -> RequestP
         if flt.year is not None:
             q = q.where(ReliefRequest.period_year == flt.year)
         if flt.quarter is not None:
-            q = q.where(ReliefRequest.period_quarter == flt.quarter)
+            # a type without a quarterly period (emergency, annual aid) falls in the quarter of its date
+            month = extract("month", ReliefRequest.request_date)
+            q = q.where(or_(ReliefRequest.period_quarter == flt.quarter,
+                            and_(ReliefRequest.period_quarter.is_(None),
+                                 month.between(3 * flt.quarter - 2, 3 * flt.quarter))))
         if flt.unit_id is not None:
             q = q.where(ReliefRequest.unit_id.in_(subtree_ids(s, flt.unit_id)))
         if flt.source:
