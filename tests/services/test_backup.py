@@ -155,6 +155,28 @@ def test_due_daily_backup(ctx, tmp_path):
     assert not backup.due_daily_backup(ctx.db)
 
 
+def test_demo_beside_the_office_database_keeps_its_backups_apart(ctx, db_path):
+    """The GUI puts the demo (zhibang-demo.sqlite3) beside the office's zhibang.sqlite3. Their
+    automatic backups must not share a folder: the demo's closing backup would rotate away the
+    office's backup of the same day, count as the office's daily backup, and be offered to
+    restore over the office's database when it is damaged."""
+    demo_db = open_database(db_path.with_name("zhibang-demo.sqlite3"))
+    try:
+        first_demo = backup.backup_now(demo_db, kind="daily")
+        assert backup.due_daily_backup(ctx.db)  # the demo's backup is not the office's of today
+        office = backup.backup_now(ctx.db, kind="on_close")
+        demo_backup = backup.backup_now(demo_db, kind="on_close")
+    finally:
+        demo_db.close()
+    assert office.path.parent == db_path.parent / "backups"
+    assert first_demo.path.parent == demo_backup.path.parent != office.path.parent
+    assert office.path.exists() and office.path not in demo_backup.removed
+    assert [b.path for b in backup.list_backups(backup.backup_dir_for(ctx.db))] == [office.path]
+    for folder in backup.backup_dirs_for_path(db_path):
+        found = backup.newest_good_backup(folder)
+        assert found is None or found.path == office.path
+
+
 def test_backup_permission(ctx):
     admin = admin_context(ctx)
     reviewer = user_context(admin, "wu", ["reviewer"])
@@ -219,7 +241,7 @@ def test_backup_dirs_for_path(ctx, tmp_path, db_path):
     assert backup.backup_dirs_for_path(db_path) == [tmp_path / "usb", db_path.parent / "backups"]
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"garbage" * 100)
-    assert backup.backup_dirs_for_path(broken) == [tmp_path / "backups"]
+    assert backup.backup_dirs_for_path(broken) == [tmp_path / "backups-broken"]
 
 
 # --- restore --------------------------------------------------------------------------------

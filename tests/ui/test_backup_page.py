@@ -29,7 +29,7 @@ def households(db) -> int:
 def test_backup_now_lists_the_file(admin, qtbot):
     page = make_page(admin, qtbot)
     assert page.table.rowCount() == 0 and "还没有备份" in page.last_label.text()
-    assert page.folder.text() == str(admin.db.path.parent / "backups")
+    assert page.folder.text() == str(backup.default_backup_dir(admin.db.path))
     with qtbot.waitSignal(page.backup_done) as signal:
         info = page.backup_now()
     assert info is not None and signal.args[0] == info and info.verified
@@ -50,7 +50,7 @@ def test_folder_and_retention_settings(admin, qtbot, tmp_path):
     page.backup_now()
     assert list((tmp_path / "U盘").glob("zhibang-*.sqlite3"))
     assert page.set_folder("")
-    assert page.folder.text() == str(admin.db.path.parent / "backups")
+    assert page.folder.text() == str(backup.default_backup_dir(admin.db.path))
 
 
 def test_clerk_backs_up_but_cannot_configure_or_restore(clerk, qtbot):
@@ -134,7 +134,7 @@ def test_auto_backup(admin, qtbot):
     info = auto.backup_on_close()
     assert info is not None and info.kind == "on_close"
     # Rotation keeps the newest automatic backup of each day: the closing one replaces the daily one.
-    kinds = [b.kind for b in backup.list_backups(admin.db.path.parent / "backups")]
+    kinds = [b.kind for b in backup.list_backups(backup.default_backup_dir(admin.db.path))]
     assert kinds == ["on_close"]
 
 

@@ -55,6 +55,7 @@ AUTOMATIC_KINDS = frozenset({"daily", "monthly", "on_close"})
 BACKUP_SUFFIX = ".sqlite3"
 NAME_RE = re.compile(r"^zhibang-(\d{8})-(\d{6})-(manual|daily|monthly|on_close)(?:-(\d+))?\.sqlite3$")
 DEFAULT_FOLDER = "backups"
+DEFAULT_DB_STEM = "zhibang"  # config.default_db_path: zhibang.sqlite3
 # Tables every zhibang database has had since the first schema.
 REQUIRED_TABLES = frozenset({"alembic_version", "audit_log", "audit_head", "users", "settings"})
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -118,7 +119,15 @@ class RestoreResult:
 # ---------------------------------------------------------------------------
 
 def default_backup_dir(db_path: Path | str) -> Path:
-    return Path(db_path).expanduser().parent / DEFAULT_FOLDER
+    """`backups` beside the database. Another database in the same folder (typically the demo,
+    `zhibang-demo.sqlite3`, beside the office's `zhibang.sqlite3`) gets `backups-<file name>`:
+    sharing one folder, each one's rotation would delete the other's automatic backups, a
+    demo backup would count as the office's backup of the day, and a damaged database would
+    be offered the other one's backup to restore."""
+    db_path = Path(db_path).expanduser()
+    if db_path.stem == DEFAULT_DB_STEM:
+        return db_path.parent / DEFAULT_FOLDER
+    return db_path.parent / f"{DEFAULT_FOLDER}-{db_path.stem}"
 
 
 def backup_dir_for(db: Database) -> Path:
