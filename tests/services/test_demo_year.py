@@ -21,7 +21,7 @@ def test_a_full_year(db):
     year = summary.year
     assert year is not None and year.requests >= 30
     assert set(year.by_status) >= {"draft", "submitted", "in_review", "approved", "rejected", "returned", "withdrawn"}
-    assert {"paid", "returned", "reissued", "renounced"} <= set(year.lines_by_state)
+    assert {"paid", "returned", "reissued", "renounced", "paid_to_relative"} <= set(year.lines_by_state)
     assert relief_store.now().date() >= today  # the clock is back
     with db.session() as s:
         results = set(s.execute(select(Objection.result)).scalars())
