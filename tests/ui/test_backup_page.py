@@ -151,3 +151,33 @@ def test_auto_backup_failure_is_reported(admin, qtbot, tmp_path, kind, monkeypat
     assert "自动备份失败" in signal.args[0]
     with qtbot.waitSignal(auto.backup_failed):
         assert auto.backup_on_close() is None
+
+
+def test_the_app_session_starts_auto_backup_and_backs_up_on_close(clerk, qtbot, monkeypatch):
+    """run_gui's main-window session (ui/app.py) starts the daily timer, and closing the window
+    makes the closing backup (audited). Fails if either piece of wiring is dropped."""
+    from PySide6.QtWidgets import QApplication
+
+    from zhibang_desktop.ui import app as app_module
+    from zhibang_desktop.ui.main_window import MainWindow
+
+    qapp = QApplication.instance()
+    seen = []
+
+    def fake_exec():  # instead of the event loop: look at the window, then close it as the user would
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen.append(window.auto_backup is not None and window.auto_backup.timer.isActive())
+        window.close()
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", fake_exec)
+    monkeypatch.setattr(MainWindow, "showMaximized", MainWindow.show)
+    folder = backup.default_backup_dir(clerk.db.path)
+    assert backup.list_backups(folder) == []
+    assert app_module._main_window_session(qapp, clerk.db, clerk.actor) is None
+    assert seen == [True]
+    made = backup.list_backups(folder)
+    assert [b.kind for b in made] == ["on_close"]
+    row = audit.query_audit(AppContext(clerk.db, users.authenticate(clerk.db, "admin", DEMO_PASSWORD)),
+                            action="backup", limit=1).rows[0]
+    assert "关闭时备份" in row.summary and made[0].path.name in row.summary
