@@ -144,6 +144,25 @@ def test_reset_password_lifts_lock_out(admin):
     users.authenticate(admin.db, "sun", "Fresh2026a")
 
 
+def test_lock_after_five_failures_lifts_by_itself_after_five_minutes(admin, monkeypatch):
+    users.add_user(admin, "li", "李十", "Passw0rd", ["clerk"])
+    start = utcnow()
+    clock = [start]
+    monkeypatch.setattr(users, "utcnow", lambda: clock[0])
+    for _ in range(4):
+        with pytest.raises(users.LoginFailed, match="还可尝试"):
+            users.authenticate(admin.db, "li", "wrong")
+    users.authenticate(admin.db, "li", "Passw0rd")  # four failures do not lock; success resets the count
+    for _ in range(5):
+        with pytest.raises(users.LoginFailed):
+            users.authenticate(admin.db, "li", "wrong")
+    clock[0] = start + timedelta(minutes=4, seconds=50)
+    with pytest.raises(users.LoginFailed, match="账户已锁定，请 1 分钟后再试"):
+        users.authenticate(admin.db, "li", "Passw0rd")
+    clock[0] = start + timedelta(minutes=5, seconds=1)
+    assert users.authenticate(admin.db, "li", "Passw0rd").username == "li"
+
+
 def test_unlock_user(admin):
     view = users.add_user(admin, "zhou", "周八", "Passw0rd", ["clerk"])
     with admin.db.session() as s:
