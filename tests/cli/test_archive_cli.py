@@ -165,3 +165,13 @@ def test_default_database_is_in_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "user_data_dir", lambda app, author: str(tmp_path / "data" / app))
     assert config.default_db_path() == tmp_path / "data" / "zhibang" / "zhibang.sqlite3"
     assert build_parser().parse_args([]).db is None  # no --db: the GUI and the CLI use default_db_path()
+
+
+def test_demo_refuses_a_real_office_named_like_the_demo_but_adds_to_a_demo_database(z, tmp_path, capsys):
+    assert z("init", "--office", "增城区总工会") == 0  # the real office has the demo's name
+    assert z("demo", "--households", 5) == 2
+    assert "增城区总工会" in capsys.readouterr().err
+    demo_db = tmp_path / "demo.sqlite3"
+    assert main(["--db", str(demo_db), "demo", "--households", "5"]) == 0
+    assert main(["--db", str(demo_db), "demo", "--households", "5", "--seed", "2"]) == 0
+    assert "已生成演示数据：5 户" in capsys.readouterr().out

@@ -54,10 +54,10 @@ def run_demo(args, env) -> int:
 
     if args.households < 1 or args.households > 1_000_000:
         raise InvalidInput("--households 应在 1 到 1000000 之间")
-    if setup.is_initialised(env.db):
+    if setup.is_initialised(env.db) and not demo.is_demo_database(env.db):
+        # a real office, even one named like the demo's 增城区总工会
         office = settings.get_settings(_system(env)).office_name
-        if office != demo.DEMO_OFFICE:
-            raise InvalidInput(f"此数据库属于“{office}”，演示数据只能生成在新数据库或演示数据库中（请用 --db 指定新文件）")
+        raise InvalidInput(f"此数据库属于“{office}”，演示数据只能生成在新数据库或演示数据库中（请用 --db 指定新文件）")
     summary = env.run(demo.create_demo, env.db, households=args.households, seed=args.seed, progress=progress_printer(env))
     text = (f"已生成演示数据：{summary.households} 户，家庭成员 {summary.members} 人，走访 {summary.visits} 次，"
             f"工会 {summary.units} 个（数据库：{env.db_path}）")

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 
 from ..domain.household import CATEGORIES, EXCLUSIONS, next_visit_due, phase_out_end
 from ..storage.database import Database
-from ..storage.models import Counter, FamilyMember, Household, OrgUnit, User, Visit, YearStandard
+from ..storage.models import Counter, FamilyMember, Household, OrgUnit, Setting, User, Visit, YearStandard
 from ..storage.types import utcnow
 from . import org, setup
 from .archive_store import counter_name, format_archive_no
@@ -26,6 +26,7 @@ from .settings import read_settings
 
 DEMO_OFFICE = "增城区总工会"
 DEMO_PASSWORD = "demo1234"  # demo databases only
+DEMO_MARKER = "demo_data"  # a settings row: this office was made by the demo
 DEMO_USERS = (("admin", "管理员", ["admin"]), ("clerk", "经办人小陈", ["clerk"]),
               ("reviewer", "审核人老黄", ["reviewer"]), ("head", "负责人钟主席", ["head"]),
               ("auditor", "审计员", ["auditor"]))
@@ -40,6 +41,13 @@ SECTOR = ("区教育系统工会", ("荔城中学", "增城中学", "新塘中�
 
 # Guangzhou 低保 per person per month (demo figures), low-income line = 1.5 × 低保.
 DEMO_STANDARDS = {2023: 112_000, 2024: 116_600, 2025: 120_000, 2026: 124_000}
+
+
+def is_demo_database(db: Database) -> bool:
+    """True when the demo made this database's office (a real 增城区总工会 has the same name)."""
+    with db.session() as s:
+        row = s.get(Setting, DEMO_MARKER)
+        return bool(row is not None and row.value)
 
 
 @dataclass(frozen=True)
@@ -192,6 +200,8 @@ def create_demo(db: Database, households: int = 300, seed: int = 1,
     rnd = random.Random(seed)
     if not setup.is_initialised(db):
         setup.initialise_office(db, DEMO_OFFICE, region="广州市增城区", archive_prefix="ZC", phone="020-82712345")
+        with db.session() as s:
+            s.add(Setting(key=DEMO_MARKER, value=True))
     targets = _tree(db, rnd)
     made_users = _users(db)
     today = date.today()
