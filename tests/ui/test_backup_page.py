@@ -181,3 +181,39 @@ def test_the_app_session_starts_auto_backup_and_backs_up_on_close(clerk, qtbot, 
     row = audit.query_audit(AppContext(clerk.db, users.authenticate(clerk.db, "admin", DEMO_PASSWORD)),
                             action="backup", limit=1).rows[0]
     assert "关闭时备份" in row.summary and made[0].path.name in row.summary
+
+
+def test_start_up_with_a_damaged_database_offers_the_newest_good_backup(admin, qtbot, monkeypatch, boxes):
+    """ui/app.open_or_explain: quick_check fails → the newest good backup is offered; accepting
+    restores it, the damaged file is kept byte for byte and the database opens."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from zhibang_desktop.ui import app as app_module
+
+    path = admin.db.path
+    good = backup.backup_now(admin.db, kind="daily")
+    n = households(admin.db)
+    admin.db.close()
+    data = bytearray(path.read_bytes())
+    for i in range(2 * 4096 + 40, min(len(data), 10 * 4096), 5):
+        data[i] = 0xA5
+    path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    offered = []
+
+    def click_restore(box):
+        offered.append(box.text() + box.informativeText())
+        next(b for b in box.buttons() if b.text() == "从该备份恢复").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_restore)
+    db = app_module.open_or_explain(path)
+    assert db is not None
+    try:
+        assert "不会修改" in offered[0] and str(good.path) in offered[0]
+        assert households(db) == n
+        kept = list(path.parent.glob(f"{path.stem}.replaced-*"))
+        assert len(kept) == 1 and kept[0].read_bytes() == damaged
+        assert boxes.shown[-1][1] == "恢复完成"
+    finally:
+        db.close()
