@@ -243,3 +243,21 @@ def test_a_scan_shared_by_household_and_request_survives_removing_either(o):
     again = archive.add_attachment(o["clerk"], o["hh"], "证明.pdf", scan)
     relief.remove_request_attachment(o["clerk"], on_request.id)
     assert archive.attachment_content(o["clerk"], again.id) == ("证明.pdf", scan)
+
+
+def test_a_preview_of_the_approval_form_records_no_print(o, tmp_path):
+    from sqlalchemy import func, select
+
+    from zhibang_desktop.storage.models import AuditEntry
+
+    v = relief.create_request(o["clerk"], quarterly(o["hh"], 500))
+
+    def prints():
+        with o["clerk"].db.session() as s:
+            return s.execute(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "print", AuditEntry.entity == "relief_request")).scalar_one()
+
+    relief.build_approval(o["clerk"], v.id, tmp_path / "preview.pdf")
+    assert (tmp_path / "preview.pdf").stat().st_size > 1000 and prints() == 0
+    relief.print_approval(o["clerk"], v.id, tmp_path / "printed.pdf")
+    assert prints() == 1

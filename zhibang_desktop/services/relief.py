@@ -417,8 +417,7 @@ def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str
 
 # ------------------------------------------------------------------ printing
 
-def print_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> Path:
-    """Write the 救助申请审批表 PDF of a request to ``path``; audited as a print."""
+def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> tuple[Path, int, ReliefRequest]:
     from ..documents.approval_form import write_approval_form
     from .relief_print import approval_form_data
     from .settings import read_settings
@@ -429,7 +428,19 @@ def print_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> 
         data = approval_form_data(view, read_settings(s).office_name,
                                   ctx.actor.display_name or ctx.actor.username, st.today())
         out = Path(path)
-        pages = write_approval_form(data, out)
+        return out, write_approval_form(data, out), r
+
+
+def build_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> Path:
+    """The 审批表 PDF for the in-app preview; records nothing (the caller audits the real
+    print or save through audit.record_event — looking at a preview prints nothing)."""
+    return _write_approval(ctx, request_id, path)[0]
+
+
+def print_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> Path:
+    """Write the 救助申请审批表 PDF of a request to ``path``; audited as a print."""
+    out, pages, r = _write_approval(ctx, request_id, path)
+    with ctx.tx(READ) as tx:
         tx.audit("print", "relief_request", r.id, household_id=r.household_id,
                  summary=f"打印救助申请审批表 {r.number}（{r.name}，{pages} 页）")
-        return out
+    return out

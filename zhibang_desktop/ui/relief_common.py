@@ -109,15 +109,22 @@ def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, nu
 
     Returns the preview dialog, or the saved path, or None (cancelled / failed: already said).
     """
-    from ..services.relief import print_approval
+    from ..services import audit
+    from ..services.relief import build_approval, print_approval
 
     name = f"救助申请审批表_{number}.pdf"
     module = _preview_module() if preview else None
     if module is not None:
+        def printed(how: str, where: str, pages: int) -> None:
+            # the preview itself records nothing; what is printed or saved from it is recorded
+            audit.record_event(session.ctx, "print" if how == "printer" else "export", "relief_request", request_id,
+                               summary=(f"打印救助申请审批表 {number}：送打印机 {where}，{pages} 页"
+                                        if how == "printer" else f"救助申请审批表 {number} 另存为 PDF：{where}"))
+
         return module.build_and_preview(
             parent, "救助申请审批表",
-            lambda path, progress, cancelled: print_approval(session.ctx, request_id, path),
-            suggested_name=name, label=f"正在生成 {number} 的审批表……")
+            lambda path, progress, cancelled: build_approval(session.ctx, request_id, path),
+            printed, suggested_name=name, label=f"正在生成 {number} 的审批表……")
     default = str(Path.home() / name)
     path, _ = QFileDialog.getSaveFileName(parent, "保存救助申请审批表（PDF）", default, PDF_FILTER)
     if not path:
