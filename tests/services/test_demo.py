@@ -66,3 +66,29 @@ def test_demo_then_the_services_number_on(db):
     ctx = AppContext(db, SYSTEM)
     new = archive.create_household(ctx, household(ctx, unit="荔城街总工会", seq=499, name="新户"))
     assert new.archive_no.startswith(f"ZC{date.today().year}")
+
+
+
+def test_the_demo_year_loads_only_the_households_it_uses(db, monkeypatch):
+    """100,000 households must be feasible: the year of requests must not load them all
+    (it held every active household with its members, about a gigabyte at 100,000)."""
+    from datetime import date
+
+    from sqlalchemy import event
+
+    from zhibang_desktop.services import demo_year
+
+    monkeypatch.setattr(demo_year, "create_year", lambda *a, **k: None)
+    create_demo(db, households=600, seed=4)
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(target.id)
+
+    event.listen(Household, "load", on_load)
+    try:
+        a, b, c = demo_year._Year(db, 4, date.today()).households()
+    finally:
+        event.remove(Household, "load", on_load)
+    assert a and b and c and len(a) + len(b) + len(c) == len(loaded)
+    assert len(loaded) <= 4 * demo_year.PER_QUARTER_MAX + 40
