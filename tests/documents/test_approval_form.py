@@ -87,3 +87,16 @@ def test_pending_levels_print_empty_signing_boxes(ctx, monkeypatch, tmp_path):
     for level in ("基层工会意见", "增城区总工会意见"):
         assert level in text
     assert "审批后填写" in text and "肆佰伍拾元整" in text
+
+
+def test_the_notice_result_is_printed_when_known(tmp_path):
+    from zhibang_desktop.documents.approval_form import ApprovalFormData, write_approval_form
+
+    data = ApprovalFormData(
+        office_name="增城区总工会", number="JZ2026-00009", request_date=date(2026, 3, 2), status_label="已审批",
+        name="曾小明", sex="男", household_size=3, archive_no="ZC202600001", hukou="城镇", id_number="",
+        address="", phone="", unit_name="荔城街某某电子厂工会", relief_type_name="季度救助", subcase_name="",
+        period="2026年第一季度", conditions=(), reason="因病致困", requested_fen=50000, suggested_fen=50000,
+        approved_fen=50000, standard_text="400–600 元", notice_result="已公示（2026年3月2日至2026年3月9日），无异议")
+    write_approval_form(data, tmp_path / "f.pdf")
+    assert "公示结果：已公示（2026年3月2日至2026年3月9日），无异议" in pdftext(tmp_path / "f.pdf")

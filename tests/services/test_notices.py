@@ -108,6 +108,11 @@ def test_objection_upheld_sends_back_and_blocks_payment(ctx, monkeypatch):
     closed = notices.close_notice(ctx, v.summary.id)
     assert closed.summary.status == "closed"
     assert made.request_ids
+    # the 公示结果 line of each request's 审批表
+    with ctx.db.session() as s:
+        assert notices.notice_result_text(s, c.request_id) == "已公示（2026年3月2日至2026年3月9日），无异议"
+        assert notices.notice_result_text(s, b.request_id).endswith("有异议 1 条（经核实不予采纳 1 条）")
+        assert "异议成立 1 条" in notices.notice_result_text(s, a.request_id)
 
 
 def test_payable_only_after_the_end_date(ctx, monkeypatch):

@@ -86,6 +86,7 @@ class ApprovalFormData:
     printed_on: date | None = None
     policy_text: str = ""  # '增城区…办法（2026 年第 1 版）'
     notes: tuple[str, ...] = field(default_factory=tuple)
+    notice_result: str = ""  # '已公示（…至…），无异议'; '' leaves the line for the clerk to fill in
 
 
 def date_cn(d: date | None) -> str:
@@ -176,7 +177,8 @@ def write_approval_form(data: ApprovalFormData, target: str | os.PathLike | Bina
     atts = [[str(i), a] for i, a in enumerate(data.attachments, 1)]
     n = len(atts)
     doc.keep_space(30)
-    atts.append([str(n + 1), "公示结果：□ 无异议　□ 有异议　公示期：　　年　　月　　日 至 　　年　　月　　日"])
+    atts.append([str(n + 1), f"公示结果：{data.notice_result}" if data.notice_result else
+                 "公示结果：□ 无异议　□ 有异议　公示期：　　年　　月　　日 至 　　年　　月　　日"])
     doc.add_table(["序号", "附件"], atts, [12, 158], heading="附件清单", align=["center", "left"])
 
     foot = [f"经办人：{data.creator}", f"状态：{data.status_label}"]

@@ -419,6 +419,7 @@ def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str
 
 def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> tuple[Path, int, ReliefRequest]:
     from ..documents.approval_form import write_approval_form
+    from .notices import notice_result_text  # notices imports relief's neighbours: import late
     from .relief_print import approval_form_data
     from .settings import read_settings
     with ctx.tx(READ) as tx:
@@ -427,6 +428,7 @@ def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) ->
         view = st.full_view(s, ctx.actor, r, work_calendar(s))
         data = approval_form_data(view, read_settings(s).office_name,
                                   ctx.actor.display_name or ctx.actor.username, st.today())
+        data = replace(data, notice_result=notice_result_text(s, r.id))
         out = Path(path)
         return out, write_approval_form(data, out), r
 
