@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import openpyxl
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.admin_helpers import PASSWORD, admin_context, user_context
 from zhibang_desktop.services import audit, org, users
@@ -28,8 +28,18 @@ def test_logins_are_audited(admin):
     rows = audit.query_audit(admin, entity="user", limit=5).rows
     assert [r.action for r in rows[:3]] == ["login", "login_failed", "login_failed"]
     assert rows[0].action_label == "登录" and rows[1].action_label == "登录失败"
-    assert rows[1].username == "ghost" and rows[1].user_id is None and "用户名或密码错误" in rows[1].summary
+    assert rows[1].username == "未知用户（g…，5 个字符）" and rows[1].user_id is None
+    assert "用户名或密码错误" in rows[1].summary
     assert rows[2].username == "admin" and rows[2].user_id == admin.actor.user_id
+
+
+def test_a_password_typed_as_the_user_name_is_not_kept(admin):
+    with pytest.raises(users.LoginFailed):
+        users.authenticate(admin.db, "Secret-Pass-123", "x")
+    with admin.db.session() as s:
+        texts = [" ".join(str(v) for v in (r.username, r.summary, r.changes)) for r in
+                 s.execute(select(AuditEntry)).scalars()]
+    assert not any("Secret-Pass-123" in t for t in texts)
 
 
 def test_query_filters_and_paging(admin):

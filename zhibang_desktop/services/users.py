@@ -122,13 +122,21 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             user.failed_attempts, user.locked_until = 0, None
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
-        audit_chain.append(session, user_id=user.id if user else None, username=username.strip()[:50],
+        audit_chain.append(session, user_id=user.id if user else None,
+                           username=user.username if user else unknown_login_name(username),
                            action="login" if failure is None else "login_failed", entity="user",
                            entity_id=user.id if user else None, summary=failure or "登录成功")
         actor = actor_for(user) if failure is None else None
     if actor is None:
         raise LoginFailed(failure)
     return actor
+
+
+def unknown_login_name(typed: str) -> str:
+    """What the audit keeps of a user name that matches no user: clerks sometimes type the
+    password into the name box, so only its first character and length are kept."""
+    typed = typed.strip()
+    return f"未知用户（{typed[:1]}…，{len(typed)} 个字符）" if typed else "未知用户（空）"
 
 
 def _verify(password_hash: str, password: str) -> bool:
