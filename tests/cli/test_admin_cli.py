@@ -183,3 +183,12 @@ def test_restore_over_a_damaged_database(office, capsys):
     assert zb(office, "restore", str(good)) == 0
     assert "当前数据库已损坏" in capsys.readouterr().out
     assert zb(office, "audit", "verify") == 0
+
+
+def test_init_with_a_bad_admin_name_creates_nothing(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "new.sqlite3"
+    monkeypatch.setenv("ZHIBANG_PASSWORD", ADMIN_PASSWORD)
+    assert main(["--db", str(db), "init", "--office", "增城区总工会", "--admin", "x" * 60]) == 2
+    assert "用户名" in capsys.readouterr().err
+    # the office was not half set up: a corrected second try works
+    assert main(["--db", str(db), "init", "--office", "增城区总工会", "--admin", "admin"]) == 0

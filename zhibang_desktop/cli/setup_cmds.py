@@ -31,10 +31,8 @@ def run_init(args, env) -> int:
         problems = users.password_problems(password)
         if problems:
             raise InvalidInput("密码不符合要求", [str(p) for p in problems])
-    env.run(setup.initialise_office, env.db, args.office, region=args.region,
-            archive_prefix=args.prefix, phone=args.phone)
-    if args.admin:
-        env.run(users.create_admin, env.db, args.admin, password)
+    env.run(setup.initialise_office, env.db, args.office, region=args.region, archive_prefix=args.prefix,
+            phone=args.phone, admin=(args.admin, password) if args.admin else None)
     env.out({"office": args.office, "db": str(env.db_path), "admin": args.admin},
             f"已初始化：{args.office}（数据库：{env.db_path}）" + (f"，管理员：{args.admin}" if args.admin else ""))
     return 0

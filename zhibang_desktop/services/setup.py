@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..storage.database import Database
 from ..storage.models import Setting
-from . import org, settings
+from . import org, settings, users
 from .context import SYSTEM, AppContext
 from .errors import FieldProblem, ValidationFailed
 
@@ -23,8 +23,10 @@ def is_initialised(db: Database) -> bool:
 
 
 def initialise_office(db: Database, office_name: str, *, region: str = "", archive_prefix: str = "",
-                      phone: str = "", units: list[UnitSpec] = ()) -> AppContext:
-    """Create the office settings, the district union and the given units, in one transaction."""
+                      phone: str = "", units: list[UnitSpec] = (), admin: tuple[str, str] | None = None
+                      ) -> AppContext:
+    """Create the office settings, the district union, the given units and, when given as
+    (username, password), the administrator — all in one transaction."""
     if is_initialised(db):
         raise ValidationFailed([FieldProblem("office_name", "单位名称", "本数据库已完成初始设置")])
     new = settings.OfficeSettings(office_name=office_name.strip(), region=region.strip(),
@@ -44,4 +46,7 @@ def initialise_office(db: Database, office_name: str, *, region: str = "", archi
             if parent is None:
                 raise ValidationFailed([FieldProblem("parent", "上级工会", f"找不到“{spec.parent}”")])
             by_name[spec.name] = org.add_unit_in(tx.session, tx, spec.name, spec.level, parent.id)
+        if admin is not None:
+            user = users.new_user(tx.session, admin[0], "", admin[1], ["admin"])
+            tx.audit("create", "user", user.id, summary=f"创建管理员：{user.username}")
     return ctx
