@@ -92,3 +92,20 @@ def _section_center(header, section):
     from PySide6.QtCore import QPoint
 
     return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)
+
+
+def test_typing_searches_off_the_gui_thread(window, qtbot, monkeypatch):
+    import threading
+
+    page = window.pages["archive"]
+    real, threads = archive.search_households, []
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(archive, "search_households", spy)
+    qtbot.keyClicks(page.search, "zeng")
+    qtbot.waitUntil(lambda: page.model.filter.text == "zeng", timeout=3000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert window.counts_label.text().startswith(f"共 {page.model.total} 户")

@@ -75,7 +75,11 @@ class HouseholdTableModel(QAbstractTableModel):
         if descending is not None:
             self.descending = descending
         limit = min(max(PAGE_SIZE, len(self._rows)), MAX_RELOAD_ROWS) if keep_loaded else PAGE_SIZE
-        page = self._search(self.filter, self.sort_key, self.descending, 0, limit)
+        self.show_first_page(self.filter, self._search(self.filter, self.sort_key, self.descending, 0, limit))
+
+    def show_first_page(self, filt: HouseholdFilter, page: Page) -> None:
+        """Show a first page fetched elsewhere (a background search) for `filt`."""
+        self.filter = filt
         self.beginResetModel()
         self._rows = list(page.rows)
         self._total = page.total

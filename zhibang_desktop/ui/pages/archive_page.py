@@ -18,7 +18,8 @@ from ...services import archive
 from ...services.archive_types import ArchiveCounts, HouseholdFilter
 from ...services.errors import ServiceError
 from .. import archive_io, labels, messages
-from ..models.household_table_model import HouseholdTableModel
+from ..background_query import LatestQuery
+from ..models.household_table_model import PAGE_SIZE, HouseholdTableModel
 from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
@@ -102,7 +103,8 @@ class ArchivePage(QWidget):
         layout.addWidget(self.table, 1)
 
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_in_background)
+        self._background = LatestQuery(self)
         self.search.textChanged.connect(lambda _: self._timer.start())
         self.search.returnPressed.connect(self._search_now)
         for combo in (self.category, self.status, self.union):
@@ -144,10 +146,29 @@ class ArchivePage(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        self._background.cancel()
         self._run(lambda: self.model.set_query(self.current_filter()))
+
+    def refresh_in_background(self) -> None:
+        """Search-as-you-type: the query runs off the GUI thread, only the newest is shown."""
+        filt, ctx = self.current_filter(), self.session.ctx
+        sort, descending = self.model.sort_key, self.model.descending
+
+        def work():
+            page = archive.search_households(ctx, filt, sort=sort, descending=descending, offset=0, limit=PAGE_SIZE)
+            return page, archive.archive_counts(ctx, filt)
+
+        def show(result) -> None:
+            page, counts = result
+            self.model.show_first_page(filt, page)
+            self._status(counts_text(counts))
+
+        self._status("正在查询……")
+        self._background.submit(work, show, lambda exc: self._status(f"查询失败：{exc}"))
 
     def reload(self) -> None:
         selected = self.table.current_household_id()
+        self._background.cancel()
         self._run(self.model.reload)
         if selected is not None:
             self.table.select_household(selected)
