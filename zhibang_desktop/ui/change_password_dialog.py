@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,7 +14,7 @@ from ..services import users
 from ..services.context import AppContext
 from ..services.errors import ServiceError, ValidationFailed
 from .first_admin_dialog import PASSWORD_RULE
-from .login_dialog import ERROR_STYLE
+from .widgets.dialog_parts import ErrorLine, ok_cancel
 
 
 def password_field() -> QLineEdit:
@@ -41,15 +40,8 @@ class ChangePasswordDialog(QDialog):
         rule = QLabel(PASSWORD_RULE.split("请牢记")[0])
         rule.setStyleSheet("color: #555;")
         rule.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("修改")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error = ErrorLine()
+        buttons = ok_cancel(self, "修改")
         layout = QVBoxLayout(self)
         layout.addWidget(who)
         layout.addLayout(form)
@@ -59,8 +51,7 @@ class ChangePasswordDialog(QDialog):
         self.old.setFocus()
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
+        self.error.show_error(text)
 
     def accept(self) -> None:
         if self.new.text() != self.confirm.text():

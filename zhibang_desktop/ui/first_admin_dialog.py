@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from ..services import users
 from ..services.context import Actor
 from ..services.errors import ServiceError, ValidationFailed
 from ..storage.database import Database
-from .login_dialog import ERROR_STYLE
+from .widgets.dialog_parts import ErrorLine, ok_cancel
 
 PASSWORD_RULE = f"密码至少 {users.MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字。请牢记：忘记后只能由另一位管理员重置。"
 
@@ -54,15 +53,8 @@ class FirstAdminDialog(QDialog):
         rule = QLabel(PASSWORD_RULE)
         rule.setWordWrap(True)
         rule.setStyleSheet("color: #555;")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("创建并登录")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error = ErrorLine()
+        buttons = ok_cancel(self, "创建并登录")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -72,8 +64,7 @@ class FirstAdminDialog(QDialog):
         self.password.setFocus()
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
+        self.error.show_error(text)
 
     def accept(self) -> None:
         if self.password.text() != self.confirm.text():

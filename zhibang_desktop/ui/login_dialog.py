@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,9 +21,9 @@ from PySide6.QtWidgets import (
 from ..services import settings, users
 from ..services.context import SYSTEM, Actor, AppContext
 from ..services.errors import ServiceError
+from .widgets.dialog_parts import ErrorLine, ok_cancel
 from ..storage.database import Database
 
-ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: #555; background: #f4f6f8; padding: 6px; border-radius: 3px;"
 
 
@@ -66,16 +65,9 @@ class LoginDialog(QDialog):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(HINT_STYLE)
         self.hint.hide()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = ErrorLine()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("登录")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("退出")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "登录", "退出")
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -94,8 +86,7 @@ class LoginDialog(QDialog):
             self.password.setFocus()
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
+        self.error.show_error(text)
 
     def accept(self) -> None:
         name = self.username.text().strip()

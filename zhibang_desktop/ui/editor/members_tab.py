@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ...services.archive_types import MemberInput
 from ...services.errors import FieldProblem
 from .. import labels
-from .field_errors import ERROR_STYLE
+from ..widgets.dialog_parts import ERROR_STYLE
 
 # (field, header, width)
 COLUMNS = (

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,11 +27,11 @@ from PySide6.QtWidgets import (
 from ...domain.permissions import ROLES
 from ...services import org, users
 from ...services.context import AppContext
-from ...services.errors import ServiceError, ValidationFailed
+from ...services.errors import ServiceError
 from .. import messages
 from ..change_password_dialog import password_field
 from ..first_admin_dialog import PASSWORD_RULE
-from ..login_dialog import ERROR_STYLE
+from ..widgets.dialog_parts import ErrorLine, ok_cancel
 from ..models.users_model import UsersTableModel
 from ..widgets.union_combo import UnionCombo, ordered_tree
 
@@ -54,23 +53,11 @@ class _Dialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.error = ErrorLine()
+        self.buttons = ok_cancel(self, "保存")
 
     def show_error(self, exc_or_text) -> None:
-        if isinstance(exc_or_text, ValidationFailed):
-            text = "\n".join(str(p) for p in exc_or_text.problems)
-        else:
-            text = str(exc_or_text)
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
+        self.error.show_error(exc_or_text)
 
 
 class UserEditDialog(_Dialog):
