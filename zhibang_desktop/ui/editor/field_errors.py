@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.errors import FieldProblem
-
 from ..widgets.dialog_parts import ERROR_STYLE
+
 INVALID_PROPERTY = "invalid"
 # Applied once on the editor: widgets with invalid=true get a red frame.
 EDITOR_STYLE = """
