@@ -192,3 +192,18 @@ def test_init_with_a_bad_admin_name_creates_nothing(tmp_path, monkeypatch, capsy
     assert "用户名" in capsys.readouterr().err
     # the office was not half set up: a corrected second try works
     assert main(["--db", str(db), "init", "--office", "增城区总工会", "--admin", "admin"]) == 0
+
+
+def test_init_can_put_a_preset_policy_in_force(tmp_path, monkeypatch, capsys):
+    from datetime import date
+
+    db = tmp_path / "new.sqlite3"
+    monkeypatch.setenv("ZHIBANG_PASSWORD", ADMIN_PASSWORD)
+    assert main(["--db", str(db), "init", "--office", "增城区总工会", "--admin", "admin", "--policy", "增城"]) == 0
+    capsys.readouterr()
+    assert zb(db, "--json", "policy", "list") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["year"], p["in_force"]) for p in listed] == [(date.today().year, True)]
+    other = tmp_path / "other.sqlite3"
+    assert main(["--db", str(other), "init", "--office", "某区总工会", "--policy", "不存在"]) == 2
+    assert main(["--db", str(other), "init", "--office", "某区总工会"]) == 0  # nothing was half set up

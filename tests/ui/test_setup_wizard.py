@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from zhibang_desktop.services import org, setup, users
+from zhibang_desktop.services import org, policies, setup, users
 from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.ui.setup_wizard import SetupWizard
 
@@ -20,6 +20,8 @@ def test_wizard_sets_up_office_and_union_tree(db, qtbot, boxes):
     office.office_name.setText("海口市总工会")
     office.region.setText("海南省海口市")
     office.prefix.setText("HK")
+    assert office.policy.currentData() is None  # not chosen unless the admin picks one
+    office.policy.setCurrentIndex(office.policy.findData("haikou"))
     assert wizard.button(QWizard.NextButton).isEnabled()
     wizard.next()
     unions = wizard.unions
@@ -40,6 +42,8 @@ def test_wizard_sets_up_office_and_union_tree(db, qtbot, boxes):
     assert units["龙华区某某酒店工会"].parent_id == units["龙华区总工会"].id
     assert units["市直机关工会"].parent_id == units["海口市总工会"].id
     assert not users.has_users(db)  # the administrator comes next (FirstAdminDialog)
+    in_force = [p for p in policies.list_policies(AppContext(db, SYSTEM)) if p.in_force]
+    assert len(in_force) == 1 and "海口" in in_force[0].office
 
 
 def test_demo_choice_finishes_at_once(db, qtbot):

@@ -16,6 +16,7 @@ def register(sub) -> None:
     p.add_argument("--region", default="", help="所在地区，如 广州市增城区")
     p.add_argument("--prefix", default="", help="档案号前缀，如 ZC")
     p.add_argument("--phone", default="", help="联系电话（公示用）")
+    p.add_argument("--policy", help="同时选用预置救助政策作为本年度政策：增城、上海、海口、昆明")
     p.add_argument("--admin", help="同时创建管理员（密码取自 ZHIBANG_PASSWORD 或提示输入）")
     p.set_defaults(func=run_init)
 
@@ -32,7 +33,8 @@ def run_init(args, env) -> int:
         if problems:
             raise InvalidInput("密码不符合要求", [str(p) for p in problems])
     env.run(setup.initialise_office, env.db, args.office, region=args.region, archive_prefix=args.prefix,
-            phone=args.phone, admin=(args.admin, password) if args.admin else None)
+            phone=args.phone, admin=(args.admin, password) if args.admin else None,
+            policy_preset=args.policy)
     env.out({"office": args.office, "db": str(env.db_path), "admin": args.admin},
             f"已初始化：{args.office}（数据库：{env.db_path}）" + (f"，管理员：{args.admin}" if args.admin else ""))
     return 0

@@ -197,14 +197,18 @@ def _pick(session: Session, year: int | None, policy_id: int | None) -> PolicyVe
 def use_preset(ctx: AppContext, preset: str, year: int | None = None) -> PolicyVersionView:
     """Put a bundled preset ('增城', 'zengcheng', '上海'…) in force for ``year`` (default: this year)."""
     y = _year(year)
+    with ctx.tx(EDIT) as tx:
+        return _view(tx.session, preset_in_force(tx.session, tx, preset, y))
+
+
+def preset_in_force(session: Session, tx, preset: str, year: int) -> PolicyVersion:
+    """Store a bundled preset as the policy in force for `year` inside a running transaction
+    (also used by the first set-up)."""
     try:
         policy = load_preset(preset)
     except PolicyError as exc:
         raise ValidationFailed([FieldProblem("preset", "预置政策", str(exc))]) from exc
-    policy = dataclasses.replace(policy, year=y)
-    with ctx.tx(EDIT) as tx:
-        row = store_version(tx.session, tx, policy, origin=f"预置政策：{preset}")
-        return _view(tx.session, row)
+    return store_version(session, tx, dataclasses.replace(policy, year=year), origin=f"预置政策：{preset}")
 
 
 def import_policy(ctx: AppContext, source: str | Path, year: int | None = None, *,

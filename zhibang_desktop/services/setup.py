@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..storage.database import Database
 from ..storage.models import Setting
-from . import org, settings, users
+from . import org, policies, settings, users
 from .context import SYSTEM, AppContext
 from .errors import FieldProblem, ValidationFailed
 
@@ -23,10 +24,11 @@ def is_initialised(db: Database) -> bool:
 
 
 def initialise_office(db: Database, office_name: str, *, region: str = "", archive_prefix: str = "",
-                      phone: str = "", units: list[UnitSpec] = (), admin: tuple[str, str] | None = None
-                      ) -> AppContext:
-    """Create the office settings, the district union, the given units and, when given as
-    (username, password), the administrator — all in one transaction."""
+                      phone: str = "", units: list[UnitSpec] = (), admin: tuple[str, str] | None = None,
+                      policy_preset: str | None = None) -> AppContext:
+    """Create the office settings, the district union, the given units, when given as
+    (username, password) the administrator, and when named ('增城', 'shanghai' …) a preset
+    policy in force for this year — all in one transaction."""
     if is_initialised(db):
         raise ValidationFailed([FieldProblem("office_name", "单位名称", "本数据库已完成初始设置")])
     new = settings.OfficeSettings(office_name=office_name.strip(), region=region.strip(),
@@ -46,6 +48,8 @@ def initialise_office(db: Database, office_name: str, *, region: str = "", archi
             if parent is None:
                 raise ValidationFailed([FieldProblem("parent", "上级工会", f"找不到“{spec.parent}”")])
             by_name[spec.name] = org.add_unit_in(tx.session, tx, spec.name, spec.level, parent.id)
+        if policy_preset:
+            policies.preset_in_force(tx.session, tx, policy_preset, date.today().year)
         if admin is not None:
             user = users.new_user(tx.session, admin[0], "", admin[1], ["admin"])
             tx.audit("create", "user", user.id, summary=f"创建管理员：{user.username}")

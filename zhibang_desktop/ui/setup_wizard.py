@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QCommandLinkButton,
     QFormLayout,
     QHBoxLayout,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..services import setup
+from ..services import policies, setup
 from ..services.errors import ServiceError
 from ..services.org import LEVELS
 from . import messages
@@ -56,11 +57,17 @@ class OfficePage(QWizardPage):
         self.region = QLineEdit(placeholderText="如：广州市增城区")
         self.prefix = QLineEdit(placeholderText="如：ZC（档案号的开头，可不填）")
         self.phone = QLineEdit(placeholderText="公示用的联系电话，如：020-82712345")
+        self.policy = QComboBox()
+        self.policy.addItem("暂不选择（以后在“救助政策”页选择）", None)
+        for option in policies.preset_choices():
+            self.policy.addItem(f"{option.label}（{option.note}）", option.code)
+        self.policy.setToolTip("本年度的救助标准、审核层级等；以后可在“救助政策”页修改或导入")
         form = QFormLayout(self)
         form.addRow("单位名称（必填）：", self.office_name)
         form.addRow("所在地区：", self.region)
         form.addRow("档案号前缀：", self.prefix)
         form.addRow("联系电话：", self.phone)
+        form.addRow("救助政策（预置）：", self.policy)
         self.registerField("office_name*", self.office_name)
 
 
@@ -197,7 +204,7 @@ class SetupWizard(QWizard):
             setup.initialise_office(
                 self.db, self.office.office_name.text(), region=self.office.region.text(),
                 archive_prefix=self.office.prefix.text(), phone=self.office.phone.text(),
-                units=self.unions.unit_specs())
+                units=self.unions.unit_specs(), policy_preset=self.office.policy.currentData())
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法完成设置")
             return False
