@@ -217,3 +217,22 @@ def test_start_up_with_a_damaged_database_offers_the_newest_good_backup(admin, q
         assert boxes.shown[-1][1] == "恢复完成"
     finally:
         db.close()
+
+
+def test_closing_waits_for_a_daily_backup_still_running(admin, qtbot, monkeypatch):
+    import time
+
+    real, order = backup.backup_now, []
+
+    def slow(db, *args, kind="manual", **kwargs):
+        if kind == "daily":
+            time.sleep(0.5)
+        info = real(db, *args, kind=kind, **kwargs)
+        order.append(kind)
+        return info
+
+    monkeypatch.setattr(backup, "backup_now", slow)
+    auto = AutoBackup(admin.db)
+    assert auto.check()
+    info = auto.backup_on_close()  # at once, while the daily one is still sleeping
+    assert info is not None and order == ["daily", "on_close"]

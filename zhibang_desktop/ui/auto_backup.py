@@ -17,6 +17,8 @@ folder is missing) never stop the app: they are reported through `backup_failed`
 """
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..services import backup
@@ -27,6 +29,7 @@ from .worker import BackgroundTask
 
 CHECK_EVERY_MS = 30 * 60 * 1000  # is a daily backup due? (also catches the date changing at midnight)
 FIRST_CHECK_MS = 60 * 1000  # not during the first minute after login
+CLOSE_WAIT_S = 120  # a daily backup still running when the window closes is waited for
 
 
 class AutoBackup(QObject):
@@ -39,6 +42,7 @@ class AutoBackup(QObject):
         super().__init__(parent)
         self.db = db
         self._task: BackgroundTask | None = None
+        self._finished: threading.Event | None = None  # set in the worker when the daily backup ends
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
@@ -68,8 +72,16 @@ class AutoBackup(QObject):
             return False
         if not due:
             return False
-        db = self.db
-        task = BackgroundTask(lambda progress, cancelled: backup.backup_now(db, kind="daily"), self)
+        db, finished = self.db, threading.Event()
+
+        def job(progress, cancelled):
+            try:
+                return backup.backup_now(db, kind="daily")
+            finally:
+                finished.set()
+
+        self._finished = finished
+        task = BackgroundTask(job, self)
         task.succeeded.connect(self._done)
         task.failed.connect(self._failed)
         self._task = task
@@ -87,9 +99,13 @@ class AutoBackup(QObject):
         self.backup_failed.emit(f"自动备份失败：{exc}")
 
     def backup_on_close(self) -> BackupInfo | None:
-        """The closing backup, synchronously (the window is closing anyway)."""
+        """The closing backup, synchronously (the window is closing anyway) — after a daily
+        backup still running in the background has finished, so the database is not closed
+        under it."""
         if self.db.path is None:
             return None
+        if self._finished is not None:
+            self._finished.wait(CLOSE_WAIT_S)
         try:
             info = backup.backup_now(self.db, kind="on_close")
         except Exception as exc:  # noqa: BLE001 — closing must go on; the message says what failed
