@@ -149,3 +149,22 @@ def test_discard_writes_nothing(tmp_path):
     writer.append([1])
     writer.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_save_leaves_no_half_open_sheet(tmp_path, monkeypatch):
+    import gc
+    import sys
+
+    from zhibang_desktop.documents.xlsx_safe import XlsxWriter
+
+    raised = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: raised.append(info))
+    writer = XlsxWriter()
+    writer.add_sheet("名单", ["姓名"])
+    for i in range(50):
+        writer.append([f"张{i}"])
+    with pytest.raises(OSError):
+        writer.save(tmp_path / "no-such-folder" / "out.xlsx")
+    del writer
+    gc.collect()
+    assert raised == []

@@ -277,12 +277,16 @@ class XlsxWriter:
         if not self._wb.worksheets:
             self.add_sheet("Sheet1", [])
         self._finish_sheet()
+        try:
+            if is_file_object(target):
+                self._wb.save(target)
+            else:
+                with atomic_path(target) as tmp:
+                    self._wb.save(tmp)
+        except BaseException:
+            self.discard()  # close the streaming sheets: nothing half-open is left to the GC
+            raise
         self._saved = True
-        if is_file_object(target):
-            self._wb.save(target)
-            return
-        with atomic_path(target) as tmp:
-            self._wb.save(tmp)
 
     def discard(self) -> None:
         """Drop the workbook without saving (removes the streaming temp files)."""
