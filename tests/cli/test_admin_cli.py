@@ -207,3 +207,24 @@ def test_init_can_put_a_preset_policy_in_force(tmp_path, monkeypatch, capsys):
     other = tmp_path / "other.sqlite3"
     assert main(["--db", str(other), "init", "--office", "某区总工会", "--policy", "不存在"]) == 2
     assert main(["--db", str(other), "init", "--office", "某区总工会"]) == 0  # nothing was half set up
+
+
+def test_user_review_binds_a_reviewer_to_units_and_levels(office, monkeypatch, capsys):
+    from zhibang_desktop.services import users
+    from zhibang_desktop.services.context import SYSTEM, AppContext
+    from zhibang_desktop.storage.database import open_database
+
+    assert add_user(office, monkeypatch, "wang", "reviewer") == 0
+    assert zb(office, "user", "review", "wang", "--at", "增城区总工会:区总", "--at", "1:street") == 0
+    assert "已设置 wang 的审核范围" in capsys.readouterr().out
+    db = open_database(office)
+    try:
+        ctx = AppContext(db, SYSTEM)
+        wang = users.find_user(ctx, "wang")
+        assert sorted((s.unit_id, s.level) for s in users.reviewer_scopes(ctx, wang.id)) == [
+            (1, "district"), (1, "street")]
+    finally:
+        db.close()
+    assert zb(office, "user", "review", "wang", "--at", "增城区总工会:乡镇") == 2
+    assert zb(office, "user", "review", "wang") == 2
+    assert zb(office, "user", "review", "wang", "--clear") == 0

@@ -5,6 +5,7 @@
     zhibang user edit NAME [--roles …] [--display …] [--scope UNIT | --no-scope]
     zhibang user disable|enable|unlock NAME
     zhibang user passwd NAME                     (admin sets a new password)
+    zhibang user review NAME --at UNIT:LEVEL …   (where a reviewer decides; --clear removes all)
     zhibang audit verify                         (exit 0 "OK …", exit 1 at the first broken row)
     zhibang audit list [--json] [--user U] [--action A] [--entity E] [--from D] [--to D] [--limit N]
     zhibang audit export OUT.xlsx [same filters]
@@ -16,7 +17,6 @@ New passwords come from the environment variable ZHIBANG_NEW_PASSWORD or a promp
 """
 from __future__ import annotations
 
-import argparse
 import getpass
 import os
 import sys
@@ -25,15 +25,10 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.permissions import ROLES
-from .env import CliFailure, InvalidInput, group
+from .env import CliFailure, InvalidInput, group, json_flag
 
 NEW_PASSWORD_ENV = "ZHIBANG_NEW_PASSWORD"
-JSON_HELP = "以 JSON 输出结果"
 
-
-def _json_flag(p) -> None:
-    # SUPPRESS: `zhibang --json user list` and `zhibang user list --json` both work.
-    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
 
 
 def register(sub) -> None:
@@ -44,11 +39,11 @@ def register(sub) -> None:
     p.add_argument("--roles", required=True, help=roles_help)
     p.add_argument("--display", default="", help="姓名（显示用，默认同用户名）")
     p.add_argument("--scope", help="管辖范围：工会编号或名称（镇街工会用户只能看到本工会及下级的档案）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_user_add)
 
     p = users.add_parser("list", help="列出用户")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_user_list)
 
     p = users.add_parser("edit", help="修改角色、姓名或管辖范围")
@@ -58,14 +53,22 @@ def register(sub) -> None:
     scope = p.add_mutually_exclusive_group()
     scope.add_argument("--scope", help="管辖范围：工会编号或名称")
     scope.add_argument("--no-scope", action="store_true", help="取消管辖范围限制（全单位）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_user_edit)
 
     for name, help_text in (("disable", "停用用户"), ("enable", "启用用户"), ("unlock", "解除登录锁定")):
         p = users.add_parser(name, help=help_text)
         p.add_argument("name")
-        _json_flag(p)
+        json_flag(p)
         p.set_defaults(func=run_user_state, action=name)
+
+    p = users.add_parser("review", help="设置审核人在哪些工会、哪一级审核（替换原有设置）")
+    p.add_argument("name")
+    p.add_argument("--at", action="append", default=[], metavar="工会:层级",
+                   help="如 荔城街总工会:street 或 12:镇街；层级 grassroots/基层、street/镇街、district/区总；可重复")
+    p.add_argument("--clear", action="store_true", help="清除该用户的全部审核范围")
+    json_flag(p)
+    p.set_defaults(func=run_user_review)
 
     p = users.add_parser("passwd", help="管理员为用户设置新密码（取自 ZHIBANG_NEW_PASSWORD 或提示输入）")
     p.add_argument("name")
@@ -73,30 +76,30 @@ def register(sub) -> None:
 
     audit = group(sub, "audit", "审计日志")
     p = audit.add_parser("verify", help="校验审计日志哈希链：完整则输出 OK，否则报告第一条异常记录")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_audit_verify)
 
     p = audit.add_parser("list", help="列出审计记录（最新在前）")
     _filters(p)
     p.add_argument("--limit", type=int, default=50, help="最多显示条数（默认 50）")
     p.add_argument("--offset", type=int, default=0, help="跳过最新的若干条")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_audit_list)
 
     p = audit.add_parser("export", help="导出审计记录到 Excel")
     p.add_argument("file", help="输出文件 .xlsx")
     _filters(p)
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_audit_export)
 
     p = sub.add_parser("backup", help="立即备份数据库（经完整性检查）")
     p.add_argument("--out", help="备份文件路径（默认：备份文件夹中按时间命名）")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_backup)
 
     p = sub.add_parser("restore", help="从备份文件恢复数据库（先检查备份；原数据库另存保留）")
     p.add_argument("file", help="备份文件")
-    _json_flag(p)
+    json_flag(p)
     p.set_defaults(func=run_restore)
 
 
@@ -237,6 +240,30 @@ def run_user_edit(args, env) -> int:
         raise InvalidInput("请至少指定 --roles、--display、--scope 或 --no-scope 之一")
     view = env.run(users.update_user, ctx, target.id, **kwargs)
     env.out(view, f"已修改用户：{view.username}，角色：{users.role_names(view.roles)}")
+    return 0
+
+
+LEVEL_WORDS = {"grassroots": "grassroots", "基层": "grassroots", "基层工会": "grassroots",
+               "street": "street", "镇街": "street", "街道": "street", "系统": "street",
+               "district": "district", "区总": "district", "区总工会": "district"}
+
+
+def run_user_review(args, env) -> int:
+    from ..services import users
+
+    if bool(args.at) == bool(args.clear):
+        raise InvalidInput("请用 --at 工会:层级（可重复）指定审核范围，或用 --clear 清除")
+    ctx = env.context()
+    target = _user(env, ctx, args.name)
+    scopes = []
+    for item in args.at:
+        unit, sep, level = item.rpartition(":")
+        if not sep or level.strip() not in LEVEL_WORDS:
+            raise InvalidInput(f"“{item}”应写成 工会:层级，层级为 grassroots/基层、street/镇街 或 district/区总")
+        scopes.append((_scope(env, ctx, unit), LEVEL_WORDS[level.strip()]))
+    views = env.run(users.set_reviewer_scopes, ctx, target.id, scopes)
+    text = "；".join(f"{v.unit_name}（{v.level_label}）" for v in views) or "无"
+    env.out(views, f"已设置 {target.username} 的审核范围：{text}")
     return 0
 
 
