@@ -187,3 +187,24 @@ def test_totals_line_in_the_account_column_is_not_listed_as_unmatched(ctx, batch
     res = bank_files.import_returns(ctx, b.summary.id, path, date(2026, 3, 22), apply=False)
     assert [m.line_id for m in res.returned] == [x.id]
     assert [u.row_no for u in res.unmatched] == [5]  # the unknown account only, not 合计 nor 制表人
+
+
+def test_the_first_batchs_return_file_does_not_touch_its_reissue(ctx, batch, tmp_path):
+    """The wrong account of the first batch, named with the worker's ID number, is not the
+    corrected account of the reissue batch: the row stays unmatched there."""
+    b, made = batch
+    d.mark_batch_paid(ctx, b.summary.id, date(2026, 3, 20))
+    x = [line for line in b.lines if line.method != "cash"][0]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "账号", "身份证号码", "户名", "金额", "处理结果", "失败原因"])
+    ws.append([1, x.account, x.id_number, x.name, x.amount_fen / 100, "失败", "账号不存在"])
+    path = tmp_path / "first.xlsx"
+    wb.save(path)
+    assert [m.line_id for m in bank_files.import_returns(ctx, b.summary.id, path, date(2026, 3, 22)).returned] == [x.id]
+    with ctx.db.session() as s:
+        s.get(Household, x.household_id).bank_account = luhn_card(__import__("random").Random(7))
+    rb = d.create_reissue_batch(ctx, [ReissuePlan(x.id)], date(2026, 4, 8))
+    res = bank_files.import_returns(ctx, rb.summary.id, path, date(2026, 4, 9))
+    assert res.returned == () and "账号与本批次的发放账号不符" in res.unmatched[0].why
+    assert d.get_batch(ctx, rb.summary.id).lines[0].state == "pending"

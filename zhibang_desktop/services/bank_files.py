@@ -236,6 +236,10 @@ def _match(row, by_account, by_id, taken) -> tuple[DisbursementLine | None, str,
         if not key:
             continue
         found = [line for line in index.get(key, []) if line.id not in taken]
+        if how == "id_number" and row.account:
+            # the row names an account this batch does not pay to (e.g. the first batch's
+            # return file imported into its reissue batch): not this line
+            found = [line for line in found if not line.account or normalize_account(line.account) == row.account]
         if row.amount_fen is not None and len(found) > 1:
             same = [line for line in found if line.amount_fen == row.amount_fen]
             found = same or found
@@ -244,8 +248,14 @@ def _match(row, by_account, by_id, taken) -> tuple[DisbursementLine | None, str,
         found = live or found
         if found:
             return found[0], how, ""
-    if row.account and row.account in by_account or row.id_number and row.id_number in by_id:
-        return None, "", "该账号/身份证号的明细已被本文件的其他行匹配"
+    if row.account and row.account in by_account:
+        return None, "", "该账号的明细已被本文件的其他行匹配"
+    if row.id_number and row.id_number in by_id:
+        if row.account and not any(line.id not in taken for line in by_id[row.id_number]):
+            return None, "", "该身份证号的明细已被本文件的其他行匹配"
+        if row.account:
+            return None, "", "身份证号在本批次中，但账号与本批次的发放账号不符（可能是其他批次的回执）"
+        return None, "", "该身份证号的明细已被本文件的其他行匹配"
     return None, "", "本批次中没有该账号或身份证号"
 
 
