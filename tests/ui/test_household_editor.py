@@ -250,3 +250,14 @@ def test_enter_moves_on_from_check_boxes_too(window, qtbot):
     b.union_member.setFocus()
     qtbot.keyClick(b.union_member, Qt.Key_Enter, Qt.KeypadModifier)
     assert b.member_no.hasFocus()
+
+
+def test_ctrl_n_inside_an_editor_opens_another_new_household(window, qtbot):
+    editor = open_first(window, qtbot, "active")
+    before = {id(w) for w in window.findChildren(HouseholdEditor) if w.isVisible()}
+    qtbot.keyClick(editor.basic.phone, Qt.Key_N, Qt.ControlModifier)
+    new = [w for w in window.findChildren(HouseholdEditor) if w.isVisible() and id(w) not in before]
+    assert len(new) == 1 and new[0].windowTitle() == "新建档案"
+    assert editor.isVisible()  # the one being edited stays open
+    for w in new + [editor]:
+        w.close()  # neither has unsaved changes: no question asked

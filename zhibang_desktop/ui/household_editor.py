@@ -100,6 +100,12 @@ class HouseholdEditor(QDialog):
         self.save_action = QAction("保存", self, shortcut=QKeySequence.Save)
         self.save_action.triggered.connect(self.save)
         self.addAction(self.save_action)
+        # the editor is a window of its own: Ctrl+N here opens another new household, as in
+        # the main window (the parent of the new editor is the main window, not this one)
+        self.new_action = QAction("新建档案", self, shortcut=QKeySequence.New,
+                                  enabled=self.session.can("archive.edit"))
+        self.new_action.triggered.connect(lambda: self.session.new_household(self.parentWidget()))
+        self.addAction(self.new_action)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
         self._timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
