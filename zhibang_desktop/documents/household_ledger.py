@@ -221,16 +221,7 @@ def read_ledger(path: str | Path, on_row: Callable[[], None] | None = None) -> L
             ledger.problems.extend(header_problems)
             if header_problems:
                 continue
-            columns = {f: header.header_of(f) for f in header.columns}
-            for record in iter_records(sheet, sheet.rows(), header):
-                if on_row:
-                    on_row()
-                item = LedgerHousehold(sheet.name, record.row_number, columns, record.values)
-                _parse_row(record, header, _HOUSEHOLD_PARSERS, item, ledger.problems)
-                if (item.name or "").startswith(EXAMPLE_PREFIX):
-                    ledger.skipped_examples += 1
-                    continue
-                ledger.households.append(item)
+            ledger.households += _read_rows(sheet, header, LedgerHousehold, _HOUSEHOLD_PARSERS, ledger, on_row)
         for sheet in member_sheets:
             header = find_header(sheet.head(), MEMBER_HEADERS, MEMBER_REQUIRED)
             if header.row_number == 0 and not any(sheet.head()):
@@ -239,17 +230,24 @@ def read_ledger(path: str | Path, on_row: Callable[[], None] | None = None) -> L
             ledger.problems.extend(header_problems)
             if header_problems:
                 continue
-            columns = {f: header.header_of(f) for f in header.columns}
-            for record in iter_records(sheet, sheet.rows(), header):
-                if on_row:
-                    on_row()
-                item = LedgerMember(sheet.name, record.row_number, columns, record.values)
-                _parse_row(record, header, _MEMBER_PARSERS, item, ledger.problems)
-                if (item.name or "").startswith(EXAMPLE_PREFIX):
-                    ledger.skipped_examples += 1
-                    continue
-                ledger.members.append(item)
+            ledger.members += _read_rows(sheet, header, LedgerMember, _MEMBER_PARSERS, ledger, on_row)
     return ledger
+
+
+def _read_rows(sheet, header: HeaderMap, make, parsers, ledger: Ledger, on_row) -> list:
+    """The sheet's rows as `make(...)` items, parsed; the template's 示例 rows are skipped."""
+    columns = {f: header.header_of(f) for f in header.columns}
+    items = []
+    for record in iter_records(sheet, sheet.rows(), header):
+        if on_row:
+            on_row()
+        item = make(sheet.name, record.row_number, columns, record.values)
+        _parse_row(record, header, parsers, item, ledger.problems)
+        if (item.name or "").startswith(EXAMPLE_PREFIX):
+            ledger.skipped_examples += 1
+        else:
+            items.append(item)
+    return items
 
 
 # --- writing -----------------------------------------------------------------------------
