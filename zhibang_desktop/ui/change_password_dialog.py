@@ -5,22 +5,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ..services import users
 from ..services.context import AppContext
-from ..services.errors import ServiceError, ValidationFailed
+from ..services.errors import ServiceError
 from .first_admin_dialog import PASSWORD_RULE
-from .widgets.dialog_parts import ErrorLine, ok_cancel
+from .widgets.dialog_parts import ErrorLine, confirmation_differs, hint_label, ok_cancel, password_field
 
-
-def password_field() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.Password)
-    return edit
 
 
 class ChangePasswordDialog(QDialog):
@@ -37,9 +31,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow("原密码：", self.old)
         form.addRow("新密码：", self.new)
         form.addRow("再次输入新密码：", self.confirm)
-        rule = QLabel(PASSWORD_RULE.split("请牢记")[0])
-        rule.setStyleSheet("color: #555;")
-        rule.setWordWrap(True)
+        rule = hint_label(PASSWORD_RULE.split("请牢记")[0])
         self.error = ErrorLine()
         buttons = ok_cancel(self, "修改")
         layout = QVBoxLayout(self)
@@ -54,17 +46,11 @@ class ChangePasswordDialog(QDialog):
         self.error.show_error(text)
 
     def accept(self) -> None:
-        if self.new.text() != self.confirm.text():
-            self.show_error("两次输入的新密码不一致")
-            self.confirm.clear()
-            self.confirm.setFocus()
+        if confirmation_differs(self.new, self.confirm, self.error, "两次输入的新密码不一致"):
             return
         try:
             users.change_own_password(self.ctx, self.old.text(), self.new.text())
-        except ValidationFailed as exc:
-            self.show_error("\n".join(str(p) for p in exc.problems))
-            return
-        except ServiceError as exc:
-            self.show_error(str(exc))
+        except ServiceError as exc:  # ValidationFailed included: the error line lists its problems
+            self.error.show_error(exc)
             return
         super().accept()

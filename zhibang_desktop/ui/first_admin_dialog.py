@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from ..services import users
 from ..services.context import Actor
-from ..services.errors import ServiceError, ValidationFailed
+from ..services.errors import ServiceError
 from ..storage.database import Database
-from .widgets.dialog_parts import ErrorLine, ok_cancel
+from .widgets.dialog_parts import ErrorLine, confirmation_differs, hint_label, ok_cancel, password_field
 
 PASSWORD_RULE = f"密码至少 {users.MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字。请牢记：忘记后只能由另一位管理员重置。"
 
@@ -41,18 +41,14 @@ class FirstAdminDialog(QDialog):
         self.username = QLineEdit("admin")
         self.display_name = QLineEdit()
         self.display_name.setPlaceholderText("如：张三（可不填）")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.Password)
-        self.confirm = QLineEdit()
-        self.confirm.setEchoMode(QLineEdit.Password)
+        self.password = password_field()
+        self.confirm = password_field()
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("姓名：", self.display_name)
         form.addRow("密码：", self.password)
         form.addRow("再次输入密码：", self.confirm)
-        rule = QLabel(PASSWORD_RULE)
-        rule.setWordWrap(True)
-        rule.setStyleSheet("color: #555;")
+        rule = hint_label(PASSWORD_RULE)
         self.error = ErrorLine()
         buttons = ok_cancel(self, "创建并登录")
         layout = QVBoxLayout(self)
@@ -67,20 +63,14 @@ class FirstAdminDialog(QDialog):
         self.error.show_error(text)
 
     def accept(self) -> None:
-        if self.password.text() != self.confirm.text():
-            self.show_error("两次输入的密码不一致")
-            self.confirm.clear()
-            self.confirm.setFocus()
+        if confirmation_differs(self.password, self.confirm, self.error, "两次输入的密码不一致"):
             return
         try:
             self.user = users.create_admin(self.db, self.username.text(), self.password.text(),
                                            self.display_name.text())
             self.actor = users.authenticate(self.db, self.user.username, self.password.text())
-        except ValidationFailed as exc:
-            self.show_error("\n".join(str(p) for p in exc.problems))
-            return
-        except ServiceError as exc:
-            self.show_error(str(exc))
+        except ServiceError as exc:  # ValidationFailed included: the error line lists its problems
+            self.error.show_error(exc)
             return
         self.created.emit(self.actor)
         super().accept()

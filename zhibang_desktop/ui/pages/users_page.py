@@ -29,10 +29,9 @@ from ...services import org, users
 from ...services.context import AppContext
 from ...services.errors import ServiceError
 from .. import messages
-from ..change_password_dialog import password_field
 from ..first_admin_dialog import PASSWORD_RULE
-from ..widgets.dialog_parts import ErrorLine, ok_cancel
 from ..models.users_model import UsersTableModel
+from ..widgets.dialog_parts import ErrorLine, ok_cancel, password_field
 from ..widgets.union_combo import UnionCombo, ordered_tree
 
 ROLE_HELP = {

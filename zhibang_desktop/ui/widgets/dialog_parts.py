@@ -1,7 +1,7 @@
 """The pieces every small form dialog has: a red error line and 确定/取消 buttons."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 
 from ...services.errors import ValidationFailed
 
@@ -24,6 +24,29 @@ class ErrorLine(QLabel):
             text = str(exc_or_text or "")
         self.setText(text)
         self.setVisible(bool(text))
+
+
+def password_field() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.Password)
+    return edit
+
+
+def hint_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555;")
+    return label
+
+
+def confirmation_differs(first: QLineEdit, confirm: QLineEdit, error: ErrorLine, message: str) -> bool:
+    """True (and the message shown, the confirmation cleared) when the two entries differ."""
+    if first.text() == confirm.text():
+        return False
+    error.show_error(message)
+    confirm.clear()
+    confirm.setFocus()
+    return True
 
 
 def ok_cancel(dialog: QDialog, ok_text: str, cancel_text: str = "取消") -> QDialogButtonBox:
