@@ -7,13 +7,12 @@ clicks; this page shows their reasons.
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
+    QCheckBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
     QVBoxLayout, QWidget,
 )
 
@@ -30,6 +29,7 @@ from ..models.payout_models import BATCH_COLUMNS, LINE_COLUMNS, RowsModel, batch
     line_foreground
 from ..print_preview import build_and_preview
 from ..session import UiSession
+from ..widgets.list_filters import code_combo, year_combo
 from ..widgets.rows_table import RowsTable
 from ..worker import run_with_progress
 
@@ -49,15 +49,8 @@ class BatchesPage(QWidget):
         self.current: BatchView | None = None
         can = session.can(MANAGE)
 
-        self.status_filter = QComboBox()
-        self.status_filter.addItem("全部状态", None)
-        for code, text in BATCH_STATUS_LABELS.items():
-            self.status_filter.addItem(text, code)
-        self.year_filter = QComboBox()
-        self.year_filter.addItem("全部年度", None)
-        this_year = date.today().year
-        for y in range(this_year + 1, this_year - 6, -1):
-            self.year_filter.addItem(f"{y} 年", y)
+        self.status_filter = code_combo("全部状态", BATCH_STATUS_LABELS)
+        self.year_filter = year_combo()
         self.new_button = QPushButton("新建批次…")
         self.new_button.setEnabled(can or session.can("payout.override"))
         self.reissue_button = QPushButton("退票重新发放…")

@@ -6,12 +6,10 @@ back), and ended after its period. Seed 000: 公示 5 个工作日 before payout
 """
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSplitter, QTabWidget,
+    QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSplitter, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -27,6 +25,7 @@ from ..models.payout_models import (
 from ..notice_dialogs import HandleObjectionDialog, NoticeDialog, ObjectionDialog, notice_end, period_text
 from ..print_preview import build_and_preview
 from ..session import UiSession
+from ..widgets.list_filters import code_combo, year_combo
 from ..widgets.rows_table import RowsTable
 
 MANAGE = "notice.manage"
@@ -45,15 +44,8 @@ class NoticesPage(QWidget):
         self.current: NoticeView | None = None
         can = session.can(MANAGE)
 
-        self.status_filter = QComboBox()
-        self.status_filter.addItem("全部状态", None)
-        for code, text in NOTICE_STATUS_LABELS.items():
-            self.status_filter.addItem(text, code)
-        self.year_filter = QComboBox()
-        self.year_filter.addItem("全部年度", None)
-        this_year = date.today().year
-        for y in range(this_year + 1, this_year - 6, -1):
-            self.year_filter.addItem(f"{y} 年", y)
+        self.status_filter = code_combo("全部状态", NOTICE_STATUS_LABELS)
+        self.year_filter = year_combo()
         self.new_button = QPushButton("新建公示…")
         self.new_button.setEnabled(can)
         self.refresh_button = QPushButton("刷新")
