@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
 # Set up everything the tests need (system packages, .venv, the app with its test extras)
-# and run the whole suite. Extra arguments go to pytest.
+# and run the whole suite, then the date-sensitive tests again under a system date 400 days
+# ahead (no test may depend on the day it runs).
+# Extra arguments go to pytest and run just that selection, e.g. `-k archive` or a path.
 source "$(dirname "${BASH_SOURCE[0]}")/linux-common.sh"
 check_python
 # poppler-utils: pdffonts/pdftotext; the CJK font for rendered checks; LibreOffice opens
-# our xlsx exports as a real client; xvfb for the real-window smoke test.
+# our xlsx exports as a real client; xvfb for the real-window smoke test; faketime shifts
+# the system date for the second pass.
 apt_install_missing "${QT_PACKAGES[@]}" poppler-utils fonts-wqy-microhei libreoffice-calc-nogui \
-  xvfb xauth
+  xvfb xauth faketime
 make_venv "[test]"
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
-set +e
-"$VENV/bin/python" -m pytest "$@"
-rc=$?
-set -e
-if [ "$rc" -eq 5 ]; then
-  echo "pytest collected no tests: that is a failure." >&2
-  exit 1
+
+run_pytest() {  # pytest's exit 5 (nothing collected) is a failure too
+  set +e
+  "$@"
+  local rc=$?
+  set -e
+  if [ "$rc" -eq 5 ]; then
+    echo "pytest collected no tests: that is a failure." >&2
+    return 1
+  fi
+  return "$rc"
+}
+
+PYTEST=("$VENV/bin/python" -m pytest -n auto)
+if [ "$#" -gt 0 ]; then
+  run_pytest "${PYTEST[@]}" "$@"
+  exit $?
 fi
-exit "$rc"
+
+run_pytest "${PYTEST[@]}" -q
+# The tests that work with dates, again on a machine whose clock reads 400 days later
+# (a year with no holiday data yet). DONT_FAKE_MONOTONIC keeps pytest-xdist's timers sane.
+echo "== date-sensitive tests under a shifted system date (+400 days) =="
+DONT_FAKE_MONOTONIC=1 run_pytest faketime -f '+400d' "${PYTEST[@]}" -q -p no:cacheprovider \
+  tests/domain tests/services tests/cli tests/ui tests/documents

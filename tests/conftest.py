@@ -1,15 +1,26 @@
-"""Shared fixtures: a migrated temporary database and a service context on it."""
+"""Shared fixtures: a migrated temporary database, a service context on it, and a demo
+database prepared once per run and copied for each test that wants one."""
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from tests.pinned import DEMO_HOUSEHOLDS, TEST_TODAY  # noqa: E402
+from zhibang_desktop.domain import clock  # noqa: E402
 from zhibang_desktop.services.context import SYSTEM, AppContext  # noqa: E402
 from zhibang_desktop.services.setup import UnitSpec, initialise_office  # noqa: E402
 from zhibang_desktop.storage.database import open_database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    with clock.pinned(TEST_TODAY):
+        yield
 
 
 @pytest.fixture
@@ -45,3 +56,46 @@ def fast_password_hashing(monkeypatch):
     from zhibang_desktop.services import users
 
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, worker_id) -> Path:
+    """The demo year, built once per run (all pytest-xdist workers share it); tests copy it."""
+    if worker_id == "master":
+        return _build_demo(tmp_path_factory.mktemp("demo-template") / "demo.sqlite3")
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "demo-template"
+    shared.mkdir(exist_ok=True)
+    path = shared / "demo.sqlite3"
+    with FileLock(str(shared / "build.lock")):
+        if not (shared / "ready").exists():
+            _build_demo(path)
+            (shared / "ready").touch()
+    return path
+
+
+def _build_demo(path: Path) -> Path:
+    from argon2 import PasswordHasher
+
+    from zhibang_desktop.services import demo, users
+
+    saved = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    try:
+        with clock.pinned(TEST_TODAY):
+            db = open_database(path)
+            demo.create_demo(db, DEMO_HOUSEHOLDS, seed=7)
+            db.close()
+    finally:
+        users._hasher = saved
+    return path
+
+
+@pytest.fixture
+def demo_copy(tmp_path, demo_template) -> Path:
+    """A private copy of the prepared demo database (not opened)."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return path

@@ -7,6 +7,7 @@ import sqlite3
 import openpyxl
 import pytest
 
+from zhibang_desktop.domain import clock
 from zhibang_desktop.cli import main
 
 ADMIN_PASSWORD = "Secret123"
@@ -195,7 +196,6 @@ def test_init_with_a_bad_admin_name_creates_nothing(tmp_path, monkeypatch, capsy
 
 
 def test_init_can_put_a_preset_policy_in_force(tmp_path, monkeypatch, capsys):
-    from datetime import date
 
     db = tmp_path / "new.sqlite3"
     monkeypatch.setenv("ZHIBANG_PASSWORD", ADMIN_PASSWORD)
@@ -203,7 +203,7 @@ def test_init_can_put_a_preset_policy_in_force(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert zb(db, "--json", "policy", "list") == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [(p["year"], p["in_force"]) for p in listed] == [(date.today().year, True)]
+    assert [(p["year"], p["in_force"]) for p in listed] == [(clock.today().year, True)]
     other = tmp_path / "other.sqlite3"
     assert main(["--db", str(other), "init", "--office", "某区总工会", "--policy", "不存在"]) == 2
     assert main(["--db", str(other), "init", "--office", "某区总工会"]) == 0  # nothing was half set up

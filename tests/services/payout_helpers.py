@@ -12,12 +12,12 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import notices, relief_store
+from zhibang_desktop.services import notices
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput
 from zhibang_desktop.storage.models import FamilyMember, Household, OrgUnit, PolicyVersion, ReliefRequest
-from zhibang_desktop.storage.types import utcnow
 
 from .relief_helpers import zengcheng
 
@@ -28,11 +28,11 @@ GIVEN = "伟强志明建国华军丽芳秀英敏燕玲婷"
 
 
 class Clock:
-    """Replace relief_store.now (the clock every relief and payout service reads)."""
+    """Pin the program's clock (the clock every relief and payout service reads)."""
 
     def __init__(self, monkeypatch, y: int, m: int, d: int):
         self.at = datetime(y, m, d, 2, 0, tzinfo=timezone.utc)
-        monkeypatch.setattr(relief_store, "now", lambda: self.at)
+        monkeypatch.setattr(zclock, "now", lambda: self.at)
 
     def set(self, y: int, m: int, d: int) -> None:
         self.at = datetime(y, m, d, 2, 0, tzinfo=timezone.utc)
@@ -74,7 +74,7 @@ def approved(ctx: AppContext, n: int, *, year: int = 2026, quarter: int = 1, see
         pv = s.execute(select(PolicyVersion.id).where(PolicyVersion.year == year, PolicyVersion.in_force.is_(True))
                        ).scalar_one() if policy is None else policy.id
         units = {name: uid for uid, name in s.execute(select(OrgUnit.id, OrgUnit.name))}
-        now = utcnow()
+        now = zclock.now()
         for i in range(n):
             k = seq0 + i
             idn = make_id_number("440183", date(1960 + k % 40, 1 + k % 12, 1 + k % 28), k % 1000, "M" if k % 2 else "F")
@@ -136,7 +136,7 @@ def approve_existing(ctx: AppContext, household_ids: list[int], *, year: int = 2
     with ctx.db.session() as s:
         pv = policy_id or s.execute(select(PolicyVersion.id).where(
             PolicyVersion.year == year, PolicyVersion.in_force.is_(True))).scalar_one()
-        now = utcnow()
+        now = zclock.now()
         for k, hid in enumerate(household_ids):
             hh = s.get(Household, hid)
             amount = rnd.choice((40000, 50000, 60000))

@@ -10,12 +10,12 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
+from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import policies, relief_store
+from zhibang_desktop.services import policies
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.relief_types import RequestInput
 from zhibang_desktop.storage.models import FamilyMember, Household, OrgUnit
-from zhibang_desktop.storage.types import utcnow
 
 from ..admin_helpers import admin_context, user_context
 
@@ -42,7 +42,7 @@ def add_household(ctx: AppContext, name: str = "张三", seq: int = 101, *, unit
     """An archived household inserted directly (the archive service has its own tests)."""
     with ctx.db.session() as s:
         uid = s.execute(select(OrgUnit.id).where(OrgUnit.name == unit)).scalar_one()
-        now = utcnow()
+        now = zclock.now()
         hh = Household(archive_no=f"ZC2026{seq:05d}", status=status, category=category, unit_id=uid, name=name,
                        id_number=person_id(seq), sex="M", union_member=union_member,
                        assistance_status=assistance, household_size=1 + len(members), created_at=now,
@@ -76,11 +76,11 @@ def emergency(hh_id: int, amount_yuan: float, subcase: str = "illness_surgery", 
 
 
 class Clock:
-    """Replace relief_store.now; ``at`` is a UTC datetime."""
+    """Pin the program's clock; ``at`` is a UTC datetime."""
 
     def __init__(self, monkeypatch, at: datetime):
         self.at = at
-        monkeypatch.setattr(relief_store, "now", lambda: self.at)
+        monkeypatch.setattr(zclock, "now", lambda: self.at)
 
     def set(self, y, m, d, hour=2):
         self.at = datetime(y, m, d, hour, 0, tzinfo=timezone.utc)

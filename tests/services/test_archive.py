@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.archive_helpers import FACTORY, JEANS, household, id_no, member, scoped, unit_id, with_roles
+from zhibang_desktop.domain import clock
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import MemberInput
 from zhibang_desktop.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -20,7 +21,7 @@ def fields(problems):
 
 def test_create_derives_number_sex_birth_and_search_keys(ctx):
     view = archive.create_household(ctx, household(ctx, phone="138 0013 8000", members=[member("曾小红", 7)]))
-    year = date.today().year
+    year = clock.today().year
     assert view.archive_no == f"ZC{year}00001"
     assert view.status == "draft"
     assert (view.sex, view.birth_date) == ("M", date(1980, 5, 6))
@@ -154,7 +155,7 @@ def test_warnings_for_luhn_and_missing_standard(ctx):
 def test_per_capita_income_band(ctx):
     from zhibang_desktop.services.settings import set_year_standard
 
-    set_year_standard(ctx, date.today().year, 124_000, 186_000)
+    set_year_standard(ctx, clock.today().year, 124_000, 186_000)
     view = archive.create_household(ctx, household(ctx, head_income_fen=300_000, household_size=2,
                                                    members=[member("曾小红", 7, monthly_income_fen=100_000)]))
     assert view.total_monthly_income_fen == 400_000

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.archive_helpers import FACTORY, JEANS, archived, household, id_no, scoped, unit_id
+from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.household import add_months
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import HouseholdFilter as F
@@ -81,7 +82,7 @@ def test_filters_category_status_unit(ctx, people):
 
 
 def test_visit_overdue_and_due_soon(ctx):
-    today = date.today()
+    today = clock.today()
     late = archived(ctx, household(ctx, name="逾期户", seq=1, category="relative"),
                     on=today - timedelta(days=300), visit_on=today - timedelta(days=300))  # due after 6 months
     soon = archived(ctx, household(ctx, name="将到期", seq=2, category="deep"),

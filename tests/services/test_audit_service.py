@@ -1,13 +1,14 @@
 """The audit trail as read by the 审计日志 page and the CLI: query, export, verify, what gets audited."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
 from sqlalchemy import select, update
 
 from tests.admin_helpers import PASSWORD, admin_context, user_context
+from zhibang_desktop.domain import clock
 from zhibang_desktop.services import audit, org, users
 from zhibang_desktop.services.audit import AuditFilter
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
@@ -57,7 +58,7 @@ def test_query_filters_and_paging(admin):
     created = audit.query_audit(admin, action="create", entity="org_unit", user="admin")
     assert created.total == 7 and all(r.entity_label == "工会组织" for r in created.rows)
 
-    today = date.today()
+    today = clock.today()
     assert audit.query_audit(admin, date_from=today, date_to=today).total == page.total
     assert audit.query_audit(admin, date_to=today - timedelta(days=1)).total == 0
     assert audit.query_audit(admin, date_from=today + timedelta(days=1)).total == 0
@@ -152,5 +153,5 @@ def test_record_print_event(admin):
 def test_rows_are_plain_data(admin):
     row = audit.query_audit(admin, limit=1).rows[0]
     assert row.at.tzinfo is not None and row.at.utcoffset() == timedelta(0)
-    assert row.at <= datetime.now(timezone.utc)
+    assert row.at <= clock.now()
     assert isinstance(row.changes, tuple)

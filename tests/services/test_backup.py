@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin_helpers import admin_context, snapshot, user_context
+from zhibang_desktop.domain import clock
 from zhibang_desktop.services import audit, backup, org, settings
 from zhibang_desktop.services.backup import BackupError, RestoreError
 from zhibang_desktop.services.context import SYSTEM, AppContext
@@ -37,7 +38,7 @@ def test_backup_now_default_folder_name_and_audit(ctx, db_path):
     assert info.path.parent == db_path.parent / "backups"
     assert backup.parse_backup_name(info.path.name)[1] == "manual"
     assert info.verified and info.kind == "manual" and info.size == info.path.stat().st_size
-    assert abs((datetime.now().astimezone() - info.created_at).total_seconds()) < 5
+    assert abs((clock.local_now().astimezone() - info.created_at).total_seconds()) < 5
     assert integrity_problems(info.path) == []
     check = backup.check_backup(info.path)
     assert check.ok and check.office_name == "增城区总工会" and not check.needs_migration
@@ -138,7 +139,7 @@ def test_automatic_backup_rotates_with_settings(ctx, tmp_path):
     settings.update_settings(ctx, keep_daily=2, keep_monthly=1)
     folder = tmp_path / "auto"
     template = backup.backup_now(ctx, tmp_path / "t").path
-    old = [make_named(folder, template, datetime.now() - timedelta(days=d), "daily") for d in (1, 2, 3)]
+    old = [make_named(folder, template, clock.local_now() - timedelta(days=d), "daily") for d in (1, 2, 3)]
     info = backup.backup_now(ctx.db, folder, kind="daily")
     assert info.path.exists()
     assert set(info.removed) == set(old[1:])
@@ -229,7 +230,7 @@ def test_newest_good_backup_skips_damaged(ctx, tmp_path):
     folder = tmp_path / "b"
     older = backup.backup_now(ctx, folder, kind="daily").path
     template = older
-    newest = make_named(folder, template, datetime.now() + timedelta(hours=1), "on_close")
+    newest = make_named(folder, template, clock.local_now() + timedelta(hours=1), "on_close")
     newest.write_bytes(b"\0" * 4096)
     assert backup.newest_good_backup(folder).path == older
     assert backup.newest_good_backup(tmp_path / "empty") is None

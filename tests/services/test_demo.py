@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.idnumber import is_valid_id_number
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import HouseholdFilter
@@ -58,21 +59,19 @@ def test_demo_adds_to_an_existing_demo_database(db):
 
 
 def test_demo_then_the_services_number_on(db):
-    from datetime import date
 
     from tests.archive_helpers import household
 
     create_demo(db, households=20, seed=5)
     ctx = AppContext(db, SYSTEM)
     new = archive.create_household(ctx, household(ctx, unit="荔城街总工会", seq=499, name="新户"))
-    assert new.archive_no.startswith(f"ZC{date.today().year}")
+    assert new.archive_no.startswith(f"ZC{clock.today().year}")
 
 
 
 def test_the_demo_year_loads_only_the_households_it_uses(db, monkeypatch):
     """100,000 households must be feasible: the year of requests must not load them all
     (it held every active household with its members, about a gigabyte at 100,000)."""
-    from datetime import date
 
     from sqlalchemy import event
 
@@ -87,7 +86,7 @@ def test_the_demo_year_loads_only_the_households_it_uses(db, monkeypatch):
 
     event.listen(Household, "load", on_load)
     try:
-        a, b, c = demo_year._Year(db, 4, date.today()).households()
+        a, b, c = demo_year._Year(db, 4, clock.today()).households()
     finally:
         event.remove(Household, "load", on_load)
     assert a and b and c and len(a) + len(b) + len(c) == len(loaded)

@@ -3,11 +3,10 @@ batches with paid, returned, reissued, renounced and paid-to-relative lines — 
 through the real services, so the data passes the same checks as real work."""
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import func, select
 
-from zhibang_desktop.services import relief_store
+from zhibang_desktop.domain import clock
 from zhibang_desktop.services.checks import run_checks
 from zhibang_desktop.services.demo import create_demo
 from zhibang_desktop.storage.models import (
@@ -16,13 +15,13 @@ from zhibang_desktop.storage.models import (
 
 
 def test_a_full_year(db):
-    today = date.today()
+    today = clock.today()
     summary = create_demo(db, households=150, seed=5)
     year = summary.year
     assert year is not None and year.requests >= 30
     assert set(year.by_status) >= {"draft", "submitted", "in_review", "approved", "rejected", "returned", "withdrawn"}
     assert {"paid", "returned", "reissued", "renounced", "paid_to_relative"} <= set(year.lines_by_state)
-    assert relief_store.now().date() >= today  # the clock is back
+    assert clock.now().date() >= today  # the clock is back
     with db.session() as s:
         results = set(s.execute(select(Objection.result)).scalars())
         assert {"open", "upheld", "dismissed"} <= results

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from tests.archive_helpers import all_clear, archived, household, with_roles
+from tests.pinned import TEST_TODAY
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import VisitInput
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
 
-TODAY = date.today()
+TODAY = TEST_TODAY.date()
 
 
 def messages(exc) -> list[str]:

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin_helpers import PASSWORD, admin_context, unit_id, user_context
+from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.services import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
 from zhibang_desktop.storage.models import AuditEntry, User
-from zhibang_desktop.storage.types import utcnow
 
 
 @pytest.fixture
@@ -146,9 +146,9 @@ def test_reset_password_lifts_lock_out(admin):
 
 def test_lock_after_five_failures_lifts_by_itself_after_five_minutes(admin, monkeypatch):
     users.add_user(admin, "li", "李十", "Passw0rd", ["clerk"])
-    start = utcnow()
+    start = zclock.now()
     clock = [start]
-    monkeypatch.setattr(users, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(zclock, "now", lambda: clock[0])
     for _ in range(4):
         with pytest.raises(users.LoginFailed, match="还可尝试"):
             users.authenticate(admin.db, "li", "wrong")
@@ -166,7 +166,7 @@ def test_lock_after_five_failures_lifts_by_itself_after_five_minutes(admin, monk
 def test_unlock_user(admin):
     view = users.add_user(admin, "zhou", "周八", "Passw0rd", ["clerk"])
     with admin.db.session() as s:
-        s.get(User, view.id).locked_until = utcnow() + timedelta(minutes=5)
+        s.get(User, view.id).locked_until = zclock.now() + timedelta(minutes=5)
     users.unlock_user(admin, view.id)
     users.authenticate(admin.db, "zhou", "Passw0rd")
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.archive_helpers import archived, household, scoped
+from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.household import add_months
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import VisitInput
@@ -49,16 +50,16 @@ def test_category_change_moves_the_due_date(ctx):
 
 def test_no_visit_is_due_at_once_and_exited_is_never_due(ctx):
     view = archive.create_household(ctx, household(ctx))
-    assert view.next_visit_due == date.today()
+    assert view.next_visit_due == clock.today()
     active = archived(ctx, household(ctx, seq=2, name="二号"))
-    gone = archive.complete_exit(ctx, active.id, date.today(), reason="迁出")
+    gone = archive.complete_exit(ctx, active.id, clock.today(), reason="迁出")
     assert gone.next_visit_due is None
 
 
 def test_visit_validation(ctx):
     view = archive.create_household(ctx, household(ctx))
     with pytest.raises(ValidationFailed) as exc:
-        archive.add_visit(ctx, view.id, VisitInput(date.today() + timedelta(days=1), "drive-by", ""))
+        archive.add_visit(ctx, view.id, VisitInput(clock.today() + timedelta(days=1), "drive-by", ""))
     fields = {p.field for p in exc.value.problems}
     assert fields == {"visit_date", "method", "visitor"}
     assert {p.label for p in exc.value.problems} == {"走访日期", "核查方式", "走访人"}
@@ -66,7 +67,7 @@ def test_visit_validation(ctx):
 
 def test_visit_bumps_the_version_the_editor_holds(ctx):
     view = archive.create_household(ctx, household(ctx))
-    after = archive.add_visit(ctx, view.id, VisitInput(date.today(), "home", "陈志强"))
+    after = archive.add_visit(ctx, view.id, VisitInput(clock.today(), "home", "陈志强"))
     assert after.version > view.version
     with pytest.raises(Conflict):
         archive.update_household(ctx, view.id, view.version, replace(view.data, phone="13800000000"))
@@ -76,4 +77,4 @@ def test_visit_bumps_the_version_the_editor_holds(ctx):
 def test_visits_respect_scope(ctx):
     view = archive.create_household(ctx, household(ctx))
     with pytest.raises(PermissionDenied):
-        archive.add_visit(scoped(ctx, "新塘镇总工会"), view.id, VisitInput(date.today(), "home", "某人"))
+        archive.add_visit(scoped(ctx, "新塘镇总工会"), view.id, VisitInput(clock.today(), "home", "某人"))

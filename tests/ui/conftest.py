@@ -5,18 +5,12 @@ says what a question (messages.ask) is answered.
 """
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from zhibang_desktop.services import demo, users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.database import open_database
 from zhibang_desktop.ui import messages
-
-DEMO_HOUSEHOLDS = 250  # more than one page (200 rows) of the archive list
-
 
 class Boxes:
     def __init__(self):
@@ -42,28 +36,9 @@ def boxes(monkeypatch) -> Boxes:
     return rec
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """Built once per run; each test gets its own copy."""
-    from argon2 import PasswordHasher
-
-    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
-    saved = users._hasher
-    users._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    try:
-        db = open_database(path)
-        demo.create_demo(db, DEMO_HOUSEHOLDS, seed=7)
-        db.close()
-    finally:
-        users._hasher = saved
-    return path
-
-
 @pytest.fixture
-def demo_db(tmp_path, demo_template):
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
-    db = open_database(path)
+def demo_db(demo_copy):
+    db = open_database(demo_copy)
     yield db
     db.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from zhibang_desktop.services import relief_store
+from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.services.context import AppContext
 
 from ..archive_helpers import archived, household
@@ -21,11 +21,11 @@ PEOPLE = (("陈伟强", "荔城街某某电子厂工会", 500), ("李秀英", "�
 
 
 class Clock:
-    """Replace relief_store.now (the clock every relief and payout service reads)."""
+    """Pin the program's clock (the clock every relief and payout service reads)."""
 
     def __init__(self, monkeypatch, y: int, m: int, d: int):
         self.set(y, m, d)
-        monkeypatch.setattr(relief_store, "now", lambda: self.at)
+        monkeypatch.setattr(zclock, "now", lambda: self.at)
 
     def set(self, y: int, m: int, d: int) -> None:
         self.at = datetime(y, m, d, 2, 0, tzinfo=timezone.utc)

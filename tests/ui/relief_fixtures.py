@@ -14,10 +14,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.services import (
     policies,
     relief,
-    relief_store,
     review,
     settings,
     users,
@@ -64,11 +64,11 @@ def msgs(monkeypatch) -> Messages:
 
 
 class Clock:
-    """relief_store.now fixed at a UTC moment (decisions are stamped with it)."""
+    """The program's clock fixed at a UTC moment (decisions are stamped with it)."""
 
     def __init__(self, monkeypatch, at: datetime):
         self.at = at
-        monkeypatch.setattr(relief_store, "now", lambda: self.at)
+        monkeypatch.setattr(zclock, "now", lambda: self.at)
 
     def set(self, y: int, m: int, d: int, hour: int = 2) -> None:
         self.at = datetime(y, m, d, hour, 0, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import HouseholdFilter
 from zhibang_desktop.ui.models.household_table_model import COLUMNS, PAGE_SIZE
 
-from .conftest import DEMO_HOUSEHOLDS
+from tests.pinned import DEMO_HOUSEHOLDS
 
 
 def rows(model):

@@ -5,6 +5,7 @@ import sqlite3
 
 import openpyxl
 
+from zhibang_desktop.domain import clock
 from zhibang_desktop.services import audit
 from zhibang_desktop.ui.pages.audit_page import AuditPage
 
@@ -43,9 +44,9 @@ def test_filters(admin, qtbot):
     page.set_filter(entity="household")
     page.run_query()
     assert page.model.row_at(0).entity == "household"
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    page.set_filter(date_from=date.today() + timedelta(days=1))
+    page.set_filter(date_from=clock.today() + timedelta(days=1))
     page.run_query()
     assert page.model.rowCount() == 0 and "共 0 条" in page.count_label.text()
     page.clear_filters()

@@ -6,6 +6,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.idnumber import make_id_number
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import HouseholdFilter
@@ -182,12 +183,12 @@ def test_begin_exit_shows_the_phase_out_end(window, qtbot, clerk, monkeypatch):
     editor = open_first(window, qtbot, "active")
     step = next(s for s in STEPS if s.key == "begin_exit")
     dialog = StepDialog(step, editor.view, editor)
-    assert phase_out_end(date.today()).isoformat() in dialog.hint.text()
+    assert phase_out_end(clock.today()).isoformat() in dialog.hint.text()
     monkeypatch.setattr(StepDialog, "exec", lambda self: QDialog.Accepted)
-    monkeypatch.setattr(StepDialog, "values", lambda self: (date.today(), "家庭收入已超过标准"))
+    monkeypatch.setattr(StepDialog, "values", lambda self: (clock.today(), "家庭收入已超过标准"))
     editor.step_buttons["begin_exit"].click()
     view = archive.get_household(clerk, editor.household_id)
-    assert view.status == "phasing_out" and view.phase_out_until == phase_out_end(date.today())
+    assert view.status == "phasing_out" and view.phase_out_until == phase_out_end(clock.today())
     assert "渐退期至" in editor.header.text()
 
 

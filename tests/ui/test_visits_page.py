@@ -1,8 +1,9 @@
 """The visits-due page lists overdue (and soon due) households and opens them."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from zhibang_desktop.domain import clock
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive_types import HouseholdFilter
 from zhibang_desktop.ui.pages.visits_page import DUE_SOON_DAYS
@@ -16,7 +17,7 @@ def test_lists_overdue_and_due_soon_households(window, clerk):
     page = window.show_page("visits")
     rows = listed(page)
     assert rows
-    limit = date.today() + timedelta(days=DUE_SOON_DAYS)
+    limit = clock.today() + timedelta(days=DUE_SOON_DAYS)
     assert all(r.next_visit_due <= limit and r.status in ("active", "phasing_out") for r in rows)
     assert [r.next_visit_due for r in rows] == sorted(r.next_visit_due for r in rows)  # most urgent first
 
@@ -40,5 +41,5 @@ def test_open_from_the_list_and_record_a_visit(window, qtbot, clerk):
     editor.visits.method.setCurrentIndex(editor.visits.method.findData("phone"))
     editor.visits.add_button.click()
     view = archive.get_household(clerk, first.id)
-    assert view.last_visit_on == date.today() and view.next_visit_due > date.today()
+    assert view.last_visit_on == clock.today() and view.next_visit_due > clock.today()
     assert first.id not in [r.id for r in listed(page)]  # the page refreshed itself

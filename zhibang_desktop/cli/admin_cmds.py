@@ -24,6 +24,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from ..domain import clock
 from ..domain.permissions import ROLES
 from .env import CliFailure, InvalidInput, group, json_flag
 
@@ -182,9 +183,8 @@ def _user_line(u, unit_names: dict[int, str]) -> str:
     scope = unit_names.get(u.scope_unit_id, str(u.scope_unit_id)) if u.scope_unit_id else "全单位"
     state = "启用" if u.active else "停用"
     if u.locked_until is not None and u.active:
-        from ..storage.types import utcnow
 
-        if u.locked_until > utcnow():
+        if u.locked_until > clock.now():
             state = "已锁定"
     values = (u.id, u.username, u.display_name, role_names(u.roles), scope, state)
     return "".join(_pad(v, w) for v, (_, w) in zip(values, USER_COLUMNS)).rstrip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from . import clock
 
 CATEGORIES: dict[str, str] = {"deep": "深度困难", "relative": "相对困难", "accident": "意外致困"}
 
@@ -77,7 +78,7 @@ def next_visit_due(category: str | None, last_visit: date | None, archived_on: d
     if category not in VISIT_INTERVAL_MONTHS:
         return None
     if last_visit is None:
-        return archived_on or date.today()
+        return archived_on or clock.today()
     return add_months(last_visit, VISIT_INTERVAL_MONTHS[category])
 
 

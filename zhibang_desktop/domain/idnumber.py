@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from . import clock
 
 __all__ = [
     "InvalidIdNumber",
@@ -73,7 +74,7 @@ def parse_id_number(text: str, today: dt.date | None = None) -> IdInfo:
         raise InvalidIdNumber(f"身份证号第7-14位出生日期{birth_text}无效") from None
     if birth_date < _EARLIEST_BIRTH:
         raise InvalidIdNumber(f"出生日期早于1900年（{birth_text}）")
-    if birth_date > (today or dt.date.today()):
+    if birth_date > (today or clock.today()):
         raise InvalidIdNumber(f"出生日期晚于今天（{birth_text}）")
 
     expected = check_digit(number[:17])

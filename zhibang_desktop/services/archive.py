@@ -11,13 +11,12 @@ unit scope and writes audit rows with field-level, masked changes.
 """
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain import clock
 from ..storage.models import Attachment, Household
-from ..storage.types import utcnow
 from .archive_fields import household_diff, member_diff
 from .archive_history import household_changes  # noqa: F401  (re-export)
 from .archive_history import household_changes as household_history  # noqa: F401  (alias)
@@ -69,8 +68,8 @@ def create_household(ctx: AppContext, data: HouseholdInput) -> HouseholdView:
         if problems:
             raise ValidationFailed(problems)
         settings = read_settings(s)
-        now = utcnow()
-        hh = Household(status="draft", archive_no=next_archive_no(s, settings, date.today().year),
+        now = clock.now()
+        hh = Household(status="draft", archive_no=next_archive_no(s, settings, clock.today().year),
                        created_at=now, updated_at=now, version=1)
         apply_input(hh, data)
         hh.members = [member_row(m) for m in data.members]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..domain import clock
 from ..domain.household import (
     STATUSES, TRANSITION_LABELS, archive_blockers, phase_out_end, transition_error,
 )
 from ..storage.models import Household
-from ..storage.types import utcnow
 from .archive_fields import STATUS_FIELD_LABELS as SL
 from .archive_store import archive_facts, build_view, load_household, refresh_visit_due
 from .archive_types import HouseholdView
@@ -38,7 +38,7 @@ def _check_transition(hh: Household, action: str) -> None:
 def _check_date(on: date, field: str, label: str, hh: Household) -> None:
     if not isinstance(on, date):
         raise _problem(field, label, "请填写日期")
-    if on > date.today():
+    if on > clock.today():
         raise _problem(field, label, "不能晚于今天")
     if hh.archived_on and on < hh.archived_on:
         raise _problem(field, label, f"不能早于建档日期 {hh.archived_on.isoformat()}")
@@ -58,7 +58,7 @@ def _show(field: str, value) -> str:
 
 def _finish(tx: Tx, hh: Household, action: str, before: dict, summary: str) -> HouseholdView:
     refresh_visit_due(hh)
-    hh.updated_at = utcnow()
+    hh.updated_at = clock.now()
     tx.session.flush()
     changes = [[SL[f], _show(f, before[f]), _show(f, getattr(hh, f))]
                for f in _TRACKED if before[f] != getattr(hh, f)]
@@ -76,7 +76,7 @@ def archive_household(ctx: AppContext, household_id: int, on: date) -> Household
         problems = [FieldProblem("archive", "建档条件", msg) for msg in archive_blockers(archive_facts(hh))]
         if not isinstance(on, date):
             problems.append(FieldProblem("archived_on", SL["archived_on"], "请填写日期"))
-        elif on > date.today():
+        elif on > clock.today():
             problems.append(FieldProblem("archived_on", SL["archived_on"], "不能晚于今天"))
         if problems:
             raise ValidationFailed(problems)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.idnumber import mask_id_number
 from ..domain.pinyin_search import normalize_query
 from ..storage.models import Household, OrgUnit
@@ -81,7 +82,7 @@ def filter_clauses(session: Session, actor, filt: HouseholdFilter, today: date) 
 
 def filtered_ids_query(session: Session, actor, filt: HouseholdFilter, today: date | None = None) -> Select | None:
     """SELECT Household.id for the filter (used by exports)."""
-    clauses = filter_clauses(session, actor, filt, today or date.today())
+    clauses = filter_clauses(session, actor, filt, today or clock.today())
     if clauses is None:
         return None
     return select(Household.id).where(and_(true(), *clauses))
@@ -101,7 +102,7 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
     sort: one of SORT_KEYS (archive_no, name, category, status, unit_name, phone,
     household_size, per_capita_income, next_visit_due, archived_on, …).
     """
-    today = date.today()
+    today = clock.today()
     offset, limit = max(0, int(offset)), max(1, min(int(limit), MAX_LIMIT))
     with ctx.tx("archive.read") as tx:
         s = tx.session
@@ -134,7 +135,7 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
 def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None) -> ArchiveCounts:
     """Counts for the status bar: total, per status, per category, visits overdue (within `filt`)."""
     filt = filt or HouseholdFilter()
-    today = date.today()
+    today = clock.today()
     with ctx.tx("archive.read") as tx:
         s = tx.session
         clauses = filter_clauses(s, ctx.actor, filt, today)

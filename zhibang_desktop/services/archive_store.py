@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.cards import check_account
 from ..domain.household import (
     ArchiveFacts, EXCLUSIONS, INCOME_BAND_LABELS, archive_blockers, income_band, next_visit_due,
@@ -16,7 +17,6 @@ from ..domain.household import (
 from ..domain.idnumber import InvalidIdNumber, parse_id_number
 from ..domain.pinyin_search import search_keys
 from ..storage.models import Attachment, Counter, FamilyMember, Household, OrgUnit
-from ..storage.types import utcnow
 from .archive_types import (
     AttachmentView, HouseholdInput, HouseholdView, MemberInput, MemberView, VisitView,
 )
@@ -126,7 +126,7 @@ def apply_input(hh: Household, data: HouseholdInput) -> None:
     hh.sex, hh.birth_date = id_facts(data.id_number)
     hh.total_income_fen = total_income(data)
     hh.search_text = search_text(hh.name, hh.id_number, hh.archive_no, hh.phone)
-    hh.updated_at = utcnow()
+    hh.updated_at = clock.now()
     refresh_visit_due(hh)
 
 
@@ -186,7 +186,7 @@ def _warnings(hh: Household, band: str, year: int, today: date) -> list[str]:
 
 
 def build_view(session: Session, hh: Household, today: date | None = None) -> HouseholdView:
-    today = today or date.today()
+    today = today or clock.today()
     unit = session.get(OrgUnit, hh.unit_id)
     standard = standard_for(session, today.year)
     per_capita = per_capita_income_fen(hh.total_income_fen, hh.household_size)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..storage.models import Attachment
-from ..storage.types import utcnow
 from .archive_store import attachment_view, load_household
 from .archive_types import AttachmentView
 from .context import AppContext
@@ -28,7 +28,7 @@ def add_attachment(ctx: AppContext, household_id: int, filename: str, data: byte
         hh = load_household(s, ctx.actor, household_id)
         store_blob(s, sha, data)
         row = Attachment(household_id=hh.id, filename=name, kind=(kind or "").strip()[:40], size=len(data),
-                         sha256=sha, note=(note or "").strip(), added_at=utcnow(), added_by=ctx.actor.username)
+                         sha256=sha, note=(note or "").strip(), added_at=clock.now(), added_by=ctx.actor.username)
         s.add(row)
         s.flush()
         tx.audit("create", "attachment", row.id, household_id=hh.id, summary=f"添加附件：{name}",

@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..storage.models import AuditEntry, AuditHead
-from ..storage.types import utcnow
 
 GENESIS = "0" * 64
 
@@ -48,7 +48,7 @@ def append(session: Session, *, user_id: int | None, username: str, action: str,
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
     # Stored timestamps lose nothing below microseconds, so the hash is reproducible.
-    at: datetime = utcnow()
+    at: datetime = clock.now()
     entry = AuditEntry(
         seq=head.seq + 1, at=at, user_id=user_id, username=username, action=action,
         entity=entity, entity_id=None if entity_id is None else str(entity_id),

@@ -41,6 +41,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
+from ..domain import clock
 from ..storage.database import Database, DatabaseLocked, open_database, sqlite_engine
 from ..storage.lock import WriterLock
 from ..storage.migrate import head_revision, upgrade_to_head
@@ -245,7 +246,7 @@ def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None
                 folder, problem = fallback, None
         if problem:
             raise BackupError(problem + "。请检查备份文件夹设置或插入 U 盘后重试。")
-        now = datetime.now()
+        now = clock.local_now()
         n = 1
         while (folder / backup_name(now, kind, n)).exists():
             n += 1
@@ -305,7 +306,7 @@ def due_daily_backup(db: Database) -> bool:
     """True when no automatic backup has been made today (local date) yet."""
     if db.path is None:
         return False
-    today = date.today()
+    today = clock.today()
     folders = {default_backup_dir(db.path)}
     try:
         folders.add(backup_dir_for(db))
@@ -542,7 +543,7 @@ def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYST
             raise
         except Exception as exc:  # a failed migration of an old backup
             raise RestoreError(f"升级旧备份失败（数据库未改动）：{exc}") from exc
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
         replaced = None
         if db_path.exists():
             try:

@@ -25,6 +25,7 @@ from ..documents.bank_file import (
     write_bank_file,
 )
 from ..documents.output import DocumentWriteError
+from ..domain import clock
 from ..domain.cards import mask_account, normalize_account
 from ..domain.idnumber import mask_id_number
 from ..storage.models import BankTemplate, DisbursementLine
@@ -90,7 +91,7 @@ def save_template(ctx: AppContext, template: BankTemplateView) -> BankTemplateVi
         row.name, row.bank = name, (template.bank or "").strip()
         row.columns = [{k: v for k, v in asdict(c).items() if v not in (None, "")} for c in template.columns]
         row.amount_as_text = bool(template.amount_as_text)
-        row.updated_at, row.updated_by = pc.now(), ctx.actor.username
+        row.updated_at, row.updated_by = clock.now(), ctx.actor.username
         s.flush()
         tx.audit(action, "bank_template", row.id,
                  summary=f"{'新建' if action == 'create' else '修改'}银行代发模板“{name}”："
@@ -177,7 +178,7 @@ def import_returns(ctx: AppContext, batch_id: int | str, path: str | Path, retur
         parsed = read_return_file(path)
     except ReturnFileError as exc:
         raise ValidationFailed([FieldProblem("file", "退票文件", str(exc))]) from exc
-    on = returned_on or pc.today()
+    on = returned_on or clock.today()
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = find_batch(s, batch_id)

@@ -14,10 +14,10 @@ from typing import Callable
 
 from sqlalchemy import func, insert, select
 
+from ..domain import clock
 from ..domain.household import CATEGORIES, EXCLUSIONS, next_visit_due, phase_out_end
 from ..storage.database import Database
 from ..storage.models import Counter, FamilyMember, Household, OrgUnit, Setting, User, Visit, YearStandard
-from ..storage.types import utcnow
 from . import org, setup
 from .archive_store import counter_name, format_archive_no
 from .context import SYSTEM, AppContext
@@ -118,7 +118,7 @@ def _household_rows(rnd: random.Random, maker: PersonMaker, n: int, targets, set
     categories = list(CATEGORIES)
     causes_pool = [c for c in settings.hardship_causes if c != "其他"] or ["因病"]
     households, members, visits = [], [], []
-    now = utcnow()
+    now = clock.now()
     for _ in range(n):
         head = maker.adult(today)
         category = rnd.choices(categories, weights=(34, 50, 16))[0]
@@ -204,7 +204,7 @@ def create_demo(db: Database, households: int = 300, seed: int = 1,
             s.add(Setting(key=DEMO_MARKER, value=True))
     targets = _tree(db, rnd)
     made_users = _users(db)
-    today = date.today()
+    today = clock.today()
     ctx = AppContext(db, SYSTEM)
     with ctx.tx(None) as tx:
         s = tx.session
@@ -248,7 +248,7 @@ def create_demo(db: Database, households: int = 300, seed: int = 1,
 
 def _load_counters(s, settings) -> dict[int, int]:
     out = {}
-    for year in range(2000, date.today().year + 1):
+    for year in range(2000, clock.today().year + 1):
         row = s.get(Counter, counter_name(settings.archive_no_pattern, year))
         if row is not None:
             out[year] = row.value
@@ -277,5 +277,5 @@ def _visit_dict(rnd: random.Random, household_id: int, d: date, index: int) -> d
                 "data_check": "经省居民家庭经济状况核对系统比对，未发现车辆、房产异常"}[method]
     return dict(household_id=household_id, visit_date=d, method=method,
                 visitor=rnd.choice(("陈志强", "黄丽芳", "钟伟明", "梁秀英", "刘建华")), findings=findings,
-                outcome="继续在档帮扶", created_at=utcnow())
+                outcome="继续在档帮扶", created_at=clock.now())
 

@@ -4,7 +4,7 @@ batches with paid, returned, reissued, renounced and paid-to-relative lines.
 
 Everything goes through the real services (rules, review chain, notices, batches), acting
 as the demo users (经办人小陈, 审核人老黄, 负责人钟主席) when they exist, on the dates it
-happened: the relief services' clock (``relief_store.now``) is moved for the duration —
+happened: the program's clock (``domain.clock``) is moved for the duration —
 demo databases only, never while someone works in the same process.
 
 The year is the four quarters ending with the current one; past quarters are fully
@@ -23,12 +23,12 @@ from typing import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..domain import clock
 from ..domain.cards import luhn_ok
 from ..storage.database import Database
 from ..storage.models import (
     DisbursementLine, Household, Notice, Objection, PolicyVersion, ReliefRequest, Review, User, YearStandard,
 )
-from . import relief_store
 from .context import SYSTEM, Actor, AppContext
 from .errors import ServiceError
 from .org import district_unit
@@ -50,7 +50,7 @@ class YearSummary:
 
 
 class _Clock:
-    """Moves ``relief_store.now`` (read by the relief, review, notice and payout services)."""
+    """Moves the program's clock (:mod:`domain.clock`) to the day the demo work happened."""
 
     def __init__(self, today: date):
         self.today = today
@@ -63,16 +63,13 @@ class _Clock:
     def day(self, d: date, hour: int = 10) -> date:
         d = min(d, self.today)
         self.at = self._stamp(d, hour)
+        clock.pin(self.at, frozen=True)
         return d
 
     @contextmanager
     def installed(self) -> Iterator[None]:
-        saved = relief_store.now
-        relief_store.now = lambda: self.at
-        try:
+        with clock.pinned(self.at, frozen=True):
             yield
-        finally:
-            relief_store.now = saved
 
 
 def _window(today: date) -> list[tuple[int, int]]:
@@ -462,7 +459,7 @@ def create_year(db: Database, seed: int = 1, today: date | None = None) -> YearS
     with db.session() as s:
         if s.execute(select(ReliefRequest.id).where(ReliefRequest.source == "entered").limit(1)).first():
             return None
-    year = _Year(db, seed, today or date.today())
+    year = _Year(db, seed, today or clock.today())
     if not year.prepare():
         return None
     year.run()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.cards import normalize_account
 from ..storage.models import (
     Disbursement, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestPayoutClaim,
@@ -35,7 +36,7 @@ def batch_candidates(ctx: AppContext, flt: NoticeFilter | None = None,
                      on: date | None = None) -> list[tuple[CandidateView, Payability]]:
     """Approved requests not yet in a batch, each with whether it may be paid now and why."""
     flt = flt or NoticeFilter()
-    on = on or pc.today()
+    on = on or clock.today()
     with ctx.tx(READ) as tx:
         s = tx.session
         q = select(ReliefRequest).where(ReliefRequest.status == "approved", ReliefRequest.approved_fen.is_not(None),
@@ -93,7 +94,7 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
         number = (inp.number or "").strip() or _number_for(s, inp.pay_date, inp.kind)
         if s.execute(select(Disbursement.id).where(Disbursement.number == number)).first():
             raise ValidationFailed([FieldProblem("number", "批次号", f"批次号“{number}”已被使用")])
-        today = pc.today()
+        today = clock.today()
         units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
         labels = pc.Labels(s)
         problems: list[FieldProblem] = []
@@ -141,7 +142,7 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
                             bank if chosen in ACCOUNT_METHODS else None))
         if problems:
             raise ValidationFailed(problems)
-        at = pc.now()
+        at = clock.now()
         batch = Disbursement(number=number, title=(inp.title or "").strip(), kind=inp.kind, pay_date=inp.pay_date,
                              status="open", remark=(inp.remark or "").strip(), created_at=at,
                              created_by=ctx.actor.username)
@@ -185,7 +186,7 @@ def close_batch(ctx: AppContext, batch_id: int) -> BatchView:
                                  if len(pending) > 5 else f"还有待发放的明细（{'、'.join(pending)}），不能结束批次")
         if batch.status == "closed":
             raise LineStateError(f"批次 {batch.number} 已完成")
-        batch.status, batch.closed_at = "closed", pc.now()
+        batch.status, batch.closed_at = "closed", clock.now()
         s.flush()
         tx.audit("update", "disbursement", batch.id, summary=f"批次 {batch.number} 发放完成")
         return _view(s, batch)

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.cards import normalize_account
 from ..domain.idnumber import is_valid_id_number
 from ..storage.models import Disbursement, DisbursementLine, Household, Payment, ReliefRequest, RequestPayoutClaim
@@ -33,7 +34,7 @@ def _write_payment(s: Session, line: DisbursementLine, batch: Disbursement, paid
         request_id=r.id, household_id=r.household_id, id_number=r.id_number, name=r.name,
         relief_type=r.relief_type, subcase=r.subcase, amount_fen=line.amount_fen, paid_on=paid_on,
         period_year=r.period_year, period_quarter=r.period_quarter, fund_source=line.fund_source,
-        remark=remark, source="disbursement", batch=batch.number, created_at=pc.now(), created_by=actor.username,
+        remark=remark, source="disbursement", batch=batch.number, created_at=clock.now(), created_by=actor.username,
     ))
     try:
         s.flush()
@@ -48,7 +49,7 @@ def _remove_payment(s: Session, line: DisbursementLine) -> None:
 def _paid(s: Session, line: DisbursementLine, batch: Disbursement, paid_on: date, actor) -> None:
     _require(line, batch, ("pending",), "登记发放")
     _write_payment(s, line, batch, paid_on, actor, f"{METHOD_LABELS.get(line.method, line.method)}，批次 {batch.number}")
-    line.state, line.paid_on, line.settled_by, line.updated_at = "paid", paid_on, actor.username, pc.now()
+    line.state, line.paid_on, line.settled_by, line.updated_at = "paid", paid_on, actor.username, clock.now()
 
 
 def mark_paid(ctx: AppContext, line_ids: list[int], paid_on: date | None = None) -> BatchView:
@@ -57,7 +58,7 @@ def mark_paid(ctx: AppContext, line_ids: list[int], paid_on: date | None = None)
         raise ValidationFailed([FieldProblem("line_ids", "发放明细", "请选择要登记的明细")])
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        paid_on = paid_on or pc.today()
+        paid_on = paid_on or clock.today()
         batches = set()
         names = []
         for line_id in line_ids:
@@ -80,7 +81,7 @@ def mark_batch_paid(ctx: AppContext, batch_id: int, paid_on: date | None = None,
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = pc.get_or_404(s, Disbursement, batch_id, "发放批次")
-        paid_on = paid_on or pc.today()
+        paid_on = paid_on or clock.today()
         count = total = 0
         for line in list(batch.lines):
             if line.state == "pending" and line.id not in except_line_ids:
@@ -103,7 +104,7 @@ def return_line_in(s: Session, line: DisbursementLine, batch: Disbursement, reas
     if line.state == "paid":
         _remove_payment(s, line)
     line.state, line.return_reason, line.returned_on = "returned", reason, on
-    line.paid_on, line.settled_by, line.updated_at = None, actor.username, pc.now()
+    line.paid_on, line.settled_by, line.updated_at = None, actor.username, clock.now()
     if batch.status == "closed":
         batch.status, batch.closed_at = "open", None
 
@@ -116,7 +117,7 @@ def mark_returned(ctx: AppContext, line_id: int, reason: str, returned_on: date 
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         line, batch = _line(s, line_id)
-        return_line_in(s, line, batch, reason, returned_on or pc.today(), ctx.actor)
+        return_line_in(s, line, batch, reason, returned_on or clock.today(), ctx.actor)
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
                  summary=f"批次 {batch.number}：{line.name} 银行退票 {line.amount_fen / 100:,.2f} 元（{reason}）")
@@ -134,8 +135,8 @@ def mark_renounced(ctx: AppContext, line_id: int, reason: str, on: date | None =
         _require(line, batch, ("pending", "paid", "returned"), "登记放弃")
         if line.state == "paid":
             _remove_payment(s, line)
-        line.state, line.renounce_reason, line.renounced_on = "renounced", reason, on or pc.today()
-        line.paid_on, line.settled_by, line.updated_at = None, ctx.actor.username, pc.now()
+        line.state, line.renounce_reason, line.renounced_on = "renounced", reason, on or clock.today()
+        line.paid_on, line.settled_by, line.updated_at = None, ctx.actor.username, clock.now()
         s.flush()
         labels = pc.Labels(s)
         r = s.get(ReliefRequest, line.request_id)
@@ -163,12 +164,12 @@ def mark_paid_to_relative(ctx: AppContext, line_id: int, relative_name: str, rel
         s = tx.session
         line, batch = _line(s, line_id)
         _require(line, batch, ("pending",), "登记由亲属领取")
-        paid_on = paid_on or pc.today()
+        paid_on = paid_on or clock.today()
         _write_payment(s, line, batch, paid_on, ctx.actor,
                        f"受助人已故，由{relation.strip()}{relative_name.strip()}领取，批次 {batch.number}")
         line.state, line.paid_on = "paid_to_relative", paid_on
         line.relative_name, line.relative_relation, line.relative_id_number = relative_name.strip(), relation.strip(), rid or None
-        line.settled_by, line.updated_at = ctx.actor.username, pc.now()
+        line.settled_by, line.updated_at = ctx.actor.username, clock.now()
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
                  summary=f"批次 {batch.number}：{line.name}（已故）的救助金由{relation.strip()}"
@@ -202,7 +203,7 @@ def set_line_method(ctx: AppContext, line_id: int, method: str, fund_source: str
                                                      f"{labels.fund_source(fund_source, r.policy_version_id)}不能用于"
                                                      f"{labels.relief_type(r)}")])
             line.fund_source = fund_source or None
-        line.updated_at = pc.now()
+        line.updated_at = clock.now()
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
                  summary=f"批次 {batch.number}：修改 {line.name} 的发放方式",
@@ -231,7 +232,7 @@ def set_line_proxy(ctx: AppContext, line_id: int, name: str, phone: str = "", id
         _require(line, batch, ("pending",), "登记代领人")
         line.proxy_name, line.proxy_phone = name or None, phone or None
         line.proxy_id_number, line.proxy_relation = id_number or None, (relation or "").strip() or None
-        line.updated_at = pc.now()
+        line.updated_at = clock.now()
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
                  summary=f"批次 {batch.number}：{line.name} " + (f"由{name}代领" if name else "取消代领"))

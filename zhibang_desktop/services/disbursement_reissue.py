@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..domain import clock
 from ..domain.cards import mask_account, normalize_account
 from ..storage.models import Disbursement, DisbursementLine, Household, RequestPayoutClaim
 from . import payout_common as pc
@@ -96,7 +97,7 @@ def create_reissue_batch(ctx: AppContext, plans: list[ReissuePlan], pay_date: da
             work.append((old, plan, method, account, bank, hh))
         if problems:
             raise ValidationFailed(problems)
-        at = pc.now()
+        at = clock.now()
         batch = Disbursement(number=number, title=(title or "").strip() or "退票重新发放", kind="reissue",
                              pay_date=pay_date, status="open", created_at=at, created_by=ctx.actor.username)
         s.add(batch)

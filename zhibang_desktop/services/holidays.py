@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.workdays import DayOverride, WorkCalendar, package_years
 from ..storage.models import CalendarDay, CalendarYear
 from .context import AppContext
@@ -124,7 +125,7 @@ def _year_view(session: Session, year: int) -> CalendarYearView:
 
 def calendar_years(ctx: AppContext, years: list[int] | None = None) -> list[CalendarYearView]:
     """Known/unknown status of the given years (default: this year and the next)."""
-    today = date.today()
+    today = clock.today()
     with ctx.tx(None) as tx:
         return [_year_view(tx.session, y) for y in (years or [today.year, today.year + 1])]
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..documents.error_report import Problem, write_error_report
 from ..documents.household_ledger import Ledger, LedgerHousehold, LedgerMember, read_ledger
 from ..domain.household import OTHER_CAUSE_PREFIX
 from ..domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
 from ..storage.models import Household, OrgUnit
-from ..storage.types import utcnow
 from . import org
 from .archive_fields import HOUSEHOLD_LABELS
 from .archive_store import apply_input, member_row, next_archive_no
@@ -248,7 +248,7 @@ def _duplicates(rows: list[_Row]) -> list[Problem]:
 def _prepare(s: Session, actor, path, ledger: Ledger, ticker: _Ticker) -> _Plan:
     problems = list(ledger.problems)
     office_causes = read_settings(s).hardship_causes
-    today = date.today()
+    today = clock.today()
     units, new_units = _resolve_units(s, actor, ledger.households, problems)
     by_head: dict[str, list[LedgerMember]] = {}
     for m in ledger.members:
@@ -323,7 +323,7 @@ def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
         created = {name: org.add_unit_in(s, tx, name, "grassroots", district.id).id for name in plan.new_units}
         settings = read_settings(s)
         taken = set(s.execute(select(Household.archive_no)).scalars())
-        today, now = date.today(), utcnow()
+        today, now = clock.today(), clock.now()
         ticker.total += len(plan.rows)
         follow_up: list[str] = []
         with s.no_autoflush:

@@ -16,11 +16,11 @@ import os
 import unicodedata
 import uuid
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
+from ..domain import clock
 from ..documents.clerk_values import ValueProblem, parse_date, parse_text
 from ..documents.error_report import Problem, write_error_report
 from ..documents.xlsx_reader import WorkbookError, find_header, iter_records, open_workbook
@@ -160,7 +160,7 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
                 r.paid_on = parse_date(v.get("paid_on"))
                 if r.paid_on is None:
                     problem("paid_on", "发放日期不能为空")
-                elif r.paid_on > date.today():
+                elif r.paid_on > clock.today():
                     problem("paid_on", "发放日期晚于今天")
                     r.paid_on = None
             except ValueProblem as exc:
@@ -233,7 +233,7 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
             return fail(sheet.name, total)
 
         batch = f"ledger-{uuid.uuid4().hex[:12]}"
-        at = st.now()
+        at = clock.now()
         district = district_unit(s)
         flagged = []
         total_fen = 0

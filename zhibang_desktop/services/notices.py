@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..documents.public_text import public_text_problems
+from ..domain import clock
 from ..domain.idnumber import mask_id_number
 from ..storage.models import (
     Notice, NoticeEntry, Objection, OrgUnit, Payment, PayoutOverride, ReliefRequest, RequestPayoutClaim,
@@ -173,7 +174,7 @@ def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
         if not requests:
             raise ValidationFailed([FieldProblem("filter", "筛选条件", "没有符合条件、尚未公示的已审批申请")])
         end, warning = _period(s, inp.start, inp.working_days)
-        at = pc.now()
+        at = clock.now()
         notice = Notice(
             title=(inp.title or "").strip() or _default_title(s, settings.office_name, inp.filter),
             relief_types=list(inp.filter.relief_types), period_year=inp.filter.year,
@@ -320,7 +321,7 @@ def publish_notice(ctx: AppContext, notice_id: int, start: date | None = None) -
                                                  f"以下人员的申请已不是“已审批”或已发放，请先刷新名单：{'、'.join(stale)}")])
         if not notice.entries:
             raise ValidationFailed([FieldProblem("entries", "公示名单", "名单为空，不能发布")])
-        notice.status, notice.published_at, notice.published_by = "published", pc.now(), ctx.actor.username
+        notice.status, notice.published_at, notice.published_by = "published", clock.now(), ctx.actor.username
         if notice.issued_on is None:
             notice.issued_on = notice.start_date
         s.flush()
@@ -339,12 +340,12 @@ def close_notice(ctx: AppContext, notice_id: int) -> NoticeView:
         notice = pc.get_or_404(s, Notice, notice_id, "公示")
         if notice.status != "published":
             raise NoticeStateError("只有公示中的公示可以结束")
-        if pc.today() <= notice.end_date:
+        if clock.today() <= notice.end_date:
             raise NoticeStateError(f"公示期至 {notice.end_date.isoformat()}，期满后才能结束")
         open_count = _open_count(s, notice.id)
         if open_count:
             raise NoticeStateError(f"还有 {open_count} 条异议未处理，处理后才能结束公示")
-        notice.status, notice.closed_at = "closed", pc.now()
+        notice.status, notice.closed_at = "closed", clock.now()
         s.flush()
         tx.audit("update", "notice", notice.id, summary=f"公示“{notice.title}”期满结束")
         return _view(s, notice)
@@ -375,7 +376,7 @@ def record_objection(ctx: AppContext, inp: ObjectionInput) -> ObjectionView:
         row = Objection(notice_id=notice.id, entry_id=entry.id, objector=inp.objector.strip(),
                         contact=(inp.contact or "").strip(), channel=(inp.channel or "").strip(),
                         received_on=inp.received_on, content=inp.content.strip(),
-                        recorded_by=ctx.actor.username, recorded_at=pc.now(), result="open")
+                        recorded_by=ctx.actor.username, recorded_at=clock.now(), result="open")
         s.add(row)
         s.flush()
         tx.audit("create", "objection", row.id,
@@ -396,7 +397,7 @@ def handle_objection(ctx: AppContext, objection_id: int, result: str, handling: 
             raise NoticeStateError("该异议已处理")
         entry = s.get(NoticeEntry, row.entry_id)
         notice = s.get(Notice, row.notice_id)
-        at = pc.now()
+        at = clock.now()
         row.result, row.handling, row.handled_by, row.handled_at = result, handling.strip(), ctx.actor.username, at
         if result == "upheld":
             claim = pc.claimed(s, entry.request_id)
@@ -431,7 +432,7 @@ def _send_back(r: ReliefRequest, ctx: AppContext, detail: str, at) -> None:
 def payability(ctx: AppContext, request_id: int, on: date | None = None) -> Payability:
     with ctx.tx(READ) as tx:
         r = pc.get_or_404(tx.session, ReliefRequest, request_id, "救助申请")
-        return pc.payability_of(tx.session, r, on or pc.today())
+        return pc.payability_of(tx.session, r, on or clock.today())
 
 
 def override_payability(ctx: AppContext, request_id: int, reason: str) -> Payability:
@@ -448,14 +449,14 @@ def override_payability(ctx: AppContext, request_id: int, reason: str) -> Payabi
         old = row.reason if row else ""
         if row is None:
             row = PayoutOverride(request_id=r.id, reason=reason, by_username=ctx.actor.username,
-                                 by_name=ctx.actor.display_name, at=pc.now())
+                                 by_name=ctx.actor.display_name, at=clock.now())
             s.add(row)
         else:
-            row.reason, row.by_username, row.by_name, row.at = reason, ctx.actor.username, ctx.actor.display_name, pc.now()
+            row.reason, row.by_username, row.by_name, row.at = reason, ctx.actor.username, ctx.actor.display_name, clock.now()
         s.flush()
         tx.audit("update", "relief_request", r.id, household_id=r.household_id,
                  summary=f"特批发放 {r.number}（{r.name}）：不待公示期满", changes=[["特批理由", old, reason]])
-        return pc.payability_of(s, r, pc.today())
+        return pc.payability_of(s, r, clock.today())
 
 
 # ------------------------------------------------------------------ reading
@@ -480,7 +481,7 @@ def _summary(session: Session, notice: Notice, listed: int | None = None, total:
         end=notice.end_date, working_days=notice.working_days, end_warning=notice.end_warning,
         entries=int(listed), total_fen=int(total), open_objections=_open_count(session, notice.id),
         published_at=notice.published_at, published_by=notice.published_by,
-        ended=notice.status != "draft" and pc.today() > notice.end_date,
+        ended=notice.status != "draft" and clock.today() > notice.end_date,
     )
 
 
@@ -562,7 +563,7 @@ def notice_result_text(session: Session, request_id: int) -> str:
     results = list(session.execute(select(Objection.result).where(Objection.entry_id == entry.id)).scalars())
     period = f"{_cn(notice.start_date)}至{_cn(notice.end_date)}"
     if not results:
-        outcome = "无异议" if notice.end_date < pc.today() else "公示期内，暂无异议"
+        outcome = "无异议" if notice.end_date < clock.today() else "公示期内，暂无异议"
     else:
         counts = {r: results.count(r) for r in ("open", "upheld", "dismissed") if r in results}
         words = {"open": "待处理", "upheld": "异议成立", "dismissed": "经核实不予采纳"}

@@ -5,7 +5,7 @@ payability rule and the views.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,16 +22,6 @@ from .payout_types import (
     LINE_STATE_LABELS, METHOD_LABELS, LineView, Payability,
 )
 from .policies import policy_of, version_row
-
-
-def now() -> datetime:
-    """The current time (UTC): the relief services' clock, so tests and the demo can move it."""
-    return relief_store.now()
-
-
-def today() -> date:
-    """The office's today (the relief services' clock, which tests replace)."""
-    return relief_store.today()
 
 
 # ------------------------------------------------------------------ labels

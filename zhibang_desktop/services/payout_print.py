@@ -15,6 +15,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
+from ..domain import clock
 from ..documents.notice_roster import NoticeRoster, PrivacyError, RosterEntry, write_notice_roster
 from ..documents.output import Cancelled as DocCancelled
 from ..documents.output import DocumentWriteError, Target, is_file_object
@@ -142,7 +143,7 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
         title = f"{office}{title}"
     return ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
                        rows=tuple(rows), method_label=method_label, chain_head=audit_chain.chain_head(session),
-                       printed_at=pc.now(), full_id=full_id)
+                       printed_at=clock.now(), full_id=full_id)
 
 
 def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False,

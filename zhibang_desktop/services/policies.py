@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.policy import (
     Policy, PolicyError, ReliefType, load_preset, policy_from_dict, policy_to_dict,
     policy_to_json, preset_names,
 )
 from ..domain.rules import describe_rule
 from ..storage.models import PolicyVersion, ReliefRequest
-from ..storage.types import utcnow
 from .context import AppContext
 from .errors import FieldProblem, NotFound, ValidationFailed
 from .relief_types import Option, PolicyOptions, PolicyVersionView, ReliefTypeInfo
@@ -109,7 +108,7 @@ def store_version(session: Session, tx, policy: Policy, *, origin: str, in_force
         session.execute(update(PolicyVersion).where(PolicyVersion.year == policy.year)
                         .values(in_force=False))
     row = PolicyVersion(office=policy.office, year=policy.year, version=version, name=policy.name,
-                        body=policy_to_dict(policy), in_force=in_force, created_at=utcnow(),
+                        body=policy_to_dict(policy), in_force=in_force, created_at=clock.now(),
                         created_by=tx.actor.username, origin=origin[:500])
     session.add(row)
     session.flush()
@@ -124,7 +123,7 @@ def _problems(exc: PolicyError) -> ValidationFailed:
 
 
 def _year(year: int | None) -> int:
-    y = date.today().year if year is None else int(year)
+    y = clock.today().year if year is None else int(year)
     if not 2000 <= y <= 2100:
         raise ValidationFailed([FieldProblem("year", "年度", f"{y} 不是有效年度")])
     return y

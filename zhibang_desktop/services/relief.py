@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import and_, exists, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain import clock
 from ..domain import request_state as sm
 from ..domain.idnumber import InvalidIdNumber, parse_id_number
 from ..domain.rules import RequestDraft, evaluate
@@ -120,7 +121,7 @@ def _resolve(session: Session, actor, data: RequestInput, *, strict: bool) -> tu
 def _draft(data: RequestInput, res: _Resolved, request_id: int | None = None) -> RequestDraft:
     return RequestDraft(
         relief_type=data.relief_type, subcase=data.subcase or None, year=data.year, quarter=data.quarter,
-        request_date=data.request_date or st.today(), requested_amount_fen=int(data.requested_amount_fen or 0),
+        request_date=data.request_date or clock.today(), requested_amount_fen=int(data.requested_amount_fen or 0),
         self_paid_medical_fen=data.self_paid_medical_fen, students=tuple(data.students or ()),
         person_id_number=res.person_id_number or res.id_number or None, conditions=tuple(data.conditions or ()),
         goods=bool(data.goods), months=data.months, persons=data.persons, batch_no=data.batch_no,
@@ -165,7 +166,7 @@ def _apply(r: ReliefRequest, data: RequestInput, res: _Resolved, ev) -> list[lis
         "id_number": res.id_number, "unit_id": res.unit_id, "person_id_number": res.person_id_number,
         "policy_version_id": res.row.id, "relief_type": data.relief_type, "subcase": data.subcase or None,
         "period_year": data.year, "period_quarter": data.quarter,
-        "request_date": data.request_date or st.today(), "conditions": list(data.conditions or ()),
+        "request_date": data.request_date or clock.today(), "conditions": list(data.conditions or ()),
         "reason": (data.reason or "").strip(), "justification": (data.justification or "").strip(),
         "self_paid_medical_fen": data.self_paid_medical_fen, "students": list(data.students or ()),
         "months": data.months, "persons": data.persons, "batch_no": data.batch_no, "goods": bool(data.goods),
@@ -208,7 +209,7 @@ def create_request(ctx: AppContext, data: RequestInput) -> RequestView:
         res, problems = _resolve(s, ctx.actor, data, strict=True)
         _raise(problems)
         ev, _ = _judge(s, res, _draft(data, res))
-        at = st.now()
+        at = clock.now()
         r = ReliefRequest(number=st.next_number(s, data.year), source="entered", status="draft",
                           creator_id=ctx.actor.user_id, creator_username=ctx.actor.username,
                           creator_name=ctx.actor.display_name or ctx.actor.username,
@@ -233,7 +234,7 @@ def update_request(ctx: AppContext, request_id: int, data: RequestInput) -> Requ
         _raise(problems)
         ev, _ = _judge(s, res, _draft(data, res, r.id))
         changes = _apply(r, data, res, ev)
-        r.updated_at = st.now()
+        r.updated_at = clock.now()
         if changes:
             tx.audit("update", "relief_request", r.id, household_id=r.household_id,
                      summary=f"修改救助申请 {r.number}", changes=changes)
@@ -272,7 +273,7 @@ def submit_request(ctx: AppContext, request_id: int, justification: str | None =
                           amount_fen=r.requested_fen, justification=r.justification or "")
         except sm.TransitionError as exc:
             raise st.InvalidTransition(str(exc)) from exc
-        at = st.now()
+        at = clock.now()
         r.policy_version_id = row.id
         r.findings, r.suggested_fen, r.standard_text = st.findings_json(ev), ev.suggested_amount_fen, ev.standard_text
         r.standard_min_fen, r.standard_max_fen = ev.standard_min_fen, ev.standard_max_fen
@@ -282,7 +283,7 @@ def submit_request(ctx: AppContext, request_id: int, justification: str | None =
         r.received_at, r.submitted_at, r.updated_at, r.decided_at = at, at, at, None
         r.approved_fen, r.self_approved = None, False
         cal = work_calendar(s)
-        r.due_date = cal.add_working_days(st.local_date(at), int(r.chain[0]["days"])).date
+        r.due_date = cal.add_working_days(clock.local_date(at), int(r.chain[0]["days"])).date
         r.events = list(r.events or []) + [[at.isoformat(), "submitted", ctx.actor.username,
                                             ctx.actor.display_name or ctx.actor.username,
                                             f"书面说明：{r.justification}" if ev.warnings else ""]]
@@ -302,7 +303,7 @@ def withdraw(ctx: AppContext, request_id: int, comment: str = "") -> RequestView
             t = sm.withdraw(st.state_of(r), ctx.actor.username, comment=comment)
         except sm.TransitionError as exc:
             raise st.InvalidTransition(str(exc)) from exc
-        at = st.now()
+        at = clock.now()
         old = r.status
         r.status, r.level_index, r.current_level, r.due_date = t.state.status, None, None, None
         r.updated_at = r.decided_at = at
@@ -357,7 +358,7 @@ def list_requests(ctx: AppContext, flt: RequestFilter | None = None) -> RequestP
                             ReliefRequest.id_number.like(f"%{t.upper()}%")))
         if flt.overdue is not None:
             late = or_(
-                (ReliefRequest.status.in_(st.OPEN)) & (ReliefRequest.due_date < st.today()),
+                (ReliefRequest.status.in_(st.OPEN)) & (ReliefRequest.due_date < clock.today()),
                 exists().where(Review.request_id == ReliefRequest.id, Review.overdue.is_(True)),
             )
             q = q.where(late if flt.overdue else ~late)
@@ -365,7 +366,7 @@ def list_requests(ctx: AppContext, flt: RequestFilter | None = None) -> RequestP
         rows = s.execute(q.options(selectinload(ReliefRequest.reviews))
                          .order_by(ReliefRequest.created_at.desc(), ReliefRequest.id.desc())
                          .offset(max(flt.offset, 0)).limit(max(flt.limit, 1))).scalars().all()
-        cache, units, cal, on = st.PolicyCache(s), st.unit_names(s), work_calendar(s), st.today()
+        cache, units, cal, on = st.PolicyCache(s), st.unit_names(s), work_calendar(s), clock.today()
         out = tuple(st.summary(r, cache.get(r.policy_version_id), units, cal, on) for r in rows)
         return RequestPage(out, total, flt.offset, flt.limit)
 
@@ -381,7 +382,7 @@ def add_request_attachment(ctx: AppContext, request_id: int, filename: str, data
         r = st.load_request(s, ctx.actor, request_id)
         store_blob(s, sha, data)
         a = RequestAttachment(request_id=r.id, filename=name, kind=(kind or "").strip()[:40], size=len(data),
-                              sha256=sha, added_at=st.now(), added_by=ctx.actor.username)
+                              sha256=sha, added_at=clock.now(), added_by=ctx.actor.username)
         s.add(a)
         s.flush()
         tx.audit("create", "request_attachment", a.id, household_id=r.household_id,
@@ -427,7 +428,7 @@ def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) ->
         r = st.find_request(s, ctx.actor, request_id)
         view = st.full_view(s, ctx.actor, r, work_calendar(s))
         data = approval_form_data(view, read_settings(s).office_name,
-                                  ctx.actor.display_name or ctx.actor.username, st.today())
+                                  ctx.actor.display_name or ctx.actor.username, clock.today())
         data = replace(data, notice_result=notice_result_text(s, r.id))
         out = Path(path)
         return out, write_approval_form(data, out), r

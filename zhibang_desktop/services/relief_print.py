@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..domain import clock
 from ..documents.approval_form import AidLine, ApprovalFormData, LevelBox, date_cn
 from ..domain.money import format_yuan
 from ..domain.policy import SCHOOLING_STAGES
-from .relief_store import local_date
 from .relief_types import RequestView
 
 _QUARTERS = "一二三四"
@@ -39,7 +39,7 @@ def _levels(v: RequestView) -> tuple[LevelBox, ...]:
     boxes = []
     for r in v.reviews:
         late = f"超期：应于 {date_cn(r.due_date)} 前完成" if r.overdue else ""
-        boxes.append(LevelBox(r.level_name, r.decision_label, r.opinion, r.reviewer_name, local_date(r.decided_at),
+        boxes.append(LevelBox(r.level_name, r.decision_label, r.opinion, r.reviewer_name, clock.local_date(r.decided_at),
                               r.amount_fen, r.justification, r.self_approved, late))
     if v.status in ("submitted", "in_review") and v.pending is not None:
         todo = v.chain[v.pending.level_index:]

@@ -1,4 +1,4 @@
-"""Shared pieces of the relief services: the clock, request numbers, the history and
+"""Shared pieces of the relief services: request numbers, the history and
 household facts the rule engine needs, scope checks and the views.
 
 Session-level helpers only; the public API is in :mod:`.relief`, :mod:`.review`,
@@ -13,6 +13,7 @@ from typing import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
 from ..domain.policy import Policy
 from ..domain.request_state import RequestState
@@ -22,7 +23,6 @@ from ..storage.models import (
     Counter, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
     RequestPayoutClaim, Review, ReviewerScope,
 )
-from ..storage.types import utcnow
 from .errors import NotFound, PermissionDenied, ServiceError
 from .org import subtree_ids, visible_unit_ids
 from .policies import policy_of, version_row
@@ -40,23 +40,6 @@ DEFAULT_DAYS = 5  # working days per level (seed 001)
 
 class InvalidTransition(ServiceError):
     """The request cannot make this move (message from the state machine, Chinese)."""
-
-
-# ------------------------------------------------------------------ clock
-
-def now() -> datetime:
-    """The current time (UTC).  Decisions are stamped with it, never with a typed time;
-    tests replace this function."""
-    return utcnow()
-
-
-def local_date(ts: datetime) -> date:
-    """The calendar date of a UTC timestamp on this computer's clock."""
-    return ts.astimezone().date()
-
-
-def today() -> date:
-    return local_date(now())
 
 
 # ------------------------------------------------------------------ numbers
@@ -139,7 +122,7 @@ def aid_date(r: ReliefRequest, paid: dict[int, date]) -> date:
     if r.id in paid:
         return paid[r.id]
     if r.status == "approved" and r.decided_at is not None:
-        return local_date(r.decided_at)
+        return clock.local_date(r.decided_at)
     return r.request_date
 
 
@@ -348,7 +331,7 @@ def pending_level(r: ReliefRequest, cal: WorkCalendar, on: date) -> PendingLevel
         return None
     step = (r.chain or [])[r.level_index]
     days = int(step.get("days") or DEFAULT_DAYS)
-    due = cal.add_working_days(local_date(r.received_at), days)
+    due = cal.add_working_days(clock.local_date(r.received_at), days)
     return PendingLevel(level=step["level"], level_name=step.get("name") or step["level"],
                         level_index=r.level_index, received_at=r.received_at, due_date=due.date,
                         overdue=on > due.date, working_days_allowed=days, due_warning=due.warning)
@@ -433,7 +416,7 @@ def full_view(session: Session, actor, r: ReliefRequest, cal: WorkCalendar) -> R
         prev.append(PastAidView(p.paid_on, p.relief_type, _rt_name(policy, p.relief_type), p.amount_fen, p.source))
     prev.sort(key=lambda a: a.on)
     same_year = [a for a in prev if a.on.year == r.period_year]
-    on = today()
+    on = clock.today()
     editable = r.status in EDITABLE and actor.can("relief.create")
     id_number = r.id_number
     return RequestView(

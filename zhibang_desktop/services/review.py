@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain import clock
 from ..domain import request_state as sm
 from ..domain.workdays import WorkCalendar
 from ..storage.models import ReliefRequest, Review
@@ -45,7 +46,7 @@ def refresh_pending_due_dates(session: Session, cal: WorkCalendar) -> int:
     """Recompute the stored due dates of requests under review (after a holiday edit)."""
     n = 0
     for r in session.execute(select(ReliefRequest).where(ReliefRequest.status.in_(st.OPEN))).scalars():
-        pend = st.pending_level(r, cal, st.today())
+        pend = st.pending_level(r, cal, clock.today())
         if pend is not None and r.due_date != pend.due_date:
             r.due_date = pend.due_date
             n += 1
@@ -68,7 +69,7 @@ def review_queue(ctx: AppContext) -> list[RequestSummary]:
         rows = [r for r in s.execute(q).scalars()
                 if ctx.actor.user_id is None or any(r.current_level == lv and r.unit_id in units
                                                     for lv, units in scopes)]
-        cache, units, cal, on = st.PolicyCache(s), st.unit_names(s), work_calendar(s), st.today()
+        cache, units, cal, on = st.PolicyCache(s), st.unit_names(s), work_calendar(s), clock.today()
         out = [st.summary(r, cache.get(r.policy_version_id), units, cal, on) for r in rows]
         return sorted(out, key=lambda x: (x.due_date or date.max, x.id))
 
@@ -113,18 +114,18 @@ def decide(ctx: AppContext, request_id: int | str, decision: str, opinion: str, 
         except sm.TransitionError as exc:
             raise st.InvalidTransition(str(exc)) from exc
 
-        at = st.now()
+        at = clock.now()
         cal = work_calendar(s)
         step = r.chain[r.level_index]
         days = int(step.get("days") or st.DEFAULT_DAYS)
-        due = cal.add_working_days(st.local_date(r.received_at), days)
+        due = cal.add_working_days(clock.local_date(r.received_at), days)
         review = Review(
             request_id=r.id, level=step["level"], level_index=r.level_index, level_name=step.get("name") or "",
             reviewer_id=ctx.actor.user_id, reviewer_username=ctx.actor.username,
             reviewer_name=ctx.actor.display_name or ctx.actor.username, decision=decision,
             opinion=opinion.strip(), amount_fen=t.state.amount_fen if decision == "approve" else None,
             justification=(justification or "").strip(), received_at=r.received_at, decided_at=at,
-            due_date=due.date, overdue=st.local_date(at) > due.date, due_warning=due.warning,
+            due_date=due.date, overdue=clock.local_date(at) > due.date, due_warning=due.warning,
             self_approved=t.self_approved,
         )
         s.add(review)
@@ -135,7 +136,7 @@ def decide(ctx: AppContext, request_id: int | str, decision: str, opinion: str, 
             r.level_index = t.state.level_index
             nxt = r.chain[r.level_index]
             r.current_level, r.received_at = nxt["level"], at
-            r.due_date = cal.add_working_days(st.local_date(at), int(nxt.get("days") or st.DEFAULT_DAYS)).date
+            r.due_date = cal.add_working_days(clock.local_date(at), int(nxt.get("days") or st.DEFAULT_DAYS)).date
         else:
             r.level_index, r.current_level, r.due_date = None, None, None
             if t.state.status in ("approved", "rejected"):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
+from ..domain import clock
 from ..storage.database import Database
 from ..storage.models import Setting
 from . import org, policies, settings, users
@@ -49,7 +49,7 @@ def initialise_office(db: Database, office_name: str, *, region: str = "", archi
                 raise ValidationFailed([FieldProblem("parent", "上级工会", f"找不到“{spec.parent}”")])
             by_name[spec.name] = org.add_unit_in(tx.session, tx, spec.name, spec.level, parent.id)
         if policy_preset:
-            policies.preset_in_force(tx.session, tx, policy_preset, date.today().year)
+            policies.preset_in_force(tx.session, tx, policy_preset, clock.today().year)
         if admin is not None:
             user = users.new_user(tx.session, admin[0], "", admin[1], ["admin"])
             tx.audit("create", "user", user.id, summary=f"创建管理员：{user.username}")

@@ -9,10 +9,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
+from ..domain import clock
 from ..domain.permissions import ROLES
 from ..storage.database import Database
 from ..storage.models import OrgUnit, ReviewerScope, User
-from ..storage.types import utcnow
 from . import audit_chain
 from .context import Actor, AppContext
 from .errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -80,7 +80,7 @@ def new_user(session, username: str, display_name: str, password: str, roles, sc
         raise ValidationFailed(problems)
     user = User(username=username.strip(), display_name=(display_name or username).strip(),
                 password_hash=_hasher.hash(password), roles=sorted(set(roles)),
-                scope_unit_id=scope_unit_id, active=True, failed_attempts=0, created_at=utcnow())
+                scope_unit_id=scope_unit_id, active=True, failed_attempts=0, created_at=clock.now())
     session.add(user)
     session.flush()
     return user
@@ -99,7 +99,7 @@ def create_admin(db: Database, username: str, password: str, display_name: str =
 
 def authenticate(db: Database, username: str, password: str) -> Actor:
     """Check the password; lock the account for 5 minutes after 5 failures. Every try is audited."""
-    now = utcnow()
+    now = clock.now()
     with db.session() as session:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
         failure = None

@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..domain import clock
 from ..domain.household import VISIT_METHODS
 from ..storage.models import Household, Visit
-from ..storage.types import utcnow
 from .archive_fields import VISIT_LABELS, visit_diff
 from .archive_store import build_view, load_household, refresh_visit_due
 from .archive_types import HouseholdView, VisitInput
@@ -31,7 +31,7 @@ def visit_problems(v: VisitInput) -> list[FieldProblem]:
 
     if not isinstance(v.visit_date, date):
         add("visit_date", "请填写日期")
-    elif v.visit_date > date.today():
+    elif v.visit_date > clock.today():
         add("visit_date", "不能晚于今天")
     elif v.visit_date < EARLIEST_VISIT:
         add("visit_date", "日期过早，请核对")
@@ -54,7 +54,7 @@ def refresh_last_visit(session: Session, hh: Household) -> None:
     hh.last_visit_on = session.execute(
         select(func.max(Visit.visit_date)).where(Visit.household_id == hh.id)).scalar_one()
     refresh_visit_due(hh)
-    hh.updated_at = utcnow()
+    hh.updated_at = clock.now()
 
 
 def add_visit(ctx: AppContext, household_id: int, visit: VisitInput) -> HouseholdView:
@@ -67,7 +67,7 @@ def add_visit(ctx: AppContext, household_id: int, visit: VisitInput) -> Househol
         s = tx.session
         hh = load_household(s, ctx.actor, household_id)
         row = Visit(household_id=hh.id, visit_date=visit.visit_date, method=visit.method, visitor=visit.visitor,
-                    findings=visit.findings, outcome=visit.outcome, created_at=utcnow())
+                    findings=visit.findings, outcome=visit.outcome, created_at=clock.now())
         hh.visits.append(row)
         refresh_last_visit(s, hh)
         s.flush()

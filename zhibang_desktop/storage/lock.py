@@ -10,8 +10,9 @@ import json
 import os
 import socket
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
+
+from ..domain import clock
 
 
 class DatabaseLocked(RuntimeError):
@@ -38,7 +39,7 @@ class WriterLock:
         fh.seek(0)
         fh.truncate()
         info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                "since": clock.now().isoformat(timespec="seconds")}
         fh.write(json.dumps(info).encode())
         fh.flush()
         self._fh = fh

@@ -6,7 +6,6 @@ and a verified copy of the file taken before an existing database is changed.
 """
 from __future__ import annotations
 
-from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
+from ..domain import clock
 from .database import DatabaseError, NotAZhibangDatabase
 from .sqlite_backup import copy_database
 
@@ -56,7 +56,7 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> str | None:
         )
     saved = None
     if current is not None and path is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
         saved = path.with_name(f"{path.stem}.before-migration-{current}-{stamp}{path.suffix or '.sqlite3'}")
         copy_database(path, saved)
     _run_upgrade(engine)

@@ -28,6 +28,3 @@ class UTCDateTime(TypeDecorator):
             return None
         return value.replace(tzinfo=timezone.utc)
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

@@ -1,11 +1,11 @@
 """Excel in and out for the archive list: export, import (check first, then confirm), template."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ..domain import clock
 from ..services.archive_types import HouseholdFilter
 from ..services.errors import Cancelled, ServiceError
 from . import messages
@@ -25,7 +25,7 @@ def export_flow(parent: QWidget, session: UiSession, filt: HouseholdFilter, coun
     if count == 0:
         messages.info(parent, "导出档案", "当前列表没有档案可导出。")
         return None
-    default = str(Path.home() / f"困难职工档案_{date.today():%Y%m%d}.xlsx")
+    default = str(Path.home() / f"困难职工档案_{clock.today():%Y%m%d}.xlsx")
     path, _ = QFileDialog.getSaveFileName(parent, "导出档案到 Excel", default, XLSX_FILTER)
     if not path:
         return None

@@ -2,12 +2,12 @@
 method, proxy, pay date). Each calls its service when 确定 is pressed and stays open on a refusal."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ..domain import clock
 from ..services import disbursement
 from ..services.errors import ServiceError
 from ..services.payout_types import BatchView, LineView
@@ -69,7 +69,7 @@ def editable_combo(values: tuple[str, ...], placeholder: str = "") -> QComboBox:
 
 
 def paid_dialog(ctx, lines: list[LineView], parent=None) -> FormDialog:
-    day = DateEdit(date.today())
+    day = DateEdit(clock.today())
     names = "、".join(x.name for x in lines[:8]) + ("等" if len(lines) > 8 else "")
     total = sum(x.amount_fen for x in lines)
     return FormDialog("登记已发放", f"登记 {len(lines)} 人已领取/已到账（{names}），合计 {labels.yuan(total)} 元。",
@@ -78,7 +78,7 @@ def paid_dialog(ctx, lines: list[LineView], parent=None) -> FormDialog:
 
 
 def batch_paid_dialog(ctx, batch: BatchView, parent=None) -> FormDialog:
-    day = DateEdit(date.today())
+    day = DateEdit(clock.today())
     pending = [x for x in batch.lines if x.state == "pending"]
     total = sum(x.amount_fen for x in pending)
     return FormDialog("全部登记已发放",
@@ -90,7 +90,7 @@ def batch_paid_dialog(ctx, batch: BatchView, parent=None) -> FormDialog:
 
 def returned_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     reason = editable_combo(RETURN_REASONS, "银行退回的原因")
-    day = DateEdit(date.today())
+    day = DateEdit(clock.today())
     return FormDialog("登记银行退票", f"{_who(line)}<br>退票后可在更正账号后“退票重新发放”。",
                       [("退票原因", reason), ("退票日期", day)],
                       lambda: disbursement.mark_returned(ctx, line.id, reason.currentText().strip(), day.value()),
@@ -99,7 +99,7 @@ def returned_dialog(ctx, line: LineView, parent=None) -> FormDialog:
 
 def renounced_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     reason = editable_combo(RENOUNCE_REASONS, "放弃原因（请留存本人书面声明）")
-    day = DateEdit(date.today())
+    day = DateEdit(clock.today())
     return FormDialog("登记本人放弃", f"{_who(line)}<br>放弃后资金退回原资金渠道，该申请不再发放。",
                       [("放弃原因", reason), ("日期", day)],
                       lambda: disbursement.mark_renounced(ctx, line.id, reason.currentText().strip(), day.value()),
@@ -111,7 +111,7 @@ def relative_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     relation = editable_combo(RELATIONS, "与受助人关系")
     id_number = QLineEdit()
     id_number.setPlaceholderText("（可不填）领取亲属的身份证号")
-    day = DateEdit(date.today())
+    day = DateEdit(clock.today())
     return FormDialog("受助人已故，由亲属领取", _who(line),
                       [("领取亲属姓名", name), ("与受助人关系", relation), ("亲属身份证号", id_number), ("领取日期", day)],
                       lambda: disbursement.mark_paid_to_relative(ctx, line.id, name.text().strip(),

@@ -2,7 +2,6 @@
 and the result of importing a bank return file."""
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from ..domain import clock
 from ..services import disbursement
 from ..services.errors import ServiceError
 from ..services.payout_types import BatchView, ReturnImportResult
@@ -75,7 +75,7 @@ class ReissueDialog(QDialog):
             self.methods.append(method)
         self.update_archive = QCheckBox("同时把更正后的账号写入档案")
         self.update_archive.setChecked(True)
-        self.pay_date = DateEdit(date.today())
+        self.pay_date = DateEdit(clock.today())
         self.number = QLineEdit()
         self.title = QLineEdit("退票重新发放")
         self.pay_date.dateChanged.connect(lambda _: self._suggest())

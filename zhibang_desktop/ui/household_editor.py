@@ -7,7 +7,6 @@ or at once for a stored household).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain import clock
 from ..services import archive
 from ..services.archive_types import HouseholdInput, HouseholdView
 from ..services.errors import Conflict, FieldProblem, ServiceError, ValidationFailed
@@ -130,7 +130,7 @@ class HouseholdEditor(QDialog):
         return self.view.id if self.view else None
 
     def _current_standard(self):
-        year = date.today().year
+        year = clock.today().year
         return next((s for s in list_year_standards(self.ctx) if s.year == year), None)
 
     def _fit_screen(self) -> None:
@@ -197,7 +197,7 @@ class HouseholdEditor(QDialog):
         if v.exit_reason:
             parts.append(f"退档原因 {v.exit_reason}")
         if v.next_visit_due:
-            late = v.status in ("active", "phasing_out") and v.next_visit_due < date.today()
+            late = v.status in ("active", "phasing_out") and v.next_visit_due < clock.today()
             due = labels.day(v.next_visit_due)
             parts.append(f"下次走访 <span style='color:#c62828'><b>{due}（已逾期）</b></span>" if late
                          else f"下次走访 {due}")
@@ -242,7 +242,7 @@ class HouseholdEditor(QDialog):
         band = labels.income_band(per_capita, s.dibao_fen if s else None, s.low_income_fen if s else None)
         text = f"家庭月总收入 {labels.yuan(total)} 元（含家庭成员），人均 {labels.yuan(per_capita, '—')} 元。"
         if s is None:
-            text += f"{date.today().year} 年低保标准未设置，请在“单位与组织”中设置。"
+            text += f"{clock.today().year} 年低保标准未设置，请在“单位与组织”中设置。"
         else:
             low = f"，低收入 {labels.yuan(s.low_income_fen)} 元" if s.low_income_fen else ""
             text += f"<b>{labels.INCOME_BAND_LABELS[band]}</b>（{s.year} 年低保 {labels.yuan(s.dibao_fen)} 元/人·月{low}）"
@@ -295,7 +295,7 @@ class HouseholdEditor(QDialog):
             messages.show_service_error(self, exc, "未保存")
             return False
         self._load(view, focus_first=False)  # Ctrl+S leaves the cursor where it was
-        self.state.setText(f"已保存（{datetime.now():%H:%M:%S}）")
+        self.state.setText(f"已保存（{clock.local_now():%H:%M:%S}）")
         self._announce(view.id)
         return True
 

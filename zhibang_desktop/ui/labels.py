@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..domain import clock
 from ..domain.household import (  # noqa: F401  (re-exported for the pages)
     ASSISTANCE_STATUSES,
     CATEGORIES,
@@ -75,6 +76,6 @@ def id_facts(id_number: str) -> str:
         info = parse_id_number(id_number)
     except (InvalidIdNumber, ValueError):
         return ""
-    today = date.today()
+    today = clock.today()
     age = today.year - info.birth_date.year - ((today.month, today.day) < (info.birth_date.month, info.birth_date.day))
     return f"{sex(info.sex)}，{info.birth_date.isoformat()} 出生（{age} 岁）"

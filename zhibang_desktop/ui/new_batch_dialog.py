@@ -1,7 +1,6 @@
 """新建发放批次: the dialog that builds a batch from the payable requests."""
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -9,6 +8,7 @@ from PySide6.QtWidgets import (
     QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ..domain import clock
 from ..services import disbursement, notices, policies
 from ..services.errors import ServiceError
 from ..services.payout_types import BATCH_KIND_LABELS, BatchInput, BatchView, CandidateView, LinePlan, NoticeFilter, \
@@ -37,7 +37,7 @@ class NewBatchDialog(QDialog):
         self._method_boxes: list[QComboBox] = []
         self._fund_boxes: list[QComboBox] = []
         self.setWindowTitle("新建发放批次")
-        today = date.today()
+        today = clock.today()
 
         self.year = QSpinBox()
         self.year.setRange(2000, 2099)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from ..domain import clock
 from ..services import notices, policies
 from ..services.errors import ServiceError
 from ..services.payout_types import (
@@ -66,7 +67,7 @@ class NoticeDialog(QDialog):
         self.result_view: NoticeView | None = None
         self.setWindowTitle("修改公示草稿" if draft else "新建公示")
         settings = get_settings(self.ctx)
-        today = date.today()
+        today = clock.today()
 
         # -- which requests --
         self.year = QSpinBox()
@@ -290,7 +291,7 @@ class ObjectionDialog(QDialog):
         self.contact.setPlaceholderText("电话或地址（可不填）")
         self.channel = QComboBox()
         self.channel.addItems(list(CHANNELS))
-        self.received = DateEdit(max(date.today(), notice.summary.start) if date.today() <= notice.summary.end
+        self.received = DateEdit(max(clock.today(), notice.summary.start) if clock.today() <= notice.summary.end
                                  else notice.summary.end)
         self.content = QPlainTextEdit()
         self.content.setPlaceholderText("反映的问题，如：该职工家庭有经营性收入、不符合救助条件……")

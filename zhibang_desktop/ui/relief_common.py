@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ..domain import clock
 from ..services.errors import ServiceError
 from ..services.relief_types import STATUS_LABELS, FindingView
 from . import labels, messages
@@ -88,7 +89,7 @@ def due_text(due: date | None, overdue: bool) -> str:
     if due is None:
         return ""
     if overdue:
-        days = (date.today() - due).days
+        days = (clock.today() - due).days
         return f"{due.isoformat()}（超期{f' {days} 天' if days > 0 else ''}）"
     return due.isoformat()
 

@@ -12,7 +12,6 @@ justification.
 from __future__ import annotations
 
 import html
-from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain import clock
 from ..services import relief
 from ..services.errors import ServiceError, ValidationFailed
 from ..services.relief_types import EvaluationView, PolicyOptions, RequestInput, RequestView
@@ -167,7 +167,7 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
         self._loading = True
         try:
             self.view = view
-            year = view.year if view else date.today().year
+            year = view.year if view else clock.today().year
             self.year.setValue(year)
             self._load_options(year)
             if view is None:

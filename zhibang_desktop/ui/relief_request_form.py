@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,12 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain import clock
 from ..services import policies
 from ..services.errors import ServiceError
 from ..services.relief_types import PolicyOptions, ReliefTypeInfo, RequestInput
 from . import labels
 from .editor.field_errors import error_label, with_error
 from .relief_common import MUTED_COLOR
+from .widgets.date_edit import qdate_today
+
 
 STUDENT_STAGES = {code: label for code, label in labels.SCHOOLING_STAGES.items() if code != "none"}
 
@@ -70,9 +73,9 @@ class RequestFormMixin:
         self.what_group = QGroupBox("救助事项")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(clock.today().year)
         self.year.setSuffix(" 年")
-        self.request_date = QDateEdit(QDate.currentDate())
+        self.request_date = QDateEdit(qdate_today())
         self.request_date.setCalendarPopup(True)
         self.request_date.setDisplayFormat("yyyy-MM-dd")
         self.type = QComboBox()

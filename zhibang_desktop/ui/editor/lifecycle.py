@@ -21,6 +21,8 @@ from ...services import archive
 from ...services.archive_lifecycle import IMMEDIATE_EXIT_REASONS
 from ...services.archive_types import HouseholdView
 from .. import labels
+from ..widgets.date_edit import qdate_today
+
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ class StepDialog(QDialog):
         super().__init__(parent)
         self.step, self.view = step, view
         self.setWindowTitle(f"{step.button}：{view.archive_no} {view.data.name}")
-        self.date = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.date.setMaximumDate(QDate.currentDate())
+        self.date = QDateEdit(qdate_today(), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date.setMaximumDate(qdate_today())
         self.reason = QComboBox(editable=True)
         self.reason.addItems(["", *step.reasons])
         self.reason.lineEdit().setPlaceholderText("可从列表选择或直接填写")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import archive
 from ...services.archive_fields import VISIT_LABELS
 from ...services.archive_types import HouseholdView, VisitInput
 from ...services.errors import ServiceError
 from .. import labels, messages
 from .field_errors import FieldErrors, with_error
+from ..widgets.date_edit import qdate_today
+
 
 HEADERS = ("走访日期", "核查方式", "走访人", "核查情况", "处理意见")
 
@@ -55,7 +58,7 @@ class VisitsTab(QWidget):
         self.delete_button = QPushButton("删除所选记录")
 
         self.visit_date = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.visit_date.setMaximumDate(QDate.currentDate())
+        self.visit_date.setMaximumDate(qdate_today())
         self.method = QComboBox()
         for code, label in labels.VISIT_METHODS.items():
             self.method.addItem(label, code)
@@ -88,7 +91,7 @@ class VisitsTab(QWidget):
         self.reset_form()
 
     def reset_form(self) -> None:
-        self.visit_date.setDate(QDate.currentDate())
+        self.visit_date.setDate(qdate_today())
         self.method.setCurrentIndex(0)
         self.visitor.setText(self.session.actor.display_name)
         self.findings.clear()
@@ -121,7 +124,7 @@ class VisitsTab(QWidget):
         last = f"最近走访：{labels.day(view.last_visit_on)}" if view.last_visit_on else "尚无走访记录"
         if view.next_visit_due is None:
             return last
-        days = (view.next_visit_due - date.today()).days
+        days = (view.next_visit_due - clock.today()).days
         when = f"已逾期 {-days} 天" if days < 0 else f"还有 {days} 天"
         color = "#c62828" if days < 0 else ("#b26a00" if days <= 30 else "#2e7d32")
         return (f"{last}　　下次走访应于 <b style='color:{color}'>{labels.day(view.next_visit_due)}</b>"

@@ -7,12 +7,12 @@ households costs one page of rows plus the total count. Sorting is done by the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from ...domain import clock
 from ...services.archive_types import HouseholdFilter, HouseholdRow, Page
 from .. import labels
 
@@ -166,7 +166,7 @@ class HouseholdTableModel(QAbstractTableModel):
             if row.status == "draft":
                 return QBrush(DRAFT_COLOR)
         if role == Qt.ToolTipRole and column.sort_key == "next_visit_due" and row.next_visit_due:
-            days = (row.next_visit_due - date.today()).days
+            days = (row.next_visit_due - clock.today()).days
             return f"已逾期 {-days} 天" if days < 0 else f"还有 {days} 天到期"
         if role == Qt.UserRole:
             return row.id

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from ...domain import clock
 from ...services.relief_types import RequestPage, RequestSummary
 from .. import labels
 from ..relief_common import (
@@ -40,15 +40,15 @@ def _pending(r: RequestSummary) -> str:
         return ""
     if r.due_date is None:
         return r.current_level_name
-    if r.due_date < date.today():
-        days = (date.today() - r.due_date).days
+    if r.due_date < clock.today():
+        days = (clock.today() - r.due_date).days
         return f"{r.current_level_name}（{r.due_date.isoformat()}，超期 {days} 天）"
     return f"{r.current_level_name}（{r.due_date.isoformat()} 前）"
 
 
 def _late(r: RequestSummary) -> bool:
     """The pending level is past its due date (``overdue`` also counts a level decided late)."""
-    return r.due_date is not None and r.due_date < date.today()
+    return r.due_date is not None and r.due_date < clock.today()
 
 
 @dataclass(frozen=True)

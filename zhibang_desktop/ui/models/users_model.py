@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ...domain import clock
 from ...services.users import UserView, role_names
-from ...storage.types import utcnow
 
 HEADERS = ("用户名", "姓名", "角色", "管辖范围", "状态")
 INACTIVE_COLOR = QColor("#8a8a8a")
@@ -15,7 +15,7 @@ LOCKED_COLOR = QColor("#c62828")
 def user_state(u: UserView) -> str:
     if not u.active:
         return "停用"
-    if u.locked_until is not None and u.locked_until > utcnow():
+    if u.locked_until is not None and u.locked_until > clock.now():
         return f"已锁定（至 {u.locked_until.astimezone():%H:%M}）"
     return "启用"
 

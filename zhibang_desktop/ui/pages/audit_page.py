@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import audit
 from ...services.audit import AuditFilter
 from ...services.audit_chain import ChainReport
@@ -59,9 +60,9 @@ class AuditPage(QWidget):
         self.action_box = QComboBox()
         self.entity_box = QComboBox()
         self.from_check = QCheckBox("从")
-        self.from_date = DateEdit(date.today() - timedelta(days=30))
+        self.from_date = DateEdit(clock.today() - timedelta(days=30))
         self.to_check = QCheckBox("至")
-        self.to_date = DateEdit(date.today())
+        self.to_date = DateEdit(clock.today())
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
         self.from_check.toggled.connect(self.from_date.setEnabled)
@@ -222,7 +223,7 @@ class AuditPage(QWidget):
         return report
 
     def export(self) -> None:
-        default = str(Path.home() / f"审计日志-{date.today():%Y%m%d}.xlsx")
+        default = str(Path.home() / f"审计日志-{clock.today():%Y%m%d}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, "导出审计日志", default, "Excel 文件 (*.xlsx)")
         if path:
             if not path.lower().endswith(".xlsx"):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import holidays
 from ...services.errors import ServiceError
 from ...services.relief_types import HolidayView
@@ -67,7 +68,7 @@ class HolidaysPage(QWidget):
 
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year + 1 if date.today().month >= 11 else date.today().year)
+        self.year.setValue(clock.today().year + 1 if clock.today().month >= 11 else clock.today().year)
         self.year.setSuffix(" 年")
         self.year_state = QLabel()
         self.year_state.setTextFormat(Qt.RichText)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import policies
 from ...services.errors import ServiceError, ValidationFailed
 from ...services.relief_types import PolicyVersionView
@@ -329,7 +329,7 @@ class PolicyPage(QWidget):
             self._status(f"读取政策失败：{exc}")
             return
         current = self.year.currentData()
-        years = sorted({v.year for v in self.versions} | {date.today().year}, reverse=True)
+        years = sorted({v.year for v in self.versions} | {clock.today().year}, reverse=True)
         self.year.blockSignals(True)
         self.year.clear()
         self.year.addItem("全部年度", None)
@@ -339,7 +339,7 @@ class PolicyPage(QWidget):
         self.year.blockSignals(False)
         self._fill_table(select_id)
         in_force = sorted({v.year for v in self.versions if v.in_force})
-        this_year = date.today().year
+        this_year = clock.today().year
         missing = "" if this_year in in_force else f"；{this_year} 年尚无生效政策，不能录入该年度的救助申请"
         self._status(f"共 {len(self.versions)} 个政策版本，生效年度："
                      + ("、".join(str(y) for y in in_force) or "无") + missing)
@@ -401,7 +401,7 @@ class PolicyPage(QWidget):
 
     # -- commands --
     def _default_year(self) -> int:
-        return self.year.currentData() or date.today().year
+        return self.year.currentData() or clock.today().year
 
     def use_preset(self) -> PolicyVersionView | None:
         dialog = PresetDialog(self._default_year(), self)

@@ -5,7 +5,6 @@ on the other pages).
 """
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import policies, relief
 from ...services.errors import ServiceError
 from ...services.relief_types import STATUS_LABELS, RequestFilter
@@ -166,7 +166,7 @@ class ReliefPage(QWidget):
 
     def _fill_years(self) -> None:
         current = self.year.currentData() if self.year.count() else None
-        this_year = date.today().year
+        this_year = clock.today().year
         years = sorted(set(self._policy_years()) | {this_year, this_year - 1}, reverse=True)
         self.year.blockSignals(True)
         self.year.clear()

@@ -4,11 +4,11 @@ had to be computed without holiday data (e.g. 2027 before the admin entered it).
 from __future__ import annotations
 
 import html
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ...domain import clock
 from ...services import relief, review
 from ...services.errors import ServiceError
 from ...services.relief_types import RequestPage
@@ -83,7 +83,7 @@ class ReviewPage(QWidget):
         if selected is not None:
             self.table.select_request(selected)
         rows = self.model.rows()
-        late = sum(1 for r in rows if r.due_date is not None and r.due_date < date.today())
+        late = sum(1 for r in rows if r.due_date is not None and r.due_date < clock.today())
         actor = self.session.actor
         self.title.setText(f"<b>待我审核</b>　{html.escape(actor.display_name or actor.username)}：共 <b>{len(rows)}</b> 件"
                            + (f"，<b style='color:#c62828'>{late} 件已超期</b>" if late else ""))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import settings
 from ...services.errors import ServiceError, ValidationFailed
 from .. import messages
@@ -30,7 +30,7 @@ FIELDS = ("office_name", "region", "phone", "archive_prefix", "archive_no_patter
 
 def pattern_example(pattern: str, prefix: str) -> str:
     try:
-        return pattern.format(prefix=prefix, year=date.today().year, seq=1)
+        return pattern.format(prefix=prefix, year=clock.today().year, seq=1)
     except (KeyError, ValueError, IndexError):
         return "（格式有误）"
 

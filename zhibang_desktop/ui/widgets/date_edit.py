@@ -6,6 +6,14 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QWidget
 
+from ...domain import clock
+
+
+def qdate_today() -> QDate:
+    """The clock's today as a QDate (Qt's own current date would bypass the pinned clock)."""
+    d = clock.today()
+    return QDate(d.year, d.month, d.day)
+
 
 class DateEdit(QDateEdit):
     def __init__(self, value: date | None = None, parent: QWidget | None = None):
@@ -15,7 +23,7 @@ class DateEdit(QDateEdit):
         self.setMinimumDate(QDate(2000, 1, 1))
         self.setMaximumDate(QDate(2099, 12, 31))
         self.setMinimumWidth(120)
-        self.set_value(value or date.today())
+        self.set_value(value or clock.today())
 
     def value(self) -> date:
         return self.date().toPython()

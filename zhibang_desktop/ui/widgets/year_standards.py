@@ -1,7 +1,6 @@
 """The yearly 低保 and 低收入 standards (yuan per person per month), one row per year."""
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import clock
 from ...services import settings
 from ...services.errors import ServiceError
 from .. import labels, messages
@@ -99,7 +99,7 @@ class YearStandardsEditor(QWidget):
 
     def add_year(self) -> None:
         years = {s.year for s in self.rows}
-        year = date.today().year
+        year = clock.today().year
         while year in years:
             year += 1
         latest = self.rows[0] if self.rows else None

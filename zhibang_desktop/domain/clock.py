@@ -1,0 +1,102 @@
+"""The one clock of the program: every "now" and "today" is read here.
+
+Nothing else in the package calls ``date.today()``, ``datetime.now()`` or
+``datetime.utcnow()`` (a test scans the sources for them). Tests, the demo builder and
+the benchmark pin the clock with :func:`pinned` / :func:`pin`; a pinned clock starts at
+the given moment and runs forward with the real time, so two writes a second apart
+still get different time stamps.
+
+``ZHIBANG_TODAY=YYYY-MM-DD`` starts the clock on that day at the current time of day (for
+training on a past or future date); it is read once, at the first call.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterator
+
+ENV_TODAY = "ZHIBANG_TODAY"
+
+_lock = threading.Lock()
+_pin: tuple[datetime, float, bool] | None = None  # (moment, monotonic at pin, frozen)
+_env_read = False
+
+
+def now() -> datetime:
+    """The current moment, timezone-aware, in UTC."""
+    _read_env_once()
+    pin = _pin
+    if pin is None:
+        return datetime.now(timezone.utc)
+    moment, started, frozen = pin
+    return moment if frozen else moment + timedelta(seconds=time.monotonic() - started)
+
+
+def today() -> date:
+    """The office's calendar day: the local date of :func:`now` on this computer."""
+    return local_date(now())
+
+
+def local_date(ts: datetime) -> date:
+    return ts.astimezone().date()
+
+
+def local_now() -> datetime:
+    """:func:`now` in this computer's time zone (for file names and on-screen times)."""
+    return now().astimezone()
+
+
+def pin(moment: datetime | date, *, frozen: bool = False) -> None:
+    """Make :func:`now` start at ``moment`` (a date means 10:00 local time on that day)."""
+    global _pin
+    with _lock:
+        _pin = (_as_utc(moment), time.monotonic(), frozen)
+
+
+def unpin() -> None:
+    global _pin
+    with _lock:
+        _pin = None
+
+
+@contextmanager
+def pinned(moment: datetime | date, *, frozen: bool = False) -> Iterator[None]:
+    """Pin the clock for the ``with`` block and put back whatever was there before."""
+    global _pin
+    _read_env_once()
+    with _lock:
+        saved = _pin
+    pin(moment, frozen=frozen)
+    try:
+        yield
+    finally:
+        with _lock:
+            _pin = saved
+
+
+def _as_utc(moment: datetime | date) -> datetime:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            moment = moment.astimezone()  # naive means local time
+        return moment.astimezone(timezone.utc)
+    return datetime(moment.year, moment.month, moment.day, 10, 0).astimezone().astimezone(timezone.utc)
+
+
+def _read_env_once() -> None:
+    global _env_read, _pin
+    if _env_read:
+        return
+    with _lock:
+        if _env_read:
+            return
+        _env_read = True
+        text = os.environ.get(ENV_TODAY, "").strip()
+        if not text or _pin is not None:
+            return
+        day = date.fromisoformat(text)
+        real = datetime.now().astimezone()
+        start = real.replace(year=day.year, month=day.month, day=day.day)
+        _pin = (start.astimezone(timezone.utc), time.monotonic(), False)
