@@ -6,7 +6,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -16,6 +16,7 @@ from ..services.context import AppContext
 from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_database
 from . import messages
 from .fonts import install_app_font
+from .translations import install_translations
 
 log = logging.getLogger(__name__)
 DEMO_FILE = "zhibang-demo.sqlite3"
@@ -30,16 +31,9 @@ def make_app() -> QApplication:
     app.setApplicationName("职帮")
     app.setOrganizationName("zhibang")
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
-    _install_translations(app)
+    install_translations(app)
     install_app_font(app)
     return app
-
-
-def _install_translations(app: QApplication) -> None:
-    """Qt's own texts (context menus, standard buttons) in Chinese, when shipped with Qt."""
-    translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
-        app.installTranslator(translator)
 
 
 def _excepthook(kind, value, tb) -> None:
