@@ -5,10 +5,10 @@
 # Extra arguments go to pytest and run just that selection, e.g. `-k archive` or a path.
 source "$(dirname "${BASH_SOURCE[0]}")/linux-common.sh"
 check_python
-# poppler-utils: pdffonts/pdftotext; the CJK font for rendered checks; LibreOffice opens
+# poppler-utils: pdffonts/pdftotext; the CJK fonts (黑体- and 宋体-style) for rendered checks; LibreOffice opens
 # our xlsx exports as a real client; xvfb for the real-window smoke test; faketime shifts
 # the system date for the second pass.
-apt_install_missing "${QT_PACKAGES[@]}" poppler-utils fonts-wqy-microhei libreoffice-calc-nogui \
+apt_install_missing "${QT_PACKAGES[@]}" poppler-utils fonts-wqy-microhei fonts-arphic-uming libreoffice-calc-nogui \
   xvfb xauth faketime
 make_venv "[test]"
 cd "$ROOT"

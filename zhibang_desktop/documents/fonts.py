@@ -1,12 +1,15 @@
-"""CJK fonts for reportlab, always embedded.
+"""CJK fonts for reportlab, always embedded: titles in 黑体, body in 宋体 (GB/T 9704).
 
 reportlab embeds TrueType-outline fonts only (CFF/OpenType-PS fonts such as
 Noto Sans CJK are rejected, and the built-in ``STSong-Light`` CID font is not
-embedded at all), so every PDF we write uses a registered TrueType font:
+embedded at all), so every PDF we write uses registered TrueType fonts:
 
-* the bundled WenQuanYi Micro Hei (``data/fonts/wqy-microhei.ttc``, face 0),
-  registered as ``"ZhibangSans"`` — always available, used for body and title;
-* optionally, when present, the Windows official-document fonts — SimSun (宋体)
+* bundled, always available: AR PL UMing CN (``data/fonts/uming.ttc``, face 0), a
+  宋体/明体-style face registered as ``"ZhibangSerif"`` for the body, and WenQuanYi
+  Micro Hei (``data/fonts/wqy-microhei.ttc``, face 0), a 黑体-style face registered as
+  ``"ZhibangSans"`` for titles (both licences allow redistribution; the licence files
+  sit beside the fonts);
+* preferred when present, the Windows official-document fonts — SimSun (宋体)
   for the body and SimHei (黑体) for titles — found under ``%WINDIR%\\Fonts``
   or given explicitly.  A candidate is used only if reportlab accepts it as a
   TrueType font *and* it has glyphs for common Chinese characters; otherwise
@@ -33,6 +36,8 @@ __all__ = [
     "FontFile",
     "BUNDLED_FONT",
     "BUNDLED_FONT_NAME",
+    "BUNDLED_SERIF",
+    "BUNDLED_SERIF_NAME",
     "ensure_fonts",
     "windows_font_candidates",
 ]
@@ -41,6 +46,8 @@ log = logging.getLogger(__name__)
 
 BUNDLED_FONT = Path(__file__).resolve().parent.parent / "data" / "fonts" / "wqy-microhei.ttc"
 BUNDLED_FONT_NAME = "ZhibangSans"
+BUNDLED_SERIF = BUNDLED_FONT.with_name("uming.ttc")
+BUNDLED_SERIF_NAME = "ZhibangSerif"
 
 # Characters every usable font must have (a font without them would print boxes).
 _PROBE_CHARS = "职帮困难救助金额合计人民币大写元整第页共签名盖章（）：０123"
@@ -86,15 +93,15 @@ def windows_font_candidates() -> tuple[list[FontFile], list[FontFile]]:
     return body, title
 
 
-def _register_bundled() -> str:
-    key = (str(BUNDLED_FONT), 0)
+def _register_bundled(path: Path = BUNDLED_FONT, name: str = BUNDLED_FONT_NAME) -> str:
+    key = (str(path), 0)
     if _registered.get(key):
-        return BUNDLED_FONT_NAME
-    font = TTFont(BUNDLED_FONT_NAME, str(BUNDLED_FONT), subfontIndex=0)
+        return name
+    font = TTFont(name, str(path), subfontIndex=0)
     pdfmetrics.registerFont(font)
-    _register_family(BUNDLED_FONT_NAME)
-    _registered[key] = BUNDLED_FONT_NAME
-    return BUNDLED_FONT_NAME
+    _register_family(name)
+    _registered[key] = name
+    return name
 
 
 def _register_family(name: str) -> None:
@@ -142,8 +149,8 @@ def ensure_fonts(
     ``body`` / ``title`` override the font files (e.g. from a setting); when
     not given and ``use_system_fonts`` is true, SimSun/SimHei are used if the
     Windows font folder has them.  Anything unusable falls back to the
-    bundled WenQuanYi Micro Hei, so this never fails for a missing or
-    unsuitable override.
+    bundled fonts (UMing for the body, WenQuanYi Micro Hei for titles), so
+    this never fails for a missing or unsuitable override.
     """
     global _default
     with _lock:
@@ -151,6 +158,7 @@ def ensure_fonts(
         if default_call and _default is not None:
             return _default
         bundled = _register_bundled()
+        bundled_serif = _register_bundled(BUNDLED_SERIF, BUNDLED_SERIF_NAME)
         if use_system_fonts:
             sys_body, sys_title = windows_font_candidates()
         else:
@@ -159,10 +167,9 @@ def ensure_fonts(
         title_candidates = [FontFile.of(title)] if title is not None else sys_title
 
         body_name = next(
-            (n for c in body_candidates if (n := _try_register(c, "Body"))), bundled
+            (n for c in body_candidates if (n := _try_register(c, "Body"))), bundled_serif
         )
-        # Titles are 黑体; the bundled Micro Hei is itself a 黑体-style face, so
-        # it beats a 宋体 body font as the title fallback.
+        # Titles are 黑体: the bundled Micro Hei is a 黑体-style face.
         title_name = next(
             (n for c in title_candidates if (n := _try_register(c, "Title"))), bundled
         )
