@@ -107,7 +107,7 @@ def policy_html(v: PolicyVersionView, doc: dict) -> str:
     for t in v.relief_types:
         d = docs_by_code.get(t.code, {})
         out.append(f"<h4 style='margin:10px 0 2px 0; color:#1f4e8c'>{esc(t.name)}"
-                   f"<span style='color:{MUTED_COLOR}; font-weight:normal'>　{esc(t.code)}　"
+                   f"<span style='color:{MUTED_COLOR}; font-weight:normal'>　"
                    f"{esc(KINDS.get(t.kind, t.kind))}</span></h4>")
         rows = [("金额标准", esc(t.standard_text) if t.standard_text else "不设固定标准（按上限控制）")]
         if t.subcases:
