@@ -204,3 +204,18 @@ def test_signature_rows_are_tall(tmp_path):
     # 182 mm of frame at 15 mm a row: never more than 12 rows on a page
     assert all(len(r) <= 11 for r in rep.page_rows)
     assert sum(len(r) for r in rep.page_rows) == 30
+
+
+@pytest.mark.parametrize("n", range(1, 60))
+def test_no_last_page_holds_a_widow_row(n):
+    """Whatever the row count, a list of several pages never ends with a page of one or two rows
+    (or of the totals alone) while the page before could give it some; subtotals stay exact."""
+    rows = make_rows(n)
+    rep = report(rows, row_height_mm=20)
+    rep.write(io.BytesIO())
+    pages = [len(r) for r in rep.page_rows]
+    assert sum(pages) == n and [r.start for r in rep.page_rows] == [sum(pages[:i]) for i in range(len(pages))]
+    if len(pages) > 1:
+        assert pages[-1] >= min(3, (pages[-2] + pages[-1]) // 2), pages
+    assert sum(s[0] for s in rep.page_sums) == sum(r[5] for r in rows)
+

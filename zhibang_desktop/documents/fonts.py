@@ -31,6 +31,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from . import cjk_wrap
+
 __all__ = [
     "FontSet",
     "FontFile",
@@ -154,6 +156,7 @@ def ensure_fonts(
     """
     global _default
     with _lock:
+        cjk_wrap.install()  # Chinese line-breaking rules for every paragraph we wrap
         default_call = body is None and title is None and use_system_fonts
         if default_call and _default is not None:
             return _default

@@ -73,6 +73,7 @@ _MIN_FONT = 6.0  # smallest size a non-wrapping cell is shrunk to before it wrap
 _GRID = colors.black
 _HEADER_BG = colors.Color(0.90, 0.90, 0.90)
 _TOTAL_BG = colors.Color(0.96, 0.96, 0.96)
+MIN_LAST_ROWS = 3  # a last page with fewer rows takes some from the page before (no widow rows)
 
 
 class PageLayoutError(ValueError):
@@ -389,7 +390,22 @@ class ListReport:
                     pages.append([stop - 1, stop])
             else:
                 raise PageLayoutError("合计和落款内容过多，一页放不下")
+        self._balance_last_page(pages, heights, cap(len(pages) - 1) - final)
         return [range(a, b) for a, b in pages]
+
+    @staticmethod
+    def _balance_last_page(pages: list[list[int]], heights: list[float], last_cap: float) -> None:
+        """No widow rows: the last page takes rows from the page before until it holds at least
+        MIN_LAST_ROWS (or half of the two pages' rows), as far as it has room."""
+        if len(pages) < 2:
+            return
+        prev, last = pages[-2], pages[-1]
+        used = sum(heights[last[0]:last[1]])
+        while (last[1] - last[0] < MIN_LAST_ROWS and prev[1] - prev[0] - 1 > last[1] - last[0]
+               and used + heights[prev[1] - 1] <= last_cap + 0.01):
+            prev[1] -= 1
+            last[0] -= 1
+            used += heights[last[0]]
 
     # ------------------------------------------------------------------ drawing
 
