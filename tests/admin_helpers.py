@@ -5,7 +5,7 @@ import hashlib
 
 from sqlalchemy import func, inspect, select, text
 
-from zhibang_desktop.services import users
+from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.models import AuditHead
 

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select, text
 from zhibang_desktop.domain.household import EXCLUSIONS
 from zhibang_desktop.domain.idnumber import make_id_number
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdInput, MemberInput, VisitInput
+from zhibang_desktop.services.archive.types import HouseholdInput, MemberInput, VisitInput
 from zhibang_desktop.services.context import Actor, AppContext
 from zhibang_desktop.storage.models import OrgUnit
 

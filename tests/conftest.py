@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from tests.pinned import DEMO_HOUSEHOLDS, TEST_TODAY  # noqa: E402
 from zhibang_desktop.domain import clock  # noqa: E402
 from zhibang_desktop.services.context import SYSTEM, AppContext  # noqa: E402
-from zhibang_desktop.services.setup import UnitSpec, initialise_office  # noqa: E402
+from zhibang_desktop.services.session.setup import UnitSpec, initialise_office  # noqa: E402
 from zhibang_desktop.storage.database import open_database  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def fast_password_hashing(monkeypatch):
     """argon2id with tiny cost parameters: the same code path, ~1 ms instead of ~200 ms a hash."""
     from argon2 import PasswordHasher
 
-    from zhibang_desktop.services import users
+    from zhibang_desktop.services.admin import users
 
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
@@ -79,7 +79,8 @@ def demo_template(tmp_path_factory, worker_id) -> Path:
 def _build_demo(path: Path) -> Path:
     from argon2 import PasswordHasher
 
-    from zhibang_desktop.services import demo, users
+    from zhibang_desktop import demo
+    from zhibang_desktop.services.admin import users
 
     saved = users._hasher
     users._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)

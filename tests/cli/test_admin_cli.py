@@ -210,7 +210,7 @@ def test_init_can_put_a_preset_policy_in_force(tmp_path, monkeypatch, capsys):
 
 
 def test_user_review_binds_a_reviewer_to_units_and_levels(office, monkeypatch, capsys):
-    from zhibang_desktop.services import users
+    from zhibang_desktop.services.admin import users
     from zhibang_desktop.services.context import SYSTEM, AppContext
     from zhibang_desktop.storage.database import open_database
 

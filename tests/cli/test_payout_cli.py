@@ -12,10 +12,10 @@ import pytest
 
 from tests.services.payout_helpers import Clock, approved, noticed
 from zhibang_desktop.cli import main
-from zhibang_desktop.services import disbursement
+from zhibang_desktop.services import payout
 from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.services.payout_types import BatchInput, LinePlan
-from zhibang_desktop.services.setup import UnitSpec, initialise_office
+from zhibang_desktop.services.payout.types import BatchInput, LinePlan
+from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
 from zhibang_desktop.storage.database import open_database
 
 UNITS = [UnitSpec("荔城街某某电子厂工会", "grassroots"), UnitSpec("新塘镇牛仔服装公司工会", "grassroots"),
@@ -34,7 +34,7 @@ def world(tmp_path, monkeypatch):
     clock = Clock(monkeypatch, 2026, 3, 1)
     made = approved(ctx, 8, cash_every=4)
     notice = noticed(ctx, clock)
-    batch = disbursement.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(r) for r in made.request_ids]))
+    batch = payout.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(r) for r in made.request_ids]))
     db.close()
 
     def z(*args):

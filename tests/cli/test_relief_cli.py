@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from zhibang_desktop.cli import main
-from zhibang_desktop.services import users
+from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.database import open_database
 

@@ -8,7 +8,8 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from zhibang_desktop.services import relief, review
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.relief import review
 from zhibang_desktop.storage.models import AuditEntry
 
 from ..services.relief_helpers import (

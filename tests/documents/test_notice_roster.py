@@ -18,9 +18,9 @@ from zhibang_desktop.documents.notice_roster import (
 )
 from zhibang_desktop.documents.public_text import public_text_problems
 from zhibang_desktop.domain.money import amount_in_words, format_yuan
-from zhibang_desktop.services import notices, payout_print
-from zhibang_desktop.services.demo import create_demo
-from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput
+from zhibang_desktop.services.payout import notices, printing as payout_print
+from zhibang_desktop.demo.office import create_demo
+from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput
 from zhibang_desktop.storage.models import FamilyMember, Household, OrgUnit
 
 ID18 = re.compile(r"(?<![\d*])\d{17}[\dXx](?![\d*])")

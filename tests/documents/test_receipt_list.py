@@ -15,8 +15,9 @@ from tests.services.payout_helpers import Clock, approved, noticed
 from zhibang_desktop.documents.receipt_list import ProxyInfo, ReceiptList, ReceiptRow, write_receipt_list
 from zhibang_desktop.domain.idnumber import make_id_number, mask_id_number
 from zhibang_desktop.domain.money import amount_in_words, format_yuan, parse_yuan
-from zhibang_desktop.services import audit_chain, disbursement as d, payout_print
-from zhibang_desktop.services.payout_types import BatchInput, LinePlan
+from zhibang_desktop.services import audit_chain, payout as d
+from zhibang_desktop.services.payout import printing as payout_print
+from zhibang_desktop.services.payout.types import BatchInput, LinePlan
 from zhibang_desktop.storage.models import AuditEntry
 
 ID18 = re.compile(r"(?<![\d*])\d{17}[\dXx](?![\d*])")
@@ -110,7 +111,7 @@ def test_print_receipts_service(ctx, monkeypatch, tmp_path):
 
 def test_building_for_the_preview_records_no_print(ctx, monkeypatch, tmp_path):
     """A preview that is only looked at prints nothing: build_* writes the same PDF, no audit row."""
-    from zhibang_desktop.services import notices
+    from zhibang_desktop.services.payout import notices
 
     clock = Clock(monkeypatch, 2026, 3, 1)
     made = approved(ctx, 3, cash_every=1)

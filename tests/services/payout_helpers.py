@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import notices
+from zhibang_desktop.services.payout import notices
 from zhibang_desktop.services.context import AppContext
-from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput
+from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput
 from zhibang_desktop.storage.models import FamilyMember, Household, OrgUnit, PolicyVersion, ReliefRequest
 
 from .relief_helpers import zengcheng

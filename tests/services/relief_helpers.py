@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import policies
+from zhibang_desktop.services.relief import policies
 from zhibang_desktop.services.context import AppContext
-from zhibang_desktop.services.relief_types import RequestInput
+from zhibang_desktop.services.relief.types import RequestInput
 from zhibang_desktop.storage.models import FamilyMember, Household, OrgUnit
 
 from ..admin_helpers import admin_context, user_context
@@ -91,7 +91,7 @@ def office(ctx: AppContext):
 
     Returns a dict of contexts: admin, clerk, g (grassroots reviewer), s (street), d (district).
     """
-    from zhibang_desktop.services import users
+    from zhibang_desktop.services.admin import users
 
     admin = admin_context(ctx)
     g_unit, s_unit, d_unit = unit_id(ctx, GRASSROOTS), unit_id(ctx, STREET), unit_id(ctx, "增城区总工会")
@@ -105,7 +105,8 @@ def office(ctx: AppContext):
 
 def submit_and_approve(o: dict, data: RequestInput, justification: str = "", amount_fen: int | None = None):
     """Create, submit and pass all three levels (the district may set ``amount_fen``)."""
-    from zhibang_desktop.services import relief, review
+    from zhibang_desktop.services import relief
+    from zhibang_desktop.services.relief import review
 
     v = relief.create_request(o["clerk"], data)
     v = relief.submit_request(o["clerk"], v.id, justification=justification or None)
@@ -117,6 +118,6 @@ def submit_and_approve(o: dict, data: RequestInput, justification: str = "", amo
 
 def set_dibao(o: dict, year: int, yuan_per_month: float = 1330):
     """Guangzhou 低保 standard (1,330 yuan/month: 10 months = 13,300, the cap example of the engine)."""
-    from zhibang_desktop.services import settings
+    from zhibang_desktop.services.admin import settings
 
     settings.set_year_standard(o["admin"], year, yuan(yuan_per_month), None)

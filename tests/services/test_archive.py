@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.archive_helpers import FACTORY, JEANS, household, id_no, member, scoped, unit_id, with_roles
 from zhibang_desktop.domain import clock
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import MemberInput
+from zhibang_desktop.services.archive.types import MemberInput
 from zhibang_desktop.services.errors import Conflict, PermissionDenied, ValidationFailed
 from zhibang_desktop.storage.models import AuditEntry, Counter, Household
 
@@ -153,7 +153,7 @@ def test_warnings_for_luhn_and_missing_standard(ctx):
 
 
 def test_per_capita_income_band(ctx):
-    from zhibang_desktop.services.settings import set_year_standard
+    from zhibang_desktop.services.admin.settings import set_year_standard
 
     set_year_standard(ctx, clock.today().year, 124_000, 186_000)
     view = archive.create_household(ctx, household(ctx, head_income_fen=300_000, household_size=2,

@@ -10,7 +10,7 @@ from tests.archive_helpers import FACTORY, JEANS, archived, household, id_no, sc
 from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.household import add_months
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdFilter as F
+from zhibang_desktop.services.archive.types import HouseholdFilter as F
 from zhibang_desktop.services.errors import PermissionDenied
 
 

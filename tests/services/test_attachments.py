@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from tests.archive_helpers import household, scoped, with_roles
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.attachments import MAX_ATTACHMENT_BYTES, AttachmentCorrupt, list_attachments
+from zhibang_desktop.services.archive.attachments import MAX_ATTACHMENT_BYTES, AttachmentCorrupt, list_attachments
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
 from zhibang_desktop.storage.models import AttachmentBlob
 
@@ -73,7 +73,7 @@ def test_permissions_and_scope(ctx):
 
 
 def test_a_backup_carries_the_attachment_and_its_sha256(ctx, tmp_path):
-    from zhibang_desktop.services.backup import backup_now
+    from zhibang_desktop.services.admin.backup import backup_now
     from zhibang_desktop.services.context import AppContext
     from zhibang_desktop.storage.database import open_database
 

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from tests.admin_helpers import PASSWORD, admin_context, user_context
 from zhibang_desktop.domain import clock
-from zhibang_desktop.services import audit, org, users
-from zhibang_desktop.services.audit import AuditFilter
+from zhibang_desktop.services.admin import audit, org, users
+from zhibang_desktop.services.admin.audit import AuditFilter
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
 from zhibang_desktop.storage.models import AuditEntry
 

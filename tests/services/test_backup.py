@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from tests.admin_helpers import admin_context, snapshot, user_context
 from zhibang_desktop.domain import clock
-from zhibang_desktop.services import audit, backup, org, settings
-from zhibang_desktop.services.backup import BackupError, RestoreError
+from zhibang_desktop.services.admin import audit, backup, org, settings
+from zhibang_desktop.services.admin.backup import BackupError, RestoreError
 from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.services.errors import PermissionDenied
 from zhibang_desktop.storage import migrate

@@ -16,10 +16,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from zhibang_desktop.domain.money import format_yuan
-from zhibang_desktop.services import bank_files, disbursement as d
-from zhibang_desktop.services.disbursement import ReissuePlan
+from zhibang_desktop.services.payout import bank_files
+from zhibang_desktop.services import payout as d
+from zhibang_desktop.services.payout.payouts import ReissuePlan
 from zhibang_desktop.services.errors import ValidationFailed
-from zhibang_desktop.services.payout_types import BankColumnSpec, BankTemplateView, BatchInput, LinePlan
+from zhibang_desktop.services.payout.types import BankColumnSpec, BankTemplateView, BatchInput, LinePlan
 from zhibang_desktop.storage.models import Household
 
 from .payout_helpers import Clock, approved, luhn_card, noticed

@@ -5,7 +5,7 @@ from sqlalchemy import update
 
 from tests.archive_helpers import archived, household, id_no, member
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.checks import run_checks
+from zhibang_desktop.services.admin.checks import run_checks
 from zhibang_desktop.storage.models import AttachmentBlob, FamilyMember, Household
 
 

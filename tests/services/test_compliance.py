@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from zhibang_desktop.services import compliance, ledger_import
+from zhibang_desktop.services.relief import compliance, ledger_import
 
 from .relief_helpers import (
     Clock, add_household, emergency, office, person_id, quarterly, set_dibao, submit_and_approve, yuan, zengcheng,
@@ -143,7 +143,7 @@ def test_request_is_judged_under_its_own_policy_version(o, ctx):
     import dataclasses
 
     from zhibang_desktop.domain.policy import AmountRule
-    from zhibang_desktop.services import policies
+    from zhibang_desktop.services.relief import policies
 
     hh = add_household(ctx, "旧政策", 110)
     submit_and_approve(o, quarterly(hh, 600, quarter=1, year=2023))

@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.idnumber import is_valid_id_number
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdFilter
-from zhibang_desktop.services.checks import run_checks
+from zhibang_desktop.services.archive.types import HouseholdFilter
+from zhibang_desktop.services.admin.checks import run_checks
 from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.services.demo import DEMO_PASSWORD, create_demo
-from zhibang_desktop.services.settings import get_settings
-from zhibang_desktop.services.users import authenticate
+from zhibang_desktop.demo.office import DEMO_PASSWORD, create_demo
+from zhibang_desktop.services.admin.settings import get_settings
+from zhibang_desktop.services.admin.users import authenticate
 from zhibang_desktop.storage.models import AuditEntry, FamilyMember, Household, OrgUnit, YearStandard
 
 
@@ -75,7 +75,7 @@ def test_the_demo_year_loads_only_the_households_it_uses(db, monkeypatch):
 
     from sqlalchemy import event
 
-    from zhibang_desktop.services import demo_year
+    from zhibang_desktop.demo import year as demo_year
 
     monkeypatch.setattr(demo_year, "create_year", lambda *a, **k: None)
     create_demo(db, households=600, seed=4)

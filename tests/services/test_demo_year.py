@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from zhibang_desktop.domain import clock
-from zhibang_desktop.services.checks import run_checks
-from zhibang_desktop.services.demo import create_demo
+from zhibang_desktop.services.admin.checks import run_checks
+from zhibang_desktop.demo.office import create_demo
 from zhibang_desktop.storage.models import (
     Disbursement, DisbursementLine, Notice, Objection, Payment, ReliefRequest, Review,
 )

@@ -17,12 +17,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import disbursement as d
+from zhibang_desktop.services import payout as d
 from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.services.disbursement import LineStateError, ReissuePlan
+from zhibang_desktop.services.payout.payouts import LineStateError, ReissuePlan
 from zhibang_desktop.services.errors import ServiceError, ValidationFailed
-from zhibang_desktop.services.payout_types import BatchInput, LinePlan
-from zhibang_desktop.services.setup import UnitSpec, initialise_office
+from zhibang_desktop.services.payout.types import BatchInput, LinePlan
+from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
 from zhibang_desktop.storage.database import open_database
 from zhibang_desktop.storage.models import DisbursementLine, Payment, RequestPayoutClaim
 
@@ -239,7 +239,7 @@ class PayoutMachine(RuleBasedStateMachine):
         """The bank's file for the line's batch: 失败 marks it returned, 成功 confirms it paid."""
         import os
 
-        from zhibang_desktop.services import bank_files
+        from zhibang_desktop.services.payout import bank_files
 
         lines = self._lines()
         if not lines:
@@ -328,7 +328,7 @@ def test_fund_sources_follow_the_policy_and_renounced_money_goes_back(ctx, monke
 
 
 def test_a_renounced_payout_uses_up_none_of_the_years_limits(ctx, monkeypatch):
-    from zhibang_desktop.services import relief_store
+    from zhibang_desktop.services.relief import store as relief_store
 
     clock = Clock(monkeypatch, 2026, 3, 1)
     made = approved(ctx, 2)

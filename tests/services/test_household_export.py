@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 
 from tests.archive_helpers import FACTORY, archived, household, id_no, member, scoped, snapshot, with_roles
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.services.errors import Cancelled, PermissionDenied
-from zhibang_desktop.services.household_export import export_households, write_template
-from zhibang_desktop.services.household_import import import_households
+from zhibang_desktop.services.archive.household_export import export_households, write_template
+from zhibang_desktop.services.archive.household_import import import_households
 from zhibang_desktop.storage.models import AuditEntry, Household
 
 DANGEROUS = {"=1+2": "'=1+2", "+86 138": "'+86 138", "-5": "'-5", "@SUM(A1)": "'@SUM(A1)",
@@ -108,7 +108,7 @@ def test_cancel_writes_nothing(ctx, tmp_path):
 
 def test_export_imports_into_another_office(ctx, exported, tmp_path):
     """The export uses the ledger's column names: another database can import it."""
-    from zhibang_desktop.services.setup import initialise_office
+    from zhibang_desktop.services.session.setup import initialise_office
     from zhibang_desktop.storage.database import open_database
 
     path, count, one = exported

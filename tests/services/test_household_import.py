@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from tests.archive_helpers import FACTORY, household, id_no, snapshot, unit_id
 from zhibang_desktop.documents.household_ledger import write_template
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.services.errors import Cancelled
-from zhibang_desktop.services.household_import import (
+from zhibang_desktop.services.archive.household_import import (
     ImportRejected, check_import, import_households, write_import_report,
 )
 from zhibang_desktop.storage.models import AuditEntry, Household, OrgUnit

@@ -7,8 +7,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from zhibang_desktop.services import ledger_import, relief
-from zhibang_desktop.services.relief_types import RequestFilter
+from zhibang_desktop.services.relief import ledger_import
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.relief.types import RequestFilter
 from zhibang_desktop.storage.models import AuditEntry, Payment, ReliefRequest
 
 from ..admin_helpers import snapshot

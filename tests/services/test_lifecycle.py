@@ -9,7 +9,7 @@ import pytest
 from tests.archive_helpers import all_clear, archived, household, with_roles
 from tests.pinned import TEST_TODAY
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import VisitInput
+from zhibang_desktop.services.archive.types import VisitInput
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
 
 TODAY = TEST_TODAY.date()

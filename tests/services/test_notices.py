@@ -11,11 +11,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from zhibang_desktop.services import audit_chain, notices, payout_print
+from zhibang_desktop.services import audit_chain
+from zhibang_desktop.services.payout import notices, printing as payout_print
 from zhibang_desktop.services.context import Actor, AppContext
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
-from zhibang_desktop.services.notices import NoticeStateError
-from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput, ObjectionInput
+from zhibang_desktop.services.payout.notices import NoticeStateError
+from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput, ObjectionInput
 from zhibang_desktop.storage.models import AuditEntry, ReliefRequest
 
 from .payout_helpers import Clock, approved, noticed

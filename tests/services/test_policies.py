@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from zhibang_desktop.domain.policy import AmountRule
-from zhibang_desktop.services import holidays, policies, relief, review
+from zhibang_desktop.services.relief import holidays, policies, review
+from zhibang_desktop.services import relief
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
-from zhibang_desktop.services.relief_types import HolidayView
+from zhibang_desktop.services.relief.types import HolidayView
 from zhibang_desktop.storage.models import AuditEntry, PolicyVersion
 
 from ..admin_helpers import admin_context

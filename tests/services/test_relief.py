@@ -8,10 +8,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from zhibang_desktop.services import policies, relief
+from zhibang_desktop.services.relief import policies
+from zhibang_desktop.services import relief
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
-from zhibang_desktop.services.relief_store import InvalidTransition
-from zhibang_desktop.services.relief_types import RequestFilter, RequestInput
+from zhibang_desktop.services.relief.store import InvalidTransition
+from zhibang_desktop.services.relief.types import RequestFilter, RequestInput
 
 from ..admin_helpers import user_context
 from .relief_helpers import (

@@ -8,10 +8,12 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from zhibang_desktop.services import holidays, policies, relief, review, users
+from zhibang_desktop.services.relief import holidays, policies, review
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
-from zhibang_desktop.services.relief_store import InvalidTransition
-from zhibang_desktop.services.relief_types import HolidayView, RequestFilter
+from zhibang_desktop.services.relief.store import InvalidTransition
+from zhibang_desktop.services.relief.types import HolidayView, RequestFilter
 from zhibang_desktop.storage.models import AuditEntry
 
 from ..admin_helpers import user_context

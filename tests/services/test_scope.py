@@ -7,8 +7,9 @@ import pytest
 
 from tests.admin_helpers import PASSWORD, admin_context, snapshot, unit_id, user_context
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import archive, users
-from zhibang_desktop.services.archive_types import HouseholdFilter, HouseholdInput, VisitInput
+from zhibang_desktop.services import archive
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.services.archive.types import HouseholdFilter, HouseholdInput, VisitInput
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
 

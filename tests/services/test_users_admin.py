@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.admin_helpers import PASSWORD, admin_context, unit_id, user_context
 from zhibang_desktop.domain import clock as zclock
-from zhibang_desktop.services import users
+from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
 from zhibang_desktop.storage.models import AuditEntry, User

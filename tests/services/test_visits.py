@@ -10,7 +10,7 @@ from tests.archive_helpers import archived, household, scoped
 from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.household import add_months
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import VisitInput
+from zhibang_desktop.services.archive.types import VisitInput
 from zhibang_desktop.services.errors import Conflict, PermissionDenied, ValidationFailed
 
 

@@ -12,7 +12,8 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
-from zhibang_desktop.services import audit, audit_chain, backup, org
+from zhibang_desktop.services.admin import audit, backup, org
+from zhibang_desktop.services import audit_chain
 from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.storage.database import DatabaseCorrupt, open_database
 from zhibang_desktop.storage.models import AttachmentBlob, AuditEntry, Counter

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, text
 
 from tests.admin_helpers import snapshot
-from zhibang_desktop.services import audit, org, settings
+from zhibang_desktop.services.admin import audit, org, settings
 from zhibang_desktop.services.context import storage_error
 from zhibang_desktop.services.errors import ServiceError, StorageError, StorageFull
 

@@ -10,11 +10,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from zhibang_desktop.services import archive, users
-from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.services import archive
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.services.context import AppContext
-from zhibang_desktop.services.demo import create_demo
-from zhibang_desktop.services.household_export import export_households
+from zhibang_desktop.demo.office import create_demo
+from zhibang_desktop.services.archive.household_export import export_households
 from zhibang_desktop.storage.database import open_database
 
 QUERIES = ("", "zeng", "曾", "zxm", "1234", "ZC2026")

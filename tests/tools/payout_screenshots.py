@@ -18,7 +18,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from zhibang_desktop.services import demo, disbursement, notices, users  # noqa: E402
+from zhibang_desktop import demo
+from zhibang_desktop.services import payout
+from zhibang_desktop.services.payout import notices
+from zhibang_desktop.services.admin import users  # noqa: E402
 from zhibang_desktop.services.context import AppContext  # noqa: E402
 from zhibang_desktop.storage.database import open_database  # noqa: E402
 
@@ -101,7 +104,7 @@ def main(argv: list[str]) -> int:
 
         # 救助金发放: the last regular batch with a returned and a renounced line
         page = window.show_page("batches")
-        batch = next((b for b in disbursement.list_batches(clerk) if b.kind == "regular" and (b.returned or b.renounced)),
+        batch = next((b for b in payout.list_batches(clerk) if b.kind == "regular" and (b.returned or b.renounced)),
                      None)
         if batch is not None:
             page.reload(batch.id)
@@ -130,7 +133,7 @@ def main(argv: list[str]) -> int:
             returns.write_text("账号,户名,金额,状态,失败原因\n"
                                + "".join(f"{x.account},{x.name},{x.amount_fen / 100:.2f},成功,\n" for x in bank[1:4])
                                + "6222029999999999999,不认识,500.00,失败,账号不存在\n", encoding="utf-8")
-            from zhibang_desktop.services import bank_files
+            from zhibang_desktop.services.payout import bank_files
 
             result = bank_files.import_returns(clerk, page.current.summary.id, returns, apply=False)
             dialog = ReturnsDialog(result, returns.name, window)

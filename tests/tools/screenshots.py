@@ -19,8 +19,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from zhibang_desktop.services import archive, demo, users  # noqa: E402
-from zhibang_desktop.services.archive_types import HouseholdFilter  # noqa: E402
+from zhibang_desktop.services import archive
+from zhibang_desktop import demo
+from zhibang_desktop.services.admin import users  # noqa: E402
+from zhibang_desktop.services.archive.types import HouseholdFilter  # noqa: E402
 from zhibang_desktop.services.context import AppContext  # noqa: E402
 from zhibang_desktop.storage.database import open_database  # noqa: E402
 
@@ -81,7 +83,7 @@ def main(out: Path) -> int:
     from zhibang_desktop.ui.main_window import MainWindow
     from zhibang_desktop.ui.session import UiSession
     from zhibang_desktop.ui.setup_wizard import SetupWizard
-    from zhibang_desktop.services import household_import
+    from zhibang_desktop.services.archive import household_import
 
     app = make_app()
     out.mkdir(parents=True, exist_ok=True)

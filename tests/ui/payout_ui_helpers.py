@@ -54,7 +54,7 @@ def seed(ctx: AppContext, people=PEOPLE, *, cash_last: bool = True) -> Seeded:
     """Households archived through the archive service, each with a 2026-Q1 quarterly request
     approved at all three levels through the relief and review services. The last person has
     no bank card (paid in cash) when ``cash_last``."""
-    from zhibang_desktop.services import users
+    from zhibang_desktop.services.admin import users
 
     o = office(ctx)
     # the office() reviewers cover 荔城街; let them review 新塘镇 too

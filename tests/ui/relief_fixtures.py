@@ -15,15 +15,11 @@ from datetime import date, datetime, timezone
 import pytest
 
 from zhibang_desktop.domain import clock as zclock
-from zhibang_desktop.services import (
-    policies,
-    relief,
-    review,
-    settings,
-    users,
-)
+from zhibang_desktop.services.relief import policies, review
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.admin import settings, users
 from zhibang_desktop.services.context import AppContext
-from zhibang_desktop.services.relief_types import RequestInput
+from zhibang_desktop.services.relief.types import RequestInput
 from zhibang_desktop.ui import messages
 
 from ..admin_helpers import PASSWORD, admin_context

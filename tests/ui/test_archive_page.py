@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from zhibang_desktop.domain.pinyin_search import search_keys
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.models.household_table_model import COLUMNS, PAGE_SIZE
 
 from tests.pinned import DEMO_HOUSEHOLDS

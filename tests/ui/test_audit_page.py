@@ -6,7 +6,7 @@ import sqlite3
 import openpyxl
 
 from zhibang_desktop.domain import clock
-from zhibang_desktop.services import audit
+from zhibang_desktop.services.admin import audit
 from zhibang_desktop.ui.pages.audit_page import AuditPage
 
 
@@ -89,9 +89,9 @@ def test_export(admin, qtbot, tmp_path, boxes):
 
 
 def test_auditor_can_use_it_a_clerk_cannot(demo_db, qtbot, boxes):
-    from zhibang_desktop.services import users
+    from zhibang_desktop.services.admin import users
     from zhibang_desktop.services.context import AppContext
-    from zhibang_desktop.services.demo import DEMO_PASSWORD
+    from zhibang_desktop.demo.office import DEMO_PASSWORD
 
     auditor = AppContext(demo_db, users.authenticate(demo_db, "auditor", DEMO_PASSWORD))
     assert make_page(auditor, qtbot).model.rowCount() > 0

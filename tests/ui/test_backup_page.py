@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from zhibang_desktop.services import audit, backup, org, settings, users
+from zhibang_desktop.services.admin import audit, backup, org, settings, users
 from zhibang_desktop.services.context import AppContext
-from zhibang_desktop.services.demo import DEMO_PASSWORD
+from zhibang_desktop.demo.office import DEMO_PASSWORD
 from zhibang_desktop.storage.models import Household
 from zhibang_desktop.ui import restore_flow
 from zhibang_desktop.ui.auto_backup import AutoBackup

@@ -13,8 +13,10 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from zhibang_desktop.services import audit, bank_files, disbursement, notices
-from zhibang_desktop.services.payout_types import BankColumnSpec, NoticeFilter, NoticeInput, ObjectionInput
+from zhibang_desktop.services.admin import audit
+from zhibang_desktop.services.payout import bank_files, notices
+from zhibang_desktop.services import payout
+from zhibang_desktop.services.payout.types import BankColumnSpec, NoticeFilter, NoticeInput, ObjectionInput
 from zhibang_desktop.ui import batch_dialogs as bd
 from zhibang_desktop.ui.bank_templates_dialog import BankTemplatesDialog
 from zhibang_desktop.ui.models.payout_models import STATE_COLORS
@@ -204,7 +206,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
 
     # never twice: nothing left to reissue, and the request is no batch candidate
     assert bd.ReissueDialog(page.session, page).lines == []
-    assert all(c.request_id != returned.request_id for c, _ in disbursement.batch_candidates(seeded.clerk))
+    assert all(c.request_id != returned.request_id for c, _ in payout.batch_candidates(seeded.clerk))
     # the first batch can be closed once nothing is pending
     page.reload(returned.batch_id)
     assert page.all_paid_button.isEnabled()

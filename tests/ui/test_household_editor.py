@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.idnumber import make_id_number
 from zhibang_desktop.services import archive
-from zhibang_desktop.services.archive_types import HouseholdFilter
+from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.household_editor import HouseholdEditor
 
 

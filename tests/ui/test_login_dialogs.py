@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from zhibang_desktop.services import users
-from zhibang_desktop.services.demo import DEMO_PASSWORD
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.demo.office import DEMO_PASSWORD
 from zhibang_desktop.ui.change_password_dialog import ChangePasswordDialog
 from zhibang_desktop.ui.first_admin_dialog import FirstAdminDialog
 from zhibang_desktop.ui.login_dialog import LoginDialog

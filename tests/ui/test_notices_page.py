@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from zhibang_desktop.services import audit, notices, relief
+from zhibang_desktop.services.admin import audit
+from zhibang_desktop.services.payout import notices
+from zhibang_desktop.services import relief
 from zhibang_desktop.services.context import Actor
 from zhibang_desktop.ui.pages.notices_page import (
     HandleObjectionDialog, NoticeDialog, NoticesPage, ObjectionDialog, notice_end,
@@ -178,6 +180,6 @@ def test_reader_without_notice_rights_sees_but_cannot_change(seeded, qtbot):
 
 
 def new_notice_input():
-    from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput
+    from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput
 
     return NoticeInput(NoticeFilter(("quarterly",), 2026, 1), start=date(2026, 3, 2), place="公示栏")

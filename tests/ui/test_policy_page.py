@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from zhibang_desktop.services import holidays, policies
+from zhibang_desktop.services.relief import holidays, policies
 from zhibang_desktop.ui.pages.holidays_page import HolidaysPage
 from zhibang_desktop.ui.pages.policy_page import PolicyPage
 from zhibang_desktop.ui.session import UiSession

@@ -9,8 +9,9 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from zhibang_desktop.services import relief, review
-from zhibang_desktop.services.relief_types import RequestInput
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.relief import review
+from zhibang_desktop.services.relief.types import RequestInput
 from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
 from zhibang_desktop.ui.request_view import RequestViewDialog
 from zhibang_desktop.ui.session import UiSession

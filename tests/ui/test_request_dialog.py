@@ -13,7 +13,7 @@ import shiboken6
 from PySide6.QtCore import QDate, Qt
 
 from zhibang_desktop.services import relief
-from zhibang_desktop.services.relief_types import RequestFilter
+from zhibang_desktop.services.relief.types import RequestFilter
 from zhibang_desktop.ui.relief_common import ERROR_COLOR, WARNING_COLOR
 from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
 from zhibang_desktop.ui.session import UiSession
@@ -218,7 +218,7 @@ def test_emergency_1000_for_surgery_is_outside_the_standard(dialog, office, qtbo
 
 def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
     """昆明 (seed 003): the standing monthly subsidy is paid from the enterprise roll, not the archive."""
-    from zhibang_desktop.services import policies
+    from zhibang_desktop.services.relief import policies
 
     from ..archive_helpers import id_no, unit_id
 

@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 import shiboken6
 
-from zhibang_desktop.services import policies, relief, review, settings
+from zhibang_desktop.services.relief import policies, review
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.admin import settings
 from zhibang_desktop.ui.models.relief_table_model import QUEUE_COLUMNS
 from zhibang_desktop.ui.pages.review_page import ReviewPage
 from zhibang_desktop.ui.relief_common import ERROR_COLOR

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from zhibang_desktop.services import org, settings
+from zhibang_desktop.services.admin import org, settings
 from zhibang_desktop.ui.main_window import MainWindow
 from zhibang_desktop.ui.session import UiSession
 from zhibang_desktop.ui.widgets.year_standards import StandardDialog

@@ -4,7 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from zhibang_desktop.services import org, policies, setup, users
+from zhibang_desktop.services.admin import org, users
+from zhibang_desktop.services.relief import policies
+from zhibang_desktop.services.session import setup
 from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.ui.setup_wizard import SetupWizard
 

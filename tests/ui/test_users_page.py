@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from zhibang_desktop.services import users
+from zhibang_desktop.services.admin import users
 from zhibang_desktop.ui.pages import users_page
 from zhibang_desktop.ui.pages.users_page import (
     ResetPasswordDialog, ReviewerScopesDialog, UserEditDialog, UsersPage,

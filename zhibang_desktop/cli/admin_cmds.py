@@ -127,7 +127,7 @@ def _roles(text: str) -> list[str]:
 def _scope(env, ctx, text: str | None) -> int | None:
     if text is None:
         return None
-    from ..services import org
+    from ..services.admin import org
 
     units = env.run(org.list_units, ctx)
     text = text.strip()
@@ -162,7 +162,7 @@ def _date(text: str | None, label: str) -> date | None:
 
 
 def _user(env, ctx, name: str):
-    from ..services import users
+    from ..services.admin import users
 
     return env.run(users.find_user, ctx, name)
 
@@ -178,7 +178,7 @@ USER_COLUMNS = (("编号", 6), ("用户名", 16), ("姓名", 12), ("角色", 24)
 
 
 def _user_line(u, unit_names: dict[int, str]) -> str:
-    from ..services.users import role_names
+    from ..services.admin.users import role_names
 
     scope = unit_names.get(u.scope_unit_id, str(u.scope_unit_id)) if u.scope_unit_id else "全单位"
     state = "启用" if u.active else "停用"
@@ -191,7 +191,7 @@ def _user_line(u, unit_names: dict[int, str]) -> str:
 
 
 def _unit_names(env, ctx) -> dict[int, str]:
-    from ..services import org
+    from ..services.admin import org
 
     return {u.id: u.name for u in env.run(org.list_units, ctx)}
 
@@ -199,7 +199,7 @@ def _unit_names(env, ctx) -> dict[int, str]:
 # --- users ---------------------------------------------------------------------------------------
 
 def run_user_add(args, env) -> int:
-    from ..services import users
+    from ..services.admin import users
 
     ctx = env.context()
     roles = _roles(args.roles)
@@ -212,7 +212,7 @@ def run_user_add(args, env) -> int:
 
 
 def run_user_list(args, env) -> int:
-    from ..services import users
+    from ..services.admin import users
 
     ctx = env.context()
     found = env.run(users.list_users, ctx)
@@ -223,7 +223,7 @@ def run_user_list(args, env) -> int:
 
 
 def run_user_edit(args, env) -> int:
-    from ..services import users
+    from ..services.admin import users
 
     ctx = env.context()
     target = _user(env, ctx, args.name)
@@ -249,7 +249,7 @@ LEVEL_WORDS = {"grassroots": "grassroots", "基层": "grassroots", "基层工会
 
 
 def run_user_review(args, env) -> int:
-    from ..services import users
+    from ..services.admin import users
 
     if bool(args.at) == bool(args.clear):
         raise InvalidInput("请用 --at 工会:层级（可重复）指定审核范围，或用 --clear 清除")
@@ -268,7 +268,7 @@ def run_user_review(args, env) -> int:
 
 
 def run_user_state(args, env) -> int:
-    from ..services import users
+    from ..services.admin import users
 
     ctx = env.context()
     target = _user(env, ctx, args.name)
@@ -280,7 +280,7 @@ def run_user_state(args, env) -> int:
 
 
 def run_user_passwd(args, env) -> int:
-    from ..services import users
+    from ..services.admin import users
 
     ctx = env.context()
     target = _user(env, ctx, args.name)
@@ -293,14 +293,14 @@ def run_user_passwd(args, env) -> int:
 # --- audit ---------------------------------------------------------------------------------------
 
 def _audit_filter(args):
-    from ..services.audit import AuditFilter
+    from ..services.admin.audit import AuditFilter
 
     return AuditFilter(user=args.audit_user, action=args.action, entity=args.entity,
                        date_from=_date(args.date_from, "开始日期"), date_to=_date(args.date_to, "结束日期"))
 
 
 def run_audit_verify(args, env) -> int:
-    from ..services import audit
+    from ..services.admin import audit
 
     ctx = env.context()
     report = env.run(audit.verify_chain, ctx)
@@ -316,7 +316,7 @@ def run_audit_verify(args, env) -> int:
 
 
 def run_audit_list(args, env) -> int:
-    from ..services import audit
+    from ..services.admin import audit
 
     ctx = env.context()
     if args.limit < 1:
@@ -340,7 +340,7 @@ def run_audit_list(args, env) -> int:
 
 
 def run_audit_export(args, env) -> int:
-    from ..services import audit
+    from ..services.admin import audit
 
     ctx = env.context()
     result = env.run(audit.export_audit, ctx, Path(args.file), _audit_filter(args))
@@ -351,7 +351,7 @@ def run_audit_export(args, env) -> int:
 # --- backup and restore --------------------------------------------------------------------------
 
 def run_backup(args, env) -> int:
-    from ..services import backup
+    from ..services.admin import backup
 
     ctx = env.context()
     info = env.run(backup.backup_now, ctx, dest_file=Path(args.out) if args.out else None)
@@ -365,7 +365,7 @@ def run_backup(args, env) -> int:
 
 def run_restore(args, env) -> int:
     """Close the database, restore, then audit in the restored file (done by the service)."""
-    from ..services import backup
+    from ..services.admin import backup
     from ..services.context import SYSTEM
     from ..storage.database import DatabaseCorrupt
 

@@ -50,7 +50,9 @@ def register(sub) -> None:
 
 
 def run_demo(args, env) -> int:
-    from ..services import demo, settings, setup
+    from .. import demo
+    from ..services.admin import settings
+    from ..services.session import setup
 
     if args.households < 1 or args.households > 1_000_000:
         raise InvalidInput("--households 应在 1 到 1000000 之间")
@@ -84,7 +86,7 @@ def _problem_line(p) -> str:
 
 
 def run_import(args, env) -> int:
-    from ..services import household_import as imp
+    from ..services.archive import household_import as imp
 
     ctx = env.context()
     if args.check_only:
@@ -116,7 +118,7 @@ def run_import(args, env) -> int:
 
 
 def _rejected(args, env, problems) -> int:
-    from ..services.household_import import write_import_report
+    from ..services.archive.household_import import write_import_report
 
     details = [_problem_line(p) for p in problems]
     if args.report:
@@ -146,8 +148,8 @@ def _codes(values: list[str], vocabulary: dict[str, str], what: str) -> frozense
 def run_export(args, env) -> int:
     from sqlalchemy import select
 
-    from ..services.archive_types import HouseholdFilter
-    from ..services.household_export import export_households
+    from ..services.archive.types import HouseholdFilter
+    from ..services.archive.household_export import export_households
     from ..storage.models import OrgUnit
 
     ctx = env.context()
@@ -178,7 +180,7 @@ def run_template(args, env) -> int:
 
 
 def run_check(args, env) -> int:
-    from ..services.checks import run_checks
+    from ..services.admin.checks import run_checks
 
     report = run_checks(env.db)
     lines = []

@@ -69,7 +69,7 @@ class CliEnv:
         A database without users (fresh, or before the first `init --admin`) is used as
         the built-in system actor so that scripted set-ups work.
         """
-        from ..services import users
+        from ..services.admin import users
 
         username = self.args.user or os.environ.get(USER_ENV)
         if not users.has_users(self.db):

@@ -91,7 +91,7 @@ def register(sub) -> None:
 # ------------------------------------------------------------------ notices
 
 def run_notice_list(args, env) -> int:
-    from ..services import notices
+    from ..services.payout import notices
 
     rows = env.run(notices.list_notices, env.context(), args.status, args.year)
     lines = [f"{n.id:>4}  {n.status_label:<4} {n.start.isoformat()}～{n.end.isoformat()}  {n.entries:>4} 人  "
@@ -102,7 +102,7 @@ def run_notice_list(args, env) -> int:
 
 
 def run_notice_show(args, env) -> int:
-    from ..services import notices
+    from ..services.payout import notices
 
     v = env.run(notices.get_notice, env.context(), args.notice)
     s = v.summary
@@ -123,9 +123,9 @@ def run_notice_show(args, env) -> int:
 # ------------------------------------------------------------------ batches
 
 def run_batch_list(args, env) -> int:
-    from ..services import disbursement
+    from ..services import payout
 
-    rows = env.run(disbursement.list_batches, env.context(), args.status, args.year)
+    rows = env.run(payout.list_batches, env.context(), args.status, args.year)
     lines = [f"{b.id:>4}  {b.number:<12} {b.pay_date.isoformat()}  {b.kind_label:<4} {b.status_label:<3} "
              f"{b.lines:>4} 笔 {_yuan(b.total_fen):>14} 元  已发 {_yuan(b.paid_fen)}"
              + (f"  待发 {b.pending}" if b.pending else "") + (f"  退票 {b.returned}" if b.returned else "")
@@ -135,9 +135,9 @@ def run_batch_list(args, env) -> int:
 
 
 def run_batch_show(args, env) -> int:
-    from ..services import disbursement
+    from ..services import payout
 
-    v = env.run(disbursement.get_batch, env.context(), args.batch)
+    v = env.run(payout.get_batch, env.context(), args.batch)
     s = v.summary
     lines = [f"批次 {s.number}（{s.kind_label}，{s.status_label}）发放日期 {s.pay_date.isoformat()}：{s.lines} 笔，"
              f"{_yuan(s.total_fen)} 元，已发放 {_yuan(s.paid_fen)} 元"]
@@ -161,7 +161,7 @@ def _pdf(out: str) -> Path:
 
 
 def run_print_roster(args, env) -> int:
-    from ..services import payout_print
+    from ..services.payout import printing as payout_print
 
     out = _pdf(args.out)
     try:
@@ -174,7 +174,7 @@ def run_print_roster(args, env) -> int:
 
 
 def run_print_receipts(args, env) -> int:
-    from ..services import payout_print
+    from ..services.payout import printing as payout_print
 
     out = _pdf(args.out)
     methods = ("cash",) if args.cash_only else None
@@ -191,7 +191,7 @@ def run_print_receipts(args, env) -> int:
 
 
 def run_export_bank(args, env) -> int:
-    from ..services import bank_files
+    from ..services.payout import bank_files
 
     res = env.run(bank_files.export_bank_file, env.context(), args.batch, Path(args.out), args.template)
     text = f"已导出银行代发文件：{res.path}（{res.template}，{res.count} 笔，合计 {_yuan(res.total_fen)} 元）"
@@ -202,8 +202,8 @@ def run_export_bank(args, env) -> int:
 
 
 def run_import_returns(args, env) -> int:
-    from ..services import bank_files
-    from ..services.payout_types import RETURN_ACTION_LABELS
+    from ..services.payout import bank_files
+    from ..services.payout.types import RETURN_ACTION_LABELS
 
     res = env.run(bank_files.import_returns, env.context(), args.batch, Path(args.file), _date(args.date),
                   apply=not args.preview)

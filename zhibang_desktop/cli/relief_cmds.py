@@ -120,7 +120,7 @@ def _policy_line(v) -> str:
 
 
 def run_policy_list(args, env) -> int:
-    from ..services import policies
+    from ..services.relief import policies
 
     rows = env.run(policies.list_policies, env.context(), args.year)
     env.out(rows, "\n".join(_policy_line(v) for v in rows) if rows else "尚无救助政策，请用 policy use 选用预置政策")
@@ -140,7 +140,7 @@ def _describe(v) -> str:
 
 
 def run_policy_show(args, env) -> int:
-    from ..services import policies
+    from ..services.relief import policies
 
     ctx = env.context()
     if env.json:
@@ -151,7 +151,7 @@ def run_policy_show(args, env) -> int:
 
 
 def run_policy_export(args, env) -> int:
-    from ..services import policies
+    from ..services.relief import policies
 
     try:
         env.run(policies.export_policy, env.context(), args.year, args.id, Path(args.file))
@@ -162,7 +162,7 @@ def run_policy_export(args, env) -> int:
 
 
 def run_policy_import(args, env) -> int:
-    from ..services import policies
+    from ..services.relief import policies
 
     v = env.run(policies.import_policy, env.context(), Path(args.file), args.year)
     env.out(v, f"已导入并生效：{_policy_line(v)}")
@@ -170,7 +170,7 @@ def run_policy_import(args, env) -> int:
 
 
 def run_policy_use(args, env) -> int:
-    from ..services import policies
+    from ..services.relief import policies
 
     v = env.run(policies.use_preset, env.context(), args.preset, args.year)
     env.out(v, f"已选用预置政策并生效：{_policy_line(v)}")
@@ -187,7 +187,7 @@ def _day(text: str) -> date:
 
 
 def run_holiday_list(args, env) -> int:
-    from ..services import holidays
+    from ..services.relief import holidays
 
     ctx = env.context()
     rows = env.run(holidays.list_days, ctx, args.year)
@@ -201,7 +201,7 @@ def run_holiday_list(args, env) -> int:
 
 
 def run_holiday_add(args, env) -> int:
-    from ..services import holidays
+    from ..services.relief import holidays
 
     v = env.run(holidays.add_day, env.context(), _day(args.day), args.workday, args.name)
     env.out(v, f"已录入：{v.day.isoformat()} {'调休上班' if v.is_workday else '放假'} {v.name}")
@@ -209,7 +209,7 @@ def run_holiday_add(args, env) -> int:
 
 
 def run_holiday_remove(args, env) -> int:
-    from ..services import holidays
+    from ..services.relief import holidays
 
     env.run(holidays.remove_day, env.context(), _day(args.day))
     env.out({"removed": args.day}, f"已删除：{args.day}")
@@ -217,7 +217,7 @@ def run_holiday_remove(args, env) -> int:
 
 
 def run_holiday_complete(args, env) -> int:
-    from ..services import holidays
+    from ..services.relief import holidays
 
     v = env.run(holidays.mark_year_complete, env.context(), args.year, not args.undo)
     env.out(v, f"{v.year} 年节假日：{'已录入完整' if v.source == 'admin' else '未声明完整'}")
@@ -229,7 +229,7 @@ def run_holiday_complete(args, env) -> int:
 
 
 def run_import_ledger(args, env) -> int:
-    from ..services import ledger_import
+    from ..services.relief import ledger_import
 
     res = env.run(ledger_import.import_ledger, env.context(), args.file, args.report, progress=progress_printer(env))
     if not res.ok:
@@ -252,7 +252,7 @@ def run_import_ledger(args, env) -> int:
 
 
 def run_compliance(args, env) -> int:
-    from ..services import compliance
+    from ..services.relief import compliance
 
     rep = env.run(compliance.compliance_report, env.context(), args.year)
     if env.json:
@@ -277,7 +277,7 @@ def run_compliance(args, env) -> int:
 
 def run_request_list(args, env) -> int:
     from ..services import relief
-    from ..services.relief_types import RequestFilter
+    from ..services.relief.types import RequestFilter
 
     flt = RequestFilter(status=args.status, relief_type=args.relief_type, year=args.year, quarter=args.quarter,
                         source=args.source, overdue=True if args.overdue else None, text=args.text,

@@ -6,7 +6,8 @@ import os
 import sys
 
 from ..config import PASSWORD_ENV
-from ..services import setup, users
+from ..services.session import setup
+from ..services.admin import users
 from .env import InvalidInput
 
 

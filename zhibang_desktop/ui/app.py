@@ -11,7 +11,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ..config import default_db_path
-from ..services import setup, users
+from ..services.session import setup
+from ..services.admin import users
 from ..services.context import AppContext
 from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_database
 from . import messages
@@ -65,7 +66,7 @@ def open_or_explain(path: Path):
 
 def demo_database(beside: Path):
     """Open (creating on first use) the demo database next to the office's database."""
-    from ..services import demo
+    from .. import demo
 
     from .worker import run_with_progress
 
@@ -103,7 +104,7 @@ def login(db, demo: bool):
 
     dialog = LoginDialog(db)
     if demo and hasattr(dialog, "set_hint"):
-        from ..services.demo import DEMO_PASSWORD
+        from ..demo.office import DEMO_PASSWORD
 
         dialog.set_hint(f"演示数据：用户名 clerk（经办人）或 admin（管理员），密码 {DEMO_PASSWORD}", "clerk")
     if dialog.exec() != QDialog.Accepted:

@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..domain import clock
-from ..services.archive_types import HouseholdFilter
+from ..services.archive.types import HouseholdFilter
 from ..services.errors import Cancelled, ServiceError
 from . import messages
 from .session import UiSession
@@ -20,7 +20,7 @@ def _xlsx(path: str) -> str:
 
 
 def export_flow(parent: QWidget, session: UiSession, filt: HouseholdFilter, count: int) -> int | None:
-    from ..services.household_export import export_households
+    from ..services.archive.household_export import export_households
 
     if count == 0:
         messages.info(parent, "导出档案", "当前列表没有档案可导出。")
@@ -45,7 +45,7 @@ def export_flow(parent: QWidget, session: UiSession, filt: HouseholdFilter, coun
 
 
 def template_flow(parent: QWidget, session: UiSession) -> str | None:
-    from ..services.household_export import write_template
+    from ..services.archive.household_export import write_template
 
     default = str(Path.home() / "困难职工档案导入模板.xlsx")
     path, _ = QFileDialog.getSaveFileName(parent, "保存空白导入模板", default, XLSX_FILTER)
@@ -71,7 +71,7 @@ def import_flow(parent: QWidget, session: UiSession) -> bool:
 
 
 def check_and_import(parent: QWidget, session: UiSession, path: str) -> bool:
-    from ..services import household_import as hi
+    from ..services.archive import household_import as hi
 
     from .import_dialog import ImportCheckDialog
 

@@ -21,8 +21,8 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..services import backup
-from ..services.backup import BackupInfo
+from ..services.admin import backup
+from ..services.admin.backup import BackupInfo
 from ..services.errors import ServiceError
 from ..storage.database import Database
 from .worker import BackgroundTask

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import bank_files
+from ..services.payout import bank_files
 from ..services.errors import ServiceError
-from ..services.payout_types import BankColumnSpec, BankTemplateView
+from ..services.payout.types import BankColumnSpec, BankTemplateView
 from . import messages
 from .session import UiSession
 

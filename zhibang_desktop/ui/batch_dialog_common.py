@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QTableWidgetItem
 
-from ..services import policies
+from ..services.relief import policies
 from ..services.errors import ServiceError
-from ..services.payout_types import METHOD_LABELS
+from ..services.payout.types import METHOD_LABELS
 
 
 def _ok_cancel(ok_text: str) -> QDialogButtonBox:

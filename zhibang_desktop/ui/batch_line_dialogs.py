@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..domain import clock
-from ..services import disbursement
+from ..services import payout
 from ..services.errors import ServiceError
-from ..services.payout_types import BatchView, LineView
+from ..services.payout.types import BatchView, LineView
 from . import labels, messages
 from .batch_dialog_common import _ok_cancel, fund_combo, fund_sources, method_combo
 from .widgets.date_edit import DateEdit
@@ -74,7 +74,7 @@ def paid_dialog(ctx, lines: list[LineView], parent=None) -> FormDialog:
     total = sum(x.amount_fen for x in lines)
     return FormDialog("登记已发放", f"登记 {len(lines)} 人已领取/已到账（{names}），合计 {labels.yuan(total)} 元。",
                       [("发放日期", day)],
-                      lambda: disbursement.mark_paid(ctx, [x.id for x in lines], day.value()), "登记已发放", parent)
+                      lambda: payout.mark_paid(ctx, [x.id for x in lines], day.value()), "登记已发放", parent)
 
 
 def batch_paid_dialog(ctx, batch: BatchView, parent=None) -> FormDialog:
@@ -85,7 +85,7 @@ def batch_paid_dialog(ctx, batch: BatchView, parent=None) -> FormDialog:
                       f"把批次 {batch.summary.number} 中待发放的 {len(pending)} 人（合计 {labels.yuan(total)} 元）"
                       "全部登记为已发放。<br>银行代发请在收到银行处理结果后再登记；有失败的请用“导入银行回执”。",
                       [("发放日期", day)],
-                      lambda: disbursement.mark_batch_paid(ctx, batch.summary.id, day.value()), "全部登记", parent)
+                      lambda: payout.mark_batch_paid(ctx, batch.summary.id, day.value()), "全部登记", parent)
 
 
 def returned_dialog(ctx, line: LineView, parent=None) -> FormDialog:
@@ -93,7 +93,7 @@ def returned_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     day = DateEdit(clock.today())
     return FormDialog("登记银行退票", f"{_who(line)}<br>退票后可在更正账号后“退票重新发放”。",
                       [("退票原因", reason), ("退票日期", day)],
-                      lambda: disbursement.mark_returned(ctx, line.id, reason.currentText().strip(), day.value()),
+                      lambda: payout.mark_returned(ctx, line.id, reason.currentText().strip(), day.value()),
                       "登记退票", parent)
 
 
@@ -102,7 +102,7 @@ def renounced_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     day = DateEdit(clock.today())
     return FormDialog("登记本人放弃", f"{_who(line)}<br>放弃后资金退回原资金渠道，该申请不再发放。",
                       [("放弃原因", reason), ("日期", day)],
-                      lambda: disbursement.mark_renounced(ctx, line.id, reason.currentText().strip(), day.value()),
+                      lambda: payout.mark_renounced(ctx, line.id, reason.currentText().strip(), day.value()),
                       "登记放弃", parent)
 
 
@@ -114,7 +114,7 @@ def relative_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     day = DateEdit(clock.today())
     return FormDialog("受助人已故，由亲属领取", _who(line),
                       [("领取亲属姓名", name), ("与受助人关系", relation), ("亲属身份证号", id_number), ("领取日期", day)],
-                      lambda: disbursement.mark_paid_to_relative(ctx, line.id, name.text().strip(),
+                      lambda: payout.mark_paid_to_relative(ctx, line.id, name.text().strip(),
                                                                  relation.currentText().strip(), day.value(),
                                                                  id_number.text().strip()),
                       "登记领取", parent)
@@ -125,7 +125,7 @@ def method_dialog(ctx, line: LineView, year: int, parent=None) -> FormDialog:
     fund = fund_combo(fund_sources(ctx, year), "不指定", line.fund_source)
     return FormDialog("修改发放方式", f"{_who(line)}<br>银行代发、社保卡使用档案中当前的卡号。",
                       [("发放方式", method), ("资金来源", fund)],
-                      lambda: disbursement.set_line_method(ctx, line.id, method.currentData(), fund.currentData() or ""),
+                      lambda: payout.set_line_method(ctx, line.id, method.currentData(), fund.currentData() or ""),
                       "保存", parent)
 
 
@@ -138,6 +138,6 @@ def proxy_dialog(ctx, line: LineView, parent=None) -> FormDialog:
     relation.setCurrentText(line.proxy_relation or "")
     return FormDialog("代领人", f"{_who(line)}<br>代领须登记代领人姓名、电话和身份证号，打印在签领表上。",
                       [("代领人姓名", name), ("代领人电话", phone), ("代领人身份证号", id_number), ("关系", relation)],
-                      lambda: disbursement.set_line_proxy(ctx, line.id, name.text().strip(), phone.text().strip(),
+                      lambda: payout.set_line_proxy(ctx, line.id, name.text().strip(), phone.text().strip(),
                                                           id_number.text().strip(), relation.currentText().strip()),
                       "保存", parent)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import clock
-from ..services import disbursement
+from ..services import payout
 from ..services.errors import ServiceError
-from ..services.payout_types import BatchView, ReturnImportResult
+from ..services.payout.types import BatchView, ReturnImportResult
 from . import labels, messages
 from .batch_dialog_common import _item, _ok_cancel, method_combo
 from .models.payout_models import ALERT
@@ -34,7 +34,7 @@ class ReissueDialog(QDialog):
         self.result_view: BatchView | None = None
         self.setWindowTitle("退票重新发放")
         try:
-            self.lines = disbursement.reissue_candidates(self.ctx)
+            self.lines = payout.reissue_candidates(self.ctx)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法查询")
             self.lines = []
@@ -100,7 +100,7 @@ class ReissueDialog(QDialog):
 
     def _suggest(self) -> None:
         try:
-            self.number.setPlaceholderText(disbursement.next_batch_number(self.ctx, self.pay_date.value()))
+            self.number.setPlaceholderText(payout.next_batch_number(self.ctx, self.pay_date.value()))
         except ServiceError:
             pass
 
@@ -109,7 +109,7 @@ class ReissueDialog(QDialog):
         for r, line in enumerate(self.lines):
             if self.table.item(r, 0).checkState() != Qt.Checked:
                 continue
-            out.append(disbursement.ReissuePlan(
+            out.append(payout.ReissuePlan(
                 line_id=line.id, account=self.accounts[r].text().strip() or None,
                 bank_name=self.banks[r].text().strip() or None, method=self.methods[r].currentData(),
                 update_archive=self.update_archive.isChecked()))
@@ -121,7 +121,7 @@ class ReissueDialog(QDialog):
             messages.info(self, "退票重新发放", "请勾选要重新发放的明细。")
             return
         try:
-            self.result_view = disbursement.create_reissue_batch(self.ctx, plans, self.pay_date.value(),
+            self.result_view = payout.create_reissue_batch(self.ctx, plans, self.pay_date.value(),
                                                                  self.number.text().strip(), self.title.text().strip())
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法建立重新发放批次")

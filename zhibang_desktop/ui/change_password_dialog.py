@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import users
+from ..services.admin import users
 from ..services.context import AppContext
 from ..services.errors import ServiceError
 from .first_admin_dialog import PASSWORD_RULE

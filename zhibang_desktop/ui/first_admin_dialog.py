@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import users
+from ..services.admin import users
 from ..services.context import Actor
 from ..services.errors import ServiceError
 from ..storage.database import Database

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from ..domain import clock
 from ..services import archive
-from ..services.archive_types import HouseholdInput, HouseholdView
+from ..services.archive.types import HouseholdInput, HouseholdView
 from ..services.errors import Conflict, FieldProblem, ServiceError, ValidationFailed
-from ..services.settings import get_settings, list_year_standards
+from ..services.admin.settings import get_settings, list_year_standards
 from . import labels, messages
 from .editor.attachments_tab import AttachmentsTab
 from .editor.basic_tab import BasicTab

@@ -84,7 +84,7 @@ class ImportCheckDialog(QDialog):
         buttons.addWidget(close)
 
     def save_report(self) -> str | None:
-        from ..services.household_import import write_import_report
+        from ..services.archive.household_import import write_import_report
 
         default = str(Path.home() / "导入错误报告.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, "保存错误报告", default, "Excel 工作簿 (*.xlsx)")

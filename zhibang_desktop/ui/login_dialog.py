@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import settings, users
+from ..services.admin import settings, users
 from ..services.context import SYSTEM, Actor, AppContext
 from ..services.errors import ServiceError
 from .widgets.dialog_parts import ErrorLine, ok_cancel

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..services.settings import get_settings
+from ..services.admin.settings import get_settings
 from . import messages
 from .navigation import PageSpec, pages_for
 from .session import UiSession

@@ -9,9 +9,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import clock
-from ..services import disbursement, notices, policies
+from ..services import payout
+from ..services.payout import notices
+from ..services.relief import policies
 from ..services.errors import ServiceError
-from ..services.payout_types import BATCH_KIND_LABELS, BatchInput, BatchView, CandidateView, LinePlan, NoticeFilter, \
+from ..services.payout.types import BATCH_KIND_LABELS, BatchInput, BatchView, CandidateView, LinePlan, NoticeFilter, \
     Payability
 from . import labels, messages
 from .batch_dialog_common import _item, _ok_cancel, fund_combo, method_combo
@@ -176,7 +178,7 @@ class NewBatchDialog(QDialog):
 
     def refresh(self) -> None:
         try:
-            rows = disbursement.batch_candidates(self.ctx, self.current_filter())
+            rows = payout.batch_candidates(self.ctx, self.current_filter())
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法查询")
             rows = []
@@ -255,7 +257,7 @@ class NewBatchDialog(QDialog):
 
     def _suggest_number(self) -> None:
         try:
-            suggestion = disbursement.next_batch_number(self.ctx, self.pay_date.value(), self.kind.currentData())
+            suggestion = payout.next_batch_number(self.ctx, self.pay_date.value(), self.kind.currentData())
         except ServiceError:
             suggestion = ""
         self.number.setPlaceholderText(suggestion)
@@ -291,7 +293,7 @@ class NewBatchDialog(QDialog):
                          title=self.title.text().strip(), kind=self.kind.currentData(),
                          remark=self.remark.text().strip())
         try:
-            self.result_view = disbursement.create_batch(self.ctx, inp)
+            self.result_view = payout.create_batch(self.ctx, inp)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法建立批次")
             return

@@ -13,12 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import clock
-from ..services import notices, policies
+from ..services.payout import notices
+from ..services.relief import policies
 from ..services.errors import ServiceError
-from ..services.payout_types import (
+from ..services.payout.types import (
     CandidateView, NoticeFilter, NoticeInput, NoticeView, ObjectionInput, ObjectionView,
 )
-from ..services.settings import get_settings
+from ..services.admin.settings import get_settings
 from . import labels, messages
 from .models.payout_models import Col, RowsModel, RIGHT
 from .session import UiSession

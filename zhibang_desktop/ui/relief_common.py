@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..domain import clock
 from ..services.errors import ServiceError
-from ..services.relief_types import STATUS_LABELS, FindingView
+from ..services.relief.types import STATUS_LABELS, FindingView
 from . import labels, messages
 from .session import UiSession
 from .worker import run_with_progress
@@ -110,8 +110,8 @@ def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, nu
 
     Returns the preview dialog, or the saved path, or None (cancelled / failed: already said).
     """
-    from ..services import audit
-    from ..services.relief import build_approval, print_approval
+    from ..services.admin import audit
+    from ..services.relief.requests import build_approval, print_approval
 
     name = f"救助申请审批表_{number}.pdf"
     module = _preview_module() if preview else None

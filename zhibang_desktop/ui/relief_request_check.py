@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QVBox
 
 from ..services import relief
 from ..services.errors import ServiceError
-from ..services.relief_types import EvaluationView
+from ..services.relief.types import EvaluationView
 from . import labels
 from .editor.field_errors import with_error
 from .relief_common import ERROR_COLOR, MUTED_COLOR, OK_COLOR, WARNING_COLOR, findings_html, money

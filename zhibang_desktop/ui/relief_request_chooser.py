@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import archive
-from ..services.archive_types import HouseholdFilter
+from ..services.archive.types import HouseholdFilter
 from ..services.errors import ServiceError
 from . import labels, messages
 from .editor.field_errors import with_error

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..domain import clock
 from ..services import relief
 from ..services.errors import ServiceError, ValidationFailed
-from ..services.relief_types import EvaluationView, PolicyOptions, RequestInput, RequestView
+from ..services.relief.types import EvaluationView, PolicyOptions, RequestInput, RequestView
 from . import labels, messages
 from .editor.field_errors import EDITOR_STYLE, FieldErrors
 from .relief_common import MUTED_COLOR, WARNING_COLOR, request_events

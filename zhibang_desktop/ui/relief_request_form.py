@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import clock
-from ..services import policies
+from ..services.relief import policies
 from ..services.errors import ServiceError
-from ..services.relief_types import PolicyOptions, ReliefTypeInfo, RequestInput
+from ..services.relief.types import PolicyOptions, ReliefTypeInfo, RequestInput
 from . import labels
 from .editor.field_errors import error_label, with_error
 from .relief_common import MUTED_COLOR

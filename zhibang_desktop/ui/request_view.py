@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..services import relief
 from ..services.errors import ServiceError
-from ..services.relief_types import RequestView, ReviewView, TimelineEntry
+from ..services.relief.types import RequestView, ReviewView, TimelineEntry
 from . import labels, messages
 from .relief_common import (
     ERROR_COLOR,

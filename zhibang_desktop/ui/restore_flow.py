@@ -23,8 +23,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..services import backup
-from ..services.backup import RestoreResult
+from ..services.admin import backup
+from ..services.admin.backup import RestoreResult
 from ..services.context import SYSTEM, Actor
 from ..services.errors import ServiceError
 from ..storage.database import Database, open_database

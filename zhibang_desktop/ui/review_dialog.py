@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import relief, review
+from ..services import relief
+from ..services.relief import review
 from ..services.errors import ServiceError, ValidationFailed
-from ..services.relief_types import DECISION_LABELS, RequestView
+from ..services.relief.types import DECISION_LABELS, RequestView
 from . import labels, messages
 from .editor.field_errors import EDITOR_STYLE, FieldErrors, with_error
 from .relief_common import (

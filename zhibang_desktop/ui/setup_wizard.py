@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..services import policies, setup
+from ..services.relief import policies
+from ..services.session import setup
 from ..services.errors import ServiceError
-from ..services.org import LEVELS
+from ..services.admin.org import LEVELS
 from . import messages
 
 WELCOME, OFFICE, UNIONS = range(3)

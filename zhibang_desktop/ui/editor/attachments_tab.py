@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import archive
-from ...services.archive_types import HouseholdView
+from ...services.archive.types import HouseholdView
 from ...services.errors import ServiceError
 from .. import labels, messages
 

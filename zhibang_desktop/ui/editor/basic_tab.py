@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.archive_fields import HOUSEHOLD_LABELS as HL
-from ...services.archive_types import HouseholdInput
+from ...services.archive.fields import HOUSEHOLD_LABELS as HL
+from ...services.archive.types import HouseholdInput
 from ...services.errors import FieldProblem
 from .. import labels
 from ..widgets.union_combo import UnionCombo

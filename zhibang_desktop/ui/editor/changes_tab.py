@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ...services import archive
-from ...services.archive_history import ACTION_LABELS
+from ...services.archive.history import ACTION_LABELS
 from ...services.errors import ServiceError
 from .. import labels
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import archive
-from ...services.archive_lifecycle import IMMEDIATE_EXIT_REASONS
-from ...services.archive_types import HouseholdView
+from ...services.archive.lifecycle import IMMEDIATE_EXIT_REASONS
+from ...services.archive.types import HouseholdView
 from .. import labels
 from ..widgets.date_edit import qdate_today
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.archive_types import MemberInput
+from ...services.archive.types import MemberInput
 from ...services.errors import FieldProblem
 from .. import labels
 from ..widgets.dialog_parts import ERROR_STYLE

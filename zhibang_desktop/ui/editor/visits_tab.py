@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from ...domain import clock
 from ...services import archive
-from ...services.archive_fields import VISIT_LABELS
-from ...services.archive_types import HouseholdView, VisitInput
+from ...services.archive.fields import VISIT_LABELS
+from ...services.archive.types import HouseholdView, VisitInput
 from ...services.errors import ServiceError
 from .. import labels, messages
 from .field_errors import FieldErrors, with_error

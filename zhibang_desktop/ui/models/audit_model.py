@@ -10,7 +10,7 @@ from typing import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from ...services.audit import AuditFilter, AuditPage, AuditRow
+from ...services.admin.audit import AuditFilter, AuditPage, AuditRow
 
 PAGE_SIZE = 200
 HEADERS = ("序号", "时间", "用户", "操作", "对象", "对象编号", "摘要", "变更内容")

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain import clock
-from ...services.archive_types import HouseholdFilter, HouseholdRow, Page
+from ...services.archive.types import HouseholdFilter, HouseholdRow, Page
 from .. import labels
 
 PAGE_SIZE = 200

@@ -12,7 +12,7 @@ from typing import Any, Callable, Generic, Sequence, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ...services.payout_types import (
+from ...services.payout.types import (
     BatchSummary, CandidateView, LineView, NoticeEntryView, NoticeSummary, ObjectionView,
 )
 from .. import labels

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain import clock
-from ...services.relief_types import RequestPage, RequestSummary
+from ...services.relief.types import RequestPage, RequestSummary
 from .. import labels
 from ..relief_common import (
     ERROR_COLOR,

@@ -5,7 +5,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain import clock
-from ...services.users import UserView, role_names
+from ...services.admin.users import UserView, role_names
 
 HEADERS = ("用户名", "姓名", "角色", "管辖范围", "状态")
 INACTIVE_COLOR = QColor("#8a8a8a")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import archive
-from ...services.archive_types import ArchiveCounts, HouseholdFilter
+from ...services.archive.types import ArchiveCounts, HouseholdFilter
 from ...services.errors import ServiceError
 from .. import archive_io, labels, messages
 from ..background_query import LatestQuery

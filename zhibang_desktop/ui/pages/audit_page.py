@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
-from ...services import audit
-from ...services.audit import AuditFilter
+from ...services.admin import audit
+from ...services.admin.audit import AuditFilter
 from ...services.audit_chain import ChainReport
 from ...services.errors import ServiceError
 from .. import messages

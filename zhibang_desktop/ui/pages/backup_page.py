@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import backup, settings
-from ...services.backup import BackupInfo
+from ...services.admin import backup, settings
+from ...services.admin.backup import BackupInfo
 from ...services.errors import ServiceError
 from .. import messages
 from ..labels import file_size

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ...services import audit, bank_files, disbursement, payout_print
+from ...services.admin import audit
+from ...services.payout import bank_files, printing as payout_print
+from ...services import payout
 from ...services.errors import ServiceError
-from ...services.payout_types import BATCH_STATUS_LABELS, LINE_STATE_LABELS, BatchView, LineView
+from ...services.payout.types import BATCH_STATUS_LABELS, LINE_STATE_LABELS, BatchView, LineView
 from .. import labels, messages
 from ..bank_templates_dialog import BankTemplatesDialog, ChooseTemplateDialog
 from ..batch_dialogs import (
@@ -176,7 +178,7 @@ class BatchesPage(QWidget):
     def reload(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else (self.current.summary.id if self.current else None)
         try:
-            rows = disbursement.list_batches(self.ctx, self.status_filter.currentData(), self.year_filter.currentData())
+            rows = payout.list_batches(self.ctx, self.status_filter.currentData(), self.year_filter.currentData())
         except ServiceError as exc:
             self._status(f"查询失败：{exc}")
             return
@@ -194,7 +196,7 @@ class BatchesPage(QWidget):
         view = None
         if summary is not None:
             try:
-                view = disbursement.get_batch(self.ctx, summary.id)
+                view = payout.get_batch(self.ctx, summary.id)
             except ServiceError as exc:
                 self._status(f"查询失败：{exc}")
         self.show_batch(view)
@@ -304,7 +306,7 @@ class BatchesPage(QWidget):
         if line is None:
             return
         reason, ok = QInputDialog.getText(self, "移出批次", f"把 {line.name} 移出本批次（申请可以放入以后的批次）。原因：")
-        if ok and messages.guarded(self, disbursement.remove_line, self.ctx, line.id, reason.strip(),
+        if ok and messages.guarded(self, payout.remove_line, self.ctx, line.id, reason.strip(),
                                    title="无法移出") is not None:
             self._refresh()
 
@@ -329,7 +331,7 @@ class BatchesPage(QWidget):
             return
         s = self.current.summary
         if messages.ask(self, "结束批次", f"批次 {s.number} 已全部处理完毕，标记为已完成？", yes="标记完成", no="取消"):
-            if messages.guarded(self, disbursement.close_batch, self.ctx, s.id, title="无法结束批次") is not None:
+            if messages.guarded(self, payout.close_batch, self.ctx, s.id, title="无法结束批次") is not None:
                 self._refresh()
 
     def print_receipts(self):

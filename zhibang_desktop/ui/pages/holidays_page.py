@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
-from ...services import holidays
+from ...services.relief import holidays
 from ...services.errors import ServiceError
-from ...services.relief_types import HolidayView
+from ...services.relief.types import HolidayView
 from .. import messages
 from ..relief_common import ERROR_COLOR, MUTED_COLOR, OK_COLOR, WARNING_COLOR
 from ..session import UiSession

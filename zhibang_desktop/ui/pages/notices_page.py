@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ...services import audit, notices, payout_print
+from ...services.admin import audit
+from ...services.payout import notices, printing as payout_print
 from ...services.errors import ServiceError
-from ...services.payout_types import NOTICE_STATUS_LABELS, NoticeView
+from ...services.payout.types import NOTICE_STATUS_LABELS, NoticeView
 from .. import labels, messages
 from ..models.payout_models import (
     ENTRY_COLUMNS, NOTICE_COLUMNS, OBJECTION_COLUMNS, RowsModel, entry_foreground, notice_foreground,

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
-from ...services import policies
+from ...services.relief import policies
 from ...services.errors import ServiceError, ValidationFailed
-from ...services.relief_types import PolicyVersionView
+from ...services.relief.types import PolicyVersionView
 from .. import labels, messages
 from ..relief_common import ERROR_COLOR, MUTED_COLOR, OK_COLOR
 from ..session import UiSession

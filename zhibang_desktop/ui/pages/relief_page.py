@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
-from ...services import policies, relief
+from ...services.relief import policies
+from ...services import relief
 from ...services.errors import ServiceError
-from ...services.relief_types import STATUS_LABELS, RequestFilter
+from ...services.relief.types import STATUS_LABELS, RequestFilter
 from .. import messages
 from ..models.relief_table_model import LIST_COLUMNS, ReliefTableModel
 from ..relief_common import print_approval_flow, request_events

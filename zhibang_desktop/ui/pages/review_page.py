@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import clock
-from ...services import relief, review
+from ...services import relief
+from ...services.relief import review
 from ...services.errors import ServiceError
-from ...services.relief_types import RequestPage
+from ...services.relief.types import RequestPage
 from .. import messages
 from ..models.relief_table_model import QUEUE_COLUMNS, ReliefTableModel
 from ..relief_common import WARNING_COLOR, request_events

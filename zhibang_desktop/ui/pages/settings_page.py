@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
-from ...services import settings
+from ...services.admin import settings
 from ...services.errors import ServiceError, ValidationFailed
 from .. import messages
 from ..editor.field_errors import EDITOR_STYLE, FieldErrors, with_error

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.permissions import ROLES
-from ...services import org, users
+from ...services.admin import org, users
 from ...services.context import AppContext
 from ...services.errors import ServiceError
 from .. import messages

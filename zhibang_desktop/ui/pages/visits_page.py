@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...services import archive
-from ...services.archive_types import HouseholdFilter
+from ...services.archive.types import HouseholdFilter
 from ...services.errors import ServiceError
 from ..models.household_table_model import COLUMNS, HouseholdTableModel
 from ..session import UiSession

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
-from ...services.org import OrgUnitView, list_units
+from ...services.admin.org import OrgUnitView, list_units
 
 INDENT_PX = 18  # per level, in the drop-down list only
 DEPTH_ROLE = Qt.UserRole + 1

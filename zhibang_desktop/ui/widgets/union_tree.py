@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import org
+from ...services.admin import org
 from ...services.errors import ServiceError
 from .. import messages
 from .union_combo import ordered_tree

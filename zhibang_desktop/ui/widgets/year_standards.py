@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
-from ...services import settings
+from ...services.admin import settings
 from ...services.errors import ServiceError
 from .. import labels, messages
 

@@ -1,0 +1,153 @@
+"""The union tree: 区总工会 → 镇街 / 区直系统工会 → 基层工会."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...storage.models import Household, OrgUnit
+from ..context import AppContext
+from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+
+LEVELS = {"district": "区总工会", "street": "镇街/系统工会", "grassroots": "基层工会"}
+ALLOWED_PARENT = {"district": {None}, "street": {"district"}, "grassroots": {"district", "street"}}
+
+
+@dataclass(frozen=True)
+class OrgUnitView:
+    id: int
+    name: str
+    level: str
+    parent_id: int | None
+    active: bool
+    path: str  # "增城区总工会 / 荔城街总工会 / 某某公司工会"
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS[self.level]
+
+
+def _views(units: list[OrgUnit]) -> list[OrgUnitView]:
+    by_id = {u.id: u for u in units}
+
+    def path(u: OrgUnit) -> str:
+        parts, seen = [], set()
+        while u is not None and u.id not in seen:
+            seen.add(u.id)
+            parts.append(u.name)
+            u = by_id.get(u.parent_id)
+        return " / ".join(reversed(parts))
+
+    return [OrgUnitView(u.id, u.name, u.level, u.parent_id, u.active, path(u)) for u in units]
+
+
+def all_units(session: Session) -> list[OrgUnitView]:
+    units = session.execute(select(OrgUnit).order_by(OrgUnit.sort_order, OrgUnit.id)).scalars().all()
+    return _views(units)
+
+
+def subtree_ids(session: Session, root_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, stack = set(), [root_id]
+    while stack:
+        uid = stack.pop()
+        if uid not in found:
+            found.add(uid)
+            stack.extend(children.get(uid, []))
+    return found
+
+
+def visible_unit_ids(session: Session, ctx_actor) -> set[int] | None:
+    """Units the actor may see; None means all (no scope)."""
+    if ctx_actor.scope_unit_id is None:
+        return None
+    return subtree_ids(session, ctx_actor.scope_unit_id)
+
+
+def check_unit_in_scope(session: Session, actor, unit_id: int) -> None:
+    allowed = visible_unit_ids(session, actor)
+    if allowed is not None and unit_id not in allowed:
+        raise PermissionDenied("该工会不在当前用户的管辖范围内")
+
+
+def list_units(ctx: AppContext) -> list[OrgUnitView]:
+    ctx.require("archive.read")
+    with ctx.db.session() as session:
+        return all_units(session)
+
+
+def district_unit(session: Session) -> OrgUnit | None:
+    return session.execute(
+        select(OrgUnit).where(OrgUnit.level == "district").order_by(OrgUnit.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def _validate(session: Session, name: str, level: str, parent_id: int | None, unit_id: int | None = None) -> None:
+    problems = []
+    name = name.strip()
+    if not name:
+        problems.append(FieldProblem("name", "工会名称", "不能为空"))
+    if level not in LEVELS:
+        problems.append(FieldProblem("level", "层级", f"“{level}”不是有效层级"))
+    else:
+        parent = session.get(OrgUnit, parent_id) if parent_id is not None else None
+        if parent_id is not None and parent is None:
+            problems.append(FieldProblem("parent_id", "上级工会", "不存在"))
+        elif (parent.level if parent else None) not in ALLOWED_PARENT[level]:
+            want = "、".join(LEVELS[p] for p in ALLOWED_PARENT[level] if p) or "无（区总工会是根）"
+            problems.append(FieldProblem("parent_id", "上级工会", f"{LEVELS[level]}的上级应为：{want}"))
+        if level == "district" and unit_id is None and district_unit(session) is not None:
+            problems.append(FieldProblem("level", "层级", "已有区总工会，一个数据库只有一个区总工会"))
+    if name and not problems:
+        clash = session.execute(
+            select(OrgUnit.id).where(OrgUnit.name == name, OrgUnit.parent_id.is_(parent_id)
+                                     if parent_id is None else OrgUnit.parent_id == parent_id)
+        ).scalar_one_or_none()
+        if clash is not None and clash != unit_id:
+            problems.append(FieldProblem("name", "工会名称", f"同一上级下已有“{name}”"))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def add_unit_in(session: Session, tx, name: str, level: str, parent_id: int | None) -> OrgUnit:
+    """Shared by the GUI/CLI service and by imports that create unions on the fly."""
+    _validate(session, name, level, parent_id)
+    unit = OrgUnit(name=name.strip(), level=level, parent_id=parent_id, active=True)
+    session.add(unit)
+    session.flush()
+    tx.audit("create", "org_unit", unit.id, summary=f"新增{LEVELS[level]}：{unit.name}")
+    return unit
+
+
+def add_unit(ctx: AppContext, name: str, level: str, parent_id: int | None) -> OrgUnitView:
+    with ctx.tx("org.edit") as tx:
+        unit = add_unit_in(tx.session, tx, name, level, parent_id)
+        return next(v for v in all_units(tx.session) if v.id == unit.id)
+
+
+def update_unit(ctx: AppContext, unit_id: int, *, name: str | None = None, active: bool | None = None) -> OrgUnitView:
+    with ctx.tx("org.edit") as tx:
+        unit = tx.session.get(OrgUnit, unit_id)
+        if unit is None:
+            raise NotFound(f"工会（编号 {unit_id}）不存在")
+        changes = []
+        if name is not None and name.strip() != unit.name:
+            _validate(tx.session, name, unit.level, unit.parent_id, unit_id=unit.id)
+            changes.append(["名称", unit.name, name.strip()])
+            unit.name = name.strip()
+        if active is not None and active != unit.active:
+            if not active:
+                in_use = tx.session.execute(
+                    select(func.count()).select_from(Household).where(Household.unit_id == unit_id,
+                                                                      Household.status != "exited")
+                ).scalar_one()
+                if in_use:
+                    raise ValidationFailed([FieldProblem("active", "停用", f"该工会下还有 {in_use} 户未退档的档案")])
+            changes.append(["启用", "是" if unit.active else "否", "是" if active else "否"])
+            unit.active = active
+        if changes:
+            tx.audit("update", "org_unit", unit.id, summary=f"修改工会：{unit.name}", changes=changes)
+        return next(v for v in all_units(tx.session) if v.id == unit.id)

@@ -1,0 +1,144 @@
+"""Office settings (办公室设置) and the yearly 低保 / 低收入 standards."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...domain.household import DEFAULT_HARDSHIP_CAUSES
+from ...domain.money import format_yuan
+from ...storage.models import Setting, YearStandard
+from ..context import AppContext
+from ..errors import FieldProblem, ValidationFailed
+
+PATTERN_TOKENS = re.compile(r"\{(prefix|year|seq(?::0?\d+d)?)\}")
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    office_name: str = ""
+    region: str = ""
+    phone: str = ""
+    archive_prefix: str = ""
+    archive_no_pattern: str = "{prefix}{year}{seq:05d}"
+    hardship_causes: tuple[str, ...] = DEFAULT_HARDSHIP_CAUSES
+    backup_dir: str = ""
+    keep_daily: int = 7
+    keep_monthly: int = 12
+
+    @property
+    def initialised(self) -> bool:
+        return bool(self.office_name)
+
+
+@dataclass(frozen=True)
+class YearStandardView:
+    year: int
+    dibao_fen: int
+    low_income_fen: int | None
+
+
+LABELS = {
+    "office_name": "单位名称", "region": "所在地区", "phone": "联系电话", "archive_prefix": "档案号前缀",
+    "archive_no_pattern": "档案号格式", "hardship_causes": "致困原因选项", "backup_dir": "备份文件夹",
+    "keep_daily": "保留每日备份份数", "keep_monthly": "保留每月备份份数",
+}
+
+
+def read_settings(session: Session) -> OfficeSettings:
+    stored = {row.key: row.value for row in session.execute(select(Setting)).scalars()}
+    values = {}
+    for f in fields(OfficeSettings):
+        if f.name in stored:
+            value = stored[f.name]
+            values[f.name] = tuple(value) if f.name == "hardship_causes" else value
+    return OfficeSettings(**values)
+
+
+def get_settings(ctx: AppContext) -> OfficeSettings:
+    with ctx.db.session() as session:
+        return read_settings(session)
+
+
+def validate_settings(s: OfficeSettings) -> list[FieldProblem]:
+    problems = []
+    if not s.office_name.strip():
+        problems.append(FieldProblem("office_name", LABELS["office_name"], "不能为空"))
+    if "{seq" not in s.archive_no_pattern:
+        problems.append(FieldProblem("archive_no_pattern", LABELS["archive_no_pattern"], "必须包含序号 {seq} 或 {seq:05d}"))
+    leftover = PATTERN_TOKENS.sub("", s.archive_no_pattern)
+    if "{" in leftover or "}" in leftover:
+        problems.append(FieldProblem("archive_no_pattern", LABELS["archive_no_pattern"],
+                                     "只能使用 {prefix}、{year}、{seq:05d} 这几个占位符"))
+    if not s.hardship_causes:
+        problems.append(FieldProblem("hardship_causes", LABELS["hardship_causes"], "至少要有一项"))
+    for name in ("keep_daily", "keep_monthly"):
+        if int(getattr(s, name)) < 1:
+            problems.append(FieldProblem(name, LABELS[name], "至少为 1"))
+    return problems
+
+
+def save_settings(ctx: AppContext, new: OfficeSettings) -> OfficeSettings:
+    problems = validate_settings(new)
+    if problems:
+        raise ValidationFailed(problems)
+    with ctx.tx("org.edit") as tx:
+        old = read_settings(tx.session)
+        changes = []
+        for key, value in asdict(new).items():
+            if getattr(old, key) != getattr(new, key):
+                stored = list(value) if isinstance(value, tuple) else value
+                tx.session.merge(Setting(key=key, value=stored))
+                changes.append([LABELS[key], _show(getattr(old, key)), _show(value)])
+        if changes:
+            tx.audit("update", "settings", summary="修改单位设置", changes=changes)
+        return read_settings(tx.session)
+
+
+def update_settings(ctx: AppContext, **values) -> OfficeSettings:
+    return save_settings(ctx, replace(get_settings(ctx), **values))
+
+
+def _show(value) -> str:
+    return "、".join(value) if isinstance(value, (list, tuple)) else str(value)
+
+
+def set_year_standard(ctx: AppContext, year: int, dibao_fen: int, low_income_fen: int | None) -> YearStandardView:
+    problems = []
+    if not 2000 <= year <= 2100:
+        problems.append(FieldProblem("year", "年度", f"{year} 不是有效年度"))
+    if dibao_fen <= 0:
+        problems.append(FieldProblem("dibao_fen", "低保标准", "必须大于 0"))
+    if low_income_fen is not None and low_income_fen < dibao_fen:
+        problems.append(FieldProblem("low_income_fen", "低收入标准", "不能低于低保标准"))
+    if problems:
+        raise ValidationFailed(problems)
+    with ctx.tx("org.edit") as tx:
+        row = tx.session.get(YearStandard, year)
+        old = (None, None) if row is None else (row.dibao_fen, row.low_income_fen)
+        if row is None:
+            row = YearStandard(year=year)
+            tx.session.add(row)
+        row.dibao_fen, row.low_income_fen = dibao_fen, low_income_fen
+        tx.audit("update", "year_standard", year, summary=f"设置{year}年低保/低收入标准", changes=[
+            ["低保标准", _yuan(old[0]), _yuan(dibao_fen)],
+            ["低收入标准", _yuan(old[1]), _yuan(low_income_fen)],
+        ])
+        return YearStandardView(year, dibao_fen, low_income_fen)
+
+
+def _yuan(fen: int | None) -> str:
+    return "" if fen is None else format_yuan(fen)
+
+
+def list_year_standards(ctx: AppContext) -> list[YearStandardView]:
+    with ctx.db.session() as session:
+        rows = session.execute(select(YearStandard).order_by(YearStandard.year.desc())).scalars()
+        return [YearStandardView(r.year, r.dibao_fen, r.low_income_fen) for r in rows]
+
+
+def standard_for(session: Session, year: int) -> YearStandardView | None:
+    row = session.get(YearStandard, year)
+    return None if row is None else YearStandardView(row.year, row.dibao_fen, row.low_income_fen)

@@ -1,0 +1,414 @@
+"""Users, passwords (argon2id) and login with lock-out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+
+from ...domain import clock
+from ...domain.permissions import ROLES
+from ...storage.database import Database
+from ...storage.models import OrgUnit, ReviewerScope, User
+from .. import audit_chain
+from ..context import Actor, AppContext
+from ..errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationFailed
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_MINUTES = 5
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()  # argon2id with the library's defaults
+
+
+class LoginFailed(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    scope_unit_id: int | None
+    active: bool
+    locked_until: datetime | None
+
+
+def _view(u: User) -> UserView:
+    return UserView(u.id, u.username, u.display_name, tuple(u.roles), u.scope_unit_id, u.active, u.locked_until)
+
+
+def actor_for(u: User) -> Actor:
+    return Actor.make(u.id, u.username, u.display_name, u.roles, u.scope_unit_id)
+
+
+def has_users(db: Database) -> bool:
+    with db.session() as session:
+        return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
+
+
+def password_problems(password: str) -> list[FieldProblem]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [FieldProblem("password", "密码", f"至少 {MIN_PASSWORD_LENGTH} 位")]
+    if password.isdigit() or password.isalpha():
+        return [FieldProblem("password", "密码", "须同时包含字母和数字")]
+    return []
+
+
+def username_problems(session, username: str) -> list[FieldProblem]:
+    username = username.strip()
+    if not username:
+        return [FieldProblem("username", "用户名", "不能为空")]
+    if len(username) > 50:
+        return [FieldProblem("username", "用户名", "不能超过 50 个字符")]
+    if session.execute(select(User.id).where(User.username == username)).scalar_one_or_none():
+        return [FieldProblem("username", "用户名", f"“{username}”已存在")]
+    return []
+
+
+def new_user(session, username: str, display_name: str, password: str, roles, scope_unit_id=None) -> User:
+    problems = username_problems(session, username) + password_problems(password)
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        problems.append(FieldProblem("roles", "角色", "至少选择一个有效角色"))
+    if problems:
+        raise ValidationFailed(problems)
+    user = User(username=username.strip(), display_name=(display_name or username).strip(),
+                password_hash=_hasher.hash(password), roles=sorted(set(roles)),
+                scope_unit_id=scope_unit_id, active=True, failed_attempts=0, created_at=clock.now())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_admin(db: Database, username: str, password: str, display_name: str = "") -> UserView:
+    """First start: the administrator. Refused once any user exists."""
+    with db.session() as session:
+        if session.execute(select(func.count()).select_from(User)).scalar_one():
+            raise ValidationFailed([FieldProblem("username", "用户名", "管理员已存在，请由管理员添加其他用户")])
+        user = new_user(session, username, display_name, password, ["admin"])
+        audit_chain.append(session, user_id=user.id, username=user.username, action="create",
+                           entity="user", entity_id=user.id, summary=f"创建管理员：{user.username}")
+        return _view(user)
+
+
+def authenticate(db: Database, username: str, password: str) -> Actor:
+    """Check the password; lock the account for 5 minutes after 5 failures. Every try is audited."""
+    now = clock.now()
+    with db.session() as session:
+        user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+        failure = None
+        if user is None:
+            failure = "用户名或密码错误"
+        elif not user.active:
+            failure = "该用户已停用，请联系管理员"
+        elif user.locked_until and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            failure = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定，请 {minutes} 分钟后再试"
+        elif not _verify(user.password_hash, password):
+            user.failed_attempts += 1
+            if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_attempts = 0
+                failure = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定 {LOCK_MINUTES} 分钟"
+            else:
+                failure = f"用户名或密码错误（还可尝试 {MAX_FAILED_ATTEMPTS - user.failed_attempts} 次）"
+        if failure is None:
+            user.failed_attempts, user.locked_until = 0, None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+        audit_chain.append(session, user_id=user.id if user else None,
+                           username=user.username if user else unknown_login_name(username),
+                           action="login" if failure is None else "login_failed", entity="user",
+                           entity_id=user.id if user else None, summary=failure or "登录成功")
+        actor = actor_for(user) if failure is None else None
+    if actor is None:
+        raise LoginFailed(failure)
+    return actor
+
+
+def unknown_login_name(typed: str) -> str:
+    """What the audit keeps of a user name that matches no user: clerks sometimes type the
+    password into the name box, so only its first character and length are kept."""
+    typed = typed.strip()
+    return f"未知用户（{typed[:1]}…，{len(typed)} 个字符）" if typed else "未知用户（空）"
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def list_users(ctx: AppContext) -> list[UserView]:
+    ctx.require("users.manage")
+    with ctx.db.session() as session:
+        return [_view(u) for u in session.execute(select(User).order_by(User.id)).scalars()]
+
+
+# ---------------------------------------------------------------------------
+# Administration: add / edit / disable users, passwords, reviewer scopes.
+# Every change is audited; passwords and hashes never reach the audit trail.
+# ---------------------------------------------------------------------------
+
+REVIEW_LEVELS: dict[str, str] = {"grassroots": "基层工会", "street": "镇街/系统工会", "district": "区总工会"}
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True)
+class ReviewerScopeView:
+    unit_id: int
+    unit_name: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return REVIEW_LEVELS.get(self.level, self.level)
+
+
+def role_names(roles) -> str:
+    return "、".join(ROLES.get(r, r) for r in sorted(roles)) or "无"
+
+
+def _get_user(session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"用户（编号 {user_id}）不存在")
+    return user
+
+
+def _unit_name(session, unit_id: int | None) -> str:
+    if unit_id is None:
+        return "全单位"
+    unit = session.get(OrgUnit, unit_id)
+    return unit.name if unit is not None else f"（编号 {unit_id}）"
+
+
+def _check_roles(roles) -> list[FieldProblem]:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        return [FieldProblem("roles", "角色", "至少选择一个有效角色" + (f"（无效：{'、'.join(unknown)}）" if unknown else ""))]
+    return []
+
+
+def _check_scope(session, scope_unit_id: int | None) -> list[FieldProblem]:
+    if scope_unit_id is None:
+        return []
+    unit = session.get(OrgUnit, scope_unit_id)
+    if unit is None:
+        return [FieldProblem("scope_unit_id", "管辖范围", f"工会（编号 {scope_unit_id}）不存在")]
+    if not unit.active:
+        return [FieldProblem("scope_unit_id", "管辖范围", f"“{unit.name}”已停用")]
+    return []
+
+
+def _active_admin_ids(session) -> set[int]:
+    rows = session.execute(select(User.id, User.roles).where(User.active.is_(True))).all()
+    return {uid for uid, roles in rows if "admin" in (roles or [])}
+
+
+def _guard_last_admin(session, user: User, *, new_roles=None, new_active=None) -> None:
+    """The last active administrator can be neither disabled nor stripped of the role."""
+    if not user.active or "admin" not in (user.roles or []):
+        return
+    loses_admin = (new_roles is not None and "admin" not in new_roles) or new_active is False
+    if loses_admin and _active_admin_ids(session) == {user.id}:
+        raise ValidationFailed([FieldProblem(
+            "roles", "角色", f"“{user.username}”是唯一启用的管理员，不能停用或取消其管理员角色；请先指定另一位管理员"
+        )])
+
+
+def add_user(ctx: AppContext, username: str, display_name: str, password: str, roles,
+             scope_unit_id: int | None = None) -> UserView:
+    """A new user (admin only). The password is checked for length and mix."""
+    with ctx.tx("users.manage") as tx:
+        roles = sorted(set(roles or ()))
+        problems = (username_problems(tx.session, username) + password_problems(password)
+                    + _check_roles(roles) + _check_scope(tx.session, scope_unit_id))
+        if problems:
+            raise ValidationFailed(problems)
+        user = new_user(tx.session, username, display_name, password, roles, scope_unit_id)
+        tx.audit("create", "user", user.id, summary=f"新增用户：{user.username}（{user.display_name}）", changes=[
+            ["角色", "", role_names(user.roles)],
+            ["管辖范围", "", _unit_name(tx.session, user.scope_unit_id)],
+        ])
+        return _view(user)
+
+
+def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str | None = None,
+                scope_unit_id: Any = UNSET) -> UserView:
+    """Change roles, display name or scope (`scope_unit_id=None`: the whole office)."""
+    with ctx.tx("users.manage") as tx:
+        user = _get_user(tx.session, user_id)
+        problems: list[FieldProblem] = []
+        changes = []
+        if roles is not None:
+            roles = sorted(set(roles))
+            problems += _check_roles(roles)
+        if display_name is not None and not display_name.strip():
+            problems.append(FieldProblem("display_name", "姓名", "不能为空"))
+        if scope_unit_id is not UNSET:
+            problems += _check_scope(tx.session, scope_unit_id)
+        if problems:
+            raise ValidationFailed(problems)
+        if roles is not None and roles != sorted(user.roles or []):
+            _guard_last_admin(tx.session, user, new_roles=roles)
+            changes.append(["角色", role_names(user.roles), role_names(roles)])
+            user.roles = roles
+        if display_name is not None and display_name.strip() != user.display_name:
+            changes.append(["姓名", user.display_name, display_name.strip()])
+            user.display_name = display_name.strip()
+        if scope_unit_id is not UNSET and scope_unit_id != user.scope_unit_id:
+            changes.append(["管辖范围", _unit_name(tx.session, user.scope_unit_id), _unit_name(tx.session, scope_unit_id)])
+            user.scope_unit_id = scope_unit_id
+        if changes:
+            tx.audit("update", "user", user.id, summary=f"修改用户：{user.username}", changes=changes)
+        return _view(user)
+
+
+def _set_active(ctx: AppContext, user_id: int, active: bool) -> UserView:
+    with ctx.tx("users.manage") as tx:
+        user = _get_user(tx.session, user_id)
+        if user.active == active:
+            return _view(user)
+        if not active:
+            if user.id == ctx.actor.user_id:
+                raise ValidationFailed([FieldProblem("active", "停用", "不能停用当前登录的用户")])
+            _guard_last_admin(tx.session, user, new_active=False)
+        user.active = active
+        if active:
+            user.failed_attempts, user.locked_until = 0, None
+        tx.audit("enable" if active else "disable", "user", user.id,
+                 summary=f"{'启用' if active else '停用'}用户：{user.username}",
+                 changes=[["状态", "停用" if active else "启用", "启用" if active else "停用"]])
+        return _view(user)
+
+
+def disable_user(ctx: AppContext, user_id: int) -> UserView:
+    return _set_active(ctx, user_id, False)
+
+
+def enable_user(ctx: AppContext, user_id: int) -> UserView:
+    return _set_active(ctx, user_id, True)
+
+
+def change_own_password(ctx: AppContext, old_password: str, new_password: str) -> None:
+    """Any signed-in user changes their own password (the old one is checked)."""
+    if ctx.actor.user_id is None:
+        raise PermissionDenied("系统账户没有密码，请以具体用户身份登录后修改密码")
+    problems = password_problems(new_password)
+    if new_password == old_password:
+        problems.append(FieldProblem("password", "新密码", "不能与原密码相同"))
+    with ctx.tx(None) as tx:
+        user = _get_user(tx.session, ctx.actor.user_id)
+        if not _verify(user.password_hash, old_password):
+            raise ValidationFailed([FieldProblem("old_password", "原密码", "不正确")])
+        if problems:
+            raise ValidationFailed(problems)
+        user.password_hash = _hasher.hash(new_password)
+        tx.audit("password", "user", user.id, summary=f"修改本人密码：{user.username}")
+
+
+def reset_password(ctx: AppContext, user_id: int, new_password: str) -> UserView:
+    """Admin sets a new password for another user; also lifts a lock-out."""
+    with ctx.tx("users.manage") as tx:
+        user = _get_user(tx.session, user_id)
+        problems = password_problems(new_password)
+        if problems:
+            raise ValidationFailed(problems)
+        user.password_hash = _hasher.hash(new_password)
+        user.failed_attempts, user.locked_until = 0, None
+        tx.audit("password_reset", "user", user.id, summary=f"管理员重置密码：{user.username}")
+        return _view(user)
+
+
+def unlock_user(ctx: AppContext, user_id: int) -> UserView:
+    """Lift a 5-minute lock-out early."""
+    with ctx.tx("users.manage") as tx:
+        user = _get_user(tx.session, user_id)
+        if user.locked_until is None and not user.failed_attempts:
+            return _view(user)
+        user.failed_attempts, user.locked_until = 0, None
+        tx.audit("unlock", "user", user.id, summary=f"解除锁定：{user.username}")
+        return _view(user)
+
+
+def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes) -> list[ReviewerScopeView]:
+    """Replace the (unit, review level) pairs a reviewer decides for."""
+    with ctx.tx("users.manage") as tx:
+        user = _get_user(tx.session, user_id)
+        wanted: list[tuple[int, str]] = []
+        problems = []
+        for unit_id, level in scopes:
+            if level not in REVIEW_LEVELS:
+                problems.append(FieldProblem("level", "审核层级", f"“{level}”不是有效层级"))
+            unit = tx.session.get(OrgUnit, unit_id)
+            if unit is None:
+                problems.append(FieldProblem("unit_id", "审核工会", f"工会（编号 {unit_id}）不存在"))
+            if (unit_id, level) not in wanted:
+                wanted.append((unit_id, level))
+        if wanted and not {"reviewer", "head"} & set(user.roles or []):
+            problems.append(FieldProblem("roles", "角色", "只有审核人或负责人可以设置审核范围"))
+        if problems:
+            raise ValidationFailed(problems)
+        old = _scopes(tx.session, user.id)
+        if [(s.unit_id, s.level) for s in old] != wanted:
+            tx.session.execute(delete(ReviewerScope).where(ReviewerScope.user_id == user.id))
+            for unit_id, level in wanted:
+                tx.session.add(ReviewerScope(user_id=user.id, unit_id=unit_id, level=level))
+            tx.session.flush()
+            new = _scopes(tx.session, user.id)
+            tx.audit("update", "reviewer_scope", user.id, summary=f"设置审核范围：{user.username}", changes=[
+                ["审核范围", _scope_text(old), _scope_text(new)],
+            ])
+        return _scopes(tx.session, user.id)
+
+
+def _scopes(session, user_id: int) -> list[ReviewerScopeView]:
+    rows = session.execute(
+        select(ReviewerScope, OrgUnit.name).join(OrgUnit, OrgUnit.id == ReviewerScope.unit_id)
+        .where(ReviewerScope.user_id == user_id).order_by(ReviewerScope.id)
+    ).all()
+    return [ReviewerScopeView(s.unit_id, name, s.level) for s, name in rows]
+
+
+def _scope_text(scopes: list[ReviewerScopeView]) -> str:
+    return "；".join(f"{s.unit_name}（{s.level_label}）" for s in scopes) or "无"
+
+
+def reviewer_scopes(ctx: AppContext, user_id: int) -> list[ReviewerScopeView]:
+    if user_id != ctx.actor.user_id:
+        ctx.require("users.manage")
+    with ctx.db.session() as session:
+        _get_user(session, user_id)
+        return _scopes(session, user_id)
+
+
+def get_user(ctx: AppContext, user_id: int) -> UserView:
+    if user_id != ctx.actor.user_id:
+        ctx.require("users.manage")
+    with ctx.db.session() as session:
+        return _view(_get_user(session, user_id))
+
+
+def find_user(ctx: AppContext, username: str) -> UserView:
+    """By user name (the CLI addresses users by name)."""
+    ctx.require("users.manage")
+    with ctx.db.session() as session:
+        user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"用户“{username}”不存在")
+        return _view(user)

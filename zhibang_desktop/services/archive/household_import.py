@@ -1,0 +1,363 @@
+"""Import households from a clerk's .xlsx ledger: validate the whole file, then all or nothing.
+
+Imported households are archived as they stand in the office's ledger (status active,
+archived on 建档日期 when given). What the import cannot verify — no visit on record,
+the exclusion checklist not filled — is listed as follow-up work, not a reason to refuse.
+Union names not in the tree become grassroots unions under the district union.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...domain import clock
+from ...documents.error_report import Problem, write_error_report
+from ...documents.household_ledger import Ledger, LedgerHousehold, LedgerMember, read_ledger
+from ...domain.household import OTHER_CAUSE_PREFIX
+from ...domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
+from ...storage.models import Household, OrgUnit
+from ..admin import org
+from .fields import HOUSEHOLD_LABELS
+from .store import apply_input, member_row, next_archive_no
+from .types import HouseholdInput, MemberInput
+from .validation import clean_input, field_problems, id_owners, owner_message
+from ..context import AppContext
+from ..errors import Cancelled, ServiceError
+from ..admin.settings import read_settings
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+# HouseholdInput / MemberInput field -> ledger field (for placing a problem in its column)
+_HOUSEHOLD_COLUMN = {"name": "name", "id_number": "id_number", "unit_id": "union", "category": "category",
+                     "phone": "phone", "address": "address", "employer": "employer", "causes": "causes",
+                     "household_size": "household_size", "other_income_fen": "monthly_income",
+                     "head_income_fen": "monthly_income", "assistance_status": "assistance_status",
+                     "bank_name": "bank_name", "bank_account": "bank_account", "remarks": "remarks"}
+_MEMBER_COLUMN = {"monthly_income_fen": "monthly_income"}
+
+
+class ImportRejected(ServiceError):
+    """The file has problems; nothing was imported. `problems` lists each one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"文件中有 {len(problems)} 处问题，未导入任何数据")
+
+
+@dataclass(frozen=True)
+class ImportCheck:
+    problems: list[Problem]
+    households: int
+    members: int
+    new_units: list[str]
+    follow_up: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    households: int
+    members: int
+    new_units: list[str]
+    follow_up: list[str]
+
+
+@dataclass
+class _Row:
+    source: LedgerHousehold
+    data: HouseholdInput
+    members: list[LedgerMember] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    rows: list[_Row]
+    problems: list[Problem]
+    new_units: list[str]
+    skipped_examples: int = 0
+
+
+class _Ticker:
+    def __init__(self, progress: ProgressFn | None, cancelled: CancelFn | None):
+        self.progress, self.cancelled, self.done, self.total = progress, cancelled, 0, 0
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % 50 == 0:
+            self.check()
+            if self.progress:
+                self.progress(min(self.done, self.total), self.total)
+
+
+def _col(item, ledger_field: str) -> str | None:
+    return item.columns.get(ledger_field)
+
+
+def _problem(item, ledger_field: str, reason: str) -> Problem:
+    return Problem(item.sheet, item.row, _col(item, ledger_field) or ledger_field, item.raw.get(ledger_field), reason)
+
+
+def _resolve_units(s: Session, actor, rows: list[LedgerHousehold], problems: list[Problem]) -> tuple[dict[str, int | None], list[str]]:
+    """Union name -> unit id (None: to be created as a grassroots union under the district union)."""
+    by_name: dict[str, list[OrgUnit]] = {}
+    for unit in s.execute(select(OrgUnit)).scalars():
+        by_name.setdefault(unit.name, []).append(unit)
+    allowed = org.visible_unit_ids(s, actor)
+    resolved: dict[str, int | None] = {}
+    reasons: dict[str, str | None] = {}
+    new_units: list[str] = []
+    for item in rows:
+        name = item.union
+        if not name:
+            continue
+        if name not in reasons:
+            reasons[name] = _unit_reason(name, by_name, allowed)
+            if reasons[name] is None:
+                if name in by_name:
+                    resolved[name] = by_name[name][0].id
+                else:
+                    resolved[name] = None
+                    new_units.append(name)
+        if reasons[name]:
+            problems.append(_problem(item, "union", reasons[name]))
+    return resolved, new_units
+
+
+def _unit_reason(name: str, by_name: dict, allowed) -> str | None:
+    units = by_name.get(name, [])
+    if len(units) > 1:
+        return f"有 {len(units)} 个名为“{name}”的工会，无法确定是哪一个，请在工会设置中改名区分"
+    if units:
+        unit = units[0]
+        if unit.level == "district":
+            return "档案应归属基层工会或镇街/系统工会，不能直接归属区总工会"
+        if not unit.active:
+            return f"“{name}”已停用"
+        if allowed is not None and unit.id not in allowed:
+            return f"“{name}”不在当前用户的管辖范围内"
+        return None
+    if allowed is not None:
+        return f"系统中没有“{name}”，当前用户只能管理本级工会，不能新建工会"
+    return None
+
+
+def _causes(raw: list[str], office: tuple[str, ...]) -> list[str]:
+    out = []
+    for cause in raw:
+        if cause in office or cause.startswith(OTHER_CAUSE_PREFIX) or cause.startswith("其他:"):
+            out.append(cause)
+        else:
+            out.append(f"{OTHER_CAUSE_PREFIX}{cause}")
+    return out
+
+
+def _member_input(m: LedgerMember) -> MemberInput:
+    return MemberInput(name=m.name or "", relation=m.relation or "", id_number=m.id_number, health=m.health,
+                       disability=m.disability, schooling=m.schooling or "none", job_or_school=m.job_or_school,
+                       monthly_income_fen=m.monthly_income_fen or 0)
+
+
+def _household_input(item: LedgerHousehold, members: list[LedgerMember], unit_id, office_causes) -> HouseholdInput:
+    listed = [_member_input(m) for m in members]
+    member_income = sum(m.monthly_income_fen for m in listed)
+    total = item.monthly_income_fen
+    return HouseholdInput(
+        name=item.name or "", id_number=item.id_number or "", unit_id=unit_id,
+        category=item.category or "", phone=item.phone, address=item.address, employer=item.employer,
+        union_member=True if item.union_member is None else item.union_member,
+        causes=_causes(item.causes, office_causes),
+        household_size=item.household_size if item.household_size is not None else 1 + len(listed),
+        # 家庭月收入 is the household's total; what the listed members earn is inside it.
+        head_income_fen=0, other_income_fen=max(0, (total or 0) - member_income),
+        assistance_status=item.assistance_status or "none", bank_name=item.bank_name,
+        bank_account=item.bank_account, account_kind=_account_kind(item),
+        remarks=item.remarks, members=listed,
+    )
+
+
+def _account_kind(item: LedgerHousehold) -> str | None:
+    if not item.bank_account:
+        return None
+    return "social_security" if "社保" in (item.columns.get("bank_account") or "") else "bank"
+
+
+def _row_problems(row: _Row, office_causes, today: date) -> list[Problem]:
+    item, data = row.source, row.data
+    out: list[Problem] = []
+    for p in field_problems(data, office_causes):
+        if p.field.startswith("members["):
+            index = int(p.field[len("members["):p.field.index("]")])
+            member = row.members[index]
+            fld = p.field.split(".", 1)[1] if "." in p.field else "name"
+            out.append(_problem(member, _MEMBER_COLUMN.get(fld, fld), p.message))
+        elif p.field == "unit_id":
+            continue  # reported by _resolve_units
+        else:
+            label = _HOUSEHOLD_COLUMN.get(p.field)
+            out.append(_problem(item, label or p.field, p.message) if label else
+                       Problem(item.sheet, item.row, HOUSEHOLD_LABELS.get(p.field, p.field), None, p.message))
+    if not item.union:
+        out.append(_problem(item, "union", "不能为空"))
+    if item.sex and data.id_number:
+        try:
+            info = parse_id_number(data.id_number)
+        except InvalidIdNumber:
+            pass
+        else:
+            if info.sex != item.sex:
+                shown = "男" if info.sex == "M" else "女"
+                out.append(_problem(item, "sex", f"与身份证号不符（按身份证号第17位应为“{shown}”）"))
+    if item.monthly_income_fen is not None and item.monthly_income_fen < sum(m.monthly_income_fen for m in row.members):
+        out.append(_problem(item, "monthly_income", "小于家庭成员表中成员月收入之和（家庭月收入应为全家合计）"))
+    if item.archived_on and item.archived_on > today:
+        out.append(_problem(item, "archived_on", "不能晚于今天"))
+    return out
+
+
+def _duplicates(rows: list[_Row]) -> list[Problem]:
+    """The same ID number twice in the file (as head or member)."""
+    seen: dict[str, tuple[object, str]] = {}
+    out = []
+    for row in rows:
+        entries = [(row.source, "id_number", row.data.id_number, "户主")]
+        entries += [(m, "id_number", m.id_number, "家庭成员") for m in row.members if m.id_number]
+        for item, fld, number, role in entries:
+            if not number:
+                continue
+            if number in seen:
+                other, other_role = seen[number]
+                out.append(_problem(item, fld, f"与“{other.sheet}”第 {other.row} 行（{other_role}）的身份证号重复"))
+            else:
+                seen[number] = (item, role)
+    return out
+
+
+def _prepare(s: Session, actor, path, ledger: Ledger, ticker: _Ticker) -> _Plan:
+    problems = list(ledger.problems)
+    office_causes = read_settings(s).hardship_causes
+    today = clock.today()
+    units, new_units = _resolve_units(s, actor, ledger.households, problems)
+    by_head: dict[str, list[LedgerMember]] = {}
+    for m in ledger.members:
+        by_head.setdefault(m.head_id_number or "", []).append(m)
+    head_ids = {h.id_number for h in ledger.households if h.id_number}
+    for head_id, members in by_head.items():
+        if head_id not in head_ids:
+            for m in members:
+                reason = "不能为空" if not head_id else f"档案表中没有身份证号为 {mask_id_number(head_id)} 的户主"
+                problems.append(_problem(m, "head_id_number", reason))
+    ticker.total = len(ledger.households)
+    rows: list[_Row] = []
+    for item in ledger.households:
+        ticker.step()
+        members = by_head.get(item.id_number or "", []) if item.id_number else []
+        row = _Row(item, clean_input(_household_input(item, members, units.get(item.union or ""), office_causes)),
+                   members)
+        rows.append(row)
+        problems.extend(_row_problems(row, office_causes, today))
+    problems.extend(_duplicates(rows))
+    owners = id_owners(s, [r.data.id_number for r in rows] + [m.id_number for r in rows for m in r.data.members])
+    for row in rows:
+        if row.data.id_number in owners:
+            problems.append(_problem(row.source, "id_number", owner_message(owners[row.data.id_number])))
+        for source, m in zip(row.members, row.data.members):
+            if m.id_number in owners:
+                problems.append(_problem(source, "id_number", owner_message(owners[m.id_number])))
+    if not rows and not problems:
+        problems.append(Problem(Path(path).name, None, None, None, "文件中没有可导入的家庭（档案表是空的）"))
+    problems = _without_echoes(problems, ledger.problems)
+    problems.sort(key=lambda p: (p.sheet, p.row or 0))
+    return _Plan(rows, problems, new_units, ledger.skipped_examples)
+
+
+def _without_echoes(problems: list[Problem], unreadable: list[Problem]) -> list[Problem]:
+    """A cell whose value could not be read is also "empty" to the later checks; report
+    only why it could not be read. (`problems` starts with the `unreadable` ones.)"""
+    cells = {(p.sheet, p.row, p.column) for p in unreadable if p.row is not None}
+    return list(unreadable) + [p for p in problems[len(unreadable):] if (p.sheet, p.row, p.column) not in cells]
+
+
+def _follow_up(who: str, data: HouseholdInput) -> str:
+    return f"{who}：尚无走访记录（先家访、后建档，请尽快走访核查）；排除条件核查表未填写"
+
+
+def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
+                 cancelled: CancelFn | None = None) -> ImportCheck:
+    """Validate the whole file without importing anything."""
+    ctx.require("archive.import")
+    ticker = _Ticker(progress, cancelled)
+    ledger = read_ledger(path, on_row=ticker.check)  # the file is read before the transaction starts
+    with ctx.tx("archive.import") as tx:
+        plan = _prepare(tx.session, ctx.actor, path, ledger, ticker)
+    follow_up = [] if plan.problems else [
+        _follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data) for r in plan.rows]
+    return ImportCheck(plan.problems, len(plan.rows), sum(len(r.data.members) for r in plan.rows),
+                       plan.new_units, follow_up)
+
+
+def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
+                      cancelled: CancelFn | None = None) -> ImportResult:
+    """Import every household of the file in one transaction, or nothing (ImportRejected)."""
+    ctx.require("archive.import")
+    ticker = _Ticker(progress, cancelled)
+    ledger = read_ledger(path, on_row=ticker.check)
+    with ctx.tx("archive.import") as tx:
+        s = tx.session
+        plan = _prepare(s, ctx.actor, path, ledger, ticker)
+        if plan.problems:
+            raise ImportRejected(plan.problems)
+        district = org.district_unit(s)
+        created = {name: org.add_unit_in(s, tx, name, "grassroots", district.id).id for name in plan.new_units}
+        settings = read_settings(s)
+        taken = set(s.execute(select(Household.archive_no)).scalars())
+        today, now = clock.today(), clock.now()
+        ticker.total += len(plan.rows)
+        follow_up: list[str] = []
+        with s.no_autoflush:
+            _insert(s, plan, settings, taken, created, today, now, ticker, follow_up)
+        s.flush()
+        n_members = sum(len(r.data.members) for r in plan.rows)
+        summary = f"从“{Path(path).name}”导入 {len(plan.rows)} 户档案、{n_members} 名家庭成员"
+        if plan.new_units:
+            summary += f"，新建基层工会 {len(plan.new_units)} 个"
+        tx.audit("import", "household", summary=summary, changes=[
+            ["文件", "", Path(path).name], ["家庭数", "", str(len(plan.rows))], ["家庭成员数", "", str(n_members)],
+            ["新建工会", "", "、".join(plan.new_units)]])
+        ticker.check()
+        if progress:
+            progress(ticker.total, ticker.total)
+        return ImportResult(len(plan.rows), n_members, plan.new_units, follow_up)
+
+
+def _insert(s: Session, plan: _Plan, settings, taken: set[str], created: dict[str, int], today: date, now,
+            ticker: _Ticker, follow_up: list[str]) -> None:
+    for row in plan.rows:
+        ticker.step()
+        data = row.data
+        if data.unit_id is None:
+            data.unit_id = created[row.source.union]
+        on = row.source.archived_on or today
+        hh = Household(status="active", archived_on=on, created_at=now, updated_at=now, version=1,
+                       archive_no=next_archive_no(s, settings, on.year, taken))
+        apply_input(hh, data)
+        hh.members = [member_row(m) for m in data.members]
+        s.add(hh)
+        follow_up.append(_follow_up(f"{hh.archive_no}（{hh.name}）", data))
+
+
+def write_import_report(path, problems: list[Problem]) -> None:
+    """The .xlsx error report: 工作表｜行号｜列｜原值｜问题."""
+    write_error_report(path, problems)

@@ -1,0 +1,575 @@
+"""公示 (public notice) of approved requests, objections, and when a request may be paid.
+
+Seed 000: 审核 → 公示 5 个工作日 → 发放; seed 002: 帮扶资金发放前是否公示.
+
+* A notice is built from approved requests filtered by relief type, period and
+  union (subtree); while it is a draft its entries can be refreshed or removed.
+* Publishing freezes the entries (name, unit, relief type label, amount, masked
+  ID) and fixes the period: ``end = start + N working days`` on the Chinese
+  calendar with 调休 (the start day itself does not count, as for every period in
+  this app), with the warning carried when a year has no holiday data (2027).
+* An objection is recorded against an entry; handling it ``upheld`` removes the
+  entry and sends the request back (status ``returned``) so it cannot be paid;
+  ``dismissed`` leaves it payable.
+* A request is payable only after its notice ended (the day after the end date)
+  with no open objection, or with an admin's written, audited override.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...documents.public_text import public_text_problems
+from ...domain import clock
+from ...domain.idnumber import mask_id_number
+from ...storage.models import (
+    Notice, NoticeEntry, Objection, OrgUnit, Payment, PayoutOverride, ReliefRequest, RequestPayoutClaim,
+)
+from . import common as pc
+from ..context import AppContext
+from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
+from ..relief.holidays import work_calendar
+from ..admin.org import subtree_ids, visible_unit_ids
+from .types import (
+    NOTICE_STATUS_LABELS, OBJECTION_RESULT_LABELS, CandidateView, NoticeEntryView, NoticeFilter, NoticeInput,
+    NoticeSummary, NoticeView, ObjectionInput, ObjectionView, Payability,
+)
+from ..admin.settings import read_settings
+
+MANAGE = "notice.manage"
+READ = "relief.read"
+OVERRIDE = "payout.override"
+MAX_WORKING_DAYS = 30
+CHANNELS = ("电话", "信函", "来访", "电子邮件", "其他")
+
+
+class NoticeStateError(ServiceError):
+    """The notice is not in a state that allows this (message says why)."""
+
+
+# ------------------------------------------------------------------ candidates
+
+def _candidate_query(session: Session, actor, flt: NoticeFilter):
+    q = select(ReliefRequest).where(ReliefRequest.status == "approved", ReliefRequest.approved_fen.is_not(None),
+                                    ReliefRequest.source != "ledger")
+    if flt.relief_types:
+        q = q.where(ReliefRequest.relief_type.in_(list(flt.relief_types)))
+    if flt.year is not None:
+        q = q.where(ReliefRequest.period_year == flt.year)
+    if flt.quarter is not None:
+        q = q.where(ReliefRequest.period_quarter == flt.quarter)
+    if flt.unit_id is not None:
+        q = q.where(ReliefRequest.unit_id.in_(subtree_ids(session, flt.unit_id)))
+    allowed = visible_unit_ids(session, actor)
+    if allowed is not None:
+        q = q.where(ReliefRequest.unit_id.in_(allowed))
+    listed = select(NoticeEntry.request_id).where(NoticeEntry.state == "listed")
+    paid = select(Payment.request_id).where(Payment.request_id.is_not(None))
+    claimed = select(RequestPayoutClaim.request_id)
+    q = q.where(ReliefRequest.id.not_in(listed), ReliefRequest.id.not_in(paid), ReliefRequest.id.not_in(claimed))
+    return q.order_by(ReliefRequest.unit_id, ReliefRequest.id)
+
+
+def _candidates(session: Session, actor, flt: NoticeFilter) -> list[ReliefRequest]:
+    return list(session.execute(_candidate_query(session, actor, flt)).scalars())
+
+
+def _candidate_view(r: ReliefRequest, units: dict[int, str], labels: pc.Labels) -> CandidateView:
+    return CandidateView(r.id, r.number, r.name, r.unit_id, units.get(r.unit_id, "") if r.unit_id else "",
+                         r.relief_type, labels.relief_type(r), r.period_year, r.period_quarter, int(r.approved_fen))
+
+
+def _units(session: Session) -> dict[int, str]:
+    return {uid: name for uid, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
+
+
+def notice_candidates(ctx: AppContext, flt: NoticeFilter) -> list[CandidateView]:
+    """Approved requests not yet on a notice nor paid, matching the filter."""
+    with ctx.tx(READ) as tx:
+        s = tx.session
+        units, labels = _units(s), pc.Labels(s)
+        return [_candidate_view(r, units, labels) for r in _candidates(s, ctx.actor, flt)]
+
+
+# ------------------------------------------------------------------ building
+
+def _default_title(session: Session, office: str, flt: NoticeFilter) -> str:
+    period = pc.period_label(flt.year, flt.quarter)
+    kind = ""
+    if len(flt.relief_types) == 1 and not flt.quarter:
+        kind = _type_name(session, flt.relief_types[0], flt.year)
+        if kind and not kind.endswith("救助"):
+            kind += "救助"
+    body = f"{period}困难职工{kind or '救助'}对象名单的公示"
+    return f"{office}关于{body}"
+
+
+def _type_name(session: Session, code: str, year: int | None) -> str:
+    from ..relief.policies import policy_in_force
+
+    found = policy_in_force(session, year) if year else None
+    if found is not None:
+        rt = found[1].relief_type(code)
+        if rt is not None:
+            return rt.name
+    return ""
+
+
+def _validate_input(inp: NoticeInput) -> list[FieldProblem]:
+    problems = []
+    if not isinstance(inp.start, date):
+        problems.append(FieldProblem("start", "公示开始日期", "请填写日期"))
+    if not isinstance(inp.working_days, int) or not 1 <= inp.working_days <= MAX_WORKING_DAYS:
+        problems.append(FieldProblem("working_days", "公示期（工作日）", f"应为 1 至 {MAX_WORKING_DAYS} 个工作日"))
+    if inp.filter.quarter is not None and inp.filter.quarter not in (1, 2, 3, 4):
+        problems.append(FieldProblem("quarter", "季度", "应为 1 至 4"))
+    if inp.filter.quarter is not None and inp.filter.year is None:
+        problems.append(FieldProblem("year", "年度", "按季度筛选时须填写年度"))
+    for name, label, value in (("title", "标题", inp.title), ("place", "公示地点", inp.place),
+                               ("object_to", "异议受理", inp.object_to), ("intro", "导语", inp.intro)):
+        for p in public_text_problems(value or ""):
+            problems.append(FieldProblem(name, label, f"公示内容不能含有{p}"))
+    if len(inp.title or "") > 200:
+        problems.append(FieldProblem("title", "标题", "不超过 200 个字"))
+    return problems
+
+
+def _fill_entries(session: Session, notice: Notice, requests: list[ReliefRequest]) -> None:
+    units, labels = _units(session), pc.Labels(session)
+    for entry in list(notice.entries):
+        notice.entries.remove(entry)
+    session.flush()
+    for seq, r in enumerate(requests, start=1):
+        notice.entries.append(NoticeEntry(
+            request_id=r.id, seq=seq, name=r.name, unit_name=units.get(r.unit_id, "") if r.unit_id else "",
+            relief_type_label=labels.relief_type(r), amount_fen=int(r.approved_fen),
+            masked_id=mask_id_number(r.id_number) if notice.show_masked_id and r.id_number else None,
+            remark="", state="listed",
+        ))
+
+
+def _period(session: Session, start: date, n: int) -> tuple[date, str | None]:
+    due = work_calendar(session).add_working_days(start, n)
+    return due.date, due.warning
+
+
+def notice_period(ctx: AppContext, start: date, working_days: int) -> tuple[date, str | None]:
+    """Last day of a notice starting on `start` (N working days, the start day not counted),
+    and the warning when a year in between has no holiday data. Writes nothing."""
+    with ctx.tx("notice.manage") as tx:
+        return _period(tx.session, start, working_days)
+
+
+def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
+    """A draft notice with every candidate matching the filter (at least one)."""
+    problems = _validate_input(inp)
+    if problems:
+        raise ValidationFailed(problems)
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        settings = read_settings(s)
+        requests = _candidates(s, ctx.actor, inp.filter)
+        if not requests:
+            raise ValidationFailed([FieldProblem("filter", "筛选条件", "没有符合条件、尚未公示的已审批申请")])
+        end, warning = _period(s, inp.start, inp.working_days)
+        at = clock.now()
+        notice = Notice(
+            title=(inp.title or "").strip() or _default_title(s, settings.office_name, inp.filter),
+            relief_types=list(inp.filter.relief_types), period_year=inp.filter.year,
+            period_quarter=inp.filter.quarter, unit_id=inp.filter.unit_id, start_date=inp.start,
+            working_days=inp.working_days, end_date=end, end_warning=warning,
+            object_to=(inp.object_to or "").strip() or settings.office_name,
+            phone=(inp.phone or "").strip() or settings.phone, place=(inp.place or "").strip(),
+            intro=(inp.intro or "").strip(), show_masked_id=bool(inp.show_masked_id),
+            issued_on=inp.issued_on, status="draft", created_at=at, created_by=ctx.actor.username,
+        )
+        s.add(notice)
+        s.flush()
+        _fill_entries(s, notice, requests)
+        s.flush()
+        tx.audit("create", "notice", notice.id,
+                 summary=f"新建公示“{notice.title}”，{len(requests)} 人，"
+                         f"{notice.start_date.isoformat()} 至 {notice.end_date.isoformat()}")
+        return _view(s, notice)
+
+
+def _draft(session: Session, notice_id: int) -> Notice:
+    notice = pc.get_or_404(session, Notice, notice_id, "公示")
+    if notice.status != "draft":
+        raise NoticeStateError(f"公示“{notice.title}”已发布，名单已固定，不能再修改")
+    return notice
+
+
+def update_notice(ctx: AppContext, notice_id: int, inp: NoticeInput) -> NoticeView:
+    """Change a draft's texts and period (the entries stay; use refresh_notice for them)."""
+    problems = _validate_input(inp)
+    if problems:
+        raise ValidationFailed(problems)
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        notice = _draft(s, notice_id)
+        settings = read_settings(s)
+        end, warning = _period(s, inp.start, inp.working_days)
+        old = (notice.title, notice.start_date, notice.end_date)
+        notice.title = (inp.title or "").strip() or notice.title
+        notice.start_date, notice.working_days, notice.end_date, notice.end_warning = (
+            inp.start, inp.working_days, end, warning)
+        notice.object_to = (inp.object_to or "").strip() or settings.office_name
+        notice.phone = (inp.phone or "").strip() or settings.phone
+        notice.place, notice.intro = (inp.place or "").strip(), (inp.intro or "").strip()
+        notice.issued_on = inp.issued_on
+        if notice.show_masked_id != bool(inp.show_masked_id):
+            notice.show_masked_id = bool(inp.show_masked_id)
+            for entry in notice.entries:
+                r = s.get(ReliefRequest, entry.request_id)
+                entry.masked_id = mask_id_number(r.id_number) if notice.show_masked_id and r and r.id_number else None
+        s.flush()
+        tx.audit("update", "notice", notice.id, summary=f"修改公示“{notice.title}”",
+                 changes=[["标题", old[0], notice.title], ["公示期", f"{old[1]}～{old[2]}",
+                                                          f"{notice.start_date}～{notice.end_date}"]])
+        return _view(s, notice)
+
+
+def refresh_notice(ctx: AppContext, notice_id: int) -> NoticeView:
+    """Rebuild a draft's entries from its filter (requests approved since, amounts changed)."""
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        notice = _draft(s, notice_id)
+        flt = _filter_of(notice)
+        # own entries are excluded by the candidate query (they are listed): release them first
+        for entry in notice.entries:
+            entry.state = "removed"
+        s.flush()
+        requests = _candidates(s, ctx.actor, flt)
+        requests.sort(key=lambda r: (r.unit_id or 0, r.id))
+        _fill_entries(s, notice, requests)
+        s.flush()
+        tx.audit("update", "notice", notice.id, summary=f"按筛选条件刷新公示名单：{len(requests)} 人")
+        return _view(s, notice)
+
+
+def remove_notice_entry(ctx: AppContext, entry_id: int, reason: str = "") -> NoticeView:
+    """Take a person off a draft notice (they can go on another notice later)."""
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        entry = pc.get_or_404(s, NoticeEntry, entry_id, "公示名单条目")
+        notice = _draft(s, entry.notice_id)
+        name = entry.name
+        notice.entries.remove(entry)
+        s.flush()
+        for seq, e in enumerate(notice.entries, start=1):
+            e.seq = seq
+        tx.audit("update", "notice", notice.id, summary=f"从公示草稿中移除 {name}" + (f"：{reason}" if reason else ""))
+        return _view(s, notice)
+
+
+def set_entry_remark(ctx: AppContext, entry_id: int, remark: str) -> NoticeView:
+    """备注 of a draft entry; never an ID/card number, illness, cause or income (checked)."""
+    remark = (remark or "").strip()
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        entry = pc.get_or_404(s, NoticeEntry, entry_id, "公示名单条目")
+        notice = _draft(s, entry.notice_id)
+        r = s.get(ReliefRequest, entry.request_id)
+        words = pc.household_private_words(s, {r.household_id} if r and r.household_id else set())
+        problems = public_text_problems(remark, words)
+        if len(remark) > 200:
+            problems.append("不超过 200 个字")
+        if problems:
+            raise ValidationFailed([FieldProblem("remark", "备注", "；".join(problems))])
+        old, entry.remark = entry.remark, remark
+        tx.audit("update", "notice", notice.id, summary=f"修改公示名单备注（{entry.name}）",
+                 changes=[["备注", old, remark]])
+        return _view(s, notice)
+
+
+def delete_notice(ctx: AppContext, notice_id: int) -> None:
+    """Delete a draft (a published notice is a record and stays)."""
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        notice = _draft(s, notice_id)
+        title = notice.title
+        s.delete(notice)
+        s.flush()
+        tx.audit("delete", "notice", notice_id, summary=f"删除公示草稿“{title}”")
+
+
+def publish_notice(ctx: AppContext, notice_id: int, start: date | None = None) -> NoticeView:
+    """Freeze the entries (current names, units, amounts) and fix the period."""
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        notice = _draft(s, notice_id)
+        if start is not None:
+            notice.start_date = start
+        notice.end_date, notice.end_warning = _period(s, notice.start_date, notice.working_days)
+        units, labels = _units(s), pc.Labels(s)
+        stale = []
+        for entry in notice.entries:
+            r = s.get(ReliefRequest, entry.request_id)
+            if r is None or r.status != "approved" or r.approved_fen is None or pc.has_payment(s, r.id):
+                stale.append(entry.name)
+                continue
+            entry.name = r.name
+            entry.unit_name = units.get(r.unit_id, "") if r.unit_id else ""
+            entry.relief_type_label = labels.relief_type(r)
+            entry.amount_fen = int(r.approved_fen)
+            entry.masked_id = mask_id_number(r.id_number) if notice.show_masked_id and r.id_number else None
+        if stale:
+            raise ValidationFailed([FieldProblem("entries", "公示名单",
+                                                 f"以下人员的申请已不是“已审批”或已发放，请先刷新名单：{'、'.join(stale)}")])
+        if not notice.entries:
+            raise ValidationFailed([FieldProblem("entries", "公示名单", "名单为空，不能发布")])
+        notice.status, notice.published_at, notice.published_by = "published", clock.now(), ctx.actor.username
+        if notice.issued_on is None:
+            notice.issued_on = notice.start_date
+        s.flush()
+        total = sum(e.amount_fen for e in notice.entries)
+        tx.audit("update", "notice", notice.id,
+                 summary=f"发布公示“{notice.title}”：{len(notice.entries)} 人，合计 {total / 100:,.2f} 元，"
+                         f"公示期 {notice.start_date.isoformat()} 至 {notice.end_date.isoformat()}"
+                         + (f"（{notice.end_warning}）" if notice.end_warning else ""))
+        return _view(s, notice)
+
+
+def close_notice(ctx: AppContext, notice_id: int) -> NoticeView:
+    """Mark a published notice as ended (only after its end date, and with no open objection)."""
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        notice = pc.get_or_404(s, Notice, notice_id, "公示")
+        if notice.status != "published":
+            raise NoticeStateError("只有公示中的公示可以结束")
+        if clock.today() <= notice.end_date:
+            raise NoticeStateError(f"公示期至 {notice.end_date.isoformat()}，期满后才能结束")
+        open_count = _open_count(s, notice.id)
+        if open_count:
+            raise NoticeStateError(f"还有 {open_count} 条异议未处理，处理后才能结束公示")
+        notice.status, notice.closed_at = "closed", clock.now()
+        s.flush()
+        tx.audit("update", "notice", notice.id, summary=f"公示“{notice.title}”期满结束")
+        return _view(s, notice)
+
+
+# ------------------------------------------------------------------ objections
+
+def record_objection(ctx: AppContext, inp: ObjectionInput) -> ObjectionView:
+    problems = []
+    if not (inp.objector or "").strip():
+        problems.append(FieldProblem("objector", "异议人", "请填写（不愿具名的写“匿名”）"))
+    if not (inp.content or "").strip():
+        problems.append(FieldProblem("content", "异议内容", "不能为空"))
+    if not isinstance(inp.received_on, date):
+        problems.append(FieldProblem("received_on", "收到日期", "请填写日期"))
+    if problems:
+        raise ValidationFailed(problems)
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        entry = pc.get_or_404(s, NoticeEntry, inp.entry_id, "公示名单条目")
+        notice = s.get(Notice, entry.notice_id)
+        if notice.status == "draft":
+            raise NoticeStateError("公示尚未发布，不能登记异议")
+        if entry.state != "listed":
+            raise NoticeStateError(f"{entry.name} 已从公示名单中撤下")
+        if inp.received_on < notice.start_date:
+            raise ValidationFailed([FieldProblem("received_on", "收到日期", "早于公示开始日期")])
+        row = Objection(notice_id=notice.id, entry_id=entry.id, objector=inp.objector.strip(),
+                        contact=(inp.contact or "").strip(), channel=(inp.channel or "").strip(),
+                        received_on=inp.received_on, content=inp.content.strip(),
+                        recorded_by=ctx.actor.username, recorded_at=clock.now(), result="open")
+        s.add(row)
+        s.flush()
+        tx.audit("create", "objection", row.id,
+                 summary=f"登记异议：公示“{notice.title}”中的 {entry.name}（{row.channel or '未注明方式'}）")
+        return _objection_view(row, entry)
+
+
+def handle_objection(ctx: AppContext, objection_id: int, result: str, handling: str) -> ObjectionView:
+    """``upheld``: the entry comes off and the request goes back (returned); ``dismissed``: stays."""
+    if result not in ("upheld", "dismissed"):
+        raise ValidationFailed([FieldProblem("result", "处理结果", "应为“异议成立”或“异议不成立”")])
+    if not (handling or "").strip():
+        raise ValidationFailed([FieldProblem("handling", "核查处理情况", "请写明如何核查、结论是什么")])
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        row = pc.get_or_404(s, Objection, objection_id, "异议")
+        if row.result != "open":
+            raise NoticeStateError("该异议已处理")
+        entry = s.get(NoticeEntry, row.entry_id)
+        notice = s.get(Notice, row.notice_id)
+        at = clock.now()
+        row.result, row.handling, row.handled_by, row.handled_at = result, handling.strip(), ctx.actor.username, at
+        if result == "upheld":
+            claim = pc.claimed(s, entry.request_id)
+            if claim is not None or pc.has_payment(s, entry.request_id):
+                raise NoticeStateError(f"{entry.name} 的救助金已列入发放批次，请先在发放明细中处理")
+            entry.state, entry.removed_reason = "removed", f"异议成立：{handling.strip()}"
+            r = s.get(ReliefRequest, entry.request_id)
+            if r is not None and r.status == "approved":
+                _send_back(r, ctx, f"公示异议成立：{handling.strip()}", at)
+        s.flush()
+        tx.audit("update", "objection", row.id,
+                 summary=f"处理公示“{notice.title}”的异议（{entry.name}）：{OBJECTION_RESULT_LABELS[result]}"
+                         + ("，撤出公示名单并退回申请" if result == "upheld" else ""),
+                 changes=[["处理情况", "", handling.strip()]])
+        return _objection_view(row, entry)
+
+
+def _send_back(r: ReliefRequest, ctx: AppContext, detail: str, at) -> None:
+    """An upheld objection returns the approved request to the clerk (it is no longer payable)."""
+    r.status = "returned"
+    r.level_index = None
+    r.current_level = None
+    r.received_at = None
+    r.due_date = None
+    r.updated_at = at
+    r.events = list(r.events or []) + [[at.isoformat(), "objection_upheld", ctx.actor.username,
+                                        ctx.actor.display_name, detail]]
+
+
+# ------------------------------------------------------------------ payability
+
+def payability(ctx: AppContext, request_id: int, on: date | None = None) -> Payability:
+    with ctx.tx(READ) as tx:
+        r = pc.get_or_404(tx.session, ReliefRequest, request_id, "救助申请")
+        return pc.payability_of(tx.session, r, on or clock.today())
+
+
+def override_payability(ctx: AppContext, request_id: int, reason: str) -> Payability:
+    """Admin: allow paying before the notice ended (or without one); the reason is stored and audited."""
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationFailed([FieldProblem("reason", "特批理由", "请写明理由（至少 4 个字）")])
+    with ctx.tx(OVERRIDE) as tx:
+        s = tx.session
+        r = pc.get_or_404(s, ReliefRequest, request_id, "救助申请")
+        if r.status != "approved":
+            raise NoticeStateError("只有已审批的申请可以特批发放")
+        row = s.execute(select(PayoutOverride).where(PayoutOverride.request_id == r.id)).scalar_one_or_none()
+        old = row.reason if row else ""
+        if row is None:
+            row = PayoutOverride(request_id=r.id, reason=reason, by_username=ctx.actor.username,
+                                 by_name=ctx.actor.display_name, at=clock.now())
+            s.add(row)
+        else:
+            row.reason, row.by_username, row.by_name, row.at = reason, ctx.actor.username, ctx.actor.display_name, clock.now()
+        s.flush()
+        tx.audit("update", "relief_request", r.id, household_id=r.household_id,
+                 summary=f"特批发放 {r.number}（{r.name}）：不待公示期满", changes=[["特批理由", old, reason]])
+        return pc.payability_of(s, r, clock.today())
+
+
+# ------------------------------------------------------------------ reading
+
+def _open_count(session: Session, notice_id: int) -> int:
+    return session.execute(select(func.count()).select_from(Objection)
+                           .where(Objection.notice_id == notice_id, Objection.result == "open")).scalar_one()
+
+
+def _filter_of(notice: Notice) -> NoticeFilter:
+    return NoticeFilter(tuple(notice.relief_types or ()), notice.period_year, notice.period_quarter, notice.unit_id)
+
+
+def _summary(session: Session, notice: Notice, listed: int | None = None, total: int | None = None) -> NoticeSummary:
+    if listed is None or total is None:
+        listed, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(NoticeEntry.amount_fen), 0))
+            .where(NoticeEntry.notice_id == notice.id, NoticeEntry.state == "listed")).one()
+    return NoticeSummary(
+        id=notice.id, title=notice.title, status=notice.status,
+        status_label=NOTICE_STATUS_LABELS.get(notice.status, notice.status), start=notice.start_date,
+        end=notice.end_date, working_days=notice.working_days, end_warning=notice.end_warning,
+        entries=int(listed), total_fen=int(total), open_objections=_open_count(session, notice.id),
+        published_at=notice.published_at, published_by=notice.published_by,
+        ended=notice.status != "draft" and clock.today() > notice.end_date,
+    )
+
+
+def _objection_view(row: Objection, entry: NoticeEntry) -> ObjectionView:
+    return ObjectionView(
+        id=row.id, notice_id=row.notice_id, entry_id=row.entry_id, request_id=entry.request_id,
+        person_name=entry.name, objector=row.objector, contact=row.contact, channel=row.channel,
+        received_on=row.received_on, content=row.content, recorded_by=row.recorded_by, recorded_at=row.recorded_at,
+        result=row.result, result_label=OBJECTION_RESULT_LABELS.get(row.result, row.result), handling=row.handling,
+        handled_by=row.handled_by, handled_at=row.handled_at,
+    )
+
+
+def _view(session: Session, notice: Notice) -> NoticeView:
+    entries = list(notice.entries)
+    objections = list(session.execute(select(Objection).where(Objection.notice_id == notice.id)
+                                      .order_by(Objection.id)).scalars())
+    open_by_entry: dict[int, int] = {}
+    for o in objections:
+        if o.result == "open":
+            open_by_entry[o.entry_id] = open_by_entry.get(o.entry_id, 0) + 1
+    numbers = dict(session.execute(select(ReliefRequest.id, ReliefRequest.number)
+                                   .where(ReliefRequest.id.in_([e.request_id for e in entries]))).all()) \
+        if entries else {}
+    by_id = {e.id: e for e in entries}
+    listed = [e for e in entries if e.state == "listed"]
+    return NoticeView(
+        summary=_summary(session, notice, len(listed), sum(e.amount_fen for e in listed)),
+        filter=_filter_of(notice), object_to=notice.object_to, phone=notice.phone, place=notice.place,
+        intro=notice.intro, show_masked_id=notice.show_masked_id, issued_on=notice.issued_on,
+        entries=tuple(NoticeEntryView(
+            id=e.id, seq=e.seq, request_id=e.request_id, request_number=numbers.get(e.request_id, ""),
+            name=e.name, unit_name=e.unit_name, relief_type_label=e.relief_type_label, amount_fen=e.amount_fen,
+            masked_id=e.masked_id, remark=e.remark or "", state=e.state, removed_reason=e.removed_reason,
+            open_objections=open_by_entry.get(e.id, 0)) for e in entries),
+        objections=tuple(_objection_view(o, by_id.get(o.entry_id) or session.get(NoticeEntry, o.entry_id))
+                         for o in objections),
+    )
+
+
+def list_notices(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[NoticeSummary]:
+    with ctx.tx(READ) as tx:
+        s = tx.session
+        q = select(Notice).order_by(Notice.start_date.desc(), Notice.id.desc())
+        if status:
+            q = q.where(Notice.status == status)
+        if year is not None:
+            q = q.where(Notice.period_year == year)
+        return [_summary(s, n) for n in s.execute(q).scalars()]
+
+
+def get_notice(ctx: AppContext, notice_id: int) -> NoticeView:
+    with ctx.tx(READ) as tx:
+        notice = tx.session.get(Notice, notice_id)
+        if notice is None:
+            raise NotFound(f"公示（编号 {notice_id}）不存在")
+        return _view(tx.session, notice)
+
+
+__all__ = [
+    "notice_candidates", "create_notice", "update_notice", "refresh_notice", "remove_notice_entry",
+    "set_entry_remark", "delete_notice", "publish_notice", "close_notice", "record_objection",
+    "handle_objection", "payability", "override_payability", "list_notices", "get_notice",
+    "NoticeStateError",
+]
+
+
+def notice_result_text(session: Session, request_id: int) -> str:
+    """The 公示结果 line of a request's 审批表: the latest published notice that listed it,
+    its period and what became of objections; '' when it has not been on a notice."""
+    row = session.execute(
+        select(Notice, NoticeEntry).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+        .where(NoticeEntry.request_id == request_id, Notice.status != "draft")
+        .order_by(Notice.start_date.desc(), Notice.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return ""
+    notice, entry = row
+    results = list(session.execute(select(Objection.result).where(Objection.entry_id == entry.id)).scalars())
+    period = f"{_cn(notice.start_date)}至{_cn(notice.end_date)}"
+    if not results:
+        outcome = "无异议" if notice.end_date < clock.today() else "公示期内，暂无异议"
+    else:
+        counts = {r: results.count(r) for r in ("open", "upheld", "dismissed") if r in results}
+        words = {"open": "待处理", "upheld": "异议成立", "dismissed": "经核实不予采纳"}
+        outcome = f"有异议 {len(results)} 条（" + "，".join(f"{words[k]} {n} 条" for k, n in counts.items()) + "）"
+    return f"已公示（{period}），{outcome}"
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"

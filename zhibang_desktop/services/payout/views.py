@@ -1,0 +1,86 @@
+"""发放批次, reading: batch summaries and views, listing and finding batches."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...storage.models import Disbursement, DisbursementLine, ReliefRequest
+from . import common as pc
+from ..context import AppContext
+from ..errors import NotFound
+from .types import BATCH_KIND_LABELS, BATCH_STATUS_LABELS, PAID_STATES, BatchSummary, BatchView, LineView
+from .rules import READ
+
+
+def _line_view(s: Session, line: DisbursementLine, batch: Disbursement) -> LineView:
+    reissued_by = s.execute(select(DisbursementLine.id).where(DisbursementLine.reissue_of == line.id)).scalar()
+    r = s.get(ReliefRequest, line.request_id)
+    return pc.line_view(line, batch.number, pc.Labels(s), reissued_by, r.policy_version_id if r else None)
+
+
+def _summary(s: Session, batch: Disbursement) -> BatchSummary:
+    rows = s.execute(select(DisbursementLine.state, func.count(), func.coalesce(func.sum(DisbursementLine.amount_fen), 0))
+                     .where(DisbursementLine.batch_id == batch.id).group_by(DisbursementLine.state)).all()
+    count = {state: int(n) for state, n, _ in rows}
+    fen = {state: int(total) for state, _, total in rows}
+    return BatchSummary(
+        id=batch.id, number=batch.number, title=batch.title, kind=batch.kind,
+        kind_label=BATCH_KIND_LABELS.get(batch.kind, batch.kind), pay_date=batch.pay_date, status=batch.status,
+        status_label=BATCH_STATUS_LABELS.get(batch.status, batch.status), lines=sum(count.values()),
+        total_fen=sum(fen.values()), paid_fen=sum(fen.get(st, 0) for st in PAID_STATES),
+        pending=count.get("pending", 0), returned=count.get("returned", 0), renounced=count.get("renounced", 0),
+        created_at=batch.created_at, created_by=batch.created_by,
+    )
+
+
+def _view(s: Session, batch: Disbursement) -> BatchView:
+    lines = list(s.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
+                           .order_by(DisbursementLine.seq)).scalars())
+    ids = [line.id for line in lines]
+    reissued = dict(s.execute(select(DisbursementLine.reissue_of, DisbursementLine.id)
+                              .where(DisbursementLine.reissue_of.in_(ids))).all()) if ids else {}
+    pv = dict(s.execute(select(ReliefRequest.id, ReliefRequest.policy_version_id)
+                        .where(ReliefRequest.id.in_([line.request_id for line in lines]))).all()) if lines else {}
+    labels = pc.Labels(s)
+    views = tuple(pc.line_view(line, batch.number, labels, reissued.get(line.id), pv.get(line.request_id))
+                  for line in lines)
+    by_state: dict[str, int] = {}
+    by_fund: dict[str, int] = {}
+    renounced: dict[str, int] = {}
+    for v in views:
+        by_state[v.state] = by_state.get(v.state, 0) + v.amount_fen
+        key = v.fund_source_label or "未指定"
+        by_fund[key] = by_fund.get(key, 0) + v.amount_fen
+        if v.state == "renounced":
+            renounced[key] = renounced.get(key, 0) + v.amount_fen
+    return BatchView(_summary(s, batch), views, batch.remark or "", by_state, by_fund, renounced)
+
+
+def list_batches(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[BatchSummary]:
+    with ctx.tx(READ) as tx:
+        s = tx.session
+        q = select(Disbursement).order_by(Disbursement.pay_date.desc(), Disbursement.id.desc())
+        if status:
+            q = q.where(Disbursement.status == status)
+        if year is not None:
+            q = q.where(Disbursement.pay_date >= date(year, 1, 1), Disbursement.pay_date <= date(year, 12, 31))
+        return [_summary(s, b) for b in s.execute(q).scalars()]
+
+
+def find_batch(session: Session, key: int | str) -> Disbursement:
+    """Session-level: a batch by id or by number (CLI accepts either)."""
+    batch = None
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        batch = session.get(Disbursement, int(key))
+    if batch is None and isinstance(key, str):
+        batch = session.execute(select(Disbursement).where(Disbursement.number == key.strip())).scalar_one_or_none()
+    if batch is None:
+        raise NotFound(f"发放批次“{key}”不存在")
+    return batch
+
+
+def get_batch(ctx: AppContext, batch_id: int | str) -> BatchView:
+    with ctx.tx(READ) as tx:
+        return _view(tx.session, find_batch(tx.session, batch_id))
