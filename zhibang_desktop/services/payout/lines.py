@@ -1,6 +1,6 @@
 """发放批次, line state changes: paid, returned, renounced, paid to a relative, proxy, method, removal.
 
-See :mod:`.disbursement` for the line states and the rules on payments and claims.
+See :mod:`.payouts` for the line states and the rules on payments and claims.
 """
 from __future__ import annotations
 

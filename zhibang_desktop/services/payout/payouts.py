@@ -22,9 +22,9 @@ Line states::
   for a standing subsidy paid in numbered batches (seed 003).
 
 This module is the payout API the GUI, the CLI and the other services share; the work is
-done in ``disbursement_common`` (rules, numbers, guards), ``disbursement_batches``
-(candidates, creating and closing batches), ``disbursement_lines`` (line state changes),
-``disbursement_reissue`` and ``disbursement_views`` (reading), all re-exported here.
+done in ``rules`` (rules, numbers, guards), ``batches`` (candidates, creating and closing
+batches), ``lines`` (line state changes), ``reissue`` and ``views`` (reading), all
+re-exported here and by the package.
 """
 from __future__ import annotations
 

@@ -1,21 +1,21 @@
-"""Plain data the notice, disbursement, bank-file and payout-print services take and return.
+"""Plain data the notice, payout batch, bank-file and payout-print services take and return.
 
 Never ORM objects: this is the API the GUI and the CLI share.  Money is integer
 fen; dates are ``datetime.date``; timestamps are timezone-aware UTC.
 
 Service functions (all take an ``AppContext`` first):
 
-* ``services.notices``: ``notice_candidates``, ``create_notice``, ``update_notice``,
+* ``services.payout.notices``: ``notice_candidates``, ``create_notice``, ``update_notice``,
   ``refresh_notice``, ``remove_notice_entry``, ``set_entry_remark``, ``delete_notice``,
   ``publish_notice``, ``close_notice``, ``list_notices``, ``get_notice``, ``record_objection``,
   ``handle_objection``, ``payability``, ``override_payability``.
-* ``services.disbursement``: ``batch_candidates``, ``next_batch_number``, ``create_batch``,
+* ``services.payout`` (batches and lines): ``batch_candidates``, ``next_batch_number``, ``create_batch``,
   ``list_batches``, ``get_batch``, ``set_line_method``, ``set_line_proxy``, ``remove_line``,
   ``mark_paid``, ``mark_batch_paid``, ``mark_returned``, ``mark_renounced``,
   ``mark_paid_to_relative``, ``reissue_candidates``, ``create_reissue_batch``, ``close_batch``.
-* ``services.bank_files``: ``list_templates``, ``save_template``, ``delete_template``,
+* ``services.payout.bank_files``: ``list_templates``, ``save_template``, ``delete_template``,
   ``export_bank_file``, ``import_returns`` (``apply=False``: preview only).
-* ``services.payout_print``: ``roster_document``, ``print_roster``,
+* ``services.payout.printing``: ``roster_document``, ``print_roster``,
   ``receipt_document``, ``print_receipts``.
 """
 from __future__ import annotations

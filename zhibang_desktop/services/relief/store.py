@@ -1,7 +1,7 @@
 """Shared pieces of the relief services: request numbers, the history and
 household facts the rule engine needs, scope checks and the views.
 
-Session-level helpers only; the public API is in :mod:`.relief`, :mod:`.review`,
+Session-level helpers only; the public API is in :mod:`.requests`, :mod:`.review`,
 :mod:`.ledger_import` and :mod:`.compliance`.
 """
 from __future__ import annotations

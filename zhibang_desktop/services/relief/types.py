@@ -7,18 +7,18 @@ UTC ``datetime`` (show them in local time).  Codes are English (``quarterly``,
 
 Service functions (all take an ``AppContext`` first):
 
-* ``services.policies``: ``preset_choices()``, ``list_policies(ctx, year=None)``,
+* ``services.relief.policies``: ``preset_choices()``, ``list_policies(ctx, year=None)``,
   ``show_policy(ctx, year=None, policy_id=None)``, ``policy_options(ctx, year) -> PolicyOptions``
   (the new-request dialog's choices), ``policy_document(ctx, year=None, policy_id=None) -> dict``,
   ``in_force_policy(ctx, year) -> domain Policy | None`` (for the policy editor),
   ``use_preset(ctx, preset, year=None)``, ``import_policy(ctx, path_or_json_text, year=None)``,
   ``save_policy(ctx, policy)`` (always a new version, in force), ``activate_policy(ctx, policy_id)``,
   ``export_policy(ctx, year=None, policy_id=None, path=None) -> str``.
-* ``services.holidays``: ``list_days(ctx, year=None)``, ``add_day(ctx, day, is_workday, name='')``,
+* ``services.relief.holidays``: ``list_days(ctx, year=None)``, ``add_day(ctx, day, is_workday, name='')``,
   ``add_days(ctx, [HolidayView], complete_year=None)``, ``remove_day(ctx, day)``,
   ``mark_year_complete(ctx, year, complete=True)``, ``calendar_years(ctx, years=None)``;
   ``work_calendar(session)`` for services.
-* ``services.relief``: ``evaluate_draft(ctx, RequestInput, request_id=None) -> EvaluationView``
+* ``services.relief`` (requests): ``evaluate_draft(ctx, RequestInput, request_id=None) -> EvaluationView``
   (no write, never raises for incomplete input), ``create_request(ctx, RequestInput) -> RequestView``,
   ``update_request(ctx, id, RequestInput)``, ``submit_request(ctx, id, justification=None)``,
   ``withdraw(ctx, id, comment='')``, ``get_request(ctx, id_or_number) -> RequestView``,
@@ -26,12 +26,12 @@ Service functions (all take an ``AppContext`` first):
   data, kind='')``, ``remove_request_attachment(ctx, attachment_id)``,
   ``request_attachment_content(ctx, attachment_id) -> (filename, bytes)``,
   ``print_approval(ctx, id_or_number, path) -> Path``.
-* ``services.review``: ``review_queue(ctx) -> list[RequestSummary]`` (待我审核),
+* ``services.relief.review``: ``review_queue(ctx) -> list[RequestSummary]`` (待我审核),
   ``decide(ctx, id_or_number, 'approve'|'reject'|'return', opinion, amount_fen=None,
   justification='') -> RequestView`` (time taken from the clock).
-* ``services.ledger_import``: ``import_ledger(ctx, path, report_path=None, progress=None,
+* ``services.relief.ledger_import``: ``import_ledger(ctx, path, report_path=None, progress=None,
   cancel=None) -> LedgerImportResult``.
-* ``services.compliance``: ``compliance_report(ctx, year) -> ComplianceReport``.
+* ``services.relief.compliance``: ``compliance_report(ctx, year) -> ComplianceReport``.
 
 Errors: ``ValidationFailed`` (field problems; for a submit the rule errors carry the
 policy rule path as ``field``), ``PermissionDenied``, ``NotFound``,
