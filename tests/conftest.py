@@ -8,6 +8,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.shifted_date import start_if_requested  # noqa: E402
+
+start_if_requested()  # before anything imports datetime's classes by name
+
 import pytest  # noqa: E402
 
 from tests.pinned import DEMO_HOUSEHOLDS, TEST_TODAY  # noqa: E402
