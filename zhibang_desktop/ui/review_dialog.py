@@ -40,9 +40,9 @@ from .relief_common import (
     WARNING_COLOR,
     findings_html,
     money,
-    request_events,
+    request_changed,
 )
-from .request_view import summary_html
+from .request_summary import summary_html
 from .session import UiSession
 
 OPINION_HINTS = {"approve": "例如：经核实情况属实，同意救助 500 元。",
@@ -273,9 +273,12 @@ class ReviewDialog(QDialog):
             self.errors.first_invalid().setFocus()
             return None
         try:
-            view = review.decide(self.session.ctx, self.view.id, decision, self.opinion.toPlainText().strip(),
-                                 amount_fen=amount,
-                                 justification=self.cut_reason.text().strip() if amount is not None else "")
+            request_id, opinion = self.view.id, self.opinion.toPlainText().strip()
+            justification = self.cut_reason.text().strip() if amount is not None else ""
+            view = self.session.executor.call(
+                lambda: review.decide(self.session.ctx, request_id, decision, opinion, amount_fen=amount,
+                                      justification=justification),
+                changes=request_changed)
         except ValidationFailed as exc:
             unknown = self.errors.show(list(exc.problems))
             if unknown:
@@ -286,7 +289,6 @@ class ReviewDialog(QDialog):
             messages.show_service_error(self, exc, "无法提交审核意见")
             return None
         self.result_view = view
-        request_events(self.session).changed.emit(view.id)
         self.decided.emit(view.id)
         nxt = f"，已转{view.pending.level_name}审核" if view.pending else ""
         messages.info(self.parentWidget(), "审核意见已记录",
