@@ -1,30 +1,28 @@
 """Run a read-only service call off the GUI thread; deliver only the newest result.
 
-Search-as-you-type at 100,000 households takes about a second per query on an office PC;
-running it here keeps the window responsive, and a query overtaken by newer typing is
-simply dropped when it finishes.
+Search-as-you-type and list filters at 100,000 households take 0.1–0.4 s per query; running
+them through the executor keeps the window responsive, and a query overtaken by a newer one
+is simply dropped when it finishes.
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject
 
-
-class _Relay(QObject):
-    done = Signal(int, object, object)  # generation, result, error
+from .executor import Executor
 
 
 class LatestQuery(QObject):
-    """`submit(work, on_result, on_error)`: `work()` runs on a pool thread; of all the
-    submitted calls only the newest one's callbacks run, on the GUI thread."""
+    """`submit(work, on_result, on_error)`: `work()` runs on a pool thread (through `executor`,
+    or a private one); of all the submitted calls only the newest one's callbacks run, on the
+    GUI thread."""
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, executor: Executor | None = None):
         super().__init__(parent)
+        self._executor = executor if executor is not None else Executor(self)
         self._generation = 0
         self._callbacks: tuple[Callable[[Any], None], Callable[[Exception], None]] | None = None
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._deliver)
 
     @property
     def busy(self) -> bool:
@@ -33,20 +31,10 @@ class LatestQuery(QObject):
     def submit(self, work: Callable[[], Any], on_result: Callable[[Any], None],
                on_error: Callable[[Exception], None]) -> None:
         self._generation += 1
-        generation, relay = self._generation, self._relay
+        generation = self._generation
         self._callbacks = (on_result, on_error)
-
-        def run() -> None:
-            try:
-                result, error = work(), None
-            except Exception as exc:  # delivered to on_error on the GUI thread
-                result, error = None, exc
-            try:
-                relay.done.emit(generation, result, error)
-            except RuntimeError:  # the page was closed meanwhile
-                pass
-
-        QThreadPool.globalInstance().start(run)
+        self._executor.run(work, lambda result: self._deliver(generation, result, None),
+                           lambda exc: self._deliver(generation, None, exc), owner=self)
 
     def cancel(self) -> None:
         """Forget whatever is running: its result will not be delivered."""

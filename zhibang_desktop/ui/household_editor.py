@@ -33,7 +33,10 @@ from .editor.field_errors import EDITOR_STYLE, EnterMovesFocus
 from .editor.lifecycle import STEPS, StepDialog, run_step
 from .editor.members_tab import MembersTab
 from .editor.visits_tab import VisitsTab
+from .executor import ChangeSummary
 from .session import UiSession
+
+HOUSEHOLDS = ChangeSummary(households=True)
 
 VALIDATE_DELAY_MS = 400
 MEMBER_FIELD = re.compile(r"members\[\d+\]")
@@ -46,6 +49,7 @@ def _root(field: str) -> str:
 
 class HouseholdEditor(QDialog):
     saved = Signal(int)  # household id, after any stored change
+    newRequested = Signal()  # Ctrl+N in the editor: the opener shows another new household
 
     def __init__(self, session: UiSession, household_id: int | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -104,7 +108,7 @@ class HouseholdEditor(QDialog):
         # the main window (the parent of the new editor is the main window, not this one)
         self.new_action = QAction("新建档案", self, shortcut=QKeySequence.New,
                                   enabled=self.session.can("archive.edit"))
-        self.new_action.triggered.connect(lambda: self.session.new_household(self.parentWidget()))
+        self.new_action.triggered.connect(self.newRequested)
         self.addAction(self.new_action)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
@@ -210,7 +214,7 @@ class HouseholdEditor(QDialog):
 
     def _announce(self, household_id: int) -> None:
         self.saved.emit(household_id)
-        self.session.householdsChanged.emit()
+        self.session.announce(HOUSEHOLDS)
 
     def _reload_attachments(self) -> None:
         if self.household_id is not None:
@@ -278,9 +282,12 @@ class HouseholdEditor(QDialog):
             if local:
                 raise ValidationFailed(local)
             if self.view is None:
-                view = archive.create_household(self.ctx, data)
+                view = self.session.executor.call(lambda: archive.create_household(self.ctx, data),
+                                                  changes=HOUSEHOLDS)
             else:
-                view = archive.update_household(self.ctx, self.view.id, self.view.version, data)
+                stored = self.view
+                view = self.session.executor.call(
+                    lambda: archive.update_household(self.ctx, stored.id, stored.version, data), changes=HOUSEHOLDS)
         except ValidationFailed as exc:
             self._show_problems(exc.problems)
             self._focus_first_problem(exc.problems)
@@ -296,7 +303,7 @@ class HouseholdEditor(QDialog):
             return False
         self._load(view, focus_first=False)  # Ctrl+S leaves the cursor where it was
         self.state.setText(f"已保存（{clock.local_now():%H:%M:%S}）")
-        self._announce(view.id)
+        self.saved.emit(view.id)
         return True
 
     def _focus_first_problem(self, problems: list[FieldProblem]) -> None:
@@ -328,12 +335,14 @@ class HouseholdEditor(QDialog):
             return
         on, reason = dialog.values()
         try:
-            view = run_step(self.ctx, step, self.view.id, on, reason)
+            household_id = self.view.id
+            view = self.session.executor.call(lambda: run_step(self.ctx, step, household_id, on, reason),
+                                              changes=HOUSEHOLDS)
         except ServiceError as exc:
             messages.show_service_error(self, exc, f"无法{step.button}")
             return
         self._load(view)
-        self._announce(view.id)
+        self.saved.emit(view.id)
 
     # -- closing --
     def reject(self) -> None:

@@ -17,6 +17,7 @@ from .. import __version__
 from ..services.admin.settings import get_settings
 from . import messages
 from .navigation import PageSpec, pages_for
+from .household_windows import new_household
 from .session import UiSession
 
 NAV_WIDTH = 150
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_actions()
-        session.settingsChanged.connect(self._refresh_title)
+        session.changed.connect(lambda changes: changes.settings and self._refresh_title())
         self._refresh_title()
         if self.nav.count():
             self.nav.setCurrentRow(0)
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
     # -- commands --
     def new_household(self) -> None:
         if self.session.can("archive.edit"):
-            self.session.new_household(self)
+            new_household(self.session, self)
 
     def focus_search(self) -> None:
         page = self.current_page()

@@ -1,9 +1,9 @@
-"""What the relief screens share: the "a request changed" signal, the words and colours
-for statuses, periods and findings, and the save-as-PDF flow for the 救助申请审批表.
+"""What the relief screens share: the change summary of a stored request, the words and
+colours for statuses, periods and findings, and the save-as-PDF flow for the 救助申请审批表.
 
 The pages and dialogs of relief (救助申请, 待我审核, the new-request dialog, the review
-dialog and the request view) tell each other about a stored change through
-``request_events(session).changed``; each list reloads itself on it.
+dialog and the request view) store through the session's executor with
+``changes=request_changed``; each list reloads itself on ``session.changed``.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -19,6 +18,7 @@ from ..domain import clock
 from ..services.errors import ServiceError
 from ..services.relief.types import STATUS_LABELS, FindingView
 from . import labels, messages
+from .executor import ChangeSummary
 from .session import UiSession
 from .worker import run_with_progress
 
@@ -38,18 +38,9 @@ QUARTERS = "一二三四"
 PDF_FILTER = "PDF 文件 (*.pdf)"
 
 
-class RequestEvents(QObject):
-    """One per logged-in session: emitted after a request was created, changed or decided."""
-
-    changed = Signal(int)  # request id
-
-
-def request_events(session: UiSession) -> RequestEvents:
-    events = session.findChild(RequestEvents, "relief_request_events")
-    if events is None:
-        events = RequestEvents(session)
-        events.setObjectName("relief_request_events")
-    return events
+def request_changed(view) -> ChangeSummary:
+    """The change summary of an operation that returns the stored request (a RequestView)."""
+    return ChangeSummary(requests=True, request_id=view.id)
 
 
 def status_label(code: str) -> str:

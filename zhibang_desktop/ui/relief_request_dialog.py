@@ -34,7 +34,7 @@ from ..services.errors import ServiceError, ValidationFailed
 from ..services.relief.types import EvaluationView, PolicyOptions, RequestInput, RequestView
 from . import labels, messages
 from .editor.field_errors import EDITOR_STYLE, FieldErrors
-from .relief_common import MUTED_COLOR, WARNING_COLOR, request_events
+from .relief_common import MUTED_COLOR, WARNING_COLOR, request_changed
 from .relief_request_check import PolicyCheckMixin
 from .relief_request_chooser import HouseholdChooserMixin
 from .relief_request_form import RequestFormMixin
@@ -265,9 +265,12 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
             return None
         try:
             if self.view is None:
-                view = relief.create_request(self.ctx, data)
+                view = self.session.executor.call(lambda: relief.create_request(self.ctx, data),
+                                                  changes=request_changed)
             else:
-                view = relief.update_request(self.ctx, self.view.id, data)
+                request_id = self.view.id
+                view = self.session.executor.call(lambda: relief.update_request(self.ctx, request_id, data),
+                                                  changes=request_changed)
         except ValidationFailed as exc:
             self._show_problems(exc)
             return None
@@ -279,7 +282,6 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
         self._baseline = data
         self._show_header()
         self._update_state()
-        request_events(self.session).changed.emit(view.id)
         self.saved.emit(view.id)
         return view
 
@@ -309,7 +311,9 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
         if view is None:
             return None
         try:
-            view = relief.submit_request(self.ctx, view.id)
+            stored = view
+            view = self.session.executor.call(lambda: relief.submit_request(self.ctx, stored.id),
+                                              changes=request_changed)
         except ValidationFailed as exc:
             self._show_problems(exc)
             return None
@@ -317,7 +321,6 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
             messages.show_service_error(self, exc, "无法提交")
             return None
         self.view = view
-        request_events(self.session).changed.emit(view.id)
         self.saved.emit(view.id)
         level = view.pending.level_name if view.pending else ""
         due = f"，应于 {view.pending.due_date.isoformat()} 前审核" if view.pending else ""

@@ -29,59 +29,18 @@ from . import labels, messages
 from .relief_common import (
     ERROR_COLOR,
     MUTED_COLOR,
-    OK_COLOR,
     STATUS_COLORS,
     WARNING_COLOR,
     findings_html,
-    money,
-    period_text,
     print_approval_flow,
-    request_events,
-    type_text,
+    request_changed,
 )
+from .request_summary import summary_html
 from .session import UiSession
 
 TIMELINE_HEADERS = ("时间", "事项", "操作人", "意见 / 说明", "应完成日期", "是否超期")
 PAST_HEADERS = ("日期", "救助类型", "金额(元)", "来源")
 REVIEW_KINDS = ("approve", "reject", "return")
-
-
-def summary_html(v: RequestView, *, compact: bool = False) -> str:
-    """The request's key facts as a two-column table (also used by the review dialog)."""
-    who = html.escape(v.name)
-    who += (f"　档案号 {html.escape(v.archive_no)}" if v.archive_no
-            else f"　<span style='color:{WARNING_COLOR}'>未建档职工</span>")
-    rows = [
-        ("申请人", who),
-        ("身份证号", html.escape(v.id_number)),
-        ("所属工会", html.escape(v.unit_name)),
-        ("救助类型", html.escape(type_text(v.relief_type_name, v.subcase_name))),
-        ("期间", html.escape(period_text(v.year, v.quarter, v.batch_no)) + f"　申请日期 {labels.day(v.request_date)}"),
-        ("申请金额", f"<b>{money(v.requested_amount_fen)}</b>　建议 {money(v.suggested_amount_fen)}"
-                     f"　标准 {html.escape(v.standard_text or '—')}"),
-    ]
-    if v.approved_amount_fen is not None:
-        rows.append(("核定金额", f"<b style='color:{OK_COLOR}'>{money(v.approved_amount_fen)}</b>"))
-    if v.self_paid_medical_fen is not None:
-        rows.append(("个人自付医疗费", money(v.self_paid_medical_fen)))
-    if v.students:
-        rows.append(("在读子女", "、".join(labels.SCHOOLING_STAGES.get(s, s) for s in v.students)))
-    if v.months:
-        rows.append(("人数 × 月数", f"{v.persons or 1} 人 × {v.months} 个月"))
-    if v.conditions:
-        rows.append(("申请条件", "<br>".join(html.escape(c.label) for c in v.conditions)))
-    if v.fund_source_name:
-        rows.append(("资金来源", html.escape(v.fund_source_name)))
-    rows.append(("申请事由", html.escape(v.reason) or f"<span style='color:{MUTED_COLOR}'>（未填写）</span>"))
-    if v.justification:
-        rows.append(("书面说明", f"<span style='color:{WARNING_COLOR}'>{html.escape(v.justification)}</span>"))
-    if not compact:
-        rows.append(("本年已获救助", f"{v.year_count} 次，共 {money(v.year_total_fen, '0.00 元')}（不含本申请）"))
-        rows.append(("录入", f"{html.escape(v.creator_name)}　{labels.moment(v.created_at)}"))
-        rows.append(("依据政策", html.escape(f"{v.policy_name}（{v.policy_year} 年第 {v.policy_version} 版）")))
-    return ("<table cellspacing='0' cellpadding='3'>" + "".join(
-        f"<tr><td style='color:{MUTED_COLOR}; white-space:nowrap' valign='top'>{k}</td><td>{val}</td></tr>"
-        for k, val in rows) + "</table>")
 
 
 def _item(text: str, color: str | None = None, tooltip: str = "") -> QTableWidgetItem:
@@ -208,7 +167,7 @@ class RequestViewDialog(QDialog):
         self.withdraw_button.clicked.connect(self.withdraw)
         self.print_button.clicked.connect(self.print_form)
         self.close_button.clicked.connect(self.close)
-        request_events(session).changed.connect(self._changed)
+        session.changed.connect(self._changed)
 
         if view is None and request_id is not None:
             self.reload(request_id)
@@ -230,8 +189,8 @@ class RequestViewDialog(QDialog):
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法读取申请")
 
-    def _changed(self, request_id: int) -> None:
-        if self.view is not None and request_id == self.view.id and self.isVisible():
+    def _changed(self, changes) -> None:
+        if changes.requests and self.view is not None and changes.request_id == self.view.id and self.isVisible():
             self.reload()
 
     def show_view(self, v: RequestView | None) -> None:
@@ -335,12 +294,12 @@ class RequestViewDialog(QDialog):
                                                       "撤回后该申请不再审核。", yes="撤回", no="不撤回"):
             return
         try:
-            view = relief.withdraw(self.session.ctx, v.id)
+            view = self.session.executor.call(lambda: relief.withdraw(self.session.ctx, v.id),
+                                              changes=request_changed)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法撤回")
             return
         self.show_view(view)
-        request_events(self.session).changed.emit(view.id)
 
     def print_form(self, *, preview: bool = True):
         if self.view is None:

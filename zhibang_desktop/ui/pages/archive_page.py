@@ -20,6 +20,8 @@ from ...services.errors import ServiceError
 from .. import archive_io, labels, messages
 from ..background_query import LatestQuery
 from ..models.household_table_model import PAGE_SIZE, HouseholdTableModel
+from ..executor import ChangeSummary
+from ..household_windows import new_household, open_household
 from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
@@ -111,7 +113,7 @@ class ArchivePage(QWidget):
             combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.overdue.toggled.connect(lambda _: self.refresh())
         self.clear_button.clicked.connect(self.clear_filters)
-        self.new_button.clicked.connect(lambda: session.new_household(self.window()))
+        self.new_button.clicked.connect(lambda: new_household(session, self.window()))
         self.open_button.clicked.connect(self._open_current)
         self.import_action.triggered.connect(self.import_file)
         self.import_button.clicked.connect(self.import_file)
@@ -120,8 +122,7 @@ class ArchivePage(QWidget):
         self.template_action.triggered.connect(self.save_template)
         self.template_button.clicked.connect(self.save_template)
         self.model.loaded.connect(self._show_loaded)
-        session.householdsChanged.connect(self.reload)
-        session.settingsChanged.connect(self.union.reload)
+        session.changed.connect(self._changed)
         self.setTabOrder(self.search, self.category)
         self.setTabOrder(self.category, self.status)
         self.setTabOrder(self.status, self.union)
@@ -173,6 +174,12 @@ class ArchivePage(QWidget):
         if selected is not None:
             self.table.select_household(selected)
 
+    def _changed(self, changes: ChangeSummary) -> None:
+        if changes.settings:
+            self.union.reload()
+        if changes.households:
+            self.reload()
+
     def _run(self, query) -> None:
         try:
             query()
@@ -213,7 +220,7 @@ class ArchivePage(QWidget):
 
     # -- commands --
     def open_household(self, household_id: int) -> None:
-        self.session.open_household(household_id, self.window())
+        open_household(self.session, household_id, self.window())
 
     def _open_current(self) -> None:
         hid = self.table.current_household_id()
@@ -227,7 +234,7 @@ class ArchivePage(QWidget):
 
     def import_file(self) -> None:
         if archive_io.import_flow(self, self.session):
-            self.session.householdsChanged.emit()
+            self.session.announce(ChangeSummary(households=True))
 
     def save_template(self) -> None:
         archive_io.template_flow(self, self.session)

@@ -35,6 +35,7 @@ from ...services.admin import backup, settings
 from ...services.admin.backup import BackupInfo
 from ...services.errors import ServiceError
 from .. import messages
+from ..executor import ChangeSummary
 from ..labels import file_size
 from ..worker import Cancelled, run_with_progress
 from .users_page import context_of
@@ -213,9 +214,8 @@ class BackupPage(QWidget):
         except ServiceError as exc:
             messages.show_service_error(self, exc, "未保存")
             return False
-        changed = getattr(self.session, "settingsChanged", None)
-        if changed is not None:
-            changed.emit()
+        if hasattr(self.session, "announce"):  # a page built on a bare AppContext has no one to tell
+            self.session.announce(ChangeSummary(settings=True))
         self.refresh()
         self.statusText.emit("已保存备份设置")
         return True

@@ -27,7 +27,8 @@ from ...services.errors import ServiceError
 from ...services.relief.types import STATUS_LABELS, RequestFilter
 from .. import messages
 from ..models.relief_table_model import LIST_COLUMNS, ReliefTableModel
-from ..relief_common import print_approval_flow, request_events
+from ..executor import ChangeSummary
+from ..relief_common import print_approval_flow, request_changed
 from ..session import UiSession
 from ..widgets.request_table import RequestTable
 from ..widgets.union_combo import UnionCombo
@@ -147,8 +148,7 @@ class ReliefPage(QWidget):
         self.model.loaded.connect(self._show_loaded)
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        request_events(session).changed.connect(self._changed)
-        session.settingsChanged.connect(self.union.reload)
+        session.changed.connect(self._changed)
         self.setTabOrder(self.search, self.year)
         self.setTabOrder(self.year, self.quarter)
         self.setTabOrder(self.quarter, self.state)
@@ -249,9 +249,13 @@ class ReliefPage(QWidget):
                 parts.append(f"审核超期 {self._count(overdue=True)}")
         return "，".join(parts)
 
-    def _changed(self, request_id: int) -> None:
-        self.refresh(keep_loaded=True)
-        self.table.select_request(request_id)
+    def _changed(self, changes: ChangeSummary) -> None:
+        if changes.settings:
+            self.union.reload()
+        if changes.requests:
+            self.refresh(keep_loaded=True)
+            if changes.request_id is not None:
+                self.table.select_request(changes.request_id)
 
     def _search_now(self) -> None:
         self.refresh()
@@ -343,11 +347,11 @@ class ReliefPage(QWidget):
         if row is None:
             return
         try:
-            view = relief.submit_request(self.session.ctx, row.id)
+            view = self.session.executor.call(lambda: relief.submit_request(self.session.ctx, row.id),
+                                              changes=request_changed)
         except ServiceError as exc:
             messages.show_service_error(self, exc, f"无法提交 {row.number}")
             return
-        request_events(self.session).changed.emit(view.id)
         level = view.pending.level_name if view.pending else ""
         messages.info(self, "提交审核", f"申请 {view.number} 已提交" + (f"，等待{level}审核。" if level else "。"))
 
@@ -359,11 +363,10 @@ class ReliefPage(QWidget):
                                           "撤回后该申请不再审核，需要时请重新录入。", yes="撤回", no="不撤回"):
             return
         try:
-            view = relief.withdraw(self.session.ctx, row.id)
+            self.session.executor.call(lambda: relief.withdraw(self.session.ctx, row.id), changes=request_changed)
         except ServiceError as exc:
             messages.show_service_error(self, exc, f"无法撤回 {row.number}")
             return
-        request_events(self.session).changed.emit(view.id)
 
     def print_current(self, *, preview: bool = True):
         row = self._selected("打印审批表")

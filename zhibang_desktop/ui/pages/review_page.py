@@ -15,7 +15,7 @@ from ...services.errors import ServiceError
 from ...services.relief.types import RequestPage
 from .. import messages
 from ..models.relief_table_model import QUEUE_COLUMNS, ReliefTableModel
-from ..relief_common import WARNING_COLOR, request_events
+from ..relief_common import WARNING_COLOR
 from ..session import UiSession
 from ..widgets.request_table import RequestTable
 
@@ -67,7 +67,7 @@ class ReviewPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        request_events(session).changed.connect(lambda _: self.refresh())
+        session.changed.connect(lambda changes: changes.requests and self.refresh())
         self.refresh()
 
     def _fetch(self, offset: int, limit: int) -> RequestPage:

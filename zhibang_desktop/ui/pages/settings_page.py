@@ -21,6 +21,7 @@ from ...services.admin import settings
 from ...services.errors import ServiceError, ValidationFailed
 from .. import messages
 from ..editor.field_errors import EDITOR_STYLE, FieldErrors, with_error
+from ..executor import ChangeSummary
 from ..session import UiSession
 from ..widgets.union_tree import UnionTreeEditor
 from ..widgets.year_standards import YearStandardsEditor
@@ -130,7 +131,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         for editor in (self.office.saved, self.standards.changed, self.unions.changed):
-            editor.connect(session.settingsChanged.emit)
+            editor.connect(lambda *_: session.announce(ChangeSummary(settings=True)))
 
     def activated(self) -> None:
         self._status("单位信息、年度低保标准和工会组织的修改都记入审计日志。")

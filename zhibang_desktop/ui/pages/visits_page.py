@@ -8,6 +8,8 @@ from ...services import archive
 from ...services.archive.types import HouseholdFilter
 from ...services.errors import ServiceError
 from ..models.household_table_model import COLUMNS, HouseholdTableModel
+from ..executor import ChangeSummary
+from ..household_windows import open_household
 from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
@@ -39,7 +41,7 @@ class VisitsPage(QWidget):
         self.table = HouseholdTable(self.model)
         due_column = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "next_visit_due")
         self.table.horizontalHeader().setSortIndicator(due_column, Qt.AscendingOrder)
-        self.table.openRequested.connect(lambda hid: session.open_household(hid, self.window()))
+        self.table.openRequested.connect(lambda hid: open_household(session, hid, self.window()))
         note = QLabel("深度困难家庭每年走访一次，相对困难、意外致困家庭每半年一次（在档及渐退期家庭）。"
                       "双击一户打开档案，在“走访核查”页登记。")
         note.setStyleSheet("color: #555;")
@@ -62,8 +64,7 @@ class VisitsPage(QWidget):
         self.union.currentIndexChanged.connect(lambda _: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.open_button.clicked.connect(self._open_current)
-        session.householdsChanged.connect(self.reload)
-        session.settingsChanged.connect(self.union.reload)
+        session.changed.connect(self._changed)
         self.refresh()
 
     def current_filter(self) -> HouseholdFilter:
@@ -84,6 +85,12 @@ class VisitsPage(QWidget):
     def activated(self) -> None:
         self.reload()
 
+    def _changed(self, changes: ChangeSummary) -> None:
+        if changes.settings:
+            self.union.reload()
+        if changes.households:
+            self.reload()
+
     def _run(self, query) -> None:
         try:
             query()
@@ -97,4 +104,4 @@ class VisitsPage(QWidget):
     def _open_current(self) -> None:
         hid = self.table.current_household_id()
         if hid is not None:
-            self.session.open_household(hid, self.window())
+            open_household(self.session, hid, self.window())
