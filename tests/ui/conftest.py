@@ -13,6 +13,8 @@ from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.database import open_database
 from zhibang_desktop.ui import messages
 
+from .waiting import settle
+
 class Boxes:
     def __init__(self):
         self.shown: list[tuple[str, str, str, str]] = []  # (kind, title, text, detail)
@@ -60,6 +62,7 @@ def session(clerk, qtbot):
 
     s = UiSession(clerk)
     yield s
+    settle(qtbot, s)  # nothing still reading the database when it closes
     for editor in s.open_editors():
         editor._baseline = None  # closing without the "discard changes?" question
         editor.close()
@@ -74,4 +77,5 @@ def window(session, qtbot):
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
+    settle(qtbot, w)  # the pages' first queries
     return w

@@ -1,14 +1,22 @@
 """The archive list: lazy loading, search-as-you-type (pinyin), filters, sorting, counts."""
 from __future__ import annotations
 
+import threading
+
+import pytest
 from PySide6.QtCore import Qt
+
+from zhibang_desktop.domain import clock
 
 from zhibang_desktop.domain.pinyin_search import search_keys
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
+from zhibang_desktop.ui.executor import ChangeSummary
 from zhibang_desktop.ui.models.household_table_model import COLUMNS, PAGE_SIZE
 
 from tests.pinned import DEMO_HOUSEHOLDS
+
+from .waiting import settle
 
 
 def rows(model):
@@ -37,6 +45,7 @@ def test_pinyin_search_narrows_as_you_type(window, qtbot, clerk):
     page = window.pages["archive"]
     qtbot.keyClicks(page.search, "zeng")
     qtbot.waitUntil(lambda: page.model.filter.text == "zeng", timeout=2000)
+    settle(qtbot, window)
     found = rows(page.model)
     assert 0 < len(found) < DEMO_HOUSEHOLDS
     assert any(r.name.startswith("曾") for r in found)  # 曾 read as zeng, not ceng
@@ -50,27 +59,33 @@ def test_search_by_trailing_id_digits_and_enter_moves_to_the_list(window, qtbot,
     target = archive.get_household(clerk, page.model.row_at(5).id)
     qtbot.keyClicks(page.search, target.data.id_number[-6:])
     qtbot.keyClick(page.search, Qt.Key_Return)
+    settle(qtbot, window)
     assert page.model.filter.text == target.data.id_number[-6:]
     assert target.id in [r.id for r in rows(page.model)]
     assert page.table.hasFocus()
 
 
-def test_filters_category_status_union_overdue(window, clerk):
+def test_filters_category_status_union_overdue(window, qtbot, clerk):
     page = window.pages["archive"]
     page.category.setCurrentIndex(page.category.findData("deep"))
+    settle(qtbot, window)
     assert {r.category for r in rows(page.model)} == {"deep"}
     page.status.setCurrentIndex(page.status.findData("active"))
+    settle(qtbot, window)
     assert {r.status for r in rows(page.model)} == {"active"}
     expected = archive.search_households(clerk, HouseholdFilter(categories=frozenset({"deep"}),
                                                                 statuses=frozenset({"active"}))).total
     assert page.model.total == expected
     page.overdue.setChecked(True)
+    settle(qtbot, window)
     assert rows(page.model) and all(r.visit_overdue for r in rows(page.model))
-    page.clear_filters()
+    qtbot.mouseClick(page.clear_button, Qt.LeftButton)
+    settle(qtbot, window)
     assert page.model.total == DEMO_HOUSEHOLDS
     union_index = next(i for i in range(page.union.count()) if page.union.itemData(i, Qt.UserRole) is not None
                        and "街" in page.union.itemText(i))
     page.union.setCurrentIndex(union_index)
+    settle(qtbot, window)
     street = page.union.itemData(union_index, Qt.UserRole)
     assert page.model.filter.unit_id == street
     assert 0 < page.model.total < DEMO_HOUSEHOLDS
@@ -81,9 +96,11 @@ def test_header_click_sorts_on_the_server(window, qtbot):
     name_col = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "name")
     header = page.table.horizontalHeader()
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=_section_center(header, name_col))
+    settle(qtbot, window)
     assert page.model.sort_key == "name"
     first = page.model.row_at(0).name
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=_section_center(header, name_col))
+    settle(qtbot, window)
     assert page.model.descending
     assert page.model.row_at(0).name != first or page.model.total == 1
 
@@ -94,18 +111,50 @@ def _section_center(header, section):
     return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)
 
 
-def test_typing_searches_off_the_gui_thread(window, qtbot, monkeypatch):
-    import threading
+@pytest.fixture
+def service_threads(monkeypatch):
+    """The threads the archive's list queries ran on, from now on."""
+    threads = []
+    for name in ("search_households", "archive_counts"):
+        real = getattr(archive, name)
 
+        def spy(*args, _real=real, **kwargs):
+            threads.append(threading.current_thread())
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(archive, name, spy)
+    return threads
+
+
+def test_typing_searches_off_the_gui_thread(window, qtbot, service_threads):
     page = window.pages["archive"]
-    real, threads = archive.search_households, []
-
-    def spy(*args, **kwargs):
-        threads.append(threading.current_thread())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(archive, "search_households", spy)
     qtbot.keyClicks(page.search, "zeng")
     qtbot.waitUntil(lambda: page.model.filter.text == "zeng", timeout=3000)
-    assert threads and all(t is not threading.main_thread() for t in threads)
+    settle(qtbot, window)
+    assert service_threads and threading.main_thread() not in service_threads
     assert window.counts_label.text().startswith(f"共 {page.model.total} 户")
+
+
+def test_scrolling_and_filters_query_off_the_gui_thread(window, qtbot, service_threads):
+    page = window.pages["archive"]
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() > PAGE_SIZE, timeout=3000)
+    page.category.setCurrentIndex(page.category.findData("relative"))
+    qtbot.mouseClick(page.overdue, Qt.LeftButton)
+    qtbot.mouseClick(page.clear_button, Qt.LeftButton)
+    settle(qtbot, window)
+    assert len(service_threads) >= 7  # a scroll, then the rows and counts of three queries
+    assert threading.main_thread() not in service_threads
+    assert page.model.total == DEMO_HOUSEHOLDS
+
+
+def test_a_change_announced_elsewhere_refreshes_the_list(window, qtbot, clerk):
+    page = window.pages["archive"]
+    first = next(r for r in rows(page.model) if r.status == "active")
+    archive.begin_exit(clerk, first.id, clock.today(), "家庭收入已超过低收入标准")
+    shown = lambda: page.model.row_at(page.model.row_of(first.id)).status  # noqa: E731
+    assert shown() == "active"  # nobody said anything yet
+    window.session.announce(ChangeSummary(households=True))
+    qtbot.waitUntil(lambda: shown() == "phasing_out", timeout=3000)
+    settle(qtbot, window)
+    assert "渐退 " in window.counts_label.text()

@@ -16,6 +16,7 @@ from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
 from zhibang_desktop.ui.request_view import RequestViewDialog
 from zhibang_desktop.ui.session import UiSession
 
+from .waiting import settle
 from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("msgs")
@@ -50,7 +51,9 @@ def window(seeded, qtbot):
     w.show()
     qtbot.waitExposed(w)
     w.show_page("relief")
+    settle(qtbot, w)
     yield w
+    settle(qtbot, w)
     for page in (w.pages.get("relief"),):
         for d in getattr(page, "dialogs", []):
             if shiboken6.isValid(d):
@@ -74,35 +77,50 @@ def test_lists_every_request_with_counts(window):
     assert page.model.index(row, col).data() == "基层工会（2026-11-30 前）"
 
 
-def test_filters_state_type_quarter_union_overdue_and_text(window, seeded, clock):
+def test_filters_state_type_quarter_union_overdue_and_text(window, seeded, clock, qtbot):
     page = window.pages["relief"]
     page.state.setCurrentIndex(page.state.findData("open"))
+    settle(qtbot, window)
     assert {r.status for r in page.model.rows()} == {"submitted", "in_review"} and page.model.rowCount() == 2
     page.state.setCurrentIndex(page.state.findData("approved"))
+    settle(qtbot, window)
     assert page.model.rowCount() == 2
     page.clear_filters()
+    settle(qtbot, window)
     page.type.setCurrentIndex(page.type.findData("emergency"))
+    settle(qtbot, window)
     assert [r.relief_type for r in page.model.rows()] == ["emergency"]
     page.clear_filters()
+    settle(qtbot, window)
     page.quarter.setCurrentIndex(page.quarter.findData(3))
+    settle(qtbot, window)
     # two quarterly requests of Q3 and the emergency draft dated 2026-09-28 (no quarterly period)
     assert sorted((r.relief_type, r.quarter or 0) for r in page.model.rows()) == [
         ("emergency", 0), ("quarterly", 3), ("quarterly", 3)]
     page.clear_filters()
+    settle(qtbot, window)
     page.union.set_unit_id(_unit(seeded, "新塘镇总工会"))
+    settle(qtbot, window)
     assert page.model.rowCount() == 0
     page.clear_filters()
+    settle(qtbot, window)
     page.year.setCurrentIndex(page.year.findData(YEAR))
+    settle(qtbot, window)
     assert page.model.rowCount() == 6
     page.clear_filters()
+    settle(qtbot, window)
     page.search.setText("单志强")
     page.refresh()
+    settle(qtbot, window)
     assert page.model.rowCount() == 2
     page.clear_filters()
+    settle(qtbot, window)
     page.overdue.setChecked(True)
+    settle(qtbot, window)
     assert page.model.rowCount() == 0
     clock.set(2026, 12, 15)  # past every due date
     page.refresh()
+    settle(qtbot, window)
     assert page.model.rowCount() == 2
     assert window.counts_label.text().startswith("共 2 件申请")
 
@@ -160,18 +178,20 @@ def test_open_a_draft_edits_it_and_a_decided_one_shows_the_view(window, seeded):
     assert "已审批" in view.header.text()
 
 
-def test_submit_and_withdraw_from_the_list(window, seeded, msgs):
+def test_submit_and_withdraw_from_the_list(window, seeded, msgs, qtbot):
     page = window.pages["relief"]
     draft = next(r for r in page.model.rows() if r.status == "draft" and r.relief_type == "quarterly")
     page.table.select_request(draft.id)
     assert page.submit_button.isEnabled()
     page.submit_current()
+    settle(qtbot, window)
     assert "已提交" in msgs.texts()
     assert next(r for r in page.model.rows() if r.id == draft.id).status == "submitted"
     assert page.table.current_request_id() == draft.id  # the selection follows the change
     assert "待审核 3" in window.counts_label.text()
 
     page.withdraw_current()
+    settle(qtbot, window)
     assert next(r for r in page.model.rows() if r.id == draft.id).status == "withdrawn"
     assert not page.submit_button.isEnabled() and not page.withdraw_button.isEnabled()
 
@@ -207,7 +227,7 @@ def test_save_the_approval_form_as_pdf(window, seeded, tmp_path, monkeypatch):
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded):
+def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded, qtbot):
     page = window.pages["relief"]
     dialog = page.new_request()
     dialog.year.setValue(YEAR)
@@ -217,4 +237,5 @@ def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded):
     dialog.amount.setText("400")
     view = dialog.save_draft()
     assert view is not None
+    settle(qtbot, window)
     assert page.model.rowCount() == 7 and page.table.current_request_id() == view.id

@@ -19,6 +19,7 @@ from zhibang_desktop.ui.request_view import RequestViewDialog
 from zhibang_desktop.ui.review_dialog import ReviewDialog
 from zhibang_desktop.ui.session import UiSession
 
+from .waiting import settle
 from .relief_fixtures import clock, msgs, office, quarterly  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("msgs")
@@ -36,6 +37,7 @@ def page_for(ctx, qtbot) -> ReviewPage:
     qtbot.addWidget(page)
     page.resize(1200, 600)
     page.show()
+    settle(qtbot, page)
     return page
 
 
@@ -69,6 +71,7 @@ def test_a_reviewer_sees_the_request_approves_with_an_opinion_and_the_timeline_s
     result = dialog.decide()
     assert result is not None and result.pending.level == "street"
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+    settle(qtbot, page)
     assert page.model.rowCount() == 0  # gone from this reviewer's queue
     assert "已转" in msgs.texts()
 
@@ -211,6 +214,7 @@ def test_pages_and_buttons_follow_the_permissions(office, qtbot):
                       ("admin", office.admin)):
         w = MainWindow(UiSession(ctx))
         qtbot.addWidget(w)
+        settle(qtbot, w)
         keys[name] = set(w.pages)
     assert {"relief"} <= keys["clerk"] and not {"review", "policy", "holidays"} & keys["clerk"]
     assert {"relief", "review"} <= keys["reviewer"] and "policy" not in keys["reviewer"]
@@ -219,6 +223,7 @@ def test_pages_and_buttons_follow_the_permissions(office, qtbot):
     # a reviewer sees the list but cannot create, submit or withdraw
     w = MainWindow(UiSession(office.grassroots))
     qtbot.addWidget(w)
+    settle(qtbot, w)
     page = w.pages["relief"]
     assert not page.new_button.isEnabled()
     assert page.submit_button.isHidden() and page.withdraw_button.isHidden()

@@ -1,23 +1,24 @@
-"""The archive list as a lazily loaded table: 200 rows at a time from `search_households`.
+"""The archive list as a lazily loaded table: 200 rows at a time from `search_households`,
+off the GUI thread (see lazy_rows_model.py).
 
-The view asks `canFetchMore`/`fetchMore` as the user scrolls, so a list of 100,000
-households costs one page of rows plus the total count. Sorting is done by the service
-(the header click sets the sort key and reloads from the first page).
+A list of 100,000 households costs one page of rows plus the total count. Sorting is done
+by the service (the header click sets the sort key and reloads from the first page).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain import clock
 from ...services.archive.types import HouseholdFilter, HouseholdRow, Page
 from .. import labels
+from ..executor import Executor
+from .lazy_rows_model import PAGE_SIZE, LazyRowsModel
 
-PAGE_SIZE = 200
-MAX_RELOAD_ROWS = 2000  # a refresh after an edit keeps up to this many already-loaded rows
+__all__ = ["COLUMNS", "PAGE_SIZE", "HouseholdTableModel"]
 OVERDUE_COLOR = QColor("#c62828")
 DRAFT_COLOR = QColor("#6d6d6d")
 
@@ -50,78 +51,40 @@ COLUMNS: tuple[Column, ...] = (
 Search = Callable[[HouseholdFilter, str, bool, int, int], Page]
 
 
-class HouseholdTableModel(QAbstractTableModel):
-    """`search(filt, sort, descending, offset, limit) -> Page`; errors propagate to the caller."""
+class HouseholdTableModel(LazyRowsModel):
+    """`search(filt, sort, descending, offset, limit) -> Page` runs off the GUI thread;
+    `filter`, `sort_key` and `descending` are those of the rows shown."""
 
-    loaded = Signal(int, int)  # rows loaded, total
-
-    def __init__(self, search: Search, parent=None):
-        super().__init__(parent)
+    def __init__(self, search: Search, executor: Executor, parent=None):
+        super().__init__(executor, parent)
         self._search = search
-        self._rows: list[HouseholdRow] = []
-        self._total = 0
         self.filter = HouseholdFilter()
         self.sort_key = "archive_no"
         self.descending = False
+        self._wanted = (self.filter, self.sort_key, self.descending)  # the newest query asked for
 
     # -- querying --
     def set_query(self, filt: HouseholdFilter | None = None, sort_key: str | None = None,
                   descending: bool | None = None, *, keep_loaded: bool = False) -> None:
         """Run a new query and show its first page (`keep_loaded`: as many rows as now)."""
-        if filt is not None:
-            self.filter = filt
-        if sort_key is not None:
-            self.sort_key = sort_key
-        if descending is not None:
-            self.descending = descending
-        limit = min(max(PAGE_SIZE, len(self._rows)), MAX_RELOAD_ROWS) if keep_loaded else PAGE_SIZE
-        self.show_first_page(self.filter, self._search(self.filter, self.sort_key, self.descending, 0, limit))
+        old = self._wanted
+        wanted = (filt if filt is not None else old[0], sort_key if sort_key is not None else old[1],
+                  descending if descending is not None else old[2])
+        self._wanted = wanted
+        search = self._search
 
-    def show_first_page(self, filt: HouseholdFilter, page: Page) -> None:
-        """Show a first page fetched elsewhere (a background search) for `filt`."""
-        self.filter = filt
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._total = page.total
-        self.endResetModel()
-        self.loaded.emit(len(self._rows), self._total)
+        def shown() -> None:
+            self.filter, self.sort_key, self.descending = wanted
+
+        self.load(lambda offset, limit: search(*wanted, offset, limit), keep_loaded=keep_loaded, on_shown=shown)
 
     def reload(self) -> None:
         """The same query again, after a change elsewhere."""
         self.set_query(keep_loaded=True)
 
-    def row_of(self, household_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == household_id), -1)
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    def row_at(self, row: int) -> HouseholdRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     def household_id(self, index: QModelIndex) -> int | None:
         row = self.row_at(index.row()) if index.isValid() else None
         return row.id if row else None
-
-    # -- lazy loading --
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or len(self._rows) >= self._total:
-            return
-        page = self._search(self.filter, self.sort_key, self.descending, len(self._rows), PAGE_SIZE)
-        new = list(page.rows)
-        if not new:  # the list shrank since the count (another change): stop asking
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-        self._rows.extend(new)
-        self.endInsertRows()
-        self._total = max(page.total, len(self._rows))
-        self.loaded.emit(len(self._rows), self._total)
 
     # -- sorting: delegated to the service --
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
@@ -135,9 +98,6 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 <= column < len(COLUMNS) and COLUMNS[column].sort_key is not None
 
     # -- QAbstractTableModel --
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 

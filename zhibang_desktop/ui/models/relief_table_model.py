@@ -1,19 +1,20 @@
 """Relief requests as a lazily loaded table (the 救助申请 list and the 待我审核 queue).
 
-``fetch(offset, limit) -> RequestPage`` is called for the first 200 rows and again as
-the user scrolls (``canFetchMore``/``fetchMore``), like the archive list.  The queue,
-which the service returns whole, passes a fetch that returns everything at once.
+``load(fetch)`` with ``fetch(offset, limit) -> RequestPage`` shows the first 200 rows and
+the next ones as the user scrolls, off the GUI thread (see lazy_rows_model.py), like the
+archive list.  The queue, which the service returns whole, passes a fetch that returns
+everything at once.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain import clock
-from ...services.relief.types import RequestPage, RequestSummary
+from ...services.relief.types import RequestSummary
 from .. import labels
 from ..relief_common import (
     ERROR_COLOR,
@@ -23,9 +24,9 @@ from ..relief_common import (
     period_text,
     type_text,
 )
+from ..executor import Executor
+from .lazy_rows_model import LazyRowsModel
 
-PAGE_SIZE = 200
-MAX_RELOAD_ROWS = 2000
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
 CENTER = Qt.AlignCenter
 LEFT = Qt.AlignLeft | Qt.AlignVCenter
@@ -85,70 +86,17 @@ QUEUE_COLUMNS: tuple[Column, ...] = (
     Column("due", "到期日", lambda r: due_text(r.due_date, _late(r)) + (" ⚠" if r.due_warning else ""), width=180),
 )
 
-Fetch = Callable[[int, int], RequestPage]
+class ReliefTableModel(LazyRowsModel):
+    """Rows come from `load(fetch)`, off the GUI thread (see lazy_rows_model.py)."""
 
-
-class ReliefTableModel(QAbstractTableModel):
-    """Errors of ``fetch`` propagate to the caller of ``reload``/``fetchMore``."""
-
-    loaded = Signal(int, int)  # rows loaded, total
-
-    def __init__(self, fetch: Fetch, columns: tuple[Column, ...] = LIST_COLUMNS, parent=None):
-        super().__init__(parent)
-        self._fetch = fetch
+    def __init__(self, executor: Executor, columns: tuple[Column, ...] = LIST_COLUMNS, parent=None):
+        super().__init__(executor, parent)
         self.columns = columns
-        self._rows: list[RequestSummary] = []
-        self._total = 0
-
-    # -- querying --
-    def reload(self, *, keep_loaded: bool = False) -> None:
-        limit = min(max(PAGE_SIZE, len(self._rows)), MAX_RELOAD_ROWS) if keep_loaded else PAGE_SIZE
-        page = self._fetch(0, limit)
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._total = max(page.total, len(self._rows))
-        self.endResetModel()
-        self.loaded.emit(len(self._rows), self._total)
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    def rows(self) -> list[RequestSummary]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> RequestSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, request_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == request_id), -1)
 
     def request_at(self, index: QModelIndex) -> RequestSummary | None:
         return self.row_at(index.row()) if index.isValid() else None
 
-    # -- lazy loading --
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or len(self._rows) >= self._total:
-            return
-        page = self._fetch(len(self._rows), PAGE_SIZE)
-        new = [r for r in page.rows if self.row_of(r.id) < 0]
-        if not new:  # the list shrank since the count: stop asking
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-        self._rows.extend(new)
-        self.endInsertRows()
-        self._total = max(page.total, len(self._rows))
-        self.loaded.emit(len(self._rows), self._total)
-
     # -- QAbstractTableModel --
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 

@@ -1,7 +1,7 @@
 """困难职工档案: the searchable, filterable household list with import and export."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,15 +16,14 @@ from PySide6.QtWidgets import (
 
 from ...services import archive
 from ...services.archive.types import ArchiveCounts, HouseholdFilter
-from ...services.errors import ServiceError
 from .. import archive_io, labels, messages
-from ..background_query import LatestQuery
-from ..models.household_table_model import PAGE_SIZE, HouseholdTableModel
+from ..models.household_table_model import HouseholdTableModel
 from ..executor import ChangeSummary
 from ..household_windows import new_household, open_household
 from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
+from .page import QUERY_FAILED, Page
 
 SEARCH_DELAY_MS = 250
 
@@ -35,18 +34,20 @@ def counts_text(counts: ArchiveCounts) -> str:
             f"走访逾期 {counts.visits_overdue}")
 
 
-class ArchivePage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
+def household_search(ctx):
+    """The model's query (run off the GUI thread)."""
+    def search(filt, sort, descending, offset, limit):
+        return archive.search_households(ctx, filt, sort=sort, descending=descending, offset=offset, limit=limit)
+    return search
 
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
+
+class ArchivePage(Page):
+    REFRESH_ON = ("households",)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         ctx = session.ctx
+        self._after_load: list = []  # what to do once the next first page is shown
 
         self.search = QLineEdit(placeholderText="搜索：姓名 / 拼音 / 首字母 / 身份证号（或末几位）/ 档案号 / 电话")
         self.search.setClearButtonEnabled(True)
@@ -63,7 +64,7 @@ class ArchivePage(QWidget):
         self.overdue = QCheckBox("走访逾期")
         self.clear_button = QPushButton("清除条件")
 
-        self.model = HouseholdTableModel(self._search_page, self)
+        self.model = HouseholdTableModel(household_search(ctx), session.executor, self)
         self.table = HouseholdTable(self.model)
         self.table.openRequested.connect(self.open_household)
 
@@ -105,13 +106,10 @@ class ArchivePage(QWidget):
         layout.addWidget(self.table, 1)
 
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh_in_background)
-        self._background = LatestQuery(self)
+        self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _: self._timer.start())
         self.search.returnPressed.connect(self._search_now)
-        for combo in (self.category, self.status, self.union):
-            combo.currentIndexChanged.connect(lambda _: self.refresh())
-        self.overdue.toggled.connect(lambda _: self.refresh())
+        self.reload_on(self.category, self.status, self.union, self.overdue)
         self.clear_button.clicked.connect(self.clear_filters)
         self.new_button.clicked.connect(lambda: new_household(session, self.window()))
         self.open_button.clicked.connect(self._open_current)
@@ -122,7 +120,8 @@ class ArchivePage(QWidget):
         self.template_action.triggered.connect(self.save_template)
         self.template_button.clicked.connect(self.save_template)
         self.model.loaded.connect(self._show_loaded)
-        session.changed.connect(self._changed)
+        self.model.modelReset.connect(self._first_page_shown)
+        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
         self.setTabOrder(self.search, self.category)
         self.setTabOrder(self.category, self.status)
         self.setTabOrder(self.status, self.union)
@@ -141,59 +140,42 @@ class ArchivePage(QWidget):
             visit_overdue=self.overdue.isChecked(),
         )
 
-    def _search_page(self, filt, sort, descending, offset, limit):
-        return archive.search_households(self.session.ctx, filt, sort=sort, descending=descending,
-                                         offset=offset, limit=limit)
-
     def refresh(self) -> None:
+        """A new query from the filters (the rows and the counts load off the GUI thread)."""
         self._timer.stop()
-        self._background.cancel()
-        self._run(lambda: self.model.set_query(self.current_filter()))
-
-    def refresh_in_background(self) -> None:
-        """Search-as-you-type: the query runs off the GUI thread, only the newest is shown."""
-        filt, ctx = self.current_filter(), self.session.ctx
-        sort, descending = self.model.sort_key, self.model.descending
-
-        def work():
-            page = archive.search_households(ctx, filt, sort=sort, descending=descending, offset=0, limit=PAGE_SIZE)
-            return page, archive.archive_counts(ctx, filt)
-
-        def show(result) -> None:
-            page, counts = result
-            self.model.show_first_page(filt, page)
-            self._status(counts_text(counts))
-
-        self._status("正在查询……")
-        self._background.submit(work, show, lambda exc: self._status(f"查询失败：{exc}"))
+        filt, ctx = self.current_filter(), self.ctx
+        self.set_status("正在查询……")
+        self.model.set_query(filt)
+        self.query(lambda: archive.archive_counts(ctx, filt), lambda counts: self.set_status(counts_text(counts)))
 
     def reload(self) -> None:
+        """The same query again, after a change elsewhere (keeps the rows loaded and the selection)."""
+        self._timer.stop()
         selected = self.table.current_household_id()
-        self._background.cancel()
-        self._run(self.model.reload)
         if selected is not None:
-            self.table.select_household(selected)
+            self._after_load.append(lambda: self.table.select_household(selected))
+        filt, ctx = self.current_filter(), self.ctx
+        self.model.set_query(filt, keep_loaded=True)
+        self.query(lambda: archive.archive_counts(ctx, filt), lambda counts: self.set_status(counts_text(counts)))
 
-    def _changed(self, changes: ChangeSummary) -> None:
+    def on_changes(self, changes: ChangeSummary) -> None:
         if changes.settings:
             self.union.reload()
-        if changes.households:
-            self.reload()
+        super().on_changes(changes)
 
-    def _run(self, query) -> None:
-        try:
-            query()
-            counts = archive.archive_counts(self.session.ctx, self.model.filter)
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
-        self._status(counts_text(counts))
+    def _first_page_shown(self) -> None:
+        steps, self._after_load = self._after_load, []
+        for step in steps:
+            step()
 
     def _search_now(self) -> None:
+        def to_the_list() -> None:
+            if self.model.rowCount():
+                self.table.setFocus()
+                self.table.selectRow(0)
+
+        self._after_load.append(to_the_list)
         self.refresh()
-        if self.model.rowCount():
-            self.table.setFocus()
-            self.table.selectRow(0)
 
     def _show_loaded(self, loaded: int, total: int) -> None:
         self.loaded_label.setText(f"已显示 {loaded} / {total} 户" if loaded < total else f"{total} 户")
@@ -209,6 +191,10 @@ class ArchivePage(QWidget):
         for widget in (self.search, self.category, self.status, self.union, self.overdue):
             widget.blockSignals(False)
         self.refresh()
+
+    def activated(self) -> None:
+        """Nothing: the archive list follows every change announced, and reloading 100,000
+        households at each visit of the page would only cost time."""
 
     # -- page protocol (see navigation.py) --
     def focus_search(self) -> None:

@@ -5,8 +5,9 @@ on the other pages).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +33,7 @@ from ..relief_common import print_approval_flow, request_changed
 from ..session import UiSession
 from ..widgets.request_table import RequestTable
 from ..widgets.union_combo import UnionCombo
+from .page import QUERY_FAILED, Page
 
 SEARCH_DELAY_MS = 250
 EDITABLE = ("draft", "returned")
@@ -56,19 +58,14 @@ def open_request(parent: QWidget, session: UiSession, request_id: int):
     return dialog
 
 
-class ReliefPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
+class ReliefPage(Page):
+    REFRESH_ON = ("requests",)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         ctx = session.ctx
         self.dialogs: list[QWidget] = []
+        self._after_load: list = []  # what to do once the next first page is shown
 
         self.search = QLineEdit(placeholderText="搜索：姓名 / 身份证号 / 申请编号")
         self.search.setClearButtonEnabled(True)
@@ -90,10 +87,10 @@ class ReliefPage(QWidget):
         self.overdue = QCheckBox("审核超期")
         self.overdue.setToolTip("当前审核级已超过规定的工作日，或有一级审核超期")
         self.clear_button = QPushButton("清除条件")
-        self._fill_years()
-        self._fill_types()
+        self.year.addItem("全部年度", None)
+        self.type.addItem("全部类型", None)
 
-        self.model = ReliefTableModel(self._fetch, LIST_COLUMNS, self)
+        self.model = ReliefTableModel(session.executor, LIST_COLUMNS, self)
         self.table = RequestTable(self.model)
         self.table.openRequested.connect(self.open_request)
 
@@ -135,10 +132,8 @@ class ReliefPage(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _: self._timer.start())
         self.search.returnPressed.connect(self._search_now)
-        for combo in (self.quarter, self.state, self.type, self.union):
-            combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.reload_on(self.quarter, self.state, self.type, self.union, self.overdue)
         self.year.currentIndexChanged.connect(self._year_changed)
-        self.overdue.toggled.connect(lambda _: self.refresh())
         self.clear_button.clicked.connect(self.clear_filters)
         self.new_button.clicked.connect(self.new_request)
         self.open_button.clicked.connect(self._open_current)
@@ -146,9 +141,9 @@ class ReliefPage(QWidget):
         self.withdraw_button.clicked.connect(self.withdraw_current)
         self.print_button.clicked.connect(self.print_current)
         self.model.loaded.connect(self._show_loaded)
-        self.model.modelReset.connect(self._update_buttons)
+        self.model.modelReset.connect(self._first_page_shown)
+        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        session.changed.connect(self._changed)
         self.setTabOrder(self.search, self.year)
         self.setTabOrder(self.year, self.quarter)
         self.setTabOrder(self.quarter, self.state)
@@ -156,19 +151,34 @@ class ReliefPage(QWidget):
         self.setTabOrder(self.type, self.union)
         self.setTabOrder(self.union, self.overdue)
         self.setTabOrder(self.overdue, self.table)
-        self.refresh()
+        self._load_choices(refresh=True)
 
-    # -- filter choices --
-    def _policy_years(self) -> list[int]:
-        try:
-            return sorted({p.year for p in policies.list_policies(self.session.ctx)}, reverse=True)
-        except ServiceError:
-            return []
+    # -- filter choices: the years with a policy, and the relief types of the chosen year --
+    def _load_choices(self, *, refresh: bool = False) -> None:
+        """Fill the year and type combos off the GUI thread; then (`refresh`) run the query."""
+        ctx, year = self.ctx, self.year.currentData()
 
-    def _fill_years(self) -> None:
-        current = self.year.currentData() if self.year.count() else None
+        def work():
+            years = sorted({p.year for p in policies.list_policies(ctx)}, reverse=True)
+            return years, _type_names(ctx, [year] if year is not None else years)
+
+        def show(result) -> None:
+            years, names = result
+            self._fill_years(years)
+            self._fill_types(names)
+            if refresh:
+                self.refresh()
+
+        def failed(exc: Exception) -> None:  # no policy data: the filters offer "全部" only
+            if refresh:
+                self.refresh()
+
+        self.query(work, show, failed, key="choices")
+
+    def _fill_years(self, policy_years: list[int]) -> None:
+        current = self.year.currentData()
         this_year = clock.today().year
-        years = sorted(set(self._policy_years()) | {this_year, this_year - 1}, reverse=True)
+        years = sorted(set(policy_years) | {this_year, this_year - 1}, reverse=True)
         self.year.blockSignals(True)
         self.year.clear()
         self.year.addItem("全部年度", None)
@@ -178,18 +188,8 @@ class ReliefPage(QWidget):
         self.year.setCurrentIndex(max(index, 0))
         self.year.blockSignals(False)
 
-    def _fill_types(self) -> None:
-        """The relief types of the selected year's policy (all years' when none is selected)."""
-        current = self.type.currentData() if self.type.count() else None
-        year = self.year.currentData()
-        names: dict[str, str] = {}
-        for y in ([year] if year is not None else self._policy_years()):
-            try:
-                options = policies.policy_options(self.session.ctx, y)
-            except ServiceError:
-                continue
-            for t in options.relief_types:
-                names.setdefault(t.code, t.name)
+    def _fill_types(self, names: dict[str, str]) -> None:
+        current = self.type.currentData()
         self.type.blockSignals(True)
         self.type.clear()
         self.type.addItem("全部类型", None)
@@ -200,8 +200,7 @@ class ReliefPage(QWidget):
         self.type.blockSignals(False)
 
     def _year_changed(self) -> None:
-        self._fill_types()
-        self.refresh()
+        self._load_choices(refresh=True)
 
     # -- the query --
     def current_filter(self, **changes) -> RequestFilter:
@@ -214,54 +213,42 @@ class ReliefPage(QWidget):
             setattr(flt, key, value)
         return flt
 
-    def _fetch(self, offset: int, limit: int):
-        flt = self.current_filter(offset=offset, limit=limit)
-        return relief.list_requests(self.session.ctx, flt)
-
-    def _count(self, **changes) -> int:
-        return relief.list_requests(self.session.ctx, self.current_filter(offset=0, limit=1, **changes)).total
-
     def refresh(self, *, keep_loaded: bool = False) -> None:
+        """A new query from the filters: the rows and the counts load off the GUI thread."""
         self._timer.stop()
         selected = self.table.current_request_id()
-        try:
-            self.model.reload(keep_loaded=keep_loaded)
-            text = self._counts_text()
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
         if selected is not None:
-            self.table.select_request(selected)
-        self._status(text)
+            self._after_load.append(lambda: self.table.select_request(selected))
+        ctx, flt = self.ctx, self.current_filter()
+        self.model.load(lambda offset, limit: relief.list_requests(ctx, replace(flt, offset=offset, limit=limit)),
+                        keep_loaded=keep_loaded)
+        self.query(lambda: _counts_text(ctx, flt), self.set_status)
 
-    def _counts_text(self) -> str:
-        total = self.model.total
-        parts = [f"共 {total} 件申请"]
-        if total:
-            state = self.state.currentData()
-            if state in (None, "open"):
-                parts.append(f"待审核 {self._count(status='open')}")
-            if state in (None, "draft"):
-                parts.append(f"草稿 {self._count(status='draft')}")
-            if state in (None, "returned"):
-                parts.append(f"已退回 {self._count(status='returned')}")
-            if not self.overdue.isChecked():
-                parts.append(f"审核超期 {self._count(overdue=True)}")
-        return "，".join(parts)
+    def reload(self) -> None:
+        self.refresh(keep_loaded=True)
 
-    def _changed(self, changes: ChangeSummary) -> None:
+    def on_changes(self, changes: ChangeSummary) -> None:
         if changes.settings:
             self.union.reload()
         if changes.requests:
-            self.refresh(keep_loaded=True)
             if changes.request_id is not None:
-                self.table.select_request(changes.request_id)
+                self._after_load.append(lambda: self.table.select_request(changes.request_id))
+            self.refresh(keep_loaded=True)
+
+    def _first_page_shown(self) -> None:
+        steps, self._after_load = self._after_load, []
+        for step in steps:
+            step()
+        self._update_buttons()
 
     def _search_now(self) -> None:
+        def to_the_list() -> None:
+            if self.model.rowCount():
+                self.table.setFocus()
+                self.table.selectRow(0)
+
+        self._after_load.append(to_the_list)
         self.refresh()
-        if self.model.rowCount():
-            self.table.setFocus()
-            self.table.selectRow(0)
 
     def _show_loaded(self, loaded: int, total: int) -> None:
         self.loaded_label.setText(f"已显示 {loaded} / {total} 件" if loaded < total else f"{total} 件")
@@ -275,11 +262,10 @@ class ReliefPage(QWidget):
             combo.setCurrentIndex(0)
         self.union.set_unit_id(None, emit=False)
         self.overdue.setChecked(False)
-        self._fill_types()
         self.type.setCurrentIndex(0)
         for widget in widgets:
             widget.blockSignals(False)
-        self.refresh()
+        self._load_choices(refresh=True)
 
     def _update_buttons(self) -> None:
         row = self.table.current_summary()
@@ -290,8 +276,7 @@ class ReliefPage(QWidget):
 
     # -- page protocol (see navigation.py) --
     def activated(self) -> None:
-        self._fill_years()
-        self._fill_types()
+        self._load_choices()
         self.refresh(keep_loaded=True)
         if QApplication.mouseButtons() & Qt.LeftButton:
             # reached by a click in the navigation: take the focus, so that Ctrl+N means
@@ -374,6 +359,39 @@ class ReliefPage(QWidget):
             return None
         result = print_approval_flow(self, self.session, row.id, row.number, preview=preview)
         return self._keep(result) if isinstance(result, QWidget) else result
+
+
+def _type_names(ctx, years: list[int]) -> dict[str, str]:
+    """Relief type code -> name, over the policies of these years (off the GUI thread)."""
+    names: dict[str, str] = {}
+    for y in years:
+        try:
+            options = policies.policy_options(ctx, y)
+        except ServiceError:
+            continue
+        for t in options.relief_types:
+            names.setdefault(t.code, t.name)
+    return names
+
+
+def _counts_text(ctx, flt: RequestFilter) -> str:
+    """共 N 件申请 and, where the filters leave room for them, the open, draft, returned and
+    overdue counts (off the GUI thread)."""
+    def count(**changes) -> int:
+        return relief.list_requests(ctx, replace(flt, offset=0, limit=1, **changes)).total
+
+    total = count()
+    parts = [f"共 {total} 件申请"]
+    if total:
+        if flt.status in (None, "open"):
+            parts.append(f"待审核 {count(status='open')}")
+        if flt.status in (None, "draft"):
+            parts.append(f"草稿 {count(status='draft')}")
+        if flt.status in (None, "returned"):
+            parts.append(f"已退回 {count(status='returned')}")
+        if not flt.overdue:
+            parts.append(f"审核超期 {count(overdue=True)}")
+    return "，".join(parts)
 
 
 def _alive(widget: QWidget) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import clock
@@ -18,19 +18,14 @@ from ..models.relief_table_model import QUEUE_COLUMNS, ReliefTableModel
 from ..relief_common import WARNING_COLOR
 from ..session import UiSession
 from ..widgets.request_table import RequestTable
+from .page import QUERY_FAILED, Page
 
 
-class ReviewPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
+class ReviewPage(Page):
+    REFRESH_ON = ("requests",)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.dialogs: list[QWidget] = []
         self.title = QLabel()
         self.title.setTextFormat(Qt.RichText)
@@ -40,7 +35,7 @@ class ReviewPage(QWidget):
         self.warning.setStyleSheet(f"color: {WARNING_COLOR}; background: #fff4e0; border: 1px solid #f0c36d;"
                                    " padding: 4px;")
         self.warning.hide()
-        self.model = ReliefTableModel(self._fetch, QUEUE_COLUMNS, self)
+        self.model = ReliefTableModel(session.executor, QUEUE_COLUMNS, self)
         self.table = RequestTable(self.model)
         self.table.openRequested.connect(self.review_request)
         self.review_button = QPushButton("审核…")
@@ -64,25 +59,28 @@ class ReviewPage(QWidget):
 
         self.review_button.clicked.connect(self._review_current)
         self.view_button.clicked.connect(self._view_current)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.model.modelReset.connect(self._update_buttons)
+        self.refresh_button.clicked.connect(self.reload)
+        self.model.modelReset.connect(self._queue_shown)
+        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        session.changed.connect(lambda changes: changes.requests and self.refresh())
-        self.refresh()
+        self._selected: int | None = None
+        self.reload()
 
-    def _fetch(self, offset: int, limit: int) -> RequestPage:
-        rows = tuple(review.review_queue(self.session.ctx))
-        return RequestPage(rows, len(rows), 0, len(rows))
+    def reload(self) -> None:
+        """The whole queue (the service returns it at once), off the GUI thread."""
+        ctx = self.ctx
+        self._selected = self.table.current_request_id()
 
-    def refresh(self) -> None:
-        selected = self.table.current_request_id()
-        try:
-            self.model.reload()
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
-        if selected is not None:
-            self.table.select_request(selected)
+        def fetch(offset: int, limit: int) -> RequestPage:
+            rows = tuple(review.review_queue(ctx))
+            return RequestPage(rows, len(rows), 0, len(rows))
+
+        self.model.load(fetch)
+
+    def _queue_shown(self) -> None:
+        if self._selected is not None:
+            self.table.select_request(self._selected)
+        self._update_buttons()
         rows = self.model.rows()
         late = sum(1 for r in rows if r.due_date is not None and r.due_date < clock.today())
         actor = self.session.actor
@@ -91,16 +89,12 @@ class ReviewPage(QWidget):
         warnings = list(dict.fromkeys(r.due_warning for r in rows if r.due_warning))
         self.warning.setText("<br>".join(f"⚠ {html.escape(w)}" for w in warnings))
         self.warning.setVisible(bool(warnings))
-        self._status(f"待我审核 {len(rows)} 件" + (f"，已超期 {late} 件" if late else ""))
+        self.set_status(f"待我审核 {len(rows)} 件" + (f"，已超期 {late} 件" if late else ""))
 
     def _update_buttons(self) -> None:
         selected = self.table.current_request_id() is not None
         self.review_button.setEnabled(selected)
         self.view_button.setEnabled(selected)
-
-    # -- page protocol --
-    def activated(self) -> None:
-        self.refresh()
 
     # -- commands --
     def _keep(self, dialog):

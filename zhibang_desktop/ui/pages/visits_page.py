@@ -1,34 +1,29 @@
 """走访核查: households whose visit is overdue or due within 30 days (seed 002 intervals)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...services import archive
 from ...services.archive.types import HouseholdFilter
-from ...services.errors import ServiceError
-from ..models.household_table_model import COLUMNS, HouseholdTableModel
 from ..executor import ChangeSummary
 from ..household_windows import open_household
+from ..models.household_table_model import COLUMNS, HouseholdTableModel
 from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
+from .archive_page import household_search
+from .page import QUERY_FAILED, Page
 
 DUE_SOON_DAYS = 30
 VIEWS = (("due", f"已逾期及 {DUE_SOON_DAYS} 天内到期"), ("overdue", "仅已逾期"))
 
 
-class VisitsPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
+class VisitsPage(Page):
+    REFRESH_ON = ("households",)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.which = QComboBox()
         for key, label in VIEWS:
             self.which.addItem(label, key)
@@ -36,8 +31,7 @@ class VisitsPage(QWidget):
         self.union.setMinimumWidth(220)
         self.refresh_button = QPushButton("刷新")
         self.open_button = QPushButton("打开档案（登记走访）")
-        self.model = HouseholdTableModel(self._search_page, self)
-        self.model.sort_key = "next_visit_due"
+        self.model = HouseholdTableModel(household_search(session.ctx), session.executor, self)
         self.table = HouseholdTable(self.model)
         due_column = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "next_visit_due")
         self.table.horizontalHeader().setSortIndicator(due_column, Qt.AscendingOrder)
@@ -60,46 +54,47 @@ class VisitsPage(QWidget):
         layout.addWidget(note)
         layout.addWidget(self.table, 1)
 
-        self.which.currentIndexChanged.connect(lambda _: self.refresh())
-        self.union.currentIndexChanged.connect(lambda _: self.refresh())
-        self.refresh_button.clicked.connect(self.refresh)
+        self.reload_on(self.which, self.union)
+        self.refresh_button.clicked.connect(self.reload)
         self.open_button.clicked.connect(self._open_current)
-        session.changed.connect(self._changed)
-        self.refresh()
+        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
+        self.model.loaded.connect(lambda *_: self._show_status())
+        self._overdue: int | None = None
+        self.model.set_query(self.current_filter(), sort_key="next_visit_due")
+        self._count()
 
     def current_filter(self) -> HouseholdFilter:
         overdue = self.which.currentData() == "overdue"
         return HouseholdFilter(unit_id=self.union.unit_id(), visit_overdue=overdue,
                                visit_due_within_days=None if overdue else DUE_SOON_DAYS)
 
-    def _search_page(self, filt, sort, descending, offset, limit):
-        return archive.search_households(self.session.ctx, filt, sort=sort, descending=descending,
-                                         offset=offset, limit=limit)
-
     def refresh(self) -> None:
-        self._run(lambda: self.model.set_query(self.current_filter()))
+        self.model.set_query(self.current_filter())
+        self._count()
 
     def reload(self) -> None:
-        self._run(self.model.reload)
+        self.model.set_query(self.current_filter(), keep_loaded=True)
+        self._count()
 
-    def activated(self) -> None:
-        self.reload()
+    def _count(self) -> None:
+        ctx, whole = self.ctx, HouseholdFilter(unit_id=self.union.unit_id())
+        self._overdue = None
 
-    def _changed(self, changes: ChangeSummary) -> None:
+        def show(counts) -> None:
+            self._overdue = counts.visits_overdue
+            self._show_status()
+
+        self.query(lambda: archive.archive_counts(ctx, whole), show)
+
+    def _show_status(self) -> None:
+        """Once both the union's overdue count and the list's first page are in."""
+        if self._overdue is not None and not self.model.loading:
+            self.set_status(f"走访逾期 {self._overdue} 户；本列表 {self.model.total} 户")
+
+    def on_changes(self, changes: ChangeSummary) -> None:
         if changes.settings:
             self.union.reload()
-        if changes.households:
-            self.reload()
-
-    def _run(self, query) -> None:
-        try:
-            query()
-            counts = archive.archive_counts(self.session.ctx, HouseholdFilter(unit_id=self.union.unit_id()))
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
-        due = self.model.total
-        self._status(f"走访逾期 {counts.visits_overdue} 户；本列表 {due} 户")
+        super().on_changes(changes)
 
     def _open_current(self) -> None:
         hid = self.table.current_household_id()
