@@ -4,10 +4,13 @@ from __future__ import annotations
 import sqlite3
 
 import openpyxl
+from PySide6.QtCore import Qt
 
 from zhibang_desktop.domain import clock
 from zhibang_desktop.services.admin import audit
 from zhibang_desktop.ui.pages.audit_page import AuditPage
+
+from .waiting import settle
 
 
 def make_page(ctx, qtbot) -> AuditPage:
@@ -15,6 +18,7 @@ def make_page(ctx, qtbot) -> AuditPage:
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
+    settle(qtbot, page)
     return page
 
 
@@ -24,8 +28,8 @@ def test_shows_rows_newest_first_and_the_head(admin, qtbot):
     assert page.model.total == total > 200
     assert page.model.rowCount() == 200  # one page; more as the user scrolls
     assert page.model.canFetchMore()
-    page.model.fetchMore()
-    assert page.model.rowCount() == min(400, total)
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() == min(400, total), timeout=3000)
     first = page.model.row_at(0)
     assert first.action == "login" and first.username == "admin"  # the admin fixture's own login
     assert page.model.index(0, 3).data() == "登录"
@@ -38,18 +42,22 @@ def test_filters(admin, qtbot):
     page = make_page(admin, qtbot)
     assert page.action_box.findData("login") >= 0 and page.user_box.findText("admin") >= 0
     page.set_filter(user="admin", action="login")
-    page.run_query()
+    qtbot.mouseClick(page.search_button, Qt.LeftButton)
+    settle(qtbot, page)
     rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
     assert rows and all(r.username == "admin" and r.action == "login" for r in rows)
     page.set_filter(entity="household")
-    page.run_query()
+    qtbot.mouseClick(page.search_button, Qt.LeftButton)
+    settle(qtbot, page)
     assert page.model.row_at(0).entity == "household"
     from datetime import timedelta
 
     page.set_filter(date_from=clock.today() + timedelta(days=1))
-    page.run_query()
+    qtbot.mouseClick(page.search_button, Qt.LeftButton)
+    settle(qtbot, page)
     assert page.model.rowCount() == 0 and "共 0 条" in page.count_label.text()
-    page.clear_filters()
+    qtbot.mouseClick(page.clear_button, Qt.LeftButton)
+    settle(qtbot, page)
     assert page.model.total == audit.query_audit(admin).total
 
 
@@ -76,10 +84,12 @@ def test_verify_reports_a_tampered_row(admin, qtbot, boxes):
 def test_export(admin, qtbot, tmp_path, boxes):
     page = make_page(admin, qtbot)
     page.set_filter(action="login")
-    page.run_query()
+    qtbot.mouseClick(page.search_button, Qt.LeftButton)
+    settle(qtbot, page)
     out = tmp_path / "导出" / "审计.xlsx"
     out.parent.mkdir()
     result = page.export_to(out)
+    settle(qtbot, page)
     assert result.rows == page.model.total - 0 and out.exists()
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert len(rows) == result.rows + 1 and all(r[3] == "登录" for r in rows[1:])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def settle(qtbot, holder, timeout: int = 5000) -> None:
-    """Wait until every query and write submitted through the session's executor has been
-    delivered; `holder` is the UiSession or anything with a `session` (a window, a page)."""
-    session = getattr(holder, "session", holder)
-    qtbot.waitUntil(lambda: not session.executor.busy, timeout=timeout)
+    """Wait until every query and write submitted through the executor has been delivered;
+    `holder` is a UiSession, a page, or anything with a `session` (a window)."""
+    executor = getattr(holder, "executor", None) or holder.session.executor
+    qtbot.waitUntil(lambda: not executor.busy, timeout=timeout)

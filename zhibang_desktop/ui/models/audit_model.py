@@ -1,72 +1,47 @@
-"""The audit trail as a lazily loaded table: 200 rows at a time from `services.audit.query_audit`.
+"""The audit trail as a lazily loaded table: 200 rows at a time from `services.audit.query_audit`,
+off the GUI thread (see lazy_rows_model.py).
 
-Newest first; the view fetches more rows as the user scrolls (`canFetchMore`/`fetchMore`),
-so a trail of a million rows costs one page plus the count.
+Newest first; a trail of a million rows costs one page plus the count.
 """
 from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ...services.admin.audit import AuditFilter, AuditPage, AuditRow
+from ..executor import Executor
+from .lazy_rows_model import PAGE_SIZE, LazyRowsModel  # noqa: F401  (PAGE_SIZE: the page size of this list)
 
-PAGE_SIZE = 200
 HEADERS = ("序号", "时间", "用户", "操作", "对象", "对象编号", "摘要", "变更内容")
 FAILED_COLOR = QColor("#c62828")
 Query = Callable[[AuditFilter, int, int], AuditPage]  # (filters, offset, limit)
 
 
-class AuditTableModel(QAbstractTableModel):
-    loaded = Signal(int, int)  # rows loaded, total
+class AuditTableModel(LazyRowsModel):
+    """`query(filters, offset, limit)` runs off the GUI thread; `filters` are those of the rows shown."""
 
-    def __init__(self, query: Query, parent=None):
-        super().__init__(parent)
+    def __init__(self, query: Query, executor: Executor, parent=None):
+        super().__init__(executor, parent)
         self._query = query
-        self._rows: list[AuditRow] = []
-        self._total = 0
         self.filters = AuditFilter()
 
-    @property
-    def total(self) -> int:
-        return self._total
+    @staticmethod
+    def key(row: AuditRow) -> object:
+        return row.seq
 
     def set_filters(self, filters: AuditFilter | None = None) -> None:
-        """Run the query again from the newest row (errors propagate to the caller)."""
-        if filters is not None:
-            self.filters = filters
-        page = self._query(self.filters, 0, PAGE_SIZE)
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._total = page.total
-        self.endResetModel()
-        self.loaded.emit(len(self._rows), self._total)
+        """Run the query again from the newest row (errors: the `failed` signal)."""
+        wanted = filters if filters is not None else self.filters
+        query = self._query
 
-    def row_at(self, row: int) -> AuditRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        def shown() -> None:
+            self.filters = wanted
 
-    # -- lazy loading --
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or not self.canFetchMore():
-            return
-        page = self._query(self.filters, len(self._rows), PAGE_SIZE)
-        if not page.rows:
-            self._total = len(self._rows)
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
-        self._rows.extend(page.rows)
-        self.endInsertRows()
-        self.loaded.emit(len(self._rows), self._total)
+        self.load(lambda offset, limit: query(wanted, offset, limit), on_shown=shown)
 
     # -- the table --
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 

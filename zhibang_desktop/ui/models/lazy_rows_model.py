@@ -22,10 +22,10 @@ Fetch = Callable[[int, int], Any]
 
 
 class LazyRowsModel(QAbstractTableModel):
-    """Signals: `loaded(rows loaded, total)` after each page; `failed(str)` with the reason."""
+    """Signals: `loaded(rows loaded, total)` after each page; `failed(exception)`."""
 
     loaded = Signal(int, int)
-    failed = Signal(str)
+    failed = Signal(object)
 
     def __init__(self, executor: Executor, parent=None):
         super().__init__(parent)
@@ -57,7 +57,12 @@ class LazyRowsModel(QAbstractTableModel):
         self._loader.submit(lambda: fetch(0, limit), show, self._failed)
 
     def _failed(self, exc: Exception) -> None:
-        self.failed.emit(str(exc))
+        self.failed.emit(exc)
+
+    @staticmethod
+    def key(row) -> object:
+        """What tells rows apart (a row already shown is not added again by a later page)."""
+        return row.id
 
     @property
     def total(self) -> int:
@@ -69,8 +74,8 @@ class LazyRowsModel(QAbstractTableModel):
     def row_at(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of(self, row_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == row_id), -1)
+    def row_of(self, key: object) -> int:
+        return next((i for i, r in enumerate(self._rows) if self.key(r) == key), -1)
 
     # -- lazy loading --
     def canFetchMore(self, parent=QModelIndex()) -> bool:
@@ -83,7 +88,8 @@ class LazyRowsModel(QAbstractTableModel):
         self._loader.submit(lambda: fetch(offset, PAGE_SIZE), self._append, self._failed)
 
     def _append(self, page) -> None:
-        new = [r for r in page.rows if self.row_of(r.id) < 0]
+        shown = {self.key(r) for r in self._rows}
+        new = [r for r in page.rows if self.key(r) not in shown]
         if not new:  # the list shrank since the count (another change): stop asking
             self._total = len(self._rows)
             return

@@ -23,7 +23,7 @@ from ..household_windows import new_household, open_household
 from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
-from .page import QUERY_FAILED, Page
+from .page import Page
 
 SEARCH_DELAY_MS = 250
 
@@ -121,7 +121,7 @@ class ArchivePage(Page):
         self.template_button.clicked.connect(self.save_template)
         self.model.loaded.connect(self._show_loaded)
         self.model.modelReset.connect(self._first_page_shown)
-        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
+        self.model.failed.connect(self.query_failed)
         self.setTabOrder(self.search, self.category)
         self.setTabOrder(self.category, self.status)
         self.setTabOrder(self.status, self.union)

@@ -32,23 +32,20 @@ from .. import messages
 from ..models.audit_model import AuditTableModel
 from ..widgets.date_edit import DateEdit
 from ..worker import Cancelled, run_with_progress
-from .users_page import context_of
+from .page import Page
 
 ALL = "（全部）"
 OK_STYLE = "color: #2e7d32; font-weight: bold;"
 BAD_STYLE = "color: #c62828; font-weight: bold;"
 
 
-class AuditPage(QWidget):
+class AuditPage(Page):
     """Signals: `statusText(str)`; `verified(object)` with the ChainReport after a check."""
 
-    statusText = Signal(str)
     verified = Signal(object)
 
     def __init__(self, session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.ctx = context_of(session)
+        super().__init__(session, parent)
         self.last_report: ChainReport | None = None
 
         title = QLabel("审计日志")
@@ -82,9 +79,12 @@ class AuditPage(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
 
+        ctx = self.ctx
         self.model = AuditTableModel(lambda f, offset, limit: audit.query_audit(
-            self.ctx, offset=offset, limit=limit, filters=f), self)
+            ctx, offset=offset, limit=limit, filters=f), self.executor, self)
         self.model.loaded.connect(self._show_count)
+        self.model.failed.connect(lambda exc: messages.show_service_error(self, exc, "无法查询")
+                                  if isinstance(exc, ServiceError) else self.query_failed(exc))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -124,10 +124,10 @@ class AuditPage(QWidget):
 
     # -- filters --
     def _fill_options(self) -> None:
-        try:
-            options = audit.filter_options(self.ctx)
-        except ServiceError:
-            return
+        ctx = self.ctx
+        self.query(lambda: audit.filter_options(ctx), self._show_options, lambda exc: None, key="options")
+
+    def _show_options(self, options) -> None:
         user = self.user_box.currentText()
         action, entity = self.action_box.currentData(), self.entity_box.currentData()
         for box in (self.user_box, self.action_box, self.entity_box):
@@ -172,30 +172,28 @@ class AuditPage(QWidget):
         self.set_filter()
         self.run_query()
 
-    # -- data --
-    def activated(self) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
+    # -- data (queried off the GUI thread) --
+    def reload(self) -> None:
         self._fill_options()
         self.run_query()
         self.show_head()
 
-    def run_query(self) -> bool:
-        try:
-            self.model.set_filters(self.current_filter())
-        except ServiceError as exc:
-            messages.show_service_error(self, exc, "无法查询")
-            return False
-        return True
+    def refresh(self) -> None:
+        self.reload()
+
+    def run_query(self) -> None:
+        self.model.set_filters(self.current_filter())
 
     def _show_count(self, loaded: int, total: int) -> None:
         text = f"共 {total} 条" + (f"（已显示最新 {loaded} 条，向下滚动加载更多）" if loaded < total else "")
         self.count_label.setText(text)
-        self.statusText.emit(f"审计日志：{text}")
+        self.set_status(f"审计日志：{text}")
 
     def show_head(self) -> None:
-        head = audit.chain_head(self.ctx)
+        ctx = self.ctx
+        self.query(lambda: audit.chain_head(ctx), self._show_head, lambda exc: None, key="head")
+
+    def _show_head(self, head) -> None:
         self.head_label.setText(f"审计链头：第 {head.seq} 条 · {head.hash}")
         self.head_label.setToolTip("链头是最新一条审计记录的哈希。打印的发放名单上也印有链头，"
                                    "日后可据此确认此前的记录未被改动。")
@@ -237,7 +235,7 @@ class AuditPage(QWidget):
                                        lambda progress, cancelled: audit.export_audit(
                                            self.ctx, path, filters, progress=progress, cancelled=cancelled))
         except Cancelled:
-            self.statusText.emit("已取消导出")
+            self.set_status("已取消导出")
             return None
         except ServiceError as exc:
             messages.show_service_error(self, exc, "导出失败")

@@ -33,7 +33,7 @@ from ..relief_common import print_approval_flow, request_changed
 from ..session import UiSession
 from ..widgets.request_table import RequestTable
 from ..widgets.union_combo import UnionCombo
-from .page import QUERY_FAILED, Page
+from .page import Page
 
 SEARCH_DELAY_MS = 250
 EDITABLE = ("draft", "returned")
@@ -142,7 +142,7 @@ class ReliefPage(Page):
         self.print_button.clicked.connect(self.print_current)
         self.model.loaded.connect(self._show_loaded)
         self.model.modelReset.connect(self._first_page_shown)
-        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
+        self.model.failed.connect(self.query_failed)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.setTabOrder(self.search, self.year)
         self.setTabOrder(self.year, self.quarter)

@@ -18,7 +18,7 @@ from ..models.relief_table_model import QUEUE_COLUMNS, ReliefTableModel
 from ..relief_common import WARNING_COLOR
 from ..session import UiSession
 from ..widgets.request_table import RequestTable
-from .page import QUERY_FAILED, Page
+from .page import Page
 
 
 class ReviewPage(Page):
@@ -61,7 +61,7 @@ class ReviewPage(Page):
         self.view_button.clicked.connect(self._view_current)
         self.refresh_button.clicked.connect(self.reload)
         self.model.modelReset.connect(self._queue_shown)
-        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
+        self.model.failed.connect(self.query_failed)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self._selected: int | None = None
         self.reload()

@@ -13,7 +13,7 @@ from ..session import UiSession
 from ..widgets.household_table import HouseholdTable
 from ..widgets.union_combo import UnionCombo
 from .archive_page import household_search
-from .page import QUERY_FAILED, Page
+from .page import Page
 
 DUE_SOON_DAYS = 30
 VIEWS = (("due", f"已逾期及 {DUE_SOON_DAYS} 天内到期"), ("overdue", "仅已逾期"))
@@ -57,7 +57,7 @@ class VisitsPage(Page):
         self.reload_on(self.which, self.union)
         self.refresh_button.clicked.connect(self.reload)
         self.open_button.clicked.connect(self._open_current)
-        self.model.failed.connect(lambda reason: self.set_status(QUERY_FAILED.format(reason)))
+        self.model.failed.connect(self.query_failed)
         self.model.loaded.connect(lambda *_: self._show_status())
         self._overdue: int | None = None
         self.model.set_query(self.current_filter(), sort_key="next_visit_due")
