@@ -9,6 +9,8 @@ from zhibang_desktop.ui.pages.users_page import (
     ResetPasswordDialog, ReviewerScopesDialog, UserEditDialog, UsersPage,
 )
 
+from .waiting import settle
+
 
 def usernames(page) -> list[str]:
     return [page.model.user(r).username for r in range(page.model.rowCount())]
@@ -19,6 +21,7 @@ def make_page(admin, qtbot) -> UsersPage:
     qtbot.addWidget(page)
     page.resize(1000, 600)
     page.show()
+    settle(qtbot, page)
     return page
 
 
@@ -86,14 +89,17 @@ def test_edit_roles_disable_and_reset(admin, qtbot, monkeypatch, boxes):
     assert users.get_user(admin, target.id).roles == ("auditor", "clerk")
 
     page.refresh()
+    settle(qtbot, page)
     page.select_username("clerk")
     assert page.toggle_button.text() == "停用"
-    page.toggle_active()
+    with qtbot.waitSignal(page.users_changed):
+        page.toggle_active()
     assert boxes.shown[-1][0] == "ask"
     row = page.model.row_of(target.id)
     assert page.model.index(row, 4).data() == "停用"
     assert page.toggle_button.text() == "启用"
-    page.toggle_active()
+    with qtbot.waitSignal(page.users_changed):
+        page.toggle_active()
     assert page.model.index(row, 4).data() == "启用"
 
     reset = ResetPasswordDialog(admin, target)
@@ -140,11 +146,13 @@ def test_page_accepts_a_ui_session(admin, qtbot):
     session = UiSession(admin)
     page = UsersPage(session)
     qtbot.addWidget(page)
+    settle(qtbot, page)
     assert page.ctx is admin and page.model.rowCount() == 5
 
 
 def test_non_admin_is_refused_by_the_service(clerk, qtbot, boxes):
     page = UsersPage(clerk)
     qtbot.addWidget(page)
+    settle(qtbot, page)
     assert page.model.rowCount() == 0
     assert "管理用户" in boxes.texts()

@@ -33,9 +33,7 @@ class Page(QWidget):
         self.ctx = getattr(session, "ctx", session)
         self.executor: Executor = getattr(session, "executor", None) or Executor(self)
         self._queries: dict[str, LatestQuery] = {}
-        changed = getattr(session, "changed", None)
-        if changed is not None:
-            changed.connect(self.on_changes)
+        self.executor.changed.connect(self.on_changes)
 
     # -- the status line --
     def set_status(self, text: str) -> None:

@@ -33,6 +33,8 @@ from ..first_admin_dialog import PASSWORD_RULE
 from ..models.users_model import UsersTableModel
 from ..widgets.dialog_parts import ErrorLine, ok_cancel, password_field
 from ..widgets.union_combo import UnionCombo, ordered_tree
+from ..executor import ChangeSummary
+from .page import Page
 
 ROLE_HELP = {
     "admin": "用户、单位设置、救助政策、备份与恢复",
@@ -225,16 +227,15 @@ class ReviewerScopesDialog(_Dialog):
         super().accept()
 
 
-class UsersPage(QWidget):
-    """Signals: `users_changed()` after any change; `statusText(str)` for the status bar."""
+class UsersPage(Page):
+    """Signals: `users_changed()` after a change, once the list shows it; `statusText(str)`."""
 
+    REFRESH_ON = ("users",)
     users_changed = Signal()
-    statusText = Signal(str)
 
     def __init__(self, session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.ctx = context_of(session)
+        super().__init__(session, parent)
+        self._after_change: tuple[int | None, str] | None = None  # (user to select, status) after a change
         title = QLabel("用户管理")
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         intro = QLabel("一人可兼任多个角色；审计日志记录每个用户的每次操作。停用的用户不能登录，其历史记录保留。")
@@ -278,28 +279,39 @@ class UsersPage(QWidget):
         layout.addWidget(intro)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        self.refresh()
+        self.reload()
 
-    # -- data --
-    def activated(self) -> None:
-        self.refresh()
-
-    def refresh(self, select_id: int | None = None) -> None:
+    # -- data (queried off the GUI thread) --
+    def reload(self) -> None:
         current = self.selected_user()
-        select_id = select_id if select_id is not None else (current.id if current else None)
-        try:
-            rows = users.list_users(self.ctx)
-            names = {u.id: u.name for u in org.list_units(self.ctx)}
-        except ServiceError as exc:
-            messages.show_service_error(self, exc, "无法读取用户")
-            rows, names = [], {}
+        select_id = current.id if current else None
+        if self._after_change is not None and self._after_change[0] is not None:
+            select_id = self._after_change[0]
+        ctx = self.ctx
+        self.query(lambda: (users.list_users(ctx), {u.id: u.name for u in org.list_units(ctx)}),
+                   lambda result: self._show(*result, select_id), self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        if not isinstance(exc, ServiceError):
+            self.query_failed(exc)
+            return
+        messages.show_service_error(self, exc, "无法读取用户")
+        self._show([], {}, None)
+
+    def _show(self, rows, names, select_id: int | None) -> None:
         self.model.set_users(rows, names)
         row = self.model.row_of(select_id) if select_id is not None else -1
         if row >= 0:
             self.table.selectRow(row)
         self._update_buttons()
         active = sum(1 for u in rows if u.active)
-        self.statusText.emit(f"用户 {len(rows)} 个，其中启用 {active} 个")
+        self.set_status(f"用户 {len(rows)} 个，其中启用 {active} 个")
+        if self._after_change is not None:
+            _, status = self._after_change
+            self._after_change = None
+            if status:
+                self.set_status(status)
+            self.users_changed.emit()
 
     def selected_user(self) -> users.UserView | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -320,10 +332,9 @@ class UsersPage(QWidget):
         self.toggle_button.setText("启用" if u is not None and not u.active else "停用")
 
     def _changed(self, user_id: int | None = None, status: str = "") -> None:
-        self.refresh(user_id)
-        if status:
-            self.statusText.emit(status)
-        self.users_changed.emit()
+        """A user was stored: say so to every page; this one reloads, selects and reports it."""
+        self._after_change = (user_id, status)
+        self.announce(ChangeSummary(users=True))
 
     # -- actions --
     def add_user(self) -> None:
