@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from ..services.relief_types import RequestView
+from ..services.relief.types import RequestView
 from . import labels
 from .relief_common import MUTED_COLOR, OK_COLOR, WARNING_COLOR, money, period_text, type_text
 
