@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
     out = Path(args[0]) if args else Path(tempfile.mkdtemp(prefix="zhibang-shots-"))
     out.mkdir(parents=True, exist_ok=True)
 
-    from zhibang_desktop.ui import messages
+    from zhibang_desktop.ui.common import messages
     from zhibang_desktop.ui.app import make_app
 
     app = make_app()
@@ -57,11 +57,11 @@ def main(argv: list[str]) -> int:
     messages.ask = lambda *a, **k: True
     messages.info = messages.warn = messages.error = lambda *a, **k: None
 
-    from zhibang_desktop.ui.bank_templates_dialog import BankTemplatesDialog
-    from zhibang_desktop.ui.batch_dialogs import NewBatchDialog, ReissueDialog, ReturnsDialog, returned_dialog
+    from zhibang_desktop.ui.payout.bank_templates_dialog import BankTemplatesDialog
+    from zhibang_desktop.ui.payout.batch_dialogs import NewBatchDialog, ReissueDialog, ReturnsDialog, returned_dialog
     from zhibang_desktop.ui.main_window import MainWindow
-    from zhibang_desktop.ui.pages.notices_page import HandleObjectionDialog, NoticeDialog
-    from zhibang_desktop.ui.session import UiSession
+    from zhibang_desktop.ui.payout.notices_page import HandleObjectionDialog, NoticeDialog
+    from zhibang_desktop.ui.common.session import UiSession
 
     folder = Path(tempfile.mkdtemp(prefix="zhibang-demo-"))
     db = open_database(folder / "demo.sqlite3")

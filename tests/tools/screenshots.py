@@ -78,11 +78,11 @@ def bad_ledger(path: Path, good_id: str) -> Path:
 
 def main(out: Path) -> int:
     from zhibang_desktop.ui.app import make_app
-    from zhibang_desktop.ui.household_editor import HouseholdEditor
-    from zhibang_desktop.ui.import_dialog import ImportCheckDialog
+    from zhibang_desktop.ui.archive.household_editor import HouseholdEditor
+    from zhibang_desktop.ui.common.import_dialog import ImportCheckDialog
     from zhibang_desktop.ui.main_window import MainWindow
-    from zhibang_desktop.ui.session import UiSession
-    from zhibang_desktop.ui.setup_wizard import SetupWizard
+    from zhibang_desktop.ui.common.session import UiSession
+    from zhibang_desktop.ui.login.setup_wizard import SetupWizard
     from zhibang_desktop.services.archive import household_import
 
     app = make_app()

@@ -11,7 +11,7 @@ from zhibang_desktop import demo
 from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.database import open_database
-from zhibang_desktop.ui import messages
+from zhibang_desktop.ui.common import messages
 
 from .waiting import settle
 
@@ -58,7 +58,7 @@ def admin(demo_db) -> AppContext:
 
 @pytest.fixture
 def session(clerk, qtbot):
-    from zhibang_desktop.ui.session import UiSession
+    from zhibang_desktop.ui.common.session import UiSession
 
     s = UiSession(clerk)
     yield s

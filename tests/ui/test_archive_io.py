@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from tests.services.test_household_import import rows, write_ledger
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
-from zhibang_desktop.ui.import_dialog import ImportCheckDialog
+from zhibang_desktop.ui.common.import_dialog import ImportCheckDialog
 
 
 def choose(monkeypatch, path):

@@ -11,8 +11,8 @@ from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.pinyin_search import search_keys
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
-from zhibang_desktop.ui.executor import ChangeSummary
-from zhibang_desktop.ui.models.household_table_model import COLUMNS, PAGE_SIZE
+from zhibang_desktop.ui.common.executor import ChangeSummary
+from zhibang_desktop.ui.archive.household_table_model import COLUMNS, PAGE_SIZE
 
 from tests.pinned import DEMO_HOUSEHOLDS
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from zhibang_desktop.domain import clock
 from zhibang_desktop.services.admin import audit
-from zhibang_desktop.ui.pages.audit_page import AuditPage
+from zhibang_desktop.ui.admin.audit_page import AuditPage
 
 from .waiting import settle
 

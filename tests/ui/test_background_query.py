@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 
-from zhibang_desktop.ui.background_query import LatestQuery
+from zhibang_desktop.ui.common.background_query import LatestQuery
 
 
 def test_only_the_newest_result_is_delivered(qtbot):

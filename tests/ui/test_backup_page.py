@@ -8,9 +8,9 @@ from zhibang_desktop.services.admin import audit, backup, org, settings, users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.demo.office import DEMO_PASSWORD
 from zhibang_desktop.storage.models import Household
-from zhibang_desktop.ui import restore_flow
-from zhibang_desktop.ui.auto_backup import AutoBackup
-from zhibang_desktop.ui.pages.backup_page import BackupPage
+from zhibang_desktop.ui.login import restore_flow
+from zhibang_desktop.ui.admin.auto_backup import AutoBackup
+from zhibang_desktop.ui.admin.backup_page import BackupPage
 
 
 def make_page(ctx, qtbot) -> BackupPage:

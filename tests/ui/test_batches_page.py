@@ -17,11 +17,11 @@ from zhibang_desktop.services.admin import audit
 from zhibang_desktop.services.payout import bank_files, notices
 from zhibang_desktop.services import payout
 from zhibang_desktop.services.payout.types import BankColumnSpec, NoticeFilter, NoticeInput, ObjectionInput
-from zhibang_desktop.ui import batch_dialogs as bd
-from zhibang_desktop.ui.bank_templates_dialog import BankTemplatesDialog
-from zhibang_desktop.ui.models.payout_models import STATE_COLORS
-from zhibang_desktop.ui.pages.batches_page import BatchesPage
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.payout import batch_dialogs as bd
+from zhibang_desktop.ui.payout.bank_templates_dialog import BankTemplatesDialog
+from zhibang_desktop.ui.payout.payout_models import STATE_COLORS
+from zhibang_desktop.ui.payout.batches_page import BatchesPage
+from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
 
@@ -281,7 +281,7 @@ def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monke
         return QDialog.Accepted
 
     monkeypatch.setattr(bd.ReturnsDialog, "exec", fake_exec)
-    from zhibang_desktop.ui.pages import batches_page
+    from zhibang_desktop.ui.payout import batches_page
 
     monkeypatch.setattr(batches_page.ReturnsDialog, "exec", fake_exec)
     applied = page.import_returns(str(csv))

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from zhibang_desktop.services.errors import ValidationFailed
-from zhibang_desktop.ui.executor import NO_CHANGES, ChangeSummary, Executor
+from zhibang_desktop.ui.common.executor import NO_CHANGES, ChangeSummary, Executor
 
 
 def test_run_works_off_the_gui_thread_and_delivers_on_it(qtbot):

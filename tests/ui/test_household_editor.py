@@ -10,7 +10,7 @@ from zhibang_desktop.domain import clock
 from zhibang_desktop.domain.idnumber import make_id_number
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
-from zhibang_desktop.ui.household_editor import HouseholdEditor
+from zhibang_desktop.ui.archive.household_editor import HouseholdEditor
 
 
 def open_first(window, qtbot, filt=None) -> HouseholdEditor:
@@ -157,7 +157,7 @@ def test_ctrl_n_creates_a_new_household_then_visit_and_archive(window, qtbot, cl
     assert editor.visits.table.rowCount() == 1
     assert editor.step_buttons["archive"].isVisible()
 
-    monkeypatch.setattr("zhibang_desktop.ui.editor.lifecycle.StepDialog.exec", lambda self: QDialog.Accepted)
+    monkeypatch.setattr("zhibang_desktop.ui.archive.editor.lifecycle.StepDialog.exec", lambda self: QDialog.Accepted)
     editor.step_buttons["archive"].click()
     view = archive.get_household(clerk, editor.household_id)
     assert view.status == "active"
@@ -177,8 +177,8 @@ def test_archive_step_lists_blockers_in_chinese(window, qtbot, boxes):
 
 
 def test_begin_exit_shows_the_phase_out_end(window, qtbot, clerk, monkeypatch):
-    from zhibang_desktop.ui.editor.lifecycle import STEPS, StepDialog
-    from zhibang_desktop.ui.labels import phase_out_end
+    from zhibang_desktop.ui.archive.editor.lifecycle import STEPS, StepDialog
+    from zhibang_desktop.ui.common.labels import phase_out_end
 
     editor = open_first(window, qtbot, "active")
     step = next(s for s in STEPS if s.key == "begin_exit")

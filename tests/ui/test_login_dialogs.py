@@ -5,9 +5,9 @@ from PySide6.QtWidgets import QDialog
 
 from zhibang_desktop.services.admin import users
 from zhibang_desktop.demo.office import DEMO_PASSWORD
-from zhibang_desktop.ui.change_password_dialog import ChangePasswordDialog
-from zhibang_desktop.ui.first_admin_dialog import FirstAdminDialog
-from zhibang_desktop.ui.login_dialog import LoginDialog
+from zhibang_desktop.ui.login.change_password_dialog import ChangePasswordDialog
+from zhibang_desktop.ui.login.first_admin_dialog import FirstAdminDialog
+from zhibang_desktop.ui.login.login_dialog import LoginDialog
 
 
 def login(dialog, username, password):

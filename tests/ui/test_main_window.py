@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 
 from zhibang_desktop.ui.main_window import MainWindow
 from zhibang_desktop.ui.navigation import PAGES, PageSpec, load_factory
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.common.session import UiSession
 
 
 def nav_labels(window):

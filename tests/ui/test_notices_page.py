@@ -14,10 +14,10 @@ from zhibang_desktop.services.admin import audit
 from zhibang_desktop.services.payout import notices
 from zhibang_desktop.services import relief
 from zhibang_desktop.services.context import Actor
-from zhibang_desktop.ui.pages.notices_page import (
+from zhibang_desktop.ui.payout.notices_page import (
     HandleObjectionDialog, NoticeDialog, NoticesPage, ObjectionDialog, notice_end,
 )
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
 

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from zhibang_desktop.services.relief import holidays, policies
-from zhibang_desktop.ui.pages.holidays_page import HolidaysPage
-from zhibang_desktop.ui.pages.policy_page import PolicyPage
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.relief.holidays_page import HolidaysPage
+from zhibang_desktop.ui.relief.policy_page import PolicyPage
+from zhibang_desktop.ui.common.session import UiSession
 
 from .relief_fixtures import YEAR, clock, msgs, office  # noqa: F401
 

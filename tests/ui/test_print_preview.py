@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from zhibang_desktop.documents.pdf_list import Column, ListReport
 from zhibang_desktop.services.errors import Cancelled, ServiceError
-from zhibang_desktop.ui import print_preview as pp
+from zhibang_desktop.ui.printing import print_preview as pp
 
 COLUMNS = [Column("序号", 14), Column("姓名", 30), Column("所属工会", 90), Column("救助类型", 40),
            Column("金额（元）", 34), Column("备注", 40)]

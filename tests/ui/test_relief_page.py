@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QFileDialog
 from zhibang_desktop.services import relief
 from zhibang_desktop.services.relief import review
 from zhibang_desktop.services.relief.types import RequestInput
-from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
-from zhibang_desktop.ui.request_view import RequestViewDialog
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.relief.request_view import RequestViewDialog
+from zhibang_desktop.ui.common.session import UiSession
 
 from .waiting import settle
 from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
@@ -207,7 +207,7 @@ def test_submit_with_problems_says_why(window, seeded, msgs):
 
 
 def test_print_the_approval_form_in_the_preview(window, seeded, qtbot):
-    pytest.importorskip("zhibang_desktop.ui.print_preview")
+    pytest.importorskip("zhibang_desktop.ui.printing.print_preview")
     page = window.pages["relief"]
     done = next(r for r in page.model.rows() if r.status == "approved")
     page.table.select_request(done.id)

@@ -14,9 +14,9 @@ from PySide6.QtCore import QDate, Qt
 
 from zhibang_desktop.services import relief
 from zhibang_desktop.services.relief.types import RequestFilter
-from zhibang_desktop.ui.relief_common import ERROR_COLOR, WARNING_COLOR
-from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.relief.relief_common import ERROR_COLOR, WARNING_COLOR
+from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.common.session import UiSession
 
 from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
 

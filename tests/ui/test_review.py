@@ -12,12 +12,12 @@ import shiboken6
 from zhibang_desktop.services.relief import policies, review
 from zhibang_desktop.services import relief
 from zhibang_desktop.services.admin import settings
-from zhibang_desktop.ui.models.relief_table_model import QUEUE_COLUMNS
-from zhibang_desktop.ui.pages.review_page import ReviewPage
-from zhibang_desktop.ui.relief_common import ERROR_COLOR
-from zhibang_desktop.ui.request_view import RequestViewDialog
-from zhibang_desktop.ui.review_dialog import ReviewDialog
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.relief.relief_table_model import QUEUE_COLUMNS
+from zhibang_desktop.ui.relief.review_page import ReviewPage
+from zhibang_desktop.ui.relief.relief_common import ERROR_COLOR
+from zhibang_desktop.ui.relief.request_view import RequestViewDialog
+from zhibang_desktop.ui.relief.review_dialog import ReviewDialog
+from zhibang_desktop.ui.common.session import UiSession
 
 from .waiting import settle
 from .relief_fixtures import clock, msgs, office, quarterly  # noqa: F401
@@ -129,7 +129,7 @@ def test_return_for_revision_reaches_the_clerk_with_the_opinion(office, qtbot):
     back = dialog.decide()
     assert back.status == "returned"
 
-    from zhibang_desktop.ui.pages.relief_page import open_request
+    from zhibang_desktop.ui.relief.relief_page import open_request
 
     editor = open_request(None, UiSession(office.clerk), v.id)
     assert editor.__class__.__name__ == "ReliefRequestDialog"  # the clerk edits a returned request

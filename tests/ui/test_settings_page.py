@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 
 from zhibang_desktop.services.admin import org, settings
 from zhibang_desktop.ui.main_window import MainWindow
-from zhibang_desktop.ui.session import UiSession
-from zhibang_desktop.ui.widgets.year_standards import StandardDialog
+from zhibang_desktop.ui.common.session import UiSession
+from zhibang_desktop.ui.admin.year_standards import StandardDialog
 
 
 def settings_page(admin, qtbot):

@@ -8,7 +8,7 @@ from zhibang_desktop.services.admin import org, users
 from zhibang_desktop.services.relief import policies
 from zhibang_desktop.services.session import setup
 from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.ui.setup_wizard import SetupWizard
+from zhibang_desktop.ui.login.setup_wizard import SetupWizard
 
 
 def test_wizard_sets_up_office_and_union_tree(db, qtbot, boxes):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from zhibang_desktop.services.admin import users
-from zhibang_desktop.ui.pages import users_page
-from zhibang_desktop.ui.pages.users_page import (
+from zhibang_desktop.ui.admin import users_page
+from zhibang_desktop.ui.admin.users_page import (
     ResetPasswordDialog, ReviewerScopesDialog, UserEditDialog, UsersPage,
 )
 
@@ -141,7 +141,7 @@ def test_reviewer_scopes_dialog(admin, qtbot):
 
 
 def test_page_accepts_a_ui_session(admin, qtbot):
-    from zhibang_desktop.ui.session import UiSession
+    from zhibang_desktop.ui.common.session import UiSession
 
     session = UiSession(admin)
     page = UsersPage(session)

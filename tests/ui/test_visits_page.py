@@ -6,7 +6,7 @@ from datetime import timedelta
 from zhibang_desktop.domain import clock
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
-from zhibang_desktop.ui.pages.visits_page import DUE_SOON_DAYS
+from zhibang_desktop.ui.archive.visits_page import DUE_SOON_DAYS
 
 from .waiting import settle
 

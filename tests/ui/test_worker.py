@@ -7,7 +7,7 @@ import time
 import pytest
 
 from zhibang_desktop.services.errors import Cancelled, ValidationFailed
-from zhibang_desktop.ui.worker import BackgroundTask, run_with_progress
+from zhibang_desktop.ui.common.worker import BackgroundTask, run_with_progress
 
 
 def test_result_comes_back_and_the_job_ran_in_another_thread(qtbot):

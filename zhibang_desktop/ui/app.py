@@ -15,8 +15,8 @@ from ..services.session import setup
 from ..services.admin import users
 from ..services.context import AppContext
 from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_database
-from . import messages
-from .fonts import install_app_font
+from .common import messages
+from .common.fonts import install_app_font
 from .translations import install_translations
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def open_or_explain(path: Path):
     try:
         return open_database(path)
     except DatabaseCorrupt as exc:
-        from .restore_flow import offer_restore_for_damaged
+        from .login.restore_flow import offer_restore_for_damaged
 
         return offer_restore_for_damaged(None, path, str(exc))
     except (DatabaseError, DatabaseLocked) as exc:
@@ -68,7 +68,7 @@ def demo_database(beside: Path):
     """Open (creating on first use) the demo database next to the office's database."""
     from .. import demo
 
-    from .worker import run_with_progress
+    from .common.worker import run_with_progress
 
     path = beside.with_name(DEMO_FILE)
     db = open_or_explain(path)
@@ -87,7 +87,7 @@ def demo_database(beside: Path):
 
 def first_start(db, path: Path):
     """Set-up wizard (or the demo). Returns the database to use, or None to quit."""
-    from .setup_wizard import SetupWizard
+    from .login.setup_wizard import SetupWizard
 
     wizard = SetupWizard(db)
     if wizard.exec() != QDialog.Accepted:
@@ -100,7 +100,7 @@ def first_start(db, path: Path):
 
 def login(db, demo: bool):
     """The logged-in Actor, or None if the user gave up."""
-    from .login_dialog import LoginDialog
+    from .login.login_dialog import LoginDialog
 
     dialog = LoginDialog(db)
     if demo and hasattr(dialog, "set_hint"):
@@ -115,7 +115,7 @@ def login(db, demo: bool):
 def first_admin(db):
     """The administrator of a database that has none (new office, or `zhibang init` without
     --admin); signed in at once. None if the user gave up."""
-    from .first_admin_dialog import FirstAdminDialog
+    from .login.first_admin_dialog import FirstAdminDialog
 
     dialog = FirstAdminDialog(db)
     return dialog.actor if dialog.exec() == QDialog.Accepted else None
@@ -155,7 +155,7 @@ def _main_window_session(app: QApplication, db, actor):
     """Run the main window until it closes. Returns the database to log in to again
     (logout, or a restore replaced it), or None when the user quit."""
     from .main_window import MainWindow
-    from .session import UiSession
+    from .common.session import UiSession
 
     session = UiSession(AppContext(db, actor))
     window = MainWindow(session)

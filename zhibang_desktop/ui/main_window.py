@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..services.admin.settings import get_settings
-from . import messages
+from .common import messages
 from .navigation import PageSpec, pages_for
-from .household_windows import new_household
-from .session import UiSession
+from .archive.household_windows import new_household
+from .common.session import UiSession
 
 NAV_WIDTH = 150
 
@@ -172,13 +172,13 @@ class MainWindow(QMainWindow):
                       "县区工会困难职工帮扶管理（离线桌面版）")
 
     def change_password(self) -> None:
-        from .change_password_dialog import ChangePasswordDialog
+        from .login.change_password_dialog import ChangePasswordDialog
 
         ChangePasswordDialog(self.session, self).exec()
 
     def enable_auto_backup(self) -> None:
         """The daily backup while the app runs and one when it closes (the real app, not tests)."""
-        from .auto_backup import AutoBackup
+        from .admin.auto_backup import AutoBackup
 
         self.auto_backup = AutoBackup(self.session.ctx.db, self)
         self.auto_backup.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, path: str) -> None:
         """The backup page asked for a restore: close the editors, restore, log in again."""
-        from .restore_flow import restore_with_progress
+        from .login.restore_flow import restore_with_progress
 
         if not self._close_editors():
             return

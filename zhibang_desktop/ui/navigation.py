@@ -26,18 +26,18 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("archive", "困难职工档案", "zhibang_desktop.ui.pages.archive_page:ArchivePage", "archive.read"),
-    PageSpec("visits", "走访核查", "zhibang_desktop.ui.pages.visits_page:VisitsPage", "archive.read"),
-    PageSpec("relief", "救助申请", "zhibang_desktop.ui.pages.relief_page:ReliefPage", "relief.read"),
-    PageSpec("review", "待我审核", "zhibang_desktop.ui.pages.review_page:ReviewPage", "relief.review"),
-    PageSpec("policy", "救助政策", "zhibang_desktop.ui.pages.policy_page:PolicyPage", "policy.edit"),
-    PageSpec("holidays", "节假日", "zhibang_desktop.ui.pages.holidays_page:HolidaysPage", "org.edit"),
-    PageSpec("notices", "公示与异议", "zhibang_desktop.ui.pages.notices_page:NoticesPage", "relief.read"),
-    PageSpec("batches", "救助金发放", "zhibang_desktop.ui.pages.batches_page:BatchesPage", "relief.read"),
-    PageSpec("settings", "单位与组织", "zhibang_desktop.ui.pages.settings_page:SettingsPage", "org.edit"),
-    PageSpec("users", "用户管理", "zhibang_desktop.ui.pages.users_page:UsersPage", "users.manage"),
-    PageSpec("audit", "审计日志", "zhibang_desktop.ui.pages.audit_page:AuditPage", "audit.read"),
-    PageSpec("backup", "备份与恢复", "zhibang_desktop.ui.pages.backup_page:BackupPage", "backup.run"),
+    PageSpec("archive", "困难职工档案", "zhibang_desktop.ui.archive.archive_page:ArchivePage", "archive.read"),
+    PageSpec("visits", "走访核查", "zhibang_desktop.ui.archive.visits_page:VisitsPage", "archive.read"),
+    PageSpec("relief", "救助申请", "zhibang_desktop.ui.relief.relief_page:ReliefPage", "relief.read"),
+    PageSpec("review", "待我审核", "zhibang_desktop.ui.relief.review_page:ReviewPage", "relief.review"),
+    PageSpec("policy", "救助政策", "zhibang_desktop.ui.relief.policy_page:PolicyPage", "policy.edit"),
+    PageSpec("holidays", "节假日", "zhibang_desktop.ui.relief.holidays_page:HolidaysPage", "org.edit"),
+    PageSpec("notices", "公示与异议", "zhibang_desktop.ui.payout.notices_page:NoticesPage", "relief.read"),
+    PageSpec("batches", "救助金发放", "zhibang_desktop.ui.payout.batches_page:BatchesPage", "relief.read"),
+    PageSpec("settings", "单位与组织", "zhibang_desktop.ui.admin.settings_page:SettingsPage", "org.edit"),
+    PageSpec("users", "用户管理", "zhibang_desktop.ui.admin.users_page:UsersPage", "users.manage"),
+    PageSpec("audit", "审计日志", "zhibang_desktop.ui.admin.audit_page:AuditPage", "audit.read"),
+    PageSpec("backup", "备份与恢复", "zhibang_desktop.ui.admin.backup_page:BackupPage", "backup.run"),
 ]
 
 

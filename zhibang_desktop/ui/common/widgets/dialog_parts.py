@@ -1,0 +1,58 @@
+"""The pieces every small form dialog has: a red error line and 确定/取消 buttons."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
+
+from ....services.errors import ValidationFailed
+
+ERROR_STYLE = "color: #c62828;"
+
+
+class ErrorLine(QLabel):
+    """Hidden until there is something to say; takes a text or the problems of a ValidationFailed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(ERROR_STYLE)
+        self.hide()
+
+    def show_error(self, exc_or_text) -> None:
+        if isinstance(exc_or_text, ValidationFailed):
+            text = "\n".join(str(p) for p in exc_or_text.problems)
+        else:
+            text = str(exc_or_text or "")
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def password_field() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.Password)
+    return edit
+
+
+def hint_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555;")
+    return label
+
+
+def confirmation_differs(first: QLineEdit, confirm: QLineEdit, error: ErrorLine, message: str) -> bool:
+    """True (and the message shown, the confirmation cleared) when the two entries differ."""
+    if first.text() == confirm.text():
+        return False
+    error.show_error(message)
+    confirm.clear()
+    confirm.setFocus()
+    return True
+
+
+def ok_cancel(dialog: QDialog, ok_text: str, cancel_text: str = "取消") -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.button(QDialogButtonBox.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.Cancel).setText(cancel_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -1,0 +1,401 @@
+"""救助申请: the request list with filters and counts; new, open, submit, withdraw, print.
+
+Ctrl+N on this page opens a new request (the main window's Ctrl+N, 新建档案, applies
+on the other pages).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import clock
+from ...services.relief import policies
+from ...services import relief
+from ...services.errors import ServiceError
+from ...services.relief.types import STATUS_LABELS, RequestFilter
+from ..common import messages
+from .relief_table_model import LIST_COLUMNS, ReliefTableModel
+from ..common.executor import ChangeSummary
+from .relief_common import print_approval_flow, request_changed
+from ..common.session import UiSession
+from .request_table import RequestTable
+from ..common.widgets.union_combo import UnionCombo
+from ..common.page import Page
+
+SEARCH_DELAY_MS = 250
+EDITABLE = ("draft", "returned")
+WITHDRAWABLE = ("draft", "returned", "submitted", "in_review")
+
+
+def open_request(parent: QWidget, session: UiSession, request_id: int):
+    """The editor for a draft or returned request (for its clerks), else the request view."""
+    from .relief_request_dialog import ReliefRequestDialog
+    from .request_view import RequestViewDialog
+
+    try:
+        view = relief.get_request(session.ctx, request_id)
+    except ServiceError as exc:
+        messages.show_service_error(parent, exc, "无法打开申请")
+        return None
+    if view.can_edit:
+        dialog = ReliefRequestDialog(session, view=view, parent=parent)
+    else:
+        dialog = RequestViewDialog(session, view=view, parent=parent)
+    dialog.show()
+    return dialog
+
+
+class ReliefPage(Page):
+    REFRESH_ON = ("requests",)
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        ctx = session.ctx
+        self.dialogs: list[QWidget] = []
+        self._after_load: list = []  # what to do once the next first page is shown
+
+        self.search = QLineEdit(placeholderText="搜索：姓名 / 身份证号 / 申请编号")
+        self.search.setClearButtonEnabled(True)
+        self.year = QComboBox()
+        self.quarter = QComboBox()
+        self.quarter.addItem("全部季度", None)
+        for q, text in enumerate("一二三四", start=1):
+            self.quarter.addItem(f"第{text}季度", q)
+        self.state = QComboBox()
+        self.state.addItem("全部状态", None)
+        self.state.addItem("待审核", "open")
+        self.state.setItemData(1, "已提交及审核中的申请", Qt.ToolTipRole)
+        for code, label in STATUS_LABELS.items():
+            self.state.addItem(label, code)
+        self.type = QComboBox()
+        self.type.setMinimumWidth(110)
+        self.union = UnionCombo(ctx, all_label="全部工会")
+        self.union.setMinimumWidth(170)
+        self.overdue = QCheckBox("审核超期")
+        self.overdue.setToolTip("当前审核级已超过规定的工作日，或有一级审核超期")
+        self.clear_button = QPushButton("清除条件")
+        self.year.addItem("全部年度", None)
+        self.type.addItem("全部类型", None)
+
+        self.model = ReliefTableModel(session.executor, LIST_COLUMNS, self)
+        self.table = RequestTable(self.model)
+        self.table.openRequested.connect(self.open_request)
+
+        self.new_button = QPushButton("新建申请")
+        self.new_button.setToolTip("新建救助申请（Ctrl+N）")
+        self.open_button = QPushButton("打开")
+        self.submit_button = QPushButton("提交审核")
+        self.withdraw_button = QPushButton("撤回")
+        self.print_button = QPushButton("打印审批表…")
+        self.print_button.setToolTip("预览并打印所选申请的救助申请审批表（也可另存为 PDF）")
+        self.loaded_label = QLabel()
+        self.loaded_label.setStyleSheet("color: #555;")
+        self.can_create = session.can("relief.create")
+        self.new_button.setEnabled(self.can_create)
+        for button in (self.submit_button, self.withdraw_button):
+            button.setVisible(self.can_create)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.year)
+        filters.addWidget(self.quarter)
+        filters.addWidget(self.state)
+        filters.addWidget(self.type)
+        filters.addWidget(self.union, 1)
+        filters.addWidget(self.overdue)
+        filters.addWidget(self.clear_button)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.open_button, self.submit_button, self.withdraw_button,
+                       self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.loaded_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _: self._timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.reload_on(self.quarter, self.state, self.type, self.union, self.overdue)
+        self.year.currentIndexChanged.connect(self._year_changed)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.new_button.clicked.connect(self.new_request)
+        self.open_button.clicked.connect(self._open_current)
+        self.submit_button.clicked.connect(self.submit_current)
+        self.withdraw_button.clicked.connect(self.withdraw_current)
+        self.print_button.clicked.connect(self.print_current)
+        self.model.loaded.connect(self._show_loaded)
+        self.model.modelReset.connect(self._first_page_shown)
+        self.model.failed.connect(self.query_failed)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.setTabOrder(self.search, self.year)
+        self.setTabOrder(self.year, self.quarter)
+        self.setTabOrder(self.quarter, self.state)
+        self.setTabOrder(self.state, self.type)
+        self.setTabOrder(self.type, self.union)
+        self.setTabOrder(self.union, self.overdue)
+        self.setTabOrder(self.overdue, self.table)
+        self._load_choices(refresh=True)
+
+    # -- filter choices: the years with a policy, and the relief types of the chosen year --
+    def _load_choices(self, *, refresh: bool = False) -> None:
+        """Fill the year and type combos off the GUI thread; then (`refresh`) run the query."""
+        ctx, year = self.ctx, self.year.currentData()
+
+        def work():
+            years = sorted({p.year for p in policies.list_policies(ctx)}, reverse=True)
+            return years, _type_names(ctx, [year] if year is not None else years)
+
+        def show(result) -> None:
+            years, names = result
+            self._fill_years(years)
+            self._fill_types(names)
+            if refresh:
+                self.refresh()
+
+        def failed(exc: Exception) -> None:  # no policy data: the filters offer "全部" only
+            if refresh:
+                self.refresh()
+
+        self.query(work, show, failed, key="choices")
+
+    def _fill_years(self, policy_years: list[int]) -> None:
+        current = self.year.currentData()
+        this_year = clock.today().year
+        years = sorted(set(policy_years) | {this_year, this_year - 1}, reverse=True)
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem("全部年度", None)
+        for y in years:
+            self.year.addItem(f"{y}年", y)
+        index = self.year.findData(current) if current is not None else 0
+        self.year.setCurrentIndex(max(index, 0))
+        self.year.blockSignals(False)
+
+    def _fill_types(self, names: dict[str, str]) -> None:
+        current = self.type.currentData()
+        self.type.blockSignals(True)
+        self.type.clear()
+        self.type.addItem("全部类型", None)
+        for code, name in names.items():
+            self.type.addItem(name, code)
+        index = self.type.findData(current) if current is not None else 0
+        self.type.setCurrentIndex(max(index, 0))
+        self.type.blockSignals(False)
+
+    def _year_changed(self) -> None:
+        self._load_choices(refresh=True)
+
+    # -- the query --
+    def current_filter(self, **changes) -> RequestFilter:
+        flt = RequestFilter(
+            status=self.state.currentData(), relief_type=self.type.currentData(), year=self.year.currentData(),
+            quarter=self.quarter.currentData(), unit_id=self.union.unit_id(),
+            overdue=True if self.overdue.isChecked() else None, text=self.search.text().strip() or None,
+        )
+        for key, value in changes.items():
+            setattr(flt, key, value)
+        return flt
+
+    def refresh(self, *, keep_loaded: bool = False) -> None:
+        """A new query from the filters: the rows and the counts load off the GUI thread."""
+        self._timer.stop()
+        selected = self.table.current_request_id()
+        if selected is not None:
+            self._after_load.append(lambda: self.table.select_request(selected))
+        ctx, flt = self.ctx, self.current_filter()
+        self.model.load(lambda offset, limit: relief.list_requests(ctx, replace(flt, offset=offset, limit=limit)),
+                        keep_loaded=keep_loaded)
+        self.query(lambda: _counts_text(ctx, flt), self.set_status)
+
+    def reload(self) -> None:
+        self.refresh(keep_loaded=True)
+
+    def on_changes(self, changes: ChangeSummary) -> None:
+        if changes.settings:
+            self.union.reload()
+        if changes.requests:
+            if changes.request_id is not None:
+                self._after_load.append(lambda: self.table.select_request(changes.request_id))
+            self.refresh(keep_loaded=True)
+
+    def _first_page_shown(self) -> None:
+        steps, self._after_load = self._after_load, []
+        for step in steps:
+            step()
+        self._update_buttons()
+
+    def _search_now(self) -> None:
+        def to_the_list() -> None:
+            if self.model.rowCount():
+                self.table.setFocus()
+                self.table.selectRow(0)
+
+        self._after_load.append(to_the_list)
+        self.refresh()
+
+    def _show_loaded(self, loaded: int, total: int) -> None:
+        self.loaded_label.setText(f"已显示 {loaded} / {total} 件" if loaded < total else f"{total} 件")
+
+    def clear_filters(self) -> None:
+        widgets = (self.search, self.year, self.quarter, self.state, self.type, self.union, self.overdue)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.year, self.quarter, self.state):
+            combo.setCurrentIndex(0)
+        self.union.set_unit_id(None, emit=False)
+        self.overdue.setChecked(False)
+        self.type.setCurrentIndex(0)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._load_choices(refresh=True)
+
+    def _update_buttons(self) -> None:
+        row = self.table.current_summary()
+        self.open_button.setEnabled(row is not None)
+        self.print_button.setEnabled(row is not None)
+        self.submit_button.setEnabled(self.can_create and row is not None and row.status in EDITABLE)
+        self.withdraw_button.setEnabled(self.can_create and row is not None and row.status in WITHDRAWABLE)
+
+    # -- page protocol (see navigation.py) --
+    def activated(self) -> None:
+        self._load_choices()
+        self.refresh(keep_loaded=True)
+        if QApplication.mouseButtons() & Qt.LeftButton:
+            # reached by a click in the navigation: take the focus, so that Ctrl+N means
+            # 新建申请 here (keyboard navigation through the list keeps its focus)
+            QTimer.singleShot(0, lambda: self.table.setFocus(Qt.OtherFocusReason))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+N means 新建申请 while the focus is on this page: claim it before the
+        # main window's 新建档案 shortcut sees it.
+        if event.type() == QEvent.ShortcutOverride and event.matches(QKeySequence.New):
+            event.accept()
+            return True
+        if event.type() == QEvent.KeyPress and event.matches(QKeySequence.New):
+            self.new_request()
+            return True
+        return super().event(event)
+
+    # -- commands --
+    def _keep(self, dialog: QWidget | None) -> QWidget | None:
+        if dialog is not None:
+            self.dialogs = [d for d in self.dialogs if _alive(d)] + [dialog]
+        return dialog
+
+    def new_request(self):
+        if not self.can_create:
+            return None
+        from .relief_request_dialog import ReliefRequestDialog
+
+        dialog = ReliefRequestDialog(self.session, parent=self.window())
+        dialog.show()
+        return self._keep(dialog)
+
+    def open_request(self, request_id: int):
+        return self._keep(open_request(self.window(), self.session, request_id))
+
+    def _selected(self, action: str):
+        row = self.table.current_summary()
+        if row is None:
+            messages.info(self, action, "请先在列表中选择一件申请。")
+        return row
+
+    def _open_current(self) -> None:
+        row = self._selected("打开申请")
+        if row is not None:
+            self.open_request(row.id)
+
+    def submit_current(self) -> None:
+        row = self._selected("提交审核")
+        if row is None:
+            return
+        try:
+            view = self.session.executor.call(lambda: relief.submit_request(self.session.ctx, row.id),
+                                              changes=request_changed)
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, f"无法提交 {row.number}")
+            return
+        level = view.pending.level_name if view.pending else ""
+        messages.info(self, "提交审核", f"申请 {view.number} 已提交" + (f"，等待{level}审核。" if level else "。"))
+
+    def withdraw_current(self) -> None:
+        row = self._selected("撤回申请")
+        if row is None:
+            return
+        if not messages.ask(self, "撤回申请", f"撤回 {row.number}（{row.name}，{row.relief_type_name}）？\n"
+                                          "撤回后该申请不再审核，需要时请重新录入。", yes="撤回", no="不撤回"):
+            return
+        try:
+            self.session.executor.call(lambda: relief.withdraw(self.session.ctx, row.id), changes=request_changed)
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, f"无法撤回 {row.number}")
+            return
+
+    def print_current(self, *, preview: bool = True):
+        row = self._selected("打印审批表")
+        if row is None:
+            return None
+        result = print_approval_flow(self, self.session, row.id, row.number, preview=preview)
+        return self._keep(result) if isinstance(result, QWidget) else result
+
+
+def _type_names(ctx, years: list[int]) -> dict[str, str]:
+    """Relief type code -> name, over the policies of these years (off the GUI thread)."""
+    names: dict[str, str] = {}
+    for y in years:
+        try:
+            options = policies.policy_options(ctx, y)
+        except ServiceError:
+            continue
+        for t in options.relief_types:
+            names.setdefault(t.code, t.name)
+    return names
+
+
+def _counts_text(ctx, flt: RequestFilter) -> str:
+    """共 N 件申请 and, where the filters leave room for them, the open, draft, returned and
+    overdue counts (off the GUI thread)."""
+    def count(**changes) -> int:
+        return relief.list_requests(ctx, replace(flt, offset=0, limit=1, **changes)).total
+
+    total = count()
+    parts = [f"共 {total} 件申请"]
+    if total:
+        if flt.status in (None, "open"):
+            parts.append(f"待审核 {count(status='open')}")
+        if flt.status in (None, "draft"):
+            parts.append(f"草稿 {count(status='draft')}")
+        if flt.status in (None, "returned"):
+            parts.append(f"已退回 {count(status='returned')}")
+        if not flt.overdue:
+            parts.append(f"审核超期 {count(overdue=True)}")
+    return "，".join(parts)
+
+
+def _alive(widget: QWidget) -> bool:
+    try:
+        return widget.isVisible()
+    except RuntimeError:  # deleted on close
+        return False

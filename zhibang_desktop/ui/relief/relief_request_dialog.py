@@ -1,0 +1,339 @@
+"""The new-request dialog (and the editor of a draft or returned request).
+
+The clerk chooses the household by search (name, pinyin, initials, ID number or archive
+number) or, where the relief type allows it, types a worker not in the archive; then
+the relief type, sub-case, period, conditions, amounts and reason.  As they type, the
+panel on the right shows the rule engine's verdict (``relief.evaluate_draft``,
+debounced): errors in red (cannot be submitted), warnings in orange (need a written
+justification), the suggested amount, the standard and what remains of the year's
+allowance.  提交审核 stays disabled while there is an error or a warning without a
+justification.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import clock
+from ...services import relief
+from ...services.errors import ServiceError, ValidationFailed
+from ...services.relief.types import EvaluationView, PolicyOptions, RequestInput, RequestView
+from ..common import labels, messages
+from ..common.field_errors import EDITOR_STYLE, FieldErrors
+from .relief_common import MUTED_COLOR, WARNING_COLOR, request_changed
+from .relief_request_check import PolicyCheckMixin
+from .relief_request_chooser import HouseholdChooserMixin
+from .relief_request_form import RequestFormMixin
+from ..common.session import UiSession
+
+EVALUATE_DELAY_MS = 350
+SEARCH_DELAY_MS = 250
+
+
+class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMixin, QDialog):
+    saved = Signal(int)  # request id, after any stored change
+
+    def __init__(self, session: UiSession, view: RequestView | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowFlags(self.windowFlags() | Qt.WindowMinMaxButtonsHint)
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.setStyleSheet(EDITOR_STYLE)
+        self.session = session
+        self.ctx = session.ctx
+        self.view = view
+        self.options: PolicyOptions | None = None
+        self.evaluation: EvaluationView | None = None
+        self.household = None  # HouseholdView of the chosen household
+        self._loading = False
+        self._baseline: RequestInput | None = None
+        self.errors = FieldErrors()
+        self.condition_boxes: dict[str, QCheckBox] = {}
+        self.attachment_boxes: dict[str, QCheckBox] = {}
+        self.student_spins: dict[str, QSpinBox] = {}
+
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.RichText)
+        self.header.setWordWrap(True)
+        self._build_who()
+        self._build_what()
+        self._build_amounts()
+        self._build_texts()
+        self._build_panel()
+
+        form = QWidget()
+        left = QVBoxLayout(form)
+        left.setContentsMargins(0, 0, 6, 0)
+        for group in (self.who_group, self.what_group, self.amount_group, self.text_group, self.cond_group):
+            left.addWidget(group)
+        left.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(form)
+        self.scroll = scroll
+
+        self.save_button = QPushButton("保存草稿（Ctrl+S）")
+        self.submit_button = QPushButton("提交审核")
+        self.submit_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
+        self.close_button = QPushButton("关闭")
+        for button in (self.save_button, self.submit_button, self.close_button):
+            button.setAutoDefault(False)
+        bottom = QHBoxLayout()
+        self.state_label = QLabel()
+        self.state_label.setStyleSheet(f"color: {MUTED_COLOR};")
+        bottom.addWidget(self.state_label, 1)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.submit_button)
+        bottom.addWidget(self.close_button)
+
+        body = QHBoxLayout()
+        body.addWidget(scroll, 1)
+        body.addWidget(self.panel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
+        layout.addLayout(bottom)
+
+        self.save_action = QAction("保存草稿", self, shortcut=QKeySequence.Save)
+        self.save_action.triggered.connect(self.save_draft)
+        self.addAction(self.save_action)
+        self.save_button.clicked.connect(self.save_draft)
+        self.submit_button.clicked.connect(self.submit)
+        self.close_button.clicked.connect(self.reject)
+
+        self._eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
+        self._eval_timer.timeout.connect(self.evaluate_now)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.search_now)
+        self._connect_edits()
+
+        self.load(view)
+        self._fit_screen()
+
+    # ------------------------------------------------------------------ building
+    def _fit_screen(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1140, 700
+        if screen is not None:
+            width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
+        self.resize(width, height)
+
+    def _connect_edits(self) -> None:
+        self.archived_radio.toggled.connect(self._mode_changed)
+        self.search.textEdited.connect(lambda _: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.results.itemActivated.connect(self._choose_item)
+        self.results.itemClicked.connect(self._choose_item)
+        self.person.currentIndexChanged.connect(lambda _: self.edited())
+        self.worker_name.textEdited.connect(lambda _: self.edited())
+        self.worker_id.textEdited.connect(self._worker_id_edited)
+        self.worker_unit.currentIndexChanged.connect(lambda _: self.edited())
+        self.year.valueChanged.connect(self._year_changed)
+        self.request_date.dateChanged.connect(lambda _: self.edited())
+        self.type.currentIndexChanged.connect(self._type_changed)
+        for combo in (self.subcase, self.quarter, self.fund):
+            combo.currentIndexChanged.connect(lambda _: self.edited())
+        self.batch.valueChanged.connect(lambda _: self.edited())
+        for edit in (self.amount, self.self_paid):
+            edit.textEdited.connect(lambda _: self.edited())
+        for spin in (*self.student_spins.values(), self.persons, self.months):
+            spin.valueChanged.connect(lambda _: self.edited())
+        self.goods.toggled.connect(lambda _: self.edited())
+        self.reason.textChanged.connect(self._texts_edited)
+        self.justification.textChanged.connect(self._texts_edited)
+        self.use_suggested.clicked.connect(self._fill_suggested)
+
+    # ------------------------------------------------------------------ loading
+    @property
+    def request_id(self) -> int | None:
+        return self.view.id if self.view else None
+
+    def load(self, view: RequestView | None) -> None:
+        """Show a stored request (or an empty new one) and make it the unchanged state."""
+        self._loading = True
+        try:
+            self.view = view
+            year = view.year if view else clock.today().year
+            self.year.setValue(year)
+            self._load_options(year)
+            if view is None:
+                self._show_header()
+                self._loading = False
+                self._baseline = self.current_input()
+                self.evaluate_now()
+                self.search.setFocus()
+                return
+            if view.household_id is not None:
+                self.archived_radio.setChecked(True)
+                self._set_household(view.household_id, person=view.person_id_number)
+            else:
+                self.worker_radio.setChecked(True)
+                self.worker_name.setText(view.name)
+                self.worker_id.setText(view.id_number)
+                self.worker_unit.set_unit_id(view.unit_id, emit=False)
+            self.request_date.setDate(QDate(view.request_date.year, view.request_date.month, view.request_date.day))
+            self._select(self.type, view.relief_type)
+            self._type_changed(evaluate=False)
+            self._select(self.subcase, view.subcase)
+            if view.quarter:
+                self._select(self.quarter, view.quarter)
+            self.batch.setValue(view.batch_no or 0)
+            self._select(self.fund, view.fund_source)
+            for option in view.conditions:
+                if option.code in self.condition_boxes:
+                    self.condition_boxes[option.code].setChecked(True)
+            for kind in view.attachment_kinds or ():
+                if kind in self.attachment_boxes:
+                    self.attachment_boxes[kind].setChecked(True)
+            for kind in {a.kind for a in view.attachments}:
+                if kind in self.attachment_boxes:
+                    self.attachment_boxes[kind].setChecked(True)
+            self.amount.setText(labels.yuan_input(view.requested_amount_fen))
+            self.self_paid.setText(labels.yuan_input(view.self_paid_medical_fen))
+            for code in view.students:
+                if code in self.student_spins:
+                    self.student_spins[code].setValue(self.student_spins[code].value() + 1)
+            self.persons.setValue(view.persons or 0)
+            self.months.setValue(view.months or 0)
+            self.goods.setChecked(view.goods)
+            self.reason.setPlainText(view.reason)
+            self.justification.setPlainText(view.justification)
+            self._show_header()
+        finally:
+            self._loading = False
+        self._baseline = self.current_input()
+        self.evaluate_now()
+
+    def _show_header(self) -> None:
+        v = self.view
+        if v is None:
+            self.setWindowTitle("新建救助申请")
+            self.header.setText("<b>新建救助申请</b>　选择申请人并填写救助事项，右侧即时显示政策核查结果。"
+                                "可先保存草稿，材料齐全后再提交审核。")
+            return
+        self.setWindowTitle(f"救助申请 {v.number} — {v.name}")
+        text = f"<b>救助申请 {html.escape(v.number)}</b>　状态：<b>{html.escape(v.status_label)}</b>"
+        returned = [r for r in v.reviews if r.decision == "return"]
+        if v.status == "returned" and returned:
+            last = returned[-1]
+            text += (f"<br><span style='color:{WARNING_COLOR}'>{html.escape(last.level_name)}"
+                     f"（{html.escape(last.reviewer_name)}，{labels.moment(last.decided_at)}）退回修改："
+                     f"{html.escape(last.opinion)}</span>")
+        self.header.setText(text)
+
+    # ------------------------------------------------------------------ edits and state
+    def edited(self) -> None:
+        if self._loading:
+            return
+        self._eval_timer.start()
+        self._update_state()
+
+    def _texts_edited(self) -> None:
+        if not self._loading:
+            self._update_buttons()
+            self._update_state()
+
+    def _update_state(self) -> None:
+        changed = self._baseline is not None and self.current_input() != self._baseline
+        self.state_label.setText("有未保存的修改" if changed else ("已保存" if self.view else ""))
+
+    def has_changes(self) -> bool:
+        return self._baseline is not None and self.current_input() != self._baseline
+
+    # ------------------------------------------------------------------ commands
+    def _store(self) -> RequestView | None:
+        """Create or update the stored request from the form; None (problems shown) on failure."""
+        data = self.current_input()
+        amount_problem = self._amount(self.amount, required=True)[1]
+        if amount_problem:
+            self.amount.setFocus()
+            messages.warn(self, "金额有误", f"申请金额：{amount_problem}")
+            return None
+        try:
+            if self.view is None:
+                view = self.session.executor.call(lambda: relief.create_request(self.ctx, data),
+                                                  changes=request_changed)
+            else:
+                request_id = self.view.id
+                view = self.session.executor.call(lambda: relief.update_request(self.ctx, request_id, data),
+                                                  changes=request_changed)
+        except ValidationFailed as exc:
+            self._show_problems(exc)
+            return None
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, "无法保存申请")
+            return None
+        self.errors.show([])
+        self.view = view
+        self._baseline = data
+        self._show_header()
+        self._update_state()
+        self.saved.emit(view.id)
+        return view
+
+    def _show_problems(self, exc: ValidationFailed) -> None:
+        unknown = self.errors.show(list(exc.problems))
+        widget = self.errors.first_invalid()
+        if widget is not None:
+            self.scroll.ensureWidgetVisible(widget)
+            widget.setFocus()
+        if unknown:
+            messages.warn(self, "请修改以下内容", "请修改以下内容后重试：",
+                          "\n".join(f"• {p.label}：{p.message}" for p in unknown))
+
+    def save_draft(self) -> RequestView | None:
+        view = self._store()
+        if view is not None:
+            self.state_label.setText(f"草稿已保存（{labels.moment(view.created_at)} 录入）")
+            self.evaluate_now()
+        return view
+
+    def submit(self) -> RequestView | None:
+        self.evaluate_now()
+        if self.submit_blocker():
+            messages.warn(self, "不能提交", self.submit_blocker())
+            return None
+        view = self._store()
+        if view is None:
+            return None
+        try:
+            stored = view
+            view = self.session.executor.call(lambda: relief.submit_request(self.ctx, stored.id),
+                                              changes=request_changed)
+        except ValidationFailed as exc:
+            self._show_problems(exc)
+            return None
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, "无法提交")
+            return None
+        self.view = view
+        self.saved.emit(view.id)
+        level = view.pending.level_name if view.pending else ""
+        due = f"，应于 {view.pending.due_date.isoformat()} 前审核" if view.pending else ""
+        warning = view.pending.due_warning if view.pending and view.pending.due_warning else ""
+        messages.info(self.parentWidget(), "已提交审核",
+                      f"申请 {view.number}（{view.name}）已提交，等待{level}审核{due}。", warning)
+        self._baseline = None
+        self.accept()
+        return view
+
+    def reject(self) -> None:
+        if self.has_changes() and not messages.ask(
+                self, "关闭申请", "有未保存的修改，关闭后将丢失。确定关闭？", yes="关闭不保存", no="继续编辑"):
+            return
+        self._baseline = None
+        super().reject()
