@@ -9,15 +9,18 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.common.import_dialog import ImportCheckDialog
 
+from .waiting import settle
+
 
 def choose(monkeypatch, path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
 
 
-def test_export_writes_the_filtered_list(window, monkeypatch, tmp_path, boxes, clerk):
+def test_export_writes_the_filtered_list(window, qtbot, monkeypatch, tmp_path, boxes, clerk):
     page = window.pages["archive"]
     page.category.setCurrentIndex(page.category.findData("deep"))
+    settle(qtbot, window)
     out = tmp_path / "导出"
     choose(monkeypatch, out)
     page.export_button.click()
@@ -62,7 +65,7 @@ def test_import_with_problems_lists_them_and_saves_a_report(window, monkeypatch,
     assert archive.search_households(clerk, HouseholdFilter()).total == before
 
 
-def test_clean_import_shows_summary_then_imports_on_confirm(window, monkeypatch, tmp_path, clerk, boxes):
+def test_clean_import_shows_summary_then_imports_on_confirm(window, qtbot, monkeypatch, tmp_path, clerk, boxes):
     path = write_ledger(tmp_path / "台账.xlsx", "A")
     before = archive.search_households(clerk, HouseholdFilter()).total
     shown = []
@@ -81,5 +84,6 @@ def test_clean_import_shows_summary_then_imports_on_confirm(window, monkeypatch,
     assert summary.follow_list.count() >= 1
     assert boxes.shown[-1][2] == "导入完成。"
     page = window.pages["archive"]
+    settle(qtbot, window)
     assert page.model.total == before + 4  # the list refreshed itself
     assert archive.search_households(clerk, HouseholdFilter(text="zengzhiming")).total == 1

@@ -12,11 +12,14 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.archive.household_editor import HouseholdEditor
 
+from .waiting import settle
+
 
 def open_first(window, qtbot, filt=None) -> HouseholdEditor:
     page = window.pages["archive"]
     if filt:
         page.status.setCurrentIndex(page.status.findData(filt))
+        settle(qtbot, window)
     page.table.setFocus()
     page.table.selectRow(0)
     qtbot.keyClick(page.table, Qt.Key_Return)  # Enter opens, like a double-click
@@ -45,6 +48,7 @@ def test_edit_phone_save_with_ctrl_s_and_see_it_in_history(window, qtbot, clerk)
     table = editor.changes.table
     cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
     assert any(row[4] == "联系电话" and row[6] == "13800138000" and row[1] == "clerk" for row in cells)
+    settle(qtbot, window)  # the list reloads itself off the GUI thread
     assert window.pages["archive"].model.row_at(window.pages["archive"].model.row_of(hid)).phone == "13800138000"
 
 

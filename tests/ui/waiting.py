@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-def settle(qtbot, holder, timeout: int = 5000) -> None:
+def settle(qtbot, holder, timeout: int = 15000) -> None:
     """Wait until every query and write submitted through the executor has been delivered;
     `holder` is a UiSession, a page, or anything with a `session` (a window)."""
     executor = getattr(holder, "executor", None) or holder.session.executor
