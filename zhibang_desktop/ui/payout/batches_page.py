@@ -148,7 +148,7 @@ class BatchesPage(QWidget):
         self.new_button.clicked.connect(self.new_batch)
         self.reissue_button.clicked.connect(self.reissue)
         self.templates_button.clicked.connect(self.edit_templates)
-        self.refresh_button.clicked.connect(self.reload)
+        self.refresh_button.clicked.connect(lambda: self.reload())  # not clicked(bool) as the first argument
         self.table.currentRowChanged.connect(lambda _: self._show_current())
         self.line_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.line_table.currentRowChanged.connect(lambda _: self._update_buttons())
@@ -161,8 +161,8 @@ class BatchesPage(QWidget):
         self.proxy_button.clicked.connect(lambda: self._line_form(proxy_dialog))
         self.remove_button.clicked.connect(self.remove_line)
         self.print_button.clicked.connect(self.print_receipts)
-        self.export_button.clicked.connect(self.export_bank_file)
-        self.import_button.clicked.connect(self.import_returns)
+        self.export_button.clicked.connect(lambda: self.export_bank_file())  # not clicked(bool) as the first argument
+        self.import_button.clicked.connect(lambda: self.import_returns())  # not clicked(bool) as the first argument
         self.close_button.clicked.connect(self.close_batch)
         self.reload()
 

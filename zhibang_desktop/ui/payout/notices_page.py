@@ -134,7 +134,7 @@ class NoticesPage(QWidget):
         self.status_filter.currentIndexChanged.connect(lambda _: self.reload())
         self.year_filter.currentIndexChanged.connect(lambda _: self.reload())
         self.new_button.clicked.connect(self.new_notice)
-        self.refresh_button.clicked.connect(self.reload)
+        self.refresh_button.clicked.connect(lambda: self.reload())  # not clicked(bool) as the first argument
         self.table.currentRowChanged.connect(lambda _: self._show_current())
         self.edit_button.clicked.connect(self.edit_notice)
         self.refresh_entries_button.clicked.connect(self.refresh_entries)

@@ -96,7 +96,7 @@ class PdfPreviewDialog(QDialog):
         self.zoom_in_button.clicked.connect(self.view.zoom_in)
         self.zoom_out_button.clicked.connect(self.view.zoom_out)
         self.print_button.clicked.connect(self.print_dialog)
-        self.save_button.clicked.connect(self.save_as)
+        self.save_button.clicked.connect(lambda: self.save_as())  # not clicked(bool) as the first argument
         self.close_button.clicked.connect(self.reject)
         for keys, slot in ((QKeySequence.Print, self.print_dialog), (QKeySequence.Save, self.save_as),
                            (QKeySequence.ZoomIn, self.view.zoom_in), (QKeySequence("Ctrl+="), self.view.zoom_in),

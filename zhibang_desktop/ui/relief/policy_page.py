@@ -316,8 +316,8 @@ class PolicyPage(QWidget):
         self.table.currentCellChanged.connect(lambda *_: self._show_selected())
         self.preset_button.clicked.connect(self.use_preset)
         self.edit_button.clicked.connect(self.edit_selected)
-        self.import_button.clicked.connect(self.import_file)
-        self.export_button.clicked.connect(self.export_selected)
+        self.import_button.clicked.connect(lambda: self.import_file())  # not clicked(bool) as the first argument
+        self.export_button.clicked.connect(lambda: self.export_selected())  # not clicked(bool) as the first argument
         self.activate_button.clicked.connect(self.activate_selected)
         self.refresh()
 
