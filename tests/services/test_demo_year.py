@@ -3,6 +3,10 @@ batches with paid, returned, reissued, renounced and paid-to-relative lines — 
 through the real services, so the data passes the same checks as real work."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+from datetime import datetime, timezone
+
+import pytest
 
 from sqlalchemy import func, select
 
@@ -44,3 +48,24 @@ def test_a_full_year(db):
     assert run_checks(db).ok
     again = create_demo(db, households=10, seed=6)
     assert again.year is None  # the year is made once
+
+
+@pytest.mark.parametrize("today, quarter_of_batch", [
+    (None, (2026, 4)),  # the pinned day, 2026-11-23: the current quarter's first round is being paid
+    (datetime(2026, 10, 12, 2, 0, tzinfo=timezone.utc), (2026, 3)),  # too early in Q4: Q3's batch is still open
+])
+def test_a_batch_is_left_in_progress_with_bank_and_cash_lines_to_pay(db, today, quarter_of_batch):
+    with clock.pinned(today) if today else nullcontext():
+        create_demo(db, households=80, seed=5)
+    with db.session() as s:
+        to_pay = s.execute(select(Disbursement).where(Disbursement.lines.any(DisbursementLine.state == "pending"))
+                           ).scalars().all()
+        assert len(to_pay) == 1
+        batch = to_pay[0]
+        assert batch.status == "open"
+        assert (batch.pay_date.year, (batch.pay_date.month - 1) // 3 + 1) == quarter_of_batch
+        states = [(line.state, line.method) for line in batch.lines]
+        assert ("pending", "cash") in states
+        assert any(state == "pending" and method in ("bank_transfer", "social_security_card")
+                   for state, method in states)
+        assert any(state == "paid" for state, _ in states)

@@ -9,7 +9,8 @@ demo databases only, never while someone works in the same process.
 
 The year is the four quarters ending with the current one; past quarters are fully
 processed (seed 000: 公示 5 个工作日 → 发放 → 退票 → 三周后重新支付; 14 户放弃; 一人去世由
-亲属领取), the current quarter is in progress.  Figures: 增城 quarterly relief 400–600 yuan,
+亲属领取), the current quarter is in progress: a first round noticed and being paid (a batch with
+lines still to pay by bank and in cash), more requests at every state, a notice running.  Figures: 增城 quarterly relief 400–600 yuan,
 emergency relief by sub-case (seed 001).
 """
 from __future__ import annotations
@@ -35,6 +36,8 @@ from ..services.admin.org import district_unit
 from ..services.payout.types import BatchInput, LinePlan, NoticeFilter, NoticeInput, ObjectionInput
 
 PER_QUARTER_MAX = 25
+EARLY_ROUND = 6  # households of the current quarter's first round, paid now
+EARLY_ROUND_DAYS = 30  # requests, 3 review levels, 5 working days of notice and the pay day fit in
 AUDIT_PREFIX = "演示数据"
 
 
@@ -206,12 +209,13 @@ class _Year:
             return None, d
         return v.id, d
 
-    def review(self, rid: int, d: date, levels: int = 3, last: str = "approve", amount_fen: int | None = None) -> date:
+    def review(self, rid: int, d: date, levels: int = 3, last: str = "approve", amount_fen: int | None = None,
+               quick: bool = False) -> date:
         """Pass ``levels`` levels (the last one with ``last``); each level takes a few days."""
         from ..services.relief import review
 
         for level in range(levels):
-            d = d + timedelta(days=self.rnd.choice((1, 2, 3, 3, 4, 6, 9)))
+            d = d + timedelta(days=self.rnd.choice((1, 2) if quick else (1, 2, 3, 3, 4, 6, 9)))
             d = self.clock.day(d, 15)
             who = self.head if level == 2 else self.reviewer
             decision = last if level == levels - 1 else "approve"
@@ -229,7 +233,8 @@ class _Year:
 
     # ------------------------------------------------------------- a past quarter
 
-    def past_quarter(self, index: int, y: int, q: int, pool: list[Household], emergency: list[Household]) -> None:
+    def past_quarter(self, index: int, y: int, q: int, pool: list[Household], emergency: list[Household],
+                     leave_open: bool = False) -> None:
         from ..services.payout import payouts as disbursement, notices
         from ..services.payout.payouts import ReissuePlan
 
@@ -288,6 +293,9 @@ class _Year:
             b = disbursement.create_batch(self.clerk, BatchInput(pay, [LinePlan(r) for r in cands],
                                                                  title="困难职工救助金发放实名制签领表"))
         except ServiceError:
+            return
+        if leave_open:
+            self.in_progress(b.summary.id, pay)
             return
         lines = list(b.lines)
         if len(lines) > 6 and not any(line.method == "cash" for line in lines):
@@ -385,6 +393,9 @@ class _Year:
         plan = ["draft", "draft", "submitted", "submitted", "street", "street", "district", "returned",
                 "rejected", "withdrawn"]
         plan += ["approved"] * max(3, self.per_quarter - len(plan))
+        if (self.today - start).days >= EARLY_ROUND_DAYS:
+            early, pool = pool[:EARLY_ROUND], pool[EARLY_ROUND:]
+            self.early_round(y, q, start, early)
         approved_last = start
         for hh, state in zip(pool, plan):
             d0 = when(0, max(1, span // 3))
@@ -427,17 +438,66 @@ class _Year:
         except ServiceError:
             pass
 
+    def early_round(self, y: int, q: int, start: date, pool: list[Household]) -> None:
+        """Requests made in the quarter's first days, noticed and now being paid: a batch in
+        progress (seed 002: 公示 before every payout), with lines still to pay by bank and in cash."""
+        from ..services.payout import payouts as disbursement, notices
+
+        last = start
+        for hh in pool:
+            rid, d = self.new_request(hh, y, q, start + timedelta(days=self.rnd.randint(0, 3)))
+            if rid is not None:
+                last = max(last, self.review(rid, d, quick=True))
+        n_start = self.clock.day(_workday(last + timedelta(days=1)), 9)
+        try:
+            v = notices.create_notice(self.clerk, NoticeInput(
+                NoticeFilter(("quarterly",), y, q), start=n_start, place="区总工会一楼公示栏及各镇（街）工会公示栏",
+                object_to="增城区总工会权益保障部"))
+            v = notices.publish_notice(self.clerk, v.summary.id)
+            self.clock.day(v.summary.end + timedelta(days=1), 9)
+            notices.close_notice(self.clerk, v.summary.id)
+        except ServiceError:
+            return
+        pay = self.clock.day(_workday(v.summary.end + timedelta(days=3)), 9)
+        cands = [c.request_id for c, p in disbursement.batch_candidates(self.clerk) if p.payable]
+        if not cands:
+            return
+        try:
+            b = disbursement.create_batch(self.clerk, BatchInput(pay, [LinePlan(r) for r in cands],
+                                                                 title="困难职工救助金发放实名制签领表"))
+        except ServiceError:
+            return
+        self.in_progress(b.summary.id, pay)
+
+    def in_progress(self, batch_id: int, pay: date) -> None:
+        """A batch being paid: one line in cash still to be signed for, one already paid, the
+        bank lines still pending (so the bank file can be made)."""
+        from ..services.payout import payouts as disbursement
+
+        lines = list(disbursement.get_batch(self.clerk, batch_id).lines)
+        bank = [line for line in lines if line.method in ("bank_transfer", "social_security_card")]
+        try:
+            if len(bank) > 2:
+                disbursement.set_line_method(self.clerk, bank[-1].id, "cash")
+            if len(bank) > 3:
+                disbursement.mark_paid(self.clerk, [bank[0].id], pay)
+        except ServiceError:
+            pass
+
     # ------------------------------------------------------------- all
 
     def run(self) -> None:
         a, b, c = self.households()
         pools = (a, b, a, b)  # a household gets at most two quarters a year, never consecutive
         with self.clock.installed():
+            # the current quarter's batch is in progress; too early in the quarter for that,
+            # the last quarter's batch is still being paid
+            early = (self.today - _quarter_start(*self.quarters[-1])).days >= EARLY_ROUND_DAYS
             for index, (y, q) in enumerate(self.quarters):
                 if index == len(self.quarters) - 1:
                     self.current_quarter(y, q, pools[index])
                 else:
-                    self.past_quarter(index, y, q, pools[index], c)
+                    self.past_quarter(index, y, q, pools[index], c, leave_open=index == 2 and not early)
             self.clock.day(self.today, 12)
 
 
