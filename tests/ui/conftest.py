@@ -39,6 +39,14 @@ def boxes(monkeypatch) -> Boxes:
     return rec
 
 
+@pytest.fixture(autouse=True)
+def wheel_guard(qapp):
+    """As in the app (make_app): the wheel changes a combo or spin box only while it has the focus."""
+    from zhibang_desktop.ui.wheel_guard import install_wheel_guard
+
+    return install_wheel_guard(qapp)
+
+
 @pytest.fixture
 def demo_db(demo_copy):
     db = open_database(demo_copy)

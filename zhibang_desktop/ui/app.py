@@ -18,6 +18,7 @@ from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, o
 from .common import messages
 from .common.fonts import install_app_font
 from .translations import install_translations
+from .wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 DEMO_FILE = "zhibang-demo.sqlite3"
@@ -34,6 +35,7 @@ def make_app() -> QApplication:
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
     install_translations(app)
     install_app_font(app)
+    install_wheel_guard(app)
     return app
 
 
