@@ -121,7 +121,7 @@ def test_demo_produces_a_year(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ZHIBANG_PASSWORD", "demo1234")
     assert main(["--db", str(path), "notice", "list", "--json"]) == 0
     notices = json.loads(capsys.readouterr().out)
-    assert len(notices) == 4 and {n["status"] for n in notices} == {"closed", "published"}
+    assert len(notices) == 5 and {n["status"] for n in notices} == {"closed", "published"}  # 4 quarters, Q4 in 2 rounds
     assert main(["--db", str(path), "batch", "list", "--json"]) == 0
     batches = json.loads(capsys.readouterr().out)
     assert any(b["kind"] == "reissue" for b in batches) and all(b["lines"] and b["total_fen"] for b in batches)
