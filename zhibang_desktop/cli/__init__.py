@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(db_path=args.db)
     env = CliEnv(args)
     try:
+        if not getattr(args, "own_login", False):
+            env.require_login()
         return int(args.func(args, env) or 0)
     except InvalidInput as exc:
         env.error(str(exc), exc.details)

@@ -47,6 +47,7 @@ class CliEnv:
         self.args = args
         self.json = bool(getattr(args, "json", False))
         self._db: Database | None = None
+        self._ctx: AppContext | None = None
 
     @property
     def db_path(self) -> Path:
@@ -63,12 +64,24 @@ class CliEnv:
                 raise CliFailure(str(exc)) from exc
         return self._db
 
+    def require_login(self) -> None:
+        """Every command on a database that has users acts as a logged-in user (README: the
+        CLI). A database file that does not exist yet is not created here."""
+        if self.db_path.exists() and self.db_path.stat().st_size > 0:
+            self.context()
+
     def context(self) -> AppContext:
-        """The acting user: `--user` (or ZHIBANG_USER) once the database has users.
+        """The acting user: `--user` (or ZHIBANG_USER) once the database has users; logged in
+        once per command.
 
         A database without users (fresh, or before the first `init --admin`) is used as
         the built-in system actor so that scripted set-ups work.
         """
+        if self._ctx is None:
+            self._ctx = self._login()
+        return self._ctx
+
+    def _login(self) -> AppContext:
         from ..services.admin import users
 
         username = self.args.user or os.environ.get(USER_ENV)
