@@ -39,4 +39,22 @@ make_venv() {  # $1: pip extras spec, e.g. "" or "[test]"
   fi
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -e "$ROOT$1"
+  setup_hash >"$(setup_stamp "$1")"
+}
+
+# Set up once: a stamp in the venv records the pyproject.toml (and these scripts, which list
+# the system packages) it was set up from, so the next start skips apt and pip until they change.
+setup_hash() {
+  cat "$ROOT/pyproject.toml" "$ROOT"/installer/*.sh | sha256sum | cut -d' ' -f1
+}
+
+setup_stamp() {  # $1: pip extras spec
+  local name="${1//[^a-z]/}"
+  echo "$VENV/.zhibang-setup-${name:-app}"
+}
+
+setup_is_current() {  # $1: pip extras spec
+  local stamp
+  stamp="$(setup_stamp "$1")"
+  [ -x "$VENV/bin/zhibang" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(setup_hash)" ]
 }

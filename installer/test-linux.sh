@@ -4,12 +4,15 @@
 # ahead (no test may depend on the day it runs).
 # Extra arguments go to pytest and run just that selection, e.g. `-k archive` or a path.
 source "$(dirname "${BASH_SOURCE[0]}")/linux-common.sh"
-check_python
 # poppler-utils: pdffonts/pdftotext; the CJK fonts (黑体- and 宋体-style) for rendered checks; LibreOffice opens
-# our xlsx exports as a real client; xvfb for the real-window smoke test.
-apt_install_missing "${QT_PACKAGES[@]}" poppler-utils fonts-wqy-microhei fonts-arphic-uming libreoffice-calc-nogui \
-  xvfb xauth
-make_venv "[test]"
+# our xlsx exports as a real client; xvfb for the real-window smoke test. Done once, until
+# pyproject.toml or these scripts change.
+if ! setup_is_current "[test]"; then
+  check_python
+  apt_install_missing "${QT_PACKAGES[@]}" poppler-utils fonts-wqy-microhei fonts-arphic-uming libreoffice-calc-nogui \
+    xvfb xauth
+  make_venv "[test]"
+fi
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 

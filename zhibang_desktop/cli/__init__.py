@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from .. import __version__
+from .display import display_missing
 from .env import CliEnv, CliFailure, InvalidInput
 from . import admin_cmds, archive_cmds, relief_cmds, setup_cmds
 from . import payout_cmds
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        missing = display_missing()
+        if missing:
+            print(missing, file=sys.stderr)
+            return 1
         from ..ui.app import run_gui  # imported only when the GUI is wanted
 
         return run_gui(db_path=args.db)
