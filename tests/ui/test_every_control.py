@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhibang_desktop.services import demo, users
+from zhibang_desktop import demo
+from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.ui import messages
 from zhibang_desktop.ui.main_window import MainWindow
