@@ -42,7 +42,7 @@ def boxes(monkeypatch) -> Boxes:
 @pytest.fixture(autouse=True)
 def wheel_guard(qapp):
     """As in the app (make_app): the wheel changes a combo or spin box only while it has the focus."""
-    from zhibang_desktop.ui.wheel_guard import install_wheel_guard
+    from zhibang_desktop.ui.common.wheel_guard import install_wheel_guard
 
     return install_wheel_guard(qapp)
 

@@ -46,6 +46,7 @@ class Crawler:
     max_depth: int = 3
     budget_s: float = 200.0
     skip: tuple[str, ...] = ()  # control texts not to click (they end the session under the crawler)
+    executor: object = None  # the session's executor: its database work is waited for after each click
     failures: list[Failure] = field(default_factory=list)
     clicked: list[str] = field(default_factory=list)
     out_of_time: list[str] = field(default_factory=list)
@@ -151,7 +152,7 @@ class Crawler:
     def _explore(self, root: QWidget, until_accepted: bool) -> bool:
         """Controls that do something first (tab by tab), then actions and shortcuts, then the
         buttons that close the window: accepting ones before cancelling ones."""
-        settle()
+        settle(self.executor)
         select_first_rows(root)
         closing: list[QAbstractButton] = []
         done: set[int] = set()
@@ -193,7 +194,7 @@ class Crawler:
                 closing.append(button)
                 continue
             done.add(address(button))
-            settle()
+            settle(self.executor)
             select_first_rows(root)
             if not (button.isEnabled() and button.isVisible()) or plain(button.text()) in self.skip:
                 continue
@@ -229,7 +230,7 @@ class Crawler:
                 fire()
             except Exception:  # noqa: BLE001 — an exception out of a signal emission is the same failure
                 caught.append(traceback.format_exc())
-            settle()
+            settle(self.executor)
             for window in visible_windows():
                 if address(window) not in before and window is not root and alive(window):
                     self.explore(window, f"窗口“{window.windowTitle()}”")
@@ -256,10 +257,14 @@ def plain(text: str) -> str:
     return text.replace("&", "")
 
 
-def settle() -> None:
-    """Let background queries (lists load off the GUI thread) finish and deliver their rows."""
-    QThreadPool.globalInstance().waitForDone(10_000)
-    QApplication.processEvents()
+def settle(executor=None) -> None:
+    """Let background work (lists load off the GUI thread) finish and deliver its results."""
+    deadline = time.monotonic() + 15
+    while True:
+        QThreadPool.globalInstance().waitForDone(10_000)
+        QApplication.processEvents()
+        if executor is None or not executor.busy or time.monotonic() > deadline:
+            return
 
 
 def visible_windows() -> list[QWidget]:

@@ -10,9 +10,9 @@ import pytest
 from zhibang_desktop import demo
 from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
-from zhibang_desktop.ui import messages
+from zhibang_desktop.ui.common import messages
 from zhibang_desktop.ui.main_window import MainWindow
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.common.session import UiSession
 
 from .crawler import Crawler
 
@@ -37,7 +37,7 @@ def test_every_button_action_and_shortcut_runs_without_an_exception(username, de
     monkeypatch.setattr(messages, "ask", ask)
     files = tmp_path / "files"
     files.mkdir()
-    crawler = Crawler(qtbot, files, max_depth=4, budget_s=200, skip=ENDS_THE_SESSION)
+    crawler = Crawler(qtbot, files, max_depth=4, budget_s=200, skip=ENDS_THE_SESSION, executor=session.executor)
     crawler.install(monkeypatch)
 
     for row in range(window.nav.count()):

@@ -8,8 +8,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from zhibang_desktop.ui import app as app_module
-from zhibang_desktop.ui.relief_request_dialog import ReliefRequestDialog
-from zhibang_desktop.ui.wheel_guard import WheelGuard
+from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.common.wheel_guard import WheelGuard
 
 from .test_household_editor import open_first
 

@@ -18,7 +18,7 @@ from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, o
 from .common import messages
 from .common.fonts import install_app_font
 from .translations import install_translations
-from .wheel_guard import install_wheel_guard
+from .common.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 DEMO_FILE = "zhibang-demo.sqlite3"
