@@ -55,6 +55,19 @@ def test_build_and_publish_freezes_entries(ctx, monkeypatch):
     clock.set(2026, 3, 5)
 
 
+def test_notices_are_numbered_per_year_in_order(ctx, monkeypatch):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    approved(ctx, 1)
+    first = notices.create_notice(ctx, _input())
+    approved(ctx, 1, seq0=50)
+    second = notices.create_notice(ctx, _input())
+    assert (first.summary.number, second.summary.number) == ("GS2026-001", "GS2026-002")
+    notices.delete_notice(ctx, first.summary.id)
+    approved(ctx, 1, seq0=60)
+    assert notices.create_notice(ctx, _input()).summary.number == "GS2026-003"  # after the highest number
+    clock.set(2026, 3, 2)
+
+
 def test_period_over_national_day_and_2027_warning(ctx, monkeypatch):
     Clock(monkeypatch, 2026, 9, 1)
     approved(ctx, 1, quarter=3)
@@ -181,6 +194,9 @@ def test_roster_pdf_has_names_totals_words_and_embedded_fonts(ctx, monkeypatch, 
     assert format_yuan(v.summary.total_fen) in text
     assert amount_in_words(v.summary.total_fen) in flat
     assert "公示期为五个工作日" in flat and "2026年3月2日至2026年3月9日" in flat
+    # the footer carries the notice's own number, never its database id
+    assert v.summary.number == "GS2026-001" and "公示编号GS2026-001" in flat
+    assert not re.search(r"公示编号\d", flat)
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     rows = fonts.strip().splitlines()[2:]
     assert rows and all(line.split()[-5] == "yes" for line in rows), fonts

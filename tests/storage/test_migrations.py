@@ -14,3 +14,32 @@ def test_migrated_schema_matches_the_models(db):
 def test_foreign_keys_are_on_after_migrating(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_0002_numbers_existing_notices_per_year_in_order(tmp_path):
+    """A database made before notices had numbers: each keeps its data and gets GS<year>-<seq>."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from zhibang_desktop.storage.database import open_database
+    from zhibang_desktop.storage.migrate import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+        for title, year, start in (("一季度", 2026, "2026-03-02"), ("去年", None, "2025-12-01"),
+                                   ("二季度", 2026, "2026-06-01")):
+            conn.execute(text(
+                "INSERT INTO notices (title, relief_types, period_year, start_date, working_days, end_date,"
+                " object_to, phone, place, intro, show_masked_id, status, created_at, created_by, version)"
+                " VALUES (:t, '[]', :y, :s, 5, :s, '', '', '', '', 0, 'draft', '2026-01-01 00:00:00', 'clerk', 1)"),
+                {"t": title, "y": year, "s": start})
+    engine.dispose()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT title, number FROM notices ORDER BY id")).all()
+    finally:
+        db.close()
+    assert rows == [("一季度", "GS2026-001"), ("去年", "GS2025-001"), ("二季度", "GS2026-002")]

@@ -176,6 +176,7 @@ def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
         end, warning = _period(s, inp.start, inp.working_days)
         at = clock.now()
         notice = Notice(
+            number=_next_number(s, inp.filter.year or inp.start.year),
             title=(inp.title or "").strip() or _default_title(s, settings.office_name, inp.filter),
             relief_types=list(inp.filter.relief_types), period_year=inp.filter.year,
             period_quarter=inp.filter.quarter, unit_id=inp.filter.unit_id, start_date=inp.start,
@@ -481,8 +482,16 @@ def _summary(session: Session, notice: Notice, listed: int | None = None, total:
         end=notice.end_date, working_days=notice.working_days, end_warning=notice.end_warning,
         entries=int(listed), total_fen=int(total), open_objections=_open_count(session, notice.id),
         published_at=notice.published_at, published_by=notice.published_by,
-        ended=notice.status != "draft" and clock.today() > notice.end_date,
+        ended=notice.status != "draft" and clock.today() > notice.end_date, number=notice.number or "",
     )
+
+
+def _next_number(session: Session, year: int) -> str:
+    """GS2026-001, GS2026-002 … in the order notices of that year are made."""
+    prefix = f"GS{year}-"
+    taken = session.execute(select(Notice.number).where(Notice.number.like(f"{prefix}%"))).scalars()
+    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{last + 1:03d}"
 
 
 def _objection_view(row: Objection, entry: NoticeEntry) -> ObjectionView:

@@ -60,7 +60,7 @@ def _roster(session, notice: Notice) -> NoticeRoster:
         entries=tuple(RosterEntry(e.name, e.unit_name, e.relief_type_label, e.amount_fen, e.remark or "",
                                   ids.get(e.request_id, "") if notice.show_masked_id else "") for e in listed),
         intro=notice.intro or "", show_masked_id=notice.show_masked_id, end_warning=notice.end_warning,
-        footer_text=f"公示编号 {notice.id}" + ("　草稿" if draft else ""),
+        footer_text=f"公示编号 {notice.number or ''}" + ("　草稿" if draft else ""),
         forbidden_words=tuple(sorted(pc.household_private_words(session, households))),
     )
 

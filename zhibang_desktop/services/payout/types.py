@@ -150,6 +150,7 @@ class NoticeSummary:
     published_at: datetime | None
     published_by: str | None
     ended: bool  # today is after the end date
+    number: str = ""  # the notice's own document number, GS2026-001
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class Notice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(30), unique=True)  # GS2026-001, printed on the roster
     relief_types: Mapped[list] = mapped_column(JSON, default=list)  # filter used ([] = all)
     period_year: Mapped[int | None] = mapped_column(Integer, index=True)
     period_quarter: Mapped[int | None] = mapped_column(Integer)
