@@ -19,7 +19,7 @@ def test_add_read_remove(ctx):
     view = archive.create_household(ctx, household(ctx))
     att = archive.add_attachment(ctx, view.id, r"C:\扫描\身份证正面.png", SCAN, kind="身份证", note="正反面")
     assert att.filename == "身份证正面.png" and att.size == len(SCAN)
-    assert att.sha256 == hashlib.sha256(SCAN).hexdigest() and att.added_by == "system"
+    assert att.sha256 == hashlib.sha256(SCAN).hexdigest() and att.added_by == "系统"
     assert archive.attachment_content(ctx, att.id) == ("身份证正面.png", SCAN)
     assert [a.id for a in archive.get_household(ctx, view.id).attachments] == [att.id]
     assert [a.id for a in list_attachments(ctx, view.id)] == [att.id]

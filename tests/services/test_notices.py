@@ -45,7 +45,7 @@ def test_build_and_publish_freezes_entries(ctx, monkeypatch):
 
     # after publication the entries are frozen: renaming the worker does not change them
     pub = notices.publish_notice(ctx, v.summary.id)
-    assert pub.summary.status == "published" and pub.summary.published_by == "system"
+    assert pub.summary.status == "published" and pub.summary.published_by == "系统"
     with ctx.db.session() as s:
         s.get(ReliefRequest, made.request_ids[0]).name = "改名字"
     again = notices.get_notice(ctx, v.summary.id)
@@ -105,7 +105,7 @@ def test_objection_upheld_sends_back_and_blocks_payment(ctx, monkeypatch):
     with pytest.raises(ValidationFailed):
         notices.handle_objection(ctx, o1.id, "upheld", "")
     h1 = notices.handle_objection(ctx, o1.id, "upheld", "经入户核查，确有家用小汽车，不符合救助条件")
-    assert h1.result == "upheld" and h1.handled_by == "system"
+    assert h1.result == "upheld" and h1.handled_by == "系统"
     h2 = notices.handle_objection(ctx, o2.id, "dismissed", "经数据比对收入属实")
     assert h2.result_label == "异议不成立"
 

@@ -17,7 +17,7 @@ def test_clerk_sees_archive_and_visits_not_settings(window):
     labels = nav_labels(window)
     assert labels[:2] == ["困难职工档案", "走访核查"]
     assert "单位与组织" not in labels
-    assert "经办人小陈" in window.user_label.text()
+    assert "陈晓" in window.user_label.text()
     assert window.office_label.text() == "增城区总工会"
 
 

@@ -28,9 +28,10 @@ from ..services.admin.settings import read_settings
 DEMO_OFFICE = "增城区总工会"
 DEMO_PASSWORD = "demo1234"  # demo databases only
 DEMO_MARKER = "demo_data"  # a settings row: this office was made by the demo
-DEMO_USERS = (("admin", "管理员", ["admin"]), ("clerk", "经办人小陈", ["clerk"]),
-              ("reviewer", "审核人老黄", ["reviewer"]), ("head", "负责人钟主席", ["head"]),
-              ("auditor", "审计员", ["auditor"]))
+# Login names and the people behind them: lists and paper show the person (经办人 陈晓).
+DEMO_USERS = (("admin", "王建国", ["admin"]), ("clerk", "陈晓", ["clerk"]),
+              ("reviewer", "黄伟", ["reviewer"]), ("head", "钟国强", ["head"]),
+              ("auditor", "刘芳", ["auditor"]))
 CHUNK = 2000
 
 STREETS = ("荔城街", "增江街", "朱村街", "永宁街", "新塘镇", "石滩镇", "中新镇", "派潭镇", "仙村镇",

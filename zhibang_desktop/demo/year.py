@@ -3,7 +3,7 @@ reviews, public notices (one objection upheld, one dismissed, one still open), d
 batches with paid, returned, reissued, renounced and paid-to-relative lines.
 
 Everything goes through the real services (rules, review chain, notices, batches), acting
-as the demo users (经办人小陈, 审核人老黄, 负责人钟主席) when they exist, on the dates it
+as the demo users (经办人陈晓, 审核人黄伟, 负责人钟国强) when they exist, on the dates it
 happened: the program's clock (``domain.clock``) is moved for the duration —
 demo databases only, never while someone works in the same process.
 

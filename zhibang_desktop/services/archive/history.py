@@ -7,6 +7,7 @@ from ...storage.models import AuditEntry
 from .store import load_household
 from .types import ChangeEntry
 from ..context import AppContext
+from ..people import name_of
 
 HISTORY_ENTITIES = ("household", "member", "visit", "attachment")
 ACTION_LABELS = {
@@ -29,12 +30,13 @@ def household_changes(ctx: AppContext, household_id: int) -> list[ChangeEntry]:
             .order_by(AuditEntry.seq.desc())
         ).scalars()
         entries: list[ChangeEntry] = []
+        person = name_of(tx.session)
         for row in rows:
             changes = row.changes or []
             if not changes:
-                entries.append(ChangeEntry(row.at, row.username, row.action, row.summary, "", "", ""))
+                entries.append(ChangeEntry(row.at, person(row.username), row.action, row.summary, "", "", ""))
             for change in changes:
                 field, old, new = (list(change) + ["", "", ""])[:3]
-                entries.append(ChangeEntry(row.at, row.username, row.action, row.summary,
+                entries.append(ChangeEntry(row.at, person(row.username), row.action, row.summary,
                                            str(field), "" if old is None else str(old), "" if new is None else str(new)))
         return entries

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ...domain import clock
 from ...domain.cards import check_account
@@ -23,6 +23,7 @@ from .types import (
 from ..errors import NotFound, PermissionDenied
 from ..admin.org import visible_unit_ids
 from ..admin.settings import OfficeSettings, standard_for
+from ..people import name_of
 
 VISIT_STATUSES = ("active", "phasing_out")  # households that are visited / can be overdue
 _NON_DIGIT = re.compile(r"\D+")
@@ -213,7 +214,8 @@ def build_view(session: Session, hh: Household, today: date | None = None) -> Ho
 
 
 def attachment_view(a: Attachment) -> AttachmentView:
-    return AttachmentView(a.id, a.filename, a.kind, a.size, a.sha256, a.note, a.added_at, a.added_by)
+    added_by = name_of(object_session(a))(a.added_by) if object_session(a) is not None else a.added_by
+    return AttachmentView(a.id, a.filename, a.kind, a.size, a.sha256, a.note, a.added_at, added_by)
 
 
 def income_band_label(band: str) -> str:

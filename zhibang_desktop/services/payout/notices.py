@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ...documents.public_text import public_text_problems
 from ...domain import clock
@@ -32,6 +32,7 @@ from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
 from ..relief.holidays import work_calendar
 from ..admin.org import subtree_ids, visible_unit_ids
+from ..people import name_of
 from .types import (
     NOTICE_STATUS_LABELS, OBJECTION_RESULT_LABELS, CandidateView, NoticeEntryView, NoticeFilter, NoticeInput,
     NoticeSummary, NoticeView, ObjectionInput, ObjectionView, Payability,
@@ -481,7 +482,7 @@ def _summary(session: Session, notice: Notice, listed: int | None = None, total:
         status_label=NOTICE_STATUS_LABELS.get(notice.status, notice.status), start=notice.start_date,
         end=notice.end_date, working_days=notice.working_days, end_warning=notice.end_warning,
         entries=int(listed), total_fen=int(total), open_objections=_open_count(session, notice.id),
-        published_at=notice.published_at, published_by=notice.published_by,
+        published_at=notice.published_at, published_by=name_of(session)(notice.published_by) or None,
         ended=notice.status != "draft" and clock.today() > notice.end_date, number=notice.number or "",
     )
 
@@ -495,12 +496,13 @@ def _next_number(session: Session, year: int) -> str:
 
 
 def _objection_view(row: Objection, entry: NoticeEntry) -> ObjectionView:
+    person = name_of(object_session(row))
     return ObjectionView(
         id=row.id, notice_id=row.notice_id, entry_id=row.entry_id, request_id=entry.request_id,
         person_name=entry.name, objector=row.objector, contact=row.contact, channel=row.channel,
-        received_on=row.received_on, content=row.content, recorded_by=row.recorded_by, recorded_at=row.recorded_at,
+        received_on=row.received_on, content=row.content, recorded_by=person(row.recorded_by), recorded_at=row.recorded_at,
         result=row.result, result_label=OBJECTION_RESULT_LABELS.get(row.result, row.result), handling=row.handling,
-        handled_by=row.handled_by, handled_at=row.handled_at,
+        handled_by=person(row.handled_by) or None, handled_at=row.handled_at,
     )
 
 

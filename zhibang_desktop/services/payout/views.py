@@ -12,6 +12,7 @@ from ..context import AppContext
 from ..errors import NotFound
 from .types import BATCH_KIND_LABELS, BATCH_STATUS_LABELS, PAID_STATES, BatchSummary, BatchView, LineView
 from .rules import READ
+from ..people import name_of
 
 
 def _line_view(s: Session, line: DisbursementLine, batch: Disbursement) -> LineView:
@@ -31,7 +32,7 @@ def _summary(s: Session, batch: Disbursement) -> BatchSummary:
         status_label=BATCH_STATUS_LABELS.get(batch.status, batch.status), lines=sum(count.values()),
         total_fen=sum(fen.values()), paid_fen=sum(fen.get(st, 0) for st in PAID_STATES),
         pending=count.get("pending", 0), returned=count.get("returned", 0), renounced=count.get("renounced", 0),
-        created_at=batch.created_at, created_by=batch.created_by,
+        created_at=batch.created_at, created_by=name_of(s)(batch.created_by),
     )
 
 

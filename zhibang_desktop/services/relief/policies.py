@@ -24,6 +24,7 @@ from ...storage.models import PolicyVersion, ReliefRequest
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
 from .types import Option, PolicyOptions, PolicyVersionView, ReliefTypeInfo
+from ..people import name_of
 
 READ = "relief.read"
 EDIT = "policy.edit"
@@ -91,7 +92,7 @@ def _view(session: Session, row: PolicyVersion, with_types: bool = True) -> Poli
                            .where(ReliefRequest.policy_version_id == row.id)).scalar_one()
     return PolicyVersionView(
         id=row.id, office=row.office, year=row.year, version=row.version, name=row.name,
-        in_force=row.in_force, created_at=row.created_at, created_by=row.created_by,
+        in_force=row.in_force, created_at=row.created_at, created_by=name_of(session)(row.created_by),
         self_approval_allowed=policy.self_approval_allowed,
         relief_types=tuple(type_info(policy, rt) for rt in policy.relief_types) if with_types else (),
         source=policy.source, note=policy.note, used_by_requests=used,

@@ -387,7 +387,7 @@ def add_request_attachment(ctx: AppContext, request_id: int, filename: str, data
         s.flush()
         tx.audit("create", "request_attachment", a.id, household_id=r.household_id,
                  summary=f"救助申请 {r.number} 添加附件：{name}")
-        return RequestAttachmentView(a.id, a.filename, a.kind, a.size, a.added_at, a.added_by)
+        return RequestAttachmentView(a.id, a.filename, a.kind, a.size, a.added_at, ctx.actor.display_name or a.added_by)
 
 
 def remove_request_attachment(ctx: AppContext, attachment_id: int) -> None:

@@ -25,6 +25,7 @@ from ...storage.models import (
 )
 from ..errors import NotFound, PermissionDenied, ServiceError
 from ..admin.org import subtree_ids, visible_unit_ids
+from ..people import name_of
 from .policies import policy_of, version_row
 from .types import (
     DECISION_LABELS, STATUS_LABELS, EvaluationView, FindingView, Option, PastAidView, PendingLevel,
@@ -370,7 +371,7 @@ def _event_time(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
 
 
-def timeline(r: ReliefRequest, payments: list[Payment]) -> tuple[TimelineEntry, ...]:
+def timeline(r: ReliefRequest, payments: list[Payment], person=lambda username: username or "") -> tuple[TimelineEntry, ...]:
     out = [TimelineEntry(r.created_at, "imported" if r.source == "ledger" else "created",
                          "从历史台账导入" if r.source == "ledger" else "录入申请", r.creator_name)]
     for ev in r.events or ():
@@ -384,7 +385,7 @@ def timeline(r: ReliefRequest, payments: list[Payment]) -> tuple[TimelineEntry, 
                                  + ("（本人审批）" if v.self_approved else ""), v.reviewer_name, detail))
     for p in payments:
         at = datetime.combine(p.paid_on, time(12)).astimezone()
-        out.append(TimelineEntry(at, "paid", "发放", p.created_by,
+        out.append(TimelineEntry(at, "paid", "发放", person(p.created_by),
                                  f"{p.amount_fen / 100:,.2f} 元" + (f"，{p.remark}" if p.remark else "")))
     return tuple(sorted(out, key=lambda e: e.at))
 
@@ -446,8 +447,8 @@ def full_view(session: Session, actor, r: ReliefRequest, cal: WorkCalendar) -> R
         pending=pending_level(r, cal, on),
         chain=tuple(Option(c["level"], c.get("name") or c["level"], str(c.get("days") or DEFAULT_DAYS))
                     for c in (r.chain or chain_json(policy, r.relief_type))),
-        timeline=timeline(r, payments),
-        attachments=tuple(RequestAttachmentView(a.id, a.filename, a.kind, a.size, a.added_at, a.added_by)
+        timeline=timeline(r, payments, name_of(session)),
+        attachments=tuple(RequestAttachmentView(a.id, a.filename, a.kind, a.size, a.added_at, name_of(session)(a.added_by))
                           for a in atts),
         attachment_kinds=None if r.attachment_kinds is None else tuple(r.attachment_kinds),
         paid_on=payments[0].paid_on if payments else None, remark=r.remark or "",
