@@ -38,6 +38,24 @@ def test_second_instance_is_refused_with_a_clear_message(db_path):
     open_database(db_path).close()  # released on close
 
 
+def test_lock_message_says_since_when_in_local_time_in_chinese(db_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    first = open_database(db_path)
+    try:
+        with pytest.raises(DatabaseLocked) as caught:
+            open_database(db_path)
+    finally:
+        first.close()
+        monkeypatch.undo()
+        time.tzset()
+    text = str(caught.value)
+    assert "自 2026年11月23日 10:00 起" in text  # the pinned clock: 02:00 UTC
+    assert "T02:00" not in text and "+00:00" not in text
+
+
 def test_foreign_sqlite_file_is_left_alone(tmp_path):
     other = tmp_path / "other.db"
     con = sqlite3.connect(other)

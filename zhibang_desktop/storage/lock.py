@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from ..domain import clock
@@ -60,9 +61,18 @@ class WriterLock:
 def _describe(raw: bytes) -> str:
     try:
         info = json.loads(raw.decode() or "{}")
-        return f"计算机 {info.get('host', '?')}，进程 {info.get('pid', '?')}，自 {info.get('since', '?')} 起"
     except ValueError:
         return "未知进程"
+    return f"计算机 {info.get('host', '?')}，进程 {info.get('pid', '?')}，{_since_text(info.get('since'))}"
+
+
+def _since_text(stamp) -> str:
+    """'自 2026年11月23日 10:00 起' in this computer's time zone (stored as UTC ISO text)."""
+    try:
+        at = datetime.fromisoformat(str(stamp)).astimezone()
+    except ValueError:
+        return "开始时间不明"
+    return f"自 {at.year}年{at.month}月{at.day}日 {at:%H:%M} 起"
 
 
 if sys.platform == "win32":  # pragma: no cover - Windows only

@@ -53,13 +53,21 @@ class OfficeForm(QWidget):
         self.causes.setFixedHeight(150)
         form = QFormLayout()
         for name in FIELDS:
-            form.addRow(settings.LABELS[name] + "：", with_error(self.edits[name], self.errors.add(name, self.edits[name])))
-        form.addRow("", self.example)
+            field: QWidget = self.edits[name]
+            if name == "archive_no_pattern":  # the example number beside the pattern
+                field = QWidget()
+                beside = QHBoxLayout(field)
+                beside.setContentsMargins(0, 0, 0, 0)
+                beside.addWidget(self.edits[name], 1)
+                beside.addWidget(self.example)
+                self.edits[name].setProperty("rawText", True)  # a pattern the admin edits, shown as typed
+            form.addRow(settings.LABELS[name] + "：", with_error(field, self.errors.add(name, self.edits[name])))
         form.addRow("致困原因选项（每行一项）：", with_error(self.causes, self.errors.add("hardship_causes", self.causes)))
         hint = QLabel("档案号格式可用 {prefix}（前缀）、{year}（年份）、{seq:05d}（5 位序号）。"
                       "致困原因选项改动后，新建和修改档案时使用新选项。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
+        hint.setProperty("rawText", True)  # explains the pattern's placeholders by name
         self.save_button = QPushButton("保存单位信息")
         self.save_button.clicked.connect(self.save)
         bar = QHBoxLayout()
@@ -89,7 +97,7 @@ class OfficeForm(QWidget):
 
     def _show_example(self) -> None:
         example = pattern_example(self.edits["archive_no_pattern"].text(), self.edits["archive_prefix"].text())
-        self.example.setText(f"档案号示例：{example}")
+        self.example.setText(f"示例：{example}")
 
     def save(self) -> bool:
         causes = tuple(dict.fromkeys(line.strip() for line in self.causes.toPlainText().splitlines() if line.strip()))

@@ -26,6 +26,7 @@ from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
+from ..relief.relief_common import period_text as quarter_text
 
 WEEKDAYS = "一二三四五六日"
 QUARTERS = ((None, "全年（不分季度）"), (1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度"))
@@ -50,7 +51,7 @@ CANDIDATE_COLUMNS: tuple[Col, ...] = (
     Col("申请编号", lambda c: c.number, width=112),
     Col("所属工会", lambda c: c.unit_name, stretch=True),
     Col("救助类型", lambda c: c.relief_type_label, width=90),
-    Col("期间", lambda c: f"{c.year}" + (f"-Q{c.quarter}" if c.quarter else ""), width=70),
+    Col("期间", lambda c: quarter_text(c.year, c.quarter), width=110),
     Col("金额(元)", lambda c: labels.yuan(c.amount_fen), RIGHT, 84),
 )
 
