@@ -236,3 +236,21 @@ def test_scoped_clerk_cannot_create_unions_or_import_elsewhere(ctx, tmp_path):
     assert any("不能新建工会" in r for _, r in reasons)
     assert any("管辖范围" in r for _, r in reasons)
     assert unit_id(ctx, FACTORY)
+
+
+def test_problems_name_columns_in_chinese_even_when_the_file_lacks_them(ctx, tmp_path):
+    """A required value whose column is not in the file is reported under the template's
+    Chinese header (〔致困原因〕), never under the program's field code (〔causes〕)."""
+    without = [h for h in HEAD_A if h != "致困原因"]
+    cut = HEAD_A.index("致困原因")
+    path = tmp_path / "no-causes.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(without)
+    ws.append([v for i, v in enumerate(rows("A")[0]) if i != cut])
+    wb.save(path)
+    problems = check_import(ctx, path).problems
+    assert problems, "a deep household without causes must be refused"
+    columns = {p.column for p in problems}
+    assert "致困原因" in columns
+    assert all(c is None or not c.isascii() for c in columns), columns

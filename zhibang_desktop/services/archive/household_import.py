@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from ...domain import clock
 from ...documents.error_report import Problem, write_error_report
-from ...documents.household_ledger import Ledger, LedgerHousehold, LedgerMember, read_ledger
+from ...documents.household_ledger import (
+    HOUSEHOLD_HEADERS, MEMBER_HEADERS, Ledger, LedgerHousehold, LedgerMember, read_ledger,
+)
 from ...domain.household import OTHER_CAUSE_PREFIX
 from ...domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
 from ...storage.models import Household, OrgUnit
@@ -102,12 +104,14 @@ class _Ticker:
                 self.progress(min(self.done, self.total), self.total)
 
 
-def _col(item, ledger_field: str) -> str | None:
-    return item.columns.get(ledger_field)
+def _col(item, ledger_field: str) -> str:
+    """The column's header in the file, or the template's header when the file lacks it."""
+    headers = MEMBER_HEADERS if isinstance(item, LedgerMember) else HOUSEHOLD_HEADERS
+    return item.columns.get(ledger_field) or headers.get(ledger_field, ("",))[0] or ledger_field
 
 
 def _problem(item, ledger_field: str, reason: str) -> Problem:
-    return Problem(item.sheet, item.row, _col(item, ledger_field) or ledger_field, item.raw.get(ledger_field), reason)
+    return Problem(item.sheet, item.row, _col(item, ledger_field), item.raw.get(ledger_field), reason)
 
 
 def _resolve_units(s: Session, actor, rows: list[LedgerHousehold], problems: list[Problem]) -> tuple[dict[str, int | None], list[str]]:
