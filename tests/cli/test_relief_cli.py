@@ -91,8 +91,12 @@ def test_import_ledger_and_compliance_report(cli, tmp_path):
     assert got == {("王五", "emergency", "2023-05-06", 100000, "emergency.subcases.illness_surgery"),
                    ("赵六", "quarterly", "2023-02-01", 70000, "quarterly.amount")}
     assert ("孙七", "emergency.subcases") in {(n["name"], n["rule"]) for n in rep["not_checkable"]}
+    assert {v["rule_label"] for v in rep["violations"]} == {"紧急救助·突发重大疾病或意外伤害住院手术，家庭非常困难",
+                                                          "季度救助·金额标准"}
+    assert "\\u" not in out and "王五" in out  # UTF-8, not \uXXXX escapes
     code, out, _ = cli("report", "compliance", "--year", "2023")
     assert code == 0 and "不符合政策 2 笔" in out and "王五" in out
+    assert "〔紧急救助·突发重大疾病或意外伤害住院手术，家庭非常困难〕" in out and "〔emergency" not in out
 
     bad = write_ledger(tmp_path / "bad.xlsx", [("王五", "123", "季度救助", None, 500, date(2023, 2, 1), None, "")])
     report = tmp_path / "errors.xlsx"
@@ -127,3 +131,18 @@ def test_holidays_for_2027(cli):
     assert data["years"][0]["source"] == "admin"
     assert cli("holiday", "add", "2027-13-01")[0] == 2
     assert cli("holiday", "remove", "2027-10-02")[0] == 2
+
+
+def test_json_output_is_utf8_whatever_the_stream_encoding(tmp_path):
+    """A pipe or console whose code page cannot hold Chinese still gets UTF-8 JSON, not escapes."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii", ZHIBANG_PASSWORD=PASSWORD)
+    done = subprocess.run([sys.executable, "-m", "zhibang_desktop", "--db", str(tmp_path / "z.sqlite3"), "--json",
+                           "init", "--office", "增城区总工会", "--admin", "admin"],
+                          capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    text = done.stdout.decode("utf-8")
+    assert json.loads(text)["office"] == "增城区总工会" and "\\u" not in text

@@ -29,6 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_output() -> None:
+    """Text and --json output in UTF-8 whatever the console or pipe's code page (cp936 …)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
@@ -41,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         from ..ui.app import run_gui  # imported only when the GUI is wanted
 
         return run_gui(db_path=args.db)
+    _utf8_output()
     env = CliEnv(args)
     try:
         if not getattr(args, "own_login", False):

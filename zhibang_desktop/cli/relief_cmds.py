@@ -262,12 +262,12 @@ def run_compliance(args, env) -> int:
              f"无法核对 {len(rep.not_checkable)} 笔"]
     for v in rep.violations:
         lines.append(f"  ✗ {v.date.isoformat()} {v.name} {v.type_name or v.type} {_yuan(v.amount_fen)} 元"
-                     f"〔{v.rule}〕{v.message}")
+                     f"〔{v.rule_label or v.rule}〕{v.message}")
     if rep.not_checkable:
         lines.append("无法核对（缺少数据，不计入违规）：")
         for n in rep.not_checkable:
             lines.append(f"  ? {n.date.isoformat()} {n.name} {n.type_name or n.type} {_yuan(n.amount_fen)} 元"
-                         f"〔{n.rule}〕{n.message}")
+                         f"〔{n.rule_label or n.rule}〕{n.message}")
     lines += [f"注：{x}" for x in rep.notes]
     env.out(rep, "\n".join(lines))
     return 0

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...domain.policy import Policy, ReliefType, yuan_text
+from ...domain.rule_labels import rule_label
 from ...domain.rules import PastAid, RequestDraft, evaluate
 from ...storage.models import Household, Payment, ReliefRequest
 from . import store as st
@@ -154,7 +155,7 @@ def compliance_report(ctx: AppContext, year: int) -> ComplianceReport:
             elif in_force is not None:
                 policy = in_force[1]
             else:
-                unknown.append(_nc(rec, "", "policy", f"{year} 年没有生效的救助政策，无法核对"))
+                unknown.append(_nc(None, rec, "", "policy", f"{year} 年没有生效的救助政策，无法核对"))
                 continue
             if rec.source == "ledger" or rec.kind == "payment":
                 ledger_seen = True
@@ -178,21 +179,21 @@ def compliance_report(ctx: AppContext, year: int) -> ComplianceReport:
             type_name = rt.name if rt else draft.relief_type
             for f in ev.findings:
                 if f.code in VIOLATION_CODES or f.code.startswith("cap_"):
-                    violations.append(_violation(rec, f.rule, f.message, f.code, type_name))
+                    violations.append(_violation(policy, rec, f.rule, f.message, f.code, type_name))
                 elif f.code == "subcase_required" and rt is not None:
                     if _outside_every_subcase(rt, draft.requested_amount_fen):
                         stds = "；".join(f"{sc.name} {describe(sc, rt)}" for sc in rt.subcases)
                         violations.append(_violation(
-                            rec, f"{rt.code}.subcases",
+                            policy, rec, f"{rt.code}.subcases",
                             f"金额 {yuan_text(draft.requested_amount_fen)} 元不在{rt.name}任何具体情形的标准内（{stds}）",
                             "amount_outside_all_subcases", type_name))
                     else:
-                        unknown.append(_nc(rec, type_name, f"{rt.code}.subcases",
+                        unknown.append(_nc(policy, rec, type_name, f"{rt.code}.subcases",
                                            f"未记录救助事由（具体情形），无法核对{rt.name}具体情形的金额标准"))
                 elif f.code in NOT_CHECKABLE_CODES:
-                    unknown.append(_nc(rec, type_name, f.rule, f"{NOT_CHECKABLE_CODES[f.code]}，无法核对：{f.message}"))
+                    unknown.append(_nc(policy, rec, type_name, f.rule, f"{NOT_CHECKABLE_CODES[f.code]}，无法核对：{f.message}"))
                 elif f.code == "no_archive" and rec.household_id is None:
-                    unknown.append(_nc(rec, type_name, f.rule,
+                    unknown.append(_nc(policy, rec, type_name, f.rule,
                                        "该人员不在本系统的档案中，无法核对“先建档、后帮扶”"))
         if ledger_seen:
             notes.append("历史台账未记录申请条件，未核对申请条件。")
@@ -211,13 +212,14 @@ def _record_ref(rec: _Record) -> str:
     return f"{rec.kind}:{rec.row_id}"
 
 
-def _violation(rec: _Record, rule: str, message: str, code: str, type_name: str) -> Violation:
+def _violation(policy, rec: _Record, rule: str, message: str, code: str, type_name: str) -> Violation:
     return Violation(id_number=rec.id_number, name=rec.name, type=rec.draft.relief_type, date=rec.on,
                      amount_fen=rec.draft.requested_amount_fen, rule=rule, message=message, code=code,
-                     record=_record_ref(rec), type_name=type_name, subcase=rec.draft.subcase)
+                     record=_record_ref(rec), type_name=type_name, subcase=rec.draft.subcase,
+                     rule_label=rule_label(policy, rule))
 
 
-def _nc(rec: _Record, type_name: str, rule: str, message: str) -> NotCheckable:
+def _nc(policy, rec: _Record, type_name: str, rule: str, message: str) -> NotCheckable:
     return NotCheckable(id_number=rec.id_number, name=rec.name, type=rec.draft.relief_type, date=rec.on,
                         amount_fen=rec.draft.requested_amount_fen, rule=rule, message=message,
-                        record=_record_ref(rec), type_name=type_name)
+                        record=_record_ref(rec), type_name=type_name, rule_label=rule_label(policy, rule))

@@ -455,6 +455,7 @@ class Violation:
     record: str = ""  # 'request:12' | 'payment:7'
     type_name: str = ""
     subcase: str | None = None
+    rule_label: str = ""  # the rule in Chinese: 紧急救助·突发重大疾病或意外伤害住院手术
 
 
 @dataclass(frozen=True)
@@ -468,6 +469,7 @@ class NotCheckable:
     message: str  # what data is missing
     record: str = ""
     type_name: str = ""
+    rule_label: str = ""
 
 
 @dataclass(frozen=True)
