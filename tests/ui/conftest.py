@@ -25,6 +25,16 @@ class Boxes:
 
 
 @pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory):
+    """Remembered column widths and the like go to a folder of this run, not the user's profile."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path_factory.mktemp("settings")))
+    yield
+
+
+@pytest.fixture(autouse=True)
 def boxes(monkeypatch) -> Boxes:
     rec = Boxes()
     for kind in ("info", "warn", "error"):

@@ -91,7 +91,7 @@ class ReliefPage(Page):
         self.type.addItem("全部类型", None)
 
         self.model = ReliefTableModel(session.executor, LIST_COLUMNS, self)
-        self.table = RequestTable(self.model)
+        self.table = RequestTable(self.model, key="relief_requests")
         self.table.openRequested.connect(self.open_request)
 
         self.new_button = QPushButton("新建申请")

@@ -36,7 +36,7 @@ class ReviewPage(Page):
                                    " padding: 4px;")
         self.warning.hide()
         self.model = ReliefTableModel(session.executor, QUEUE_COLUMNS, self)
-        self.table = RequestTable(self.model)
+        self.table = RequestTable(self.model, key="review_queue")
         self.table.openRequested.connect(self.review_request)
         self.review_button = QPushButton("审核…")
         self.view_button = QPushButton("查看申请")
