@@ -192,6 +192,8 @@ class PolicyEditDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet(f"color: {MUTED_COLOR};")
         self.editor = QPlainTextEdit()
+        self.editor.setProperty("rawText", True)  # the policy file itself, keys and all
+        note.setProperty("rawText", True)  # explains the file's keys by name
         self.editor.setLineWrapMode(QPlainTextEdit.NoWrap)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.TypeWriter)
