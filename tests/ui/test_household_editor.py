@@ -47,7 +47,7 @@ def test_edit_phone_save_with_ctrl_s_and_see_it_in_history(window, qtbot, clerk)
     assert not editor.is_dirty()
     table = editor.changes.table
     cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
-    assert any(row[4] == "联系电话" and row[6] == "13800138000" and row[1] == "clerk" for row in cells)
+    assert any(row[4] == "联系电话" and row[6] == "13800138000" and row[1] == "陈晓" for row in cells)  # the person, not the login
     settle(qtbot, window)  # the list reloads itself off the GUI thread
     assert window.pages["archive"].model.row_at(window.pages["archive"].model.row_of(hid)).phone == "13800138000"
 
