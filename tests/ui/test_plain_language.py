@@ -14,7 +14,7 @@ from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.ui.app import make_app
 from zhibang_desktop.ui.main_window import MainWindow
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.common.session import UiSession
 
 from ..plain_language import findings
 from .screen_texts import widget_texts

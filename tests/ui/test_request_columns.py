@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from zhibang_desktop.ui.main_window import MainWindow
-from zhibang_desktop.ui.session import UiSession
+from zhibang_desktop.ui.common.session import UiSession
 
 
 def _relief_table(window, qtbot):
