@@ -1,4 +1,4 @@
-"""发放批次, the batches themselves: numbers, candidates, creating a batch, closing it."""
+"""发放批次, the batches themselves: numbers, candidates, creating a batch, adding to it, closing it."""
 from __future__ import annotations
 
 from datetime import date
@@ -97,49 +97,7 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
         today = clock.today()
         units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
         labels = pc.Labels(s)
-        problems: list[FieldProblem] = []
-        planned = []
-        for i, plan in enumerate(inp.lines):
-            r = s.get(ReliefRequest, plan.request_id)
-            if r is None:
-                problems.append(FieldProblem(f"lines[{i}]", "发放名单", f"救助申请（编号 {plan.request_id}）不存在"))
-                continue
-            who = f"{r.name}（{r.number}）"
-            claim = pc.claimed(s, r.id)
-            if claim is not None:
-                line = s.get(DisbursementLine, claim.line_id)
-                batch = s.get(Disbursement, line.batch_id)
-                problems.append(FieldProblem(f"lines[{i}]", "发放名单",
-                                             f"{who} 已在批次 {batch.number} 中（{LINE_STATE_LABELS[line.state]}），"
-                                             "不能重复发放"))
-                continue
-            if pc.has_payment(s, r.id):
-                problems.append(FieldProblem(f"lines[{i}]", "发放名单", f"{who} 已有发放记录，不能重复发放"))
-                continue
-            pay = pc.payability_of(s, r, today)
-            if not pay.payable:
-                problems.append(FieldProblem(f"lines[{i}]", "发放名单", f"{who} 暂不能发放：{pay.reason}"))
-                continue
-            hh = s.get(Household, r.household_id) if r.household_id else None
-            method, account, bank = _default_method(hh)
-            chosen = plan.method or inp.default_method or method
-            if chosen not in METHODS:
-                problems.append(FieldProblem(f"lines[{i}]", "发放方式", f"{who}：无效的发放方式 {chosen}"))
-                continue
-            if chosen in ACCOUNT_METHODS and not account:
-                problems.append(FieldProblem(f"lines[{i}]", "发放方式",
-                                             f"{who} 档案中没有银行卡/社保卡号，请先补录或改为现金"))
-                continue
-            fund = plan.fund_source or r.fund_source or inp.default_fund_source
-            allowed = _allowed_funds(labels, r)
-            if fund and allowed and fund not in allowed:
-                problems.append(FieldProblem(
-                    f"lines[{i}]", "资金来源",
-                    f"{who}：{labels.fund_source(fund, r.policy_version_id)}不能用于"
-                    f"{labels.relief_type(r)}（可用：{'、'.join(labels.fund_source(f, r.policy_version_id) for f in allowed)}）"))
-                continue
-            planned.append((r, chosen, fund, account if chosen in ACCOUNT_METHODS else None,
-                            bank if chosen in ACCOUNT_METHODS else None))
+        planned, problems = _plan_lines(s, inp, today, labels)
         if problems:
             raise ValidationFailed(problems)
         at = clock.now()
@@ -148,23 +106,103 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
                              created_by=ctx.actor.username)
         s.add(batch)
         s.flush()
-        for seq, (r, method, fund, account, bank) in enumerate(planned, start=1):
-            line = DisbursementLine(
-                batch_id=batch.id, seq=seq, request_id=r.id, household_id=r.household_id, name=r.name,
-                id_number=r.id_number, unit_name=units.get(r.unit_id, "") if r.unit_id else "",
-                relief_type=r.relief_type, relief_type_label=labels.relief_type(r), method=method, fund_source=fund,
-                bank_name=bank, account=account, amount_fen=int(r.approved_fen), state="pending", updated_at=at,
-            )
-            s.add(line)
-            s.flush()
-            s.add(RequestPayoutClaim(request_id=r.id, line_id=line.id))
-        _flush_claims(s)
+        _insert_lines(s, batch, planned, units, labels, at, first_seq=1)
         total = sum(int(r.approved_fen) for r, *_ in planned)
         tx.audit("create", "disbursement", batch.id,
                  summary=f"新建发放批次 {number}：{len(planned)} 人，合计 {total / 100:,.2f} 元，"
                          f"发放日期 {inp.pay_date.isoformat()}")
         return _view(s, batch)
 
+
+def _plan_lines(s: Session, inp: BatchInput, today: date, labels: "pc.Labels") -> tuple[list, list[FieldProblem]]:
+    """Each planned request checked (payable now, not claimed, a usable method and fund):
+    (request, method, fund, account, bank) rows, and the problems found."""
+    problems: list[FieldProblem] = []
+    planned = []
+    for i, plan in enumerate(inp.lines):
+        r = s.get(ReliefRequest, plan.request_id)
+        if r is None:
+            problems.append(FieldProblem(f"lines[{i}]", "发放名单", f"救助申请（编号 {plan.request_id}）不存在"))
+            continue
+        who = f"{r.name}（{r.number}）"
+        claim = pc.claimed(s, r.id)
+        if claim is not None:
+            line = s.get(DisbursementLine, claim.line_id)
+            batch = s.get(Disbursement, line.batch_id)
+            problems.append(FieldProblem(f"lines[{i}]", "发放名单",
+                                         f"{who} 已在批次 {batch.number} 中（{LINE_STATE_LABELS[line.state]}），"
+                                         "不能重复发放"))
+            continue
+        if pc.has_payment(s, r.id):
+            problems.append(FieldProblem(f"lines[{i}]", "发放名单", f"{who} 已有发放记录，不能重复发放"))
+            continue
+        pay = pc.payability_of(s, r, today)
+        if not pay.payable:
+            problems.append(FieldProblem(f"lines[{i}]", "发放名单", f"{who} 暂不能发放：{pay.reason}"))
+            continue
+        hh = s.get(Household, r.household_id) if r.household_id else None
+        method, account, bank = _default_method(hh)
+        chosen = plan.method or inp.default_method or method
+        if chosen not in METHODS:
+            problems.append(FieldProblem(f"lines[{i}]", "发放方式", f"{who}：无效的发放方式 {chosen}"))
+            continue
+        if chosen in ACCOUNT_METHODS and not account:
+            problems.append(FieldProblem(f"lines[{i}]", "发放方式",
+                                         f"{who} 档案中没有银行卡/社保卡号，请先补录或改为现金"))
+            continue
+        fund = plan.fund_source or r.fund_source or inp.default_fund_source
+        allowed = _allowed_funds(labels, r)
+        if fund and allowed and fund not in allowed:
+            problems.append(FieldProblem(
+                f"lines[{i}]", "资金来源",
+                f"{who}：{labels.fund_source(fund, r.policy_version_id)}不能用于"
+                f"{labels.relief_type(r)}（可用：{'、'.join(labels.fund_source(f, r.policy_version_id) for f in allowed)}）"))
+            continue
+        planned.append((r, chosen, fund, account if chosen in ACCOUNT_METHODS else None,
+                        bank if chosen in ACCOUNT_METHODS else None))
+    return planned, problems
+
+
+def _insert_lines(s: Session, batch: Disbursement, planned: list, units: dict, labels: "pc.Labels", at,
+                  first_seq: int) -> None:
+    for seq, (r, method, fund, account, bank) in enumerate(planned, start=first_seq):
+        line = DisbursementLine(
+            batch_id=batch.id, seq=seq, request_id=r.id, household_id=r.household_id, name=r.name,
+            id_number=r.id_number, unit_name=units.get(r.unit_id, "") if r.unit_id else "",
+            relief_type=r.relief_type, relief_type_label=labels.relief_type(r), method=method, fund_source=fund,
+            bank_name=bank, account=account, amount_fen=int(r.approved_fen), state="pending", updated_at=at,
+        )
+        s.add(line)
+        s.flush()
+        s.add(RequestPayoutClaim(request_id=r.id, line_id=line.id))
+    _flush_claims(s)
+
+
+def add_lines(ctx: AppContext, batch_id: int, lines: list) -> BatchView:
+    """More payable requests into a batch still being paid (same checks as a new batch)."""
+    if not lines:
+        raise ValidationFailed([FieldProblem("lines", "发放名单", "至少选择一人")])
+    ids = [p.request_id for p in lines]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed([FieldProblem("lines", "发放名单", "同一申请在名单中出现了两次")])
+    with ctx.tx(MANAGE) as tx:
+        s = tx.session
+        batch = pc.get_or_404(s, Disbursement, batch_id, "发放批次")
+        if batch.status != "open" or batch.kind == "reissue":
+            raise LineStateError(f"批次 {batch.number} 已完成或是重新发放批次，不能再加入明细")
+        labels = pc.Labels(s)
+        planned, problems = _plan_lines(s, BatchInput(batch.pay_date, list(lines)), clock.today(), labels)
+        if problems:
+            raise ValidationFailed(problems)
+        units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
+        first = max((line.seq for line in batch.lines), default=0) + 1
+        _insert_lines(s, batch, planned, units, labels, clock.now(), first_seq=first)
+        total = sum(int(r.approved_fen) for r, *_ in planned)
+        tx.audit("update", "disbursement", batch.id,
+                 summary=f"批次 {batch.number} 加入 {len(planned)} 人，{total / 100:,.2f} 元："
+                         + "、".join(r.name for r, *_ in planned[:20]))
+        s.expire(batch)
+        return _view(s, batch)
 
 def _flush_claims(s: Session) -> None:
     try:

@@ -29,7 +29,7 @@ re-exported here and by the package.
 from __future__ import annotations
 
 from .batches import (
-    batch_candidates, close_batch, create_batch, next_batch_number,
+    add_lines, batch_candidates, close_batch, create_batch, next_batch_number,
 )
 from .rules import ACCOUNT_METHODS, KINDS, MANAGE, METHODS, READ, LineStateError
 from .lines import (
@@ -41,7 +41,7 @@ from .views import find_batch, get_batch, list_batches
 
 __all__ = [
     "ACCOUNT_METHODS", "KINDS", "MANAGE", "METHODS", "READ", "LineStateError", "ReissuePlan",
-    "next_batch_number", "batch_candidates", "create_batch", "close_batch",
+    "next_batch_number", "batch_candidates", "create_batch", "add_lines", "close_batch",
     "mark_paid", "mark_batch_paid", "return_line_in", "mark_returned", "mark_renounced", "mark_paid_to_relative",
     "set_line_method", "set_line_proxy", "remove_line", "_paid",
     "reissue_candidates", "create_reissue_batch",
