@@ -46,15 +46,17 @@ def test_version_in_a_real_process():
 def test_demo_check_export_import_round(z, tmp_path, capsys, monkeypatch):
     assert z("demo", "--households", 40, "--seed", 2) == 0
     assert "演示用户" in capsys.readouterr().out
-    assert z("--json", "check") == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["ok"] is True and len(report["items"]) >= 10
-    assert z("check", "--json") == 0
-    capsys.readouterr()
-    # the demo database has users: commands act as one of them
+    # the demo database has users: every command acts as one of them, check included
     assert z("export", "households", tmp_path / "a.xlsx") == 2
     assert "--user" in capsys.readouterr().err
+    assert z("check") == 2
+    assert "--user" in capsys.readouterr().err
     monkeypatch.setenv("ZHIBANG_PASSWORD", "demo1234")
+    assert z("--user", "auditor", "--json", "check") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and len(report["items"]) >= 10
+    assert z("--user", "auditor", "check", "--json") == 0
+    capsys.readouterr()
     assert z("--user", "clerk", "--json", "export", "households", tmp_path / "a.xlsx",
              "--status", "active,渐退期", "--category", "深度困难") == 0
     out = json.loads(capsys.readouterr().out)
@@ -108,7 +110,7 @@ def test_template_and_missing_file(z, tmp_path, capsys):
     assert "找不到文件" in capsys.readouterr().err
 
 
-def test_failed_check_exits_1(z, tmp_path, capsys):
+def test_failed_check_exits_1(z, tmp_path, capsys, monkeypatch):
     assert z("demo", "--households", 5) == 0
     import sqlite3
 
@@ -117,7 +119,8 @@ def test_failed_check_exits_1(z, tmp_path, capsys):
     con.commit()
     con.close()
     capsys.readouterr()
-    assert z("check") == 1
+    monkeypatch.setenv("ZHIBANG_PASSWORD", "demo1234")
+    assert z("--user", "admin", "check") == 1
     assert "[失败] 渐退期截止日期" in capsys.readouterr().out
 
 
@@ -167,11 +170,13 @@ def test_default_database_is_in_the_user_data_folder(tmp_path, monkeypatch):
     assert build_parser().parse_args([]).db is None  # no --db: the GUI and the CLI use default_db_path()
 
 
-def test_demo_refuses_a_real_office_named_like_the_demo_but_adds_to_a_demo_database(z, tmp_path, capsys):
+def test_demo_refuses_a_real_office_named_like_the_demo_but_adds_to_a_demo_database(z, tmp_path, capsys,
+                                                                                    monkeypatch):
     assert z("init", "--office", "增城区总工会") == 0  # the real office has the demo's name
     assert z("demo", "--households", 5) == 2
     assert "增城区总工会" in capsys.readouterr().err
     demo_db = tmp_path / "demo.sqlite3"
     assert main(["--db", str(demo_db), "demo", "--households", "5"]) == 0
-    assert main(["--db", str(demo_db), "demo", "--households", "5", "--seed", "2"]) == 0
+    monkeypatch.setenv("ZHIBANG_PASSWORD", "demo1234")  # the demo has users now: adding to it needs a login
+    assert main(["--db", str(demo_db), "--user", "admin", "demo", "--households", "5", "--seed", "2"]) == 0
     assert "已生成演示数据：5 户" in capsys.readouterr().out

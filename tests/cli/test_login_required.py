@@ -41,6 +41,10 @@ def argv_for(words: list[str], parser: argparse.ArgumentParser, folder) -> list[
         else:
             value = str(folder / f"{action.dest}.xlsx")
         argv += ([action.option_strings[0]] if action.option_strings else []) + [value]
+    for choice in parser._mutually_exclusive_groups:  # e.g. `batch paid` needs --line or --all
+        if choice.required:
+            flag = next(a for a in choice._group_actions if a.nargs == 0)
+            argv.append(flag.option_strings[0])
     return argv
 
 
@@ -71,8 +75,15 @@ def test_every_command_refuses_without_a_valid_login(office, tmp_path, monkeypat
     monkeypatch.setenv("ZHIBANG_PASSWORD", password)
     folder = tmp_path / "out"
     folder.mkdir()
+    good_backup = tmp_path / "good-backup.sqlite3"  # restore checks the file before it logs in
+    monkeypatch.setenv("ZHIBANG_PASSWORD", PASSWORD)
+    assert main(["--db", str(office), "--user", "admin", "backup", "--out", str(good_backup)]) == 0
+    monkeypatch.setenv("ZHIBANG_PASSWORD", password)
+    capsys.readouterr()
     for words, parser in COMMANDS:
         argv = ["--db", str(office)] + (["--user", who] if who else []) + argv_for(words, parser, folder)
+        if words == ["restore"]:
+            argv[-1] = str(good_backup)
         code = main(argv)
         err = capsys.readouterr().err
         assert code == 2, f"{' '.join(argv)} → {code}"

@@ -101,7 +101,7 @@ def register(sub) -> None:
     p = sub.add_parser("restore", help="从备份文件恢复数据库（先检查备份；原数据库另存保留）")
     p.add_argument("file", help="备份文件")
     json_flag(p)
-    p.set_defaults(func=run_restore, own_login=True)  # a damaged database cannot check a password
+    p.set_defaults(func=run_restore, own_login=True)  # checks the file first; a damaged database cannot log in
 
 
 def _filters(p) -> None:
@@ -370,6 +370,9 @@ def run_restore(args, env) -> int:
     from ..storage.database import DatabaseCorrupt
 
     source = Path(args.file).expanduser()
+    check = backup.check_backup(source)  # a bad file is refused before anything is written, even a login
+    if not check.ok:
+        raise InvalidInput(f"未恢复（数据库未改动）：{check.message}")
     note = ""
     if env.db_path.exists() and env.db_path.stat().st_size > 0:
         try:
@@ -385,9 +388,6 @@ def run_restore(args, env) -> int:
             actor = ctx.actor
     else:
         actor = SYSTEM
-    check = backup.check_backup(source)
-    if not check.ok:
-        raise InvalidInput(f"未恢复（数据库未改动）：{check.message}")
     env.close()  # the database must be closed while the file is replaced
     result = env.run(backup.restore, env.db_path, source, actor=actor)
     lines = [f"已从备份恢复：{source}", f"数据库：{result.db_path}"]
