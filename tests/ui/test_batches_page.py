@@ -24,6 +24,7 @@ from zhibang_desktop.ui.payout.batches_page import BatchesPage
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
+from .waiting import settle
 
 CORRECTED = "6222021001112223375"  # Luhn-valid
 
@@ -46,6 +47,7 @@ def page(seeded, qtbot):
     qtbot.addWidget(widget)
     widget.resize(1216, 680)
     widget.show()
+    settle(qtbot, widget)
     return widget
 
 
@@ -63,6 +65,7 @@ def make_batch(page, qtbot):
     dialog.save()
     assert dialog.result_view is not None
     page.reload(dialog.result_view.summary.id)
+    settle(qtbot, page)
     return dialog.result_view
 
 
@@ -113,6 +116,7 @@ def test_new_batch_takes_payable_requests_with_method_and_fund(page, qtbot, seed
     assert methods[seeded.request_ids[0]] == "cash" and methods[seeded.request_ids[2]] == "bank_transfer"
     assert methods[seeded.request_ids[3]] == "cash"  # no card in the archive
     page.reload(view.summary.id)
+    settle(qtbot, page)
     assert page.lines.rowCount() == 4 and page.current.summary.pending == 4
     # the same requests are not offered again: a request is paid once
     again = new_batch(page, qtbot)
@@ -152,6 +156,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert page.paid_button.isEnabled()
     answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
     page.mark_paid()
+    settle(qtbot, page)
     assert line_named(page, chen).state == "paid"
 
     # returned by the bank: the reason is required, then kept
@@ -166,6 +171,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     dialog._ok()
     assert dialog.result() == QDialog.Accepted
     page.reload()
+    settle(qtbot, page)
     returned = line_named(page, chen)
     assert returned.state == "returned" and returned.return_reason == "户名与账号不符"
     row = page.lines.row_of(returned.id)
@@ -182,6 +188,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("配偶")
     dialog._ok()
     page.reload()
+    settle(qtbot, page)
     assert line_named(page, li).state == "renounced"
     assert line_named(page, zeng).state == "paid_to_relative"
 
@@ -200,8 +207,10 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert reissue is not None and reissue.summary.kind == "reissue" and reissue.summary.number == "2026-Q1-02"
     assert reissue.lines[0].reissue_of == returned.id and reissue.lines[0].account == CORRECTED
     page.reload(reissue.summary.id)
+    settle(qtbot, page)
     assert page.current.summary.id == reissue.summary.id
     page.reload(returned.batch_id)
+    settle(qtbot, page)
     assert line_named(page, chen).state == "reissued"
 
     # never twice: nothing left to reissue, and the request is no batch candidate
@@ -209,13 +218,16 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert all(c.request_id != returned.request_id for c, _ in payout.batch_candidates(seeded.clerk))
     # the first batch can be closed once nothing is pending
     page.reload(returned.batch_id)
+    settle(qtbot, page)
     assert page.all_paid_button.isEnabled()
     answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
     page.mark_all_paid()
+    settle(qtbot, page)
     assert line_named(page, huang).state == "paid"
     assert page.close_button.isEnabled()
     boxes.answer = True
     page.close_batch()
+    settle(qtbot, page)
     assert page.current.summary.status == "closed"
 
 
@@ -285,6 +297,7 @@ def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monke
 
     monkeypatch.setattr(batches_page.ReturnsDialog, "exec", fake_exec)
     applied = page.import_returns(str(csv))
+    settle(qtbot, page)
     assert applied is not None and applied.applied
     preview = shown[0]
     assert not preview.applied and len(preview.unmatched) == 1
@@ -294,6 +307,7 @@ def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monke
     assert line_named(page, confirmed.name).state == "paid"
     # importing the same file again changes nothing
     again = page.import_returns(str(csv))
+    settle(qtbot, page)
     assert all(m.action != "returned" for m in again.returned)
 
 

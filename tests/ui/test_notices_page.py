@@ -20,6 +20,7 @@ from zhibang_desktop.ui.payout.notices_page import (
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
+from .waiting import settle
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def page(seeded, qtbot):
     qtbot.addWidget(widget)
     widget.resize(1216, 680)
     widget.show()
+    settle(qtbot, widget)
     return widget
 
 
@@ -74,6 +76,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     dialog.save()
     assert dialog.result_view is not None and dialog.result_view.summary.status == "draft"
     page.reload(dialog.result_view.summary.id)
+    settle(qtbot, page)
     assert page.model.rowCount() == 1
     assert page.current.summary.end == date(2026, 3, 9)
     assert page.entries.rowCount() == 4
@@ -82,6 +85,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
 
     boxes.answer = True
     page.publish()
+    settle(qtbot, page)
     assert "固定" in boxes.shown[-1][2]  # the confirmation says the entries are frozen
     assert page.current.summary.status == "published"
     assert page.object_button.isVisible() and not page.publish_button.isVisible()
@@ -97,12 +101,14 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     objection.save()
     assert objection.result_view is not None
     page.reload()
+    settle(qtbot, page)
     assert page.current.summary.open_objections == 1
     assert "异议待处理" in page.warning_label.text()
     assert page.objections.rowCount() == 1
     assert page.handle_button.isEnabled()
     seeded.clock.set(2026, 3, 10)
     page.reload()
+    settle(qtbot, page)
     assert not page.close_button.isEnabled()  # ended, but an objection is open
 
     # an empty objection is refused with the service's words
@@ -119,12 +125,14 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     handle.save()
     assert handle.result_view is not None and handle.result_view.result == "upheld"
     page.reload()
+    settle(qtbot, page)
     entry = next(e for e in page.current.entries if e.id == target.id)
     assert entry.state == "removed"
     assert relief.get_request(seeded.clerk, target.request_id).status == "returned"
     assert page.current.summary.entries == 3
     assert page.close_button.isEnabled()
     page.close_notice()
+    settle(qtbot, page)
     assert page.current.summary.status == "closed"
 
 
@@ -132,14 +140,17 @@ def test_draft_remove_and_delete(page, qtbot, seeded, boxes, monkeypatch):
     dialog = new_notice(page, qtbot)
     dialog.save()
     page.reload(dialog.result_view.summary.id)
+    settle(qtbot, page)
     page.entry_table.selectRow(0)
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("另行公示", True)))
     page.remove_entry()
+    settle(qtbot, page)
     assert page.current.summary.entries == 3
     boxes.answer = True
     page.delete_notice()
+    settle(qtbot, page)
     assert page.model.rowCount() == 0 and page.current is None
     assert len(notices.notice_candidates(seeded.clerk, dialog.current_filter())) == 4
 
@@ -148,8 +159,10 @@ def test_print_roster_opens_the_preview_and_is_audited(page, qtbot, seeded, tmp_
     dialog = new_notice(page, qtbot)
     dialog.save()
     page.reload(dialog.result_view.summary.id)
+    settle(qtbot, page)
     notices.publish_notice(seeded.clerk, page.current.summary.id)
     page.reload()
+    settle(qtbot, page)
     def printed():
         return [(r.action, r.summary) for r in audit.query_audit(seeded.admin, entity="notice").rows
                 if r.action in ("print", "export")]
@@ -175,6 +188,7 @@ def test_reader_without_notice_rights_sees_but_cannot_change(seeded, qtbot):
     notices.publish_notice(seeded.clerk, notices.create_notice(
         seeded.clerk, new_notice_input()).summary.id)
     page.reload()
+    settle(qtbot, page)
     assert page.model.rowCount() == 1
     assert not page.print_button.isEnabled() and not page.object_button.isEnabled()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
@@ -30,24 +30,24 @@ from .batch_dialogs import (
 from .payout_models import BATCH_COLUMNS, LINE_COLUMNS, RowsModel, batch_foreground, line_background, \
     line_foreground
 from ..printing.print_preview import build_and_preview
+from ..common.executor import ChangeSummary
+from ..common.page import Page
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
 from ..common.worker import run_with_progress
 
 MANAGE = "payout.manage"
+PAYOUTS = ChangeSummary(payouts=True)
 ACCOUNT_METHODS = ("bank_transfer", "social_security_card")
 RETURN_FILTER = "银行回执 (*.xlsx *.csv);;Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
 
 
-class BatchesPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
+class BatchesPage(Page):
+    REFRESH_ON = ("payouts",)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.ctx = session.ctx
+        super().__init__(session, parent)
         self.current: BatchView | None = None
         can = session.can(MANAGE)
 
@@ -143,8 +143,7 @@ class BatchesPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
-        self.status_filter.currentIndexChanged.connect(lambda _: self.reload())
-        self.year_filter.currentIndexChanged.connect(lambda _: self.reload())
+        self.reload_on(self.status_filter, self.year_filter)
         self.new_button.clicked.connect(self.new_batch)
         self.reissue_button.clicked.connect(self.reissue)
         self.templates_button.clicked.connect(self.edit_templates)
@@ -166,22 +165,14 @@ class BatchesPage(QWidget):
         self.close_button.clicked.connect(self.close_batch)
         self.reload()
 
-    # -- page protocol --
-    def activated(self) -> None:
-        self.reload()
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
-
-    # -- loading --
+    # -- loading (off the GUI thread) --
     def reload(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else (self.current.summary.id if self.current else None)
-        try:
-            rows = payout.list_batches(self.ctx, self.status_filter.currentData(), self.year_filter.currentData())
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
+        ctx, status, year = self.ctx, self.status_filter.currentData(), self.year_filter.currentData()
+        self.query(lambda: payout.list_batches(ctx, status, year), lambda rows: self._show_rows(rows, keep),
+                   key="list")
+
+    def _show_rows(self, rows, keep: int | None) -> None:
         self.model.set_rows(rows)
         if keep is None or not self.table.select_key(keep):
             if rows:
@@ -189,17 +180,15 @@ class BatchesPage(QWidget):
         self._show_current()
         pending = sum(b.pending for b in rows)
         returned = sum(b.returned for b in rows)
-        self._status(f"共 {len(rows)} 个批次，待发放 {pending} 人" + (f"，退票待处理 {returned} 人" if returned else ""))
+        self.set_status(f"共 {len(rows)} 个批次，待发放 {pending} 人" + (f"，退票待处理 {returned} 人" if returned else ""))
 
     def _show_current(self) -> None:
         summary = self.table.current_item()
-        view = None
-        if summary is not None:
-            try:
-                view = payout.get_batch(self.ctx, summary.id)
-            except ServiceError as exc:
-                self._status(f"查询失败：{exc}")
-        self.show_batch(view)
+        if summary is None:
+            self.show_batch(None)
+            return
+        ctx, batch_id = self.ctx, summary.id
+        self.query(lambda: payout.get_batch(ctx, batch_id), self.show_batch, key="detail")
 
     def show_batch(self, view: BatchView | None) -> None:
         selected = {x.id for x in self.line_table.selected_items()} if self.current and view and \
@@ -273,6 +262,8 @@ class BatchesPage(QWidget):
         return chosen[0]
 
     def _refresh(self) -> None:
+        """After a line or the batch was stored (by a dialog or here): tell the pages, show it."""
+        self.announce(PAYOUTS)
         self.reload(self.current.summary.id if self.current else None)
 
     def _line_form(self, make) -> None:
@@ -315,12 +306,14 @@ class BatchesPage(QWidget):
         dialog = NewBatchDialog(self.session, self.window())
         if dialog.exec() == QDialog.Accepted and dialog.result_view is not None:
             self.status_filter.setCurrentIndex(0)
+            self.announce(PAYOUTS)
             self.reload(dialog.result_view.summary.id)
 
     def reissue(self) -> None:
         preselect = {x.id for x in self.line_table.selected_items() if x.state == "returned"} or None
         dialog = ReissueDialog(self.session, self.window(), preselect)
         if dialog.exec() == QDialog.Accepted and dialog.result_view is not None:
+            self.announce(PAYOUTS)
             self.reload(dialog.result_view.summary.id)
 
     def edit_templates(self) -> None:

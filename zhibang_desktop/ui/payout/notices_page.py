@@ -6,7 +6,7 @@ back), and ended after its period. Seed 000: 公示 5 个工作日 before payout
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSplitter, QTabWidget,
@@ -25,23 +25,23 @@ from .payout_models import (
 # the dialogs live in ..notice_dialogs; still importable from here (tests, screenshot tools)
 from .notice_dialogs import HandleObjectionDialog, NoticeDialog, ObjectionDialog, notice_end, period_text
 from ..printing.print_preview import build_and_preview
+from ..common.executor import ChangeSummary
+from ..common.page import Page
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
 
 MANAGE = "notice.manage"
+NOTICES = ChangeSummary(notices=True)
 
 
 # ---------------------------------------------------------------------------- the page
 
-class NoticesPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
+class NoticesPage(Page):
+    REFRESH_ON = ("notices",)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.ctx = session.ctx
+        super().__init__(session, parent)
         self.current: NoticeView | None = None
         can = session.can(MANAGE)
 
@@ -131,8 +131,7 @@ class NoticesPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
-        self.status_filter.currentIndexChanged.connect(lambda _: self.reload())
-        self.year_filter.currentIndexChanged.connect(lambda _: self.reload())
+        self.reload_on(self.status_filter, self.year_filter)
         self.new_button.clicked.connect(self.new_notice)
         self.refresh_button.clicked.connect(lambda: self.reload())  # not clicked(bool) as the first argument
         self.table.currentRowChanged.connect(lambda _: self._show_current())
@@ -153,22 +152,14 @@ class NoticesPage(QWidget):
         self.entry_table.currentRowChanged.connect(lambda _: self._update_buttons())
         self.reload()
 
-    # -- page protocol --
-    def activated(self) -> None:
-        self.reload()
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
-
-    # -- loading --
+    # -- loading (off the GUI thread) --
     def reload(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else (self.current.summary.id if self.current else None)
-        try:
-            rows = notices.list_notices(self.ctx, self.status_filter.currentData(), self.year_filter.currentData())
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
+        ctx, status, year = self.ctx, self.status_filter.currentData(), self.year_filter.currentData()
+        self.query(lambda: notices.list_notices(ctx, status, year), lambda rows: self._show_rows(rows, keep),
+                   key="list")
+
+    def _show_rows(self, rows, keep: int | None) -> None:
         self.model.set_rows(rows)
         if keep is None or not self.table.select_key(keep):
             if rows:
@@ -176,18 +167,16 @@ class NoticesPage(QWidget):
         self._show_current()
         published = sum(1 for n in rows if n.status == "published")
         open_objections = sum(n.open_objections for n in rows)
-        self._status(f"共 {len(rows)} 个公示，公示中 {published} 个"
-                     + (f"，待处理异议 {open_objections} 条" if open_objections else ""))
+        self.set_status(f"共 {len(rows)} 个公示，公示中 {published} 个"
+                        + (f"，待处理异议 {open_objections} 条" if open_objections else ""))
 
     def _show_current(self) -> None:
         summary = self.table.current_item()
-        view = None
-        if summary is not None:
-            try:
-                view = notices.get_notice(self.ctx, summary.id)
-            except ServiceError as exc:
-                self._status(f"查询失败：{exc}")
-        self.show_notice(view)
+        if summary is None:
+            self.show_notice(None)
+            return
+        ctx, notice_id = self.ctx, summary.id
+        self.query(lambda: notices.get_notice(ctx, notice_id), self.show_notice, key="detail")
 
     def show_notice(self, view: NoticeView | None) -> None:
         self.current = view
@@ -260,27 +249,32 @@ class NoticesPage(QWidget):
             messages.info(self, "公示名单", "请先在公示名单中选择一人。")
         return entry
 
-    def _after(self, view: NoticeView | None) -> None:
+    def _store(self, fn, *args, title: str):
+        """A write through the executor (announced to every page); None when refused (said why)."""
+        return messages.guarded(self, lambda: self.executor.call(lambda: fn(*args), changes=NOTICES), title=title)
+
+    def _after(self, view: NoticeView | None, *, stored_by_dialog: bool = False) -> None:
         if view is not None:
+            if stored_by_dialog:
+                self.announce(NOTICES)
             self.reload(view.summary.id)
 
     def new_notice(self) -> None:
         dialog = NoticeDialog(self.session, self.window())
         if dialog.exec() == QDialog.Accepted and dialog.result_view is not None:
             self.status_filter.setCurrentIndex(0)
-            self._after(dialog.result_view)
+            self._after(dialog.result_view, stored_by_dialog=True)
 
     def edit_notice(self) -> None:
         if self.current is None:
             return
         dialog = NoticeDialog(self.session, self.window(), draft=self.current)
         if dialog.exec() == QDialog.Accepted:
-            self._after(dialog.result_view)
+            self._after(dialog.result_view, stored_by_dialog=True)
 
     def refresh_entries(self) -> None:
         if self.current is not None:
-            self._after(messages.guarded(self, notices.refresh_notice, self.ctx, self.current.summary.id,
-                                         title="无法刷新名单"))
+            self._after(self._store(notices.refresh_notice, self.ctx, self.current.summary.id, title="无法刷新名单"))
 
     def remove_entry(self) -> None:
         entry = self._selected_entry()
@@ -288,8 +282,7 @@ class NoticesPage(QWidget):
             return
         reason, ok = QInputDialog.getText(self, "移出名单", f"把 {entry.name} 移出本次公示草稿。原因（可不填）：")
         if ok:
-            self._after(messages.guarded(self, notices.remove_notice_entry, self.ctx, entry.id, reason.strip(),
-                                         title="无法移出"))
+            self._after(self._store(notices.remove_notice_entry, self.ctx, entry.id, reason.strip(), title="无法移出"))
 
     def edit_remark(self) -> None:
         entry = self._selected_entry()
@@ -298,8 +291,8 @@ class NoticesPage(QWidget):
         text, ok = QInputDialog.getText(self, "备注", f"{entry.name} 的备注（公开张贴，勿写病情、收入、证件号）：",
                                         QLineEdit.Normal, entry.remark)
         if ok:
-            self._after(messages.guarded(self, notices.set_entry_remark, self.ctx, entry.id, text.strip(),
-                                         title="无法保存备注"))
+            self._after(self._store(notices.set_entry_remark, self.ctx, entry.id, text.strip(),
+                                    title="无法保存备注"))
 
     def delete_notice(self) -> None:
         if self.current is None:
@@ -307,8 +300,9 @@ class NoticesPage(QWidget):
         if not messages.ask(self, "删除草稿", f"删除公示草稿“{self.current.summary.title}”？名单中的人员可以重新公示。",
                             yes="删除", no="取消"):
             return
+        notice_id = self.current.summary.id
         try:
-            notices.delete_notice(self.ctx, self.current.summary.id)
+            self.executor.call(lambda: notices.delete_notice(self.ctx, notice_id), changes=NOTICES)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法删除")
             return
@@ -332,7 +326,7 @@ class NoticesPage(QWidget):
             text += f"\n\n⚠ {warning}"
         if not messages.ask(self, "发布公示", text, yes="发布", no="取消"):
             return
-        self._after(messages.guarded(self, notices.publish_notice, self.ctx, s.id, title="无法发布"))
+        self._after(self._store(notices.publish_notice, self.ctx, s.id, title="无法发布"))
 
     def record_objection(self) -> None:
         if self.current is None or self.current.summary.status != "published":
@@ -340,6 +334,7 @@ class NoticesPage(QWidget):
         entry = self.entry_table.current_item()
         dialog = ObjectionDialog(self.session, self.current, entry.id if entry else None, self.window())
         if dialog.exec() == QDialog.Accepted:
+            self.announce(NOTICES)
             self.reload(self.current.summary.id)
             self.tabs.setCurrentIndex(1)
 
@@ -354,13 +349,13 @@ class NoticesPage(QWidget):
             return
         dialog = HandleObjectionDialog(self.session, objection, self.window())
         if dialog.exec() == QDialog.Accepted:
+            self.announce(ChangeSummary(notices=True, requests=True))  # an upheld objection returns the request
             self.reload(self.current.summary.id)
             self.tabs.setCurrentIndex(1)
 
     def close_notice(self) -> None:
         if self.current is not None:
-            self._after(messages.guarded(self, notices.close_notice, self.ctx, self.current.summary.id,
-                                         title="无法结束公示"))
+            self._after(self._store(notices.close_notice, self.ctx, self.current.summary.id, title="无法结束公示"))
 
     def print_roster(self):
         v = self.current
