@@ -231,7 +231,7 @@ def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded, q
     page = window.pages["relief"]
     dialog = page.new_request()
     dialog.year.setValue(YEAR)
-    dialog.choose_household(seeded.households["单志强"])
+    dialog.who.choose_household(seeded.households["单志强"])
     dialog._select(dialog.type, "quarterly")
     dialog.quarter.setCurrentIndex(dialog.quarter.findData(1))
     dialog.amount.setText("400")

@@ -37,7 +37,7 @@ def fill_quarterly(d: ReliefRequestDialog, qtbot, household_id: int, quarter: in
     """What a clerk does: pick the household, the period, a condition, the papers, the amount."""
     d.year.setValue(YEAR)
     d.request_date.setDate(QDate(YEAR, 3 * quarter - 2, 10))
-    d.choose_household(household_id)
+    d.who.choose_household(household_id)
     d._select(d.type, "quarterly")
     d.quarter.setCurrentIndex(d.quarter.findData(quarter))
     d.condition_boxes["dibao_low_income"].setChecked(True)
@@ -53,20 +53,20 @@ def fill_quarterly(d: ReliefRequestDialog, qtbot, household_id: int, quarter: in
 
 
 def panel(d: ReliefRequestDialog) -> str:
-    return d.findings.text() + d.figures.text() + d.verdict.text()
+    return d.check.findings.text() + d.check.figures.text() + d.check.verdict.text()
 
 
 def test_household_search_by_pinyin_initials_and_choose(dialog, office, qtbot):
-    qtbot.keyClicks(dialog.search, "zxm")  # 曾小明: 曾 read as zeng
-    qtbot.waitUntil(lambda: dialog.results.isVisible() and dialog.results.count() > 0, timeout=2000)
-    item = dialog.results.item(0)
+    qtbot.keyClicks(dialog.who.search, "zxm")  # 曾小明: 曾 read as zeng
+    qtbot.waitUntil(lambda: dialog.who.results.isVisible() and dialog.who.results.count() > 0, timeout=2000)
+    item = dialog.who.results.item(0)
     assert "曾小明" in item.text()
-    dialog.results.itemActivated.emit(item)
+    dialog.who.results.itemActivated.emit(item)
     assert dialog.household.id == office.households["曾小明"]
-    assert "ZC" in dialog.chosen.text() and "在档" in dialog.chosen.text()
-    assert not dialog.results.isVisible()
+    assert "ZC" in dialog.who.chosen.text() and "在档" in dialog.who.chosen.text()
+    assert not dialog.who.results.isVisible()
     # the household's daughter can be named as the person aided
-    assert dialog.person.count() == 2 and "曾晓红" in dialog.person.itemText(1)
+    assert dialog.who.person.count() == 2 and "曾晓红" in dialog.who.person.itemText(1)
 
 
 def test_quarterly_700_shows_the_out_of_standard_warning_and_requires_a_justification(dialog, office, qtbot):
@@ -75,19 +75,19 @@ def test_quarterly_700_shows_the_out_of_standard_warning_and_requires_a_justific
     qtbot.waitUntil(lambda: dialog.evaluation is not None and bool(dialog.evaluation.warnings), timeout=3000)
     ev = dialog.evaluation
     assert [f.code for f in ev.findings] == ["amount_above_standard"]
-    assert "高于季度救助标准 400–600 元" in dialog.findings.text()
-    assert WARNING_COLOR in dialog.findings.text() and ERROR_COLOR not in dialog.findings.text()
-    assert "600.00 元" in dialog.figures.text()  # suggested amount: the top of the standard
-    assert "400–600 元" in dialog.figures.text()
-    assert "13,300.00 元" in dialog.figures.text()  # remaining: 10 months of 低保 1,330 (001)
+    assert "高于季度救助标准 400–600 元" in dialog.check.findings.text()
+    assert WARNING_COLOR in dialog.check.findings.text() and ERROR_COLOR not in dialog.check.findings.text()
+    assert "600.00 元" in dialog.check.figures.text()  # suggested amount: the top of the standard
+    assert "400–600 元" in dialog.check.figures.text()
+    assert "13,300.00 元" in dialog.check.figures.text()  # remaining: 10 months of 低保 1,330 (001)
     assert not dialog.submit_button.isEnabled()
     assert "书面说明" in dialog.submit_button.toolTip()
     assert "必填" in dialog.justification_label.text()
 
-    dialog.justification.setFocus()
-    dialog.justification.insertPlainText("患者本季度手术，自付费用高，经集体研究按 700 元申请")
+    dialog.check.justification.setFocus()
+    dialog.check.justification.insertPlainText("患者本季度手术，自付费用高，经集体研究按 700 元申请")
     assert dialog.submit_button.isEnabled()
-    assert "可以提交" in dialog.verdict.text()
+    assert "可以提交" in dialog.check.verdict.text()
 
     qtbot.mouseClick(dialog.submit_button, Qt.LeftButton)
     stored = relief.list_requests(office.clerk, RequestFilter(year=YEAR)).rows
@@ -106,13 +106,13 @@ def test_a_third_quarterly_request_shows_the_error_and_submit_is_disabled(dialog
     dialog.evaluate_now()
     codes = [f.code for f in dialog.evaluation.errors]
     assert "count_limit" in codes
-    assert "每人每年最多 2 次，2026 年已有 2 次" in dialog.findings.text()
-    assert ERROR_COLOR in dialog.findings.text()
-    assert "本年已获救助" in dialog.figures.text() and "2 次" in dialog.figures.text()
+    assert "每人每年最多 2 次，2026 年已有 2 次" in dialog.check.findings.text()
+    assert ERROR_COLOR in dialog.check.findings.text()
+    assert "本年已获救助" in dialog.check.figures.text() and "2 次" in dialog.check.figures.text()
     assert not dialog.submit_button.isEnabled()
-    dialog.justification.setPlainText("说明也不能放行不符合的申请")
+    dialog.check.justification.setPlainText("说明也不能放行不符合的申请")
     assert not dialog.submit_button.isEnabled()
-    assert "不能提交" in dialog.verdict.text()
+    assert "不能提交" in dialog.check.verdict.text()
     # a draft may still be kept (e.g. to show the applicant why)
     assert dialog.save_button.isEnabled()
 
@@ -127,7 +127,7 @@ def test_q1_then_q2_is_refused_but_q1_then_q3_is_allowed(dialog, office, qtbot):
     dialog.request_date.setDate(QDate(YEAR, 7, 10))
     dialog.evaluate_now()
     assert dialog.evaluation.findings == ()
-    assert "符合政策标准" in dialog.findings.text()
+    assert "符合政策标准" in dialog.check.findings.text()
     assert dialog.submit_button.isEnabled()
 
 
@@ -157,7 +157,7 @@ def test_save_draft_then_reopen_for_editing(office, qtbot, msgs):
 
 
 def test_closing_with_changes_asks_first(dialog, office, qtbot, msgs):
-    dialog.choose_household(office.households["曾小明"])
+    dialog.who.choose_household(office.households["曾小明"])
     msgs.answer = False
     dialog.reject()
     assert dialog.isVisible()
@@ -178,7 +178,7 @@ def test_service_problems_show_under_the_field(dialog, office, qtbot):
 def test_a_year_without_a_policy_says_so(dialog, qtbot):
     dialog.year.setValue(2030)
     dialog.evaluate_now()
-    assert "2030 年没有生效的救助政策" in dialog.findings.text()
+    assert "2030 年没有生效的救助政策" in dialog.check.findings.text()
     assert dialog.type.count() == 0
     assert not dialog.submit_button.isEnabled()
 
@@ -192,15 +192,15 @@ def test_an_amount_that_is_not_a_number_is_marked(dialog, office, qtbot):
 
 def test_the_clerk_may_not_choose_a_worker_outside_the_archive_for_quarterly_aid(dialog):
     dialog._select(dialog.type, "quarterly")
-    assert not dialog.worker_radio.isEnabled()
-    assert "先建档" in dialog.worker_radio.toolTip()
+    assert not dialog.who.worker_radio.isEnabled()
+    assert "先建档" in dialog.who.worker_radio.toolTip()
 
 
 def test_emergency_1000_for_surgery_is_outside_the_standard(dialog, office, qtbot):
     """The auditors' case of seed 001: 1,000 yuan for a knee operation, standard 2,000–5,000."""
     dialog.year.setValue(YEAR)
     dialog.request_date.setDate(QDate(YEAR, 9, 28))
-    dialog.choose_household(office.households["单志强"])
+    dialog.who.choose_household(office.households["单志强"])
     dialog._select(dialog.type, "emergency")
     dialog._select(dialog.subcase, "illness_surgery")
     for box in dialog.attachment_boxes.values():
@@ -208,7 +208,7 @@ def test_emergency_1000_for_surgery_is_outside_the_standard(dialog, office, qtbo
     qtbot.keyClicks(dialog.amount, "1000")
     dialog.evaluate_now()
     assert [f.code for f in dialog.evaluation.findings] == ["amount_below_standard"]
-    assert "2,000–5,000 元" in dialog.findings.text()
+    assert "2,000–5,000 元" in dialog.check.findings.text()
     assert not dialog.quarter_label.isVisibleTo(dialog)
     dialog.use_suggested.click()
     assert dialog.amount.text() == "2000"
@@ -226,14 +226,14 @@ def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
     d = ReliefRequestDialog(UiSession(office.clerk))
     d.year.setValue(2025)
     d._select(d.type, "monthly_subsidy")
-    assert d.worker_radio.isEnabled()
-    d.worker_radio.setChecked(True)
+    assert d.who.worker_radio.isEnabled()
+    d.who.worker_radio.setChecked(True)
     assert d.worker_box.isVisibleTo(d) and not d.archived_box.isVisibleTo(d)
-    d.worker_name.setText("杨建国")
-    d.worker_id.setText(id_no(401))
-    d.worker_id.textEdited.emit(id_no(401))
+    d.who.worker_name.setText("杨建国")
+    d.who.worker_id.setText(id_no(401))
+    d.who.worker_id.textEdited.emit(id_no(401))
     assert "出生" in d.worker_id_facts.text()
-    d.worker_unit.set_unit_id(unit_id(office.admin, "荔城街某某电子厂工会"))
+    d.who.worker_unit.set_unit_id(unit_id(office.admin, "荔城街某某电子厂工会"))
     assert d.months_label.isVisibleTo(d) and d.batch_label.isVisibleTo(d)
     d.persons.setValue(1)
     d.months.setValue(3)

@@ -8,6 +8,10 @@ debounced): errors in red (cannot be submitted), warnings in orange (need a writ
 justification), the suggested amount, the standard and what remains of the year's
 allowance.  提交审核 stays disabled while there is an error or a warning without a
 justification.
+
+The dialog coordinates its parts: the household chooser (`who`, a widget that signals
+`edited`, `householdShown`, `picked`), the form (still a mixin, relief_request_form.py)
+and the policy-check panel (`check`, a widget that shows what the dialog tells it).
 """
 from __future__ import annotations
 
@@ -35,16 +39,15 @@ from ...services.relief.types import EvaluationView, PolicyOptions, RequestInput
 from ..common import labels, messages
 from ..common.field_errors import EDITOR_STYLE, FieldErrors
 from .relief_common import MUTED_COLOR, WARNING_COLOR, request_changed
-from .relief_request_check import PolicyCheckMixin
-from .relief_request_chooser import HouseholdChooserMixin
+from .relief_request_check import PolicyCheckPanel
+from .relief_request_chooser import HouseholdChooser
 from .relief_request_form import RequestFormMixin
 from ..common.session import UiSession
 
 EVALUATE_DELAY_MS = 350
-SEARCH_DELAY_MS = 250
 
 
-class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMixin, QDialog):
+class ReliefRequestDialog(RequestFormMixin, QDialog):
     saved = Signal(int)  # request id, after any stored change
 
     def __init__(self, session: UiSession, view: RequestView | None = None, parent: QWidget | None = None):
@@ -57,7 +60,6 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
         self.view = view
         self.options: PolicyOptions | None = None
         self.evaluation: EvaluationView | None = None
-        self.household = None  # HouseholdView of the chosen household
         self._loading = False
         self._baseline: RequestInput | None = None
         self.errors = FieldErrors()
@@ -68,16 +70,16 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
         self.header = QLabel()
         self.header.setTextFormat(Qt.RichText)
         self.header.setWordWrap(True)
-        self._build_who()
+        self.who = HouseholdChooser(self.ctx, self.errors)
         self._build_what()
         self._build_amounts()
         self._build_texts()
-        self._build_panel()
+        self.check = PolicyCheckPanel(self.errors)
 
         form = QWidget()
         left = QVBoxLayout(form)
         left.setContentsMargins(0, 0, 6, 0)
-        for group in (self.who_group, self.what_group, self.amount_group, self.text_group, self.cond_group):
+        for group in (self.who, self.what_group, self.amount_group, self.text_group, self.cond_group):
             left.addWidget(group)
         left.addStretch(1)
         scroll = QScrollArea()
@@ -102,7 +104,7 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
 
         body = QHBoxLayout()
         body.addWidget(scroll, 1)
-        body.addWidget(self.panel)
+        body.addWidget(self.check)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(body, 1)
@@ -117,8 +119,6 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
 
         self._eval_timer = QTimer(self, singleShot=True, interval=EVALUATE_DELAY_MS)
         self._eval_timer.timeout.connect(self.evaluate_now)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.search_now)
         self._connect_edits()
 
         self.load(view)
@@ -133,15 +133,9 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
         self.resize(width, height)
 
     def _connect_edits(self) -> None:
-        self.archived_radio.toggled.connect(self._mode_changed)
-        self.search.textEdited.connect(lambda _: self._search_timer.start())
-        self.search.returnPressed.connect(self._search_enter)
-        self.results.itemActivated.connect(self._choose_item)
-        self.results.itemClicked.connect(self._choose_item)
-        self.person.currentIndexChanged.connect(lambda _: self.edited())
-        self.worker_name.textEdited.connect(lambda _: self.edited())
-        self.worker_id.textEdited.connect(self._worker_id_edited)
-        self.worker_unit.currentIndexChanged.connect(lambda _: self.edited())
+        self.who.edited.connect(self.edited)
+        self.who.householdShown.connect(self._students_from_members)
+        self.who.picked.connect(lambda: self.type.setFocus())
         self.year.valueChanged.connect(self._year_changed)
         self.request_date.dateChanged.connect(lambda _: self.edited())
         self.type.currentIndexChanged.connect(self._type_changed)
@@ -154,7 +148,7 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
             spin.valueChanged.connect(lambda _: self.edited())
         self.goods.toggled.connect(lambda _: self.edited())
         self.reason.textChanged.connect(self._texts_edited)
-        self.justification.textChanged.connect(self._texts_edited)
+        self.check.justificationEdited.connect(self._texts_edited)
         self.use_suggested.clicked.connect(self._fill_suggested)
 
     # ------------------------------------------------------------------ loading
@@ -175,16 +169,12 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
                 self._loading = False
                 self._baseline = self.current_input()
                 self.evaluate_now()
-                self.search.setFocus()
+                self.who.search.setFocus()
                 return
             if view.household_id is not None:
-                self.archived_radio.setChecked(True)
-                self._set_household(view.household_id, person=view.person_id_number)
+                self.who.show_household(view.household_id, person=view.person_id_number)
             else:
-                self.worker_radio.setChecked(True)
-                self.worker_name.setText(view.name)
-                self.worker_id.setText(view.id_number)
-                self.worker_unit.set_unit_id(view.unit_id, emit=False)
+                self.who.show_worker(view.name, view.id_number, view.unit_id)
             self.request_date.setDate(QDate(view.request_date.year, view.request_date.month, view.request_date.day))
             self._select(self.type, view.relief_type)
             self._type_changed(evaluate=False)
@@ -211,7 +201,7 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
             self.months.setValue(view.months or 0)
             self.goods.setChecked(view.goods)
             self.reason.setPlainText(view.reason)
-            self.justification.setPlainText(view.justification)
+            self.check.set_justification(view.justification)
             self._show_header()
         finally:
             self._loading = False
@@ -235,7 +225,88 @@ class ReliefRequestDialog(HouseholdChooserMixin, RequestFormMixin, PolicyCheckMi
                      f"{html.escape(last.opinion)}</span>")
         self.header.setText(text)
 
+    # ------------------------------------------------------------------ the policy check
+    def evaluate_now(self) -> EvaluationView | None:
+        """Ask the rule engine about the form as it is (nothing is stored)."""
+        self._eval_timer.stop()
+        _, amount_problem = self._amount(self.amount, required=True)
+        _, paid_problem = self._amount(self.self_paid, required=False)
+        self.amount_error.setText(amount_problem)
+        self.amount_error.setVisible(bool(amount_problem))
+        self.self_paid_error.setText(paid_problem)
+        self.self_paid_error.setVisible(bool(paid_problem))
+        missing = self.who.who_missing()
+        if self.options is None or self.options.policy_id is None:
+            self.evaluation = None
+            self.check.show_no_policy(self.year.value())
+        elif missing and self.who.is_archived():
+            self.evaluation = None
+            self._show_waiting(missing)
+        else:
+            try:
+                self.evaluation = relief.evaluate_draft(self.ctx, self.current_input(), self.request_id)
+            except ServiceError as exc:
+                self.evaluation = None
+                self._show_waiting(str(exc))
+            else:
+                self._show_evaluation(self.evaluation)
+        self._update_buttons()
+        return self.evaluation
+
+    def _show_waiting(self, text: str) -> None:
+        info = self.type_info()
+        self.check.show_waiting(self.options.policy_name if self.options else "", info.standard_text if info else "",
+                                text)
+
+    def _show_evaluation(self, ev: EvaluationView) -> None:
+        self.check.show_evaluation(ev)
+        self.use_suggested.setEnabled(ev.suggested_amount_fen > 0)
+
+    def _fill_suggested(self) -> None:
+        if self.evaluation and self.evaluation.suggested_amount_fen:
+            self.amount.setText(labels.yuan_input(self.evaluation.suggested_amount_fen))
+            self.evaluate_now()
+
+    # ------------------------------------------------------------------ may it be submitted
+    def needs_justification(self) -> bool:
+        return bool(self.evaluation and self.evaluation.needs_justification)
+
+    def submit_blocker(self) -> str:
+        """Why 提交审核 is disabled ("" when it is not)."""
+        if not self.session.can("relief.create"):
+            return "当前用户没有录入救助申请的权限"
+        missing = self.who.who_missing()
+        if missing:
+            return missing
+        if self.evaluation is None:
+            return "政策核查未完成"
+        if self.evaluation.blocking:
+            return "有不符合政策的情况（红色），不能提交"
+        if self.needs_justification() and not self.check.justification_text():
+            return "有须说明的情况（橙色），请填写书面说明后提交"
+        return ""
+
+    def _update_buttons(self) -> None:
+        can = self.session.can("relief.create")
+        blocker = self.submit_blocker()
+        self.submit_button.setEnabled(not blocker)
+        self.submit_button.setToolTip(blocker)
+        self.save_button.setEnabled(can)
+        self.save_action.setEnabled(can)
+        self.check.show_verdict(self.evaluation, blocker)
+
     # ------------------------------------------------------------------ edits and state
+    def _students_from_members(self, household) -> None:
+        """A household was shown: count its schoolchildren, unless the clerk entered some."""
+        if any(spin.value() for spin in self.student_spins.values()):
+            return
+        was = self._loading
+        self._loading = True
+        for m in household.data.members:
+            if m.schooling in self.student_spins:
+                self.student_spins[m.schooling].setValue(self.student_spins[m.schooling].value() + 1)
+        self._loading = was
+
     def edited(self) -> None:
         if self._loading:
             return

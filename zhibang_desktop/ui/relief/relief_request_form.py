@@ -1,9 +1,9 @@
 """The request form proper: relief type, sub-case, period, fund, amounts, the reason,
 and the conditions and materials; its rows follow the chosen relief type.
 
-A mixin of ``ReliefRequestDialog``: it reads and sets the dialog's shared state
-(``ctx``, ``errors``, ``options``, ``household``, ``_loading``) and calls back
-``edited()``.
+Still a mixin of ``ReliefRequestDialog`` (the household chooser and the policy-check
+panel are widgets of their own): it reads and sets the dialog's shared state (``ctx``,
+``errors``, ``options``, ``who``, ``check``, ``_loading``) and calls back ``edited()``.
 """
 from __future__ import annotations
 
@@ -188,7 +188,7 @@ class RequestFormMixin:
             self.options = policies.policy_options(self.ctx, year)
         except ServiceError as exc:
             self.options = PolicyOptions(year, None, "")
-            self.policy_label.setText(str(exc))
+            self.check.policy_label.setText(str(exc))
         current = self.type.currentData()
         self.type.blockSignals(True)
         self.type.clear()
@@ -235,11 +235,7 @@ class RequestFormMixin:
             self.goods.setVisible(bool(info and info.goods_allowed))
             if info and not info.goods_allowed:
                 self.goods.setChecked(False)
-            allows_worker = bool(info and not info.requires_archive)
-            self.worker_radio.setEnabled(allows_worker)
-            self.worker_radio.setToolTip("" if allows_worker else "该救助类型须先建档、后帮扶，只能为在档困难职工申请")
-            if not allows_worker and self.worker_radio.isChecked():
-                self.archived_radio.setChecked(True)
+            self.who.allow_worker(bool(info and not info.requires_archive))
             note = []
             if info:
                 note.append(f"标准：{info.standard_text}")
@@ -318,7 +314,7 @@ class RequestFormMixin:
         info = self.type_info()
         amount, _ = self._amount(self.amount, required=True)
         self_paid, _ = self._amount(self.self_paid, required=False)
-        archived = self.archived_radio.isChecked()
+        worker_name, worker_id_number, unit_id = self.who.worker()
         students: list[str] = []
         if info and info.needs_students:
             for code, spin in self.student_spins.items():
@@ -328,17 +324,17 @@ class RequestFormMixin:
             relief_type=self.type.currentData() or "",
             year=self.year.value(),
             requested_amount_fen=amount or 0,
-            household_id=self.household.id if archived and self.household else None,
-            worker_name=None if archived else self.worker_name.text().strip(),
-            worker_id_number=None if archived else self.worker_id.text().strip(),
-            unit_id=None if archived else self.worker_unit.unit_id(),
-            person_id_number=self.person.currentData() if archived and self.household else None,
+            household_id=self.who.household_id(),
+            worker_name=worker_name,
+            worker_id_number=worker_id_number,
+            unit_id=unit_id,
+            person_id_number=self.who.person_id_number(),
             subcase=self.subcase.currentData() if self.subcase.count() else None,
             quarter=self.quarter.currentData() if info and info.needs_quarter else None,
             request_date=date(d.year(), d.month(), d.day()),
             conditions=tuple(c for c, box in self.condition_boxes.items() if box.isChecked()),
             reason=self.reason.toPlainText().strip(),
-            justification=self.justification.toPlainText().strip(),
+            justification=self.check.justification_text(),
             self_paid_medical_fen=self_paid if info and info.needs_self_paid else None,
             students=tuple(students),
             months=(self.months.value() or None) if info and info.needs_months else None,
