@@ -239,3 +239,32 @@ def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded, q
     assert view is not None
     settle(qtbot, window)
     assert page.model.rowCount() == 7 and page.table.current_request_id() == view.id
+
+
+def test_filters_query_off_the_gui_thread_and_a_change_summary_refreshes_the_list(window, seeded, qtbot,
+                                                                                   monkeypatch):
+    import threading
+
+    from zhibang_desktop.ui.common.executor import ChangeSummary
+
+    page = window.pages["relief"]
+    threads = []
+    real = relief.list_requests
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(relief, "list_requests", spy)
+    page.state.setCurrentIndex(page.state.findData("draft"))
+    settle(qtbot, window)
+    assert threads and threading.main_thread() not in threads
+    assert {r.status for r in page.model.rows()} == {"draft"}
+
+    draft = next(r for r in page.model.rows() if r.relief_type == "quarterly")
+    relief.submit_request(seeded.clerk, draft.id)  # stored elsewhere: the page does not know yet
+    assert page.model.row_of(draft.id) >= 0
+    window.session.announce(ChangeSummary(requests=True))
+    settle(qtbot, window)
+    assert page.model.row_of(draft.id) < 0  # no longer a draft
+    assert threading.main_thread() not in threads

@@ -1,4 +1,4 @@
-"""Waiting for the GUI's database work, which runs off the GUI thread (ui/executor.py)."""
+"""Waiting for the GUI's database work, which runs off the GUI thread (ui/common/executor.py)."""
 from __future__ import annotations
 
 

@@ -25,7 +25,7 @@ Restore
     The app must not have the database open: restore takes the writer lock itself and
     refuses while another window (or this one) holds it. The GUI and the CLI therefore
     close their `Database`, call `restore`, and open the file again
-    (`ui/restore_flow.py`; `zhibang restore FILE`). After a restore the users are those
+    (`ui/login/restore_flow.py`; `zhibang restore FILE`). After a restore the users are those
     of the backup, so the GUI asks for a login again.
 """
 from __future__ import annotations

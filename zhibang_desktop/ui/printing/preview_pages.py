@@ -1,4 +1,4 @@
-"""A PDF file's pages rasterised with pypdfium2 (for the print preview, ui/print_preview.py).
+"""A PDF file's pages rasterised with pypdfium2 (for the print preview, ui/printing/print_preview.py).
 
 pdfium is not thread-safe, not even for two different documents, so every call
 into it holds ``PDFIUM_LOCK``.

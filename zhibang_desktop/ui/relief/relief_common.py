@@ -86,7 +86,7 @@ def due_text(due: date | None, overdue: bool) -> str:
 
 
 def _preview_module():
-    """The print preview (ui/print_preview.py) when it is installed, else None."""
+    """The print preview (ui/printing/print_preview.py) when it is installed, else None."""
     try:
         from ..printing import print_preview
     except ImportError:
