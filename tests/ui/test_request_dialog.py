@@ -62,7 +62,7 @@ def test_household_search_by_pinyin_initials_and_choose(dialog, office, qtbot):
     item = dialog.who.results.item(0)
     assert "曾小明" in item.text()
     dialog.who.results.itemActivated.emit(item)
-    assert dialog.household.id == office.households["曾小明"]
+    assert dialog.who.household.id == office.households["曾小明"]
     assert "ZC" in dialog.who.chosen.text() and "在档" in dialog.who.chosen.text()
     assert not dialog.who.results.isVisible()
     # the household's daughter can be named as the person aided
@@ -82,7 +82,7 @@ def test_quarterly_700_shows_the_out_of_standard_warning_and_requires_a_justific
     assert "13,300.00 元" in dialog.check.figures.text()  # remaining: 10 months of 低保 1,330 (001)
     assert not dialog.submit_button.isEnabled()
     assert "书面说明" in dialog.submit_button.toolTip()
-    assert "必填" in dialog.justification_label.text()
+    assert "必填" in dialog.check.justification_label.text()
 
     dialog.check.justification.setFocus()
     dialog.check.justification.insertPlainText("患者本季度手术，自付费用高，经集体研究按 700 元申请")
@@ -143,7 +143,7 @@ def test_save_draft_then_reopen_for_editing(office, qtbot, msgs):
     d.close()
 
     again = ReliefRequestDialog(session, view=relief.get_request(office.clerk, view.id))
-    assert again.household.id == office.households["李秀英"]
+    assert again.who.household.id == office.households["李秀英"]
     assert again.amount.text() == "450"
     assert again.quarter.currentData() == 2
     assert again.condition_boxes["model_worker"].isChecked()
@@ -228,11 +228,11 @@ def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
     d._select(d.type, "monthly_subsidy")
     assert d.who.worker_radio.isEnabled()
     d.who.worker_radio.setChecked(True)
-    assert d.worker_box.isVisibleTo(d) and not d.archived_box.isVisibleTo(d)
+    assert d.who.worker_box.isVisibleTo(d) and not d.who.archived_box.isVisibleTo(d)
     d.who.worker_name.setText("杨建国")
     d.who.worker_id.setText(id_no(401))
     d.who.worker_id.textEdited.emit(id_no(401))
-    assert "出生" in d.worker_id_facts.text()
+    assert "出生" in d.who.worker_id_facts.text()
     d.who.worker_unit.set_unit_id(unit_id(office.admin, "荔城街某某电子厂工会"))
     assert d.months_label.isVisibleTo(d) and d.batch_label.isVisibleTo(d)
     d.persons.setValue(1)
