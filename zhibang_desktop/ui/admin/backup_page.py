@@ -38,23 +38,20 @@ from ..common import messages
 from ..common.executor import ChangeSummary
 from ..common.labels import file_size
 from ..common.worker import Cancelled, run_with_progress
-from .users_page import context_of
+from ..common.page import Page
 
 HEADERS = ("备份时间", "类型", "大小", "文件")
 
 
-class BackupPage(QWidget):
+class BackupPage(Page):
     """Signals: `restore_requested(str)` — the user confirmed restoring this file;
     `backup_done(object)` — a BackupInfo after a successful backup; `statusText(str)`."""
 
     restore_requested = Signal(str)
     backup_done = Signal(object)
-    statusText = Signal(str)
 
     def __init__(self, session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.ctx = context_of(session)
+        super().__init__(session, parent)
         self.backups: list[BackupInfo] = []
         can_configure = self.ctx.actor.can("org.edit")
         self.can_restore = self.ctx.actor.can("backup.restore")
@@ -184,7 +181,7 @@ class BackupPage(QWidget):
         if current.backup_dir and not folder.is_dir():
             self.last_label.setText(f"备份文件夹不存在（U 盘未插入？）：{folder}")
         self._update_buttons()
-        self.statusText.emit(f"备份文件夹：{folder}，共 {len(self.backups)} 份备份")
+        self.set_status(f"备份文件夹：{folder}，共 {len(self.backups)} 份备份")
 
     def selected_backup(self) -> BackupInfo | None:
         rows = {i.row() for i in self.table.selectedIndexes()}
@@ -214,10 +211,9 @@ class BackupPage(QWidget):
         except ServiceError as exc:
             messages.show_service_error(self, exc, "未保存")
             return False
-        if hasattr(self.session, "announce"):  # a page built on a bare AppContext has no one to tell
-            self.session.announce(ChangeSummary(settings=True))
+        self.announce(ChangeSummary(settings=True))
         self.refresh()
-        self.statusText.emit("已保存备份设置")
+        self.set_status("已保存备份设置")
         return True
 
     def open_folder(self) -> None:
@@ -238,7 +234,7 @@ class BackupPage(QWidget):
             return None
         self.refresh()
         text = f"备份完成，已通过完整性检查：{info.path.name}（{file_size(info.size)}）"
-        self.statusText.emit(text)
+        self.set_status(text)
         if info.note:
             messages.warn(self, "备份", text, info.note)
         self.backup_done.emit(info)

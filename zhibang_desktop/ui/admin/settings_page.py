@@ -25,6 +25,7 @@ from ..common.executor import ChangeSummary
 from ..common.session import UiSession
 from .union_tree import UnionTreeEditor
 from .year_standards import YearStandardsEditor
+from ..common.page import Page
 
 FIELDS = ("office_name", "region", "phone", "archive_prefix", "archive_no_pattern")
 
@@ -118,17 +119,9 @@ class OfficeForm(QWidget):
         return True
 
 
-class SettingsPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
-
+class SettingsPage(Page):
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.office = OfficeForm(session.ctx)
         self.standards = YearStandardsEditor(session.ctx)
         self.unions = UnionTreeEditor(session.ctx)
@@ -142,4 +135,4 @@ class SettingsPage(QWidget):
             editor.connect(lambda *_: session.announce(ChangeSummary(settings=True)))
 
     def activated(self) -> None:
-        self._status("单位信息、年度低保标准和工会组织的修改都记入审计日志。")
+        self.set_status("单位信息、年度低保标准和工会组织的修改都记入审计日志。")

@@ -45,11 +45,6 @@ ROLE_HELP = {
 }
 
 
-def context_of(obj) -> AppContext:
-    """Pages take an AppContext, or the main window's UiSession (which carries one)."""
-    return getattr(obj, "ctx", obj)
-
-
 class _Dialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None):
         super().__init__(parent)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from ...services.relief.types import HolidayView
 from ..common import messages
 from .relief_common import ERROR_COLOR, MUTED_COLOR, OK_COLOR, WARNING_COLOR
 from ..common.session import UiSession
+from ..common.page import Page
 
 WEEKDAYS = "一二三四五六日"
 HEADERS = ("日期", "星期", "安排", "名称")
@@ -52,17 +53,9 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-class HolidaysPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
-
+class HolidaysPage(Page):
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.days: list[HolidayView] = []
         can_edit = session.can("org.edit")
 
@@ -151,7 +144,7 @@ class HolidaysPage(QWidget):
             self.days = holidays.list_days(self.session.ctx, year)
             state = holidays.calendar_years(self.session.ctx, [year])[0]
         except ServiceError as exc:
-            self._status(f"读取节假日失败：{exc}")
+            self.set_status(f"读取节假日失败：{exc}")
             return
         self.table.setRowCount(len(self.days))
         for i, d in enumerate(self.days):
@@ -182,7 +175,7 @@ class HolidaysPage(QWidget):
             self.start.setDate(_qdate(first))
             self.end.setDate(_qdate(first))
         holidays_n = sum(1 for d in self.days if not d.is_workday)
-        self._status(f"{year} 年：录入放假 {holidays_n} 天，调休上班 {len(self.days) - holidays_n} 天")
+        self.set_status(f"{year} 年：录入放假 {holidays_n} 天，调休上班 {len(self.days) - holidays_n} 天")
 
     def _start_changed(self, q: QDate) -> None:
         if self.end.date() < q:

@@ -13,7 +13,7 @@ import html
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from ...services.relief.types import PolicyVersionView
 from ..common import labels, messages
 from .relief_common import ERROR_COLOR, MUTED_COLOR, OK_COLOR
 from ..common.session import UiSession
+from ..common.page import Page
 
 JSON_FILTER = "救助政策文件 (*.json)"
 VERSION_HEADERS = ("年度", "版本", "名称", "生效", "保存人", "保存时间", "引用申请")
@@ -250,17 +251,9 @@ class PolicyEditDialog(QDialog):
         return view
 
 
-class PolicyPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
-
+class PolicyPage(Page):
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.versions: list[PolicyVersionView] = []
         self.year = QComboBox()
         self.preset_button = QPushButton("选用预置政策…")
@@ -328,7 +321,7 @@ class PolicyPage(QWidget):
         try:
             self.versions = policies.list_policies(self.session.ctx)
         except ServiceError as exc:
-            self._status(f"读取政策失败：{exc}")
+            self.set_status(f"读取政策失败：{exc}")
             return
         current = self.year.currentData()
         years = sorted({v.year for v in self.versions} | {clock.today().year}, reverse=True)
@@ -343,7 +336,7 @@ class PolicyPage(QWidget):
         in_force = sorted({v.year for v in self.versions if v.in_force})
         this_year = clock.today().year
         missing = "" if this_year in in_force else f"；{this_year} 年尚无生效政策，不能录入该年度的救助申请"
-        self._status(f"共 {len(self.versions)} 个政策版本，生效年度："
+        self.set_status(f"共 {len(self.versions)} 个政策版本，生效年度："
                      + ("、".join(str(y) for y in in_force) or "无") + missing)
 
     def _fill_table(self, select_id: int | None = None) -> None:
