@@ -178,7 +178,7 @@ def write_approval_form(data: ApprovalFormData, target: str | os.PathLike | Bina
     n = len(atts)
     doc.keep_space(30)
     atts.append([str(n + 1), f"公示结果：{data.notice_result}" if data.notice_result else
-                 "公示结果：□ 无异议　□ 有异议　公示期：　　年　　月　　日 至 　　年　　月　　日"])
+                 "公示结果：□无异议 □有异议　公示期：　年　月　日至　年　月　日"])
     doc.add_table(["序号", "附件"], atts, [12, 158], heading="附件清单", align=["center", "left"])
 
     foot = [f"经办人：{data.creator}", f"状态：{data.status_label}"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -31,16 +32,28 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _nbsp_per_em() -> int:
+    from .fonts import ensure_fonts
+
+    body = ensure_fonts().body
+    return _nbsp_count(body)
+
+
+@lru_cache(maxsize=8)
+def _nbsp_count(font: str) -> int:
+    return max(1, round(stringWidth("\u3000", font, 10) / max(0.1, stringWidth(_NBSP, font, 10))))
+
+
 def markup(text: str) -> str:
     """Paragraph markup for plain text: escaped, newlines kept, spacing kept.
 
     Paragraph collapses runs of whitespace (U+3000 included), which would
-    squeeze "负责人：____　　审核人：____" together; full-width spaces become
-    four no-break spaces (≈ 1 em in our fonts) and runs of ASCII spaces keep
-    their length, leaving one breakable space.
+    squeeze "负责人：____　　审核人：____" together; each full-width space becomes
+    as many no-break spaces as make 1 em in the body font (4 in WenQuanYi, 2 in
+    UMing) and runs of ASCII spaces keep their length, leaving one breakable space.
     """
     text = escape(text).replace("\r\n", "\n")
-    text = text.replace("\u3000", _NBSP * 4)
+    text = text.replace("\u3000", _NBSP * _nbsp_per_em())
     text = _SPACE_RUN.sub(lambda m: " " + _NBSP * (len(m.group()) - 1), text)
     return text.replace("\n", "<br/>")
 
