@@ -61,7 +61,11 @@ def test_user_commands(office, monkeypatch, capsys):
     monkeypatch.setenv("ZHIBANG_NEW_PASSWORD", "NewPass99")
     assert zb(office, "user", "passwd", "lina") == 0
     monkeypatch.setenv("ZHIBANG_PASSWORD", "NewPass99")
-    assert zb(office, "backup", "--out", str(office.parent / "by-lina.sqlite3"), user="lina") == 0
+    capsys.readouterr()
+    # Issue 10: clerks could `backup --out` anywhere (password hashes included): backups are the admin's.
+    assert zb(office, "backup", "--out", str(office.parent / "by-lina.sqlite3"), user="lina") == 2
+    assert "没有“备份”的权限" in capsys.readouterr().err
+    assert not (office.parent / "by-lina.sqlite3").exists()
 
 
 def test_user_add_errors(office, monkeypatch, capsys):

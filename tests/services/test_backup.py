@@ -184,9 +184,12 @@ def test_backup_permission(ctx):
     with pytest.raises(PermissionDenied, match="备份"):
         backup.backup_now(reviewer)
     clerk = user_context(admin, "lina", ["clerk"])
-    assert backup.backup_now(clerk).verified  # clerks back up at the end of the day
+    with pytest.raises(PermissionDenied, match="备份"):  # a backup holds the password hashes: the admin's
+        backup.backup_now(clerk, dest_file=clerk.db.path.parent / "u盘" / "copy.sqlite3")
+    assert not (clerk.db.path.parent / "u盘").exists()
+    assert backup.backup_now(admin).verified
     row = audit.query_audit(admin, limit=1).rows[0]
-    assert row.username == "lina" and row.action == "backup"
+    assert row.username == admin.actor.username and row.action == "backup"
 
 
 # --- checking backups ---------------------------------------------------------------------
@@ -305,7 +308,7 @@ def test_restore_of_bad_file_touches_nothing(ctx, db_path, tmp_path):
 def test_restore_needs_permission(ctx, db_path, tmp_path):
     admin = admin_context(ctx)
     clerk = user_context(admin, "lina", ["clerk"])
-    info = backup.backup_now(clerk, tmp_path / "b")
+    info = backup.backup_now(admin, tmp_path / "b")
     ctx.db.close()
     before = db_path.read_bytes()
     with pytest.raises(PermissionDenied, match="恢复备份"):

@@ -53,12 +53,16 @@ def test_folder_and_retention_settings(admin, qtbot, tmp_path):
     assert page.folder.text() == str(backup.default_backup_dir(admin.db.path))
 
 
-def test_clerk_backs_up_but_cannot_configure_or_restore(clerk, qtbot):
-    page = make_page(clerk, qtbot)
-    assert not page.save_button.isEnabled() and not page.choose_button.isEnabled()
-    assert page.backup_now() is not None
-    page.select_row(0)
-    assert not page.restore_button.isEnabled() and not page.restore_file_button.isEnabled()
+def test_backups_are_the_admins_a_clerk_has_no_backup_page(clerk, admin):
+    """Issue 10: a backup holds every household and the password hashes; clerks could write one
+    anywhere. The page is the admin's; the automatic backups still run (as the system)."""
+    from zhibang_desktop.services.errors import PermissionDenied
+    from zhibang_desktop.ui.navigation import pages_for
+
+    assert "backup" not in [spec.key for spec, _ in pages_for(clerk.actor)]
+    assert "backup" in [spec.key for spec, _ in pages_for(admin.actor)]
+    with pytest.raises(PermissionDenied, match="备份"):
+        backup.backup_now(clerk)
 
 
 def test_restore_asks_and_emits(admin, qtbot, boxes):
@@ -107,7 +111,7 @@ def test_close_restore_reopen(admin, qtbot):
 
 
 def test_close_restore_reopen_refused_keeps_the_database_open(clerk, qtbot, tmp_path):
-    info = backup.backup_now(clerk)
+    info = backup.backup_now(clerk.db)
     outcome = restore_flow.close_restore_reopen(clerk.db, info.path, clerk.actor)
     assert not outcome.restored and "恢复备份" in outcome.error
     assert outcome.db is clerk.db and households(clerk.db) > 0  # never closed
@@ -186,9 +190,11 @@ def test_the_app_session_starts_auto_backup_and_backs_up_on_close(clerk, qtbot, 
 def test_start_up_with_a_damaged_database_offers_the_newest_good_backup(admin, qtbot, monkeypatch, boxes):
     """ui/app.open_or_explain: quick_check fails → the newest good backup is offered; accepting
     restores it, the damaged file is kept byte for byte and the database opens."""
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
     from zhibang_desktop.ui import app as app_module
+    from zhibang_desktop.ui.login.restore_login_dialog import RestoreLoginDialog
 
     path = admin.db.path
     good = backup.backup_now(admin.db, kind="daily")
@@ -207,14 +213,34 @@ def test_start_up_with_a_damaged_database_offers_the_newest_good_backup(admin, q
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", click_restore)
+    tries = [("clerk", DEMO_PASSWORD), ("admin", "wrong-password1"), ("nobody", DEMO_PASSWORD), ("admin", DEMO_PASSWORD)]
+    errors = []
+
+    def sign_in(dialog):
+        """The administrator must sign in: a clerk, a wrong password and an unknown name are refused first."""
+        for name, password in tries:
+            dialog.username.clear()
+            qtbot.keyClicks(dialog.username, name)
+            qtbot.keyClicks(dialog.password, password)
+            qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+            if dialog.result() == QDialog.Accepted:
+                return QDialog.Accepted
+            errors.append(dialog.error.text())
+        return QDialog.Rejected
+
+    monkeypatch.setattr(RestoreLoginDialog, "exec", sign_in)
     db = app_module.open_or_explain(path)
     assert db is not None
     try:
         assert "不会修改" in offered[0] and str(good.path) in offered[0]
+        assert "恢复备份" in errors[0] and errors[1] == errors[2] == "用户名或密码错误"
         assert households(db) == n
         kept = list(path.parent.glob(f"{path.stem}.replaced-*"))
         assert len(kept) == 1 and kept[0].read_bytes() == damaged
         assert boxes.shown[-1][1] == "恢复完成"
+        admin_ctx = AppContext(db, users.authenticate(db, "admin", DEMO_PASSWORD))
+        restored = audit.query_audit(admin_ctx, action="restore", limit=1).rows[0]
+        assert restored.username == "admin"  # before: recorded as "system", with no login at all
     finally:
         db.close()
 

@@ -6,6 +6,7 @@ Each area registers its sub-commands from a module in this package.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .. import __version__
@@ -39,6 +40,8 @@ def _utf8_output() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if os.name == "posix":
+        os.umask(0o077)  # whatever this process creates (database, WAL, exports, PDFs) is the owner's only
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -24,6 +24,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from ..config import USER_ENV
 from ..domain import clock
 from ..domain.permissions import ROLES
 from .env import CliFailure, InvalidInput, group, json_flag
@@ -366,28 +367,27 @@ def run_backup(args, env) -> int:
 def run_restore(args, env) -> int:
     """Close the database, restore, then audit in the restored file (done by the service)."""
     from ..services.admin import backup
-    from ..services.context import SYSTEM
-    from ..storage.database import DatabaseCorrupt
+    from ..storage.database import DatabaseCorrupt, DatabaseMissing
 
     source = Path(args.file).expanduser()
     check = backup.check_backup(source)  # a bad file is refused before anything is written, even a login
     if not check.ok:
         raise InvalidInput(f"未恢复（数据库未改动）：{check.message}")
     note = ""
-    if env.db_path.exists() and env.db_path.stat().st_size > 0:
-        try:
-            ctx = env.context()
-        except CliFailure as exc:
-            if not isinstance(exc.__cause__, DatabaseCorrupt):
-                raise
-            # A database that cannot be opened cannot check a password either: restoring a
-            # checked backup over it (the damaged file is kept) is what the start-up offers too.
-            actor, note = SYSTEM, "当前数据库已损坏，无法登录；已直接恢复（损坏的文件已另存保留）"
-        else:
-            env.run(ctx.require, "backup.restore")
-            actor = ctx.actor
+    try:
+        ctx = env.context()
+    except (CliFailure, InvalidInput) as exc:
+        cause = exc.__cause__
+        if not isinstance(cause, (DatabaseCorrupt, DatabaseMissing)):
+            raise
+        # The damaged (or missing) database cannot run the normal login: the administrator's
+        # password is checked against its users table if still readable, else the backup's.
+        actor = _restore_login(env, source)
+        if isinstance(cause, DatabaseCorrupt):
+            note = "当前数据库已损坏；已由管理员登录后恢复（损坏的文件已另存保留）"
     else:
-        actor = SYSTEM
+        env.run(ctx.require, "backup.restore")
+        actor = ctx.actor
     env.close()  # the database must be closed while the file is replaced
     result = env.run(backup.restore, env.db_path, source, actor=actor)
     lines = [f"已从备份恢复：{source}", f"数据库：{result.db_path}"]
@@ -400,3 +400,19 @@ def run_restore(args, env) -> int:
     env.out({"db": result.db_path, "backup": source, "replaced": result.replaced_path,
              "migrated": result.migrated, "from_revision": result.from_revision, "note": note}, "\n".join(lines))
     return 0
+
+
+def _restore_login(env, source: Path):
+    from ..services.admin.restore_login import authenticate_for_restore
+
+    username = env.args.user or os.environ.get(USER_ENV)
+    if not username:
+        raise InvalidInput("恢复损坏或缺失的数据库需要管理员登录：请用 --user 指定管理员（密码取自 ZHIBANG_PASSWORD）")
+    from ..services.admin.users import LoginFailed
+
+    try:
+        return env.run(authenticate_for_restore, env.db_path, source, username, env.password_for(username))
+    except CliFailure as exc:
+        if isinstance(exc.__cause__, LoginFailed):
+            raise InvalidInput(str(exc)) from exc
+        raise

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import PASSWORD_ENV, USER_ENV, default_db_path
 from ..services.context import SYSTEM, AppContext
 from ..services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from ..storage.database import Database, DatabaseError, open_database
+from ..storage.database import Database, DatabaseError, DatabaseMissing, open_database
 
 
 class InvalidInput(Exception):
@@ -42,6 +42,11 @@ def _jsonable(value):
     return value
 
 
+# Only these create a database when --db names a file that does not exist; every other
+# command says so and creates nothing (a typo in --db must not start an empty office).
+CREATING_COMMANDS = frozenset({"init", "demo"})
+
+
 class CliEnv:
     def __init__(self, args):
         self.args = args
@@ -57,7 +62,10 @@ class CliEnv:
     def db(self) -> Database:
         if self._db is None:
             try:
-                self._db = open_database(self.db_path)
+                self._db = open_database(self.db_path,
+                                         create=getattr(self.args, "command", None) in CREATING_COMMANDS)
+            except DatabaseMissing as exc:
+                raise InvalidInput(str(exc)) from exc
             except DatabaseError as exc:
                 raise CliFailure(str(exc)) from exc
             except RuntimeError as exc:  # DatabaseLocked
@@ -89,16 +97,21 @@ class CliEnv:
             return AppContext(self.db, SYSTEM)
         if not username:
             raise InvalidInput("此数据库已设置用户，请用 --user 指定用户名（或设置 ZHIBANG_USER）")
-        password = os.environ.get(PASSWORD_ENV)
-        if password is None:
-            if not sys.stdin.isatty():
-                raise InvalidInput("请在环境变量 ZHIBANG_PASSWORD 中提供密码，或在终端中运行以输入密码")
-            password = getpass.getpass(f"用户 {username} 的密码：")
+        password = self.password_for(username)
         try:
             actor = users.authenticate(self.db, username, password)
         except ServiceError as exc:
             raise InvalidInput(str(exc)) from exc
         return AppContext(self.db, actor)
+
+    @staticmethod
+    def password_for(username: str) -> str:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise InvalidInput("请在环境变量 ZHIBANG_PASSWORD 中提供密码，或在终端中运行以输入密码")
+            password = getpass.getpass(f"用户 {username} 的密码：")
+        return password
 
     def run(self, fn, *args, **kwargs):
         """Call a service, turning its errors into exit codes."""

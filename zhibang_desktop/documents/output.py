@@ -34,14 +34,9 @@ __all__ = [
 ]
 
 
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# mkstemp creates 0600 files; finished documents get the usual permissions
-_FILE_MODE = 0o666 & ~_current_umask()
+# Exports and PDFs carry personal data (PIPL): readable by their owner only. mkstemp
+# creates 0600 files already; the chmod keeps it so where a file system would differ.
+_FILE_MODE = 0o600
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]

@@ -37,8 +37,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     "clerk": frozenset({
         "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",
-        "relief.create", "notice.manage", "payout.manage", "report.read", "backup.run",
-    }),
+        "relief.create", "notice.manage", "payout.manage", "report.read",
+    }),  # no backup.run: a backup holds every household and the password hashes — the admin's
+
     "reviewer": frozenset({"archive.read", "relief.read", "relief.review", "report.read"}),
     "head": frozenset({
         "archive.read", "relief.read", "relief.review", "relief.approve", "report.read",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .lock import DatabaseLocked, WriterLock
 from .locations import NETWORK_PATH_MESSAGE, is_network_path
+from .private_files import create_private_file, make_private_dir, restrict
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -34,6 +35,22 @@ class DatabaseCorrupt(DatabaseError):
 
 class NotAZhibangDatabase(DatabaseError):
     pass
+
+
+class DatabaseMissing(DatabaseError):
+    """The file does not exist and this caller must not create it."""
+
+
+MISSING_MESSAGE = (
+    "数据库文件“{path}”不存在。请检查 --db 路径（或 ZHIBANG_DB）；新建数据库请用 zhibang init，"
+    "演示数据请用 zhibang demo，或直接启动程序按首次使用向导设置。"
+)
+
+
+def real_path(path: Path | str) -> Path:
+    """The absolute path with every symlink resolved: the lock, the checks and a restore all act
+    on the real file, so a link to the database is the same database, not a second one."""
+    return Path(path).expanduser().resolve()
 
 
 @dataclass
@@ -116,19 +133,33 @@ def refuse_foreign_file(path: Path) -> None:
         raise NotAZhibangDatabase(f"文件“{path}”不是职帮数据库（含有其他程序的数据表），程序不会修改它。")
 
 
-def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = True) -> Database:
-    """Open (creating and migrating if new) the local database at `path`."""
+def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = True,
+                  create: bool = True) -> Database:
+    """Open (and migrate) the local database at `path`, creating it only when `create` is true
+    (`zhibang init`, `zhibang demo`, the GUI's first start); otherwise a missing file is
+    `DatabaseMissing` and nothing is created, not even its folder."""
     from .migrate import upgrade_to_head
+    from .restore_leftovers import clean_restore_leftovers
 
-    path = Path(path).expanduser()
-    if is_network_path(path):
-        raise NetworkPathRefused(NETWORK_PATH_MESSAGE.format(path=path))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    given = Path(path).expanduser()
+    path = real_path(given)
+    if is_network_path(given) or is_network_path(path):
+        raise NetworkPathRefused(NETWORK_PATH_MESSAGE.format(path=given))
+    if not path.exists():
+        if not create:
+            raise DatabaseMissing(MISSING_MESSAGE.format(path=path))
+        make_private_dir(path.parent)
     lock = WriterLock(path) if take_lock else None
     if lock is not None:
         lock.acquire()
     try:
-        if path.exists() and path.stat().st_size > 0:
+        if lock is not None:
+            clean_restore_leftovers(path)
+        if path.exists():
+            restrict(path)
+        else:
+            create_private_file(path)
+        if path.stat().st_size > 0:
             quick_check(path)
             refuse_foreign_file(path)
         engine = sqlite_engine(path)
@@ -152,6 +183,6 @@ def open_url(url: str, *, migrate: bool = True) -> Database:
 
 
 __all__ = [
-    "Database", "DatabaseError", "DatabaseCorrupt", "DatabaseLocked", "NetworkPathRefused",
-    "NotAZhibangDatabase", "open_database", "open_url", "quick_check", "text",
+    "Database", "DatabaseError", "DatabaseCorrupt", "DatabaseLocked", "DatabaseMissing", "NetworkPathRefused",
+    "NotAZhibangDatabase", "real_path", "open_database", "open_url", "quick_check", "text",
 ]

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import clock
+from .private_files import create_private_file
 
 
 class DatabaseLocked(RuntimeError):
@@ -22,11 +23,13 @@ class DatabaseLocked(RuntimeError):
 
 class WriterLock:
     def __init__(self, db_path: Path):
-        self.path = Path(str(db_path) + ".lock")
+        # The real file's lock: a symlink to the database must meet the same lock.
+        self.path = Path(str(Path(db_path).expanduser().resolve()) + ".lock")
         self._fh = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+b")
+        create_private_file(self.path)
+        fh = open(self.path, "r+b")
         try:
             _lock(fh)
         except OSError:

@@ -5,6 +5,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from .private_files import create_private_file, make_private_dir
+
 
 class BackupFailed(RuntimeError):
     pass
@@ -24,10 +26,11 @@ def integrity_problems(path: Path) -> list[str]:
 
 def copy_database(src: Path, dest: Path) -> None:
     """Copy `src` to `dest` through the backup API, then check it; a bad copy is removed."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(dest.parent)
     partial = dest.with_name(dest.name + ".partial")
     if partial.exists():
         partial.unlink()
+    create_private_file(partial)  # owner-only before a byte of the database is in it
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     target = sqlite3.connect(partial)
     try:

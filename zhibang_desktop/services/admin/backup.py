@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,10 +41,12 @@ from typing import Callable
 from sqlalchemy import select
 
 from ...domain import clock
-from ...storage.database import Database, DatabaseLocked, open_database, sqlite_engine
+from ...storage import restore_leftovers
+from ...storage.database import Database, DatabaseLocked, open_database, real_path, sqlite_engine
 from ...storage.lock import WriterLock
 from ...storage.migrate import head_revision, upgrade_to_head
 from ...storage.models import User
+from ...storage.private_files import copy_private, make_private_dir, restrict
 from ...storage.sqlite_backup import BackupFailed, copy_database, integrity_problems
 from ..context import SYSTEM, Actor, AppContext
 from ..errors import Cancelled, FieldProblem, PermissionDenied, ServiceError, ValidationFailed
@@ -189,9 +190,12 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
 
 
 def _usable_folder(folder: Path) -> str | None:
-    """None if we can write backups into `folder` (created if missing), else why not."""
+    """None if we can write backups into `folder` (created owner-only if missing), else why not.
+    A folder named `backups…` (ours: beside the database) is made owner-only even if it exists."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
+        if folder.name.startswith(DEFAULT_FOLDER):
+            restrict(folder, 0o700)
     except OSError as exc:
         return f"无法创建备份文件夹“{folder}”（{exc.strerror or exc}）"
     if not os.access(folder, os.W_OK):
@@ -483,19 +487,18 @@ def _stage(backup_file: Path, staged: Path, needs_migration: bool) -> None:
     _fsync_file(staged)
 
 
-def _keep_replaced(db_path: Path, stamp: str) -> Path:
-    """Keep the live file byte for byte (with its WAL), then merge the WAL into the copy if possible."""
-    kept = db_path.with_name(f"{db_path.stem}.replaced-{stamp}{db_path.suffix or BACKUP_SUFFIX}")
-    n = 1
-    while kept.exists():
-        n += 1
-        kept = db_path.with_name(f"{db_path.stem}.replaced-{stamp}-{n}{db_path.suffix or BACKUP_SUFFIX}")
-    shutil.copyfile(db_path, kept)
+def _keep_replaced(db_path: Path) -> Path:
+    """Copy the live file byte for byte (with its WAL merged if possible) to `<db>.replacing`,
+    owner-only, through a `.partial` name so that only a complete copy ever has that name."""
+    pending = restore_leftovers.pending_path(db_path)
+    partial = restore_leftovers.partial_of(pending)
+    restore_leftovers.remove_with_sides(partial)
+    copy_private(db_path, partial)
     wal = Path(str(db_path) + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
-        shutil.copyfile(wal, Path(str(kept) + "-wal"))
+        copy_private(wal, Path(str(partial) + "-wal"))
         try:  # a sound file absorbs its WAL; a damaged one is kept as the two raw files
-            con = sqlite3.connect(kept)
+            con = sqlite3.connect(partial)
             try:
                 con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 con.execute("PRAGMA journal_mode=DELETE")
@@ -503,9 +506,13 @@ def _keep_replaced(db_path: Path, stamp: str) -> Path:
                 con.close()
         except sqlite3.Error:
             pass
-        _fsync_file(Path(str(kept) + "-wal"))
-    _fsync_file(kept)
-    return kept
+        partial_wal = Path(str(partial) + "-wal")
+        if partial_wal.exists():
+            _fsync_file(partial_wal)
+            os.replace(partial_wal, Path(str(pending) + "-wal"))
+    _fsync_file(partial)
+    os.replace(partial, pending)
+    return pending
 
 
 def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYSTEM) -> RestoreResult:
@@ -518,23 +525,25 @@ def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYST
         from ...domain.permissions import denied_message
 
         raise PermissionDenied(denied_message("backup.restore", actor.roles))
-    db_path = Path(db_path).expanduser()
+    db_path = real_path(db_path)  # a symlink stays a symlink: the file it points to is restored
     backup_file = Path(backup_file).expanduser()
-    if backup_file.exists() and db_path.exists() and backup_file.resolve() == db_path.resolve():
+    if backup_file.exists() and db_path.exists() and backup_file.resolve() == db_path:
         raise RestoreError("不能用数据库文件本身作为备份来恢复")
     check = check_backup(backup_file)
     if not check.ok:
         raise RestoreError(f"未恢复（数据库未改动）：{check.message}")
     lock = WriterLock(db_path)
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(db_path.parent)
         lock.acquire()
     except DatabaseLocked as exc:
         raise RestoreError(f"{exc}（恢复前必须先关闭数据库；数据库未改动）") from exc
     except OSError as exc:
         raise RestoreError(f"无法在“{db_path.parent}”中恢复：{exc.strerror or exc}") from exc
-    staged = db_path.with_name(f"{db_path.name}.restoring")
+    staged = restore_leftovers.staged_path(db_path)
+    moved_in = False
     try:
+        restore_leftovers.clean_restore_leftovers(db_path)
         try:
             _stage(backup_file, staged, check.needs_migration)
         except (BackupFailed, OSError, sqlite3.Error) as exc:
@@ -543,22 +552,28 @@ def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYST
             raise
         except Exception as exc:  # a failed migration of an old backup
             raise RestoreError(f"升级旧备份失败（数据库未改动）：{exc}") from exc
-        stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
-        replaced = None
-        if db_path.exists():
+        had_database = db_path.exists()
+        if had_database:
             try:
-                replaced = _keep_replaced(db_path, stamp)
+                _keep_replaced(db_path)
             except OSError as exc:
                 raise RestoreError(f"无法保存当前数据库的副本（{exc.strerror or exc}），未恢复（数据库未改动）") from exc
         # The old WAL must never meet the new file: its content is in the kept copy now.
         for side in ("-wal", "-shm", "-journal"):
             _remove_quietly(Path(str(db_path) + side))
         os.replace(staged, db_path)
+        moved_in = True
         _fsync_dir(db_path.parent)
+        replaced = None
+        if had_database:
+            replaced = restore_leftovers.promote_pending(db_path, clock.local_now().strftime("%Y%m%d-%H%M%S"))
+            _fsync_dir(db_path.parent)
         seq = _audit_restore(db_path, backup_file, replaced, check, actor)
     finally:
-        for leftover in (staged, staged.with_name(staged.name + ".partial")):
-            _remove_quietly(leftover)
+        if not moved_in:  # nothing replaced: the copy of the live file is a mere duplicate
+            restore_leftovers.remove_with_sides(restore_leftovers.pending_path(db_path))
+        for leftover in (staged, restore_leftovers.partial_of(staged)):
+            restore_leftovers.remove_with_sides(leftover)
         lock.release()
     return RestoreResult(db_path, backup_file, replaced, check.revision or "", check.needs_migration, seq)
 

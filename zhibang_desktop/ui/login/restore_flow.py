@@ -14,18 +14,19 @@ refused (a bad file, no permission) the original database is reopened unchanged.
 
 At start-up, when `open_database` raises `DatabaseCorrupt`, `offer_restore_for_damaged`
 explains the damage and offers the newest good backup (or another file); the damaged
-file is kept as `<name>.replaced-….sqlite3`, never deleted.
+file is kept as `<name>.replaced-….sqlite3`, never deleted. An administrator signs in first
+(`RestoreLoginDialog`): the restore is recorded under that name, never as the system.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from ...services.admin import backup
 from ...services.admin.backup import RestoreResult
-from ...services.context import SYSTEM, Actor
+from ...services.context import Actor
 from ...services.errors import ServiceError
 from ...storage.database import Database, open_database
 from ..common import messages
@@ -131,10 +132,19 @@ def offer_restore_for_damaged(parent: QWidget | None, db_path: str | Path, error
     return restore_damaged(parent, db_path, chosen)
 
 
-def restore_damaged(parent: QWidget | None, db_path: Path, backup_file: Path) -> Database | None:
-    """No one can sign in to a damaged database: the restore is recorded as the system."""
+def restore_damaged(parent: QWidget | None, db_path: Path, backup_file: Path,
+                    actor: Actor | None = None) -> Database | None:
+    """The damaged database cannot run the normal login: an administrator signs in against its
+    users (or the backup's) first, and the restore is recorded under that name."""
+    if actor is None:
+        from .restore_login_dialog import RestoreLoginDialog
+
+        dialog = RestoreLoginDialog(db_path, backup_file, parent)
+        if dialog.exec() != QDialog.Accepted or dialog.actor is None:
+            return None
+        actor = dialog.actor
     try:
-        result = backup.restore(db_path, backup_file, actor=SYSTEM)
+        result = backup.restore(db_path, backup_file, actor=actor)
         db = open_database(db_path)
     except ServiceError as exc:
         messages.error(parent, "未恢复", str(exc))

@@ -3,6 +3,7 @@ progress and 取消) and 另存为PDF…
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -200,7 +201,7 @@ class PdfPreviewDialog(QDialog):
             path += ".pdf"
         try:
             if Path(path).resolve() != self.pdf_path.resolve():
-                shutil.copyfile(self.pdf_path, path)
+                _copy_owner_only(self.pdf_path, Path(path))
         except OSError as exc:
             messages.warn(self, "无法保存", f"无法保存到“{path}”：{exc.strerror or exc}",
                           "如果这个文件正在别的程序中打开，请先关闭它，或换一个文件名。")
@@ -225,3 +226,12 @@ class PdfPreviewDialog(QDialog):
 
 
 __all__ = ["PdfPreviewDialog", "OnPrinted", "PDF_FILTER"]
+
+
+def _copy_owner_only(src: Path, dest: Path) -> None:
+    """A saved PDF holds personal data: created readable by its owner only (0600)."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(src, "rb") as source, open(fd, "wb") as target:
+        shutil.copyfileobj(source, target)
+    if os.name == "posix":
+        os.chmod(dest, 0o600)
