@@ -94,7 +94,8 @@ def run_import(args, env) -> int:
         if check.problems:
             return _rejected(args, env, check.problems)
         env.out(check, f"检查通过：{check.households} 户，家庭成员 {check.members} 人"
-                       + (f"，将新建工会：{'、'.join(check.new_units)}" if check.new_units else "") + "（未导入）")
+                       + (f"，将新建工会：{'、'.join(check.new_units)}" if check.new_units else "") + "（未导入）"
+                       + "".join(f"\n注意：{w}" for w in check.warnings))
         return 0
     def attempt():
         try:
@@ -106,6 +107,7 @@ def run_import(args, env) -> int:
     if isinstance(result, imp.ImportRejected):
         return _rejected(args, env, result.problems)
     lines = [f"已导入 {result.households} 户，家庭成员 {result.members} 人"]
+    lines.extend(f"注意：{w}" for w in result.warnings)
     if result.new_units:
         lines.append(f"新建基层工会（区总工会下）：{'、'.join(result.new_units)}")
     if result.follow_up:

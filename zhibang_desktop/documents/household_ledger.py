@@ -132,6 +132,7 @@ class Ledger:
     members: list[LedgerMember] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped_examples: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. a sheet read under another name, or not read
 
 
 def id_text(value: Any) -> str | None:
@@ -206,32 +207,58 @@ def read_ledger(path: str | Path, on_row: Callable[[], None] | None = None) -> L
         ledger.problems.append(Problem(Path(path).name, None, None, None, str(exc)))
         return ledger
     with wb:
-        member_sheets = [s for s in wb.sheets if s.name.strip() in MEMBER_SHEET_NAMES]
-        others = [s for s in wb.sheets if s not in member_sheets and s.name.strip() != NOTES_SHEET and not s.hidden]
-        household_sheets = []
-        for sheet in others:
-            header = find_header(sheet.head(), HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED)
-            if len(header.columns) >= 3:
-                household_sheets.append((sheet, header))
-        if not household_sheets:
-            ledger.problems.append(Problem(Path(path).name, None, None, None,
-                                           "找不到档案表：没有一个工作表含有“姓名”“身份证号”“所属工会”“困难类别”等列"))
-        for sheet, header in household_sheets:
-            header_problems = _problem_for_header(sheet.name, header, HOUSEHOLD_REQUIRED, HOUSEHOLD_HEADERS)
-            ledger.problems.extend(header_problems)
-            if header_problems:
-                continue
-            ledger.households += _read_rows(sheet, header, LedgerHousehold, _HOUSEHOLD_PARSERS, ledger, on_row)
-        for sheet in member_sheets:
-            header = find_header(sheet.head(), MEMBER_HEADERS, MEMBER_REQUIRED)
-            if header.row_number == 0 and not any(sheet.head()):
-                continue  # an empty member sheet is fine
-            header_problems = _problem_for_header(sheet.name, header, MEMBER_REQUIRED, MEMBER_HEADERS)
-            ledger.problems.extend(header_problems)
-            if header_problems:
-                continue
-            ledger.members += _read_rows(sheet, header, LedgerMember, _MEMBER_PARSERS, ledger, on_row)
+        try:
+            _read_sheets(wb, path, ledger, on_row)
+        except WorkbookError as exc:  # found while streaming: nothing of the file is kept
+            ledger.households, ledger.members = [], []
+            ledger.problems.append(Problem(Path(path).name, None, None, None, str(exc)))
     return ledger
+
+
+def _read_sheets(wb, path, ledger: Ledger, on_row) -> None:
+    member_sheets = [s for s in wb.sheets if s.name.strip() in MEMBER_SHEET_NAMES]
+    others = [s for s in wb.sheets if s not in member_sheets and s.name.strip() != NOTES_SHEET and not s.hidden]
+    household_sheets = []
+    for sheet in others:
+        header = find_header(sheet.head(), HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED)
+        if len(header.columns) >= 3 and not _looks_like_members(sheet, header):
+            household_sheets.append((sheet, header))
+        elif _looks_like_members(sheet):
+            # A member sheet under another name is read by its header, and the clerk is told.
+            member_sheets.append(sheet)
+            ledger.warnings.append(f"工作表“{sheet.name}”不叫“{MEMBER_SHEET}”，按其表头作为家庭成员表读取")
+        elif any(any(not _blank(v) for v in row) for row in sheet.head()):
+            ledger.warnings.append(f"工作表“{sheet.name}”既不是档案表也不是家庭成员表（表头不符），其内容未导入")
+    if not household_sheets:
+        ledger.problems.append(Problem(Path(path).name, None, None, None,
+                                       "找不到档案表：没有一个工作表含有“姓名”“身份证号”“所属工会”“困难类别”等列"))
+    for sheet, header in household_sheets:
+        header_problems = _problem_for_header(sheet.name, header, HOUSEHOLD_REQUIRED, HOUSEHOLD_HEADERS)
+        ledger.problems.extend(header_problems)
+        if header_problems:
+            continue
+        ledger.households += _read_rows(sheet, header, LedgerHousehold, _HOUSEHOLD_PARSERS, ledger, on_row)
+    for sheet in member_sheets:
+        header = find_header(sheet.head(), MEMBER_HEADERS, MEMBER_REQUIRED)
+        if header.row_number == 0 and not any(sheet.head()):
+            continue  # an empty member sheet is fine
+        header_problems = _problem_for_header(sheet.name, header, MEMBER_REQUIRED, MEMBER_HEADERS)
+        ledger.problems.extend(header_problems)
+        if header_problems:
+            continue
+        ledger.members += _read_rows(sheet, header, LedgerMember, _MEMBER_PARSERS, ledger, on_row)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _looks_like_members(sheet, household_header: HeaderMap | None = None) -> bool:
+    """A sheet whose header is a member sheet's (户主身份证号, 关系 …) rather than a household sheet's."""
+    members = find_header(sheet.head(), MEMBER_HEADERS, MEMBER_REQUIRED)
+    if not members.ok:
+        return False
+    return household_header is None or len(members.columns) > len(household_header.columns)
 
 
 def _read_rows(sheet, header: HeaderMap, make, parsers, ledger: Ledger, on_row) -> list:

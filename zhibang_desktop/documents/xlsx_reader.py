@@ -29,6 +29,8 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml import DEFUSEDXML
 
+from .xlsx_limits import MAX_ROWS, LimitExceeded, check_xlsx
+
 __all__ = [
     "WorkbookError",
     "WorkbookData",
@@ -66,8 +68,24 @@ class SheetData:
         """Rows from Excel row 1 on (index i is Excel row i + 1), trailing blanks trimmed.
 
         Missing rows in the file come out as empty tuples, so numbering is exact.
+        Anything openpyxl cannot read past the checks of `xlsx_limits` is a WorkbookError
+        naming the sheet and row, never a traceback halfway through an import.
         """
-        for row in self._ws.iter_rows(min_row=1, values_only=True):
+        number = 0
+        rows = self._ws.iter_rows(min_row=1, values_only=True)
+        while True:
+            try:
+                row = next(rows, None)
+            except Exception as exc:  # noqa: BLE001 — malformed content of an untrusted file
+                raise WorkbookError(
+                    f"工作表“{self.name}”第 {number + 1} 行无法读取，文件可能已损坏：{_first_line(exc)}。"
+                    "未导入任何数据。"
+                ) from None
+            if row is None:
+                return
+            number += 1
+            if number > MAX_ROWS:
+                raise WorkbookError(f"工作表“{self.name}”超过 {MAX_ROWS} 行，超出导入上限；请分成几个文件导入。")
             row = tuple(row)
             end = len(row)
             while end and _is_blank(row[end - 1]):
@@ -155,6 +173,10 @@ def open_workbook(path: str | os.PathLike) -> WorkbookData:
     """Open an untrusted .xlsx for reading; raise :class:`WorkbookError` with a clear reason."""
     path = Path(path)
     _sniff(path)
+    try:
+        check_xlsx(path)  # limits and types, checked as the parts stream, before openpyxl
+    except LimitExceeded as exc:
+        raise WorkbookError(str(exc)) from None
     try:
         with warnings.catch_warnings():
             # e.g. "Workbook contains no default style" / data validation extensions

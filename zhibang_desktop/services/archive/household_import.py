@@ -59,6 +59,7 @@ class ImportCheck:
     members: int
     new_units: list[str]
     follow_up: list[str]
+    warnings: list[str] = field(default_factory=list)  # sheets read under another name, or not read
 
     @property
     def ok(self) -> bool:
@@ -71,6 +72,7 @@ class ImportResult:
     members: int
     new_units: list[str]
     follow_up: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -309,7 +311,7 @@ def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
     follow_up = [] if plan.problems else [
         _follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data) for r in plan.rows]
     return ImportCheck(plan.problems, len(plan.rows), sum(len(r.data.members) for r in plan.rows),
-                       plan.new_units, follow_up)
+                       plan.new_units, follow_up, list(ledger.warnings))
 
 
 def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
@@ -343,7 +345,7 @@ def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
         ticker.check()
         if progress:
             progress(ticker.total, ticker.total)
-        return ImportResult(len(plan.rows), n_members, plan.new_units, follow_up)
+        return ImportResult(len(plan.rows), n_members, plan.new_units, follow_up, list(ledger.warnings))
 
 
 def _insert(s: Session, plan: _Plan, settings, taken: set[str], created: dict[str, int], today: date, now,

@@ -110,13 +110,17 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
         return fail()
     with wb:
         sheet = next((s for s in wb.sheets if not s.hidden), wb.sheets[0])
-        header = find_header(sheet.head(), ALIASES, REQUIRED)
-        if not header.ok:
-            missing = "、".join(LABELS[f] for f in REQUIRED if f in header.missing_required)
-            problems.append(LedgerProblem(header.row_number, "", "",
-                                          f"找不到必需的列：{missing}（表头应含 姓名、身份证号、救助类型、救助金额、发放日期）"))
+        try:
+            header = find_header(sheet.head(), ALIASES, REQUIRED)
+            if not header.ok:
+                missing = "、".join(LABELS[f] for f in REQUIRED if f in header.missing_required)
+                problems.append(LedgerProblem(header.row_number, "", "",
+                                              f"找不到必需的列：{missing}（表头应含 姓名、身份证号、救助类型、救助金额、发放日期）"))
+                return fail(sheet.name)
+            records = list(iter_records(sheet, sheet.rows(), header))
+        except WorkbookError as exc:  # found while streaming the sheet
+            problems.append(LedgerProblem(0, "", path.name, str(exc)))
             return fail(sheet.name)
-        records = list(iter_records(sheet, sheet.rows(), header))
 
     col = header.header_of
     rows: list[_Row] = []

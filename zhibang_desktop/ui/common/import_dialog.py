@@ -105,6 +105,11 @@ class ImportCheckDialog(QDialog):
         self.title.setText(f"<b style='color:#2e7d32'>检查通过：可以导入档案 {households} 户，家庭成员 {members} 人。</b>"
                            "<br>导入的档案按台账直接列为“在档”；下列事项请在导入后补办。")
         new_units, follow_up = list(self.check.new_units), list(self.check.follow_up)
+        if self.check.warnings:
+            self.warnings_label = QLabel("注意：" + "；".join(self.check.warnings))
+            self.warnings_label.setWordWrap(True)
+            self.warnings_label.setStyleSheet("color: #b26a00;")
+            layout.addWidget(self.warnings_label)
         layout.addWidget(QLabel(f"将新建的基层工会（{len(new_units)} 个，挂在区总工会下，可在“单位与组织”中调整）："))
         self.units_list = QListWidget()
         self.units_list.addItems(new_units or ["（无）"])
