@@ -150,7 +150,7 @@ def test_lock_after_five_failures_lifts_by_itself_after_five_minutes(admin, monk
     clock = [start]
     monkeypatch.setattr(zclock, "now", lambda: clock[0])
     for _ in range(4):
-        with pytest.raises(users.LoginFailed, match="还可尝试"):
+        with pytest.raises(users.LoginFailed, match="用户名或密码错误"):
             users.authenticate(admin.db, "li", "wrong")
     users.authenticate(admin.db, "li", "Passw0rd")  # four failures do not lock; success resets the count
     for _ in range(5):
@@ -202,3 +202,59 @@ def test_unknown_user(admin):
     with pytest.raises(NotFound):
         users.find_user(admin, "nobody")
     assert users.find_user(admin, "admin").roles == ("admin",)
+
+
+def test_login_messages_do_not_tell_names_disabled_or_locked_users_apart_before_the_password(admin):
+    """Issue 10: the messages revealed whether a user existed or was disabled before the password
+    was checked. Now every wrong password reads the same; only the right one learns more."""
+    from sqlalchemy import func
+
+    off = users.add_user(admin, "off", "停用", "Passw0rd", ["clerk"])
+    users.disable_user(admin, off.id)
+    locked = users.add_user(admin, "locked", "锁定", "Passw0rd", ["clerk"])
+    with admin.db.session() as s:
+        s.get(User, locked.id).locked_until = zclock.now() + timedelta(minutes=5)
+    users.add_user(admin, "plain", "普通", "Passw0rd", ["clerk"])
+    seen = set()
+    for name in ("nobody", "off", "locked", "plain", "nobody2"):
+        for _ in range(3):
+            with pytest.raises(users.LoginFailed) as caught:
+                users.authenticate(admin.db, name, "wrong-guess1")
+            seen.add(str(caught.value))
+    assert seen == {users.WRONG_LOGIN}
+    with pytest.raises(users.LoginFailed, match="已停用"):
+        users.authenticate(admin.db, "off", "Passw0rd")
+    with pytest.raises(users.LoginFailed, match="已锁定"):
+        users.authenticate(admin.db, "locked", "Passw0rd")
+    with admin.db.session() as s:  # the audit trail still keeps the real reason
+        n = s.execute(select(func.count()).select_from(AuditEntry)
+                      .where(AuditEntry.summary == "用户名不存在")).scalar_one()
+    assert n == 6
+
+
+def test_a_session_opened_before_its_user_was_disabled_writes_nothing_more(admin):
+    """Issue 10: a session opened before its user was disabled kept writing. The user's row is
+    now read in each write's transaction: 10 tries after the disable, 10 refusals, 0 rows."""
+    from sqlalchemy import func
+
+    clerk = user_context(admin, "wang", ["clerk"])
+    users.change_own_password(clerk, PASSWORD, "Before2026a")  # writes while enabled
+    users.disable_user(admin, clerk.actor.user_id)
+    with admin.db.session() as s:
+        before = s.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+    refused = 0
+    for i in range(10):
+        with pytest.raises(PermissionDenied, match="已被停用"):
+            users.change_own_password(clerk, "Before2026a", f"After2026a{i}")
+        refused += 1
+    assert refused == 10
+    with admin.db.session() as s:
+        assert s.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == before
+
+
+def test_a_session_whose_user_lost_a_role_cannot_use_it(admin):
+    second = user_context(admin, "admin2", ["admin"])
+    users.update_user(admin, second.actor.user_id, roles=["auditor"])
+    assert second.actor.can("users.manage")  # the session's own copy still says so …
+    with pytest.raises(PermissionDenied, match="用户管理|管理用户|权限"):
+        users.add_user(second, "sneaky", "偷偷", "Passw0rd", ["admin"])  # … the database does not

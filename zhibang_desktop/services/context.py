@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.permissions import denied_message, permissions_for
 from ..storage.database import Database
+from ..storage.models import User
 from . import audit_chain
 from .errors import PermissionDenied, StorageError, StorageFull
 
@@ -90,6 +92,7 @@ class AppContext:
             self.require(permission)
         try:
             with self.db.session() as session:
+                _still_allowed(session, self.actor, permission)
                 yield Tx(session, self.actor)
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
             mapped = storage_error(exc)
@@ -99,3 +102,18 @@ class AppContext:
 
     def as_actor(self, actor: Actor) -> "AppContext":
         return AppContext(self.db, actor)
+
+
+DISABLED_MESSAGE = "该用户已被停用，本次操作未保存。请由其他用户登录。"
+
+
+def _still_allowed(session: Session, actor: Actor, permission: str | None) -> None:
+    """A session opened before its user was disabled (or lost a role) must not go on writing:
+    the user's row is read in the same transaction as the write."""
+    if actor.user_id is None:
+        return
+    row = session.execute(select(User.active, User.roles).where(User.id == actor.user_id)).one_or_none()
+    if row is None or not row.active:
+        raise PermissionDenied(DISABLED_MESSAGE)
+    if permission is not None and permission not in permissions_for(row.roles or ()):
+        raise PermissionDenied(denied_message(permission, row.roles or ()))

@@ -28,6 +28,17 @@ class LoginFailed(ServiceError):
     pass
 
 
+WRONG_LOGIN = f"用户名或密码错误（连续输错 {MAX_FAILED_ATTEMPTS} 次，账户将锁定 {LOCK_MINUTES} 分钟）"
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against when the name is unknown, so that it costs the same time."""
+    if not _dummy:
+        _dummy.append(_hasher.hash("no such user"))
+    return _dummy[0]
+
+
 @dataclass(frozen=True)
 class UserView:
     id: int
@@ -102,22 +113,26 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     now = clock.now()
     with db.session() as session:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
-        failure = None
+        # The password is checked first, for a name that exists or not (the same argon2 work):
+        # until it is right, every refusal reads the same, so a stranger learns nothing about
+        # which names exist, are disabled or are locked.
+        password_ok = _verify(user.password_hash if user is not None else _dummy_hash(), password)
+        failure = reason = None
         if user is None:
-            failure = "用户名或密码错误"
+            failure, reason = WRONG_LOGIN, "用户名不存在"
+        elif not password_ok:
+            failure = reason = WRONG_LOGIN
+            if not (user.locked_until and user.locked_until > now):
+                user.failed_attempts += 1
+                if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+                    user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                    user.failed_attempts = 0
+                    reason = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定 {LOCK_MINUTES} 分钟"
         elif not user.active:
-            failure = "该用户已停用，请联系管理员"
+            failure = reason = "该用户已停用，请联系管理员"
         elif user.locked_until and user.locked_until > now:
             minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            failure = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定，请 {minutes} 分钟后再试"
-        elif not _verify(user.password_hash, password):
-            user.failed_attempts += 1
-            if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_attempts = 0
-                failure = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定 {LOCK_MINUTES} 分钟"
-            else:
-                failure = f"用户名或密码错误（还可尝试 {MAX_FAILED_ATTEMPTS - user.failed_attempts} 次）"
+            failure = reason = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定，请 {minutes} 分钟后再试"
         if failure is None:
             user.failed_attempts, user.locked_until = 0, None
             if _hasher.check_needs_rehash(user.password_hash):
@@ -125,7 +140,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         audit_chain.append(session, user_id=user.id if user else None,
                            username=user.username if user else unknown_login_name(username),
                            action="login" if failure is None else "login_failed", entity="user",
-                           entity_id=user.id if user else None, summary=failure or "登录成功")
+                           entity_id=user.id if user else None, summary=reason or "登录成功")
         actor = actor_for(user) if failure is None else None
     if actor is None:
         raise LoginFailed(failure)
