@@ -266,3 +266,27 @@ def test_ctrl_n_inside_an_editor_opens_another_new_household(window, qtbot):
     assert editor.isVisible()  # the one being edited stays open
     for w in new + [editor]:
         w.close()  # neither has unsaved changes: no question asked
+
+
+def test_money_fields_refuse_at_the_field_instead_of_dropping_characters(window, qtbot, clerk, boxes):
+    """Issue 10: the income fields dropped what their validator refused, silently: `-100` → 100,
+    `1e9` → 19, `1,200.555` → 1,200.55. Now the text stays as typed and the field says why."""
+    editor = open_first(window, qtbot, "active")
+    hid = editor.household_id
+    before = archive.get_household(clerk, hid).data.head_income_fen
+    edit = editor.basic.head_income
+    label = editor.basic.errors.label("head_income_fen")
+    for typed, reason in (("-100", "负数"), ("1e9", "不是有效数字"), ("1,200.555", "两位小数")):
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, typed)
+        assert edit.text() == typed  # nothing dropped
+        qtbot.waitUntil(lambda: label.isVisible() and reason in label.text(), timeout=3000)
+        assert edit.property("invalid") is True
+        qtbot.keyClick(edit, Qt.Key_S, Qt.ControlModifier)
+        assert archive.get_household(clerk, hid).data.head_income_fen == before  # refused, not saved
+    edit.selectAll()
+    qtbot.keyClicks(edit, "1,200.50")
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=3000)
+    qtbot.keyClick(edit, Qt.Key_S, Qt.ControlModifier)
+    assert archive.get_household(clerk, hid).data.head_income_fen == 120050

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,13 +29,13 @@ from ...common.widgets.union_combo import UnionCombo
 from .exclusions import ExclusionChecklist
 from ...common.field_errors import FieldErrors, with_error
 
-MONEY_PATTERN = r"[0-9０-９,，]{0,12}([.。][0-9]{0,2})?\s*元?"
 OTHER = "其他"
 
 
 def money_edit() -> QLineEdit:
+    """No input validator: a validator drops what it refuses without a word (`-100` became 100,
+    `1e9` 19). What is typed stays; `read_money` says at the field what is wrong with it."""
     edit = QLineEdit(placeholderText="0")
-    edit.setValidator(QRegularExpressionValidator(MONEY_PATTERN))
     edit.setAlignment(Qt.AlignRight)
     edit.setMaximumWidth(140)
     return edit
