@@ -164,15 +164,24 @@ def test_closing_with_changes_asks_first(dialog, office, qtbot, msgs):
     assert any(kind == "ask" and "未保存" in text for kind, _, text, _ in msgs.shown)
 
 
-def test_service_problems_show_under_the_field(dialog, office, qtbot):
+def test_an_empty_reason_blocks_submission_and_stores_nothing(dialog, office, qtbot, msgs):
+    """Issue 10: 提交 with an empty 申请事由 saved a draft while refusing, and the check panel
+    said 可以提交. Now the panel names the missing reason, 提交 is disabled, and the command
+    itself refuses before storing anything."""
+    before = relief.list_requests(office.clerk).total
     fill_quarterly(dialog, qtbot, office.households["曾小明"], 2, "500")
     dialog.reason.clear()  # 申请事由 is required to submit (printed on the 审批表)
     dialog.evaluate_now()
-    assert dialog.submit_button.isEnabled()
-    dialog.submit()
+    assert not dialog.submit_button.isEnabled()
+    assert "申请事由" in dialog.check.verdict.text() and "可以提交" not in dialog.check.verdict.text()
+    qtbot.mouseClick(dialog.submit_button, Qt.LeftButton)
+    assert dialog.submit() is None
     label = dialog.errors.label("reason")
     assert label.isVisibleTo(dialog) and "不能为空" in label.text()
-    assert relief.list_requests(office.clerk).rows[0].status == "draft"  # stored as a draft, not submitted
+    assert relief.list_requests(office.clerk).total == before  # no draft saved behind the refusal
+    assert msgs.shown[-1][1] == "不能提交"
+    dialog.reason.setPlainText("低保户，妻子患病长期服药，生活困难")
+    assert dialog.submit_button.isEnabled() and "可以提交" in dialog.check.verdict.text()
 
 
 def test_a_year_without_a_policy_says_so(dialog, qtbot):

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import clock
 from ...services import relief
-from ...services.errors import ServiceError, ValidationFailed
+from ...services.errors import FieldProblem, ServiceError, ValidationFailed
 from ...services.relief.types import EvaluationView, PolicyOptions, RequestInput, RequestView
 from ..common import labels, messages
 from ..common.field_errors import EDITOR_STYLE, FieldErrors
@@ -44,6 +44,7 @@ from .relief_request_chooser import HouseholdChooser
 from .relief_request_form import RequestFormMixin
 from ..common.session import UiSession
 
+REASON_MISSING = "请填写申请事由（将打印在审批表上）后提交"
 EVALUATE_DELAY_MS = 350
 
 
@@ -284,6 +285,8 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
             return "有不符合政策的情况（红色），不能提交"
         if self.needs_justification() and not self.check.justification_text():
             return "有须说明的情况（橙色），请填写书面说明后提交"
+        if not self.reason.toPlainText().strip():
+            return REASON_MISSING
         return ""
 
     def _update_buttons(self) -> None:
@@ -375,8 +378,12 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
 
     def submit(self) -> RequestView | None:
         self.evaluate_now()
-        if self.submit_blocker():
-            messages.warn(self, "不能提交", self.submit_blocker())
+        blocker = self.submit_blocker()
+        if blocker:  # refused before anything is stored: no draft is saved behind the refusal
+            if blocker == REASON_MISSING:
+                self.errors.show([FieldProblem("reason", "申请事由", "不能为空（将打印在审批表上）")])
+                self.reason.setFocus()
+            messages.warn(self, "不能提交", blocker)
             return None
         view = self._store()
         if view is None:
