@@ -23,11 +23,10 @@ from ..services.session import setup
 from ..services.archive.store import counter_name, format_archive_no
 from ..services.context import SYSTEM, AppContext
 from .people import Person, PersonMaker
-from ..services.admin.settings import read_settings
+from ..services.admin.settings import DEMO_MARKER, read_settings  # DEMO_MARKER: this office was made by the demo
 
 DEMO_OFFICE = "增城区总工会"
 DEMO_PASSWORD = "demo1234"  # demo databases only
-DEMO_MARKER = "demo_data"  # a settings row: this office was made by the demo
 # Login names and the people behind them: lists and paper show the person (经办人 陈晓).
 DEMO_USERS = (("admin", "王建国", ["admin"]), ("clerk", "陈晓", ["clerk"]),
               ("reviewer", "黄伟", ["reviewer"]), ("head", "钟国强", ["head"]),

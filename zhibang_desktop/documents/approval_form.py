@@ -88,6 +88,7 @@ class ApprovalFormData:
     notes: tuple[str, ...] = field(default_factory=tuple)
     notice_result: str = ""  # '已公示（…至…），无异议'; '' leaves the line for the clerk to fill in
 
+    banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
 def date_cn(d: date | None) -> str:
     """2026年3月5日 (GB/T 9704: Arabic numerals, no leading zeros)."""
@@ -115,6 +116,7 @@ def write_approval_form(data: ApprovalFormData, target: str | os.PathLike | Bina
         [data.office_name] if data.office_name else [],
         meta_left=f"编号：{data.number}",
         meta_right=f"申请日期：{date_cn(data.request_date)}",
+        banner=data.banner or None,
         page_footer_text=f"{data.number}　{data.name}　救助申请审批表",
         author=data.office_name,
     )

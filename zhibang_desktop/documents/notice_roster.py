@@ -91,6 +91,7 @@ class NoticeRoster:
     footer_text: str | None = None  # small print on every page (e.g. 公示编号)
     forbidden_words: Sequence[str] = ()  # illnesses / causes that must not appear
 
+    banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
 def notice_text(roster: NoticeRoster) -> str:
     """The standard notice sentence with the period and where to object."""
@@ -183,6 +184,7 @@ def write_notice_roster(
         money_columns=[money_col],
         landscape=True,
         footer_lines=[f"{roster.office_name}（盖章）", chinese_date(roster.issued_on)],
+        banner=roster.banner or None,
         page_footer_text=roster.footer_text,
         font_size=10.5,
         footer_line_gap_mm=3.0,

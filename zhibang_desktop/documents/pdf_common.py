@@ -85,9 +85,16 @@ def draw_page_footer(
     page_no: int,
     page_count: int,
     small_text: str | None = None,
+    *,
+    banner: str | None = None,
 ) -> None:
     """"第 N 页 共 M 页" 9 mm above the bottom edge, and an optional small grey line below it."""
     canvas.saveState()
+    if banner:  # e.g. the demo office: 演示数据 — 非真实单位, at the top of every page
+        canvas.setFont(font, 9)
+        canvas.setFillColor(colors.Color(0.75, 0.1, 0.1))
+        canvas.drawCentredString(page_width / 2, canvas._pagesize[1] - 7 * mm, banner)
+        canvas.setFillColor(colors.black)
     draw_page_number(canvas, font, page_width / 2, 9 * mm, page_no, page_count)
     if small_text:
         size = 6.5

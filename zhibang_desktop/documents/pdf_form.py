@@ -76,6 +76,7 @@ class FormDocument:
         meta_left: str = "",
         meta_right: str = "",
         page_footer_text: str | None = None,
+        banner: str | None = None,
         font_size: float = 10.5,
         margins_mm: tuple[float, float, float, float] = (18, 18, 20, 18),
         fonts: FontSet | None = None,
@@ -85,6 +86,7 @@ class FormDocument:
         self.fonts = fonts or ensure_fonts()
         self.title = title
         self.page_footer_text = page_footer_text
+        self.banner = banner  # a line at the top of every page (演示数据 — 非真实单位)
         self.font_size = font_size
         self.margins_mm = margins_mm
         self.author = author
@@ -403,14 +405,14 @@ class FormDocument:
             story,
             onFirstPage=on_page,
             onLaterPages=on_page,
-            canvasmaker=_numbered_canvas(self.fonts.body, self.page_footer_text, pages),
+            canvasmaker=_numbered_canvas(self.fonts.body, self.page_footer_text, pages, self.banner),
         )
         ticker.finish()
         write_bytes_to_target(buffer.getvalue(), target)
         return pages[0]
 
 
-def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[int]):
+def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[int], banner: str | None = None):
     """A canvas class that defers pages so each can say "第 N 页 共 M 页"."""
 
     class NumberedCanvas(Canvas):
@@ -432,7 +434,7 @@ def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[in
             for state in self._deferred:
                 self.__dict__.update(state)
                 draw_page_footer(
-                    self, font, self._pagesize[0], self._pageNumber, total, footer_text
+                    self, font, self._pagesize[0], self._pageNumber, total, footer_text, banner=banner
                 )
                 super().showPage()
             super().save()

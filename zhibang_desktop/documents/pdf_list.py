@@ -148,6 +148,7 @@ class ListReport:
         landscape: bool = True,
         footer_lines: Sequence[str] = (),
         page_footer_text: str | None = None,
+        banner: str | None = None,
         row_height_mm: float | None = None,
         *,
         notes: Sequence[str] = (),
@@ -173,6 +174,7 @@ class ListReport:
         self.landscape = landscape
         self.footer_lines = list(footer_lines)
         self.page_footer_text = page_footer_text
+        self.banner = banner  # a line at the top of every page (演示数据 — 非真实单位)
         self.row_height_mm = row_height_mm
         self.notes = list(notes)
         self.page_subtotals = page_subtotals
@@ -550,7 +552,7 @@ class ListReport:
                 raise PageLayoutError(f"第 {page_no + 1} 页内容超出页面（内部分页错误）")
             draw_page_footer(
                 canvas, self._fonts.body, self._page_w, page_no + 1, page_count,
-                self.page_footer_text,
+                self.page_footer_text, banner=self.banner,
             )
             canvas.showPage()
 

@@ -59,6 +59,7 @@ class ReceiptList:
     printed_at: dt.datetime | None = None
     full_id: bool = False
 
+    banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
 def receipt_columns() -> list[Column]:
     return [
@@ -137,6 +138,7 @@ def write_receipt_list(
             "负责人：＿＿＿＿＿＿　　　审核人：＿＿＿＿＿＿　　　经办人：＿＿＿＿＿＿　　　"
             "日期：＿＿＿＿年＿＿月＿＿日",
         ],
+        banner=doc.banner or None,
         page_footer_text="　".join(t for t in foot if t),
         row_height_mm=12,
         font_size=10,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..services.admin.settings import get_settings
+from ..services.admin.settings import demo_banner_of, get_settings
 from .common import messages
 from .navigation import PageSpec, pages_for
 from .archive.household_windows import new_household
@@ -152,7 +152,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_title(self) -> None:
         office = get_settings(self.session.ctx).office_name
-        self.setWindowTitle(f"职帮 — {office}" if office else "职帮")
+        demo = demo_banner_of(self.session.ctx)
+        self.setWindowTitle((f"职帮 — {office}" if office else "职帮") + (f"（{demo}）" if demo else ""))
         self.office_label.setText(office)
 
     # -- commands --

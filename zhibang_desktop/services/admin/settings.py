@@ -57,6 +57,21 @@ def read_settings(session: Session) -> OfficeSettings:
     return OfficeSettings(**values)
 
 
+DEMO_MARKER = "demo_data"  # a settings row: this office was made by the demo
+DEMO_BANNER = "演示数据 — 非真实单位"
+
+
+def demo_banner(session: Session) -> str:
+    """The line every window title and printed page of the demo office carries; "" for a real office."""
+    row = session.get(Setting, DEMO_MARKER)
+    return DEMO_BANNER if row is not None and row.value else ""
+
+
+def demo_banner_of(ctx: AppContext) -> str:
+    with ctx.db.session() as session:
+        return demo_banner(session)
+
+
 def get_settings(ctx: AppContext) -> OfficeSettings:
     with ctx.db.session() as session:
         return read_settings(session)

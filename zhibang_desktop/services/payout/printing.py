@@ -27,7 +27,7 @@ from ..context import AppContext
 from .payouts import find_batch
 from ..errors import Cancelled, ServiceError
 from .types import METHOD_LABELS, PrintResult
-from ..admin.settings import read_settings
+from ..admin.settings import demo_banner, read_settings
 
 READ = "relief.read"
 NOTICE_PRINT = "notice.manage"
@@ -62,6 +62,7 @@ def _roster(session, notice: Notice) -> NoticeRoster:
         intro=notice.intro or "", show_masked_id=notice.show_masked_id, end_warning=notice.end_warning,
         footer_text=f"公示编号 {notice.number or ''}" + ("　草稿" if draft else ""),
         forbidden_words=tuple(sorted(pc.household_private_words(session, households))),
+        banner=demo_banner(session),
     )
 
 
@@ -143,7 +144,7 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
         title = f"{office}{title}"
     return ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
                        rows=tuple(rows), method_label=method_label, chain_head=audit_chain.chain_head(session),
-                       printed_at=clock.now(), full_id=full_id)
+                       printed_at=clock.now(), full_id=full_id, banner=demo_banner(session))
 
 
 def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False,

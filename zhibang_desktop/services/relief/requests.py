@@ -422,14 +422,14 @@ def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) ->
     from ...documents.approval_form import write_approval_form
     from ..payout.notices import notice_result_text  # notices imports relief's neighbours: import late
     from .printing import approval_form_data
-    from ..admin.settings import read_settings
+    from ..admin.settings import demo_banner, read_settings
     with ctx.tx(READ) as tx:
         s = tx.session
         r = st.find_request(s, ctx.actor, request_id)
         view = st.full_view(s, ctx.actor, r, work_calendar(s))
         data = approval_form_data(view, read_settings(s).office_name,
                                   ctx.actor.display_name or ctx.actor.username, clock.today())
-        data = replace(data, notice_result=notice_result_text(s, r.id))
+        data = replace(data, notice_result=notice_result_text(s, r.id), banner=demo_banner(s))
         out = Path(path)
         return out, write_approval_form(data, out), r
 
