@@ -28,12 +28,14 @@ PERMISSIONS: dict[str, str] = {
     "payout.manage": "管理发放",
     "payout.override": "特批发放（公示期未满）",
     "report.read": "查看报表",
+    "funds.manage": "管理预算资金",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "archive.read", "org.edit", "users.manage", "audit.read", "backup.run",
         "backup.restore", "policy.edit", "relief.read", "report.read", "payout.override",
+        "funds.manage",
     }),
     "clerk": frozenset({
         "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",
@@ -43,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "reviewer": frozenset({"archive.read", "relief.read", "relief.review", "report.read"}),
     "head": frozenset({
         "archive.read", "relief.read", "relief.review", "relief.approve", "report.read",
+        "funds.manage",
     }),
     "auditor": frozenset({
         "archive.read", "archive.export", "relief.read", "audit.read", "report.read",

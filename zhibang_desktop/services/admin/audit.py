@@ -70,6 +70,11 @@ ENTITY_LABELS: dict[str, str] = {
     "relief_request": "救助申请",
     "request_attachment": "申请附件",
     "ledger": "历史台账",
+    "fund_source": "资金来源",
+    "budget_line": "预算指标",
+    "budget_allocation": "预算下拨",
+    "budget_carry_over": "预算结转",
+    "budget_plan": "预算测算",
 }
 
 MAX_PAGE = 1000

@@ -21,6 +21,7 @@ from .rules import (
     ACCOUNT_METHODS, KINDS, MANAGE, METHODS, READ, LineStateError, _allowed_funds, _number_for,
 )
 from .views import _view
+from ..funds.draws import draw_lines_in
 
 # ------------------------------------------------------------------ numbers
 
@@ -106,7 +107,9 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
                              created_by=ctx.actor.username)
         s.add(batch)
         s.flush()
-        _insert_lines(s, batch, planned, units, labels, at, first_seq=1)
+        lines = _insert_lines(s, batch, planned, units, labels, at, first_seq=1)
+        draw_lines_in(s, ctx.actor, batch, lines, {p.request_id: p.budget_line_id for p in inp.lines},
+                      inp.overdraw_reason)
         total = sum(int(r.approved_fen) for r, *_ in planned)
         tx.audit("create", "disbursement", batch.id,
                  summary=f"新建发放批次 {number}：{len(planned)} 人，合计 {total / 100:,.2f} 元，"
@@ -164,7 +167,8 @@ def _plan_lines(s: Session, inp: BatchInput, today: date, labels: "pc.Labels") -
 
 
 def _insert_lines(s: Session, batch: Disbursement, planned: list, units: dict, labels: "pc.Labels", at,
-                  first_seq: int) -> None:
+                  first_seq: int) -> list[DisbursementLine]:
+    made = []
     for seq, (r, method, fund, account, bank) in enumerate(planned, start=first_seq):
         line = DisbursementLine(
             batch_id=batch.id, seq=seq, request_id=r.id, household_id=r.household_id, name=r.name,
@@ -174,8 +178,10 @@ def _insert_lines(s: Session, batch: Disbursement, planned: list, units: dict, l
         )
         s.add(line)
         s.flush()
+        made.append(line)
         s.add(RequestPayoutClaim(request_id=r.id, line_id=line.id))
     _flush_claims(s)
+    return made
 
 
 def add_lines(ctx: AppContext, batch_id: int, lines: list) -> BatchView:
@@ -196,7 +202,8 @@ def add_lines(ctx: AppContext, batch_id: int, lines: list) -> BatchView:
             raise ValidationFailed(problems)
         units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
         first = max((line.seq for line in batch.lines), default=0) + 1
-        _insert_lines(s, batch, planned, units, labels, clock.now(), first_seq=first)
+        added = _insert_lines(s, batch, planned, units, labels, clock.now(), first_seq=first)
+        draw_lines_in(s, ctx.actor, batch, added, {p.request_id: p.budget_line_id for p in lines})
         total = sum(int(r.approved_fen) for r, *_ in planned)
         tx.audit("update", "disbursement", batch.id,
                  summary=f"批次 {batch.number} 加入 {len(planned)} 人，{total / 100:,.2f} 元："

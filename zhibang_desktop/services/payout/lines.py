@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ...domain import clock
 from ...domain.cards import normalize_account
 from ...domain.idnumber import is_valid_id_number
-from ...storage.models import Disbursement, DisbursementLine, Household, Payment, ReliefRequest, RequestPayoutClaim
+from ...storage.models import BudgetDraw, Disbursement, DisbursementLine, Household, Payment, ReliefRequest, RequestPayoutClaim
 from . import common as pc
 from ..context import AppContext
 from ..errors import Conflict, FieldProblem, ValidationFailed
@@ -252,6 +252,7 @@ def remove_line(ctx: AppContext, line_id: int, reason: str) -> BatchView:
             raise LineStateError("重新发放的明细不能移出；如不再发放请登记放弃")
         name = line.name
         s.execute(delete(RequestPayoutClaim).where(RequestPayoutClaim.line_id == line.id))
+        s.execute(delete(BudgetDraw).where(BudgetDraw.line_id == line.id))
         s.delete(line)
         s.flush()
         tx.audit("update", "disbursement", batch.id, summary=f"批次 {batch.number}：移出 {name}（{reason}）")

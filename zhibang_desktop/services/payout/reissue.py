@@ -16,6 +16,7 @@ from ..errors import Conflict, FieldProblem, ValidationFailed
 from .types import LINE_STATE_LABELS, BatchView, LineView
 from .rules import ACCOUNT_METHODS, MANAGE, METHODS, READ, _holds_claim, _number_for
 from .views import _view
+from ..funds.draws import draw_reissue_in
 
 
 @dataclass
@@ -115,6 +116,7 @@ def create_reissue_batch(ctx: AppContext, plans: list[ReissuePlan], pay_date: da
                 s.flush()
             except IntegrityError as exc:
                 raise Conflict(f"{old.name} 的退票明细已重新发放过") from exc
+            draw_reissue_in(s, ctx.actor, new, old)
             moved = s.execute(update(RequestPayoutClaim)
                               .where(RequestPayoutClaim.request_id == old.request_id,
                                      RequestPayoutClaim.line_id == old.id)

@@ -196,6 +196,7 @@ class LinePlan:
     request_id: int
     method: str | None = None  # None: social_security_card/bank_transfer from the archive, else cash
     fund_source: str | None = None  # None: the request's fund source, else the batch default
+    budget_line_id: int | None = None  # None: the first budget line of the pay year that may pay it
 
 
 @dataclass
@@ -208,6 +209,7 @@ class BatchInput:
     default_method: str | None = None
     default_fund_source: str | None = None
     remark: str = ""
+    overdraw_reason: str = ""  # written reason to draw past a budget line's balance (printed on the batch)
 
 
 @dataclass(frozen=True)

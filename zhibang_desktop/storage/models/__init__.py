@@ -1,6 +1,7 @@
 """All ORM models; importing this package registers every table on Base.metadata."""
 from .audit import AuditEntry, AuditHead
 from .base import Base
+from .funds import BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, FundSource
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .org import CalendarDay, CalendarYear, Counter, OrgUnit, Setting, YearStandard
 from .payout import (BankTemplate, Disbursement, DisbursementLine, Notice, NoticeEntry, Objection,
@@ -16,4 +17,5 @@ __all__ = [
     "PolicyVersion", "Payment", "ReliefRequest", "RequestAttachment", "Review",
     "BankTemplate", "Disbursement", "DisbursementLine", "Notice", "NoticeEntry", "Objection",
     "PayoutOverride", "RequestPayoutClaim",
+    "BudgetAdjustment", "BudgetAllocation", "BudgetCarryOver", "BudgetDraw", "BudgetLine", "FundSource",
 ]
