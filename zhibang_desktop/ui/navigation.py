@@ -34,6 +34,7 @@ PAGES: list[PageSpec] = [
     PageSpec("holidays", "节假日", "zhibang_desktop.ui.relief.holidays_page:HolidaysPage", "org.edit"),
     PageSpec("notices", "公示与异议", "zhibang_desktop.ui.payout.notices_page:NoticesPage", "relief.read"),
     PageSpec("batches", "救助金发放", "zhibang_desktop.ui.payout.batches_page:BatchesPage", "relief.read"),
+    PageSpec("funds", "资金", "zhibang_desktop.ui.funds.funds_page:FundsPage", "report.read"),
     PageSpec("settings", "单位与组织", "zhibang_desktop.ui.admin.settings_page:SettingsPage", "org.edit"),
     PageSpec("users", "用户管理", "zhibang_desktop.ui.admin.users_page:UsersPage", "users.manage"),
     PageSpec("audit", "审计日志", "zhibang_desktop.ui.admin.audit_page:AuditPage", "audit.read"),
