@@ -30,6 +30,7 @@ from ..storage.database import Database
 from ..storage.models import (
     DisbursementLine, Household, Notice, Objection, PolicyVersion, ReliefRequest, Review, User, YearStandard,
 )
+from . import budgets as demo_budgets
 from ..services.context import SYSTEM, Actor, AppContext
 from ..services.errors import ServiceError
 from ..services.admin.org import district_unit
@@ -145,6 +146,7 @@ class _Year:
         self.clerk, self.reviewer, self.head = (AppContext(self.db, a) for a in (clerk, reviewer, head))
         self.admin = self.sys
         self.quarters = quarters
+        demo_budgets.set_budgets(self.head, quarters)
         return True
 
     def households(self) -> tuple[list[Household], list[Household], list[Household]]:
@@ -525,6 +527,7 @@ def create_year(db: Database, seed: int = 1, today: date | None = None) -> YearS
     if not year.prepare():
         return None
     year.run()
+    demo_budgets.cut_and_allocate(year.head, year.today.year, year.today)
     summary = _summary(db)
     with AppContext(db, SYSTEM).tx(None) as tx:
         tx.audit("create", "relief_request",

@@ -255,8 +255,9 @@ class FundsPage(QWidget):
         if row is None or self.report is None:
             return
         key = self.view.currentData()
-        where = {"by_line": {"budget_line_id": int(row.key)}, "by_source": {"source_code": row.key},
-                 "by_programme": {"programme": row.key}, "by_relief_type": {"relief_type": row.key}}[key]
+        field = {"by_line": "budget_line_id", "by_source": "source_code", "by_programme": "programme",
+                 "by_relief_type": "relief_type"}[key]
+        where = {field: int(row.key) if field == "budget_line_id" else row.key}
         try:
             rows = funds.execution_payments(self.ctx, self.selected_year, as_of=self.report.as_of, **where)
         except ServiceError as exc:
