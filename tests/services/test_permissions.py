@@ -236,6 +236,22 @@ WRITES: list[Case] = [
     Case("relief.requests.print_approval", "relief.read",  # writes a PDF and a print audit row
          lambda c, w: svc("relief").print_approval(c, 1, w.tmp / "out" / "approval.pdf")),
     Case("relief.review.decide", "relief.review", lambda c, w: svc("relief.review").decide(c, 1, "approve", "同意")),
+    # funds and budgets (issue 12): the admin or the head sets budgets
+    Case("funds.sources.add_source", "funds.manage", lambda c, w: svc("funds").add_source(c, "省财政", ["living"])),
+    Case("funds.sources.update_source", "funds.manage",
+         lambda c, w: svc("funds").update_source(c, 1, name="省级财政")),
+    Case("funds.budgets.add_budget", "funds.manage",
+         lambda c, w: svc("funds").add_budget(c, 2026, "工会经费", 48_000_000)),
+    Case("funds.budgets.adjust_budget", "funds.manage",
+         lambda c, w: svc("funds").adjust_budget(c, 1, -21_000_000, "压减经费")),
+    Case("funds.allocations.allocate", "funds.manage",
+         lambda c, w: svc("funds").allocate(c, 1, w.street, 1_000_000)),
+    Case("funds.allocations.report_allocation", "funds.manage",
+         lambda c, w: svc("funds").report_allocation(c, 1, 500_000)),
+    Case("funds.carry_over.confirm_carry_over", "funds.manage",
+         lambda c, w: svc("funds").confirm_carry_over(c, 2025)),
+    Case("funds.printing.print_plan", "report.read",  # writes a PDF and a print audit row
+         lambda c, w: svc("funds").print_plan(c, 2027, w.tmp / "out" / "plan.pdf")),
 ]
 
 # Read-only functions: no change to check; those needing a permission are listed with it
@@ -290,6 +306,17 @@ READS: dict[str, str | None] = {
     "relief.requests.list_requests": "relief.read",
     "relief.requests.request_attachment_content": "relief.read",
     "relief.review.review_queue": "relief.review",
+    "funds.sources.list_sources": "report.read",
+    "funds.budgets.list_budgets": "report.read",
+    "funds.budgets.get_budget": "report.read",
+    "funds.allocations.list_allocations": "report.read",
+    "funds.carry_over.carry_over_proposals": "report.read",
+    "funds.draws.budget_choices": "report.read",
+    "funds.execution.execution": "report.read",
+    "funds.execution.execution_payments": "report.read",
+    "funds.planner.plan_budget": "report.read",
+    "funds.printing.plan_document": "report.read",
+    "funds.printing.build_plan": "report.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -337,6 +364,17 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "relief.requests.list_requests": lambda c, w: svc("relief").list_requests(c),
     "relief.requests.request_attachment_content": lambda c, w: svc("relief").request_attachment_content(c, 1),
     "relief.review.review_queue": lambda c, w: svc("relief.review").review_queue(c),
+    "funds.sources.list_sources": lambda c, w: svc("funds").list_sources(c),
+    "funds.budgets.list_budgets": lambda c, w: svc("funds").list_budgets(c, 2026),
+    "funds.budgets.get_budget": lambda c, w: svc("funds").get_budget(c, 1),
+    "funds.allocations.list_allocations": lambda c, w: svc("funds").list_allocations(c, 2026),
+    "funds.carry_over.carry_over_proposals": lambda c, w: svc("funds").carry_over_proposals(c, 2025),
+    "funds.draws.budget_choices": lambda c, w: svc("funds").budget_choices(c, 2026, "quarterly"),
+    "funds.execution.execution": lambda c, w: svc("funds").execution(c, 2026),
+    "funds.execution.execution_payments": lambda c, w: svc("funds").execution_payments(c, 2026),
+    "funds.planner.plan_budget": lambda c, w: svc("funds").plan_budget(c, 2027),
+    "funds.printing.plan_document": lambda c, w: svc("funds").plan_document(c, 2027),
+    "funds.printing.build_plan": lambda c, w: svc("funds").build_plan(c, 2027, w.tmp / "out" / "p.pdf"),
 }
 
 # Writes any signed-in user may do, and why.
