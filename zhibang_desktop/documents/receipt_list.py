@@ -58,6 +58,7 @@ class ReceiptList:
     chain_head: tuple[int, str] | None = None  # (seq, hash) of the audit trail
     printed_at: dt.datetime | None = None
     full_id: bool = False
+    note: str = ""  # e.g. the written reason for drawing past the budget (超预算说明)
 
     banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
@@ -123,6 +124,8 @@ def write_receipt_list(
     subtitles = [sub]
     if doc.full_id:
         subtitles.append("内部存档本（含完整身份证号码，仅供存档，不得张贴或外传）")
+    if doc.note:
+        subtitles.append(doc.note)
     foot = [chain_text(doc.chain_head), f"批次 {doc.batch_number}"]
     if doc.printed_at is not None:
         foot.append("打印于 " + doc.printed_at.astimezone().strftime("%Y-%m-%d %H:%M"))

@@ -9,7 +9,9 @@ making a batch (payout.manage); anyone with report.read sees them, within their 
 from .allocations import allocate, list_allocations, report_allocation
 from .budgets import add_budget, adjust_budget, get_budget, list_budgets
 from .carry_over import carry_over_proposals, confirm_carry_over
-from .draws import OVERDRAW_PREFIX, OverdrawNeedsReason, budget_choices, draw_lines_in, draw_reissue_in
+from .draws import (
+    OVERDRAW_PREFIX, OverdrawNeedsReason, budget_choices, draw_lines_in, draw_reissue_in, overdraw_note,
+)
 from .execution import execution, execution_payments
 from .planner import plan_budget
 from .printing import build_plan, plan_document, print_plan
@@ -23,7 +25,7 @@ __all__ = [
     "allocate", "list_allocations", "report_allocation",
     "add_budget", "adjust_budget", "get_budget", "list_budgets",
     "carry_over_proposals", "confirm_carry_over",
-    "OVERDRAW_PREFIX", "OverdrawNeedsReason", "budget_choices", "draw_lines_in", "draw_reissue_in",
+    "OVERDRAW_PREFIX", "OverdrawNeedsReason", "budget_choices", "draw_lines_in", "draw_reissue_in", "overdraw_note",
     "execution", "execution_payments", "plan_budget", "build_plan", "plan_document", "print_plan",
     "add_source", "list_sources", "update_source",
     "AdjustmentView", "AllocationView", "BudgetChoice", "BudgetLineView", "BudgetPlan", "CarryOverProposal",

@@ -122,3 +122,15 @@ def draw_reissue_in(s: Session, actor, new_line: DisbursementLine, old_line: Dis
     s.add(BudgetDraw(line_id=new_line.id, budget_line_id=old.budget_line_id, overdraw_reason=None,
                      drawn_on=clock.today(), drawn_by=actor.username))
     s.flush()
+
+
+def overdraw_note(s: Session, batch_id: int) -> str:
+    """The batch's written overdraw reasons as printed under the receipt list's title ('' if none)."""
+    rows = s.execute(
+        select(BudgetLine, FundSource, BudgetDraw.overdraw_reason)
+        .join(BudgetDraw, BudgetDraw.budget_line_id == BudgetLine.id)
+        .join(FundSource, FundSource.id == BudgetLine.source_id)
+        .join(DisbursementLine, DisbursementLine.id == BudgetDraw.line_id)
+        .where(DisbursementLine.batch_id == batch_id, BudgetDraw.overdraw_reason.is_not(None))
+        .distinct()).all()
+    return "；".join(f"{OVERDRAW_PREFIX}{line_label(line, src)}超出预算余额，{reason}" for line, src, reason in rows)

@@ -28,6 +28,7 @@ from .payouts import find_batch
 from ..errors import Cancelled, ServiceError
 from .types import METHOD_LABELS, PrintResult
 from ..admin.settings import demo_banner, read_settings
+from ..funds.draws import overdraw_note
 
 READ = "relief.read"
 NOTICE_PRINT = "notice.manage"
@@ -144,7 +145,8 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
         title = f"{office}{title}"
     return ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
                        rows=tuple(rows), method_label=method_label, chain_head=audit_chain.chain_head(session),
-                       printed_at=clock.now(), full_id=full_id, banner=demo_banner(session))
+                       printed_at=clock.now(), full_id=full_id, banner=demo_banner(session),
+                       note=overdraw_note(session, batch.id))
 
 
 def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False,

@@ -13,10 +13,12 @@ from ...services import payout
 from ...services.payout import notices
 from ...services.relief import policies
 from ...services.errors import ServiceError
+from ...services.funds import OverdrawNeedsReason
 from ...services.payout.types import BATCH_KIND_LABELS, BatchInput, BatchView, CandidateView, LinePlan, NoticeFilter, \
     Payability
 from ..common import labels, messages
 from .batch_dialog_common import _item, _ok_cancel, fund_combo, method_combo
+from .overdraw_dialog import ask_overdraw_reason
 from .payout_models import ALERT, MUTED
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
@@ -292,9 +294,16 @@ class NewBatchDialog(QDialog):
         inp = BatchInput(pay_date=self.pay_date.value(), lines=plans, number=self.number.text().strip(),
                          title=self.title.text().strip(), kind=self.kind.currentData(),
                          remark=self.remark.text().strip())
-        try:
-            self.result_view = payout.create_batch(self.ctx, inp)
-        except ServiceError as exc:
-            messages.show_service_error(self, exc, "无法建立批次")
-            return
+        while True:
+            try:
+                self.result_view = payout.create_batch(self.ctx, inp)
+            except OverdrawNeedsReason as exc:
+                inp.overdraw_reason = ask_overdraw_reason(self, exc) or ""
+                if not inp.overdraw_reason:
+                    return
+                continue
+            except ServiceError as exc:
+                messages.show_service_error(self, exc, "无法建立批次")
+                return
+            break
         self.accept()
