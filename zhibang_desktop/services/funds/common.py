@@ -90,7 +90,7 @@ def drawn_fen(s: Session, budget_line_id: int) -> int:
 
 def available_fen(s: Session, line: BudgetLine) -> int:
     """What may still be drawn now: the whole budget less allocations and money not come back."""
-    f = line_figures(s, [line], None)[line.id]
+    f = line_figures(s, [line], None, include_requests=False)[line.id]
     return f.budget_fen - f.allocated_fen - drawn_fen(s, line.id)
 
 

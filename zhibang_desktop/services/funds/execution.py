@@ -67,14 +67,14 @@ def _by_relief_type(s, lines: list[BudgetLine], as_of: date) -> tuple[ExecutionR
 
 
 def _unbudgeted(s, actor, year: int, as_of: date) -> tuple[int, int]:
-    """Money paid in `year` by payment lines that draw on no budget line."""
+    """Money paid in `year` by payment lines that draw on no budget line (office-wide users only)."""
+    if visible_unit_ids(s, actor) is not None:
+        return 0, 0
     q = (select(DisbursementLine).join(Disbursement, Disbursement.id == DisbursementLine.batch_id)
          .outerjoin(BudgetDraw, BudgetDraw.line_id == DisbursementLine.id)
          .where(BudgetDraw.line_id.is_(None), DisbursementLine.state.in_(PAID_STATES),
                 DisbursementLine.paid_on <= as_of, DisbursementLine.paid_on >= date(year, 1, 1),
                 DisbursementLine.paid_on <= date(year, 12, 31)))
-    if visible_unit_ids(s, actor) is not None:
-        return 0, 0
     rows = s.execute(q).scalars().all()
     return sum(pl.amount_fen for pl in rows), len(rows)
 
