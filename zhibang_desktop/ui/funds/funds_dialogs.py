@@ -214,7 +214,7 @@ class CarryOverDialog(_ServiceForm):
         for row, p in enumerate(self.proposals):
             self.table.setItem(row, 0, QTableWidgetItem(p.line_label))
             self.table.setItem(row, 1, QTableWidgetItem(labels.yuan(p.remaining_fen)))
-            done = (f"已结转 {labels.yuan(p.confirmed.amount_fen)} 元（{p.confirmed.confirmed_by}）"
+            done = (f"已结转 {labels.yuan(p.confirmed.amount_fen)} 元"
                     if p.confirmed else ("待确认" if p.remaining_fen > 0 else "无结余"))
             self.table.setItem(row, 2, QTableWidgetItem(done))
         self.note = QLineEdit()

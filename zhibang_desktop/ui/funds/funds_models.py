@@ -23,7 +23,6 @@ def _figure_columns(get) -> tuple[Col, ...]:
 
 
 LINE_COLUMNS: tuple[Col, ...] = (
-    Col("编号", lambda v: str(v.id), RIGHT, 46),
     Col("资金来源", lambda v: v.source_name, width=110),
     Col("项目", lambda v: v.programme or "—", width=110),
     Col("所属工会", lambda v: v.unit_name, stretch=True),
@@ -59,7 +58,6 @@ PAYMENT_COLUMNS: tuple[Col, ...] = (
 
 SOURCE_COLUMNS: tuple[Col, ...] = (
     Col("名称", lambda s: s.name, width=130),
-    Col("代码", lambda s: s.code, width=110),
     Col("可用于", lambda s: s.allowed_text, stretch=True),
     Col("状态", lambda s: "启用" if s.active else "停用", width=60),
 )

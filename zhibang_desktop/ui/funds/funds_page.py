@@ -225,19 +225,19 @@ class FundsPage(QWidget):
         if v is None:
             self.history.setPlainText("（本年度还没有预算指标。管理员或负责人可点“新增预算…”）")
             return
-        parts = [f"<b>{v.label}</b>　所属：{v.unit_name}　编号 {v.id}",
+        parts = [f"<b>{v.label}</b>　所属：{v.unit_name}",
                  f"{labels.day(v.set_on)}　年初预算 {labels.yuan(v.initial_fen)} 元" + (f"（{v.doc_no}）" if v.doc_no else "")]
         parts += [f"{labels.day(c.confirmed_at.date())}　上年结转转入 {labels.yuan(c.amount_fen)} 元"
-                  f"（确认人 {c.confirmed_by}{'，' + c.note if c.note else ''}）" for c in v.carried_in]
+                  + (f"（{c.note}）" if c.note else "") for c in v.carried_in]
         parts += [f"{labels.day(a.adjusted_on)}　{a.kind_label} {labels.yuan(abs(a.amount_fen))} 元：{a.reason}"
-                  + (f"（{a.doc_no}）" if a.doc_no else "") + f"　经办：{a.created_by}" for a in v.adjustments]
+                  + (f"（{a.doc_no}）" if a.doc_no else "") for a in v.adjustments]
         parts += [f"{labels.day(a.allocated_on)}　下拨 {a.unit_name} {labels.yuan(a.amount_fen)} 元"
                   + (f"（{a.doc_no}）" if a.doc_no else "")
                   + (f"，报告支出 {labels.yuan(a.reported_spent_fen)} 元" if a.reported_spent_fen is not None else "")
                   for a in v.allocations]
         if v.carried_out is not None:
             c = v.carried_out
-            parts.append(f"年末结转 {labels.yuan(c.amount_fen)} 元至 {c.to_year} 年（确认人 {c.confirmed_by}）")
+            parts.append(f"年末结转 {labels.yuan(c.amount_fen)} 元至 {c.to_year} 年")
         parts.append(f"当前预算 {labels.yuan(v.figures.budget_fen)} 元，余额 {labels.yuan(v.figures.remaining_fen)} 元，"
                      f"执行率 {funds.rate_text(v.figures.rate_bp)}")
         self.history.setHtml("<br>".join(parts))
