@@ -2,8 +2,8 @@
 
 New tables only; no existing row is touched.
 
-Revision ID: 0002_funds
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02 08:22:13.513670
 """
 from alembic import op
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import zhibang_desktop.storage.types
 
 
-revision = '0002_funds'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
