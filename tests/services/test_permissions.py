@@ -236,6 +236,8 @@ WRITES: list[Case] = [
     Case("relief.requests.print_approval", "relief.read",  # writes a PDF and a print audit row
          lambda c, w: svc("relief").print_approval(c, 1, w.tmp / "out" / "approval.pdf")),
     Case("relief.review.decide", "relief.review", lambda c, w: svc("relief.review").decide(c, 1, "approve", "同意")),
+    Case("payout.batches.add_lines", "payout.manage",
+         lambda c, w: svc("payout.batches").add_lines(c, 1, [svc("payout.types").LinePlan(1)])),
     # funds and budgets (issue 12): the admin or the head sets budgets
     Case("funds.sources.add_source", "funds.manage", lambda c, w: svc("funds").add_source(c, "省财政", ["living"])),
     Case("funds.sources.update_source", "funds.manage",

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from zhibang_desktop.services import funds, payout
 from zhibang_desktop.services.payout import notices
+from zhibang_desktop.services.payout.printing import build_receipts
 from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput
 from zhibang_desktop.ui.payout import batch_dialogs as bd
 from zhibang_desktop.ui.payout.overdraw_dialog import OverdrawDialog
@@ -59,7 +60,7 @@ def answer_overdraw(qtbot, reason: str | None, seen: dict):
     QTimer.singleShot(20, attempt)
 
 
-def test_overdraw_asks_for_a_reason_printed_on_the_receipts(page, qtbot):
+def test_overdraw_asks_for_a_reason_printed_on_the_receipts(page, qtbot, tmp_path):
     dialog = open_new_batch(page, qtbot)
     seen = {}
     answer_overdraw(qtbot, "第一季度申请集中，已报请年中调增预算", seen)
@@ -67,10 +68,8 @@ def test_overdraw_asks_for_a_reason_printed_on_the_receipts(page, qtbot):
     assert seen["refused"] == "请填写超预算的书面说明"
     view = dialog.result_view
     assert view is not None and "已报请年中调增预算" in view.remark
-    page.reload(view.summary.id)
-    preview = page.print_receipts()
-    qtbot.addWidget(preview)
-    doc = pdfium.PdfDocument(str(preview.pdf_path))
+    out = build_receipts(page.ctx, view.summary.id, tmp_path / "receipts.pdf")
+    doc = pdfium.PdfDocument(str(out.path))
     text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r\n", "")
     doc.close()
     assert "超预算说明" in text and "已报请年中调增预算" in text
