@@ -308,6 +308,7 @@ READS: dict[str, str | None] = {
     "relief.requests.list_requests": "relief.read",
     "relief.requests.request_attachment_content": "relief.read",
     "relief.review.review_queue": "relief.review",
+    "admin.settings.demo_banner_of": None,  # the demo marking shown in the window title
     "funds.sources.list_sources": "report.read",
     "funds.budgets.list_budgets": "report.read",
     "funds.budgets.get_budget": "report.read",
