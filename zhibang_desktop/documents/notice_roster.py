@@ -16,9 +16,10 @@ Layout (DESIGN.md §7, seed 000 “公示 5 个工作日”, seed 002 “帮扶�
 
 Privacy: only name, unit, relief type, amount and a remark are printed (plus an
 ID number if the office chooses to show it, and then only masked).  Every cell
-is checked by :func:`.public_text.check_public_cells`; a full ID number or a
-card number in any cell makes :func:`write_notice_roster` raise
-:class:`~.public_text.PrivacyError` instead of writing.
+gets the number-shape check, the remarks and the notice's free texts (title,
+intro, place, objection office) the full check of :mod:`.public_text`, and the
+phone field must hold phone numbers; otherwise :func:`write_notice_roster` raises
+:class:`~.public_text.PrivacyError` naming the field instead of writing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from reportlab.platypus import Paragraph
 from ..domain.idnumber import mask_id_number
 from .output import CancelFn, ProgressFn, Target
 from .pdf_list import Column, ListReport
-from .public_text import PrivacyError, check_public_cells
+from .public_text import PrivacyError, check_public_cells, check_public_fields
 
 __all__ = [
     "RosterEntry", "NoticeRoster", "write_notice_roster", "notice_text", "chinese_date",
@@ -89,7 +90,8 @@ class NoticeRoster:
     show_masked_id: bool = False
     end_warning: str | None = None  # e.g. the 2027 holiday-table warning (not printed)
     footer_text: str | None = None  # small print on every page (e.g. 公示编号)
-    forbidden_words: Sequence[str] = ()  # illnesses / causes that must not appear
+    # the households' own ID/card numbers, illnesses and causes: never on the page
+    forbidden_words: Sequence[str] = ()
 
     banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
@@ -166,10 +168,10 @@ def write_notice_roster(
 ) -> int:
     """Write the roster PDF; return the page count.  Raises PrivacyError, never writes one."""
     rows = roster_rows(roster)
-    check_public_cells(rows, roster.forbidden_words)
-    check_public_cells([[roster.title, roster.place, roster.object_to, roster.intro]],
-                       roster.forbidden_words)
     columns = roster_columns(roster.show_masked_id)
+    check_public_cells(rows, roster.forbidden_words, free_columns=[len(columns) - 1])
+    check_public_fields([("公示标题", roster.title), ("导语", roster.intro), ("公示地点", roster.place),
+                         ("异议受理", roster.object_to)], roster.forbidden_words, phone=roster.phone)
     money_col = next(i for i, c in enumerate(columns) if c.header.startswith("救助金额"))
     intro = roster.intro.strip()
     lines = [

@@ -155,26 +155,21 @@ def line_view(line: DisbursementLine, batch_number: str, labels: Labels, reissue
     )
 
 
-def household_private_words(session: Session, household_ids: set[int]) -> set[str]:
-    """Illnesses, disabilities and hardship causes stored for these households (never public)."""
-    words: set[str] = set()
+def household_private_values(session: Session, household_ids: set[int]) -> set[str]:
+    """What these households keep private: ID and card numbers, illnesses, disabilities and
+    hardship causes (members' too). The public-text guard refuses any of them on a public page."""
+    values: set[str] = set()
     if not household_ids:
-        return words
+        return values
     ids = list(household_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for hh in session.execute(select(Household).where(Household.id.in_(chunk))).scalars():
-            if hh.health:
-                words.add(hh.health)
-            for cause in hh.causes or ():
-                if isinstance(cause, str):
-                    words.add(cause)
+            values.update(v for v in (hh.health, hh.id_number, hh.bank_account) if v)
+            values.update(c for c in hh.causes or () if isinstance(c, str))
             for m in hh.members:
-                if m.health:
-                    words.add(m.health)
-                if m.disability:
-                    words.add(m.disability)
-    return {w.strip() for w in words if w and len(w.strip()) >= 2 and w.strip() not in _NOT_PRIVATE}
+                values.update(v for v in (m.health, m.disability, m.id_number) if v)
+    return {v.strip() for v in values if v and len(v.strip()) >= 2 and v.strip() not in _NOT_PRIVATE}
 
 
 # generic words that are stored as health values but say nothing private

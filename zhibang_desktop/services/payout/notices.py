@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from ...documents.public_text import public_text_problems
+from ...documents.public_text import phone_problems, public_text_problems
 from ...domain import clock
 from ...domain.idnumber import mask_id_number
 from ...storage.models import (
@@ -128,13 +128,31 @@ def _validate_input(inp: NoticeInput) -> list[FieldProblem]:
         problems.append(FieldProblem("quarter", "季度", "应为 1 至 4"))
     if inp.filter.quarter is not None and inp.filter.year is None:
         problems.append(FieldProblem("year", "年度", "按季度筛选时须填写年度"))
-    for name, label, value in (("title", "标题", inp.title), ("place", "公示地点", inp.place),
-                               ("object_to", "异议受理", inp.object_to), ("intro", "导语", inp.intro)):
-        for p in public_text_problems(value or ""):
-            problems.append(FieldProblem(name, label, f"公示内容不能含有{p}"))
+    problems += _public_text_problems(inp, ())
     if len(inp.title or "") > 200:
         problems.append(FieldProblem("title", "标题", "不超过 200 个字"))
     return problems
+
+
+def _public_text_problems(inp: NoticeInput, private) -> list[FieldProblem]:
+    """The notice's free texts go on the public page: no ID/card numbers, illnesses or incomes
+    (the households' own ones included, however spaced or punctuated); the phone is a phone."""
+    problems = []
+    for name, label, value in (("title", "标题", inp.title), ("place", "公示地点", inp.place),
+                               ("object_to", "异议受理", inp.object_to), ("intro", "导语", inp.intro),
+                               ("phone", "联系电话", inp.phone)):
+        found = public_text_problems(value or "", private)
+        if found:
+            problems.append(FieldProblem(name, label, f"公示内容不能含有{'、'.join(found)}"))
+    for p in phone_problems(inp.phone or ""):
+        problems.append(FieldProblem("phone", "联系电话", p))
+    return problems
+
+
+def _check_against_households(session: Session, inp: NoticeInput, household_ids: set[int]) -> None:
+    problems = _public_text_problems(inp, pc.household_private_values(session, household_ids))
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _fill_entries(session: Session, notice: Notice, requests: list[ReliefRequest]) -> None:
@@ -174,6 +192,7 @@ def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
         requests = _candidates(s, ctx.actor, inp.filter)
         if not requests:
             raise ValidationFailed([FieldProblem("filter", "筛选条件", "没有符合条件、尚未公示的已审批申请")])
+        _check_against_households(s, inp, {r.household_id for r in requests if r.household_id})
         end, warning = _period(s, inp.start, inp.working_days)
         at = clock.now()
         notice = Notice(
@@ -212,6 +231,7 @@ def update_notice(ctx: AppContext, notice_id: int, inp: NoticeInput) -> NoticeVi
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         notice = _draft(s, notice_id)
+        _check_against_households(s, inp, _notice_households(s, notice))
         settings = read_settings(s)
         end, warning = _period(s, inp.start, inp.working_days)
         old = (notice.title, notice.start_date, notice.end_date)
@@ -232,6 +252,14 @@ def update_notice(ctx: AppContext, notice_id: int, inp: NoticeInput) -> NoticeVi
                  changes=[["标题", old[0], notice.title], ["公示期", f"{old[1]}～{old[2]}",
                                                           f"{notice.start_date}～{notice.end_date}"]])
         return _view(s, notice)
+
+
+def _notice_households(session: Session, notice: Notice) -> set[int]:
+    request_ids = [e.request_id for e in notice.entries]
+    if not request_ids:
+        return set()
+    return set(session.execute(select(ReliefRequest.household_id).where(
+        ReliefRequest.id.in_(request_ids), ReliefRequest.household_id.is_not(None))).scalars())
 
 
 def refresh_notice(ctx: AppContext, notice_id: int) -> NoticeView:
@@ -275,12 +303,12 @@ def set_entry_remark(ctx: AppContext, entry_id: int, remark: str) -> NoticeView:
         entry = pc.get_or_404(s, NoticeEntry, entry_id, "公示名单条目")
         notice = _draft(s, entry.notice_id)
         r = s.get(ReliefRequest, entry.request_id)
-        words = pc.household_private_words(s, {r.household_id} if r and r.household_id else set())
+        words = pc.household_private_values(s, {r.household_id} if r and r.household_id else set())
         problems = public_text_problems(remark, words)
         if len(remark) > 200:
             problems.append("不超过 200 个字")
         if problems:
-            raise ValidationFailed([FieldProblem("remark", "备注", "；".join(problems))])
+            raise ValidationFailed([FieldProblem("remark", "备注", f"不能公开：含有{'、'.join(problems)}")])
         old, entry.remark = entry.remark, remark
         tx.audit("update", "notice", notice.id, summary=f"修改公示名单备注（{entry.name}）",
                  changes=[["备注", old, remark]])

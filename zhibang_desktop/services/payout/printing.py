@@ -62,7 +62,7 @@ def _roster(session, notice: Notice) -> NoticeRoster:
                                   ids.get(e.request_id, "") if notice.show_masked_id else "") for e in listed),
         intro=notice.intro or "", show_masked_id=notice.show_masked_id, end_warning=notice.end_warning,
         footer_text=f"公示编号 {notice.number or ''}" + ("　草稿" if draft else ""),
-        forbidden_words=tuple(sorted(pc.household_private_words(session, households))),
+        forbidden_words=tuple(sorted(pc.household_private_values(session, households))),
         banner=demo_banner(session),
     )
 
