@@ -232,3 +232,30 @@ def test_user_review_binds_a_reviewer_to_units_and_levels(office, monkeypatch, c
     assert zb(office, "user", "review", "wang", "--at", "增城区总工会:乡镇") == 2
     assert zb(office, "user", "review", "wang") == 2
     assert zb(office, "user", "review", "wang", "--clear") == 0
+
+
+def test_office_key_signs_the_chain_and_check_finds_a_truncated_log(office, tmp_path, monkeypatch, capsys):
+    """Issue 10: `audit key` + `--key`; the last entries deleted with the head moved back is found by
+    `check` (before: passed), and each backup names the chain head it holds."""
+    monkeypatch.setenv("ZHIBANG_KEY_FILE", "")  # restored after the test (--key sets it)
+    key = tmp_path / "u盘" / "office.key"
+    assert zb(office, "audit", "key", str(key)) == 0
+    assert key.exists() and key.stat().st_mode & 0o077 == 0
+    assert zb(office, "audit", "key", str(key)) == 1  # never overwritten
+    assert "已存在" in capsys.readouterr().err
+    for i in range(3):
+        assert zb(office, "--key", str(key), "backup", "--out", str(tmp_path / f"b{i}.sqlite3")) == 0
+    out = capsys.readouterr().out
+    con = sqlite3.connect(office)
+    seq, head = con.execute("select seq, hash from audit_head").fetchone()
+    assert "备份中的审计链头：第" in out
+    assert zb(office, "--key", str(key), "check", user="admin") == 0
+    prev = con.execute("select hash from audit_log where seq = ?", (seq - 2,)).fetchone()[0]
+    con.execute("delete from audit_log where seq > ?", (seq - 2,))
+    con.execute("update audit_head set seq = ?, hash = ?", (seq - 2, prev))
+    con.commit()
+    con.close()
+    capsys.readouterr()
+    assert zb(office, "--key", str(key), "check", user="admin") == 1
+    out = capsys.readouterr().out
+    assert "末尾 2 条记录被删除" in out and f"审计日志第 {seq} 条（已缺失）" in out

@@ -134,6 +134,8 @@ WRITES: list[Case] = [
     Case("admin.users.set_reviewer_scopes", "users.manage",
          lambda c, w: users.set_reviewer_scopes(c, w.user_id, [(w.street, "street")])),
     # audit, backup, restore
+    Case("admin.audit.create_office_key", "users.manage",
+         lambda c, w: svc("admin.audit").create_office_key(c, w.tmp / "out" / "office.key")),
     Case("admin.audit.export_audit", "audit.read", lambda c, w: svc("admin.audit").export_audit(c, w.tmp / "out" / "audit.xlsx")),
     Case("admin.backup.backup_now", "backup.run", lambda c, w: svc("admin.backup").backup_now(c, w.tmp / "out")),
     Case("admin.backup.restore", "backup.restore",

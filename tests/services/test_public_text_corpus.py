@@ -18,9 +18,9 @@ from tests.documents.pdf_tools import pdftotext
 from tests.privacy_corpus import HARMLESS, corpus
 from zhibang_desktop.documents.public_text import fold
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.services import notices, payout_print
+from zhibang_desktop.services.payout import notices, printing as payout_print
 from zhibang_desktop.services.errors import ServiceError, ValidationFailed
-from zhibang_desktop.services.payout_types import NoticeFilter, NoticeInput
+from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput
 from zhibang_desktop.storage.models import Notice, NoticeEntry
 
 from .payout_helpers import Clock, approved

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="数据库文件路径（默认：用户数据文件夹；或环境变量 ZHIBANG_DB）")
     parser.add_argument("--user", help="以该用户身份执行（密码取自提示输入或环境变量 ZHIBANG_PASSWORD）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    parser.add_argument("--key", help="办公室密钥文件（签名审计链；或环境变量 ZHIBANG_KEY_FILE）")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for area in AREAS:
         area.register(sub)
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         os.umask(0o077)  # whatever this process creates (database, WAL, exports, PDFs) is the owner's only
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.key:
+        os.environ["ZHIBANG_KEY_FILE"] = args.key
     if args.command is None:
         missing = display_missing()
         if missing:

@@ -9,6 +9,7 @@
     zhibang audit verify                         (exit 0 "OK …", exit 1 at the first broken row)
     zhibang audit list [--json] [--user U] [--action A] [--entity E] [--from D] [--to D] [--limit N]
     zhibang audit export OUT.xlsx [same filters]
+    zhibang audit key FILE                       (admin: a new office key for signing the chain)
     zhibang backup [--out FILE]
     zhibang restore FILE
 
@@ -80,6 +81,11 @@ def register(sub) -> None:
     p = audit.add_parser("verify", help="校验审计日志哈希链：完整则输出 OK，否则报告第一条异常记录")
     json_flag(p)
     p.set_defaults(func=run_audit_verify)
+
+    p = audit.add_parser("key", help="管理员：生成办公室密钥文件（存放在数据库以外，如 U 盘）用于签名审计链")
+    p.add_argument("file", help="密钥文件路径（已存在则不覆盖）")
+    json_flag(p)
+    p.set_defaults(func=run_audit_key)
 
     p = audit.add_parser("list", help="列出审计记录（最新在前）")
     _filters(p)
@@ -316,6 +322,15 @@ def run_audit_verify(args, env) -> int:
                      f"此前 {report.rows} 条完好")
 
 
+def run_audit_key(args, env) -> int:
+    from ..services.admin import audit
+
+    written = env.run(audit.create_office_key, env.context(), args.file)
+    env.out({"file": str(written)}, f"已生成办公室密钥：{written}\n请妥善保管，并以 --key 或环境变量 "
+                                    "ZHIBANG_KEY_FILE 指向它；此后每条审计记录都用它签名。")
+    return 0
+
+
 def run_audit_list(args, env) -> int:
     from ..services.admin import audit
 
@@ -357,7 +372,7 @@ def run_backup(args, env) -> int:
     ctx = env.context()
     info = env.run(backup.backup_now, ctx, dest_file=Path(args.out) if args.out else None)
     size = f"{info.size / 1024 / 1024:.1f} MB" if info.size >= 1024 * 1024 else f"{max(1, info.size // 1024)} KB"
-    text = f"备份完成（完整性检查通过）：{info.path}（{size}）"
+    text = f"备份完成（完整性检查通过）：{info.path}（{size}）\n备份中的审计链头：{info.chain_head}"
     if info.note:
         text += f"\n注意：{info.note}"
     env.out(info, text)

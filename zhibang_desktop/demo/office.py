@@ -18,6 +18,7 @@ from ..domain import clock
 from ..domain.household import CATEGORIES, EXCLUSIONS, next_visit_due, phase_out_end
 from ..storage.database import Database
 from ..storage.models import Counter, FamilyMember, Household, OrgUnit, Setting, User, Visit, YearStandard
+from ..services import row_seals
 from ..services.admin import org
 from ..services.session import setup
 from ..services.archive.store import counter_name, format_archive_no
@@ -228,6 +229,7 @@ def create_demo(db: Database, households: int = 300, seed: int = 1,
             conn = s.connection()  # Core executemany: no ORM bookkeeping for 100,000 rows
             ids = conn.execute(insert(Household.__table__).returning(Household.__table__.c.id,
                                                                      sort_by_parameter_order=True), rows).scalars().all()
+            row_seals.touch(s, "households", ids)  # Core inserts: seal them explicitly
             member_rows = [_member_dict(hid, p) for hid, family in zip(ids, families) for p in family]
             visit_rows = [_visit_dict(rnd, hid, d, i) for hid, dates in zip(ids, visit_lists) for i, d in enumerate(dates)]
             if member_rows:

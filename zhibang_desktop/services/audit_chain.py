@@ -3,6 +3,10 @@
 Each row stores the previous row's hash and sha256(prev_hash + canonical content). The
 single `audit_head` row is updated in the same transaction, which serialises writers on
 SQLite and PostgreSQL alike and lets the app show the chain head cheaply.
+
+At commit, the transaction's last entry also takes the digest of the row seals the
+transaction wrote (:mod:`.row_seals`) into its hashed content, is signed with the office
+key when one is configured (:mod:`.office_key`), and the new head is recorded beside the key.
 """
 from __future__ import annotations
 
@@ -11,11 +15,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..domain import clock
 from ..storage.models import AuditEntry, AuditHead
+from . import office_key, row_seals
 
 GENESIS = "0" * 64
 
@@ -33,6 +38,8 @@ def canonical(entry: AuditEntry) -> str:
         "summary": entry.summary,
         "changes": entry.changes,
     }
+    if entry.seal_digest is not None:
+        payload["seal_digest"] = entry.seal_digest
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -55,10 +62,62 @@ def append(session: Session, *, user_id: int | None, username: str, action: str,
         household_id=household_id, summary=summary, changes=changes or [], prev_hash=head.hash,
     )
     entry.hash = entry_hash(head.hash, entry)
+    entry.mac = _mac(entry.hash)
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
     session.flush()
+    session.info[_ENTRY] = entry
     return entry
+
+
+_ENTRY = "audit_last_entry"
+_ANCHOR = "audit_anchor"
+_ACTOR = "audit_actor"
+
+
+def _mac(entry_hash_: str) -> str | None:
+    key = office_key.load_key()
+    return office_key.sign(key, entry_hash_) if key is not None else None
+
+
+def set_actor(session: Session, user_id: int | None, username: str) -> None:
+    """Who a seal-only entry is recorded under when a transaction changed sealed rows without auditing."""
+    session.info[_ACTOR] = (user_id, username)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_and_sign(session: Session) -> None:
+    session.flush()
+    seals = row_seals.pending_seals(session)
+    entry = session.info.get(_ENTRY)
+    if seals:
+        if entry is None:
+            user_id, username = session.info.get(_ACTOR, (None, "system"))
+            entry = append(session, user_id=user_id, username=username, action="seal", entity="row_seals",
+                           summary=f"记录 {len(seals)} 行数据的校验值")
+        entry.seal_digest = row_seals.write_seals(session, entry, seals)
+        entry.hash = entry_hash(entry.prev_hash, entry)
+        entry.mac = _mac(entry.hash)
+        head = session.get(AuditHead, 1)
+        head.hash = entry.hash
+        session.flush()
+    if entry is not None:
+        first = entry if entry.seq == 1 else session.get(AuditEntry, 1)
+        session.info[_ANCHOR] = (first.hash if first is not None else GENESIS, entry.seq, entry.hash)
+
+
+@event.listens_for(Session, "after_commit")
+def _record_anchor(session: Session) -> None:
+    anchor = session.info.pop(_ANCHOR, None)
+    session.info.pop(_ENTRY, None)
+    if anchor is not None:
+        office_key.record_head(*anchor)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    for key in (_ENTRY, _ANCHOR, row_seals.TOUCHED):
+        session.info.pop(key, None)
 
 
 @dataclass(frozen=True)

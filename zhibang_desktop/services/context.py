@@ -66,6 +66,7 @@ class Tx:
     def __init__(self, session: Session, actor: Actor):
         self.session = session
         self.actor = actor
+        audit_chain.set_actor(session, actor.user_id, actor.username)
 
     def audit(self, action: str, entity: str, entity_id: object = None, *, summary: str = "",
               changes: list | None = None, household_id: int | None = None) -> None:

@@ -314,3 +314,21 @@ def record_event(ctx: AppContext, action: str, entity: str, entity_id: object = 
         raise ValueError(f"record_event is for {sorted(PRINTABLE_ACTIONS)}, not {action!r}")
     with ctx.tx(None) as tx:
         tx.audit(action, entity, entity_id, summary=summary, household_id=household_id)
+
+
+def create_office_key(ctx: AppContext, path: str | Path) -> Path:
+    """Admin: write a new office key (readable by its owner only) for signing the audit chain.
+
+    Keep it outside the database's folder (e.g. on a USB stick) and point `ZHIBANG_KEY_FILE`
+    or `--key` at it; every later audit entry is signed with it and its head recorded beside it."""
+    from .. import office_key
+
+    with ctx.tx("users.manage") as tx:
+        try:
+            written = office_key.create_key(Path(path))
+        except office_key.OfficeKeyError as exc:
+            raise ServiceError(str(exc)) from exc
+        except OSError as exc:
+            raise ServiceError(f"无法写入密钥文件：{exc.strerror or exc}") from exc
+        tx.audit("create", "office_key", summary=f"创建办公室密钥（{written.name}）")
+        return written

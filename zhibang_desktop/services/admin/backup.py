@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -48,6 +48,7 @@ from ...storage.migrate import head_revision, upgrade_to_head
 from ...storage.models import User
 from ...storage.private_files import copy_private, make_private_dir, restrict
 from ...storage.sqlite_backup import BackupFailed, copy_database, integrity_problems
+from .. import audit_chain
 from ..context import SYSTEM, Actor, AppContext
 from ..errors import Cancelled, FieldProblem, PermissionDenied, ServiceError, ValidationFailed
 from .settings import read_settings
@@ -80,6 +81,7 @@ class BackupInfo:
     kind: str = "manual"
     note: str = ""  # e.g. the chosen folder was unavailable and the default one was used
     removed: tuple[Path, ...] = ()  # older automatic backups deleted by rotation
+    chain_head: str = ""  # the audit chain's head the copy holds ("第 N 条 <sha256>"), also in the audit row
 
     @property
     def kind_label(self) -> str:
@@ -271,7 +273,10 @@ def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None
         removed = tuple(rotate(folder, keep_daily, keep_monthly, protect=dest))
     info = _info(dest, True, note, removed)
     with ctx.tx(None) as tx:
-        tx.audit("backup", "database", summary=f"{KINDS[kind]}备份到 {dest}（{_size_text(info.size)}，完整性检查通过）",
+        seq, head_hash = audit_chain.chain_head(tx.session)  # what the copy holds: nothing was written since
+        info = replace(info, chain_head=f"第 {seq} 条 {head_hash}")
+        tx.audit("backup", "database", summary=f"{KINDS[kind]}备份到 {dest}（{_size_text(info.size)}，完整性检查通过；"
+                                               f"备份中的审计链头：{info.chain_head}）",
                  changes=[["删除过期自动备份", "", "、".join(p.name for p in removed)]] if removed else None)
     if progress:
         progress(1, 1)

@@ -12,6 +12,7 @@ from ...domain.idnumber import InvalidIdNumber, parse_id_number
 from ...storage.database import Database
 from ...storage.models import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .. import audit_chain
+from . import tamper_checks
 
 MAX_EXAMPLES = 10
 BATCH = 5000
@@ -155,7 +156,10 @@ def run_checks(db: Database) -> CheckReport:
             items.extend(_sqlite_checks(s))
         chain = audit_chain.verify(s)
         items.append(CheckItem("审计日志哈希链", chain.ok,
-                               f"{chain.rows} 条记录，链头 {chain.head_hash[:16]}…" if chain.ok else chain.reason))
+                               f"{chain.rows} 条记录，链头 {chain.head_hash[:16]}…" if chain.ok else chain.reason,
+                               () if chain.ok else (f"审计日志第 {chain.first_broken_seq} 条",)))
+        items.extend(tamper_checks.signature_items(s))
+        items.extend(tamper_checks.seal_items(s))
     with db.session() as s:
         items.extend(_archive_checks(s))
         items.append(_attachment_check(s))

@@ -13,7 +13,7 @@ from ...domain import clock
 from ...domain.permissions import ROLES
 from ...storage.database import Database
 from ...storage.models import OrgUnit, ReviewerScope, User
-from .. import audit_chain
+from .. import audit_chain, row_seals
 from ..context import Actor, AppContext
 from ..errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationFailed
 
@@ -133,6 +133,9 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         elif user.locked_until and user.locked_until > now:
             minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
             failure = reason = f"连续输错密码 {MAX_FAILED_ATTEMPTS} 次，账户已锁定，请 {minutes} 分钟后再试"
+        if failure is None and not row_seals.row_intact(session, "users", user.id):
+            # written or changed outside the app (issue 10: an admin inserted with SQL)
+            failure = reason = "该账号的数据不是由本程序写入或已被改动，不能登录；请管理员运行“zhibang check”检查"
         if failure is None:
             user.failed_attempts, user.locked_until = 0, None
             if _hasher.check_needs_rehash(user.password_hash):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,10 @@ def _write_payment(s: Session, line: DisbursementLine, batch: Disbursement, paid
 
 
 def _remove_payment(s: Session, line: DisbursementLine) -> None:
-    s.execute(delete(Payment).where(Payment.request_id == line.request_id, Payment.source == "disbursement"))
+    # ORM deletes, so the row seals record the deletion (a Core delete would look like tampering)
+    for payment in s.execute(select(Payment).where(Payment.request_id == line.request_id,
+                                                   Payment.source == "disbursement")).scalars():
+        s.delete(payment)
 
 
 def _paid(s: Session, line: DisbursementLine, batch: Disbursement, paid_on: date, actor) -> None:

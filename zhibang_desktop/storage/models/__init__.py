@@ -1,5 +1,5 @@
 """All ORM models; importing this package registers every table on Base.metadata."""
-from .audit import AuditEntry, AuditHead
+from .audit import AuditEntry, AuditHead, RowSeal
 from .base import Base
 from .funds import BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, FundSource
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
@@ -16,6 +16,6 @@ __all__ = [
     "Setting", "User", "Visit", "YearStandard",
     "PolicyVersion", "Payment", "ReliefRequest", "RequestAttachment", "Review",
     "BankTemplate", "Disbursement", "DisbursementLine", "Notice", "NoticeEntry", "Objection",
-    "PayoutOverride", "RequestPayoutClaim",
+    "PayoutOverride", "RequestPayoutClaim", "RowSeal",
     "BudgetAdjustment", "BudgetAllocation", "BudgetCarryOver", "BudgetDraw", "BudgetLine", "FundSource",
 ]

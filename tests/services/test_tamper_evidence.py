@@ -1,0 +1,175 @@
+"""Issue 10, tamper evidence: each attack of the adversarial pass, done with raw SQL on the demo
+year, is found by `check`, which names the rows.
+
+Before: all 6 attacks passed `audit verify` and `check` (0 of 6 found). Now 6 of 6:
+amounts ×100 in payments, lines and approvals; a pending line's account changed; the last
+20 audit entries deleted with the head moved back; an entry edited, another deleted and
+the chain recomputed; an admin user inserted (who could then log in).
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from zhibang_desktop.services import audit_chain, office_key
+from zhibang_desktop.services.admin import audit, users
+from zhibang_desktop.services.admin.checks import run_checks
+from zhibang_desktop.services.context import SYSTEM, AppContext
+from zhibang_desktop.services.admin.users import LoginFailed
+from zhibang_desktop.storage.database import open_database
+
+
+@pytest.fixture
+def key(tmp_path, monkeypatch):
+    path = office_key.create_key(tmp_path / "keys" / "office.key")
+    monkeypatch.setenv(office_key.ENV, str(path))
+    return path
+
+
+@pytest.fixture
+def demo(demo_copy):
+    db = open_database(demo_copy)
+    yield db
+    db.close()
+
+
+def _failed(db) -> dict[str, tuple[str, tuple[str, ...]]]:
+    report = run_checks(db)
+    return {i.name: (i.detail, i.examples) for i in report.items if not i.ok}
+
+
+def _sql(db, statement: str, **params):
+    with db.engine.begin() as conn:
+        return conn.execute(text(statement), params)
+
+
+def _signed_writes(db, n: int) -> None:
+    ctx = AppContext(db, SYSTEM)
+    for i in range(n):
+        audit.record_event(ctx, "print", "notice", i, summary=f"打印测试 {i}")
+
+
+def test_the_clean_demo_year_passes_check(demo, key):
+    _signed_writes(demo, 3)
+    assert _failed(demo) == {}
+
+
+def test_amounts_times_100_in_payments_lines_and_approvals_are_named(demo):
+    pay = _sql(demo, "SELECT id FROM payments ORDER BY id LIMIT 1").scalar_one()
+    line = _sql(demo, "SELECT id FROM disbursement_lines ORDER BY id LIMIT 1").scalar_one()
+    review = _sql(demo, "SELECT id FROM reviews WHERE amount_fen IS NOT NULL ORDER BY id LIMIT 1").scalar_one()
+    request = _sql(demo, "SELECT id FROM relief_requests WHERE approved_fen IS NOT NULL ORDER BY id LIMIT 1"
+                   ).scalar_one()
+    _sql(demo, "UPDATE payments SET amount_fen = amount_fen * 100 WHERE id = :i", i=pay)
+    _sql(demo, "UPDATE disbursement_lines SET amount_fen = amount_fen * 100 WHERE id = :i", i=line)
+    _sql(demo, "UPDATE reviews SET amount_fen = amount_fen * 100 WHERE id = :i", i=review)
+    _sql(demo, "UPDATE relief_requests SET approved_fen = approved_fen * 100 WHERE id = :i", i=request)
+    detail, rows = _failed(demo)["业务数据校验值（发放、明细、审批、账户、用户）"]
+    assert "4 行" in detail
+    assert set(rows) == {f"发放记录 第 {pay} 行在本程序之外被修改", f"发放明细 第 {line} 行在本程序之外被修改",
+                         f"审核/审批意见 第 {review} 行在本程序之外被修改", f"救助申请 第 {request} 行在本程序之外被修改"}
+
+
+def _pending_line(db) -> int:
+    from datetime import date
+
+    from zhibang_desktop.services import payout as disbursement
+    from zhibang_desktop.services.payout.types import BatchInput, LinePlan
+
+    ctx = AppContext(db, SYSTEM)
+    from zhibang_desktop.services.payout import notices
+
+    request_id = disbursement.batch_candidates(ctx)[0][0].request_id
+    notices.override_payability(ctx, request_id, "测试：特批先行发放")
+    batch = disbursement.create_batch(ctx, BatchInput(date(2026, 11, 30), [LinePlan(request_id,
+                                                                                    method="bank_transfer")]))
+    return batch.lines[0].id
+
+
+def test_pending_line_account_changed_is_named(demo):
+    line = _pending_line(demo)
+    assert _failed(demo) == {}
+    _sql(demo, "UPDATE disbursement_lines SET account = '6222020000000000001' WHERE id = :i", i=line)
+    _, rows = _failed(demo)["业务数据校验值（发放、明细、审批、账户、用户）"]
+    assert rows == (f"发放明细 第 {line} 行在本程序之外被修改",)
+
+
+def test_a_seal_edited_to_match_is_named_by_its_audit_entry(demo):
+    line = _pending_line(demo)
+    _sql(demo, "UPDATE disbursement_lines SET account = '6222020000000000001' WHERE id = :i", i=line)
+    from zhibang_desktop.services import row_seals
+
+    with demo.session() as s:
+        new_hash = dict(row_seals.current_hashes(s, "disbursement_lines", [line]))[str(line)]
+        seal_id, seq = s.execute(text("SELECT id, audit_seq FROM row_seals WHERE table_name = 'disbursement_lines' "
+                                      "AND row_id = :r ORDER BY id DESC LIMIT 1"), {"r": str(line)}).one()
+    _sql(demo, "UPDATE row_seals SET hash = :h WHERE id = :i", h=new_hash, i=seal_id)
+    failed = _failed(demo)
+    assert "业务数据校验值（发放、明细、审批、账户、用户）" not in failed
+    assert failed["校验值记录"][1] == (f"审计日志第 {seq} 条",)
+
+
+def test_inserted_admin_user_is_named(demo):
+    hash_ = _sql(demo, "SELECT password_hash FROM users WHERE username = 'admin'").scalar_one()
+    _sql(demo, "INSERT INTO users (username, display_name, password_hash, roles, active, failed_attempts, "
+               "created_at) VALUES ('mallory', '入侵者', :h, '[\"admin\"]', 1, 0, '2026-11-23 01:00:00.000000')",
+         h=hash_)
+    uid = _sql(demo, "SELECT id FROM users WHERE username = 'mallory'").scalar_one()
+    _, rows = _failed(demo)["业务数据校验值（发放、明细、审批、账户、用户）"]
+    assert rows == (f"用户 第 {uid} 行不是由本程序写入（无校验记录）",)
+    with pytest.raises(LoginFailed, match="不是由本程序写入"):
+        users.authenticate(demo, "mallory", "demo1234")
+    users.authenticate(demo, "admin", "demo1234")
+
+
+def test_a_user_promoted_to_admin_with_sql_cannot_log_in(demo):
+    _sql(demo, "UPDATE users SET roles = '[\"admin\", \"clerk\"]' WHERE username = 'clerk'")
+    uid = _sql(demo, "SELECT id FROM users WHERE username = 'clerk'").scalar_one()
+    _, rows = _failed(demo)["业务数据校验值（发放、明细、审批、账户、用户）"]
+    assert rows == (f"用户 第 {uid} 行在本程序之外被修改",)
+    with pytest.raises(LoginFailed, match="已被改动"):
+        users.authenticate(demo, "clerk", "demo1234")
+
+
+def test_last_20_entries_deleted_with_the_head_moved_back(demo, key):
+    _signed_writes(demo, 25)
+    last = _sql(demo, "SELECT seq FROM audit_head").scalar_one()
+    keep = last - 20
+    new_head = _sql(demo, "SELECT hash FROM audit_log WHERE seq = :s", s=keep).scalar_one()
+    _sql(demo, "DELETE FROM audit_log WHERE seq > :s", s=keep)
+    _sql(demo, "UPDATE audit_head SET seq = :s, hash = :h", s=keep, h=new_head)
+    failed = _failed(demo)
+    assert "审计日志哈希链" not in failed  # the chain alone cannot see it
+    detail, rows = failed["链头记录（密钥旁）"]
+    assert "末尾 20 条记录被删除" in detail
+    assert rows == tuple(f"审计日志第 {s} 条（已缺失）" for s in range(keep + 1, last + 1))
+
+
+def test_entry_edited_another_deleted_and_chain_recomputed(demo, key):
+    _signed_writes(demo, 10)
+    last = _sql(demo, "SELECT seq FROM audit_head").scalar_one()
+    edited, deleted = last - 6, last - 3
+    _sql(demo, "UPDATE audit_log SET summary = '打印（已改）' WHERE seq = :s", s=edited)
+    _sql(demo, "DELETE FROM audit_log WHERE seq = :s", s=deleted)
+    _sql(demo, "UPDATE audit_log SET seq = seq - 1 WHERE seq > :s", s=deleted)
+    _recompute_chain(demo)
+    failed = _failed(demo)
+    assert "审计日志哈希链" not in failed  # a consistent chain, recomputed without the key
+    detail, rows = failed["办公室密钥签名"]
+    assert f"从第 {edited} 条起" in detail
+    assert rows == tuple(f"审计日志第 {s} 条" for s in range(edited, last))
+
+
+def _recompute_chain(db) -> None:
+    """What an attacker with the database but without the office key can do."""
+    with db.session() as s:
+        from zhibang_desktop.storage.models import AuditEntry, AuditHead
+
+        prev = audit_chain.GENESIS
+        for e in s.query(AuditEntry).order_by(AuditEntry.seq):
+            e.prev_hash = prev
+            e.hash = audit_chain.entry_hash(prev, e)
+            prev = e.hash
+        head = s.get(AuditHead, 1)
+        head.seq = s.query(AuditEntry).count()
+        head.hash = prev

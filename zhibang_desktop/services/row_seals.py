@@ -1,0 +1,189 @@
+"""Seals: the hash of each business row that matters for money and access, as the app wrote it.
+
+DESIGN.md §6: the audit chain covers the rows it records, so an edit made outside the app
+(an amount, an account, a user) is found by `check`.  Whenever a transaction inserts,
+updates or deletes a payment, a disbursement line, a review, a request's amounts, a
+household's ID or account, a user or a reviewer binding, the commit writes one `RowSeal`
+per changed row (sha256 of its sealed columns, read back from the database) and stores the
+digest of those seals in the transaction's last audit entry, before that entry is hashed
+into the chain.  Editing a row then breaks its seal; editing the seal breaks the entry's
+digest; editing the entry breaks the chain (and its office-key signature).
+
+Rows written with Core statements (bulk demo inserts) are sealed by calling :func:`touch`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from ..storage.models import (
+    AuditEntry, DisbursementLine, Household, Payment, ReliefRequest, Review, ReviewerScope, RowSeal, User,
+)
+
+#: table -> (model, sealed columns); None = every column
+SEALED: dict[str, tuple[type, tuple[str, ...] | None]] = {
+    "payments": (Payment, None),
+    "disbursement_lines": (DisbursementLine, None),
+    "reviews": (Review, None),
+    "relief_requests": (ReliefRequest, ("id", "household_id", "name", "id_number", "relief_type", "status",
+                                        "requested_fen", "suggested_fen", "approved_fen", "current_fen")),
+    "households": (Household, ("id", "name", "id_number", "unit_id", "bank_name", "bank_account", "account_kind")),
+    "users": (User, ("id", "username", "password_hash", "roles", "scope_unit_id", "active")),
+    "reviewer_scopes": (ReviewerScope, None),
+}
+TABLE_LABELS = {"payments": "发放记录", "disbursement_lines": "发放明细", "reviews": "审核/审批意见",
+                "relief_requests": "救助申请", "households": "档案（身份证号/账户）", "users": "用户",
+                "reviewer_scopes": "审核范围"}
+_BY_MODEL = {model: table for table, (model, _) in SEALED.items()}
+TOUCHED = "sealed_rows_touched"
+
+
+def _columns(table: str):
+    model, names = SEALED[table]
+    cols = model.__table__.c
+    return [cols[n] for n in names] if names else list(cols)
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def row_digest(table: str, values) -> str:
+    payload = json.dumps([table, [_plain(v) for v in values]], ensure_ascii=False, sort_keys=True,
+                         separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def current_hashes(session: Session, table: str, ids: list | None = None, batch: int = 5000):
+    """(row id as text, hash) of the rows as stored now; all rows when ``ids`` is None."""
+    cols = _columns(table)
+    pk = SEALED[table][0].__table__.c.id
+    if ids is not None:
+        for start in range(0, len(ids), 500):
+            chunk = [int(i) for i in ids[start:start + 500]]
+            for row in session.execute(select(*cols).where(pk.in_(chunk))):
+                yield str(row.id), row_digest(table, row)
+        return
+    last = None
+    while True:
+        q = select(*cols).order_by(pk).limit(batch)
+        if last is not None:
+            q = q.where(pk > last)
+        rows = session.execute(q).all()
+        if not rows:
+            return
+        for row in rows:
+            yield str(row.id), row_digest(table, row)
+        last = rows[-1].id
+
+
+def latest_seals(session: Session, table: str, ids: list[str] | None = None) -> dict[str, str | None]:
+    """The newest seal of each row (None: the app deleted it)."""
+    newest = select(RowSeal.row_id, func.max(RowSeal.id).label("last")).where(RowSeal.table_name == table)
+    if ids is not None:
+        newest = newest.where(RowSeal.row_id.in_(ids))
+    newest = newest.group_by(RowSeal.row_id).subquery()
+    q = select(RowSeal.row_id, RowSeal.hash).join(newest, RowSeal.id == newest.c.last)
+    return dict(session.execute(q).all())
+
+
+def row_intact(session: Session, table: str, row_id) -> bool:
+    """The row matches its newest seal (a database sealed by no earlier version counts as intact)."""
+    rid = str(row_id)
+    sealed = latest_seals(session, table, [rid])
+    if rid not in sealed:
+        return session.execute(select(RowSeal.id).where(RowSeal.table_name == table).limit(1)).first() is None
+    return sealed[rid] == dict(current_hashes(session, table, [rid])).get(rid)
+
+
+def touch(session: Session, table: str, ids) -> None:
+    """Seal these rows at commit (for rows written with Core statements)."""
+    session.info.setdefault(TOUCHED, defaultdict(set))[table].update(str(i) for i in ids)
+
+
+def seals_digest(seals: list[tuple[str, str, str | None]]) -> str:
+    lines = sorted(f"{t}:{r}:{h or '-'}" for t, r, h in seals)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _ctx) -> None:
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        table = _BY_MODEL.get(type(obj))
+        if table is not None and getattr(obj, "id", None) is not None:
+            touch(session, table, [obj.id])
+
+
+def pending_seals(session: Session) -> list[tuple[str, str, str | None]]:
+    """The seals this transaction must write: rows whose stored hash differs from their newest seal."""
+    touched = session.info.pop(TOUCHED, None)
+    if not touched:
+        return []
+    out = []
+    for table, ids in touched.items():
+        ids = sorted(ids)
+        now = dict(current_hashes(session, table, ids))
+        sealed = latest_seals(session, table, ids)
+        for rid in ids:
+            h = now.get(rid)
+            if rid in sealed and sealed[rid] == h:
+                continue
+            if h is None and rid not in sealed:
+                continue  # inserted and deleted in the same transaction
+            out.append((table, rid, h))
+    return out
+
+
+def write_seals(session: Session, entry: AuditEntry, seals: list[tuple[str, str, str | None]]) -> str:
+    for table, rid, h in seals:
+        session.add(RowSeal(table_name=table, row_id=rid, audit_seq=entry.seq, hash=h))
+    return seals_digest(seals)
+
+
+@dataclass(frozen=True)
+class SealProblem:
+    table: str
+    row_id: str
+    what: str  # changed / unsealed / deleted
+
+    def __str__(self) -> str:
+        words = {"changed": "在本程序之外被修改", "unsealed": "不是由本程序写入（无校验记录）",
+                 "deleted": "在本程序之外被删除"}
+        return f"{TABLE_LABELS.get(self.table, self.table)} 第 {self.row_id} 行{words[self.what]}"
+
+
+def verify_rows(session: Session) -> list[SealProblem]:
+    """Every sealed row against its newest seal: changed, never sealed, or missing."""
+    problems = []
+    for table in SEALED:
+        sealed = latest_seals(session, table)
+        for rid, h in current_hashes(session, table):
+            if rid not in sealed:
+                problems.append(SealProblem(table, rid, "unsealed"))
+            elif sealed.pop(rid) != h:
+                problems.append(SealProblem(table, rid, "changed"))
+        problems += [SealProblem(table, rid, "deleted") for rid, h in sealed.items() if h is not None]
+    return problems
+
+
+def verify_digests(session: Session) -> list[int]:
+    """Audit entries whose recorded seal digest no longer matches the seals stored for them."""
+    by_seq: dict[int, list] = defaultdict(list)
+    for t, r, h, seq in session.execute(select(RowSeal.table_name, RowSeal.row_id, RowSeal.hash,
+                                               RowSeal.audit_seq)):
+        by_seq[seq].append((t, r, h))
+    bad = []
+    recorded = dict(session.execute(select(AuditEntry.seq, AuditEntry.seal_digest)
+                                    .where(AuditEntry.seal_digest.is_not(None))).all())
+    for seq in sorted(set(by_seq) | set(recorded)):
+        if recorded.get(seq) != (seals_digest(by_seq[seq]) if seq in by_seq else None):
+            bad.append(seq)
+    return bad

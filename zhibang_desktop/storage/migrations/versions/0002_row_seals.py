@@ -1,0 +1,38 @@
+"""row seals and signed audit entries (tamper evidence, issue 10)
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('row_seals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('table_name', sa.String(length=40), nullable=False),
+    sa.Column('row_id', sa.String(length=40), nullable=False),
+    sa.Column('audit_seq', sa.Integer(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_row_seals'))
+    )
+    op.create_index('ix_row_seals_row', 'row_seals', ['table_name', 'row_id', 'id'], unique=False)
+    op.create_index(op.f('ix_row_seals_audit_seq'), 'row_seals', ['audit_seq'], unique=False)
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('seal_digest', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('mac', sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_column('mac')
+        batch_op.drop_column('seal_digest')
+    op.drop_index(op.f('ix_row_seals_audit_seq'), table_name='row_seals')
+    op.drop_index('ix_row_seals_row', table_name='row_seals')
+    op.drop_table('row_seals')
