@@ -182,6 +182,18 @@ def _conditions(f: AuditFilter) -> list:
     return conds
 
 
+def _scope_conditions(session, actor) -> list:
+    """A user bound to a union subtree reads only the rows about its own households
+    (rows without a household — settings, users, batches as a whole — are not shown)."""
+    from ...storage.models import Household
+    from .org import visible_unit_ids
+
+    allowed = visible_unit_ids(session, actor)
+    if allowed is None:
+        return []
+    return [AuditEntry.household_id.in_(select(Household.id).where(Household.unit_id.in_(allowed)))]
+
+
 def _check_filter(f: AuditFilter) -> None:
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise ValidationFailed([FieldProblem("date_to", "结束日期", "不能早于开始日期")])
@@ -202,8 +214,8 @@ def query_audit(ctx: AppContext, user: str | None = None, action: str | None = N
     _check_filter(f)
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
-    conds = _conditions(f)
     with ctx.db.session() as session:
+        conds = _conditions(f) + _scope_conditions(session, ctx.actor)
         total = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
         entries = session.execute(
             select(AuditEntry).where(*conds).order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)
@@ -215,8 +227,10 @@ def filter_options(ctx: AppContext) -> FilterOptions:
     """The user names, actions and entities present, for the page's drop-downs."""
     ctx.require("audit.read")
     with ctx.db.session() as session:
+        scoped = _scope_conditions(session, ctx.actor)
+
         def values(col):
-            return tuple(sorted(v for v in session.execute(select(col).distinct()).scalars() if v))
+            return tuple(sorted(v for v in session.execute(select(col).where(*scoped).distinct()).scalars() if v))
         return FilterOptions(values(AuditEntry.username), values(AuditEntry.action), values(AuditEntry.entity))
 
 
@@ -253,6 +267,7 @@ def export_audit(ctx: AppContext, path: str | Path, filters: AuditFilter | None 
     written = 0
     try:
         with ctx.db.session() as session:
+            conds = conds + _scope_conditions(session, ctx.actor)
             total = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
             if progress:
                 progress(0, total)

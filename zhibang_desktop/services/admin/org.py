@@ -73,6 +73,13 @@ def check_unit_in_scope(session: Session, actor, unit_id: int) -> None:
         raise PermissionDenied("该工会不在当前用户的管辖范围内")
 
 
+def require_whole_office(actor, what: str) -> None:
+    """For documents that cover every union (the compliance report, the payment ledger import):
+    a user bound to a union subtree may not read or write them."""
+    if actor.scope_unit_id is not None:
+        raise PermissionDenied(f"{what}涉及全区各工会的人员，不在当前用户的管辖范围内；请由管辖全部人员的用户办理")
+
+
 def list_units(ctx: AppContext) -> list[OrgUnitView]:
     ctx.require("archive.read")
     with ctx.db.session() as session:

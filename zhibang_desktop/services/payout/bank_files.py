@@ -30,6 +30,7 @@ from ...domain.cards import mask_account, normalize_account
 from ...domain.idnumber import mask_id_number
 from ...storage.models import BankTemplate, DisbursementLine
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from .payouts import ACCOUNT_METHODS, MANAGE, _paid, find_batch, return_line_in
 from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
@@ -131,6 +132,7 @@ def export_bank_file(ctx: AppContext, batch_id: int | str, path: str | Path, tem
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = find_batch(s, batch_id)
+        scope.require_whole_batch(s, ctx.actor, batch, "导出银行代发文件")
         view = _find_template(s, template)
         rows, skipped = [], []
         for line in batch.lines:
@@ -174,6 +176,8 @@ def import_returns(ctx: AppContext, batch_id: int | str, path: str | Path, retur
                    apply: bool = True) -> ReturnImportResult:
     """Apply (or with ``apply=False`` only preview) the bank's return file for one batch."""
     ctx.require(MANAGE)
+    with ctx.tx(MANAGE) as tx:  # scope before reading the file (a refusal names no file problem)
+        scope.require_whole_batch(tx.session, ctx.actor, find_batch(tx.session, batch_id), "导入银行退票")
     try:
         parsed = read_return_file(path)
     except ReturnFileError as exc:
@@ -182,6 +186,7 @@ def import_returns(ctx: AppContext, batch_id: int | str, path: str | Path, retur
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = find_batch(s, batch_id)
+        scope.require_whole_batch(s, ctx.actor, batch, "导入银行退票")
         lines = list(s.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
                                .order_by(DisbursementLine.seq)).scalars())
         by_account: dict[str, list[DisbursementLine]] = {}

@@ -13,6 +13,7 @@ from ...storage.models import (
     Disbursement, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestPayoutClaim,
 )
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from ..admin.org import subtree_ids, visible_unit_ids
 from ..errors import Conflict, FieldProblem, ValidationFailed
@@ -98,6 +99,9 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
         today = clock.today()
         units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
         labels = pc.Labels(s)
+        for plan in inp.lines:  # a scoped user pays only its own unions' requests
+            if s.get(ReliefRequest, plan.request_id) is not None:
+                scope.require_request(s, ctx.actor, plan.request_id)
         planned, problems = _plan_lines(s, inp, today, labels)
         if problems:
             raise ValidationFailed(problems)
@@ -114,7 +118,7 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
         tx.audit("create", "disbursement", batch.id,
                  summary=f"新建发放批次 {number}：{len(planned)} 人，合计 {total / 100:,.2f} 元，"
                          f"发放日期 {inp.pay_date.isoformat()}")
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)
 
 
 def _plan_lines(s: Session, inp: BatchInput, today: date, labels: "pc.Labels") -> tuple[list, list[FieldProblem]]:
@@ -225,6 +229,7 @@ def close_batch(ctx: AppContext, batch_id: int) -> BatchView:
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = pc.get_or_404(s, Disbursement, batch_id, "发放批次")
+        scope.require_whole_batch(s, ctx.actor, batch, "结束批次")
         pending = [line.name for line in batch.lines if line.state == "pending"]
         if pending:
             raise LineStateError(f"还有 {len(pending)} 人待发放（{'、'.join(pending[:5])}…），不能结束批次"
@@ -234,4 +239,4 @@ def close_batch(ctx: AppContext, batch_id: int) -> BatchView:
         batch.status, batch.closed_at = "closed", clock.now()
         s.flush()
         tx.audit("update", "disbursement", batch.id, summary=f"批次 {batch.number} 发放完成")
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)

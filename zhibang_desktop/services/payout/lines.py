@@ -15,6 +15,7 @@ from ...domain.cards import normalize_account
 from ...domain.idnumber import is_valid_id_number
 from ...storage.models import BudgetDraw, Disbursement, DisbursementLine, Household, Payment, ReliefRequest, RequestPayoutClaim
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from ..errors import Conflict, FieldProblem, ValidationFailed
 from .types import METHOD_LABELS, BatchView, LineView
@@ -65,7 +66,7 @@ def mark_paid(ctx: AppContext, line_ids: list[int], paid_on: date | None = None)
         batches = set()
         names = []
         for line_id in line_ids:
-            line, batch = _line(s, line_id)
+            line, batch = _line(s, line_id, ctx.actor)
             batches.add(batch.id)
             if len(batches) > 1:
                 raise ValidationFailed([FieldProblem("line_ids", "发放明细", "一次只能登记同一批次的明细")])
@@ -75,7 +76,7 @@ def mark_paid(ctx: AppContext, line_ids: list[int], paid_on: date | None = None)
         tx.audit("update", "disbursement", batch.id,
                  summary=f"批次 {batch.number} 登记已发放 {len(names)} 人（{paid_on.isoformat()}）："
                          + "、".join(names[:20]) + ("等" if len(names) > 20 else ""))
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)
 
 
 def mark_batch_paid(ctx: AppContext, batch_id: int, paid_on: date | None = None,
@@ -84,6 +85,7 @@ def mark_batch_paid(ctx: AppContext, batch_id: int, paid_on: date | None = None,
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = pc.get_or_404(s, Disbursement, batch_id, "发放批次")
+        scope.require_whole_batch(s, ctx.actor, batch, "整批登记发放")
         paid_on = paid_on or clock.today()
         count = total = 0
         for line in list(batch.lines):
@@ -96,7 +98,7 @@ def mark_batch_paid(ctx: AppContext, batch_id: int, paid_on: date | None = None,
         s.flush()
         tx.audit("update", "disbursement", batch.id,
                  summary=f"批次 {batch.number} 登记已发放 {count} 人，{total / 100:,.2f} 元（{paid_on.isoformat()}）")
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)
 
 
 def return_line_in(s: Session, line: DisbursementLine, batch: Disbursement, reason: str, on: date, actor) -> None:
@@ -119,7 +121,7 @@ def mark_returned(ctx: AppContext, line_id: int, reason: str, returned_on: date 
         raise ValidationFailed([FieldProblem("reason", "退票原因", "请填写银行退回的原因")])
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line, batch = _line(s, line_id)
+        line, batch = _line(s, line_id, ctx.actor)
         return_line_in(s, line, batch, reason, returned_on or clock.today(), ctx.actor)
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
@@ -134,7 +136,7 @@ def mark_renounced(ctx: AppContext, line_id: int, reason: str, on: date | None =
         raise ValidationFailed([FieldProblem("reason", "放弃原因", "请填写放弃原因（如本人书面声明）")])
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line, batch = _line(s, line_id)
+        line, batch = _line(s, line_id, ctx.actor)
         _require(line, batch, ("pending", "paid", "returned"), "登记放弃")
         if line.state == "paid":
             _remove_payment(s, line)
@@ -165,7 +167,7 @@ def mark_paid_to_relative(ctx: AppContext, line_id: int, relative_name: str, rel
         raise ValidationFailed(problems)
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line, batch = _line(s, line_id)
+        line, batch = _line(s, line_id, ctx.actor)
         _require(line, batch, ("pending",), "登记由亲属领取")
         paid_on = paid_on or clock.today()
         _write_payment(s, line, batch, paid_on, ctx.actor,
@@ -186,7 +188,7 @@ def set_line_method(ctx: AppContext, line_id: int, method: str, fund_source: str
         raise ValidationFailed([FieldProblem("method", "发放方式", f"无效：{method}")])
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line, batch = _line(s, line_id)
+        line, batch = _line(s, line_id, ctx.actor)
         _require(line, batch, ("pending",), "修改发放方式")
         old = (line.method, line.fund_source)
         if method in ACCOUNT_METHODS:
@@ -231,7 +233,7 @@ def set_line_proxy(ctx: AppContext, line_id: int, name: str, phone: str = "", id
         raise ValidationFailed(problems)
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line, batch = _line(s, line_id)
+        line, batch = _line(s, line_id, ctx.actor)
         _require(line, batch, ("pending",), "登记代领人")
         line.proxy_name, line.proxy_phone = name or None, phone or None
         line.proxy_id_number, line.proxy_relation = id_number or None, (relation or "").strip() or None
@@ -249,7 +251,7 @@ def remove_line(ctx: AppContext, line_id: int, reason: str) -> BatchView:
         raise ValidationFailed([FieldProblem("reason", "移出原因", "请填写原因")])
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line, batch = _line(s, line_id)
+        line, batch = _line(s, line_id, ctx.actor)
         _require(line, batch, ("pending",), "移出批次")
         if line.reissue_of is not None:
             raise LineStateError("重新发放的明细不能移出；如不再发放请登记放弃")
@@ -259,4 +261,4 @@ def remove_line(ctx: AppContext, line_id: int, reason: str) -> BatchView:
         s.delete(line)
         s.flush()
         tx.audit("update", "disbursement", batch.id, summary=f"批次 {batch.number}：移出 {name}（{reason}）")
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)

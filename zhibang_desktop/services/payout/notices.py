@@ -28,6 +28,7 @@ from ...storage.models import (
     Notice, NoticeEntry, Objection, OrgUnit, Payment, PayoutOverride, ReliefRequest, RequestPayoutClaim,
 )
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
 from ..relief.holidays import work_calendar
@@ -213,7 +214,7 @@ def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
         tx.audit("create", "notice", notice.id,
                  summary=f"新建公示“{notice.title}”，{len(requests)} 人，"
                          f"{notice.start_date.isoformat()} 至 {notice.end_date.isoformat()}")
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 def _draft(session: Session, notice_id: int) -> Notice:
@@ -231,6 +232,7 @@ def update_notice(ctx: AppContext, notice_id: int, inp: NoticeInput) -> NoticeVi
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         notice = _draft(s, notice_id)
+        scope.require_whole_notice(s, ctx.actor, notice, "修改、刷新、删除或发布")
         _check_against_households(s, inp, _notice_households(s, notice))
         settings = read_settings(s)
         end, warning = _period(s, inp.start, inp.working_days)
@@ -251,7 +253,7 @@ def update_notice(ctx: AppContext, notice_id: int, inp: NoticeInput) -> NoticeVi
         tx.audit("update", "notice", notice.id, summary=f"修改公示“{notice.title}”",
                  changes=[["标题", old[0], notice.title], ["公示期", f"{old[1]}～{old[2]}",
                                                           f"{notice.start_date}～{notice.end_date}"]])
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 def _notice_households(session: Session, notice: Notice) -> set[int]:
@@ -267,6 +269,7 @@ def refresh_notice(ctx: AppContext, notice_id: int) -> NoticeView:
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         notice = _draft(s, notice_id)
+        scope.require_whole_notice(s, ctx.actor, notice, "修改、刷新、删除或发布")
         flt = _filter_of(notice)
         # own entries are excluded by the candidate query (they are listed): release them first
         for entry in notice.entries:
@@ -277,7 +280,7 @@ def refresh_notice(ctx: AppContext, notice_id: int) -> NoticeView:
         _fill_entries(s, notice, requests)
         s.flush()
         tx.audit("update", "notice", notice.id, summary=f"按筛选条件刷新公示名单：{len(requests)} 人")
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 def remove_notice_entry(ctx: AppContext, entry_id: int, reason: str = "") -> NoticeView:
@@ -285,6 +288,7 @@ def remove_notice_entry(ctx: AppContext, entry_id: int, reason: str = "") -> Not
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         entry = pc.get_or_404(s, NoticeEntry, entry_id, "公示名单条目")
+        scope.require_entry(s, ctx.actor, entry)
         notice = _draft(s, entry.notice_id)
         name = entry.name
         notice.entries.remove(entry)
@@ -292,7 +296,7 @@ def remove_notice_entry(ctx: AppContext, entry_id: int, reason: str = "") -> Not
         for seq, e in enumerate(notice.entries, start=1):
             e.seq = seq
         tx.audit("update", "notice", notice.id, summary=f"从公示草稿中移除 {name}" + (f"：{reason}" if reason else ""))
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 def set_entry_remark(ctx: AppContext, entry_id: int, remark: str) -> NoticeView:
@@ -301,6 +305,7 @@ def set_entry_remark(ctx: AppContext, entry_id: int, remark: str) -> NoticeView:
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         entry = pc.get_or_404(s, NoticeEntry, entry_id, "公示名单条目")
+        scope.require_entry(s, ctx.actor, entry)
         notice = _draft(s, entry.notice_id)
         r = s.get(ReliefRequest, entry.request_id)
         words = pc.household_private_values(s, {r.household_id} if r and r.household_id else set())
@@ -312,7 +317,7 @@ def set_entry_remark(ctx: AppContext, entry_id: int, remark: str) -> NoticeView:
         old, entry.remark = entry.remark, remark
         tx.audit("update", "notice", notice.id, summary=f"修改公示名单备注（{entry.name}）",
                  changes=[["备注", old, remark]])
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 def delete_notice(ctx: AppContext, notice_id: int) -> None:
@@ -320,6 +325,7 @@ def delete_notice(ctx: AppContext, notice_id: int) -> None:
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         notice = _draft(s, notice_id)
+        scope.require_whole_notice(s, ctx.actor, notice, "修改、刷新、删除或发布")
         title = notice.title
         s.delete(notice)
         s.flush()
@@ -331,6 +337,7 @@ def publish_notice(ctx: AppContext, notice_id: int, start: date | None = None) -
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         notice = _draft(s, notice_id)
+        scope.require_whole_notice(s, ctx.actor, notice, "修改、刷新、删除或发布")
         if start is not None:
             notice.start_date = start
         notice.end_date, notice.end_warning = _period(s, notice.start_date, notice.working_days)
@@ -360,7 +367,7 @@ def publish_notice(ctx: AppContext, notice_id: int, start: date | None = None) -
                  summary=f"发布公示“{notice.title}”：{len(notice.entries)} 人，合计 {total / 100:,.2f} 元，"
                          f"公示期 {notice.start_date.isoformat()} 至 {notice.end_date.isoformat()}"
                          + (f"（{notice.end_warning}）" if notice.end_warning else ""))
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 def close_notice(ctx: AppContext, notice_id: int) -> NoticeView:
@@ -368,6 +375,7 @@ def close_notice(ctx: AppContext, notice_id: int) -> NoticeView:
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         notice = pc.get_or_404(s, Notice, notice_id, "公示")
+        scope.require_whole_notice(s, ctx.actor, notice, "结束公示")
         if notice.status != "published":
             raise NoticeStateError("只有公示中的公示可以结束")
         if clock.today() <= notice.end_date:
@@ -378,7 +386,7 @@ def close_notice(ctx: AppContext, notice_id: int) -> NoticeView:
         notice.status, notice.closed_at = "closed", clock.now()
         s.flush()
         tx.audit("update", "notice", notice.id, summary=f"公示“{notice.title}”期满结束")
-        return _view(s, notice)
+        return _view(s, notice, ctx.actor)
 
 
 # ------------------------------------------------------------------ objections
@@ -396,6 +404,7 @@ def record_objection(ctx: AppContext, inp: ObjectionInput) -> ObjectionView:
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         entry = pc.get_or_404(s, NoticeEntry, inp.entry_id, "公示名单条目")
+        scope.require_entry(s, ctx.actor, entry)
         notice = s.get(Notice, entry.notice_id)
         if notice.status == "draft":
             raise NoticeStateError("公示尚未发布，不能登记异议")
@@ -426,6 +435,7 @@ def handle_objection(ctx: AppContext, objection_id: int, result: str, handling: 
         if row.result != "open":
             raise NoticeStateError("该异议已处理")
         entry = s.get(NoticeEntry, row.entry_id)
+        scope.require_entry(s, ctx.actor, entry)
         notice = s.get(Notice, row.notice_id)
         at = clock.now()
         row.result, row.handling, row.handled_by, row.handled_at = result, handling.strip(), ctx.actor.username, at
@@ -462,6 +472,7 @@ def _send_back(r: ReliefRequest, ctx: AppContext, detail: str, at) -> None:
 def payability(ctx: AppContext, request_id: int, on: date | None = None) -> Payability:
     with ctx.tx(READ) as tx:
         r = pc.get_or_404(tx.session, ReliefRequest, request_id, "救助申请")
+        scope.require_request(tx.session, ctx.actor, r.id)
         return pc.payability_of(tx.session, r, on or clock.today())
 
 
@@ -473,6 +484,7 @@ def override_payability(ctx: AppContext, request_id: int, reason: str) -> Payabi
     with ctx.tx(OVERRIDE) as tx:
         s = tx.session
         r = pc.get_or_404(s, ReliefRequest, request_id, "救助申请")
+        scope.require_request(s, ctx.actor, r.id)
         if r.status != "approved":
             raise NoticeStateError("只有已审批的申请可以特批发放")
         row = s.execute(select(PayoutOverride).where(PayoutOverride.request_id == r.id)).scalar_one_or_none()
@@ -500,11 +512,14 @@ def _filter_of(notice: Notice) -> NoticeFilter:
     return NoticeFilter(tuple(notice.relief_types or ()), notice.period_year, notice.period_quarter, notice.unit_id)
 
 
-def _summary(session: Session, notice: Notice, listed: int | None = None, total: int | None = None) -> NoticeSummary:
+def _summary(session: Session, notice: Notice, listed: int | None = None, total: int | None = None,
+             visible: set[int] | None = None) -> NoticeSummary:
     if listed is None or total is None:
-        listed, total = session.execute(
-            select(func.count(), func.coalesce(func.sum(NoticeEntry.amount_fen), 0))
-            .where(NoticeEntry.notice_id == notice.id, NoticeEntry.state == "listed")).one()
+        q = (select(func.count(), func.coalesce(func.sum(NoticeEntry.amount_fen), 0))
+             .where(NoticeEntry.notice_id == notice.id, NoticeEntry.state == "listed"))
+        if visible is not None:
+            q = q.where(NoticeEntry.request_id.in_(visible))
+        listed, total = session.execute(q).one()
     return NoticeSummary(
         id=notice.id, title=notice.title, status=notice.status,
         status_label=NOTICE_STATUS_LABELS.get(notice.status, notice.status), start=notice.start_date,
@@ -534,10 +549,13 @@ def _objection_view(row: Objection, entry: NoticeEntry) -> ObjectionView:
     )
 
 
-def _view(session: Session, notice: Notice) -> NoticeView:
-    entries = list(notice.entries)
-    objections = list(session.execute(select(Objection).where(Objection.notice_id == notice.id)
-                                      .order_by(Objection.id)).scalars())
+def _view(session: Session, notice: Notice, actor) -> NoticeView:
+    """The notice as ``actor`` may see it: a scoped user sees only its own unions' entries."""
+    visible = scope.require_some_of_notice(session, actor, notice)
+    entries = [e for e in notice.entries if visible is None or e.request_id in visible]
+    shown = {e.id for e in entries}
+    objections = [o for o in session.execute(select(Objection).where(Objection.notice_id == notice.id)
+                                             .order_by(Objection.id)).scalars() if o.entry_id in shown]
     open_by_entry: dict[int, int] = {}
     for o in objections:
         if o.result == "open":
@@ -569,7 +587,12 @@ def list_notices(ctx: AppContext, status: str | None = None, year: int | None = 
             q = q.where(Notice.status == status)
         if year is not None:
             q = q.where(Notice.period_year == year)
-        return [_summary(s, n) for n in s.execute(q).scalars()]
+        out = []
+        for n in s.execute(q).scalars():
+            visible = scope.visible_notice_requests(s, ctx.actor, n.id)
+            if visible is None or visible:
+                out.append(_summary(s, n, visible=visible))
+        return out
 
 
 def get_notice(ctx: AppContext, notice_id: int) -> NoticeView:
@@ -577,7 +600,7 @@ def get_notice(ctx: AppContext, notice_id: int) -> NoticeView:
         notice = tx.session.get(Notice, notice_id)
         if notice is None:
             raise NotFound(f"公示（编号 {notice_id}）不存在")
-        return _view(tx.session, notice)
+        return _view(tx.session, notice, ctx.actor)
 
 
 __all__ = [

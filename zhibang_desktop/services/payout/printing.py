@@ -23,6 +23,7 @@ from ...documents.receipt_list import ProxyInfo, ReceiptList, ReceiptRow, write_
 from ...storage.models import DisbursementLine, Notice, ReliefRequest
 from .. import audit_chain
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from .payouts import find_batch
 from ..errors import Cancelled, ServiceError
@@ -71,6 +72,7 @@ def roster_document(ctx: AppContext, notice_id: int) -> NoticeRoster:
     """What the roster shows (for a preview); never full IDs, cards, illnesses or incomes."""
     with ctx.tx(READ) as tx:
         notice = pc.get_or_404(tx.session, Notice, notice_id, "公示")
+        scope.require_whole_notice(tx.session, ctx.actor, notice, "打印公示名单")
         return _roster(tx.session, notice)
 
 
@@ -90,6 +92,7 @@ def _build_roster(ctx: AppContext, notice_id: int, target: Target, progress: Pro
     ctx.require(NOTICE_PRINT)
     with ctx.tx(NOTICE_PRINT) as tx:
         notice = pc.get_or_404(tx.session, Notice, notice_id, "公示")
+        scope.require_whole_notice(tx.session, ctx.actor, notice, "打印公示名单")
         doc = _roster(tx.session, notice)
         title = notice.title
     pages = _write(write_notice_roster, doc, target, progress, cancelled)
@@ -153,7 +156,9 @@ def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False
                      methods: tuple[str, ...] | None = None) -> ReceiptList:
     """What the receipt list shows (for a preview); IDs masked unless ``full_id``."""
     with ctx.tx(RECEIPT_PRINT if full_id else READ) as tx:
-        return _receipts(tx.session, find_batch(tx.session, batch_id), full_id, methods)
+        batch = find_batch(tx.session, batch_id)
+        scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
+        return _receipts(tx.session, batch, full_id, methods)
 
 
 def _build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool,
@@ -162,6 +167,7 @@ def _build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_i
     ctx.require(RECEIPT_PRINT)
     with ctx.tx(RECEIPT_PRINT) as tx:
         batch = find_batch(tx.session, batch_id)
+        scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
         doc = _receipts(tx.session, batch, full_id, methods)
         number, pk = batch.number, batch.id
     if not doc.rows:

@@ -11,6 +11,7 @@ from ...domain import clock
 from ...domain.cards import mask_account, normalize_account
 from ...storage.models import Disbursement, DisbursementLine, Household, RequestPayoutClaim
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from ..errors import Conflict, FieldProblem, ValidationFailed
 from .types import LINE_STATE_LABELS, BatchView, LineView
@@ -40,8 +41,10 @@ def reissue_candidates(ctx: AppContext) -> list[LineView]:
                          .join(Disbursement, Disbursement.id == DisbursementLine.batch_id)
                          .where(DisbursementLine.state == "returned")
                          .order_by(DisbursementLine.batch_id, DisbursementLine.seq)).all()
+        visible = scope.visible_request_ids(s, ctx.actor, [line.request_id for line, _ in rows])
         for line, number in rows:
-            out.append(pc.line_view(line, number, labels))
+            if visible is None or line.request_id in visible:
+                out.append(pc.line_view(line, number, labels))
         return out
 
 
@@ -64,6 +67,7 @@ def create_reissue_batch(ctx: AppContext, plans: list[ReissuePlan], pay_date: da
             if old is None:
                 problems.append(FieldProblem(f"plans[{i}]", "退票明细", f"发放明细（编号 {plan.line_id}）不存在"))
                 continue
+            scope.require_line(s, ctx.actor, old)
             if old.state != "returned":
                 problems.append(FieldProblem(f"plans[{i}]", "退票明细",
                                              f"{old.name} 的明细状态为“{LINE_STATE_LABELS[old.state]}”，"
@@ -138,4 +142,4 @@ def create_reissue_batch(ctx: AppContext, plans: list[ReissuePlan], pay_date: da
         total = sum(old.amount_fen for old, *_ in work)
         tx.audit("create", "disbursement", batch.id,
                  summary=f"新建退票重新发放批次 {number}：{len(work)} 人，合计 {total / 100:,.2f} 元")
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ...storage.models import Disbursement, DisbursementLine, ReliefRequest
 from . import common as pc
+from . import scope
 from ..errors import ServiceError
 from .types import LINE_STATE_LABELS, METHOD_LABELS
 
@@ -63,8 +64,10 @@ def _allowed_funds(labels: pc.Labels, r: ReliefRequest) -> tuple[str, ...]:
 
 # ------------------------------------------------------------------ lines: look-up and state guards
 
-def _line(s: Session, line_id: int) -> tuple[DisbursementLine, Disbursement]:
+def _line(s: Session, line_id: int, actor) -> tuple[DisbursementLine, Disbursement]:
+    """The line and its batch; a scoped user only reaches its own unions' lines."""
     line = pc.get_or_404(s, DisbursementLine, line_id, "发放明细")
+    scope.require_line(s, actor, line)
     return line, s.get(Disbursement, line.batch_id)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ...storage.models import Disbursement, DisbursementLine, ReliefRequest
 from . import common as pc
+from . import scope
 from ..context import AppContext
 from ..errors import NotFound
 from .types import BATCH_KIND_LABELS, BATCH_STATUS_LABELS, PAID_STATES, BatchSummary, BatchView, LineView
@@ -21,9 +22,13 @@ def _line_view(s: Session, line: DisbursementLine, batch: Disbursement) -> LineV
     return pc.line_view(line, batch.number, pc.Labels(s), reissued_by, r.policy_version_id if r else None)
 
 
-def _summary(s: Session, batch: Disbursement) -> BatchSummary:
-    rows = s.execute(select(DisbursementLine.state, func.count(), func.coalesce(func.sum(DisbursementLine.amount_fen), 0))
-                     .where(DisbursementLine.batch_id == batch.id).group_by(DisbursementLine.state)).all()
+def _summary(s: Session, batch: Disbursement, visible: set[int] | None = None) -> BatchSummary:
+    """Counts and totals over the lines the user may see (``visible`` request ids; None: all)."""
+    q = (select(DisbursementLine.state, func.count(), func.coalesce(func.sum(DisbursementLine.amount_fen), 0))
+         .where(DisbursementLine.batch_id == batch.id))
+    if visible is not None:
+        q = q.where(DisbursementLine.request_id.in_(visible))
+    rows = s.execute(q.group_by(DisbursementLine.state)).all()
     count = {state: int(n) for state, n, _ in rows}
     fen = {state: int(total) for state, _, total in rows}
     return BatchSummary(
@@ -36,9 +41,12 @@ def _summary(s: Session, batch: Disbursement) -> BatchSummary:
     )
 
 
-def _view(s: Session, batch: Disbursement) -> BatchView:
-    lines = list(s.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
-                           .order_by(DisbursementLine.seq)).scalars())
+def _view(s: Session, batch: Disbursement, actor) -> BatchView:
+    """The batch as ``actor`` may see it: a scoped user sees only its own unions' lines."""
+    visible = scope.require_some_of_batch(s, actor, batch)
+    lines = [line for line in s.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
+                                        .order_by(DisbursementLine.seq)).scalars()
+             if visible is None or line.request_id in visible]
     ids = [line.id for line in lines]
     reissued = dict(s.execute(select(DisbursementLine.reissue_of, DisbursementLine.id)
                               .where(DisbursementLine.reissue_of.in_(ids))).all()) if ids else {}
@@ -56,7 +64,7 @@ def _view(s: Session, batch: Disbursement) -> BatchView:
         by_fund[key] = by_fund.get(key, 0) + v.amount_fen
         if v.state == "renounced":
             renounced[key] = renounced.get(key, 0) + v.amount_fen
-    return BatchView(_summary(s, batch), views, batch.remark or "", by_state, by_fund, renounced)
+    return BatchView(_summary(s, batch, visible), views, batch.remark or "", by_state, by_fund, renounced)
 
 
 def list_batches(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[BatchSummary]:
@@ -67,7 +75,12 @@ def list_batches(ctx: AppContext, status: str | None = None, year: int | None = 
             q = q.where(Disbursement.status == status)
         if year is not None:
             q = q.where(Disbursement.pay_date >= date(year, 1, 1), Disbursement.pay_date <= date(year, 12, 31))
-        return [_summary(s, b) for b in s.execute(q).scalars()]
+        out = []
+        for b in s.execute(q).scalars():
+            visible = scope.visible_batch_requests(s, ctx.actor, b.id)
+            if visible is None or visible:
+                out.append(_summary(s, b, visible))
+        return out
 
 
 def find_batch(session: Session, key: int | str) -> Disbursement:
@@ -84,4 +97,4 @@ def find_batch(session: Session, key: int | str) -> Disbursement:
 
 def get_batch(ctx: AppContext, batch_id: int | str) -> BatchView:
     with ctx.tx(READ) as tx:
-        return _view(tx.session, find_batch(tx.session, batch_id))
+        return _view(tx.session, find_batch(tx.session, batch_id), ctx.actor)

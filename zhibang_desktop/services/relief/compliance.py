@@ -34,6 +34,7 @@ from ...domain.rule_labels import rule_label
 from ...domain.rules import PastAid, RequestDraft, evaluate
 from ...storage.models import Household, Payment, ReliefRequest
 from . import store as st
+from ..admin.org import require_whole_office
 from ..context import AppContext
 from ..errors import FieldProblem, ValidationFailed
 from .policies import policy_in_force, policy_of, version_row
@@ -124,6 +125,7 @@ def compliance_report(ctx: AppContext, year: int) -> ComplianceReport:
     """Violations and not-checkable records of ``year`` (see the module doc)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationFailed([FieldProblem("year", "年度", f"“{year}”不是有效年度")])
+    require_whole_office(ctx.actor, "合规报告")
     with ctx.tx(PERMISSION) as tx:
         s = tx.session
         records = _records(s, year)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..admin.org import require_whole_office
 from ...domain import clock
 from ...documents.clerk_values import ValueProblem, parse_date, parse_text
 from ...documents.error_report import Problem, write_error_report
@@ -92,6 +93,7 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
     total)`` and ``cancel()`` let the GUI run it off the GUI thread.
     """
     ctx.require(PERMISSION)
+    require_whole_office(ctx.actor, "历史发放台账导入")
     path = Path(path)
     problems: list[LedgerProblem] = []
 
