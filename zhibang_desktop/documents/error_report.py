@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from ..domain.idnumber import mask_numbers_in_text
 from .clerk_values import ValueProblem, number_text
 from .xlsx_safe import XlsxWriter
 
@@ -34,6 +35,15 @@ class Problem:
     column: str | None
     value: Any
     reason: str
+
+    def __post_init__(self) -> None:
+        # the on-screen and saved report never echo a full ID or card number (issue 10)
+        object.__setattr__(self, "reason", mask_numbers_in_text(self.reason))
+        if isinstance(self.value, (str, int, float)) and not isinstance(self.value, bool):
+            text = str(int(self.value)) if isinstance(self.value, float) and self.value.is_integer() else str(self.value)
+            masked = mask_numbers_in_text(text)
+            if masked != text:
+                object.__setattr__(self, "value", masked)
 
 
 def _value_text(value: Any) -> str | None:

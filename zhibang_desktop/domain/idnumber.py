@@ -122,3 +122,18 @@ def make_id_number(region: str, birth_date: dt.date, seq3: int, sex: str) -> str
         seq3 ^= 1
     first17 = f"{region}{birth_date:%Y%m%d}{seq3:03d}"
     return first17 + check_digit(first17)
+
+
+_LONG_NUMBER = re.compile(r"(?<![0-9０-９])[0-9０-９](?:[\s\-－]?[0-9０-９]){14,18}[0-9０-９XxＸｘ]?(?![0-9０-９])")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Every ID- or card-shaped number (15–19 digits, spaces or dashes between) in ``text``
+    masked like ``440183********1234`` / ``6222*********1234``: messages and error reports
+    never echo a full ID or account number."""
+    def mask(match: re.Match) -> str:
+        digits = re.sub(r"[\s\-－]", "", unicodedata.normalize("NFKC", match.group()))
+        if len(digits) == 18:
+            return mask_id_number(digits)
+        return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+    return _LONG_NUMBER.sub(mask, text) if text else text

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.idnumber import mask_numbers_in_text
+
 
 class ServiceError(Exception):
     """Base: `str(exc)` is a message for the user."""
@@ -25,6 +27,10 @@ class FieldProblem:
     field: str  # code name, e.g. "id_number" or "members[2].id_number"
     label: str  # 中文 label
     message: str
+
+    def __post_init__(self) -> None:
+        # a message never echoes a full ID or card number (issue 10)
+        object.__setattr__(self, "message", mask_numbers_in_text(self.message))
 
     def __str__(self) -> str:
         return f"{self.label}：{self.message}"

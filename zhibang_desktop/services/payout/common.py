@@ -5,12 +5,14 @@ payability rule and the views.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...domain.cards import mask_account
+from ...domain.idnumber import mask_id_number
 from ...domain.policy import KNOWN_FUND_SOURCES, Policy
 from ...storage.models import (
     DisbursementLine, Household, Notice, NoticeEntry, Objection, Payment, PayoutOverride, ReliefRequest,
@@ -138,8 +140,10 @@ def payability_of(session: Session, r: ReliefRequest, on: date) -> Payability:
 # ------------------------------------------------------------------ views
 
 def line_view(line: DisbursementLine, batch_number: str, labels: Labels, reissued_by: int | None = None,
-              policy_version_id: int | None = None) -> LineView:
-    return LineView(
+              policy_version_id: int | None = None, full: bool = True) -> LineView:
+    """``full=False`` masks the ID, account and proxy ID numbers: only the clerks who pay
+    (payout.manage) see them whole; reviewers, heads and auditors read masked numbers."""
+    view = LineView(
         id=line.id, batch_id=line.batch_id, batch_number=batch_number, seq=line.seq, request_id=line.request_id,
         household_id=line.household_id, name=line.name, id_number=line.id_number, unit_name=line.unit_name,
         relief_type=line.relief_type, relief_type_label=line.relief_type_label or line.relief_type,
@@ -153,6 +157,11 @@ def line_view(line: DisbursementLine, batch_number: str, labels: Labels, reissue
         proxy_relation=line.proxy_relation, reissue_of=line.reissue_of, reissued_by=reissued_by,
         paid_on=line.paid_on, remark=line.remark or "",
     )
+    if full:
+        return view
+    return replace(view, id_number=mask_id_number(view.id_number) if view.id_number else view.id_number,
+                   account=view.account_masked or view.account,
+                   proxy_id_number=mask_id_number(view.proxy_id_number) if view.proxy_id_number else None)
 
 
 def household_private_values(session: Session, household_ids: set[int]) -> set[str]:

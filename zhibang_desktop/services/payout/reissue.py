@@ -44,7 +44,7 @@ def reissue_candidates(ctx: AppContext) -> list[LineView]:
         visible = scope.visible_request_ids(s, ctx.actor, [line.request_id for line, _ in rows])
         for line, number in rows:
             if visible is None or line.request_id in visible:
-                out.append(pc.line_view(line, number, labels))
+                out.append(pc.line_view(line, number, labels, full=ctx.actor.can(MANAGE)))
         return out
 
 

@@ -12,6 +12,7 @@ from . import scope
 from ..context import AppContext
 from ..errors import NotFound
 from .types import BATCH_KIND_LABELS, BATCH_STATUS_LABELS, PAID_STATES, BatchSummary, BatchView, LineView
+from .rules import MANAGE as MANAGE_NUMBERS
 from .rules import READ
 from ..people import name_of
 
@@ -53,7 +54,8 @@ def _view(s: Session, batch: Disbursement, actor) -> BatchView:
     pv = dict(s.execute(select(ReliefRequest.id, ReliefRequest.policy_version_id)
                         .where(ReliefRequest.id.in_([line.request_id for line in lines]))).all()) if lines else {}
     labels = pc.Labels(s)
-    views = tuple(pc.line_view(line, batch.number, labels, reissued.get(line.id), pv.get(line.request_id))
+    full = actor.can(MANAGE_NUMBERS)
+    views = tuple(pc.line_view(line, batch.number, labels, reissued.get(line.id), pv.get(line.request_id), full)
                   for line in lines)
     by_state: dict[str, int] = {}
     by_fund: dict[str, int] = {}
