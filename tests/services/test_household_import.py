@@ -134,7 +134,8 @@ def test_one_bad_row_changes_nothing_and_reports_sheet_row_column(ctx, tmp_path)
     assert values[0] == ("工作表", "行号", "列", "原值", "问题")
     assert ("台账", 5, "身份证号码") in {v[:3] for v in values[1:]}
     bad_id_row = next(v for v in values[1:] if v[2] == "身份证号码")
-    assert bad_id_row[3] == bad[2][1]  # the 18-digit value kept as text
+    # the 18-digit value kept as text, masked: a report never echoes a full ID (issue 10)
+    assert bad_id_row[3] == bad[2][1][:6] + "********" + bad[2][1][-4:]
 
 
 def test_bad_values_are_reported_per_cell(ctx, tmp_path):

@@ -103,7 +103,27 @@ def _seal_and_sign(session: Session) -> None:
         session.flush()
     if entry is not None:
         first = entry if entry.seq == 1 else session.get(AuditEntry, 1)
-        session.info[_ANCHOR] = (first.hash if first is not None else GENESIS, entry.seq, entry.hash)
+        chain_id = first.hash if first is not None else GENESIS
+        if session.info.pop(RESET_ANCHOR, False) or _continues_recorded_head(session, chain_id, entry):
+            session.info[_ANCHOR] = (chain_id, entry.seq, entry.hash)
+
+
+RESET_ANCHOR = "audit_reset_anchor"  # set by a restore: the restored chain is the office's from now on
+
+
+def _continues_recorded_head(session: Session, chain_id: str, entry: AuditEntry) -> bool:
+    """Only move the head recorded beside the key forward along the same chain: after the last
+    entries were deleted (or the chain rewritten) the old record stays as evidence for `check`."""
+    recorded = office_key.recorded_head(chain_id)
+    if recorded is None:
+        return True
+    if isinstance(recorded, str):
+        return False
+    seq, head_hash = recorded
+    if seq >= entry.seq:
+        return False
+    row = session.get(AuditEntry, seq)
+    return row is not None and row.hash == head_hash
 
 
 @event.listens_for(Session, "after_commit")

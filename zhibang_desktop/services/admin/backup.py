@@ -596,10 +596,9 @@ def _audit_restore(db_path: Path, backup_file: Path, replaced: Path | None, chec
         if check.needs_migration:
             changes.append(["升级到", check.revision or "", head_revision()])
         with AppContext(db, recorded).tx(None) as tx:
+            tx.session.info[audit_chain.RESET_ANCHOR] = True  # the restored chain's head is recorded from now on
             tx.audit("restore", "database", summary=summary, changes=changes)
             tx.session.flush()
-            from .. import audit_chain
-
             return audit_chain.chain_head(tx.session)[0]
     finally:
         db.close()
