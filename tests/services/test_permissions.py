@@ -191,6 +191,8 @@ WRITES: list[Case] = [
          lambda c, w: svc("payout.notices").override_payability(c, 1, "住院急需先行发放")),
     Case("payout.batches.create_batch", "payout.manage", lambda c, w: svc("payout").create_batch(
         c, svc("payout.types").BatchInput(date(2026, 3, 20), [svc("payout.types").LinePlan(1)]))),
+    Case("payout.batches.add_lines", "payout.manage", lambda c, w: svc("payout.batches").add_lines(
+        c, 1, [svc("payout.types").LinePlan(1)])),
     Case("payout.lines.mark_paid", "payout.manage", lambda c, w: svc("payout").mark_paid(c, [1])),
     Case("payout.lines.mark_batch_paid", "payout.manage", lambda c, w: svc("payout").mark_batch_paid(c, 1)),
     Case("payout.lines.mark_returned", "payout.manage",
@@ -586,6 +588,8 @@ SCOPE_REFUSED: dict[str, Callable[[AppContext, ScopeWorld], Any]] = {
     "payout.lines.set_line_proxy": lambda c, w: svc("payout").set_line_proxy(c, w.line_other, ""),
     "payout.lines.remove_line": lambda c, w: svc("payout").remove_line(c, w.line_other, "重复"),
     "payout.batches.close_batch": lambda c, w: svc("payout").close_batch(c, w.mixed_batch),
+    "payout.batches.add_lines": lambda c, w: svc("payout.batches").add_lines(
+        c, w.mixed_batch, [_pt().LinePlan(w.req_own)]),
     "payout.batches.create_batch": lambda c, w: svc("payout").create_batch(
         c, _pt().BatchInput(date(2026, 3, 25), [_pt().LinePlan(w.req_other)])),
     "payout.reissue.create_reissue_batch": lambda c, w: svc("payout").create_reissue_batch(

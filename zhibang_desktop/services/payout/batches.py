@@ -200,6 +200,10 @@ def add_lines(ctx: AppContext, batch_id: int, lines: list) -> BatchView:
         batch = pc.get_or_404(s, Disbursement, batch_id, "发放批次")
         if batch.status != "open" or batch.kind == "reissue":
             raise LineStateError(f"批次 {batch.number} 已完成或是重新发放批次，不能再加入明细")
+        scope.require_whole_batch(s, ctx.actor, batch, "加入明细")
+        for plan in lines:
+            if s.get(ReliefRequest, plan.request_id) is not None:
+                scope.require_request(s, ctx.actor, plan.request_id)
         labels = pc.Labels(s)
         planned, problems = _plan_lines(s, BatchInput(batch.pay_date, list(lines)), clock.today(), labels)
         if problems:
@@ -213,7 +217,7 @@ def add_lines(ctx: AppContext, batch_id: int, lines: list) -> BatchView:
                  summary=f"批次 {batch.number} 加入 {len(planned)} 人，{total / 100:,.2f} 元："
                          + "、".join(r.name for r, *_ in planned[:20]))
         s.expire(batch)
-        return _view(s, batch)
+        return _view(s, batch, ctx.actor)
 
 def _flush_claims(s: Session) -> None:
     try:
