@@ -277,6 +277,7 @@ READS: dict[str, str | None] = {
     "admin.audit.chain_head": None,  # printed on disbursement lists, shown in the status bar
     "admin.org.list_units": "archive.read",
     "admin.settings.get_settings": None,
+    "admin.settings.demo_banner_of": None,  # the demo office's banner, for any signed-in user
     "admin.settings.list_year_standards": None,
     "admin.users.list_users": "users.manage",
     "admin.users.find_user": "users.manage",
@@ -666,7 +667,7 @@ SCOPE_TESTED_ELSEWHERE = {
 # No household's data: office-wide settings, users, policies, the calendar, bank layouts,
 # backups (admin only), the chain's integrity.
 SCOPE_FREE = {
-    "admin.settings.get_settings", "admin.settings.save_settings", "admin.settings.update_settings",
+    "admin.settings.get_settings", "admin.settings.demo_banner_of", "admin.settings.save_settings", "admin.settings.update_settings",
     "admin.settings.set_year_standard", "admin.settings.list_year_standards", "admin.org.add_unit",
     "admin.org.update_unit", "admin.org.list_units", "admin.users.add_user", "admin.users.update_user",
     "admin.users.disable_user", "admin.users.enable_user", "admin.users.reset_password", "admin.users.unlock_user",
