@@ -30,7 +30,7 @@ def test_logins_are_audited(admin):
     assert [r.action for r in rows[:3]] == ["login", "login_failed", "login_failed"]
     assert rows[0].action_label == "登录" and rows[1].action_label == "登录失败"
     assert rows[1].username == "未知用户（g…，5 个字符）" and rows[1].user_id is None
-    assert "用户名或密码错误" in rows[1].summary
+    assert rows[1].summary == "用户名不存在"  # the audit keeps the real reason; the user sees only WRONG_LOGIN
     assert rows[2].username == "admin" and rows[2].user_id == admin.actor.user_id
 
 
