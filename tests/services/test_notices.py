@@ -17,6 +17,7 @@ from zhibang_desktop.services.context import Actor, AppContext
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
 from zhibang_desktop.services.payout.notices import NoticeStateError
 from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput, ObjectionInput
+from zhibang_desktop.services.relief.notice_result import notice_result_text
 from zhibang_desktop.storage.models import AuditEntry, ReliefRequest
 
 from .payout_helpers import Clock, approved, noticed
@@ -124,9 +125,9 @@ def test_objection_upheld_sends_back_and_blocks_payment(ctx, monkeypatch):
     assert made.request_ids
     # the 公示结果 line of each request's 审批表
     with ctx.db.session() as s:
-        assert notices.notice_result_text(s, c.request_id) == "已公示（2026年3月2日至2026年3月9日），无异议"
-        assert notices.notice_result_text(s, b.request_id).endswith("有异议 1 条（经核实不予采纳 1 条）")
-        assert "异议成立 1 条" in notices.notice_result_text(s, a.request_id)
+        assert notice_result_text(s, c.request_id) == "已公示（2026年3月2日至2026年3月9日），无异议"
+        assert notice_result_text(s, b.request_id).endswith("有异议 1 条（经核实不予采纳 1 条）")
+        assert "异议成立 1 条" in notice_result_text(s, a.request_id)
 
 
 def test_payable_only_after_the_end_date(ctx, monkeypatch):

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from zhibang_desktop.services.admin import audit, backup, org, settings, users
+from zhibang_desktop.services import session as session_service
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.demo.office import DEMO_PASSWORD
 from zhibang_desktop.storage.models import Household
@@ -96,7 +97,7 @@ def test_close_restore_reopen(admin, qtbot):
     info = backup.backup_now(admin)
     district = next(u.id for u in org.list_units(admin) if u.level == "district")
     org.add_unit(admin, "备份之后新增的工会", "grassroots", district)
-    outcome = restore_flow.close_restore_reopen(db, info.path, admin.actor)
+    outcome = session_service.close_restore_reopen(db, info.path, admin.actor)
     assert outcome.restored and outcome.db is not db
     try:
         restored = AppContext(outcome.db, users.authenticate(outcome.db, "admin", DEMO_PASSWORD))
@@ -112,7 +113,7 @@ def test_close_restore_reopen(admin, qtbot):
 
 def test_close_restore_reopen_refused_keeps_the_database_open(clerk, qtbot, tmp_path):
     info = backup.backup_now(clerk.db)
-    outcome = restore_flow.close_restore_reopen(clerk.db, info.path, clerk.actor)
+    outcome = session_service.close_restore_reopen(clerk.db, info.path, clerk.actor)
     assert not outcome.restored and "恢复备份" in outcome.error
     assert outcome.db is clerk.db and households(clerk.db) > 0  # never closed
 

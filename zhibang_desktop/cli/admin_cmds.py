@@ -382,7 +382,7 @@ def run_backup(args, env) -> int:
 def run_restore(args, env) -> int:
     """Close the database, restore, then audit in the restored file (done by the service)."""
     from ..services.admin import backup
-    from ..storage.database import DatabaseCorrupt, DatabaseMissing
+    from ..services.session import DatabaseCorrupt, DatabaseMissing
 
     source = Path(args.file).expanduser()
     check = backup.check_backup(source)  # a bad file is refused before anything is written, even a login

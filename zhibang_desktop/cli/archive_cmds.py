@@ -148,17 +148,14 @@ def _codes(values: list[str], vocabulary: dict[str, str], what: str) -> frozense
 
 
 def run_export(args, env) -> int:
-    from sqlalchemy import select
-
-    from ..services.archive.types import HouseholdFilter
+    from ..services.admin import org
     from ..services.archive.household_export import export_households
-    from ..storage.models import OrgUnit
+    from ..services.archive.types import HouseholdFilter
 
     ctx = env.context()
     unit_id = None
     if args.unit:
-        with env.db.session() as s:
-            ids = s.execute(select(OrgUnit.id).where(OrgUnit.name == args.unit.strip())).scalars().all()
+        ids = [u.id for u in org.list_units(ctx) if u.name == args.unit.strip()]
         if len(ids) != 1:
             raise InvalidInput(f"找不到工会“{args.unit}”" if not ids else f"有多个名为“{args.unit}”的工会")
         unit_id = ids[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import PASSWORD_ENV, USER_ENV, default_db_path
 from ..services.context import SYSTEM, AppContext
 from ..services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from ..storage.database import Database, DatabaseError, DatabaseMissing, open_database
+from ..services.session import Database, DatabaseError, DatabaseMissing, open_office_database
 
 
 class InvalidInput(Exception):
@@ -62,8 +62,8 @@ class CliEnv:
     def db(self) -> Database:
         if self._db is None:
             try:
-                self._db = open_database(self.db_path,
-                                         create=getattr(self.args, "command", None) in CREATING_COMMANDS)
+                self._db = open_office_database(self.db_path,
+                                                create=getattr(self.args, "command", None) in CREATING_COMMANDS)
             except DatabaseMissing as exc:
                 raise InvalidInput(str(exc)) from exc
             except DatabaseError as exc:

@@ -11,10 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ..config import default_db_path
-from ..services.session import setup
 from ..services.admin import users
 from ..services.context import AppContext
-from ..storage.database import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_database
+from ..services.session import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_office_database, setup
 from .common import messages
 from .common.fonts import install_app_font
 from .translations import install_translations
@@ -54,7 +53,7 @@ def open_or_explain(path: Path):
     """The database, or None after telling the user why it cannot be opened (nothing is deleted).
     A damaged file is kept; the newest good backup is offered instead."""
     try:
-        return open_database(path)
+        return open_office_database(path)
     except DatabaseCorrupt as exc:
         from .login.restore_flow import offer_restore_for_damaged
 

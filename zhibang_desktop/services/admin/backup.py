@@ -41,6 +41,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from ...domain import clock
+from ...domain.permissions import denied_message
 from ...storage import restore_leftovers
 from ...storage.database import Database, DatabaseLocked, open_database, real_path, sqlite_engine
 from ...storage.lock import WriterLock
@@ -527,8 +528,6 @@ def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYST
     touched until the backup has been checked, copied and (if older) migrated.
     """
     if not actor.can("backup.restore"):
-        from ...domain.permissions import denied_message
-
         raise PermissionDenied(denied_message("backup.restore", actor.roles))
     db_path = real_path(db_path)  # a symlink stays a symlink: the file it points to is restored
     backup_file = Path(backup_file).expanduser()

@@ -35,7 +35,8 @@ from ..context import AppContext
 from .payouts import ACCOUNT_METHODS, MANAGE, _paid, find_batch, return_line_in
 from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
 from .types import (
-    BankColumnSpec, BankExportResult, BankTemplateView, ReturnImportResult, ReturnMatch, UnmatchedRow,
+    METHOD_LABELS, BankColumnSpec, BankExportResult, BankTemplateView, ReturnImportResult, ReturnMatch,
+    UnmatchedRow,
 )
 
 TEMPLATE_EDIT = "org.edit"
@@ -166,7 +167,6 @@ def export_bank_file(ctx: AppContext, batch_id: int | str, path: str | Path, tem
 
 
 def _method_label(method: str) -> str:
-    from .types import METHOD_LABELS
     return METHOD_LABELS.get(method, method)
 
 

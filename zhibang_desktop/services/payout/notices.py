@@ -31,7 +31,8 @@ from . import common as pc
 from . import scope
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
-from ..relief.holidays import work_calendar
+from ..relief.calendar import work_calendar
+from ..relief.policies import policy_in_force
 from ..admin.org import subtree_ids, visible_unit_ids
 from ..people import name_of
 from .types import (
@@ -109,8 +110,6 @@ def _default_title(session: Session, office: str, flt: NoticeFilter) -> str:
 
 
 def _type_name(session: Session, code: str, year: int | None) -> str:
-    from ..relief.policies import policy_in_force
-
     found = policy_in_force(session, year) if year else None
     if found is not None:
         rt = found[1].relief_type(code)
@@ -609,29 +608,3 @@ __all__ = [
     "handle_objection", "payability", "override_payability", "list_notices", "get_notice",
     "NoticeStateError",
 ]
-
-
-def notice_result_text(session: Session, request_id: int) -> str:
-    """The 公示结果 line of a request's 审批表: the latest published notice that listed it,
-    its period and what became of objections; '' when it has not been on a notice."""
-    row = session.execute(
-        select(Notice, NoticeEntry).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
-        .where(NoticeEntry.request_id == request_id, Notice.status != "draft")
-        .order_by(Notice.start_date.desc(), Notice.id.desc()).limit(1)
-    ).first()
-    if row is None:
-        return ""
-    notice, entry = row
-    results = list(session.execute(select(Objection.result).where(Objection.entry_id == entry.id)).scalars())
-    period = f"{_cn(notice.start_date)}至{_cn(notice.end_date)}"
-    if not results:
-        outcome = "无异议" if notice.end_date < clock.today() else "公示期内，暂无异议"
-    else:
-        counts = {r: results.count(r) for r in ("open", "upheld", "dismissed") if r in results}
-        words = {"open": "待处理", "upheld": "异议成立", "dismissed": "经核实不予采纳"}
-        outcome = f"有异议 {len(results)} 条（" + "，".join(f"{words[k]} {n} 条" for k, n in counts.items()) + "）"
-    return f"已公示（{period}），{outcome}"
-
-
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"

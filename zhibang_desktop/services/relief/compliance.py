@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.policy import Policy, ReliefType, yuan_text
 from ...domain.rule_labels import rule_label
-from ...domain.rules import PastAid, RequestDraft, evaluate
+from ...domain.rules import PastAid, RequestDraft, describe_rule, evaluate
 from ...storage.models import Household, Payment, ReliefRequest
 from . import store as st
 from ..admin.org import require_whole_office
@@ -206,7 +206,6 @@ def compliance_report(ctx: AppContext, year: int) -> ComplianceReport:
 
 
 def describe(sc, rt: ReliefType) -> str:
-    from ...domain.rules import describe_rule
     return describe_rule(sc.amount or rt.amount)
 
 

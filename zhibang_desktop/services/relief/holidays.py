@@ -13,20 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...domain import clock
-from ...domain.workdays import DayOverride, WorkCalendar, package_years
+from ...domain.workdays import package_years
 from ...storage.models import CalendarDay, CalendarYear
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
+from .calendar import work_calendar
+from .review import refresh_pending_due_dates
 from .types import CalendarYearView, HolidayView
 
 EDIT = "org.edit"
-
-
-def work_calendar(session: Session) -> WorkCalendar:
-    """The working-day calendar: admin rows over the package data."""
-    days = session.execute(select(CalendarDay)).scalars()
-    years = session.execute(select(CalendarYear.year)).scalars()
-    return WorkCalendar([DayOverride(d.day, d.is_workday, d.name) for d in days], list(years))
 
 
 def _view(row: CalendarDay) -> HolidayView:
@@ -131,5 +126,4 @@ def calendar_years(ctx: AppContext, years: list[int] | None = None) -> list[Cale
 
 
 def _refresh_due_dates(session: Session) -> None:
-    from .review import refresh_pending_due_dates  # review imports this module
     refresh_pending_due_dates(session, work_calendar(session))

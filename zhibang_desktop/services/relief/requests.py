@@ -19,17 +19,21 @@ from sqlalchemy.orm import Session, selectinload
 from ...domain import clock
 from ...domain import request_state as sm
 from ...domain.idnumber import InvalidIdNumber, parse_id_number
-from ...domain.rules import RequestDraft, evaluate
+from ...domain.rules import Evaluation, Finding, RequestDraft, evaluate
 from ...storage.models import (
     Household, OrgUnit, ReliefRequest, RequestAttachment, Review,
 )
 from . import store as st
 from ..archive.blobs import checked_upload, read_blob, release_blob, store_blob
+from ..archive.store import load_household
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
-from .holidays import work_calendar
+from .calendar import work_calendar
+from .notice_result import notice_result_text
 from ..admin.org import check_unit_in_scope, subtree_ids, visible_unit_ids
+from ..admin.settings import demo_banner, read_settings
 from .policies import no_policy_message, policy_in_force
+from .printing import approval_form_data
 from .types import (
     EvaluationView, RequestAttachmentView, RequestFilter, RequestInput, RequestPage, RequestView,
 )
@@ -74,7 +78,6 @@ def _resolve(session: Session, actor, data: RequestInput, *, strict: bool) -> tu
     hh: Household | None = None
     person = st.clean_id(data.person_id_number) or None
     if data.household_id is not None:
-        from ..archive.store import load_household
         hh = load_household(session, actor, data.household_id)
         name, id_number, unit_id = hh.name, st.clean_id(hh.id_number), hh.unit_id
     else:
@@ -149,7 +152,6 @@ def evaluate_draft(ctx: AppContext, data: RequestInput, request_id: int | None =
         except NotFound as exc:
             res, problems = None, [FieldProblem("household_id", "档案", str(exc))]
         if res is None:
-            from ...domain.rules import Evaluation, Finding
             ev = Evaluation(0, None, None, tuple(Finding(f"input_{p.field}", "error", str(p), p.field)
                                                  for p in problems))
             return st.evaluation_view(None, None, ev, [], data.year)
@@ -420,9 +422,6 @@ def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str
 
 def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> tuple[Path, int, ReliefRequest]:
     from ...documents.approval_form import write_approval_form
-    from ..payout.notices import notice_result_text  # notices imports relief's neighbours: import late
-    from .printing import approval_form_data
-    from ..admin.settings import demo_banner, read_settings
     with ctx.tx(READ) as tx:
         s = tx.session
         r = st.find_request(s, ctx.actor, request_id)

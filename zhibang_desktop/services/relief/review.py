@@ -27,7 +27,7 @@ from ...storage.models import ReliefRequest, Review
 from . import store as st
 from ..context import AppContext
 from ..errors import FieldProblem, PermissionDenied, ValidationFailed
-from .holidays import work_calendar
+from .calendar import work_calendar
 from .policies import policy_of, version_row
 from .types import DECISION_LABELS, DECISIONS, RequestSummary, RequestView
 

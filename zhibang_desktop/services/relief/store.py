@@ -20,7 +20,7 @@ from ...domain.request_state import RequestState
 from ...domain.rules import Evaluation, Finding, HouseholdFacts, MemberFacts, PastAid, RequestDraft, Standards
 from ...domain.workdays import WorkCalendar
 from ...storage.models import (
-    Counter, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
+    Counter, DisbursementLine, FamilyMember, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
     RequestPayoutClaim, Review, ReviewerScope,
 )
 from ..errors import NotFound, PermissionDenied, ServiceError
@@ -104,7 +104,6 @@ def find_household_by_id(session: Session, id_number: str) -> tuple[Household | 
     hh = session.execute(select(Household).where(Household.id_number == pid)).scalar_one_or_none()
     if hh is not None:
         return hh, True
-    from ...storage.models import FamilyMember
     member = session.execute(select(FamilyMember).where(FamilyMember.id_number == pid).limit(1)).scalar_one_or_none()
     return (member.household, False) if member is not None else (None, False)
 

@@ -17,7 +17,7 @@ Service functions (all take an ``AppContext`` first):
 * ``services.relief.holidays``: ``list_days(ctx, year=None)``, ``add_day(ctx, day, is_workday, name='')``,
   ``add_days(ctx, [HolidayView], complete_year=None)``, ``remove_day(ctx, day)``,
   ``mark_year_complete(ctx, year, complete=True)``, ``calendar_years(ctx, years=None)``;
-  ``work_calendar(session)`` for services.
+  ``calendar.work_calendar(session)`` for services.
 * ``services.relief`` (requests): ``evaluate_draft(ctx, RequestInput, request_id=None) -> EvaluationView``
   (no write, never raises for incomplete input), ``create_request(ctx, RequestInput) -> RequestView``,
   ``update_request(ctx, id, RequestInput)``, ``submit_request(ctx, id, justification=None)``,

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ...services.admin import backup
 from ...services.admin.backup import BackupInfo
 from ...services.errors import ServiceError
-from ...storage.database import Database
+from ...services.session import Database
 from ..common.worker import BackgroundTask
 
 CHECK_EVERY_MS = 30 * 60 * 1000  # is a daily backup due? (also catches the date changing at midnight)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ...services.admin import users
 from ...services.context import Actor
 from ...services.errors import ServiceError
-from ...storage.database import Database
+from ...services.session import Database
 from ..common.widgets.dialog_parts import ErrorLine, confirmation_differs, hint_label, ok_cancel, password_field
 
 PASSWORD_RULE = f"密码至少 {users.MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字。请牢记：忘记后只能由另一位管理员重置。"

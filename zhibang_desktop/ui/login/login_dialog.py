@@ -22,7 +22,7 @@ from ...services.admin import settings, users
 from ...services.context import SYSTEM, Actor, AppContext
 from ...services.errors import ServiceError
 from ..common.widgets.dialog_parts import ErrorLine, ok_cancel
-from ...storage.database import Database
+from ...services.session import Database
 
 HINT_STYLE = "color: #555; background: #f4f6f8; padding: 6px; border-radius: 3px;"
 

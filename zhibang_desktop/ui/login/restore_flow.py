@@ -1,7 +1,7 @@
 """Restoring a backup from the GUI: close the database, restore, reopen.
 
-`services.backup.restore` refuses while the database is open (it takes the writer lock),
-so the page that offers a restore only emits `BackupPage.restore_requested(path)`; the
+`services.admin.backup.restore` refuses while the database is open (it takes the writer
+lock), so the page that offers a restore only emits `BackupPage.restore_requested(path)`; the
 main window, which owns the `Database`, handles it:
 
     def on_restore_requested(self, path):
@@ -9,17 +9,16 @@ main window, which owns the `Database`, handles it:
         if new_db is not None:        # restored: the users are those of the backup now
             ...close the pages, drop the UiSession, show LoginDialog(new_db) again...
 
-`close_restore_reopen` is the same without any dialog (tests, scripts). If the restore is
+`services.session.close_restore_reopen` does the work without any dialog. If the restore is
 refused (a bad file, no permission) the original database is reopened unchanged.
 
-At start-up, when `open_database` raises `DatabaseCorrupt`, `offer_restore_for_damaged`
+At start-up, when `open_office_database` raises `DatabaseCorrupt`, `offer_restore_for_damaged`
 explains the damage and offers the newest good backup (or another file); the damaged
 file is kept as `<name>.replaced-….sqlite3`, never deleted. An administrator signs in first
 (`RestoreLoginDialog`): the restore is recorded under that name, never as the system.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
@@ -28,39 +27,8 @@ from ...services.admin import backup
 from ...services.admin.backup import RestoreResult
 from ...services.context import Actor
 from ...services.errors import ServiceError
-from ...storage.database import Database, open_database
+from ...services.session import Database, close_restore_reopen, restore_damaged as restore_damaged_database
 from ..common import messages
-
-
-@dataclass
-class RestoreOutcome:
-    db: Database  # open: the restored database, or the original one if the restore was refused
-    result: RestoreResult | None  # None when refused
-    error: str = ""
-
-    @property
-    def restored(self) -> bool:
-        return self.result is not None
-
-
-def close_restore_reopen(db: Database, backup_file: str | Path, actor: Actor) -> RestoreOutcome:
-    """Close `db`, restore `backup_file` over its file, and open the file again."""
-    if db.path is None:
-        return RestoreOutcome(db, None, "服务器（PostgreSQL）模式的数据库请在数据库服务器上恢复")
-    path = db.path
-    if not actor.can("backup.restore"):  # refuse before closing anything
-        from ...domain.permissions import denied_message
-
-        return RestoreOutcome(db, None, denied_message("backup.restore", actor.roles))
-    check = backup.check_backup(backup_file)
-    if not check.ok:
-        return RestoreOutcome(db, None, f"未恢复（数据库未改动）：{check.message}")
-    db.close()
-    try:
-        result = backup.restore(path, backup_file, actor=actor)
-    except ServiceError as exc:
-        return RestoreOutcome(open_database(path), None, str(exc))
-    return RestoreOutcome(open_database(path), result)
 
 
 def result_text(result: RestoreResult) -> str:
@@ -144,8 +112,7 @@ def restore_damaged(parent: QWidget | None, db_path: Path, backup_file: Path,
             return None
         actor = dialog.actor
     try:
-        result = backup.restore(db_path, backup_file, actor=actor)
-        db = open_database(db_path)
+        db, result = restore_damaged_database(db_path, backup_file, actor)
     except ServiceError as exc:
         messages.error(parent, "未恢复", str(exc))
         return None

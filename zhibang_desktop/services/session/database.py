@@ -1,0 +1,22 @@
+"""Opening an office's database for the GUI and the CLI.
+
+`ui/` and `cli/` never import `storage/`: they open the file here and hold the returned
+`Database` handle (passed on in every `AppContext`); the errors below say in Chinese why
+a file cannot be opened (damaged, another program's, on a network drive, in use).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...storage.database import (
+    Database, DatabaseCorrupt, DatabaseError, DatabaseLocked, DatabaseMissing, open_database,
+)
+
+__all__ = ["Database", "DatabaseCorrupt", "DatabaseError", "DatabaseLocked", "DatabaseMissing", "open_office_database"]
+
+
+def open_office_database(path: Path | str, *, create: bool = True) -> Database:
+    """Open the database file at `path`: created if new (only when `create`; else
+    `DatabaseMissing`), checked, migrated to this version of the program, and locked for this
+    process as its one writer."""
+    return open_database(path, create=create)
