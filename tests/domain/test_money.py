@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhibang_desktop.domain.money import AmountError, amount_in_words, format_yuan, parse_yuan
+from zhibang_desktop.domain.money import (
+    AmountError, amount_in_words, fen_from_yuan_number, format_yuan, parse_yuan, yuan_decimal, yuan_number, yuan_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -141,3 +143,63 @@ def test_amount_in_words_is_well_formed(fen):
 @given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_format_then_parse_round_trips(fen):
     assert parse_yuan(format_yuan(fen), allow_negative=True) == fen
+
+
+@pytest.mark.parametrize(
+    ("value", "fen"),
+    [
+        (0, 0),
+        (600, 60000),
+        (600.0, 60000),
+        (0.1, 10),
+        (0.29, 29),  # 0.29 * 100 == 28.999999999999996 in binary floating point
+        (1234.57, 123457),
+        (-12.5, -1250),
+        (10**12, 10**14),
+    ],
+)
+def test_fen_from_yuan_number_is_exact(value, fen):
+    assert fen_from_yuan_number(value) == fen
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0.001, "金额最多两位小数"),
+        (12.345, "金额最多两位小数"),
+        (1e-7, "金额最多两位小数"),
+        ("12.5", "应为数字"),
+        (None, "应为数字"),
+        (True, "应为数字"),
+        (Decimal("1.5"), "应为数字"),
+        (float("nan"), "应为数字"),
+        (float("-inf"), "应为数字"),
+    ],
+)
+def test_fen_from_yuan_number_refuses(value, message):
+    with pytest.raises(AmountError) as info:
+        fen_from_yuan_number(value)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("fen", "text", "decimal", "number"),
+    [
+        (0, "0", Decimal("0"), 0),
+        (5, "0.05", Decimal("0.05"), 0.05),
+        (60000, "600", Decimal("600"), 600),
+        (123450, "1,234.50", Decimal("1234.5"), 1234.5),
+        (123457, "1,234.57", Decimal("1234.57"), 1234.57),
+        (-1250, "-12.50", Decimal("-12.5"), -12.5),
+        (-20000, "-200", Decimal("-200"), -200),
+    ],
+)
+def test_yuan_text_decimal_and_number(fen, text, decimal, number):
+    assert yuan_text(fen) == text
+    assert yuan_decimal(fen) == decimal
+    assert yuan_number(fen) == number and type(yuan_number(fen)) is type(number)
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_yuan_number_round_trips_to_the_same_fen(fen):
+    assert fen_from_yuan_number(yuan_number(fen)) == fen

@@ -213,3 +213,51 @@ def test_vocabulary_matches_the_household_archive():
     assert set(DEFAULT_CATEGORIES) == set(household.CATEGORIES)
     assert set(ASSISTANCE_STATUSES) <= set(household.ASSISTANCE_STATUSES)
     assert {e.code for e in load_preset("shanghai").exclusion_checklist} == set(household.EXCLUSIONS)
+
+
+# Policy JSON holds yuan as int or float; in memory it is fen, converted exactly from the
+# number's decimal form (1234.57 * 100 is 123456.99999999999 in binary floating point).
+@pytest.mark.parametrize("max_yuan, fen", [
+    (600, 60000),
+    (600.0, 60000),
+    (600.5, 60050),
+    (600.55, 60055),
+    (1234.57, 123457),
+    (4000.1, 400010),
+    (9007199254740.99, 900719925474099),
+])
+def test_yuan_in_policy_json_becomes_exact_fen(max_yuan, fen):
+    d = copy.deepcopy(raw("zengcheng"))
+    d["relief_types"][0]["max_yuan"] = max_yuan
+    assert policy_from_dict(d).relief_types[0].amount.max_fen == fen
+    again = policy_from_json(policy_to_json(policy_from_dict(d)))
+    assert again.relief_types[0].amount.max_fen == fen
+
+
+def test_yuan_read_from_json_text_is_exact():
+    d = raw("zengcheng")
+    d["relief_types"][0]["max_yuan"] = 0  # replaced in the text below
+    text = json.dumps(d, ensure_ascii=False).replace('"max_yuan": 0', '"max_yuan": 1234.57', 1)
+    assert policy_from_json(text).relief_types[0].amount.max_fen == 123457
+
+
+@pytest.mark.parametrize("max_yuan, message", [
+    (600.123, "金额最多两位小数"),
+    (600.001, "金额最多两位小数"),
+    (0.001, "金额最多两位小数"),
+    ("600", "应为数字"),
+    ("六百", "应为数字"),
+    (True, "应为数字"),
+    ([600], "应为数字"),
+    ({"yuan": 600}, "应为数字"),
+    (float("nan"), "应为数字"),
+    (float("inf"), "应为数字"),
+    (-600, "应大于零"),
+    (0, "应大于零"),
+])
+def test_yuan_in_policy_json_refused_with_the_field_named(max_yuan, message):
+    d = copy.deepcopy(raw("zengcheng"))
+    d["relief_types"][0]["max_yuan"] = max_yuan
+    err = _errors(d)
+    assert ("relief_types[0].max_yuan", message) in err.errors
+    assert f"relief_types[0].max_yuan：{message}" in str(err)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ..domain.money import format_yuan
 from .env import CliFailure, InvalidInput, group, json_flag
 
 
@@ -21,7 +22,7 @@ from .env import CliFailure, InvalidInput, group, json_flag
 
 
 def _yuan(fen: int | None) -> str:
-    return "" if fen is None else f"{fen / 100:,.2f}"
+    return "" if fen is None else format_yuan(fen)
 
 
 def _date(text: str | None) -> date | None:

@@ -25,7 +25,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -34,7 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..domain.cards import normalize_account
-from ..domain.money import AmountError, format_yuan, parse_yuan
+from ..domain.money import AmountError, format_yuan, parse_yuan, yuan_decimal
 from .output import atomic_path
 from .xlsx_safe import safe_cell
 
@@ -178,7 +177,7 @@ def write_bank_file(
                     cell.data_type = "s"
                     cell.number_format = "@"
                 else:
-                    cell = WriteOnlyCell(ws, Decimal(value) / 100)
+                    cell = WriteOnlyCell(ws, yuan_decimal(value))
                     cell.number_format = "0.00"
             elif col.field == "seq":
                 cell = WriteOnlyCell(ws, value)

@@ -33,6 +33,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..domain.money import yuan_decimal
 from .output import atomic_path, is_file_object
 
 __all__ = ["FORMULA_PREFIXES", "safe_cell", "XlsxWriter", "sheet_title"]
@@ -236,7 +237,7 @@ class XlsxWriter:
                 cell.number_format = "@"
                 out.append(cell)
             elif kind == "money" and isinstance(value, int) and not isinstance(value, bool):
-                cell = WriteOnlyCell(ws, Decimal(value) / 100)
+                cell = WriteOnlyCell(ws, yuan_decimal(value))
                 cell.number_format = "#,##0.00"
                 out.append(cell)
             elif kind == "date" and isinstance(value, dt.date):

@@ -7,7 +7,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["AmountError", "parse_yuan", "format_yuan", "amount_in_words"]
+__all__ = ["AmountError", "parse_yuan", "fen_from_yuan_number", "format_yuan", "yuan_text", "yuan_decimal",
+           "yuan_number", "amount_in_words"]
 
 FEN_PER_YUAN = 100
 
@@ -83,6 +84,26 @@ def _fen_from_text(text: str) -> int:
     return _fen_from_decimal(amount, text.strip())
 
 
+def fen_from_yuan_number(value: object) -> int:
+    """Fen for a yuan amount stored as a JSON number (int or float), converted exactly.
+
+    A float is read in its shortest decimal form (``0.1`` → ``Decimal("0.1")``), never through
+    binary arithmetic, so ``1234.56`` is 123456 fen and ``0.015`` is refused. The caller names
+    the field in front of the message (it says only what is wrong)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AmountError("应为数字")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - str() of an int or float always parses
+        raise AmountError("应为数字") from None
+    if not amount.is_finite():
+        raise AmountError("应为数字")
+    scaled = amount * FEN_PER_YUAN
+    if scaled != scaled.to_integral_value():
+        raise AmountError("金额最多两位小数")
+    return int(scaled)
+
+
 def format_yuan(fen: int, thousands: bool = True) -> str:
     """Format fen as yuan with two decimals, e.g. ``123450 -> "1,234.50"``."""
     if isinstance(fen, bool) or not isinstance(fen, int):
@@ -91,6 +112,23 @@ def format_yuan(fen: int, thousands: bool = True) -> str:
     yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
     whole = f"{yuan:,}" if thousands else str(yuan)
     return f"{sign}{whole}.{cents:02d}"
+
+
+def yuan_text(fen: int) -> str:
+    """'1,234' or '1,234.50': whole yuan without '.00', for messages and policy texts."""
+    text = format_yuan(fen)
+    return text[:-3] if text.endswith(".00") else text
+
+
+def yuan_decimal(fen: int) -> Decimal:
+    """The exact yuan amount, for a spreadsheet cell: 123450 → Decimal('1234.5')."""
+    return Decimal(fen) / FEN_PER_YUAN
+
+
+def yuan_number(fen: int) -> int | float:
+    """Yuan as a JSON number: an int when whole (5000), else the two-decimal float (1234.5)."""
+    yuan, cents = divmod(fen, FEN_PER_YUAN)
+    return yuan if cents == 0 else float(yuan_decimal(fen))
 
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"

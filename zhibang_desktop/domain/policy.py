@@ -241,13 +241,6 @@ class Policy:
         return KNOWN_FUND_SOURCES.get(code, code)
 
 
-def yuan_text(fen: int) -> str:
-    """'1,234' or '1,234.50' — for messages only (the UI uses money.format_yuan)."""
-    sign = "-" if fen < 0 else ""
-    y, f = divmod(abs(fen), 100)
-    return f"{sign}{y:,}" if f == 0 else f"{sign}{y:,}.{f:02d}"
-
-
 # JSON round trip and presets live in policy_io / policy_parse (which import
 # this module); these thin wrappers make them reachable from here too.
 def policy_to_dict(policy: Policy) -> dict:
@@ -289,5 +282,5 @@ __all__ = [
     "LEVEL_NAMES", "SCHOOLING_STAGES", "AmountRule", "Cap", "Condition", "CopayTier",
     "CountLimit", "Labelled", "Policy", "PolicyError", "ReliefType", "ReviewLevel",
     "SubCase", "load_preset", "policy_from_dict", "policy_from_json", "policy_to_dict",
-    "policy_to_json", "preset_names", "yuan_text",
+    "policy_to_json", "preset_names",
 ]

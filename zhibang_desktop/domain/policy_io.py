@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from . import policy as P
+from .money import yuan_number
 from .policy_parse import FORMAT, policy_from_dict
 
 __all__ = ["FORMAT", "load_preset", "policy_from_dict", "policy_from_json", "policy_to_dict",
@@ -24,9 +25,7 @@ __all__ = ["FORMAT", "load_preset", "policy_from_dict", "policy_from_json", "pol
 
 # ---------------------------------------------------------------- writing
 def _yuan(fen: int | None) -> int | float | None:
-    if fen is None:
-        return None
-    return fen // 100 if fen % 100 == 0 else fen / 100
+    return None if fen is None else yuan_number(fen)
 
 
 def _amount_to(rule: P.AmountRule) -> dict[str, Any]:

@@ -8,10 +8,10 @@ most two decimals) and fen in memory.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import policy as P
+from .money import AmountError, fen_from_yuan_number
 
 FORMAT = 1
 _AMOUNT_KEYS = {
@@ -95,21 +95,15 @@ class _Reader:
         v = d.get(key)
         if v is None:
             return None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            self.err(path, "应为数字")
-            return None
         try:
-            dec = Decimal(str(v)) * 100
-        except InvalidOperation:
-            self.err(path, "应为数字")
+            fen = fen_from_yuan_number(v)
+        except AmountError as exc:
+            self.err(path, str(exc))
             return None
-        if not dec.is_finite() or dec != dec.to_integral_value():
-            self.err(path, "金额最多两位小数")
-            return None
-        if dec < 0 or (positive and dec == 0):
+        if fen < 0 or (positive and fen == 0):
             self.err(path, "应大于零" if positive else "不能为负数")
             return None
-        return int(dec)
+        return fen
 
     def items(self, d: dict, key: str, path: str) -> list:
         v = d.get(key, [])

@@ -34,7 +34,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .policy import Policy, yuan_text
+from .money import yuan_text
+from .policy import Policy
 from .rules_types import Evaluation
 
 DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"

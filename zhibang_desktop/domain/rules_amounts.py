@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .policy import SCHOOLING_STAGES, AmountRule, CopayTier, ReliefType, yuan_text
+from .money import yuan_text
+from .policy import SCHOOLING_STAGES, AmountRule, CopayTier, ReliefType
 from .rules_types import ERROR, WARNING, Finding, RequestDraft
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .policy import Cap, Policy, ReliefType, yuan_text
+from .money import yuan_text
+from .policy import Cap, Policy, ReliefType
 from .rules_types import ERROR, WARNING, Finding, HouseholdFacts, PastAid, RequestDraft, Standards
 
 _SCOPE = {"person": "每人", "household": "每户", "student": "每生"}

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text, union_all
 
 from ...domain.household import next_visit_due
 from ...domain.idnumber import InvalidIdNumber, parse_id_number
+from ...domain.money import format_yuan
 from ...storage.database import Database
 from ...storage.models import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .. import audit_chain
@@ -94,7 +95,7 @@ def _archive_checks(s) -> list[CheckItem]:
                 bad_due.append(f"{who}：下次走访日期应为 {want}，记录为 {h.next_visit_due or '无'}")
         want_income = h.head_income_fen + h.other_income_fen + int(member_income.get(h.id) or 0)
         if want_income != h.total_income_fen:
-            bad_income.append(f"{who}：家庭月收入合计应为 {want_income / 100:.2f} 元")
+            bad_income.append(f"{who}：家庭月收入合计应为 {format_yuan(want_income, thousands=False)} 元")
     bad_member_ids = []
     for mid, number, archive_no, name in s.execute(
             select(FamilyMember.id, FamilyMember.id_number, Household.archive_no, Household.name)

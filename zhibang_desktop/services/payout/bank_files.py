@@ -28,6 +28,7 @@ from ...documents.output import DocumentWriteError
 from ...domain import clock
 from ...domain.cards import mask_account, normalize_account
 from ...domain.idnumber import mask_id_number
+from ...domain.money import format_yuan
 from ...storage.models import BankTemplate, DisbursementLine
 from . import common as pc
 from . import scope
@@ -162,7 +163,7 @@ def export_bank_file(ctx: AppContext, batch_id: int | str, path: str | Path, tem
     with ctx.tx(MANAGE) as tx:
         tx.audit("export", "disbursement", batch_pk,
                  summary=f"导出批次 {number} 银行代发文件（{view.name}）：{totals.count} 笔，"
-                         f"{totals.total_fen / 100:,.2f} 元，{path.name}")
+                         f"{format_yuan(totals.total_fen)} 元，{path.name}")
     return BankExportResult(path, view.name, totals.count, totals.total_fen, tuple(skipped))
 
 
@@ -232,7 +233,7 @@ def import_returns(ctx: AppContext, batch_id: int | str, path: str | Path, retur
             n_ok = sum(1 for m in returned if m.action == "confirmed_paid")
             tx.audit("import", "disbursement", batch.id,
                      summary=f"导入批次 {batch.number} 的银行回执“{Path(path).name}”：退票 {n_ret} 笔 "
-                             f"{returned_fen / 100:,.2f} 元，确认成功 {n_ok} 笔，未匹配 {len(unmatched)} 行")
+                             f"{format_yuan(returned_fen)} 元，确认成功 {n_ok} 笔，未匹配 {len(unmatched)} 行")
         return ReturnImportResult(batch.id, batch.number, tuple(returned), tuple(unchanged), tuple(unmatched),
                                   returned_fen, apply)
 

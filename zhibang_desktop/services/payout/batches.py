@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...domain import clock
 from ...domain.cards import normalize_account
+from ...domain.money import format_yuan
 from ...storage.models import (
     Disbursement, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestPayoutClaim,
 )
@@ -116,7 +117,7 @@ def create_batch(ctx: AppContext, inp: BatchInput) -> BatchView:
                       inp.overdraw_reason)
         total = sum(int(r.approved_fen) for r, *_ in planned)
         tx.audit("create", "disbursement", batch.id,
-                 summary=f"新建发放批次 {number}：{len(planned)} 人，合计 {total / 100:,.2f} 元，"
+                 summary=f"新建发放批次 {number}：{len(planned)} 人，合计 {format_yuan(total)} 元，"
                          f"发放日期 {inp.pay_date.isoformat()}")
         return _view(s, batch, ctx.actor)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ...domain import clock
 from ...domain.cards import normalize_account
 from ...domain.idnumber import is_valid_id_number
+from ...domain.money import format_yuan
 from ...storage.models import BudgetDraw, Disbursement, DisbursementLine, Household, Payment, ReliefRequest, RequestPayoutClaim
 from . import common as pc
 from . import scope
@@ -97,7 +98,7 @@ def mark_batch_paid(ctx: AppContext, batch_id: int, paid_on: date | None = None,
             raise LineStateError(f"批次 {batch.number} 没有待发放的明细")
         s.flush()
         tx.audit("update", "disbursement", batch.id,
-                 summary=f"批次 {batch.number} 登记已发放 {count} 人，{total / 100:,.2f} 元（{paid_on.isoformat()}）")
+                 summary=f"批次 {batch.number} 登记已发放 {count} 人，{format_yuan(total)} 元（{paid_on.isoformat()}）")
         return _view(s, batch, ctx.actor)
 
 
@@ -125,7 +126,7 @@ def mark_returned(ctx: AppContext, line_id: int, reason: str, returned_on: date 
         return_line_in(s, line, batch, reason, returned_on or clock.today(), ctx.actor)
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
-                 summary=f"批次 {batch.number}：{line.name} 银行退票 {line.amount_fen / 100:,.2f} 元（{reason}）")
+                 summary=f"批次 {batch.number}：{line.name} 银行退票 {format_yuan(line.amount_fen)} 元（{reason}）")
         return _line_view(s, line, batch)
 
 
@@ -147,7 +148,7 @@ def mark_renounced(ctx: AppContext, line_id: int, reason: str, on: date | None =
         r = s.get(ReliefRequest, line.request_id)
         fund = labels.fund_source(line.fund_source, r.policy_version_id if r else None) or "原资金渠道"
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
-                 summary=f"批次 {batch.number}：{line.name} 放弃领取 {line.amount_fen / 100:,.2f} 元，"
+                 summary=f"批次 {batch.number}：{line.name} 放弃领取 {format_yuan(line.amount_fen)} 元，"
                          f"资金退回{fund}（{reason}）")
         return _line_view(s, line, batch)
 
@@ -178,7 +179,7 @@ def mark_paid_to_relative(ctx: AppContext, line_id: int, relative_name: str, rel
         s.flush()
         tx.audit("update", "disbursement", batch.id, household_id=line.household_id,
                  summary=f"批次 {batch.number}：{line.name}（已故）的救助金由{relation.strip()}"
-                         f"{relative_name.strip()}领取 {line.amount_fen / 100:,.2f} 元")
+                         f"{relative_name.strip()}领取 {format_yuan(line.amount_fen)} 元")
         return _line_view(s, line, batch)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, object_session
 from ...documents.public_text import phone_problems, public_text_problems
 from ...domain import clock
 from ...domain.idnumber import mask_id_number
+from ...domain.money import format_yuan
 from ...storage.models import (
     Notice, NoticeEntry, Objection, OrgUnit, Payment, PayoutOverride, ReliefRequest, RequestPayoutClaim,
 )
@@ -363,7 +364,7 @@ def publish_notice(ctx: AppContext, notice_id: int, start: date | None = None) -
         s.flush()
         total = sum(e.amount_fen for e in notice.entries)
         tx.audit("update", "notice", notice.id,
-                 summary=f"发布公示“{notice.title}”：{len(notice.entries)} 人，合计 {total / 100:,.2f} 元，"
+                 summary=f"发布公示“{notice.title}”：{len(notice.entries)} 人，合计 {format_yuan(total)} 元，"
                          f"公示期 {notice.start_date.isoformat()} 至 {notice.end_date.isoformat()}"
                          + (f"（{notice.end_warning}）" if notice.end_warning else ""))
         return _view(s, notice, ctx.actor)

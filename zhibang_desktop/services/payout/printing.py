@@ -16,6 +16,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from ...domain import clock
+from ...domain.money import format_yuan
 from ...documents.notice_roster import NoticeRoster, PrivacyError, RosterEntry, write_notice_roster
 from ...documents.output import Cancelled as DocCancelled
 from ...documents.output import DocumentWriteError, Target, is_file_object
@@ -193,7 +194,7 @@ def print_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id
     result, number, pk = _build_receipts(ctx, batch_id, target, full_id, methods, progress, cancelled)
     with ctx.tx(RECEIPT_PRINT) as tx:
         tx.audit("print", "disbursement", pk,
-                 summary=f"打印批次 {number} 签领表：{result.rows} 人，{result.total_fen / 100:,.2f} 元，"
+                 summary=f"打印批次 {number} 签领表：{result.rows} 人，{format_yuan(result.total_fen)} 元，"
                          f"{result.pages} 页" + ("（内部存档本，含完整身份证号）" if full_id else ""))
     return result
 

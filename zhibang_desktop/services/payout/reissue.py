@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...domain import clock
 from ...domain.cards import mask_account, normalize_account
+from ...domain.money import format_yuan
 from ...storage.models import Disbursement, DisbursementLine, Household, RequestPayoutClaim
 from . import common as pc
 from . import scope
@@ -141,5 +142,5 @@ def create_reissue_batch(ctx: AppContext, plans: list[ReissuePlan], pay_date: da
         s.flush()
         total = sum(old.amount_fen for old, *_ in work)
         tx.audit("create", "disbursement", batch.id,
-                 summary=f"新建退票重新发放批次 {number}：{len(work)} 人，合计 {total / 100:,.2f} 元")
+                 summary=f"新建退票重新发放批次 {number}：{len(work)} 人，合计 {format_yuan(total)} 元")
         return _view(s, batch, ctx.actor)

@@ -29,7 +29,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ...domain.policy import Policy, ReliefType, yuan_text
+from ...domain.money import yuan_text
+from ...domain.policy import Policy, ReliefType
 from ...domain.rule_labels import rule_label
 from ...domain.rules import PastAid, RequestDraft, describe_rule, evaluate
 from ...storage.models import Household, Payment, ReliefRequest

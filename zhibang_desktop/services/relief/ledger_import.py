@@ -26,7 +26,7 @@ from ...documents.clerk_values import ValueProblem, parse_date, parse_text
 from ...documents.error_report import Problem, write_error_report
 from ...documents.xlsx_reader import WorkbookError, find_header, iter_records, open_workbook
 from ...domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
-from ...domain.money import AmountError, parse_yuan
+from ...domain.money import AmountError, format_yuan, parse_yuan
 from ...domain.policy import KNOWN_FUND_SOURCES, Policy
 from ...storage.models import Payment, ReliefRequest
 from . import store as st
@@ -278,10 +278,10 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
                 flagged.append((r.row, r.name, mask_id_number(r.id_number)))
         s.flush()
         tx.audit("import", "ledger", batch,
-                 summary=f"导入历史发放台账“{path.name}”：{len(rows)} 笔，合计 {total_fen / 100:,.2f} 元"
+                 summary=f"导入历史发放台账“{path.name}”：{len(rows)} 笔，合计 {format_yuan(total_fen)} 元"
                          + (f"，其中 {len(flagged)} 人不在档案中" if flagged else ""),
                  changes=[["文件", "", path.name], ["笔数", "", str(len(rows))],
-                          ["金额合计（元）", "", f"{total_fen / 100:,.2f}"],
+                          ["金额合计（元）", "", format_yuan(total_fen)],
                           ["未建档人员", "", "、".join(f"第{row}行 {name}" for row, name, _ in flagged[:50])]])
         return LedgerImportResult(True, total, len(rows), total_fen, not_in_archive=tuple(flagged), sheet=sheet.name)
 

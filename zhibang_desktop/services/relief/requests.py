@@ -20,6 +20,7 @@ from ...domain import clock
 from ...domain import request_state as sm
 from ...domain.idnumber import InvalidIdNumber, parse_id_number
 from ...domain.rules import Evaluation, Finding, RequestDraft, evaluate
+from ...domain.money import format_yuan
 from ...storage.models import (
     Household, OrgUnit, ReliefRequest, RequestAttachment, Review,
 )
@@ -221,7 +222,7 @@ def create_request(ctx: AppContext, data: RequestInput) -> RequestView:
         s.flush()
         tx.audit("create", "relief_request", r.id, household_id=r.household_id,
                  summary=f"录入救助申请 {r.number}：{r.name}，{res.policy.relief_type(r.relief_type).name}，"
-                         f"{r.requested_fen / 100:,.2f} 元" + ("" if r.household_id else "（未建档职工）"))
+                         f"{format_yuan(r.requested_fen)} 元" + ("" if r.household_id else "（未建档职工）"))
         return _view(s, ctx, r)
 
 

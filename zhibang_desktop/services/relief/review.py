@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...domain import clock
 from ...domain import request_state as sm
 from ...domain.workdays import WorkCalendar
+from ...domain.money import format_yuan
 from ...storage.models import ReliefRequest, Review
 from . import store as st
 from ..context import AppContext
@@ -149,7 +150,7 @@ def decide(ctx: AppContext, request_id: int | str, decision: str, opinion: str, 
         changes = [["状态", st.STATUS_LABELS.get(old_status, old_status), st.STATUS_LABELS.get(r.status, r.status)],
                    ["审核意见", "", opinion.strip()]]
         if old_amount != r.current_fen:
-            changes.append(["金额（元）", f"{old_amount / 100:,.2f}", f"{r.current_fen / 100:,.2f}"])
+            changes.append(["金额（元）", format_yuan(old_amount), format_yuan(r.current_fen)])
         if review.overdue:
             changes.append(["超期", "", f"应于 {due.date.isoformat()} 前完成"])
         mark = "【经办人本人审批，政策允许一人办公室自审】" if t.self_approved else ""

@@ -19,6 +19,7 @@ from ...domain.policy import Policy
 from ...domain.request_state import RequestState
 from ...domain.rules import Evaluation, Finding, HouseholdFacts, MemberFacts, PastAid, RequestDraft, Standards
 from ...domain.workdays import WorkCalendar
+from ...domain.money import format_yuan
 from ...storage.models import (
     Counter, DisbursementLine, FamilyMember, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
     RequestPayoutClaim, Review, ReviewerScope,
@@ -378,14 +379,14 @@ def timeline(r: ReliefRequest, payments: list[Payment], person=lambda username: 
         label = {"submitted": "提交审核", "withdrawn": "撤回", "updated": "修改申请"}.get(kind, kind)
         out.append(TimelineEntry(_event_time(at), kind, label, name, detail))
     for v in r.reviews:
-        detail = v.opinion + (f"（核定 {v.amount_fen / 100:,.2f} 元）" if v.amount_fen is not None else "")
+        detail = v.opinion + (f"（核定 {format_yuan(v.amount_fen)} 元）" if v.amount_fen is not None else "")
         out.append(TimelineEntry(v.decided_at, v.decision,
                                  f"{v.level_name or v.level} {DECISION_LABELS.get(v.decision, v.decision)}"
                                  + ("（本人审批）" if v.self_approved else ""), v.reviewer_name, detail))
     for p in payments:
         at = datetime.combine(p.paid_on, time(12)).astimezone()
         out.append(TimelineEntry(at, "paid", "发放", person(p.created_by),
-                                 f"{p.amount_fen / 100:,.2f} 元" + (f"，{p.remark}" if p.remark else "")))
+                                 f"{format_yuan(p.amount_fen)} 元" + (f"，{p.remark}" if p.remark else "")))
     return tuple(sorted(out, key=lambda e: e.at))
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from ...domain.money import format_yuan
 from ...services.admin import audit
 from ...services.payout import bank_files, printing as payout_print
 from ...services import payout
@@ -349,7 +350,7 @@ class BatchesPage(Page):
         copy = "（内部存档本，含完整身份证号）" if full else ""
 
         def printed(how: str, where: str, pages: int) -> None:
-            what = f"{built[-1].rows} 人，{built[-1].total_fen / 100:,.2f} 元，" if built else ""
+            what = f"{built[-1].rows} 人，{format_yuan(built[-1].total_fen)} 元，" if built else ""
             audit.record_event(ctx, "print" if how == "printer" else "export", "disbursement", batch_id,
                                summary=(f"打印批次 {number} 签领表{copy}：{what}送打印机 {where}，{pages} 页"
                                         if how == "printer" else f"批次 {number} 签领表{copy}另存为 PDF：{what}{where}"))

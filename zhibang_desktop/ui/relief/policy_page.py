@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
+from ...domain.money import fen_from_yuan_number, yuan_text
 from ...services.relief import policies
 from ...services.errors import ServiceError, ValidationFailed
 from ...services.relief.types import PolicyVersionView
@@ -56,7 +57,7 @@ KINDS = {"quarterly": "按季度申请", "emergency": "随时申请", "annual": 
 def _yuan(value) -> str:
     if value is None:
         return ""
-    return f"{labels.yuan(int(round(float(value) * 100)))} 元".replace(".00 元", " 元")
+    return f"{yuan_text(fen_from_yuan_number(value))} 元"
 
 
 def cap_text(cap: dict) -> str:
