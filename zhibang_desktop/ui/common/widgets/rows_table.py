@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ...payout.payout_models import RowsModel
+from ..rows_model import RowsModel
 
 
 class RowsTable(QTableView):
