@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from zhibang_desktop.domain.policy import AmountRule
-from zhibang_desktop.services.relief import holidays, policies, review
+from zhibang_desktop.services.relief import calendar, holidays, policies, review
 from zhibang_desktop.services import relief
 from zhibang_desktop.services.errors import NotFound, PermissionDenied, ValidationFailed
 from zhibang_desktop.services.relief.types import HolidayView
@@ -126,7 +126,7 @@ def test_holiday_table(ctx):
     assert [(d.day, d.is_workday, d.name) for d in holidays.list_days(admin, 2027)] == [
         (date(2027, 9, 26), True, "国庆调休"), (date(2027, 10, 1), False, "国庆节（改）")]
     with admin.db.session() as s:
-        cal = holidays.work_calendar(s)
+        cal = calendar.work_calendar(s)
     assert not cal.is_workday(date(2027, 10, 1)) and cal.is_workday(date(2027, 9, 26))  # a Sunday at work
     assert not cal.is_year_known(2027)
     assert holidays.mark_year_complete(admin, 2027).source == "admin"
