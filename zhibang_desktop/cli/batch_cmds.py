@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..domain.money import format_yuan
 from .env import InvalidInput, group, json_flag
 
 METHODS = ("bank_transfer", "social_security_card", "cash", "via_grassroots")
@@ -25,7 +26,7 @@ LINE_HELP = "明细序号或申请编号（可重复）"
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
+    return format_yuan(fen)
 
 
 def _date(text: str | None) -> date | None:

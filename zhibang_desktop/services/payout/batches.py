@@ -215,7 +215,7 @@ def add_lines(ctx: AppContext, batch_id: int, lines: list) -> BatchView:
         draw_lines_in(s, ctx.actor, batch, added, {p.request_id: p.budget_line_id for p in lines})
         total = sum(int(r.approved_fen) for r, *_ in planned)
         tx.audit("update", "disbursement", batch.id,
-                 summary=f"批次 {batch.number} 加入 {len(planned)} 人，{total / 100:,.2f} 元："
+                 summary=f"批次 {batch.number} 加入 {len(planned)} 人，{format_yuan(total)} 元："
                          + "、".join(r.name for r, *_ in planned[:20]))
         s.expire(batch)
         return _view(s, batch, ctx.actor)
