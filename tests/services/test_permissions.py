@@ -277,6 +277,7 @@ READS: dict[str, str | None] = {
     "admin.audit.chain_head": None,  # printed on disbursement lists, shown in the status bar
     "admin.org.list_units": "archive.read",
     "admin.settings.get_settings": None,
+    "admin.settings.demo_banner_of": None,  # the demo office's title banner, shown to anyone signed in
     "admin.settings.list_year_standards": None,
     "admin.users.list_users": "users.manage",
     "admin.users.find_user": "users.manage",
