@@ -191,8 +191,6 @@ WRITES: list[Case] = [
          lambda c, w: svc("payout.notices").override_payability(c, 1, "住院急需先行发放")),
     Case("payout.batches.create_batch", "payout.manage", lambda c, w: svc("payout").create_batch(
         c, svc("payout.types").BatchInput(date(2026, 3, 20), [svc("payout.types").LinePlan(1)]))),
-    Case("payout.batches.add_lines", "payout.manage", lambda c, w: svc("payout.batches").add_lines(
-        c, 1, [svc("payout.types").LinePlan(1)])),
     Case("payout.lines.mark_paid", "payout.manage", lambda c, w: svc("payout").mark_paid(c, [1])),
     Case("payout.lines.mark_batch_paid", "payout.manage", lambda c, w: svc("payout").mark_batch_paid(c, 1)),
     Case("payout.lines.mark_returned", "payout.manage",
@@ -277,7 +275,6 @@ READS: dict[str, str | None] = {
     "admin.audit.chain_head": None,  # printed on disbursement lists, shown in the status bar
     "admin.org.list_units": "archive.read",
     "admin.settings.get_settings": None,
-    "admin.settings.demo_banner_of": None,  # the demo office's title banner, shown to anyone signed in
     "admin.settings.list_year_standards": None,
     "admin.users.list_users": "users.manage",
     "admin.users.find_user": "users.manage",
