@@ -185,3 +185,31 @@ def test_next_state_dispatch():
     assert t.state.status == RETURNED
     with pytest.raises(TransitionError, match="未知操作"):
         next_state(s, "archive", "wang")
+
+
+# Issue 8: 审核人老黄 signed both the 基层工会 and the 镇街 level of one request.
+ZC_SHARED = replace(ZC, several_levels_per_reviewer_allowed=True)
+
+
+@pytest.mark.parametrize("street_action", ["approve", "reject", "return"])
+@pytest.mark.parametrize("policy, allowed", [(ZC, False), (ZC_SHARED, True)])
+def test_one_person_decides_one_level_unless_the_policy_allows_it(policy, allowed, street_action):
+    s = approve(submitted(), "laohuang", level="grassroots", policy=policy).state
+    assert s.deciders == ("laohuang",)
+    kwargs = {"comment": "理由"} if street_action != "approve" else {}
+    if allowed:
+        t = next_state(s, street_action, "laohuang", level="street", policy=policy, **kwargs)
+        assert t.decision.level == "street"
+    else:
+        with pytest.raises(TransitionError, match="已审核过本申请的基层工会一级"):
+            next_state(s, street_action, "laohuang", level="street", policy=policy, **kwargs)
+        # another reviewer of the street level may decide
+        assert next_state(s, street_action, "xiaolin", level="street", policy=policy, **kwargs).decision.actor == "xiaolin"
+
+
+def test_a_return_starts_a_new_round_of_deciders():
+    s = approve(submitted(), "laohuang", level="grassroots", policy=ZC).state
+    back = return_to_clerk(s, "xiaolin", level="street", policy=ZC, comment="补材料").state
+    again = submit(back, "clerk", policy=ZC, relief_type="quarterly", evaluation=ev_for()).state
+    assert again.deciders == ()
+    assert approve(again, "xiaolin", level="grassroots", policy=ZC).state.deciders == ("xiaolin",)

@@ -45,6 +45,11 @@ def test_a_full_year(db):
                                 .having(func.count() > 1)).all()
         assert per_request == []
         assert all(d <= today for d in s.execute(select(ReliefRequest.request_date)).scalars())
+        # one person per level of a request (issue 8: 审核人老黄 had signed two levels)
+        deciders: dict[int, list[str]] = {}
+        for rid, who in s.execute(select(Review.request_id, Review.reviewer_username).order_by(Review.id)):
+            deciders.setdefault(rid, []).append(who)
+        assert all(len(set(names)) == len(names) for names in deciders.values()), deciders
     assert run_checks(db).ok
     again = create_demo(db, households=10, seed=6)
     assert again.year is None  # the year is made once

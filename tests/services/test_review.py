@@ -192,3 +192,34 @@ def test_only_the_creator_withdraws(o):
         relief.withdraw(user_context(o["admin"], "clerk2", ["clerk"]), v.id)
     v = relief.withdraw(o["clerk"], v.id, "申请人已另行获得救助")
     assert v.status == "withdrawn" and review.review_queue(o["g"]) == []
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_one_reviewer_decides_one_level_of_a_request_unless_the_policy_allows_it(o, ctx, tmp_path, allowed):
+    """Issue 8: 审核人老黄, bound to the grassroots and the street union, signed both levels."""
+    from tests.documents.pdf_tools import pdftotext
+    from zhibang_desktop.domain.policy import load_preset
+
+    if allowed:
+        policies.save_policy(o["admin"], dataclasses.replace(load_preset("增城"), year=2026,
+                                                             several_levels_per_reviewer_allowed=True))
+    laohuang = user_context(o["admin"], "laohuang", ["reviewer"])
+    users.set_reviewer_scopes(o["admin"], laohuang.actor.user_id,
+                              [(unit_id(ctx, GRASSROOTS), "grassroots"), (unit_id(ctx, "荔城街总工会"), "street")])
+    v = review.decide(laohuang, submitted(o).id, "approve", "情况属实，同意上报")
+    assert v.pending.level == "street"
+    if allowed:
+        v = review.decide(laohuang, v.id, "approve", "同意")
+        assert [r.reviewer_name for r in v.reviews] == ["laohuang", "laohuang"]
+        return
+    assert [r.id for r in review.review_queue(laohuang)] == []  # not offered a second level
+    for decision in ("approve", "reject", "return"):
+        with pytest.raises(InvalidTransition, match="同一人不能审核同一申请的两个层级"):
+            review.decide(laohuang, v.id, decision, "同意")
+    assert relief.get_request(o["clerk"], v.id).reviews == v.reviews  # nothing written
+    v = review.decide(o["s"], v.id, "approve", "同意")
+    v = review.decide(o["d"], v.id, "approve", "同意救助")
+    out = relief.print_approval(o["clerk"], v.id, tmp_path / "a.pdf")
+    text = "".join(pdftotext(out)).replace(" ", "")
+    assert [lv for lv in ("审核人：laohuang", "审核人：rev_s", "审核人：rev_d") if lv in text] == [
+        "审核人：laohuang", "审核人：rev_s", "审核人：rev_d"]

@@ -27,7 +27,7 @@ def make_page(admin, qtbot) -> UsersPage:
 
 def test_lists_users(admin, qtbot):
     page = make_page(admin, qtbot)
-    assert usernames(page) == ["admin", "clerk", "reviewer", "head", "auditor"]
+    assert usernames(page) == ["admin", "clerk", "reviewer", "reviewer2", "head", "auditor"]
     assert page.model.index(1, 2).data() == "经办人"
     assert page.model.index(1, 3).data() == "全单位" and page.model.index(1, 4).data() == "启用"
     assert not page.edit_button.isEnabled()
@@ -147,7 +147,7 @@ def test_page_accepts_a_ui_session(admin, qtbot):
     page = UsersPage(session)
     qtbot.addWidget(page)
     settle(qtbot, page)
-    assert page.ctx is admin and page.model.rowCount() == 5
+    assert page.ctx is admin and page.model.rowCount() == 6
 
 
 def test_non_admin_is_refused_by_the_service(clerk, qtbot, boxes):

@@ -29,9 +29,10 @@ from ..services.admin.settings import DEMO_MARKER, read_settings  # DEMO_MARKER:
 DEMO_OFFICE = "增城区总工会"
 DEMO_PASSWORD = "demo1234"  # demo databases only
 # Login names and the people behind them: lists and paper show the person (经办人 陈晓).
+# One reviewer per level below the head: a person decides one level of a request.
 DEMO_USERS = (("admin", "王建国", ["admin"]), ("clerk", "陈晓", ["clerk"]),
-              ("reviewer", "黄伟", ["reviewer"]), ("head", "钟国强", ["head"]),
-              ("auditor", "刘芳", ["auditor"]))
+              ("reviewer", "黄伟", ["reviewer"]), ("reviewer2", "林小红", ["reviewer"]),
+              ("head", "钟国强", ["head"]), ("auditor", "刘芳", ["auditor"]))
 CHUNK = 2000
 
 STREETS = ("荔城街", "增江街", "朱村街", "永宁街", "新塘镇", "石滩镇", "中新镇", "派潭镇", "仙村镇",

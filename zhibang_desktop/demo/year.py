@@ -3,7 +3,8 @@ reviews, public notices (one objection upheld, one dismissed, one still open), d
 batches with paid, returned, reissued, renounced and paid-to-relative lines.
 
 Everything goes through the real services (rules, review chain, notices, batches), acting
-as the demo users (经办人陈晓, 审核人黄伟, 负责人钟国强) when they exist, on the dates it
+as the demo users (经办人陈晓, 审核人黄伟 at the 基层工会 level, 审核人林小红 at the 镇街
+level, 负责人钟国强) when they exist, on the dates it
 happened: the program's clock (``domain.clock``) is moved for the duration —
 demo databases only, never while someone works in the same process.
 
@@ -130,6 +131,7 @@ class _Year:
                     s.add(YearStandard(year=year, dibao_fen=dibao, low_income_fen=dibao * 3 // 2))
             clerk = _actor(s, "clerk", Actor.make(None, "demo_clerk", "经办人（演示）", {"clerk"}))
             reviewer = _actor(s, "reviewer", Actor.make(None, "demo_reviewer", "审核人（演示）", {"reviewer"}))
+            street = _actor(s, "reviewer2", Actor.make(None, "demo_reviewer2", "镇街审核人（演示）", {"reviewer"}))
             head = _actor(s, "head", Actor.make(None, "demo_head", "负责人（演示）", {"head"}))
             has_policy = {y: s.execute(select(PolicyVersion.id).where(PolicyVersion.year == y,
                                                                       PolicyVersion.in_force.is_(True))).first()
@@ -138,12 +140,15 @@ class _Year:
         for year, found in has_policy.items():
             if not found:
                 policies.use_preset(self.sys, "增城", year)
+        # one person per level: the policy does not let one reviewer sign two levels of a request
         if reviewer.user_id is not None:
-            users.set_reviewer_scopes(self.sys, reviewer.user_id,
-                                      [(district_id, "grassroots"), (district_id, "street")])
+            users.set_reviewer_scopes(self.sys, reviewer.user_id, [(district_id, "grassroots")])
+        if street.user_id is not None:
+            users.set_reviewer_scopes(self.sys, street.user_id, [(district_id, "street")])
         if head.user_id is not None:
             users.set_reviewer_scopes(self.sys, head.user_id, [(district_id, "district")])
-        self.clerk, self.reviewer, self.head = (AppContext(self.db, a) for a in (clerk, reviewer, head))
+        self.clerk, self.reviewer, self.street, self.head = (
+            AppContext(self.db, a) for a in (clerk, reviewer, street, head))
         self.admin = self.sys
         self.quarters = quarters
         demo_budgets.set_budgets(self.head, quarters)
@@ -219,7 +224,7 @@ class _Year:
         for level in range(levels):
             d = d + timedelta(days=self.rnd.choice((1, 2) if quick else (1, 2, 3, 3, 4, 6, 9)))
             d = self.clock.day(d, 15)
-            who = self.head if level == 2 else self.reviewer
+            who = (self.reviewer, self.street, self.head)[level]
             decision = last if level == levels - 1 else "approve"
             opinion = {
                 "approve": ("经核实，情况属实，同意上报", "经调查核实，符合救助条件，同意", "同意救助")[min(level, 2)],

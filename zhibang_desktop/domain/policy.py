@@ -53,6 +53,9 @@ KNOWN_FUND_SOURCES = {
     "carry_over": "结转资金",
 }
 DEFAULT_CATEGORIES = {"deep": "深度困难", "relative": "相对困难", "accident": "意外致困"}
+# Seed 002: deep households are visited once a year, relative and accident households twice.
+# The value for a policy stored before visit intervals were policy data.
+DEFAULT_VISIT_INTERVALS: tuple[tuple[str, int], ...] = (("deep", 12), ("relative", 6), ("accident", 6))
 # Household facts a condition can be cross-checked against (see rules.py).
 CONDITION_CHECKS = ("assistance", "model_worker")
 
@@ -209,12 +212,23 @@ class Policy:
     relief_types: tuple[ReliefType, ...]
     review_chain: tuple[ReviewLevel, ...]
     self_approval_allowed: bool = False
+    # One person decides at most one level of a request unless this is set (a small
+    # office where the same reviewer signs for the grassroots and the street union).
+    several_levels_per_reviewer_allowed: bool = False
     household_year_caps: tuple[Cap, ...] = ()
     exclusion_checklist: tuple[Labelled, ...] = ()
     categories: tuple[Labelled, ...] = tuple(Labelled(c, n) for c, n in DEFAULT_CATEGORIES.items())
     fund_sources: tuple[Labelled, ...] = ()
+    visit_interval_months: tuple[tuple[str, int], ...] = DEFAULT_VISIT_INTERVALS
     source: str = ""
     note: str = ""
+
+    def visit_interval(self, category: str | None) -> int | None:
+        """Months between two 走访 of a household of this category; None: no visits due."""
+        for code, months in self.visit_interval_months:
+            if code == category:
+                return months
+        return None
 
     def relief_type(self, code: str) -> ReliefType | None:
         for rt in self.relief_types:
@@ -278,7 +292,7 @@ def preset_names() -> tuple[str, ...]:
 
 __all__ = [
     "AMOUNT_RULES", "CAP_APPLIES", "CAP_PERIODS", "CAP_SCOPES", "CONDITION_CHECKS",
-    "COUNT_SCOPES", "DEFAULT_CATEGORIES", "KINDS", "KNOWN_FUND_SOURCES", "LEVELS",
+    "COUNT_SCOPES", "DEFAULT_CATEGORIES", "DEFAULT_VISIT_INTERVALS", "KINDS", "KNOWN_FUND_SOURCES", "LEVELS",
     "LEVEL_NAMES", "SCHOOLING_STAGES", "AmountRule", "Cap", "Condition", "CopayTier",
     "CountLimit", "Labelled", "Policy", "PolicyError", "ReliefType", "ReviewLevel",
     "SubCase", "load_preset", "policy_from_dict", "policy_from_json", "policy_to_dict",

@@ -98,6 +98,8 @@ def policy_to_dict(policy: P.Policy) -> dict[str, Any]:
         "format": FORMAT, "office": policy.office, "year": policy.year, "name": policy.name,
         "version": policy.version, "source": policy.source, "note": policy.note,
         "self_approval_allowed": policy.self_approval_allowed,
+        "several_levels_per_reviewer_allowed": policy.several_levels_per_reviewer_allowed,
+        "visit_interval_months": dict(policy.visit_interval_months),
         "review_chain": _chain_to(policy.review_chain),
         "categories": _labels_to(policy.categories),
         "fund_sources": _labels_to(policy.fund_sources),

@@ -318,8 +318,30 @@ def _type_from(r: _Reader, t: Any, path: str, cats: set[str], funds: set[str]) -
 
 
 _POLICY_KEYS = {"format", "office", "year", "name", "version", "source", "note",
-                "self_approval_allowed", "review_chain", "categories", "fund_sources",
+                "self_approval_allowed", "several_levels_per_reviewer_allowed", "visit_interval_months",
+                "review_chain", "categories", "fund_sources",
                 "exclusion_checklist", "household_year_caps", "relief_types"}
+
+
+def _visit_intervals_from(r: _Reader, data: dict, categories: set[str]) -> tuple[tuple[str, int], ...]:
+    """``{"deep": 12, "relative": 6}``: months between visits per category; absent in a
+    policy stored before this was policy data, which then gets seed 002's intervals."""
+    if "visit_interval_months" not in data:
+        return P.DEFAULT_VISIT_INTERVALS
+    raw = data["visit_interval_months"]
+    if not isinstance(raw, dict):
+        r.err("visit_interval_months", "应为对象，如 {\"deep\": 12, \"relative\": 6}")
+        return P.DEFAULT_VISIT_INTERVALS
+    out = []
+    for code, months in raw.items():
+        path = f"visit_interval_months.{code}"
+        if code not in categories:
+            r.err(path, f"未定义的困难类别“{code}”")
+        elif isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 60:
+            r.err(path, "应为 1 到 60 之间的整数（月）")
+        else:
+            out.append((code, months))
+    return tuple(out)
 
 
 def policy_from_dict(data: Any) -> P.Policy:
@@ -365,6 +387,9 @@ def policy_from_dict(data: Any) -> P.Policy:
         relief_types=tuple(types),
         review_chain=_chain_from(r, data.get("review_chain"), "review_chain"),
         self_approval_allowed=r.boolean(data, "self_approval_allowed", "self_approval_allowed", False),
+        several_levels_per_reviewer_allowed=r.boolean(data, "several_levels_per_reviewer_allowed",
+                                                      "several_levels_per_reviewer_allowed", False),
+        visit_interval_months=_visit_intervals_from(r, data, {c.code for c in cats}),
         household_year_caps=tuple(caps),
         exclusion_checklist=_labels_from(r, data, "exclusion_checklist", ""),
         categories=cats,

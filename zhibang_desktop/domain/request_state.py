@@ -27,6 +27,10 @@ Choices:
   approval (one-person offices); then the decision carries
   ``self_approved=True`` so the audit log and the printed form can show it.
   Rejecting or returning one's own request is not restricted.
+* One person decides at most one level of a request (审核人老黄 signing both the
+  基层工会 and the 镇街 box is one review, not two), unless the policy sets
+  ``several_levels_per_reviewer_allowed``.  ``deciders`` holds who passed the
+  earlier levels since the request was last submitted.
 * Rejecting or returning needs a comment (the reason goes back to the clerk).
 * Only the creator withdraws a request.
 """
@@ -65,6 +69,7 @@ class RequestState:
     standard_max_fen: int | None = None
     justification: str = ""  # the clerk's written justification at submission
     self_approved: bool = False  # some level was passed by the creator
+    deciders: tuple[str, ...] = ()  # who passed each earlier level since the last submission
 
     @property
     def current_level(self) -> str | None:
@@ -149,7 +154,7 @@ def submit(state: RequestState, actor: str, *, policy: Policy, relief_type: str,
         raise TransitionError("政策未设置审核层级")
     new = replace(state, status=SUBMITTED, amount_fen=amount, chain=chain, level_index=0,
                   standard_min_fen=evaluation.standard_min_fen, standard_max_fen=evaluation.standard_max_fen,
-                  justification=justification, self_approved=False)
+                  justification=justification, self_approved=False, deciders=())
     return _decision(state, new, "submit", actor, justification=justification)
 
 
@@ -162,11 +167,30 @@ def _check_level(state: RequestState, level: str, policy: Policy) -> None:
                               f"不是{names.get(level, level)}")
 
 
+def _check_one_level_each(state: RequestState, actor: str, policy: Policy) -> None:
+    if actor in state.deciders and not policy.several_levels_per_reviewer_allowed:
+        earlier = state.chain[state.deciders.index(actor)]
+        raise TransitionError(f"您已审核过本申请的{_level_name(policy, earlier)}一级，同一人不能审核同一申请的两个层级"
+                              "（本政策未允许；请由本级其他审核人审核）")
+
+
+def _level_name(policy: Policy, level: str) -> str:
+    for lv in policy.review_chain:
+        if lv.level == level:
+            return lv.display_name
+    for rt in policy.relief_types:
+        for lv in rt.review_chain or ():
+            if lv.level == level:
+                return lv.display_name
+    return level
+
+
 def approve(state: RequestState, actor: str, *, level: str, policy: Policy, amount_fen: int | None = None,
             justification: str = "", comment: str = "") -> Transition:
     """Pass the current level, optionally lowering the amount."""
     _require(state, "approve")
     _check_level(state, level, policy)
+    _check_one_level_each(state, actor, policy)
     self_approved = actor == state.creator
     if self_approved and not policy.self_approval_allowed:
         raise TransitionError("经办人不能审批自己录入的申请（本政策未允许一人办公室自审）")
@@ -184,7 +208,7 @@ def approve(state: RequestState, actor: str, *, level: str, policy: Policy, amou
     last = state.level_index == len(state.chain) - 1
     new = replace(state, status=APPROVED if last else IN_REVIEW, amount_fen=amount,
                   level_index=None if last else state.level_index + 1,
-                  self_approved=state.self_approved or self_approved)
+                  self_approved=state.self_approved or self_approved, deciders=state.deciders + (actor,))
     return _decision(state, new, "approve", actor, comment=comment, justification=justification,
                      self_approved=self_approved)
 
@@ -192,6 +216,7 @@ def approve(state: RequestState, actor: str, *, level: str, policy: Policy, amou
 def reject(state: RequestState, actor: str, *, level: str, policy: Policy, comment: str) -> Transition:
     _require(state, "reject")
     _check_level(state, level, policy)
+    _check_one_level_each(state, actor, policy)
     if not (comment or "").strip():
         raise TransitionError("不予通过须填写理由")
     new = replace(state, status=REJECTED, level_index=None)
@@ -201,6 +226,7 @@ def reject(state: RequestState, actor: str, *, level: str, policy: Policy, comme
 def return_to_clerk(state: RequestState, actor: str, *, level: str, policy: Policy, comment: str) -> Transition:
     _require(state, "return")
     _check_level(state, level, policy)
+    _check_one_level_each(state, actor, policy)
     if not (comment or "").strip():
         raise TransitionError("退回须填写理由")
     new = replace(state, status=RETURNED, level_index=None)

@@ -8,6 +8,8 @@ the request reached it, on the Chinese calendar with 调休 and the admin's
 holiday table; in a year with no holiday data (2027) the due date counts
 weekends only and says so (``due_warning``) instead of failing.
 
+One person decides at most one level of a request unless the policy allows it
+(``several_levels_per_reviewer_allowed``); such a request leaves that person's queue.
 The creator of a request cannot approve it unless the policy allows self
 approval (one-person offices); then the decision, the request and the audit
 entry are marked.  A reviewer may lower the amount (below the standard's
@@ -71,6 +73,9 @@ def review_queue(ctx: AppContext) -> list[RequestSummary]:
                 if ctx.actor.user_id is None or any(r.current_level == lv and r.unit_id in units
                                                     for lv, units in scopes)]
         cache, units, cal, on = st.PolicyCache(s), st.unit_names(s), work_calendar(s), clock.today()
+        # a request whose earlier level this user passed is another reviewer's to decide
+        rows = [r for r in rows if ctx.actor.username not in st.deciders_of(r)
+                or cache.get(r.policy_version_id).several_levels_per_reviewer_allowed]
         out = [st.summary(r, cache.get(r.policy_version_id), units, cal, on) for r in rows]
         return sorted(out, key=lambda x: (x.due_date or date.max, x.id))
 

@@ -231,12 +231,23 @@ def evaluation_view(policy_id: int | None, policy: Policy | None, ev: Evaluation
     )
 
 
+def deciders_of(r: ReliefRequest) -> tuple[str, ...]:
+    """Who passed each level since the request was last (re)submitted: a return ends a round."""
+    out: list[str] = []
+    for review in r.reviews:
+        if review.decision == "return":
+            out = []
+        elif review.decision == "approve":
+            out.append(review.reviewer_username)
+    return tuple(out)
+
+
 def state_of(r: ReliefRequest) -> RequestState:
     return RequestState(
         status=r.status, creator=r.creator_username, amount_fen=r.current_fen,
         chain=tuple(c["level"] for c in (r.chain or ())), level_index=r.level_index,
         standard_min_fen=r.standard_min_fen, standard_max_fen=r.standard_max_fen,
-        justification=r.justification or "", self_approved=bool(r.self_approved),
+        justification=r.justification or "", self_approved=bool(r.self_approved), deciders=deciders_of(r),
     )
 
 
