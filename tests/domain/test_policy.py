@@ -112,6 +112,29 @@ def test_shanghai_figures():  # seed 000
     assert len(p.exclusion_checklist) == 6
 
 
+def test_shanghai_household_year_cap_is_policy_data():  # 000: 最高标准 34,700 元/户/年
+    (cap,) = load_preset("上海").household_year_caps
+    assert (cap.scope, cap.period, cap.max_fen, cap.relief_types) == ("household", "year", 3470000, ())
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_visit_intervals_and_one_level_per_reviewer_are_policy_data(name):  # seed 002: 深度 1 次/年，其他 2 次/年
+    p = load_preset(name)
+    assert dict(p.visit_interval_months) == {"deep": 12, "relative": 6, "accident": 6}
+    assert (p.visit_interval("deep"), p.visit_interval("none")) == (12, None)
+    assert p.several_levels_per_reviewer_allowed is False
+
+
+def test_a_policy_stored_without_the_new_fields_gets_the_defaults():
+    d = copy.deepcopy(raw("haikou"))
+    d.pop("visit_interval_months"), d.pop("several_levels_per_reviewer_allowed")
+    p = policy_from_dict(d)
+    assert dict(p.visit_interval_months) == {"deep": 12, "relative": 6, "accident": 6}
+    assert not p.several_levels_per_reviewer_allowed
+    d["visit_interval_months"] = {"deep": 12, "relative": 3}
+    assert dict(policy_from_dict(d).visit_interval_months) == {"deep": 12, "relative": 3}
+
+
 def test_haikou_provincial_funds_only_for_three_measures():  # seed 002 附件3
     p = load_preset("海口")
     with_prov = {rt.code for rt in p.relief_types if "provincial" in rt.fund_sources}
@@ -160,6 +183,10 @@ def test_error_names_the_field_path():
     (lambda d: d.update(year="2023"), "year", "整数"),
     (lambda d: d["relief_types"][0]["conditions"][0].update(check="income"),
      "relief_types[0].conditions[0].check", "之一"),
+    (lambda d: d["visit_interval_months"].update(deep=0), "visit_interval_months.deep", "1 到 60"),
+    (lambda d: d["visit_interval_months"].update(poor=6), "visit_interval_months.poor", "未定义"),
+    (lambda d: d.update(visit_interval_months=[12, 6]), "visit_interval_months", "应为对象"),
+    (lambda d: d.update(several_levels_per_reviewer_allowed="否"), "several_levels_per_reviewer_allowed", "true"),
 ])
 def test_validation_errors(mutate, path, fragment):
     d = copy.deepcopy(raw("zengcheng"))

@@ -94,6 +94,23 @@ def test_shanghai_household_maximum_34700():  # 000: highest payment 34,700 = 5,
     assert sum(e.suggested_amount_fen for e in evs) == Y(34700)
 
 
+# 000: "3 项帮扶项目叠加，最高标准 34,700 元/户/年" — a household cap in the policy, whoever is ill.
+@pytest.mark.parametrize("history, person, amount, blocked", [
+    ([aid("living", 5000, 2018), aid("education", 9700, 2018)], PID, 20000, False),
+    ([aid("living", 5000, 2018), aid("education", 9700, 2018), aid("medical", 20000, 2018)], OTHER, 1, True),
+    ([aid("living", 5000, 2018), aid("education", 14550, 2018)], PID, 20000, True),
+    ([aid("medical", 20000, 2018)], OTHER, 14700, False),
+    ([aid("medical", 20000, 2018)], OTHER, 14700.01, True),
+    ([aid("living", 5000, 2017), aid("education", 9700, 2017)], PID, 20000, False),  # last year's aid
+])
+def test_shanghai_household_year_cap_34700(history, person, amount, blocked):
+    d = RequestDraft("medical", None, 2018, None, date(2018, 6, 1), Y(amount), self_paid_medical_fen=Y(40000),
+                     person_id_number=person, conditions=("below_dibao",))
+    ev = evaluate(SH, d, DEEP, history, SH_STD)
+    assert ("cap_household_year" in codes(ev)) is blocked
+    assert ev.blocking is blocked
+
+
 @pytest.mark.parametrize("students, expected, code", [
     (("university",), 9700, None),
     (("high_school", "special"), 9700, None),

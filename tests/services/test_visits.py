@@ -78,3 +78,25 @@ def test_visits_respect_scope(ctx):
     view = archive.create_household(ctx, household(ctx))
     with pytest.raises(PermissionDenied):
         archive.add_visit(scoped(ctx, "新塘镇总工会"), view.id, VisitInput(clock.today(), "home", "某人"))
+
+
+@pytest.mark.parametrize("intervals, category, months", [
+    ({"deep": 12, "relative": 6, "accident": 6}, "relative", 6),  # seed 002
+    ({"deep": 12, "relative": 3, "accident": 6}, "relative", 3),
+    ({"deep": 24, "relative": 6, "accident": 6}, "deep", 24),
+    ({"deep": 12, "relative": 6}, "accident", None),  # a category the policy does not visit
+])
+def test_visit_intervals_come_from_the_policy_in_force(ctx, intervals, category, months):
+    from zhibang_desktop.domain.policy import load_preset
+    from zhibang_desktop.services import policies
+    from zhibang_desktop.services.checks import run_checks
+
+    view = archived(ctx, household(ctx, category=category), on=date(2025, 3, 1), visit_on=date(2025, 2, 20))
+    assert view.next_visit_due == add_months(date(2025, 2, 20), 12 if category == "deep" else 6)
+    policy = replace(load_preset("海口"), year=clock.today().year, visit_interval_months=tuple(intervals.items()))
+    policies.save_policy(ctx, policy)  # stored next visit dates follow the new intervals
+    want = None if months is None else add_months(date(2025, 2, 20), months)
+    assert archive.get_household(ctx, view.id).next_visit_due == want
+    after = archive.add_visit(ctx, view.id, VisitInput(date(2025, 9, 1), "home", "黄丽芳"))
+    assert after.next_visit_due == (None if months is None else add_months(date(2025, 9, 1), months))
+    assert run_checks(ctx.db).ok

@@ -40,6 +40,8 @@ def test_shows_the_policy_in_force_with_a_structured_view(page):
     assert "不超过 10 个月低保标准" in text
     assert "基层工会（5 个工作日）" in text
     assert "仅限工会会员" in text
+    assert "同一人只能审核同一申请的一个层级" in text
+    assert "深度困难每 12 个月，相对困难每 6 个月，意外致困每 6 个月" in text  # seed 002
 
 
 def test_use_a_preset_for_another_year(page, office):
@@ -47,6 +49,7 @@ def test_use_a_preset_for_another_year(page, office):
     assert view.year == 2027 and view.in_force
     assert page.selected_id() == view.id
     assert "医疗补助" in page.policy_text() and "个人自付医疗费" in page.policy_text()
+    assert "每户每年现金不超过 34,700 元" in page.policy_text()  # 000: 最高标准 34,700 元/户/年
     assert policies.policy_options(office.clerk, 2027).policy_name == view.name
     assert "2026、2027" in page.status_text
 

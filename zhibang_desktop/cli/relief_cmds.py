@@ -129,7 +129,9 @@ def run_policy_list(args, env) -> int:
 
 
 def _describe(v) -> str:
-    lines = [_policy_line(v), f"单位：{v.office}", f"本人审批：{'允许' if v.self_approval_allowed else '不允许'}"]
+    lines = [_policy_line(v), f"单位：{v.office}", f"本人审批：{'允许' if v.self_approval_allowed else '不允许'}",
+             f"一人审多级：{'允许' if v.several_levels_per_reviewer_allowed else '不允许'}",
+             "走访周期：" + ("，".join(f"{c} 每 {m} 个月" for c, m in v.visit_interval_months) or "不要求走访")]
     for t in v.relief_types:
         lines.append(f"- {t.name}（{t.code}）：{t.standard_text or '无标准金额'}"
                      + ("" if t.requires_archive else "；未建档职工可申请"))

@@ -25,6 +25,7 @@ from ..services.archive.store import counter_name, format_archive_no
 from ..services.context import SYSTEM, AppContext
 from .people import Person, PersonMaker
 from ..services.admin.settings import DEMO_MARKER, read_settings  # DEMO_MARKER: this office was made by the demo
+from ..services.archive.visit_intervals import visit_intervals
 
 DEMO_OFFICE = "增城区总工会"
 DEMO_PASSWORD = "demo1234"  # demo databases only
@@ -116,7 +117,7 @@ def _status(rnd: random.Random) -> str:
 
 
 def _household_rows(rnd: random.Random, maker: PersonMaker, n: int, targets, settings, taken: set[str],
-                    counters: dict[int, int], today: date):
+                    counters: dict[int, int], today: date, intervals: dict[str, int]):
     """Rows for one chunk: (household dicts, members per household, visits per household)."""
     categories = list(CATEGORIES)
     causes_pool = [c for c in settings.hardship_causes if c != "其他"] or ["因病"]
@@ -168,7 +169,7 @@ def _household_rows(rnd: random.Random, maker: PersonMaker, n: int, targets, set
                 else:
                     row["exited_on"] = row["phase_out_until"]
         if status != "exited":
-            row["next_visit_due"] = next_visit_due(category, last_visit, row["archived_on"] or today)
+            row["next_visit_due"] = next_visit_due(category, last_visit, row["archived_on"] or today, intervals)
         row["search_text"] = maker.search_text(head.name, head.id_number, archive_no, row["phone"])
         households.append(row)
         members.append(family)
@@ -226,7 +227,8 @@ def create_demo(db: Database, households: int = 300, seed: int = 1,
             s = tx.session
             if not counters:
                 counters = _load_counters(s, settings)
-            rows, families, visit_lists = _household_rows(rnd, maker, n, targets, settings, taken, counters, today)
+            rows, families, visit_lists = _household_rows(rnd, maker, n, targets, settings, taken, counters, today,
+                                                          visit_intervals(s))
             conn = s.connection()  # Core executemany: no ORM bookkeeping for 100,000 rows
             ids = conn.execute(insert(Household.__table__).returning(Household.__table__.c.id,
                                                                      sort_by_parameter_order=True), rows).scalars().all()

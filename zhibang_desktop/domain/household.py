@@ -7,6 +7,7 @@ seed 000 (上海: the exclusion checklist for deep hardship).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from . import clock
@@ -59,8 +60,6 @@ SCHOOLING_STAGES: dict[str, str] = {
 
 RELATIONS: tuple[str, ...] = ("配偶", "子女", "父母", "岳父母/公婆", "兄弟姐妹", "孙子女", "其他")
 
-# Seed 002: deep households are visited once a year, relative and accident twice.
-VISIT_INTERVAL_MONTHS: dict[str, int] = {"deep": 12, "relative": 6, "accident": 6}
 PHASE_OUT_MONTHS = 6
 
 
@@ -73,13 +72,17 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, day)
 
 
-def next_visit_due(category: str | None, last_visit: date | None, archived_on: date | None) -> date | None:
-    """When the next 走访 is due; a household with no visit is due at once."""
-    if category not in VISIT_INTERVAL_MONTHS:
+def next_visit_due(category: str | None, last_visit: date | None, archived_on: date | None,
+                   intervals: Mapping[str, int]) -> date | None:
+    """When the next 走访 is due; a household with no visit is due at once.
+
+    ``intervals``: months between visits per category, from the policy
+    (``Policy.visit_interval_months``; seed 002: deep 12, relative and accident 6)."""
+    if category not in intervals:
         return None
     if last_visit is None:
         return archived_on or clock.today()
-    return add_months(last_visit, VISIT_INTERVAL_MONTHS[category])
+    return add_months(last_visit, intervals[category])
 
 
 def phase_out_end(decided_on: date) -> date:

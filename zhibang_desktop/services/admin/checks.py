@@ -14,6 +14,7 @@ from ...storage.database import Database
 from ...storage.models import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .. import audit_chain
 from . import tamper_checks
+from ..archive.visit_intervals import visit_intervals
 
 MAX_EXAMPLES = 10
 BATCH = 5000
@@ -71,6 +72,7 @@ def _archive_checks(s) -> list[CheckItem]:
     member_income = dict(s.execute(select(FamilyMember.household_id, func.sum(FamilyMember.monthly_income_fen))
                                    .group_by(FamilyMember.household_id)).all())
     no_archived, no_phase_end, no_exit_date, bad_id, bad_due, bad_income = [], [], [], [], [], []
+    intervals = visit_intervals(s)
     for h in _households(s):
         who = f"{h.archive_no}（{h.name}）"
         if h.status in ("active", "phasing_out", "exited") and h.archived_on is None:
@@ -90,7 +92,7 @@ def _archive_checks(s) -> list[CheckItem]:
             if h.next_visit_due is not None:
                 bad_due.append(f"{who}：已退档却仍有下次走访日期")
         elif last is not None or h.archived_on is not None:
-            want = next_visit_due(h.category, last, h.archived_on)
+            want = next_visit_due(h.category, last, h.archived_on, intervals)
             if want != h.next_visit_due:
                 bad_due.append(f"{who}：下次走访日期应为 {want}，记录为 {h.next_visit_due or '无'}")
         want_income = h.head_income_fen + h.other_income_fen + int(member_income.get(h.id) or 0)

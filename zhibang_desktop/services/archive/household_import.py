@@ -31,6 +31,7 @@ from .validation import clean_input, field_problems, id_owners, owner_message
 from ..context import AppContext
 from ..errors import Cancelled, ServiceError
 from ..admin.settings import read_settings
+from .visit_intervals import visit_intervals
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -350,6 +351,7 @@ def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
 
 def _insert(s: Session, plan: _Plan, settings, taken: set[str], created: dict[str, int], today: date, now,
             ticker: _Ticker, follow_up: list[str]) -> None:
+    intervals = visit_intervals(s)
     for row in plan.rows:
         ticker.step()
         data = row.data
@@ -358,7 +360,7 @@ def _insert(s: Session, plan: _Plan, settings, taken: set[str], created: dict[st
         on = row.source.archived_on or today
         hh = Household(status="active", archived_on=on, created_at=now, updated_at=now, version=1,
                        archive_no=next_archive_no(s, settings, on.year, taken))
-        apply_input(hh, data)
+        apply_input(hh, data, intervals)
         hh.members = [member_row(m) for m in data.members]
         s.add(hh)
         follow_up.append(_follow_up(f"{hh.archive_no}（{hh.name}）", data))

@@ -37,6 +37,7 @@ from .blobs import release_blob
 from ..context import AppContext
 from ..errors import Conflict, FieldProblem, ValidationFailed
 from ..admin.settings import read_settings
+from .visit_intervals import visit_intervals
 from .visits import add_visit, delete_visit  # noqa: F401  (re-export)
 
 __all__ = [
@@ -71,7 +72,7 @@ def create_household(ctx: AppContext, data: HouseholdInput) -> HouseholdView:
         now = clock.now()
         hh = Household(status="draft", archive_no=next_archive_no(s, settings, clock.today().year),
                        created_at=now, updated_at=now, version=1)
-        apply_input(hh, data)
+        apply_input(hh, data, visit_intervals(s))
         hh.members = [member_row(m) for m in data.members]
         s.add(hh)
         s.flush()

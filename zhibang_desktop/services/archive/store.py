@@ -3,6 +3,7 @@ derived fields (sex, birth date, incomes, search keys, visit due date) and views
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import select
@@ -24,6 +25,8 @@ from ..errors import NotFound, PermissionDenied
 from ..admin.org import visible_unit_ids
 from ..admin.settings import OfficeSettings, standard_for
 from ..people import name_of
+from ...domain.policy import DEFAULT_VISIT_INTERVALS
+from .visit_intervals import visit_intervals
 
 VISIT_STATUSES = ("active", "phasing_out")  # households that are visited / can be overdue
 _NON_DIGIT = re.compile(r"\D+")
@@ -106,8 +109,13 @@ def total_income(data: HouseholdInput) -> int:
         m.monthly_income_fen or 0 for m in data.members)
 
 
-def refresh_visit_due(hh: Household) -> None:
-    hh.next_visit_due = None if hh.status == "exited" else next_visit_due(hh.category, hh.last_visit_on, hh.archived_on)
+def refresh_visit_due(hh: Household, intervals: Mapping[str, int] | None = None) -> None:
+    """Recompute the next 走访 date under the policy's intervals (looked up when not given)."""
+    if intervals is None:
+        session = object_session(hh)
+        intervals = visit_intervals(session) if session is not None else dict(DEFAULT_VISIT_INTERVALS)
+    hh.next_visit_due = None if hh.status == "exited" else next_visit_due(hh.category, hh.last_visit_on,
+                                                                          hh.archived_on, intervals)
 
 
 _COPIED = (
@@ -118,7 +126,7 @@ _COPIED = (
 )
 
 
-def apply_input(hh: Household, data: HouseholdInput) -> None:
+def apply_input(hh: Household, data: HouseholdInput, intervals: Mapping[str, int] | None = None) -> None:
     """Copy a cleaned, valid input onto the row and recompute the derived fields (not members)."""
     for field in _COPIED:
         setattr(hh, field, getattr(data, field))
@@ -128,7 +136,7 @@ def apply_input(hh: Household, data: HouseholdInput) -> None:
     hh.total_income_fen = total_income(data)
     hh.search_text = search_text(hh.name, hh.id_number, hh.archive_no, hh.phone)
     hh.updated_at = clock.now()
-    refresh_visit_due(hh)
+    refresh_visit_due(hh, intervals)
 
 
 def member_row(m: MemberInput, member: FamilyMember | None = None) -> FamilyMember:

@@ -1,7 +1,7 @@
 """Visits (入户核查 / 电话走访 / 数据比对) and the household's next visit due date.
 
 Seed 002 (海口): deep households are checked once a year, relative and accident
-households twice a year (domain.household.VISIT_INTERVAL_MONTHS).
+households twice a year (seed 002; the months are the policy's visit_interval_months).
 """
 from __future__ import annotations
 

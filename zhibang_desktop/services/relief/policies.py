@@ -25,6 +25,7 @@ from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
 from .types import Option, PolicyOptions, PolicyVersionView, ReliefTypeInfo
 from ..people import name_of
+from ..archive.visit_intervals import refresh_all_visit_dues, visit_intervals
 
 READ = "relief.read"
 EDIT = "policy.edit"
@@ -95,12 +96,15 @@ def _view(session: Session, row: PolicyVersion, with_types: bool = True) -> Poli
         in_force=row.in_force, created_at=row.created_at, created_by=name_of(session)(row.created_by),
         self_approval_allowed=policy.self_approval_allowed,
         relief_types=tuple(type_info(policy, rt) for rt in policy.relief_types) if with_types else (),
+        several_levels_per_reviewer_allowed=policy.several_levels_per_reviewer_allowed,
+        visit_interval_months=policy.visit_interval_months,
         source=policy.source, note=policy.note, used_by_requests=used,
     )
 
 
 def store_version(session: Session, tx, policy: Policy, *, origin: str, in_force: bool = True) -> PolicyVersion:
     """Write ``policy`` as the next version of its year (never touching older rows)."""
+    intervals_before = visit_intervals(session)
     last = session.execute(select(func.max(PolicyVersion.version))
                            .where(PolicyVersion.year == policy.year)).scalar_one()
     version = (last or 0) + 1
@@ -116,7 +120,18 @@ def store_version(session: Session, tx, policy: Policy, *, origin: str, in_force
     tx.audit("create", "policy_version", row.id,
              summary=f"保存{policy.year}年救助政策（第 {version} 版{'，已生效' if in_force else ''}）：{policy.name}",
              changes=[["来源", "", origin], ["生效", "", "是" if in_force else "否"]])
+    _follow_visit_intervals(session, tx, intervals_before)
     return row
+
+
+def _follow_visit_intervals(session: Session, tx, before: dict[str, int]) -> None:
+    """Households store their next visit date: recompute them when the intervals in force changed."""
+    after = visit_intervals(session)
+    if after != before:
+        n = refresh_all_visit_dues(session, after)
+        if n:
+            tx.audit("update", "household", summary=f"走访周期随救助政策改变，重算 {n} 户的下次走访日期",
+                     changes=[["走访周期（月）", str(before), str(after)]])
 
 
 def _problems(exc: PolicyError) -> ValidationFailed:
@@ -267,8 +282,11 @@ def activate_policy(ctx: AppContext, policy_id: int) -> PolicyVersionView:
     with ctx.tx(EDIT) as tx:
         row = version_row(tx.session, policy_id)
         if not row.in_force:
+            before = visit_intervals(tx.session)
             tx.session.execute(update(PolicyVersion).where(PolicyVersion.year == row.year).values(in_force=False))
             row.in_force = True
+            tx.session.flush()
+            _follow_visit_intervals(tx.session, tx, before)
             tx.audit("update", "policy_version", row.id,
                      summary=f"{row.year}年救助政策改为第 {row.version} 版：{row.name}")
         return _view(tx.session, row)

@@ -101,6 +101,8 @@ class PolicyVersionView:
     created_by: str
     self_approval_allowed: bool
     relief_types: tuple[ReliefTypeInfo, ...] = ()
+    several_levels_per_reviewer_allowed: bool = False
+    visit_interval_months: tuple[tuple[str, int], ...] = ()  # (category code, months)
     source: str = ""
     note: str = ""
     used_by_requests: int = 0  # requests judged under this exact version

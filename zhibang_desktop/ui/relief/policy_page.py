@@ -84,6 +84,10 @@ def _rows(rows: list[tuple[str, str]]) -> str:
         f"<td valign='top'>{v}</td></tr>" for k, v in rows) + "</table>")
 
 
+def category_label(doc: dict, code: str) -> str:
+    return next((c.get("label") for c in doc.get("categories") or [] if c.get("code") == code), code)
+
+
 def policy_html(v: PolicyVersionView, doc: dict) -> str:
     """A read-only, structured view of one policy version (what an auditor reads)."""
     esc = html.escape
@@ -92,7 +96,11 @@ def policy_html(v: PolicyVersionView, doc: dict) -> str:
     out = [f"<h3 style='margin:0'>{v.year} 年第 {v.version} 版　{state}</h3><p style='margin:2px 0 6px 0'>{esc(v.name)}</p>"]
     basic = [("单位", esc(v.office)),
              ("本人审批", "允许录入人本人审批（一人办公室，审计中标记）" if v.self_approval_allowed
-              else "录入人不得审批本人录入的申请")]
+              else "录入人不得审批本人录入的申请"),
+             ("一人审多级", "允许同一人审核同一申请的多个层级" if v.several_levels_per_reviewer_allowed
+              else "同一人只能审核同一申请的一个层级"),
+             ("走访周期", esc("，".join(f"{category_label(doc, c)}每 {m} 个月" for c, m in v.visit_interval_months)
+                              or "不要求走访"))]
     chain = doc.get("review_chain") or []
     if chain:
         basic.append(("审核流程", esc(" → ".join(f"{c.get('name') or c.get('level')}（{c.get('days_allowed', 5)} 个工作日）"
