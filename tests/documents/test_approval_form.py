@@ -1,6 +1,7 @@
 """The printed 救助申请审批表: embedded fonts, and the text an auditor looks for."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from datetime import date, datetime, timezone
@@ -101,3 +102,25 @@ def test_the_notice_result_is_printed_when_known(tmp_path):
         approved_fen=50000, standard_text="400–600 元", notice_result="已公示（2026年3月2日至2026年3月9日），无异议")
     write_approval_form(data, tmp_path / "f.pdf")
     assert "公示结果：已公示（2026年3月2日至2026年3月9日），无异议" in pdftext(tmp_path / "f.pdf")
+
+
+def test_an_early_payout_is_printed_with_who_approved_it_when_and_why(tmp_path):
+    """Issue 8: a 特批发放 said only "公示期内，暂无异议" on the form."""
+    from zhibang_desktop.documents.approval_form import ApprovalFormData, EarlyPayout, write_approval_form
+
+    data = ApprovalFormData(
+        office_name="增城区总工会", number="JZ2026-00007", request_date=date(2026, 11, 2), status_label="已审批",
+        name="陈志强", sex="男", household_size=3, archive_no="ZC2026-0001", hukou="城镇", id_number="",
+        address="", phone="", unit_name="荔城街某某电子厂工会", relief_type_name="季度救助", subcase_name="",
+        period="2026年第四季度", conditions=(), reason="因病致困", requested_fen=50000, suggested_fen=50000,
+        approved_fen=50000, standard_text="400–600 元",
+        notice_result="已公示（2026年11月18日至2026年11月25日），公示期内，暂无异议",
+        early_payout=EarlyPayout("管理员王五", date(2026, 11, 20), "住院急需用钱", date(2026, 11, 25)))
+    out = tmp_path / "form.pdf"
+    write_approval_form(data, out)
+    text = pdftext(out)
+    assert ("特批发放：公示期至2026年11月25日，未满即发放；经管理员王五于2026年11月20日批准，理由：住院急需用钱"
+            in text), text
+    no_override = tmp_path / "plain.pdf"
+    write_approval_form(dataclasses.replace(data, early_payout=None), no_override)
+    assert "特批" not in pdftext(no_override)

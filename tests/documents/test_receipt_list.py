@@ -5,6 +5,7 @@ Seed 002: cash only against signatures on the real-name list.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime, timezone
 
@@ -134,3 +135,33 @@ def test_building_for_the_preview_records_no_print(ctx, monkeypatch, tmp_path):
     with ctx.db.session() as s:
         last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
         assert last.action == "print" and last.seq == before[0] + 1
+
+
+def test_lines_left_off_and_early_payouts_are_listed_under_the_table(tmp_path):
+    """Issue 8: "共 16 人 10,700.00" on a batch of 19 lines and 12,300.00, with no word on the other three."""
+    from zhibang_desktop.documents.receipt_list import EarlyPayout, LeftOffLine
+
+    amounts = [60000] * 5 + [70000] * 11  # 16 people, 10,700.00
+    rows = [ReceiptRow(f"职工{i}", "", "荔城街某某电子厂工会", "季度救助", a) for i, a in enumerate(amounts, 1)]
+    rows[2] = dataclasses.replace(rows[2], early=EarlyPayout("管理员王五", date(2026, 11, 20), "住院急需用钱",
+                                                             date(2026, 11, 25)))
+    left = (LeftOffLine("退票甲", "退票", "账号已销户", 60000), LeftOffLine("放弃乙", "放弃领取", "本人放弃", 50000),
+            LeftOffLine("重发丙", "已重新发放", "账号错误，已在批次 2026-Q4-02 重新发放", 50000))
+    out = tmp_path / "r.pdf"
+    write_receipt_list(_doc(0, rows=tuple(rows), left_off=left), out)
+    text = re.sub(r"\s+", "", "".join(pdftotext(out)))
+    assert "共16人" in text and "合计10,700.00" in text
+    assert "特批发放（见表下说明）" in text
+    assert "特批发放：序号3职工3，公示期至2026年11月25日，未满即发放；经管理员王五于2026年11月20日批准，理由：住院急需用钱" in text
+    assert "本批次另有3笔未列入本表（不在本表签领），合计1,600.00元" in text
+    for line in ("1.退票甲退票600.00元（账号已销户）", "2.放弃乙放弃领取500.00元（本人放弃）",
+                 "3.重发丙已重新发放500.00元（账号错误，已在批次2026-Q4-02重新发放）"):
+        assert line in text
+    assert "核对：本批次共19笔12,300.00元＝本表16人10,700.00元＋未列入3笔1,600.00元" in text
+
+
+def test_a_list_with_nothing_left_off_has_no_reconciliation_lines(tmp_path):
+    out = tmp_path / "r.pdf"
+    write_receipt_list(_doc(3), out)
+    text = re.sub(r"\s+", "", "".join(pdftotext(out)))
+    assert "未列入" not in text and "特批发放" not in text

@@ -5,7 +5,8 @@ address and phone; previous aid (dates, amounts) and this year's count and
 total; the case; requested / suggested / approved amounts, also in 人民币大写;
 the rule findings and the written justifications; each level's opinion with the
 reviewer, the date and the signing space 负责人（盖章） 年 月 日 (the lower level
-proposes the amount); the attachments list including the 公示 result.
+proposes the amount); the attachments list including the 公示 result and, for a payout approved before the
+notice period ended (特批发放), who approved it, when and why.
 
 The service fills :class:`ApprovalFormData` (this module imports nothing from
 services); :func:`write_approval_form` lays it out with :mod:`.pdf_form`.
@@ -21,9 +22,10 @@ from ..domain.money import amount_in_words, format_yuan
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak
 
+from .early_payout import EarlyPayout, early_payout_text
 from .pdf_form import Cell, Field, FormDocument
 
-__all__ = ["AidLine", "ApprovalFormData", "LevelBox", "date_cn", "write_approval_form"]
+__all__ = ["AidLine", "ApprovalFormData", "EarlyPayout", "LevelBox", "date_cn", "write_approval_form"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class ApprovalFormData:
     policy_text: str = ""  # '增城区…办法（2026 年第 1 版）'
     notes: tuple[str, ...] = field(default_factory=tuple)
     notice_result: str = ""  # '已公示（…至…），无异议'; '' leaves the line for the clerk to fill in
+    early_payout: EarlyPayout | None = None  # 特批发放 before the notice period ended
 
     banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
@@ -181,6 +184,8 @@ def write_approval_form(data: ApprovalFormData, target: str | os.PathLike | Bina
     doc.keep_space(30)
     atts.append([str(n + 1), f"公示结果：{data.notice_result}" if data.notice_result else
                  "公示结果：□无异议 □有异议　公示期：　年　月　日至　年　月　日"])
+    if data.early_payout is not None:
+        atts.append([str(n + 2), f"特批发放：{early_payout_text(data.early_payout)}"])
     doc.add_table(["序号", "附件"], atts, [12, 158], heading="附件清单", align=["center", "left"])
 
     foot = [f"经办人：{data.creator}", f"状态：{data.status_label}"]

@@ -11,6 +11,12 @@ ID numbers are masked (``440183********1234``) unless ``full_id=True`` — the
 internal archive copy, never posted; it says so in its subtitle.  A proxy
 (代领) is printed in 备注 with the proxy's name, relation, phone and ID number
 (masked by the same rule).
+
+Under the table (issue 8): a line paid before its notice period ended (特批发放) is
+marked in 备注 and explained — who approved paying early, when and why; the
+batch's lines that are not on this list (returned, reissued, renounced, or paid
+another way and listed elsewhere) are listed with their reason and amount, and a
+reconciliation line shows the list plus those lines make the batch.
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..domain.idnumber import mask_id_number
+from ..domain.money import format_yuan
+from .early_payout import EarlyPayout, early_payout_text
 from .output import CancelFn, ProgressFn, Target
 from .pdf_list import Column, ListReport
 
-__all__ = ["ProxyInfo", "ReceiptRow", "ReceiptList", "write_receipt_list", "receipt_columns"]
+__all__ = ["EarlyPayout", "LeftOffLine", "ProxyInfo", "ReceiptRow", "ReceiptList", "receipt_notes",
+           "write_receipt_list", "receipt_columns"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,16 @@ class ProxyInfo:
 
 
 @dataclass(frozen=True)
+class LeftOffLine:
+    """A line of the batch that is not signed for on this list, and why."""
+
+    name: str
+    state_label: str  # 退票 / 已重新发放 / 放弃领取 / 银行代发（另表）
+    reason: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
 class ReceiptRow:
     name: str
     id_number: str
@@ -45,6 +64,7 @@ class ReceiptRow:
     amount_fen: int
     remark: str = ""
     proxy: ProxyInfo | None = None
+    early: EarlyPayout | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +79,7 @@ class ReceiptList:
     printed_at: dt.datetime | None = None
     full_id: bool = False
     note: str = ""  # e.g. the written reason for drawing past the budget (超预算说明)
+    left_off: Sequence[LeftOffLine] = field(default_factory=tuple)
 
     banner: str = ""  # on every page, e.g. 演示数据 — 非真实单位 (the demo office)
 
@@ -84,6 +105,8 @@ def _id_text(number: str, full: bool) -> str:
 
 def _remark(row: ReceiptRow, full: bool) -> str:
     parts = [row.remark.strip()] if row.remark and row.remark.strip() else []
+    if row.early is not None:
+        parts.append("特批发放（见表下说明）")
     if row.proxy is not None:
         p = row.proxy
         who = p.name + (f"（{p.relation}）" if p.relation else "")
@@ -94,6 +117,26 @@ def _remark(row: ReceiptRow, full: bool) -> str:
             text += f"，身份证：{_id_text(p.id_number, full)}"
         parts.append(text)
     return "；".join(parts)
+
+
+def receipt_notes(doc: ReceiptList) -> list[str]:
+    """The lines under the table: early payouts explained, lines left off, the reconciliation."""
+    notes = []
+    for i, r in enumerate(doc.rows, start=1):
+        if r.early is None:
+            continue
+        notes.append(f"特批发放：序号 {i} {r.name}，{early_payout_text(r.early)}")
+    if doc.left_off:
+        total = sum(x.amount_fen for x in doc.left_off)
+        items = [f"{i}. {x.name}　{x.state_label}　{format_yuan(x.amount_fen)} 元"
+                 + (f"（{x.reason}）" if x.reason else "") for i, x in enumerate(doc.left_off, start=1)]
+        notes.append(f"本批次另有 {len(doc.left_off)} 笔未列入本表（不在本表签领），合计 {format_yuan(total)} 元：")
+        notes += items
+        listed = sum(r.amount_fen for r in doc.rows)
+        notes.append(f"核对：本批次共 {len(doc.rows) + len(doc.left_off)} 笔 {format_yuan(listed + total)} 元 ＝ "
+                     f"本表 {len(doc.rows)} 人 {format_yuan(listed)} 元 ＋ 未列入 {len(doc.left_off)} 笔 "
+                     f"{format_yuan(total)} 元")
+    return notes
 
 
 def chain_text(chain_head: tuple[int, str] | None) -> str:
@@ -143,6 +186,7 @@ def write_receipt_list(
         ],
         banner=doc.banner or None,
         page_footer_text="　".join(t for t in foot if t),
+        notes=receipt_notes(doc),
         row_height_mm=12,
         font_size=10,
         subtitle_align="left",

@@ -6,7 +6,9 @@ long lists) and record the print in the audit trail.  The ``build_*`` functions 
 the same PDF without recording anything: they are for the in-app preview, where only
 what is then actually sent to a printer or saved is recorded (by the caller, through
 ``audit.record_event``) — looking at a preview prints nothing.  The receipt list
-carries the audit-chain head at its foot (DESIGN.md §6).
+carries the audit-chain head at its foot (DESIGN.md §6), the 特批发放 of lines paid
+before their notice period ended, and the batch's lines it leaves off (returned,
+reissued, renounced, or another payment method's list) so that it reconciles with the batch.
 """
 from __future__ import annotations
 
@@ -20,15 +22,16 @@ from ...domain.money import format_yuan
 from ...documents.notice_roster import NoticeRoster, PrivacyError, RosterEntry, write_notice_roster
 from ...documents.output import Cancelled as DocCancelled
 from ...documents.output import DocumentWriteError, Target, is_file_object
-from ...documents.receipt_list import ProxyInfo, ReceiptList, ReceiptRow, write_receipt_list
-from ...storage.models import DisbursementLine, Notice, ReliefRequest
+from ...documents.receipt_list import LeftOffLine, ProxyInfo, ReceiptList, ReceiptRow, write_receipt_list
+from ...storage.models import Disbursement, DisbursementLine, Notice, ReliefRequest
 from .. import audit_chain
 from . import common as pc
 from . import scope
 from ..context import AppContext
 from .payouts import find_batch
+from ..relief.early_payout import early_payout_of
 from ..errors import Cancelled, ServiceError
-from .types import METHOD_LABELS, PrintResult
+from .types import LINE_STATE_LABELS, METHOD_LABELS, PrintResult
 from ..admin.settings import demo_banner, read_settings
 from ..funds.draws import overdraw_note
 
@@ -117,15 +120,30 @@ def print_roster(ctx: AppContext, notice_id: int, target: Target, progress: Prog
     return result
 
 
+def _left_off_line(session, line: DisbursementLine) -> LeftOffLine:
+    """Why a line of the batch is not signed for on its 签领表."""
+    if line.state in RECEIPT_STATES:  # another payment method, printed on its own list
+        return LeftOffLine(line.name, f"{METHOD_LABELS.get(line.method, line.method)}（另表签领）", "",
+                           line.amount_fen)
+    reason = (line.renounce_reason if line.state == "renounced" else line.return_reason) or ""
+    if line.state == "reissued":
+        again = session.execute(select(Disbursement.number).join(DisbursementLine, DisbursementLine.batch_id ==
+                                                                 Disbursement.id)
+                                .where(DisbursementLine.reissue_of == line.id)).scalar_one_or_none()
+        if again:
+            reason = "；".join(x for x in (reason, f"已在批次 {again} 重新发放") if x)
+    return LeftOffLine(line.name, LINE_STATE_LABELS.get(line.state, line.state), reason, line.amount_fen)
+
+
 def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) -> ReceiptList:
     office = read_settings(session).office_name
-    lines = session.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id,
-                                                           DisbursementLine.state.in_(RECEIPT_STATES))
+    lines = session.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
                             .order_by(DisbursementLine.seq)).scalars()
-    rows = []
+    rows, left_off = [], []
     used_methods = set()
     for line in lines:
-        if methods and line.method not in methods:
+        if line.state not in RECEIPT_STATES or (methods and line.method not in methods):
+            left_off.append(_left_off_line(session, line))
             continue
         used_methods.add(line.method)
         proxy = None
@@ -142,7 +160,7 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
         if line.method != "cash":
             remark = "；".join(x for x in (METHOD_LABELS.get(line.method, line.method), remark) if x)
         rows.append(ReceiptRow(line.name, line.id_number, line.unit_name, line.relief_type_label, line.amount_fen,
-                               remark, proxy))
+                               remark, proxy, early_payout_of(session, line.request_id)))
     method_label = "、".join(METHOD_LABELS.get(m, m) for m in sorted(used_methods))
     title = batch.title.strip() if batch.title and batch.title.strip() else "困难职工救助金发放实名制签领表"
     if office and not title.startswith(office):
@@ -150,7 +168,7 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
     return ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
                        rows=tuple(rows), method_label=method_label, chain_head=audit_chain.chain_head(session),
                        printed_at=clock.now(), full_id=full_id, banner=demo_banner(session),
-                       note=overdraw_note(session, batch.id))
+                       note=overdraw_note(session, batch.id), left_off=tuple(left_off))
 
 
 def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False,

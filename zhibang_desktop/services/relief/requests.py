@@ -30,6 +30,7 @@ from ..archive.store import load_household
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
 from .calendar import work_calendar
+from .early_payout import early_payout_of
 from .notice_result import notice_result_text
 from ..admin.org import check_unit_in_scope, subtree_ids, visible_unit_ids
 from ..admin.settings import demo_banner, read_settings
@@ -429,7 +430,8 @@ def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) ->
         view = st.full_view(s, ctx.actor, r, work_calendar(s))
         data = approval_form_data(view, read_settings(s).office_name,
                                   ctx.actor.display_name or ctx.actor.username, clock.today())
-        data = replace(data, notice_result=notice_result_text(s, r.id), banner=demo_banner(s))
+        data = replace(data, notice_result=notice_result_text(s, r.id), banner=demo_banner(s),
+                       early_payout=early_payout_of(s, r.id))
         out = Path(path)
         return out, write_approval_form(data, out), r
 

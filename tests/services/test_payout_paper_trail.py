@@ -1,0 +1,63 @@
+"""What the paper says about a batch (issue 8): a 特批发放 before the notice period ended is
+printed with who approved it, when and why on the 审批表 and the 签领表; the 签领表 lists the
+batch's lines it leaves off, with reason and amount, so that it reconciles with the batch."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from tests.documents.pdf_tools import pdftotext
+from tests.services.payout_helpers import Clock, approved
+from zhibang_desktop.domain.money import format_yuan
+from zhibang_desktop.services import payout as d
+from zhibang_desktop.services import relief
+from zhibang_desktop.services.payout import notices, printing as payout_print
+from zhibang_desktop.services.payout import ReissuePlan
+from zhibang_desktop.services.payout.types import BatchInput, LinePlan, NoticeFilter, NoticeInput
+
+
+def text_of(path) -> str:
+    return re.sub(r"\s+", "", "".join(pdftotext(path)))
+
+
+def test_an_early_payout_and_the_lines_left_off_are_on_paper(ctx, monkeypatch, tmp_path):
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 20)
+    n = notices.create_notice(ctx, NoticeInput(NoticeFilter(("quarterly",), 2026, 1), start=date(2026, 3, 2),
+                                               place="区总工会公示栏"))
+    n = notices.publish_notice(ctx, n.summary.id)
+    end = n.summary.end
+    clock.set(2026, 3, 4)  # inside the notice period
+    early, rest = made.request_ids[0], made.request_ids[1:]
+    notices.override_payability(ctx, early, "住院手术急需用钱，经集体研究先行发放")
+    a = d.create_batch(ctx, BatchInput(date(2026, 3, 4), [LinePlan(early)]))
+    text = text_of(payout_print.print_receipts(ctx, a.summary.id, tmp_path / "a.pdf").path)
+    cn_end = f"{end.year}年{end.month}月{end.day}日"
+    assert "特批发放（见表下说明）" in text
+    assert (f"特批发放：序号1{a.lines[0].name}，公示期至{cn_end}，未满即发放；经{ctx.actor.display_name}于2026年3月4日批准，"
+            "理由：住院手术急需用钱，经集体研究先行发放") in text
+    form = text_of(relief.print_approval(ctx, early, tmp_path / "form.pdf"))
+    assert "公示期内，暂无异议" in form
+    assert f"特批发放：公示期至{cn_end}，未满即发放；经{ctx.actor.display_name}于2026年3月4日批准" in form
+    # a request paid after its notice ended carries no such line
+    clock.day(end.replace(day=end.day + 1))
+    b = d.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(r) for r in rest]))
+    assert "特批" not in text_of(relief.print_approval(ctx, rest[0], tmp_path / "plain.pdf"))
+
+    returned, renounced, reissued = b.lines[0], b.lines[1], b.lines[2]
+    d.mark_returned(ctx, returned.id, "账号已销户")
+    d.mark_renounced(ctx, renounced.id, "本人放弃，资金退回")
+    d.mark_returned(ctx, reissued.id, "户名与账号不符")
+    c = d.create_reissue_batch(ctx, [ReissuePlan(reissued.id, method="cash")], date(2026, 4, 8))
+    res = payout_print.print_receipts(ctx, b.summary.id, tmp_path / "b.pdf")
+    text = text_of(res.path)
+    batch_total = sum(x.amount_fen for x in b.lines)
+    off = returned.amount_fen + renounced.amount_fen + reissued.amount_fen
+    assert (res.rows, res.total_fen) == (16, batch_total - off)
+    assert f"本批次另有3笔未列入本表（不在本表签领），合计{format_yuan(off)}元" in text
+    assert f"1.{returned.name}银行退回{format_yuan(returned.amount_fen)}元（账号已销户）" in text
+    assert f"2.{renounced.name}本人放弃{format_yuan(renounced.amount_fen)}元（本人放弃，资金退回）" in text
+    assert (f"3.{reissued.name}已重新发放{format_yuan(reissued.amount_fen)}元（户名与账号不符；"
+            f"已在批次{c.summary.number}重新发放）") in text
+    assert (f"核对：本批次共19笔{format_yuan(batch_total)}元＝本表16人{format_yuan(batch_total - off)}元＋"
+            f"未列入3笔{format_yuan(off)}元") in text
