@@ -226,3 +226,20 @@ def test_draft_refresh_update_and_remove(ctx, monkeypatch):
         notices.update_notice(ctx, v.summary.id, _input(working_days=0))
     with pytest.raises(ValidationFailed):
         notices.update_notice(ctx, v.summary.id, _input(place="张三 440183199001011234"))
+
+
+def test_a_second_notice_for_the_same_quarter_is_numbered(ctx, monkeypatch):
+    """Issue 8: two notices for the same quarter had the same title."""
+    Clock(monkeypatch, 2026, 3, 1)
+    first_ids = approved(ctx, 2).request_ids
+    flt = NoticeFilter(("quarterly",), 2026, 1)
+    first = notices.create_notice(ctx, NoticeInput(flt, start=date(2026, 3, 2), place="公示栏"))
+    approved(ctx, 2, seq0=100, seed=9)
+    second = notices.create_notice(ctx, NoticeInput(flt, start=date(2026, 3, 3), place="公示栏"))
+    third_ids = approved(ctx, 1, seq0=200, seed=11).request_ids
+    third = notices.create_notice(ctx, NoticeInput(flt, start=date(2026, 3, 4), place="公示栏",
+                                                   title=first.summary.title))  # typed the same title
+    assert first.summary.title.endswith("2026年第一季度困难职工救助对象名单的公示")
+    assert second.summary.title == first.summary.title.replace("第一季度", "第一季度第二批")
+    assert third.summary.title == first.summary.title.replace("第一季度", "第一季度第三批")
+    assert len(first_ids) == 2 and len(third_ids) == 1

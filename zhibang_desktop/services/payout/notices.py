@@ -25,6 +25,7 @@ from ...documents.public_text import phone_problems, public_text_problems
 from ...domain import clock
 from ...domain.idnumber import mask_id_number
 from ...domain.money import format_yuan
+from ...domain.notice_titles import numbered_title
 from ...storage.models import (
     Notice, NoticeEntry, Objection, OrgUnit, Payment, PayoutOverride, ReliefRequest, RequestPayoutClaim,
 )
@@ -108,6 +109,14 @@ def _default_title(session: Session, office: str, flt: NoticeFilter) -> str:
             kind += "救助"
     body = f"{period}困难职工{kind or '救助'}对象名单的公示"
     return f"{office}关于{body}"
+
+
+def _titles(session: Session, but: int | None = None) -> set[str]:
+    """Titles of the other notices: a new one with the same title gets numbered (第二批 …)."""
+    q = select(Notice.title)
+    if but is not None:
+        q = q.where(Notice.id != but)
+    return set(session.execute(q).scalars())
 
 
 def _type_name(session: Session, code: str, year: int | None) -> str:
@@ -198,7 +207,8 @@ def create_notice(ctx: AppContext, inp: NoticeInput) -> NoticeView:
         at = clock.now()
         notice = Notice(
             number=_next_number(s, inp.filter.year or inp.start.year),
-            title=(inp.title or "").strip() or _default_title(s, settings.office_name, inp.filter),
+            title=numbered_title((inp.title or "").strip() or _default_title(s, settings.office_name, inp.filter),
+                                 _titles(s)),
             relief_types=list(inp.filter.relief_types), period_year=inp.filter.year,
             period_quarter=inp.filter.quarter, unit_id=inp.filter.unit_id, start_date=inp.start,
             working_days=inp.working_days, end_date=end, end_warning=warning,
@@ -237,7 +247,9 @@ def update_notice(ctx: AppContext, notice_id: int, inp: NoticeInput) -> NoticeVi
         settings = read_settings(s)
         end, warning = _period(s, inp.start, inp.working_days)
         old = (notice.title, notice.start_date, notice.end_date)
-        notice.title = (inp.title or "").strip() or notice.title
+        title = (inp.title or "").strip()
+        if title and title != notice.title:
+            notice.title = numbered_title(title, _titles(s, notice.id))
         notice.start_date, notice.working_days, notice.end_date, notice.end_warning = (
             inp.start, inp.working_days, end, warning)
         notice.object_to = (inp.object_to or "").strip() or settings.office_name
