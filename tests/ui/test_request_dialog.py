@@ -258,3 +258,23 @@ def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
     view = d.save_draft()
     assert view is not None and not view.archived and view.name == "杨建国" and view.batch_no == 2
     d.close()
+
+
+def test_a_new_request_defaults_to_the_current_quarter_and_warns_about_a_past_one(office, clock, qtbot):
+    """Issue 8: in December a new request offered 第一季度."""
+    clock.set(2026, 12, 2)
+    d = ReliefRequestDialog(UiSession(office.clerk))
+    d.show()
+    d.type.setCurrentIndex(d.type.findData("quarterly"))
+    assert d.quarter.isVisible() and d.quarter.currentText() == "第四季度"
+    assert not d.quarter_warning.isVisible()
+    d.quarter.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(d.quarter, Qt.Key_Up)
+    assert d.quarter.currentText() == "第一季度"
+    assert d.quarter_warning.isVisible()
+    assert d.quarter_warning.text() == "2026年第一季度已经过去，请确认不是要申请本季度"
+    d.year.setValue(2027)
+    assert not d.quarter_warning.isVisible()
+    d._baseline = None
+    d.close()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
+from ...domain.periods import quarter_of
 from ...services import relief
 from ...services.errors import FieldProblem, ServiceError, ValidationFailed
 from ...services.relief.types import EvaluationView, PolicyOptions, RequestInput, RequestView
@@ -166,6 +167,7 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
             self.year.setValue(year)
             self._load_options(year)
             if view is None:
+                self._select(self.quarter, quarter_of(clock.today()))
                 self._show_header()
                 self._loading = False
                 self._baseline = self.current_input()

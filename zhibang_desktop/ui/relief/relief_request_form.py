@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
+from ...domain.periods import QUARTER_NAMES, quarter_has_passed, quarter_of
 from ...services.relief import policies
 from ...services.errors import ServiceError
 from ...services.relief.types import PolicyOptions, ReliefTypeInfo, RequestInput
 from ..common import labels
 from ..common.field_errors import error_label, with_error
-from .relief_common import MUTED_COLOR
+from .relief_common import MUTED_COLOR, WARNING_COLOR
 from ..common.widgets.date_edit import qdate_today
 
 
@@ -82,9 +83,14 @@ class RequestFormMixin:
         self.subcase = QComboBox()
         self.subcase_label = QLabel("具体情形")
         self.quarter = QComboBox()
-        for q, text in enumerate("一二三四", start=1):
-            self.quarter.addItem(f"第{text}季度", q)
+        for q, text in enumerate(QUARTER_NAMES, start=1):
+            self.quarter.addItem(text, q)
+        self.quarter.setCurrentIndex(quarter_of(clock.today()) - 1)
         self.quarter_label = QLabel("季度")
+        self.quarter_warning = QLabel()
+        self.quarter_warning.setWordWrap(True)
+        self.quarter_warning.setStyleSheet(f"color: {WARNING_COLOR};")
+        self.quarter_warning.hide()
         self.batch = QSpinBox()
         self.batch.setRange(0, 99)
         self.batch.setSpecialValueText("—")
@@ -117,7 +123,11 @@ class RequestFormMixin:
         type_cell.layout().addWidget(self.type_note)
         self.what_form.addRow("救助类型", type_cell)
         self.what_form.addRow(self.subcase_label, with_error(self.subcase, self.errors.add("subcase", self.subcase)))
-        self.what_form.addRow(self.quarter_label, with_error(self.quarter, self.errors.add("quarter", self.quarter)))
+        quarter_cell = with_error(self.quarter, self.errors.add("quarter", self.quarter))
+        quarter_cell.layout().addWidget(self.quarter_warning)
+        self.what_form.addRow(self.quarter_label, quarter_cell)
+        self.quarter.currentIndexChanged.connect(lambda _: self._show_quarter_warning())
+        self.year.valueChanged.connect(lambda _: self._show_quarter_warning())
         self.what_form.addRow(self.batch_label, self.batch)
         self.what_form.addRow("资金来源", self.fund)
 
@@ -212,6 +222,14 @@ class RequestFormMixin:
         return next((t for t in self.options.relief_types if t.code == code), None)
 
     # ------------------------------------------------------------------ the form follows the type
+    def _show_quarter_warning(self) -> None:
+        """A quarter that has already ended is allowed (a late entry) but said out loud."""
+        year, quarter = self.year.value(), self.quarter.currentData()
+        passed = quarter is not None and quarter_has_passed(year, quarter, clock.today())
+        self.quarter_warning.setText(f"{year}年{QUARTER_NAMES[quarter - 1]}已经过去，请确认不是要申请本季度"
+                                     if passed else "")
+        self.quarter_warning.setVisible(passed)
+
     def _type_changed(self, *_, evaluate: bool = True) -> None:
         info = self.type_info()
         was = self._loading
