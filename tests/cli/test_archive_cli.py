@@ -93,8 +93,12 @@ def test_import_good_file_and_check_only(z, tmp_path, capsys):
          "2023/1/5"]])
     capsys.readouterr()
     assert z("import", "households", path, "--check-only") == 0
-    assert "检查通过" in capsys.readouterr().out
-    assert z("--json", "import", "households", path) == 0
+    out = capsys.readouterr().out
+    assert "检查通过" in out and "系统中没有的工会：荔城街某厂工会（导入时加 --create-units 新建）" in out
+    assert z("import", "households", path) == 2  # issue 8: an unknown union is listed, not created
+    err = capsys.readouterr().err
+    assert "1 个系统中没有的工会，未导入任何数据" in err and "荔城街某厂工会" in err and "--create-units" in err
+    assert z("--json", "import", "households", path, "--create-units") == 0
     result = json.loads(capsys.readouterr().out)
     assert result["households"] == 1 and result["new_units"] == ["荔城街某厂工会"]
     assert "尚无走访记录" in result["follow_up"][0]

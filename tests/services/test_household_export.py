@@ -115,7 +115,7 @@ def test_export_imports_into_another_office(ctx, exported, tmp_path):
     other = open_database(tmp_path / "other.sqlite3")
     try:
         octx = initialise_office(other, "某某区总工会", archive_prefix="MM")
-        result = import_households(octx, path)
+        result = import_households(octx, path, create_units=True)
         assert result.households == count and result.members == 1
         assert FACTORY in result.new_units
         page = archive.search_households(octx, HouseholdFilter(text=id_no(1)))

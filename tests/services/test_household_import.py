@@ -13,7 +13,7 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.services.errors import Cancelled
 from zhibang_desktop.services.archive.household_import import (
-    ImportRejected, check_import, import_households, write_import_report,
+    ImportRejected, UnknownUnits, check_import, import_households, write_import_report,
 )
 from zhibang_desktop.storage.models import AuditEntry, Household, OrgUnit
 
@@ -71,7 +71,11 @@ def test_good_file_with_every_header_variant_imports(ctx, tmp_path, variant, mem
     assert check.problems == []
     assert (check.households, check.members) == (4, 2)
     assert check.new_units == ["石滩镇某某五金厂工会"]
-    result = import_households(ctx, path)
+    with pytest.raises(UnknownUnits, match="石滩镇某某五金厂工会") as info:  # issue 8: never silently
+        import_households(ctx, path)
+    assert info.value.units == ["石滩镇某某五金厂工会"]
+    assert archive.search_households(ctx, HouseholdFilter()).total == 0
+    result = import_households(ctx, path, create_units=True)  # the user confirmed the list
     assert (result.households, result.members) == (4, 2)
     assert result.new_units == ["石滩镇某某五金厂工会"]
     assert len(result.follow_up) == 4 and all("尚无走访记录" in f and "排除条件" in f for f in result.follow_up)

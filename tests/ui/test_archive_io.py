@@ -87,3 +87,24 @@ def test_clean_import_shows_summary_then_imports_on_confirm(window, qtbot, monke
     settle(qtbot, window)
     assert page.model.total == before + 4  # the list refreshed itself
     assert archive.search_households(clerk, HouseholdFilter(text="zengzhiming")).total == 1
+
+
+def test_unknown_unions_are_created_only_when_the_user_says_so(window, monkeypatch, tmp_path, clerk, boxes):
+    """Issue 8: an imported ledger created unknown 工会 silently."""
+    from zhibang_desktop.services import org
+
+    path = write_ledger(tmp_path / "台账.xlsx", "A")
+    before = archive.search_households(clerk, HouseholdFilter()).total
+    choose(monkeypatch, path)
+    monkeypatch.setattr(ImportCheckDialog, "exec", lambda dialog: QDialog.Accepted)
+    boxes.answer = False
+    window.pages["archive"].import_button.click()
+    kind, title, text, _ = next(b for b in boxes.shown if b[0] == "ask")
+    assert title == "新建工会" and "个系统中没有的工会" in text and "\u3000石滩镇某某五金厂工会\n" in text
+    assert archive.search_households(clerk, HouseholdFilter()).total == before  # nothing imported
+    assert "石滩镇某某五金厂工会" not in {u.name for u in org.list_units(clerk)}
+    boxes.answer = True
+    window.pages["archive"].import_button.click()
+    assert boxes.shown[-1][2] == "导入完成。"
+    assert archive.search_households(clerk, HouseholdFilter()).total == before + 4
+    assert "石滩镇某某五金厂工会" in {u.name for u in org.list_units(clerk)}

@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("file", help="台账文件 .xlsx")
     p.add_argument("--report", help="有问题时把问题清单写入此 .xlsx 文件")
     p.add_argument("--check-only", action="store_true", help="只检查，不导入")
+    p.add_argument("--create-units", action="store_true",
+                   help="台账中有系统里没有的工会时，新建为区总工会下的基层工会（不加此项则列出它们、不导入）")
     json_flag(p)
     p.set_defaults(func=run_import)
 
@@ -94,18 +96,24 @@ def run_import(args, env) -> int:
         if check.problems:
             return _rejected(args, env, check.problems)
         env.out(check, f"检查通过：{check.households} 户，家庭成员 {check.members} 人"
-                       + (f"，将新建工会：{'、'.join(check.new_units)}" if check.new_units else "") + "（未导入）"
+                       + (f"，系统中没有的工会：{'、'.join(check.new_units)}（导入时加 --create-units 新建）"
+                          if check.new_units else "") + "（未导入）"
                        + "".join(f"\n注意：{w}" for w in check.warnings))
         return 0
     def attempt():
         try:
-            return imp.import_households(ctx, args.file, progress=progress_printer(env))
-        except imp.ImportRejected as exc:
+            return imp.import_households(ctx, args.file, progress=progress_printer(env),
+                                         create_units=args.create_units)
+        except (imp.ImportRejected, imp.UnknownUnits) as exc:
             return exc
 
     result = env.run(attempt)  # other service errors get the usual exit codes
     if isinstance(result, imp.ImportRejected):
         return _rejected(args, env, result.problems)
+    if isinstance(result, imp.UnknownUnits):
+        env.error(f"台账中有 {len(result.units)} 个系统中没有的工会，未导入任何数据；确认新建后加 --create-units "
+                  "重新导入，或先在“单位与组织”中建好这些工会", result.units)
+        return 2
     lines = [f"已导入 {result.households} 户，家庭成员 {result.members} 人"]
     lines.extend(f"注意：{w}" for w in result.warnings)
     if result.new_units:

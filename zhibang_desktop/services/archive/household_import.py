@@ -53,6 +53,16 @@ class ImportRejected(ServiceError):
         super().__init__(f"文件中有 {len(problems)} 处问题，未导入任何数据")
 
 
+class UnknownUnits(ServiceError):
+    """The file names unions the database does not have; nothing was imported.  They are
+    created (grassroots unions under the district union) only when the user confirms."""
+
+    def __init__(self, units: list[str]):
+        self.units = list(units)
+        super().__init__(f"台账中有 {len(units)} 个系统中没有的工会：{'、'.join(units)}。"
+                         "确认要新建为区总工会下的基层工会后再导入（未导入任何数据）")
+
+
 @dataclass(frozen=True)
 class ImportCheck:
     problems: list[Problem]
@@ -316,8 +326,11 @@ def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
 
 
 def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
-                      cancelled: CancelFn | None = None) -> ImportResult:
-    """Import every household of the file in one transaction, or nothing (ImportRejected)."""
+                      cancelled: CancelFn | None = None, *, create_units: bool = False) -> ImportResult:
+    """Import every household of the file in one transaction, or nothing (ImportRejected).
+
+    Unions the database does not have are created only with ``create_units`` (the user
+    confirmed the list that check_import gave); otherwise UnknownUnits names them."""
     ctx.require("archive.import")
     ticker = _Ticker(progress, cancelled)
     ledger = read_ledger(path, on_row=ticker.check)
@@ -326,6 +339,8 @@ def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
         plan = _prepare(s, ctx.actor, path, ledger, ticker)
         if plan.problems:
             raise ImportRejected(plan.problems)
+        if plan.new_units and not create_units:
+            raise UnknownUnits(plan.new_units)
         district = org.district_unit(s)
         created = {name: org.add_unit_in(s, tx, name, "grassroots", district.id).id for name in plan.new_units}
         settings = read_settings(s)

@@ -87,11 +87,21 @@ def check_and_import(parent: QWidget, session: UiSession, path: str) -> bool:
     dialog = ImportCheckDialog(check, name, parent)
     if dialog.exec() != ImportCheckDialog.Accepted:
         return False
+    units = list(check.new_units)
+    if units and not messages.ask(parent, "新建工会", f"台账中有 {len(units)} 个系统中没有的工会：\n"
+                                  + "\n".join(f"　{u}" for u in units)
+                                  + "\n\n新建为区总工会下的基层工会并导入档案吗？（选“否”则不导入）",
+                                  yes="新建并导入", no="不导入"):
+        return False
     try:
         result = run_with_progress(parent, "导入档案", f"正在导入“{name}”……",
-                                   lambda progress, cancelled: hi.import_households(session.ctx, path, progress, cancelled))
+                                   lambda progress, cancelled: hi.import_households(
+                                       session.ctx, path, progress, cancelled, create_units=bool(units)))
     except Cancelled:
         messages.info(parent, "导入档案", "已取消导入，没有导入任何档案。")
+        return False
+    except hi.UnknownUnits as exc:  # the file changed between the check and the import
+        messages.warn(parent, "导入档案", str(exc))
         return False
     except hi.ImportRejected as exc:  # the file changed between the check and the import
         ImportCheckDialog(exc, name, parent).exec()
