@@ -19,6 +19,7 @@ from zhibang_desktop.domain.money import format_yuan
 from zhibang_desktop.services.payout import bank_files
 from zhibang_desktop.services import payout as d
 from zhibang_desktop.services.payout.payouts import ReissuePlan
+from zhibang_desktop.services.payout import printing as payout_print
 from zhibang_desktop.services.errors import ValidationFailed
 from zhibang_desktop.services.payout.types import BankColumnSpec, BankTemplateView, BatchInput, LinePlan
 from zhibang_desktop.storage.models import Household
@@ -117,6 +118,7 @@ def _return_xlsx(path: Path, rows: list[list]) -> Path:
 
 def test_return_file_marks_lines_lists_unmatched_and_is_idempotent(ctx, batch, tmp_path):
     b, made = batch
+    payout_print.print_receipts(ctx, b.summary.id, tmp_path / "signed.pdf")  # cash is paid against it
     d.mark_batch_paid(ctx, b.summary.id, date(2026, 3, 20))
     bank = [line for line in b.lines if line.method != "cash"]
     x, y = bank[0], bank[1]
@@ -194,6 +196,7 @@ def test_the_first_batchs_return_file_does_not_touch_its_reissue(ctx, batch, tmp
     """The wrong account of the first batch, named with the worker's ID number, is not the
     corrected account of the reissue batch: the row stays unmatched there."""
     b, made = batch
+    payout_print.print_receipts(ctx, b.summary.id, tmp_path / "signed.pdf")  # cash is paid against it
     d.mark_batch_paid(ctx, b.summary.id, date(2026, 3, 20))
     x = [line for line in b.lines if line.method != "cash"][0]
     wb = Workbook()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from tests.documents.pdf_tools import pdftotext
-from tests.services.payout_helpers import Clock, approved
+from tests.services.payout_helpers import Clock, approved, noticed
 from zhibang_desktop.domain.money import format_yuan
 from zhibang_desktop.services import payout as d
 from zhibang_desktop.services import relief
@@ -61,3 +63,34 @@ def test_an_early_payout_and_the_lines_left_off_are_on_paper(ctx, monkeypatch, t
             f"已在批次{c.summary.number}重新发放）") in text
     assert (f"核对：本批次共19笔{format_yuan(batch_total)}元＝本表16人{format_yuan(batch_total - off)}元＋"
             f"未列入3笔{format_yuan(off)}元") in text
+
+
+def test_cash_lines_are_paid_only_against_a_printed_receipt_list(ctx, monkeypatch, tmp_path):
+    """Issue 8 (seed 002: cash only against signatures on the real-name list)."""
+    from zhibang_desktop.services.payout import batch_attachments
+    from zhibang_desktop.services.payout import LineStateError
+    from zhibang_desktop.storage.models import ReceiptPrint
+
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 3, cash_every=1)
+    noticed(ctx, clock)
+    b = d.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(r) for r in made.request_ids]))
+    first, second, _ = b.lines
+    for attempt in (lambda: d.mark_paid(ctx, [first.id]), lambda: d.mark_batch_paid(ctx, b.summary.id),
+                    lambda: d.mark_paid_to_relative(ctx, second.id, "王秀英", "配偶")):
+        with pytest.raises(LineStateError, match="须先打印批次 .* 的签领表"):
+            attempt()
+    assert {x.state for x in d.get_batch(ctx, b.summary.id).lines} == {"pending"}
+    payout_print.build_receipts(ctx, b.summary.id, tmp_path / "preview.pdf")  # a preview is not a print
+    with pytest.raises(LineStateError):
+        d.mark_paid(ctx, [first.id])
+    payout_print.print_receipts(ctx, b.summary.id, tmp_path / "r.pdf")
+    with ctx.db.session() as s:
+        row = s.query(ReceiptPrint).order_by(ReceiptPrint.id.desc()).first()
+        assert (sorted(row.line_ids), row.printed_by, row.how) == (sorted(x.id for x in b.lines), ctx.actor.username,
+                                                                   "print")
+    assert d.mark_paid(ctx, [first.id]).lines[0].state == "paid"
+    d.mark_paid_to_relative(ctx, second.id, "王秀英", "配偶")
+    d.mark_batch_paid(ctx, b.summary.id)
+    scan = batch_attachments.add_batch_attachment(ctx, b.summary.id, "签字页.jpg", b"signed page")
+    assert batch_attachments.batch_attachment_content(ctx, scan.id) == ("签字页.jpg", b"signed page")

@@ -192,6 +192,13 @@ WRITES: list[Case] = [
     Case("payout.batches.create_batch", "payout.manage", lambda c, w: svc("payout").create_batch(
         c, svc("payout.types").BatchInput(date(2026, 3, 20), [svc("payout.types").LinePlan(1)]))),
     Case("payout.lines.mark_paid", "payout.manage", lambda c, w: svc("payout").mark_paid(c, [1])),
+    Case("payout.batch_attachments.add_batch_attachment", "payout.manage",
+         lambda c, w: svc("payout.batch_attachments").add_batch_attachment(c, 1, "签领表.png", b"scan")),
+    Case("payout.batch_attachments.remove_batch_attachment", "payout.manage",
+         lambda c, w: svc("payout.batch_attachments").remove_batch_attachment(c, 1)),
+    Case("payout.receipt_prints.record_receipt_print", "payout.manage",
+         lambda c, w: svc("payout.receipt_prints").record_receipt_print(
+             c, 1, svc("payout.types").PrintResult(None, 1, 1, 50000, line_ids=(1,)))),
     Case("payout.lines.mark_batch_paid", "payout.manage", lambda c, w: svc("payout").mark_batch_paid(c, 1)),
     Case("payout.lines.mark_returned", "payout.manage",
          lambda c, w: svc("payout").mark_returned(c, 1, "账号有误")),
@@ -301,6 +308,8 @@ READS: dict[str, str | None] = {
     "payout.printing.roster_document": "relief.read",
     "payout.printing.build_roster": "notice.manage",
     "payout.printing.build_receipts": "payout.manage",
+    "payout.batch_attachments.list_batch_attachments": "relief.read",
+    "payout.batch_attachments.batch_attachment_content": "relief.read",
     "payout.printing.receipt_document": "relief.read",  # payout.manage with full_id=True
     "archive.household_import.check_import": "archive.import",  # validates a file, imports nothing
     "relief.compliance.compliance_report": "report.read",
@@ -361,6 +370,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "payout.printing.build_roster": lambda c, w: svc("payout.printing").build_roster(c, 1, w.tmp / "out" / "r.pdf"),
     "payout.printing.build_receipts": lambda c, w: svc("payout.printing").build_receipts(c, 1, w.tmp / "out" / "b.pdf"),
     "payout.printing.receipt_document": lambda c, w: svc("payout.printing").receipt_document(c, 1),
+    "payout.batch_attachments.list_batch_attachments": lambda c, w: svc("payout.batch_attachments").list_batch_attachments(c, 1),
+    "payout.batch_attachments.batch_attachment_content": lambda c, w: svc("payout.batch_attachments").batch_attachment_content(c, 1),
     "archive.household_import.check_import": lambda c, w: svc("archive.household_import").check_import(c, w.tmp / "out" / "x.xlsx"),
     "relief.compliance.compliance_report": lambda c, w: svc("relief.compliance").compliance_report(c, 2026),
     "relief.requests.evaluate_draft": lambda c, w: svc("relief").evaluate_draft(c, _request(w)),

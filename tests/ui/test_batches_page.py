@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from zhibang_desktop.services.admin import audit
 from zhibang_desktop.services.payout import bank_files, notices
@@ -148,7 +148,7 @@ def test_open_objection_blocks_and_admin_override(page, qtbot, seeded, monkeypat
     assert overridden.payable and overridden.overridden
 
 
-def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes):
+def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes, tmp_path):
     make_batch(page, qtbot)
     chen, li, huang, zeng = seeded.names
     # paid through the page's own dialog (a modal, answered)
@@ -182,6 +182,9 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("本人书面声明放弃")
     dialog._ok()
+    printed = page.print_receipts()  # cash is paid only against the printed, signed list
+    qtbot.addWidget(printed)
+    assert printed.save_as(str(tmp_path / "签领表.pdf"))
     dialog = bd.relative_dialog(seeded.clerk, line_named(page, zeng), page)
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QLineEdit)[0].setText("王秀兰")
@@ -335,3 +338,40 @@ def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
         if dialog.columns.cellWidget(r, 1).currentData() == "amount":
             dialog.columns.removeRow(r)
     assert dialog.save() is None and "金额" in boxes.texts()
+
+
+def test_cash_is_paid_only_against_the_printed_list_and_the_signed_scan_is_attached(page, qtbot, seeded, boxes,
+                                                                                    tmp_path, monkeypatch):
+    """Issue 8: a cash line could be marked paid without the signed list ever having been printed."""
+    from zhibang_desktop.services.payout import batch_attachments
+
+    make_batch(page, qtbot)
+    cash = next(x for x in page.current.lines if x.method == "cash")
+
+    def try_and_close(dialog):
+        dialog.buttons.accepted.emit()
+        dialog.reject()
+
+    select_line(page, cash.name)
+    answer_modal(qtbot, try_and_close)
+    qtbot.mouseClick(page.paid_button, Qt.LeftButton)
+    assert f"{cash.name} 为现金发放，须先打印批次" in boxes.texts()
+    assert line_named(page, cash.name).state == "pending"
+    assert "签字扫描件：未附" in page.totals_label.text()
+
+    preview = page.print_receipts()
+    qtbot.addWidget(preview)
+    assert preview.save_as(str(tmp_path / "签领表.pdf"))
+    select_line(page, cash.name)
+    answer_modal(qtbot, lambda dialog: dialog.buttons.accepted.emit())
+    qtbot.mouseClick(page.paid_button, Qt.LeftButton)
+    assert line_named(page, cash.name).state == "paid"
+
+    scan = tmp_path / "签字页.png"
+    scan.write_bytes(b"\x89PNG signed receipt list")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(scan), "")))
+    qtbot.mouseClick(page.attach_button, Qt.LeftButton)
+    assert "签字扫描件 1 份" in page.totals_label.text()
+    (kept,) = batch_attachments.list_batch_attachments(seeded.clerk, page.current.summary.id)
+    assert kept.filename == "签字页.png" and kept.kind == "签领表签字扫描件"
+    assert batch_attachments.batch_attachment_content(seeded.clerk, kept.id) == ("签字页.png", scan.read_bytes())

@@ -16,6 +16,7 @@ emergency relief by sub-case (seed 001).
 """
 from __future__ import annotations
 
+import io
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -244,6 +245,7 @@ class _Year:
                      leave_open: bool = False) -> None:
         from ..services.payout import payouts as disbursement, notices
         from ..services.payout.payouts import ReissuePlan
+        from ..services.payout import printing as payout_print
 
         start = _quarter_start(y, q)
         take = pool[: self.per_quarter]
@@ -332,6 +334,8 @@ class _Year:
                                                 relative.id_number, relative.relation)
                 except ServiceError:
                     pass
+        # cash is paid only against the printed real-name list the recipients signed (seed 002)
+        payout_print.print_receipts(self.clerk, b.summary.id, io.BytesIO())
         for line_id, what in special.items():
             if what == "renounce":
                 disbursement.mark_renounced(self.clerk, line_id, "本人书面声明放弃领取（担心影响低保待遇），资金退回")

@@ -1,8 +1,8 @@
 """File content kept inside the database (so a backup carries it), keyed by sha256.
 
-Household attachments and request attachments share the `attachment_blobs` table: the
-same scan attached twice is stored once, and its content is freed only when no
-attachment of either kind refers to it any more.
+Household, request and batch attachments (the scanned signed 签领表) share the
+`attachment_blobs` table: the same scan attached twice is stored once, and its content
+is freed only when no attachment of any kind refers to it any more.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import PurePath
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...storage.models import Attachment, AttachmentBlob, RequestAttachment
+from ...storage.models import Attachment, AttachmentBlob, BatchAttachment, RequestAttachment
 from ..errors import FieldProblem, ServiceError, ValidationFailed
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -59,9 +59,9 @@ def read_blob(s: Session, sha: str, size: int, filename: str) -> bytes:
 
 
 def release_blob(s: Session, sha: str) -> None:
-    """Delete the content once no household or request attachment uses it."""
+    """Delete the content once no household, request or batch attachment uses it."""
     s.flush()
-    for model in (Attachment, RequestAttachment):
+    for model in (Attachment, RequestAttachment, BatchAttachment):
         if s.execute(select(func.count()).select_from(model).where(model.sha256 == sha)).scalar_one():
             return
     blob = s.get(AttachmentBlob, sha)

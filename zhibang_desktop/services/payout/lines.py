@@ -24,6 +24,7 @@ from .rules import (
     ACCOUNT_METHODS, MANAGE, METHODS, LineStateError, _allowed_funds, _holds_claim, _line, _require,
 )
 from .views import _line_view, _view
+from .receipt_prints import require_signed_list
 
 
 def _write_payment(s: Session, line: DisbursementLine, batch: Disbursement, paid_on: date, actor, remark: str) -> None:
@@ -53,6 +54,7 @@ def _remove_payment(s: Session, line: DisbursementLine) -> None:
 
 def _paid(s: Session, line: DisbursementLine, batch: Disbursement, paid_on: date, actor) -> None:
     _require(line, batch, ("pending",), "登记发放")
+    require_signed_list(s, line, batch)
     _write_payment(s, line, batch, paid_on, actor, f"{METHOD_LABELS.get(line.method, line.method)}，批次 {batch.number}")
     line.state, line.paid_on, line.settled_by, line.updated_at = "paid", paid_on, actor.username, clock.now()
 
@@ -170,6 +172,7 @@ def mark_paid_to_relative(ctx: AppContext, line_id: int, relative_name: str, rel
         s = tx.session
         line, batch = _line(s, line_id, ctx.actor)
         _require(line, batch, ("pending",), "登记由亲属领取")
+        require_signed_list(s, line, batch)
         paid_on = paid_on or clock.today()
         _write_payment(s, line, batch, paid_on, ctx.actor,
                        f"受助人已故，由{relation.strip()}{relative_name.strip()}领取，批次 {batch.number}")

@@ -34,6 +34,7 @@ from ..errors import Cancelled, ServiceError
 from .types import LINE_STATE_LABELS, METHOD_LABELS, PrintResult
 from ..admin.settings import demo_banner, read_settings
 from ..funds.draws import overdraw_note
+from .receipt_prints import record_print, record_receipt_print
 
 READ = "relief.read"
 NOTICE_PRINT = "notice.manage"
@@ -135,11 +136,12 @@ def _left_off_line(session, line: DisbursementLine) -> LeftOffLine:
     return LeftOffLine(line.name, LINE_STATE_LABELS.get(line.state, line.state), reason, line.amount_fen)
 
 
-def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) -> ReceiptList:
+def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) -> tuple[ReceiptList, tuple[int, ...]]:
+    """The list, and the ids of the batch lines on it."""
     office = read_settings(session).office_name
     lines = session.execute(select(DisbursementLine).where(DisbursementLine.batch_id == batch.id)
                             .order_by(DisbursementLine.seq)).scalars()
-    rows, left_off = [], []
+    rows, left_off, line_ids = [], [], []
     used_methods = set()
     for line in lines:
         if line.state not in RECEIPT_STATES or (methods and line.method not in methods):
@@ -161,14 +163,16 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
             remark = "；".join(x for x in (METHOD_LABELS.get(line.method, line.method), remark) if x)
         rows.append(ReceiptRow(line.name, line.id_number, line.unit_name, line.relief_type_label, line.amount_fen,
                                remark, proxy, early_payout_of(session, line.request_id)))
+        line_ids.append(line.id)
     method_label = "、".join(METHOD_LABELS.get(m, m) for m in sorted(used_methods))
     title = batch.title.strip() if batch.title and batch.title.strip() else "困难职工救助金发放实名制签领表"
     if office and not title.startswith(office):
         title = f"{office}{title}"
-    return ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
-                       rows=tuple(rows), method_label=method_label, chain_head=audit_chain.chain_head(session),
-                       printed_at=clock.now(), full_id=full_id, banner=demo_banner(session),
-                       note=overdraw_note(session, batch.id), left_off=tuple(left_off))
+    doc = ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
+                      rows=tuple(rows), method_label=method_label, chain_head=audit_chain.chain_head(session),
+                      printed_at=clock.now(), full_id=full_id, banner=demo_banner(session),
+                      note=overdraw_note(session, batch.id), left_off=tuple(left_off))
+    return doc, tuple(line_ids)
 
 
 def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False,
@@ -177,7 +181,7 @@ def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False
     with ctx.tx(RECEIPT_PRINT if full_id else READ) as tx:
         batch = find_batch(tx.session, batch_id)
         scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
-        return _receipts(tx.session, batch, full_id, methods)
+        return _receipts(tx.session, batch, full_id, methods)[0]
 
 
 def _build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool,
@@ -187,14 +191,14 @@ def _build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_i
     with ctx.tx(RECEIPT_PRINT) as tx:
         batch = find_batch(tx.session, batch_id)
         scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
-        doc = _receipts(tx.session, batch, full_id, methods)
+        doc, line_ids = _receipts(tx.session, batch, full_id, methods)
         number, pk = batch.number, batch.id
     if not doc.rows:
         raise ServiceError(f"批次 {number} 没有需要签领的明细")
     report = _write(write_receipt_list, doc, target, progress, cancelled)
     total = sum(r.amount_fen for r in doc.rows)
     result = PrintResult(None if is_file_object(target) else Path(target), len(report.page_rows), len(doc.rows),
-                         total, tuple(s[0] for s in report.page_sums))
+                         total, tuple(s[0] for s in report.page_sums), line_ids)
     return result, number, pk
 
 
@@ -208,14 +212,16 @@ def build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id
 def print_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_id: bool = False,
                    methods: tuple[str, ...] | None = None, progress: Progress = None,
                    cancelled: CancelCheck = None) -> PrintResult:
-    """Write the 签领表 PDF (masked IDs, or full IDs for the internal archive copy); audited."""
+    """Write the 签领表 PDF (masked IDs, or full IDs for the internal archive copy); audited, and
+    recorded as printed for its lines (cash lines are marked paid only against a printed list)."""
     result, number, pk = _build_receipts(ctx, batch_id, target, full_id, methods, progress, cancelled)
     with ctx.tx(RECEIPT_PRINT) as tx:
-        tx.audit("print", "disbursement", pk,
-                 summary=f"打印批次 {number} 签领表：{result.rows} 人，{format_yuan(result.total_fen)} 元，"
-                         f"{result.pages} 页" + ("（内部存档本，含完整身份证号）" if full_id else ""))
+        batch = tx.session.get(Disbursement, pk)
+        record_print(tx.session, tx, batch, result, full_id=full_id, how="print",
+                     summary=f"打印批次 {number} 签领表：{result.rows} 人，{format_yuan(result.total_fen)} 元，"
+                             f"{result.pages} 页" + ("（内部存档本，含完整身份证号）" if full_id else ""))
     return result
 
 
 __all__ = ["roster_document", "build_roster", "print_roster", "receipt_document", "build_receipts",
-           "print_receipts"]
+           "print_receipts", "record_receipt_print"]

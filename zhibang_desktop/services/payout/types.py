@@ -272,6 +272,18 @@ class BatchSummary:
 
 
 @dataclass(frozen=True)
+class BatchAttachmentView:
+    id: int
+    batch_id: int
+    filename: str
+    kind: str
+    size: int
+    sha256: str
+    added_at: datetime
+    added_by: str
+
+
+@dataclass(frozen=True)
 class BatchView:
     summary: BatchSummary
     lines: tuple[LineView, ...]
@@ -352,3 +364,4 @@ class PrintResult:
     rows: int
     total_fen: int
     page_sums: tuple[int, ...] = ()
+    line_ids: tuple[int, ...] = ()  # receipt lists: the batch lines printed

@@ -4,8 +4,8 @@ from .base import Base
 from .funds import BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, FundSource
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .org import CalendarDay, CalendarYear, Counter, OrgUnit, Setting, YearStandard
-from .payout import (BankTemplate, Disbursement, DisbursementLine, Notice, NoticeEntry, Objection,
-                     PayoutOverride, RequestPayoutClaim)
+from .payout import (BankTemplate, BatchAttachment, Disbursement, DisbursementLine, Notice, NoticeEntry,
+                     Objection, PayoutOverride, ReceiptPrint, RequestPayoutClaim)
 from .policy import PolicyVersion
 from .relief import Payment, ReliefRequest, RequestAttachment, Review
 from .user import ReviewerScope, User
@@ -16,6 +16,6 @@ __all__ = [
     "Setting", "User", "Visit", "YearStandard",
     "PolicyVersion", "Payment", "ReliefRequest", "RequestAttachment", "Review",
     "BankTemplate", "Disbursement", "DisbursementLine", "Notice", "NoticeEntry", "Objection",
-    "PayoutOverride", "RequestPayoutClaim", "RowSeal",
+    "PayoutOverride", "RequestPayoutClaim", "RowSeal", "ReceiptPrint", "BatchAttachment",
     "BudgetAdjustment", "BudgetAllocation", "BudgetCarryOver", "BudgetDraw", "BudgetLine", "FundSource",
 ]

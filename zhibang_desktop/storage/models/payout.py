@@ -195,6 +195,39 @@ class DisbursementLine(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class ReceiptPrint(Base):
+    """A 签领表 of a batch printed (or saved to print): who, when, which lines.  Cash lines
+    are marked paid only against a list that carried them (seed 002: 现金须在实名制表上签名)."""
+
+    __tablename__ = "receipt_prints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("disbursements.id", ondelete="RESTRICT"), index=True)
+    line_ids: Mapped[list] = mapped_column(JSON, default=list)
+    rows: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(Fen)
+    full_id: Mapped[bool] = mapped_column(default=False)
+    how: Mapped[str] = mapped_column(String(16), default="print")  # print | export (saved as PDF)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    printed_by: Mapped[str] = mapped_column(String(50))
+    printed_by_name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class BatchAttachment(Base):
+    """A scan of a batch's signed 签领表 (or other paper); content shared in attachment_blobs."""
+
+    __tablename__ = "batch_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("disbursements.id", ondelete="RESTRICT"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment_blobs.sha256", ondelete="RESTRICT"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(50))
+
+
 class RequestPayoutClaim(Base):
     """The one line that currently stands for a request's money (see the module docstring)."""
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.money import format_yuan
-from ...services.admin import audit
 from ...services.payout import bank_files, printing as payout_print
 from ...services import payout
+from ...services.payout import batch_attachments
 from ...services.errors import ServiceError
 from ...services.payout.types import BATCH_STATUS_LABELS, LINE_STATE_LABELS, BatchView, LineView
 from ..common import labels, messages
@@ -92,6 +92,8 @@ class BatchesPage(Page):
         self.print_button.setToolTip("实名制签领表：预览后打印或另存为PDF")
         self.full_id = QCheckBox("含完整身份证号（内部存档）")
         self.full_id.setToolTip("默认身份证号脱敏；内部存档本才打印完整号码，不得张贴或外传")
+        self.attach_button = QPushButton("附签字扫描件…")
+        self.attach_button.setToolTip("领取人签字后的签领表扫描件（PDF 或图片），存入数据库，随备份保存")
         self.export_button = QPushButton("导出银行代发文件…")
         self.import_button = QPushButton("导入银行回执…")
         self.close_button = QPushButton("结束批次")
@@ -119,6 +121,7 @@ class BatchesPage(Page):
         batch_row = QHBoxLayout()
         batch_row.addWidget(self.print_button)
         batch_row.addWidget(self.full_id)
+        batch_row.addWidget(self.attach_button)
         batch_row.addSpacing(12)
         batch_row.addWidget(self.export_button)
         batch_row.addWidget(self.import_button)
@@ -161,6 +164,7 @@ class BatchesPage(Page):
         self.proxy_button.clicked.connect(lambda: self._line_form(proxy_dialog))
         self.remove_button.clicked.connect(self.remove_line)
         self.print_button.clicked.connect(self.print_receipts)
+        self.attach_button.clicked.connect(lambda: self.attach_scan())  # not clicked(bool) as the path
         self.export_button.clicked.connect(lambda: self.export_bank_file())  # not clicked(bool) as the first argument
         self.import_button.clicked.connect(lambda: self.import_returns())  # not clicked(bool) as the first argument
         self.close_button.clicked.connect(self.close_batch)
@@ -209,6 +213,8 @@ class BatchesPage(Page):
             if state not in ("paid", "paid_to_relative"):
                 count = sum(1 for x in view.lines if x.state == state)
                 parts.append(f"{LINE_STATE_LABELS.get(state, state)} {count} 人 {labels.yuan(fen)} 元")
+        scans = messages.guarded(self, batch_attachments.list_batch_attachments, self.ctx, s.id) or []
+        parts.append(f"签字扫描件 {len(scans)} 份" if scans else "签字扫描件：未附")
         if view.totals_by_fund:
             parts.append("资金来源：" + "，".join(f"{k} {labels.yuan(v)} 元" for k, v in view.totals_by_fund.items()))
         self.totals_label.setText("　｜　".join(parts))
@@ -239,6 +245,7 @@ class BatchesPage(Page):
         has_lines = bool(v and v.lines)
         self.print_button.setEnabled(can and has_lines)
         self.full_id.setEnabled(can and has_lines)
+        self.attach_button.setEnabled(can and has_lines)
         self.export_button.setEnabled(can and bool(v and any(x.state == "pending" and x.method in ACCOUNT_METHODS
                                                             for x in v.lines)))
         self.import_button.setEnabled(can and bool(v and any(x.method in ACCOUNT_METHODS for x in v.lines)))
@@ -328,6 +335,27 @@ class BatchesPage(Page):
             if messages.guarded(self, payout.close_batch, self.ctx, s.id, title="无法结束批次") is not None:
                 self._refresh()
 
+    def attach_scan(self, path: str | None = None):
+        """Attach the scan of the signed 签领表 to the batch."""
+        if self.current is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "选择签字后的签领表扫描件", str(Path.home()),
+                                                  "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;所有文件 (*)")
+            if not path:
+                return None
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            messages.warn(self, "无法读取文件", str(exc))
+            return None
+        view = messages.guarded(self, batch_attachments.add_batch_attachment, self.ctx, self.current.summary.id,
+                                Path(path).name, data, title="无法附上扫描件")
+        if view is not None:
+            self._status(f"已附上签字扫描件：{view.filename}")
+            self._refresh()
+        return view
+
     def print_receipts(self):
         v = self.current
         if v is None:
@@ -350,10 +378,12 @@ class BatchesPage(Page):
         copy = "（内部存档本，含完整身份证号）" if full else ""
 
         def printed(how: str, where: str, pages: int) -> None:
+            # recorded as printed for its lines: cash lines are then marked paid against it
             what = f"{built[-1].rows} 人，{format_yuan(built[-1].total_fen)} 元，" if built else ""
-            audit.record_event(ctx, "print" if how == "printer" else "export", "disbursement", batch_id,
-                               summary=(f"打印批次 {number} 签领表{copy}：{what}送打印机 {where}，{pages} 页"
-                                        if how == "printer" else f"批次 {number} 签领表{copy}另存为 PDF：{what}{where}"))
+            summary = (f"打印批次 {number} 签领表{copy}：{what}送打印机 {where}，{pages} 页"
+                       if how == "printer" else f"批次 {number} 签领表{copy}另存为 PDF：{what}{where}")
+            payout_print.record_receipt_print(ctx, batch_id, built[-1], full_id=full,
+                                              how="print" if how == "printer" else "export", summary=summary)
 
         name = f"签领表_{number}{'_内部存档' if full else ''}.pdf"
         return build_and_preview(self.window(), "签领表" + ("（内部存档）" if full else ""), build, printed,
