@@ -88,8 +88,8 @@ def test_visits_respect_scope(ctx):
 ])
 def test_visit_intervals_come_from_the_policy_in_force(ctx, intervals, category, months):
     from zhibang_desktop.domain.policy import load_preset
-    from zhibang_desktop.services import policies
-    from zhibang_desktop.services.checks import run_checks
+    from zhibang_desktop.services.relief import policies
+    from zhibang_desktop.services.admin.checks import run_checks
 
     view = archived(ctx, household(ctx, category=category), on=date(2025, 3, 1), visit_on=date(2025, 2, 20))
     assert view.next_visit_due == add_months(date(2025, 2, 20), 12 if category == "deep" else 6)

@@ -91,7 +91,7 @@ def test_clean_import_shows_summary_then_imports_on_confirm(window, qtbot, monke
 
 def test_unknown_unions_are_created_only_when_the_user_says_so(window, monkeypatch, tmp_path, clerk, boxes):
     """Issue 8: an imported ledger created unknown 工会 silently."""
-    from zhibang_desktop.services import org
+    from zhibang_desktop.services.admin import org
 
     path = write_ledger(tmp_path / "台账.xlsx", "A")
     before = archive.search_households(clerk, HouseholdFilter()).total
