@@ -1,7 +1,7 @@
 """receipt prints and batch attachments
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 08:57:42.559936
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import zhibang_desktop.storage.types
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
