@@ -25,7 +25,7 @@ from ..services.archive.store import counter_name, format_archive_no
 from ..services.context import SYSTEM, AppContext
 from .people import Person, PersonMaker
 from ..services.admin.settings import DEMO_MARKER, read_settings  # DEMO_MARKER: this office was made by the demo
-from ..services.archive.visit_intervals import visit_intervals
+from ..services.admin.visit_intervals import visit_intervals
 
 DEMO_OFFICE = "增城区总工会"
 DEMO_PASSWORD = "demo1234"  # demo databases only

@@ -14,7 +14,7 @@ from ...storage.database import Database
 from ...storage.models import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .. import audit_chain
 from . import tamper_checks
-from ..archive.visit_intervals import visit_intervals
+from .visit_intervals import visit_intervals
 
 MAX_EXAMPLES = 10
 BATCH = 5000

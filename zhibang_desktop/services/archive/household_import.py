@@ -31,7 +31,7 @@ from .validation import clean_input, field_problems, id_owners, owner_message
 from ..context import AppContext
 from ..errors import Cancelled, ServiceError
 from ..admin.settings import read_settings
-from .visit_intervals import visit_intervals
+from ..admin.visit_intervals import visit_intervals
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]

@@ -37,7 +37,7 @@ from .blobs import release_blob
 from ..context import AppContext
 from ..errors import Conflict, FieldProblem, ValidationFailed
 from ..admin.settings import read_settings
-from .visit_intervals import visit_intervals
+from ..admin.visit_intervals import visit_intervals
 from .visits import add_visit, delete_visit  # noqa: F401  (re-export)
 
 __all__ = [

@@ -26,7 +26,7 @@ from ..admin.org import visible_unit_ids
 from ..admin.settings import OfficeSettings, standard_for
 from ..people import name_of
 from ...domain.policy import DEFAULT_VISIT_INTERVALS
-from .visit_intervals import visit_intervals
+from ..admin.visit_intervals import visit_intervals
 
 VISIT_STATUSES = ("active", "phasing_out")  # households that are visited / can be overdue
 _NON_DIGIT = re.compile(r"\D+")

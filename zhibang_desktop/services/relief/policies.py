@@ -25,7 +25,7 @@ from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
 from .types import Option, PolicyOptions, PolicyVersionView, ReliefTypeInfo
 from ..people import name_of
-from ..archive.visit_intervals import refresh_all_visit_dues, visit_intervals
+from ..admin.visit_intervals import refresh_all_visit_dues, visit_intervals
 
 READ = "relief.read"
 EDIT = "policy.edit"
