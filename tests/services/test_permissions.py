@@ -573,6 +573,7 @@ def scope_world(tmp_path_factory):
         mixed = payout.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(made.request_ids[0]),
                                                                          LinePlan(made.request_ids[1])]))
         other = payout.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(made.request_ids[2])]))
+        svc("payout.batch_attachments").add_batch_attachment(ctx, mixed.summary.id, "签字.pdf", b"%PDF-1.4 scan")
     actor = Actor.make(None, "xintang", "新塘经办", set(ROLES), units["新塘镇总工会"])
     by_request = {line.request_id: line.id for line in mixed.lines}
     yield ScopeWorld(ctx, AppContext(db, actor), tmp, made.request_ids[0], made.request_ids[1],
@@ -583,6 +584,11 @@ def scope_world(tmp_path_factory):
 
 def _pt():
     return svc("payout.types")
+
+
+def _mixed_batch_scan(w: ScopeWorld) -> int:
+    """The scan the office-wide user attached to the mixed batch (scope_world)."""
+    return svc("payout.batch_attachments").list_batch_attachments(w.ctx, w.mixed_batch)[0].id
 
 
 # Calls on another union's record, or on a whole document holding other unions' people.
@@ -597,6 +603,16 @@ SCOPE_REFUSED: dict[str, Callable[[AppContext, ScopeWorld], Any]] = {
     "payout.lines.set_line_proxy": lambda c, w: svc("payout").set_line_proxy(c, w.line_other, ""),
     "payout.lines.remove_line": lambda c, w: svc("payout").remove_line(c, w.line_other, "重复"),
     "payout.batches.close_batch": lambda c, w: svc("payout").close_batch(c, w.mixed_batch),
+    "payout.batch_attachments.add_batch_attachment": lambda c, w: svc("payout.batch_attachments")
+    .add_batch_attachment(c, w.mixed_batch, "签字.pdf", b"%PDF-1.4 scan"),
+    "payout.batch_attachments.list_batch_attachments": lambda c, w: svc("payout.batch_attachments")
+    .list_batch_attachments(c, w.other_batch),
+    "payout.batch_attachments.batch_attachment_content": lambda c, w: svc("payout.batch_attachments")
+    .batch_attachment_content(c, _mixed_batch_scan(w)),
+    "payout.batch_attachments.remove_batch_attachment": lambda c, w: svc("payout.batch_attachments")
+    .remove_batch_attachment(c, _mixed_batch_scan(w)),
+    "payout.receipt_prints.record_receipt_print": lambda c, w: svc("payout.receipt_prints").record_receipt_print(
+        c, w.mixed_batch, svc("payout.types").PrintResult(w.tmp / "out" / "x.pdf", 1, 2, 100000)),
     "payout.batches.add_lines": lambda c, w: svc("payout.batches").add_lines(
         c, w.mixed_batch, [_pt().LinePlan(w.req_own)]),
     "payout.batches.create_batch": lambda c, w: svc("payout").create_batch(

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ...domain import clock
 from ...storage.models import BatchAttachment, Disbursement
 from . import common as pc
+from . import scope
 from ..archive.blobs import checked_upload, read_blob, release_blob, store_blob
 from ..context import AppContext
 from ..errors import NotFound
@@ -28,6 +29,7 @@ def add_batch_attachment(ctx: AppContext, batch_id: int, filename: str, data: by
     with ctx.tx(MANAGE) as tx:
         s = tx.session
         batch = pc.get_or_404(s, Disbursement, batch_id, "发放批次")
+        scope.require_whole_batch(s, ctx.actor, batch, "添加附件")  # a signed list shows every line's people
         store_blob(s, sha, data)
         row = BatchAttachment(batch_id=batch.id, filename=name, kind=(kind or "").strip()[:40], size=len(data),
                               sha256=sha, added_at=clock.now(), added_by=ctx.actor.username)
@@ -40,7 +42,8 @@ def add_batch_attachment(ctx: AppContext, batch_id: int, filename: str, data: by
 
 def list_batch_attachments(ctx: AppContext, batch_id: int) -> list[BatchAttachmentView]:
     with ctx.tx(READ) as tx:
-        pc.get_or_404(tx.session, Disbursement, batch_id, "发放批次")
+        batch = pc.get_or_404(tx.session, Disbursement, batch_id, "发放批次")
+        scope.require_some_of_batch(tx.session, ctx.actor, batch)  # names only; the content needs the whole batch
         rows = tx.session.execute(select(BatchAttachment).where(BatchAttachment.batch_id == batch_id)
                                   .order_by(BatchAttachment.id)).scalars()
         return [_view(a) for a in rows]
@@ -57,6 +60,7 @@ def batch_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str, 
     """(filename, content); AttachmentCorrupt when the content no longer matches its sha256."""
     with ctx.tx(READ) as tx:
         row = _load(tx.session, attachment_id)
+        scope.require_whole_batch(tx.session, ctx.actor, tx.session.get(Disbursement, row.batch_id), "查看附件")
         return row.filename, read_blob(tx.session, row.sha256, row.size, row.filename)
 
 
@@ -66,6 +70,7 @@ def remove_batch_attachment(ctx: AppContext, attachment_id: int) -> None:
         row = _load(s, attachment_id)
         name, sha, batch_id = row.filename, row.sha256, row.batch_id
         batch = s.get(Disbursement, batch_id)
+        scope.require_whole_batch(s, ctx.actor, batch, "删除附件")
         s.delete(row)
         release_blob(s, sha)
         tx.audit("delete", "disbursement", batch_id, summary=f"批次 {batch.number} 删除附件：{name}",

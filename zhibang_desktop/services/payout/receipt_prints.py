@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ...domain import clock
 from ...storage.models import Disbursement, DisbursementLine, ReceiptPrint
 from . import common as pc
+from . import scope
 from ..context import AppContext, Tx
 from .rules import LineStateError
 from .types import PrintResult
@@ -39,6 +40,7 @@ def record_receipt_print(ctx: AppContext, batch_id: int, result: PrintResult, *,
         raise ValueError(f"how must be one of {sorted(HOW_LABELS)}, not {how!r}")
     with ctx.tx(MANAGE) as tx:
         batch = pc.get_or_404(tx.session, Disbursement, batch_id, "发放批次")
+        scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
         record_print(tx.session, tx, batch, result, full_id=full_id, how=how,
                      summary=summary or f"{HOW_LABELS[how]}批次 {batch.number} 签领表：{result.rows} 人")
 
