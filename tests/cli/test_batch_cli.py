@@ -28,7 +28,7 @@ def z(demo_copy, monkeypatch, capsys):
     return run
 
 
-def test_the_lines_of_the_batch_in_progress(z):
+def test_the_lines_of_the_batch_in_progress(z, tmp_path):
     open_batch = next(b for b in z("batch", "list", "--status", "open", "--json") if b["pending"])
     number = open_batch["number"]
     lines = z("batch", "show", number, "--json")["lines"]
@@ -36,6 +36,9 @@ def test_the_lines_of_the_batch_in_progress(z):
     cash = [x for x in lines if x["state"] == "pending" and x["method"] == "cash"]
     assert len(bank) >= 3 and cash
 
+    refused = z("batch", "paid", number, "--line", str(cash[0]["seq"]), expect=1)
+    assert "须先打印" in refused and "签领表" in refused  # cash only against a printed signed list
+    z("print", "receipts", number, "--out", str(tmp_path / "签领表.pdf"))
     paid = z("batch", "paid", number, "--line", str(cash[0]["seq"]), "--json")
     assert next(x for x in paid["lines"] if x["id"] == cash[0]["id"])["state"] == "paid"
     returned = z("batch", "returned", number, "--line", str(bank[0]["seq"]), "--reason", "账号有误", "--json")

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from alembic import command
+from sqlalchemy import text
 
 from zhibang_desktop.services import funds
 from zhibang_desktop.services.admin import audit, org
 from zhibang_desktop.services.relief import policies
 from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
 from zhibang_desktop.storage.database import open_database
 from zhibang_desktop.storage.migrate import alembic_config, current_revision, head_revision
 
@@ -15,9 +15,11 @@ from zhibang_desktop.storage.migrate import alembic_config, current_revision, he
 def test_an_office_from_before_the_funds_tables_is_migrated(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = open_database(path, migrate=False)
-    with old.engine.begin() as conn:
+    with old.engine.begin() as conn:  # the rows as revision 0001 stored them (today's models have more columns)
         command.upgrade(alembic_config(conn), "0001")
-    initialise_office(old, "海口市总工会", units=[UnitSpec("龙华区总工会", "street")])
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('office_name', '\"海口市总工会\"')"))
+        conn.execute(text("INSERT INTO org_units (id, name, level, parent_id, active, sort_order) VALUES "
+                          "(1, '海口市总工会', 'district', NULL, 1, 0), (2, '龙华区总工会', 'street', 1, 1, 1)"))
     old.close()
 
     db = open_database(path)

@@ -352,7 +352,7 @@ class BatchesPage(Page):
         view = messages.guarded(self, batch_attachments.add_batch_attachment, self.ctx, self.current.summary.id,
                                 Path(path).name, data, title="无法附上扫描件")
         if view is not None:
-            self._status(f"已附上签字扫描件：{view.filename}")
+            self.set_status(f"已附上签字扫描件：{view.filename}")
             self._refresh()
         return view
 
