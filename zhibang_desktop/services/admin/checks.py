@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text, union_all
 
@@ -14,24 +13,11 @@ from ...storage.database import Database
 from ...storage.models import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .. import audit_chain
 from . import tamper_checks
+from .check_types import CheckItem, CheckReport
 from .visit_intervals import visit_intervals
 
 MAX_EXAMPLES = 10
 BATCH = 5000
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    name: str
-    ok: bool
-    detail: str = ""
-    examples: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    ok: bool
-    items: list[CheckItem] = field(default_factory=list)
 
 
 def _item(name: str, bad: list[str], ok_text: str, bad_text: str) -> CheckItem:

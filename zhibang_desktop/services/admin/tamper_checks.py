@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 
 from ...storage.models import AuditEntry
 from .. import audit_chain, office_key, row_seals
+from .check_types import CheckItem
 
 MAX_LISTED = 200
 
 
 def _item(name: str, ok: bool, detail: str, examples=()):
-    from .checks import CheckItem
-
     return CheckItem(name, ok, detail, tuple(examples)[:MAX_LISTED])
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...domain import clock
 from ...domain.money import format_yuan
+from ...domain.payout_states import PAID_STATES
 from ...storage.models import (
     BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, Disbursement, DisbursementLine,
     FundSource, OrgUnit, ReliefRequest, RequestPayoutClaim,
@@ -27,7 +28,6 @@ from .types import Figures
 MANAGE = "funds.manage"
 READ = "report.read"
 
-PAID_STATES = ("paid", "paid_to_relative")
 BACK_STATES = ("returned", "reissued", "renounced")
 
 

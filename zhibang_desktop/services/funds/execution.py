@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy import select
 
 from ...domain import clock
+from ...domain.payout_states import LINE_STATE_LABELS
 from ...storage.models import BudgetDraw, BudgetLine, Disbursement, DisbursementLine, FundSource
 from ..context import AppContext
 from ..admin.org import visible_unit_ids
-from ..payout.types import LINE_STATE_LABELS
 from .common import (
     PAID_STATES, READ, draw_bucket, draws_of, line_figures, line_label, undrawn_approved,
 )
@@ -72,7 +72,7 @@ def _unbudgeted(s, actor, year: int, as_of: date) -> tuple[int, int]:
         return 0, 0
     q = (select(DisbursementLine).join(Disbursement, Disbursement.id == DisbursementLine.batch_id)
          .outerjoin(BudgetDraw, BudgetDraw.line_id == DisbursementLine.id)
-         .where(BudgetDraw.line_id.is_(None), DisbursementLine.state.in_(PAID_STATES),
+         .where(BudgetDraw.line_id.is_(None), DisbursementLine.state.in_(sorted(PAID_STATES)),
                 DisbursementLine.paid_on <= as_of, DisbursementLine.paid_on >= date(year, 1, 1),
                 DisbursementLine.paid_on <= date(year, 12, 31)))
     rows = s.execute(q).scalars().all()

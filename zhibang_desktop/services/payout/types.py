@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ...domain.payout_states import LINE_STATE_LABELS, PAID_STATES  # noqa: F401  (part of this API)
+
 NOTICE_STATUS_LABELS = {"draft": "草稿", "published": "公示中", "closed": "已结束"}
 OBJECTION_RESULT_LABELS = {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}
 BATCH_STATUS_LABELS = {"open": "发放中", "closed": "已完成"}
@@ -34,16 +36,6 @@ METHOD_LABELS = {
     "cash": "现金",
     "via_grassroots": "基层工会代发",
 }
-LINE_STATE_LABELS = {
-    "pending": "待发放",
-    "paid": "已发放",
-    "returned": "银行退回",
-    "reissued": "已重新发放",
-    "renounced": "本人放弃",
-    "paid_to_relative": "已由亲属领取",
-}
-#: line states that count as money paid out (a Payment row exists)
-PAID_STATES = frozenset({"paid", "paid_to_relative"})
 #: what a row of the bank's return file did (ReturnMatch.action)
 RETURN_ACTION_LABELS = {
     "returned": "登记退票",
