@@ -8,16 +8,9 @@ from importlib import resources
 
 import pytest
 
-from zhibang_desktop.domain.policy import (
-    Policy,
-    PolicyError,
-    load_preset,
-    policy_from_dict,
-    policy_from_json,
-    policy_to_dict,
-    policy_to_json,
-    preset_names,
-)
+from zhibang_desktop.domain.policy import Policy, PolicyError
+from zhibang_desktop.domain.policy_io import load_preset, policy_from_json, policy_to_dict, policy_to_json, preset_names
+from zhibang_desktop.domain.policy_parse import policy_from_dict
 
 PRESETS = ("haikou", "kunming", "shanghai", "zengcheng")
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from zhibang_desktop.domain.policy import load_preset
+from zhibang_desktop.domain.policy_io import load_preset
 from zhibang_desktop.domain.request_state import (
     APPROVED,
     IN_REVIEW,

@@ -1,7 +1,7 @@
 """Rule paths of findings read as Chinese: a clerk or auditor never sees a policy key."""
 import pytest
 
-from zhibang_desktop.domain.policy import load_preset
+from zhibang_desktop.domain.policy_io import load_preset
 from zhibang_desktop.domain.rule_labels import rule_label
 
 ZENGCHENG = load_preset("zengcheng")  # seed 001

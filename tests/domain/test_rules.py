@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from zhibang_desktop.domain.policy import CopayTier, load_preset
+from zhibang_desktop.domain.policy import CopayTier
+from zhibang_desktop.domain.policy_io import load_preset
 from zhibang_desktop.domain.rules import (
     HouseholdFacts,
     PastAid,

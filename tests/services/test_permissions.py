@@ -89,13 +89,13 @@ def svc(module: str):
 
 
 def _preset():
-    from zhibang_desktop.domain.policy import load_preset
+    from zhibang_desktop.domain.policy_io import load_preset
 
     return load_preset("zengcheng")
 
 
 def _preset_json() -> str:
-    from zhibang_desktop.domain.policy import policy_to_json
+    from zhibang_desktop.domain.policy_io import policy_to_json
 
     return policy_to_json(_preset())
 

@@ -198,7 +198,7 @@ def test_only_the_creator_withdraws(o):
 def test_one_reviewer_decides_one_level_of_a_request_unless_the_policy_allows_it(o, ctx, tmp_path, allowed):
     """Issue 8: 审核人老黄, bound to the grassroots and the street union, signed both levels."""
     from tests.documents.pdf_tools import pdftotext
-    from zhibang_desktop.domain.policy import load_preset
+    from zhibang_desktop.domain.policy_io import load_preset
 
     if allowed:
         policies.save_policy(o["admin"], dataclasses.replace(load_preset("增城"), year=2026,

@@ -87,7 +87,7 @@ def test_visits_respect_scope(ctx):
     ({"deep": 12, "relative": 6}, "accident", None),  # a category the policy does not visit
 ])
 def test_visit_intervals_come_from_the_policy_in_force(ctx, intervals, category, months):
-    from zhibang_desktop.domain.policy import load_preset
+    from zhibang_desktop.domain.policy_io import load_preset
     from zhibang_desktop.services.relief import policies
     from zhibang_desktop.services.admin.checks import run_checks
 

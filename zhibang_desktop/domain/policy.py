@@ -4,7 +4,8 @@ A :class:`Policy` describes everything the rule engine (:mod:`.rules`) needs to
 judge a relief request: the relief types and their amount standards, hard caps,
 count and spacing limits, eligibility conditions, required attachments, allowed
 fund sources and the review chain.  Policies are edited by an admin as JSON
-(:mod:`.policy_io`); amounts are written there in yuan and held here in integer
+(:mod:`.policy_io` writes it, :mod:`.policy_parse` reads it; both build on this module);
+amounts are written there in yuan and held here in integer
 fen.  Presets for the seed offices ship in ``zhibang_desktop/data/policies``.
 
 Vocabulary (see DESIGN.md glossary):
@@ -255,46 +256,10 @@ class Policy:
         return KNOWN_FUND_SOURCES.get(code, code)
 
 
-# JSON round trip and presets live in policy_io / policy_parse (which import
-# this module); these thin wrappers make them reachable from here too.
-def policy_to_dict(policy: Policy) -> dict:
-    """JSON-ready dict, amounts in yuan."""
-    from .policy_io import policy_to_dict as impl
-    return impl(policy)
-
-
-def policy_from_dict(data: object) -> Policy:
-    """Validate and build; raise :class:`PolicyError` naming every bad field path."""
-    from .policy_parse import policy_from_dict as impl
-    return impl(data)
-
-
-def policy_to_json(policy: Policy) -> str:
-    from .policy_io import policy_to_json as impl
-    return impl(policy)
-
-
-def policy_from_json(text: str | bytes) -> Policy:
-    from .policy_io import policy_from_json as impl
-    return impl(text)
-
-
-def load_preset(name: str) -> Policy:
-    """A bundled preset by file stem ('zengcheng') or office name ('增城')."""
-    from .policy_io import load_preset as impl
-    return impl(name)
-
-
-def preset_names() -> tuple[str, ...]:
-    from .policy_io import preset_names as impl
-    return impl()
-
-
 __all__ = [
     "AMOUNT_RULES", "CAP_APPLIES", "CAP_PERIODS", "CAP_SCOPES", "CONDITION_CHECKS",
     "COUNT_SCOPES", "DEFAULT_CATEGORIES", "DEFAULT_VISIT_INTERVALS", "KINDS", "KNOWN_FUND_SOURCES", "LEVELS",
     "LEVEL_NAMES", "SCHOOLING_STAGES", "AmountRule", "Cap", "Condition", "CopayTier",
     "CountLimit", "Labelled", "Policy", "PolicyError", "ReliefType", "ReviewLevel",
-    "SubCase", "load_preset", "policy_from_dict", "policy_from_json", "policy_to_dict",
-    "policy_to_json", "preset_names",
+    "SubCase",
 ]

@@ -14,31 +14,14 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .errors import DatabaseCorrupt, DatabaseError, DatabaseMissing, NetworkPathRefused, NotAZhibangDatabase
 from .lock import DatabaseLocked, WriterLock
 from .locations import NETWORK_PATH_MESSAGE, is_network_path
+from .migrate import upgrade_to_head
 from .private_files import create_private_file, make_private_dir, restrict
+from .restore_leftovers import clean_restore_leftovers
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class DatabaseError(RuntimeError):
-    """A database cannot be opened; the message says why in Chinese."""
-
-
-class NetworkPathRefused(DatabaseError):
-    pass
-
-
-class DatabaseCorrupt(DatabaseError):
-    pass
-
-
-class NotAZhibangDatabase(DatabaseError):
-    pass
-
-
-class DatabaseMissing(DatabaseError):
-    """The file does not exist and this caller must not create it."""
 
 
 MISSING_MESSAGE = (
@@ -138,9 +121,6 @@ def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = T
     """Open (and migrate) the local database at `path`, creating it only when `create` is true
     (`zhibang init`, `zhibang demo`, the GUI's first start); otherwise a missing file is
     `DatabaseMissing` and nothing is created, not even its folder."""
-    from .migrate import upgrade_to_head
-    from .restore_leftovers import clean_restore_leftovers
-
     given = Path(path).expanduser()
     path = real_path(given)
     if is_network_path(given) or is_network_path(path):
@@ -174,8 +154,6 @@ def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = T
 
 def open_url(url: str, *, migrate: bool = True) -> Database:
     """A server database (PostgreSQL); the later server mode builds on this."""
-    from .migrate import upgrade_to_head
-
     engine = create_engine(url, pool_pre_ping=True)
     if migrate:
         upgrade_to_head(engine, None)

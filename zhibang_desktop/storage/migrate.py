@@ -17,7 +17,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain import clock
-from .database import DatabaseError, NotAZhibangDatabase
+from .errors import DatabaseError, NotAZhibangDatabase
 from .sqlite_backup import copy_database
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from ...domain import clock
 from ...domain.household import next_visit_due
-from ...domain.policy import DEFAULT_VISIT_INTERVALS, policy_from_dict
+from ...domain.policy import DEFAULT_VISIT_INTERVALS
+from ...domain.policy_parse import policy_from_dict
 from ...storage.models import Household, PolicyVersion
 
 BATCH = 2000

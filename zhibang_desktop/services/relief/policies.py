@@ -15,10 +15,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ...domain import clock
-from ...domain.policy import (
-    Policy, PolicyError, ReliefType, load_preset, policy_from_dict, policy_to_dict,
-    policy_to_json, preset_names,
-)
+from ...domain.policy import Policy, PolicyError, ReliefType
+from ...domain.policy_io import load_preset, policy_to_dict, policy_to_json, preset_names
+from ...domain.policy_parse import policy_from_dict
 from ...domain.rules import describe_rule
 from ...storage.models import PolicyVersion, ReliefRequest
 from ..context import AppContext

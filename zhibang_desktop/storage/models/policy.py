@@ -24,7 +24,7 @@ class PolicyVersion(Base):
     year: Mapped[int] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
-    body: Mapped[dict] = mapped_column(JSON)  # domain.policy.policy_to_dict (amounts in yuan)
+    body: Mapped[dict] = mapped_column(JSON)  # domain.policy_io.policy_to_dict (amounts in yuan)
     in_force: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(50))

@@ -1,0 +1,22 @@
+"""Why a database cannot be opened or migrated; each message says it in Chinese."""
+from __future__ import annotations
+
+
+class DatabaseError(RuntimeError):
+    """A database cannot be opened; the message says why in Chinese."""
+
+
+class NetworkPathRefused(DatabaseError):
+    pass
+
+
+class DatabaseCorrupt(DatabaseError):
+    pass
+
+
+class NotAZhibangDatabase(DatabaseError):
+    pass
+
+
+class DatabaseMissing(DatabaseError):
+    """The file does not exist and this caller must not create it."""
