@@ -331,6 +331,7 @@ READS: dict[str, str | None] = {
     "funds.planner.plan_budget": "report.read",
     "funds.printing.plan_document": "report.read",
     "funds.printing.build_plan": "report.read",
+    "reports.indicators.compute_indicators": "report.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -391,6 +392,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "funds.planner.plan_budget": lambda c, w: svc("funds").plan_budget(c, 2027),
     "funds.printing.plan_document": lambda c, w: svc("funds").plan_document(c, 2027),
     "funds.printing.build_plan": lambda c, w: svc("funds").build_plan(c, 2027, w.tmp / "out" / "p.pdf"),
+    "reports.indicators.compute_indicators": lambda c, w: svc("reports").compute_indicators(
+        c, date(2026, 1, 1), date(2026, 12, 31)),
 }
 
 # Writes any signed-in user may do, and why.
@@ -723,8 +726,15 @@ SCOPE_FUNDS = {
 }
 
 
+# Reports cover the user's subtree (a union outside it is refused): tested in
+# tests/services/test_reports_scope.py.
+SCOPE_REPORTS = {
+    "reports.indicators.compute_indicators",
+}
+
+
 def test_every_service_function_is_classified_for_scope():
-    tables = [set(SCOPE_REFUSED), SCOPE_FILTERED, SCOPE_TESTED_ELSEWHERE, SCOPE_FREE, SCOPE_FUNDS]
+    tables = [set(SCOPE_REFUSED), SCOPE_FILTERED, SCOPE_TESTED_ELSEWHERE, SCOPE_FREE, SCOPE_FUNDS, SCOPE_REPORTS]
     classified = set().union(*tables)
     assert sum(len(t) for t in tables) == len(classified), "a function is listed twice"
     missing = sorted(discovered() - classified)

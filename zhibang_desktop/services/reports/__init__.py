@@ -1,0 +1,10 @@
+"""Reports (issue 13): the auditors' indicators computed live (DESIGN.md §3), the annual
+report, the 绩效自评表 and the compliance report with its rate.
+
+Anyone with ``report.read`` (clerk, reviewer, head, auditor, admin) reads them, within their
+union scope.
+"""
+from .indicators import compute_indicators
+from .types import Indicator, IndicatorException
+
+__all__ = ["Indicator", "IndicatorException", "compute_indicators"]

@@ -1,0 +1,48 @@
+"""Every indicator of DESIGN.md §3 the data can answer, live for any period and union subtree,
+with the records behind each shortfall; those it cannot answer say why (none is invented).
+
+``compute_indicators(ctx, start, end, unit_id=None)``: the period is [start, end] (local
+dates); ``unit_id`` narrows to that union's subtree within the user's scope.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from ..relief.calendar import work_calendar
+from . import payout_indicators as pay
+from . import process_indicators as proc
+from ..funds import execution
+from .budget_indicator import budget_as_of, budget_execution, unanswerable
+from .common import READ, check_period, narrowed, report_units
+from .labels import TypeNames
+from .types import Indicator
+
+
+def compute_indicators(ctx, start: date, end: date, unit_id: int | None = None) -> list[Indicator]:
+    check_period(start, end)
+    with ctx.tx(READ) as tx:
+        s = tx.session
+        units = report_units(s, ctx.actor, unit_id)
+        cal = work_calendar(s)
+        names = TypeNames(s)
+        unsigned = pay.unsigned_cash(s, start, end, units)
+        first = [
+            proc.plan_completion(s, start, end, units),
+            pay.archive_coverage(s, start, end, units),
+            pay.standard_compliance(s, start, end, units, names),
+            pay.account_payout(s, start, end, units),
+            pay.real_name_payout(s, start, end, units, unsigned),
+            pay.cash_signed(s, start, end, units, unsigned),
+            pay.notice_before_payout(s, start, end, units),
+            pay.payout_timeliness(s, start, end, units, cal),
+            proc.review_timeliness(s, start, end, units, cal),
+        ]
+        last = [
+            proc.visits_on_time(s, start, end, units),
+            proc.archive_updates(s, start, end, units),
+            proc.phase_out(s, start, end, units),
+        ]
+    # the funds service's own execution figures, for the user narrowed to the union asked for
+    funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), end.year, budget_as_of(end))
+    budget = budget_execution(funds, start, end)
+    return first + [budget] + last + unanswerable()
