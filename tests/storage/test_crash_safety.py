@@ -4,8 +4,10 @@ A small "fork server" (a `python -c` process that has imported the app once) for
 writer process on request. The writer opens the database with `open_database` (lock,
 quick_check, migrations check), then runs transactions through the service frame
 (`AppContext.tx`), each writing two related rows — a counter row and its audit row — and
-prints `ACK n` after each commit. The test kills the writer with SIGKILL after a random
-delay (during start-up, mid-transaction, during commit), then reopens the database and
+prints `ACK n` after each commit. The test kills the writer with SIGKILL during start-up
+(a random delay after the fork) or after a random number of acknowledged commits plus a
+random delay (mid-transaction, during commit); counting acknowledgements rather than
+milliseconds keeps the mix of kills the same on a busy machine. It then reopens the database and
 checks: every acknowledged transaction is there, no transaction is half there, the audit
 chain is intact, integrity_check is ok, and the lock left by the killed process does not
 block the next open. Forking keeps each of the 200+ runs to a few tens of milliseconds.
@@ -36,11 +38,12 @@ pytestmark = [
 
 KILLS = 200
 # Opening takes ~5 ms, then each commit (synchronous=FULL: an fsync) ~5-25 ms. One run in
-# five is killed while starting up / opening; the others at a random moment of the
-# first ~80 ms of writing (mid-transaction, mid-commit, between commits).
+# five is killed while starting up / opening; the others after 1-3 acknowledged commits
+# plus up to ~one commit's time (mid-transaction, mid-commit, between commits).
 P_DURING_OPEN = 0.2
 OPEN_WINDOW_S = 0.015
-WRITE_WINDOW_S = 0.08
+ACKS_BEFORE_KILL = (1, 3)
+AFTER_ACK_WINDOW_S = 0.03
 
 SERVER = textwrap.dedent(r"""
     import os, sys
@@ -127,9 +130,9 @@ class ForkServer:
         self.proc.kill()
         return self.proc.stderr.read()[-3000:]
 
-    def run_and_kill(self, delay: float, after_open: bool) -> tuple[set[int], bool, int]:
-        """Start a writer, SIGKILL it `delay` s after the start (or after it opened the
-        database); return (acknowledged, opened, signal)."""
+    def run_and_kill(self, delay: float, after_acks: int) -> tuple[set[int], bool, int]:
+        """Start a writer, SIGKILL it `delay` s after the start (after_acks=0) or `delay` s
+        after its `after_acks`-th acknowledged commit; return (acknowledged, opened, signal)."""
         self.proc.stdin.write("GO\n")
         self.proc.stdin.flush()
         acked, opened, pid = set(), False, None
@@ -147,17 +150,17 @@ class ForkServer:
                     pid = int(line.split()[1])
                 elif line.startswith("ACK "):
                     acked.add(int(line.split()[1]))
+                    if len(acked) == after_acks:
+                        started = time.monotonic()
                 elif line == "OPENED":
                     opened = True
-                    if after_open:
-                        started = time.monotonic()
                 elif line.startswith("OPENFAIL"):
                     raise AssertionError(f"the writer could not open the database after a kill: {line}")
                 elif line.startswith("EXIT "):
                     status = int(line.split()[1])
                 elif line == "EOF":
                     raise AssertionError("fork server died: " + self._stderr())
-            if not killed and pid is not None and (opened or not after_open) and time.monotonic() - started >= delay:
+            if not killed and pid is not None and len(acked) >= after_acks and time.monotonic() - started >= delay:
                 os.kill(pid, signal.SIGKILL)
                 killed = True
         # Lines written just before the kill may still be queued behind EXIT? No: EXIT is
@@ -212,9 +215,10 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path):
     try:
         for i in range(KILLS):
             if rnd.random() < P_DURING_OPEN:
-                acked, opened, sig = server.run_and_kill(rnd.uniform(0, OPEN_WINDOW_S), after_open=False)
+                acked, opened, sig = server.run_and_kill(rnd.uniform(0, OPEN_WINDOW_S), after_acks=0)
             else:
-                acked, opened, sig = server.run_and_kill(rnd.uniform(0, WRITE_WINDOW_S), after_open=True)
+                acked, opened, sig = server.run_and_kill(
+                    rnd.uniform(0, AFTER_ACK_WINDOW_S), after_acks=rnd.randint(*ACKS_BEFORE_KILL))
             kills += sig == signal.SIGKILL
             during_open += not opened
             mid_writing += bool(acked)
