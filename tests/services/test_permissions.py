@@ -332,6 +332,7 @@ READS: dict[str, str | None] = {
     "funds.printing.plan_document": "report.read",
     "funds.printing.build_plan": "report.read",
     "reports.indicators.compute_indicators": "report.read",
+    "reports.annual.annual_report": "report.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -394,6 +395,7 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "funds.printing.build_plan": lambda c, w: svc("funds").build_plan(c, 2027, w.tmp / "out" / "p.pdf"),
     "reports.indicators.compute_indicators": lambda c, w: svc("reports").compute_indicators(
         c, date(2026, 1, 1), date(2026, 12, 31)),
+    "reports.annual.annual_report": lambda c, w: svc("reports").annual_report(c, 2026),
 }
 
 # Writes any signed-in user may do, and why.
@@ -729,7 +731,7 @@ SCOPE_FUNDS = {
 # Reports cover the user's subtree (a union outside it is refused): tested in
 # tests/services/test_reports_scope.py.
 SCOPE_REPORTS = {
-    "reports.indicators.compute_indicators",
+    "reports.indicators.compute_indicators", "reports.annual.annual_report",
 }
 
 

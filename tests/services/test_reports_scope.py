@@ -8,7 +8,7 @@ import pytest
 
 from tests.admin_helpers import admin_context, user_context
 from zhibang_desktop.services.errors import PermissionDenied
-from zhibang_desktop.services.reports import compute_indicators
+from zhibang_desktop.services.reports import annual_report, compute_indicators
 
 from .reports_year import STREET1, STREET2, YEAR, build_year
 
@@ -63,3 +63,14 @@ def test_report_readers(ctx, role):
     admin = admin_context(ctx)
     user = user_context(admin, f"u_{role}", [role])
     assert len(compute_indicators(user, START, END)) >= 13
+
+
+def test_annual_report_of_a_street_user(world):
+    y, street, head = world
+    rep = annual_report(street, YEAR)
+    assert rep.unit_name == STREET1 and rep.total.payments == 7
+    assert [u.name for u in rep.by_union] == ["荔城街某某电子厂工会"]
+    assert rep.by_source == () and rep.execution_rate is None
+    with pytest.raises(PermissionDenied, match="管辖范围"):
+        annual_report(street, YEAR, unit_id=y.units[STREET2])
+    assert annual_report(head, YEAR, unit_id=y.units[STREET2]).total.amount_fen == 50000

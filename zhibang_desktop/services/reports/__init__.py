@@ -4,7 +4,11 @@ report, the 绩效自评表 and the compliance report with its rate.
 Anyone with ``report.read`` (clerk, reviewer, head, auditor, admin) reads them, within their
 union scope.
 """
+from .annual import annual_report
 from .indicators import compute_indicators
-from .types import Indicator, IndicatorException
+from .types import AnnualReport, Indicator, IndicatorException, SourceRow, TypeRow, UnionRow
 
-__all__ = ["Indicator", "IndicatorException", "compute_indicators"]
+__all__ = [
+    "AnnualReport", "Indicator", "IndicatorException", "SourceRow", "TypeRow", "UnionRow", "annual_report",
+    "compute_indicators",
+]

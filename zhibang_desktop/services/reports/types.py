@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,68 @@ class Indicator:
             return "—"
         bp = (self.numerator * 10000 * 2 + self.denominator) // (self.denominator * 2)
         return f"{bp // 100}.{bp % 100:02d}%"
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    """One line of seed 000's table 1-3: a relief type's (or the total's) payouts in the year.
+
+    ``households``: distinct households (a person not in the archive counts as one);
+    ``persons``: distinct people aided (a member's medical or school aid counts the member);
+    ``average_fen``, ``min_fen``, ``max_fen``: per household over the year (seed 000: 平均每户
+    10,864.08 元，最低 4,583 元，最高 34,700 元)."""
+
+    type: str  # relief type code ("" for the total)
+    name: str
+    households: int
+    persons: int
+    payments: int
+    amount_fen: int
+    average_fen: int | None
+    min_fen: int | None
+    max_fen: int | None
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A fund source's budget and execution at the report date (from the funds service)."""
+
+    code: str
+    name: str
+    budget_fen: int
+    spent_fen: int  # paid + allocated to lower unions
+    paid_fen: int
+    allocated_fen: int
+    remaining_fen: int
+    execution_rate: float | None
+
+
+@dataclass(frozen=True)
+class UnionRow:
+    """The payouts of one union (with its subtree) directly below the report's root."""
+
+    unit_id: int | None
+    name: str
+    households: int
+    payments: int
+    amount_fen: int
+    archived_households: int  # in the archive at the end of the year
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    office: str
+    unit_name: str  # the union reported on ("" = the whole office)
+    start: date
+    end: date
+    as_of: date  # the day the figures were taken (the year's end, or today during the year)
+    by_type: tuple[TypeRow, ...]
+    total: TypeRow
+    by_source: tuple[SourceRow, ...]
+    budget_fen: int
+    spent_fen: int
+    execution_rate: float | None
+    by_union: tuple[UnionRow, ...]
+    indicators: tuple[Indicator, ...]
+    prepared_by: str  # 制表人: the user who made the report

@@ -1,0 +1,89 @@
+"""`zhibang report annual` (issue 13): the JSON shape, the text, the union scope."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.services.reports_year import STREET1, STREET2, YEAR, build_year
+from zhibang_desktop.cli import main
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.services.context import SYSTEM, AppContext
+from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
+from zhibang_desktop.storage.database import open_database
+
+PASSWORD = "Secret123"
+
+
+@pytest.fixture
+def z(tmp_path, monkeypatch):
+    path = tmp_path / "cli.sqlite3"
+    db = open_database(path)
+    initialise_office(db, "增城区总工会", region="广州市增城区", archive_prefix="ZC", units=[
+        UnitSpec(STREET1, "street"), UnitSpec(STREET2, "street"),
+        UnitSpec("荔城街某某电子厂工会", "grassroots", STREET1),
+        UnitSpec("新塘镇牛仔服装公司工会", "grassroots", STREET2)])
+    ctx = AppContext(db, SYSTEM)
+    year = build_year(ctx)
+    users.create_admin(db, "admin", PASSWORD, display_name="管理员")
+    admin = AppContext(db, users.authenticate(db, "admin", PASSWORD))
+    users.add_user(admin, "head", "负责人老王", PASSWORD, ["head"])
+    users.add_user(admin, "lc", "荔城街经办人", PASSWORD, ["clerk"], year.units[STREET1])
+    db.close()
+    monkeypatch.setenv("ZHIBANG_PASSWORD", PASSWORD)
+
+    def run(*args, user="head"):
+        return main(["--db", str(path), "--user", user, *map(str, args)])
+
+    run.path = path
+    run.year = year
+    return run
+
+
+def _json(capsys, z, *args, user="head"):
+    capsys.readouterr()
+    assert z(*args, "--json", user=user) == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out)
+
+
+def test_annual_json_shape(z, capsys):
+    data = _json(capsys, z, "report", "annual", "--year", YEAR)
+    assert {"year", "office", "by_type", "total", "budget", "indicators"} <= set(data)
+    assert data["year"] == YEAR and data["office"] == "增城区总工会"
+    for row in data["by_type"]:
+        assert {"type", "name", "households", "persons", "payments", "amount_fen", "min_fen", "max_fen"} <= set(row)
+    quarterly = next(r for r in data["by_type"] if r["type"] == "quarterly")
+    # 张一 500 + 400 + ledger 500, 李二 500 (reissued), 王三 600, 赵四 500, 孙六 500
+    assert (quarterly["name"], quarterly["households"], quarterly["payments"], quarterly["amount_fen"]) == (
+        "季度救助", 5, 7, 350000)
+    assert (quarterly["min_fen"], quarterly["max_fen"]) == (50000, 140000)
+    emergency = next(r for r in data["by_type"] if r["type"] == "emergency")
+    assert (emergency["households"], emergency["amount_fen"], emergency["average_fen"]) == (2, 180000, 90000)
+    assert data["total"]["payments"] == 9 and data["total"]["amount_fen"] == 530000
+    assert data["total"]["households"] == 6  # 周七 counts as one though not archived
+    assert data["budget"] == {"budget_fen": 27_000_000, "spent_fen": 26_580_000, "execution_rate": 0.984444}
+    ind = data["indicators"]["standard_compliance"]
+    assert {"value", "numerator", "denominator", "exceptions"} <= set(ind)
+    assert (ind["numerator"], ind["denominator"]) == (7, 9)
+    assert ind["exceptions"][0]["justification"] == "申请时：自付手术费用高，家庭困难"
+    assert data["indicators"]["satisfaction"]["answerable"] is False
+    assert [(u["name"], u["households"], u["payments"], u["amount_fen"], u["archived_households"])
+            for u in data["by_union"]] == [("增城区总工会（本级）", 1, 1, 80000, 0), (STREET1, 4, 7, 400000, 3),
+                                           (STREET2, 1, 1, 50000, 1)]
+
+
+def test_annual_text(z, capsys):
+    capsys.readouterr()
+    assert z("report", "annual", "--year", YEAR) == 0
+    out = capsys.readouterr().out
+    assert f"{YEAR} 年度帮扶工作报表" in out and "执行率 98.44%" in out
+    assert "受助职工满意度：无法计算" in out
+
+
+def test_street_user_gets_its_subtree_and_unknown_union_is_refused(z, capsys):
+    data = _json(capsys, z, "report", "annual", "--year", YEAR, user="lc")
+    assert data["unit"] == STREET1 and data["total"]["payments"] == 7
+    capsys.readouterr()
+    assert z("report", "annual", "--year", YEAR, "--unit", STREET2, user="lc") == 2
+    assert "管辖范围" in capsys.readouterr().err
+    assert z("report", "annual", "--year", YEAR, "--unit", "没有这个工会") == 2

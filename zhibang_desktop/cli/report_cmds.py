@@ -1,0 +1,100 @@
+"""`zhibang report …`: the annual report and the 绩效自评表 (the compliance report is in relief_cmds).
+
+    zhibang report annual --year Y [--unit NAME] [--json | --out F.pdf | --out F.xlsx]
+"""
+from __future__ import annotations
+
+from ..domain.money import format_yuan
+from .env import InvalidInput, group, json_flag
+
+
+def _yuan(fen: int | None) -> str:
+    return "—" if fen is None else format_yuan(fen)
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def register(sub) -> None:
+    reports = group(sub, "report", "报表")
+    p = reports.add_parser("annual", help="年度报表：分救助类型、资金来源、工会的发放与执行，以及各项绩效指标")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--unit", help="只统计该工会（含下级工会）")
+    json_flag(p)
+    p.set_defaults(func=run_annual)
+
+
+def unit_id_of(env, ctx, name: str | None) -> int | None:
+    if not name:
+        return None
+    from ..services.admin import org
+
+    found = [u.id for u in env.run(org.list_units, ctx) if name.strip() in (u.name, str(u.id))]
+    if len(found) != 1:
+        raise InvalidInput(f"找不到工会“{name}”" if not found else f"有多个名为“{name}”的工会")
+    return found[0]
+
+
+def indicator_json(i) -> dict:
+    return {"name": i.name, "definition": i.definition, "seed": i.seed, "value": _rate(i.value),
+            "numerator": i.numerator, "denominator": i.denominator, "answerable": i.answerable, "reason": i.reason,
+            "exceptions": [{"kind": e.kind, "description": e.description, "household_id": e.household_id,
+                            "request_id": e.request_id, "payment_id": e.payment_id, "justification": e.justification}
+                           for e in i.exceptions]}
+
+
+def _type_json(r, with_type: bool = True) -> dict:
+    out = {"type": r.type} if with_type else {}
+    out.update({"name": r.name, "households": r.households, "persons": r.persons, "payments": r.payments,
+                "amount_fen": r.amount_fen, "average_fen": r.average_fen, "min_fen": r.min_fen, "max_fen": r.max_fen})
+    return out
+
+
+def annual_json(rep) -> dict:
+    return {
+        "year": rep.year, "office": rep.office, "unit": rep.unit_name,
+        "period": {"start": rep.start.isoformat(), "end": rep.end.isoformat()}, "as_of": rep.as_of.isoformat(),
+        "by_type": [_type_json(r) for r in rep.by_type], "total": _type_json(rep.total, with_type=False),
+        "budget": {"budget_fen": rep.budget_fen, "spent_fen": rep.spent_fen,
+                   "execution_rate": _rate(rep.execution_rate)},
+        "by_source": [{"code": r.code, "name": r.name, "budget_fen": r.budget_fen, "spent_fen": r.spent_fen,
+                       "paid_fen": r.paid_fen, "allocated_fen": r.allocated_fen, "remaining_fen": r.remaining_fen,
+                       "execution_rate": _rate(r.execution_rate)} for r in rep.by_source],
+        "by_union": [{"unit_id": r.unit_id, "name": r.name, "households": r.households, "payments": r.payments,
+                      "amount_fen": r.amount_fen, "archived_households": r.archived_households} for r in rep.by_union],
+        "indicators": {i.key: indicator_json(i) for i in rep.indicators},
+        "prepared_by": rep.prepared_by,
+    }
+
+
+def annual_text(rep) -> str:
+    where = rep.unit_name or rep.office
+    lines = [f"{where} {rep.year} 年度帮扶工作报表（截至 {rep.as_of.isoformat()}）", "分救助类型："]
+    for r in rep.by_type + (rep.total,):
+        lines.append(f"  {r.name}：{r.households} 户、{r.persons} 人、{r.payments} 笔，{_yuan(r.amount_fen)} 元，"
+                     f"户均 {_yuan(r.average_fen)} 元，最低 {_yuan(r.min_fen)} 元，最高 {_yuan(r.max_fen)} 元")
+    rate = "—" if rep.execution_rate is None else f"{rep.execution_rate * 100:.2f}%"
+    lines.append(f"预算 {_yuan(rep.budget_fen)} 元，已支出 {_yuan(rep.spent_fen)} 元，执行率 {rate}")
+    for r in rep.by_source:
+        src_rate = "—" if r.execution_rate is None else f"{r.execution_rate * 100:.2f}%"
+        lines.append(f"  {r.name}：预算 {_yuan(r.budget_fen)} 元，已支出 {_yuan(r.spent_fen)} 元，执行率 {src_rate}")
+    lines.append("分工会：")
+    for r in rep.by_union:
+        lines.append(f"  {r.name}：{r.households} 户、{r.payments} 笔，{_yuan(r.amount_fen)} 元；年末在档 {r.archived_households} 户")
+    lines.append("绩效指标：")
+    for i in rep.indicators:
+        if i.answerable:
+            lines.append(f"  {i.name}：{i.value_text}（{i.numerator}/{i.denominator}），例外 {len(i.exceptions)} 条")
+        else:
+            lines.append(f"  {i.name}：无法计算（{i.reason}）")
+    return "\n".join(lines)
+
+
+def run_annual(args, env) -> int:
+    from ..services import reports
+
+    ctx = env.context()
+    rep = env.run(reports.annual_report, ctx, args.year, unit_id_of(env, ctx, args.unit))
+    env.out(annual_json(rep), annual_text(rep))
+    return 0
