@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from zhibang_desktop.domain.money import format_yuan
 from zhibang_desktop.services.payout import bank_files
 from zhibang_desktop.services import payout as d
-from zhibang_desktop.services.payout.payouts import ReissuePlan
+from zhibang_desktop.services.payout import ReissuePlan
 from zhibang_desktop.services.payout import printing as payout_print
 from zhibang_desktop.services.errors import ValidationFailed
 from zhibang_desktop.services.payout.types import BankColumnSpec, BankTemplateView, BatchInput, LinePlan

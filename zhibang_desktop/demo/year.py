@@ -243,8 +243,9 @@ class _Year:
 
     def past_quarter(self, index: int, y: int, q: int, pool: list[Household], emergency: list[Household],
                      leave_open: bool = False) -> None:
-        from ..services.payout import payouts as disbursement, notices
-        from ..services.payout.payouts import ReissuePlan
+        from ..services import payout
+        from ..services.payout import notices
+        from ..services.payout.reissue import ReissuePlan
         from ..services.payout import printing as payout_print
 
         start = _quarter_start(y, q)
@@ -295,11 +296,11 @@ class _Year:
 
         # the batch
         pay = self.clock.day(_workday(end + timedelta(days=4)), 9)
-        cands = [c.request_id for c, p in disbursement.batch_candidates(self.clerk) if p.payable]
+        cands = [c.request_id for c, p in payout.batch_candidates(self.clerk) if p.payable]
         if not cands:
             return
         try:
-            b = disbursement.create_batch(self.clerk, BatchInput(pay, [LinePlan(r) for r in cands],
+            b = payout.create_batch(self.clerk, BatchInput(pay, [LinePlan(r) for r in cands],
                                                                  title="困难职工救助金发放实名制签领表"))
         except ServiceError:
             return
@@ -311,10 +312,10 @@ class _Year:
             # seed 002: cash only in special cases, against signatures; some through the grassroots union
             for line, method in ((lines[2], "cash"), (lines[3], "via_grassroots")):
                 try:
-                    disbursement.set_line_method(self.clerk, line.id, method)
+                    payout.set_line_method(self.clerk, line.id, method)
                 except ServiceError:
                     pass
-            lines = list(disbursement.get_batch(self.clerk, b.summary.id).lines)
+            lines = list(payout.get_batch(self.clerk, b.summary.id).lines)
         bank = [line for line in lines if line.method in ("bank_transfer", "social_security_card")]
         cash = [line for line in lines if line.method == "cash"]
         special: dict[int, str] = {}
@@ -330,7 +331,7 @@ class _Year:
             relative = next((m for m in (hh.members if hh else []) if m.id_number), None)
             if relative is not None:
                 try:
-                    disbursement.set_line_proxy(self.clerk, c.id, relative.name, "139" + str(self.rnd.randint(10**7, 10**8 - 1)),
+                    payout.set_line_proxy(self.clerk, c.id, relative.name, "139" + str(self.rnd.randint(10**7, 10**8 - 1)),
                                                 relative.id_number, relative.relation)
                 except ServiceError:
                     pass
@@ -338,20 +339,20 @@ class _Year:
         payout_print.print_receipts(self.clerk, b.summary.id, io.BytesIO())
         for line_id, what in special.items():
             if what == "renounce":
-                disbursement.mark_renounced(self.clerk, line_id, "本人书面声明放弃领取（担心影响低保待遇），资金退回")
+                payout.mark_renounced(self.clerk, line_id, "本人书面声明放弃领取（担心影响低保待遇），资金退回")
             elif what == "relative":
                 hh = self._household(next(x.household_id for x in lines if x.id == line_id))
                 spouse = next((m for m in (hh.members if hh else []) if m.relation in ("配偶", "妻子", "丈夫")), None)
-                disbursement.mark_paid_to_relative(self.clerk, line_id, spouse.name if spouse else "王秀英",
+                payout.mark_paid_to_relative(self.clerk, line_id, spouse.name if spouse else "王秀英",
                                                    spouse.relation if spouse else "配偶", pay)
-        disbursement.mark_batch_paid(self.clerk, b.summary.id, pay)
+        payout.mark_batch_paid(self.clerk, b.summary.id, pay)
 
         # the bank's return file: wrong account numbers (seed 000)
         returns = [line for line in bank if special.get(line.id, "").startswith("return")]
         if returns:
             back = self.clock.day(pay + timedelta(days=2), 14)
             for line in returns:
-                disbursement.mark_returned(self.clerk, line.id, self.rnd.choice(("账号有误", "户名与账号不符", "账户已销户")),
+                payout.mark_returned(self.clerk, line.id, self.rnd.choice(("账号有误", "户名与账号不符", "账户已销户")),
                                            back)
             again = [line for line in returns if special[line.id] == "return"]
             if again:
@@ -360,14 +361,14 @@ class _Year:
                 for line in again:
                     plans.append(ReissuePlan(line.id, account=self._corrected(line.account), update_archive=True))
                 try:
-                    rb = disbursement.create_reissue_batch(self.clerk, plans, re_day)
-                    disbursement.mark_batch_paid(self.clerk, rb.summary.id, re_day)
-                    disbursement.close_batch(self.clerk, rb.summary.id)
+                    rb = payout.create_reissue_batch(self.clerk, plans, re_day)
+                    payout.mark_batch_paid(self.clerk, rb.summary.id, re_day)
+                    payout.close_batch(self.clerk, rb.summary.id)
                 except ServiceError:
                     pass
         if not any(v == "return_open" for v in special.values()):
             try:
-                disbursement.close_batch(self.clerk, b.summary.id)
+                payout.close_batch(self.clerk, b.summary.id)
             except ServiceError:
                 pass
 
@@ -452,7 +453,8 @@ class _Year:
     def early_round(self, y: int, q: int, start: date, pool: list[Household]) -> None:
         """Requests made in the quarter's first days, noticed and now being paid: a batch in
         progress (seed 002: 公示 before every payout), with lines still to pay by bank and in cash."""
-        from ..services.payout import payouts as disbursement, notices
+        from ..services import payout
+        from ..services.payout import notices
 
         last = start
         for hh in pool:
@@ -470,11 +472,11 @@ class _Year:
         except ServiceError:
             return
         pay = self.clock.day(_workday(v.summary.end + timedelta(days=3)), 9)
-        cands = [c.request_id for c, p in disbursement.batch_candidates(self.clerk) if p.payable]
+        cands = [c.request_id for c, p in payout.batch_candidates(self.clerk) if p.payable]
         if not cands:
             return
         try:
-            b = disbursement.create_batch(self.clerk, BatchInput(pay, [LinePlan(r) for r in cands],
+            b = payout.create_batch(self.clerk, BatchInput(pay, [LinePlan(r) for r in cands],
                                                                  title="困难职工救助金发放实名制签领表"))
         except ServiceError:
             return
@@ -483,15 +485,15 @@ class _Year:
     def in_progress(self, batch_id: int, pay: date) -> None:
         """A batch being paid: one line in cash still to be signed for, one already paid, the
         bank lines still pending (so the bank file can be made)."""
-        from ..services.payout import payouts as disbursement
+        from ..services import payout
 
-        lines = list(disbursement.get_batch(self.clerk, batch_id).lines)
+        lines = list(payout.get_batch(self.clerk, batch_id).lines)
         bank = [line for line in lines if line.method in ("bank_transfer", "social_security_card")]
         try:
             if len(bank) > 2:
-                disbursement.set_line_method(self.clerk, bank[-1].id, "cash")
+                payout.set_line_method(self.clerk, bank[-1].id, "cash")
             if len(bank) > 3:
-                disbursement.mark_paid(self.clerk, [bank[0].id], pay)
+                payout.mark_paid(self.clerk, [bank[0].id], pay)
         except ServiceError:
             pass
 

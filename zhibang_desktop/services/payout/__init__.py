@@ -1,15 +1,18 @@
 """Payout (发放): public notices, payout batches and their lines, reissues, bank files and the
 printed rosters and receipt lists.
 
-The batch and line use cases are re-exported here; `types` holds the plain data."""
+The batch and line use cases are re-exported here: `rules` (rules, numbers, guards), `batches`
+(candidates, creating and closing batches), `lines` (line state changes; its docstring draws the
+states), `reissue` and `views` (reading); `types` holds the plain data."""
 
-from .payouts import (
-    ACCOUNT_METHODS, KINDS, MANAGE, METHODS, READ, LineStateError, ReissuePlan, next_batch_number,
-    batch_candidates, create_batch, add_lines, close_batch, mark_paid, mark_batch_paid, return_line_in,
-    mark_returned, mark_renounced, mark_paid_to_relative, set_line_method, set_line_proxy,
-    remove_line, _paid, reissue_candidates, create_reissue_batch, list_batches, find_batch,
-    get_batch
+from .batches import add_lines, batch_candidates, close_batch, create_batch, next_batch_number
+from .rules import ACCOUNT_METHODS, KINDS, MANAGE, METHODS, READ, LineStateError
+from .lines import (
+    _paid, mark_batch_paid, mark_paid, mark_paid_to_relative, mark_renounced, mark_returned, remove_line,
+    return_line_in, set_line_method, set_line_proxy,
 )
+from .reissue import ReissuePlan, create_reissue_batch, reissue_candidates
+from .views import find_batch, get_batch, list_batches
 from .types import (
     NoticeFilter, NoticeInput, CandidateView, NoticeEntryView, ObjectionView, NoticeSummary,
     NoticeView, ObjectionInput, Payability, LinePlan, BatchInput, LineView, BatchSummary, BatchView,

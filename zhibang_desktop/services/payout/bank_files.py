@@ -33,7 +33,9 @@ from ...storage.models import BankTemplate, DisbursementLine
 from . import common as pc
 from . import scope
 from ..context import AppContext
-from .payouts import ACCOUNT_METHODS, MANAGE, _paid, find_batch, return_line_in
+from .lines import _paid, return_line_in
+from .rules import ACCOUNT_METHODS, MANAGE
+from .views import find_batch
 from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
 from .types import (
     METHOD_LABELS, BankColumnSpec, BankExportResult, BankTemplateView, ReturnImportResult, ReturnMatch,

@@ -28,7 +28,7 @@ from .. import audit_chain
 from . import common as pc
 from . import scope
 from ..context import AppContext
-from .payouts import find_batch
+from .views import find_batch
 from ..relief.early_payout import early_payout_of
 from ..errors import Cancelled, ServiceError
 from .types import LINE_STATE_LABELS, METHOD_LABELS, PrintResult

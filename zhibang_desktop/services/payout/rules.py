@@ -1,6 +1,6 @@
 """发放批次, shared rules: permissions, payment methods, batch numbers, line look-up and state guards.
 
-Used by the batch, line-state, reissue and view modules behind :mod:`.payouts`.
+Used by the batch, line-state, reissue and view modules the package re-exports.
 """
 from __future__ import annotations
 

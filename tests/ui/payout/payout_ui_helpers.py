@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.services.context import AppContext
 
-from ..archive_helpers import archived, household
-from ..services.relief_helpers import office, unit_id, quarterly, set_dibao, submit_and_approve, zengcheng
+from ...archive_helpers import archived, household
+from ...services.relief_helpers import office, unit_id, quarterly, set_dibao, submit_and_approve, zengcheng
 
 # Luhn-valid 19-digit cards (UnionPay debit)
 CARDS = ("6222021001112223334", "6222021001112223342", "6222021001112223359", "6222021001112223367")

@@ -11,7 +11,7 @@ from zhibang_desktop.ui import app as app_module
 from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
 from zhibang_desktop.ui.common.wheel_guard import WheelGuard
 
-from .test_household_editor import open_first
+from ..archive.test_household_editor import open_first
 
 
 def wheel_down(widget) -> None:

@@ -9,7 +9,7 @@ from zhibang_desktop.ui.admin.users_page import (
     ResetPasswordDialog, ReviewerScopesDialog, UserEditDialog, UsersPage,
 )
 
-from .waiting import settle
+from ..waiting import settle
 
 
 def usernames(page) -> list[str]:

@@ -20,7 +20,7 @@ from zhibang_desktop.ui.payout.notices_page import (
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
-from .waiting import settle
+from ..waiting import settle
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from zhibang_desktop.ui.payout.batches_page import BatchesPage
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
-from .waiting import settle
+from ..waiting import settle
 
 CORRECTED = "6222021001112223375"  # Luhn-valid
 

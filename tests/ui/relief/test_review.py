@@ -19,7 +19,7 @@ from zhibang_desktop.ui.relief.request_view import RequestViewDialog
 from zhibang_desktop.ui.relief.review_dialog import ReviewDialog
 from zhibang_desktop.ui.common.session import UiSession
 
-from .waiting import settle
+from ..waiting import settle
 from .relief_fixtures import clock, msgs, office, quarterly  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("msgs")

@@ -10,7 +10,7 @@ from zhibang_desktop.domain import clock
 from zhibang_desktop.services.admin import audit
 from zhibang_desktop.ui.admin.audit_page import AuditPage
 
-from .waiting import settle
+from ..waiting import settle
 
 
 def make_page(ctx, qtbot) -> AuditPage:

@@ -9,7 +9,7 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.common.import_dialog import ImportCheckDialog
 
-from .waiting import settle
+from ..waiting import settle
 
 
 def choose(monkeypatch, path):

@@ -12,7 +12,7 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.archive.household_editor import HouseholdEditor
 
-from .waiting import settle
+from ..waiting import settle
 
 
 def open_first(window, qtbot, filt=None) -> HouseholdEditor:

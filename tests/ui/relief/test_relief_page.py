@@ -16,7 +16,7 @@ from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
 from zhibang_desktop.ui.relief.request_view import RequestViewDialog
 from zhibang_desktop.ui.common.session import UiSession
 
-from .waiting import settle
+from ..waiting import settle
 from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("msgs")
@@ -126,7 +126,7 @@ def test_filters_state_type_quarter_union_overdue_and_text(window, seeded, clock
 
 
 def _unit(office, name: str) -> int:
-    from ..archive_helpers import unit_id
+    from ...archive_helpers import unit_id
 
     return unit_id(office.admin, name)
 

@@ -229,7 +229,7 @@ def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
     """昆明 (seed 003): the standing monthly subsidy is paid from the enterprise roll, not the archive."""
     from zhibang_desktop.services.relief import policies
 
-    from ..archive_helpers import id_no, unit_id
+    from ...archive_helpers import id_no, unit_id
 
     policies.use_preset(office.admin, "昆明", 2025)
     d = ReliefRequestDialog(UiSession(office.clerk))

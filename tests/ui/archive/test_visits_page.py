@@ -8,7 +8,7 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.archive.visits_page import DUE_SOON_DAYS
 
-from .waiting import settle
+from ..waiting import settle
 
 
 def listed(page):

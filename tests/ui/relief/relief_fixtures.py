@@ -22,8 +22,8 @@ from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.relief.types import RequestInput
 from zhibang_desktop.ui.common import messages
 
-from ..admin_helpers import PASSWORD, admin_context
-from ..archive_helpers import archived, household, id_no, member, unit_id
+from ...admin_helpers import PASSWORD, admin_context
+from ...archive_helpers import archived, household, id_no, member, unit_id
 
 GRASSROOTS = "荔城街某某电子厂工会"
 STREET = "荔城街总工会"

@@ -16,7 +16,7 @@ from zhibang_desktop.ui.archive.household_table_model import COLUMNS, PAGE_SIZE
 
 from tests.pinned import DEMO_HOUSEHOLDS
 
-from .waiting import settle
+from ..waiting import settle
 
 
 def rows(model):

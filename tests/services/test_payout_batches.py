@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from zhibang_desktop.domain.idnumber import make_id_number
 from zhibang_desktop.services import payout as d
 from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.services.payout.payouts import LineStateError, ReissuePlan
+from zhibang_desktop.services.payout import LineStateError, ReissuePlan
 from zhibang_desktop.services.errors import ServiceError, ValidationFailed
 from zhibang_desktop.services.payout.types import BatchInput, LinePlan
 from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
