@@ -333,6 +333,7 @@ READS: dict[str, str | None] = {
     "funds.printing.build_plan": "report.read",
     "reports.indicators.compute_indicators": "report.read",
     "reports.annual.annual_report": "report.read",
+    "reports.dashboard.dashboard": "report.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -396,6 +397,7 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.indicators.compute_indicators": lambda c, w: svc("reports").compute_indicators(
         c, date(2026, 1, 1), date(2026, 12, 31)),
     "reports.annual.annual_report": lambda c, w: svc("reports").annual_report(c, 2026),
+    "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
 }
 
 # Writes any signed-in user may do, and why.
@@ -676,7 +678,7 @@ SCOPE_FILTERED = {
     "payout.batches.batch_candidates", "payout.reissue.reissue_candidates", "admin.audit.query_audit",
     "admin.audit.export_audit", "admin.audit.filter_options", "archive.search.search_households",
     "archive.search.archive_counts", "archive.household_export.export_households", "relief.requests.list_requests",
-    "relief.review.review_queue",
+    "relief.review.review_queue", "reports.dashboard.dashboard",
 }
 
 # Scope-checked in their own modules and tested there (tests/services/test_scope.py, test_relief.py,
@@ -766,4 +768,7 @@ def test_scoped_lists_hold_only_own_records(scope_world):
     rows = audit.query_audit(w.scoped, limit=500).rows
     assert rows and all(r.household_id is not None for r in rows)
     assert w.hh_other not in {r.household_id for r in rows}
+    board, whole = svc("reports").dashboard(w.scoped, 2026), svc("reports").dashboard(w.ctx, 2026)
+    approved = {s.status: s.count for s in board.requests_by_state}["approved"]
+    assert approved == 1 < {s.status: s.count for s in whole.requests_by_state}["approved"]
     p.set_line_method(w.scoped, w.own_line, "cash")  # its own line: allowed

@@ -1,9 +1,9 @@
 """发放批次, reading: batch summaries and views, listing and finding batches."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Disbursement, DisbursementLine, ReliefRequest
@@ -69,13 +69,22 @@ def _view(s: Session, batch: Disbursement, actor) -> BatchView:
     return BatchView(_summary(s, batch, visible), views, batch.remark or "", by_state, by_fund, renounced)
 
 
-def list_batches(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[BatchSummary]:
+def list_batches(ctx: AppContext, status: str | None = None, year: int | None = None,
+                 month: int | None = None) -> list[BatchSummary]:
+    """Batches, newest first. With `year` and `month`: the batches of that month — paid out on a
+    day of it, or with a line paid in it (a cash line paid later, a reissue)."""
     with ctx.tx(READ) as tx:
         s = tx.session
         q = select(Disbursement).order_by(Disbursement.pay_date.desc(), Disbursement.id.desc())
         if status:
             q = q.where(Disbursement.status == status)
-        if year is not None:
+        if year is not None and month is not None:
+            first = date(year, month, 1)
+            last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+            paid_in = exists().where(DisbursementLine.batch_id == Disbursement.id,
+                                     DisbursementLine.paid_on.between(first, last))
+            q = q.where(or_(Disbursement.pay_date.between(first, last), paid_in))
+        elif year is not None:
             q = q.where(Disbursement.pay_date >= date(year, 1, 1), Disbursement.pay_date <= date(year, 12, 31))
         out = []
         for b in s.execute(q).scalars():
