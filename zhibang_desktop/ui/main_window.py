@@ -79,6 +79,9 @@ class MainWindow(QMainWindow):
         restore = getattr(page, "restore_requested", None)
         if restore is not None:
             restore.connect(self.restore_backup)
+        opener = getattr(page, "openListRequested", None)
+        if opener is not None:
+            opener.connect(self.open_list)
 
     def show_page(self, key: str) -> QWidget | None:
         for row, spec in enumerate(self._specs):
@@ -86,6 +89,13 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(row)
                 return self.pages[key]
         return None
+
+    def open_list(self, key: str, filters: dict) -> QWidget | None:
+        """Show page `key` with these filters (its `show_filtered`); None when the user lacks it."""
+        page = self.show_page(key)
+        if page is not None:
+            page.show_filtered(**filters)
+        return page
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()

@@ -5,7 +5,11 @@ Optional members the main window uses when present:
   - ``statusText``: a Signal(str) whose text the status bar shows while the page is current,
     and ``status_text``: the last such text (shown when the user switches to the page);
   - ``activated()``: called each time the page is shown (refresh here);
-  - ``focus_search()``: called by Ctrl+F.
+  - ``focus_search()``: called by Ctrl+F;
+  - ``openListRequested``: a Signal(str, dict) — "show page KEY filtered so": the main window
+    shows that page and calls its ``show_filtered(**filters)`` (the dashboard's click-through).
+A page whose spec names roles in ``first_for`` comes first in the navigation of a user holding
+one of them, and is the page shown at start (the head starts on the dashboard).
 A page whose module is not in the tree yet is skipped, so a page can be listed before it lands.
 """
 from __future__ import annotations
@@ -23,6 +27,7 @@ class PageSpec:
     label: str
     factory: str  # "package.module:ClassName"
     permission: str | None  # shown only to users holding it
+    first_for: frozenset[str] = frozenset()  # roles that start on this page
 
 
 PAGES: list[PageSpec] = [
@@ -35,6 +40,9 @@ PAGES: list[PageSpec] = [
     PageSpec("notices", "公示与异议", "zhibang_desktop.ui.payout.notices_page:NoticesPage", "relief.read"),
     PageSpec("batches", "救助金发放", "zhibang_desktop.ui.payout.batches_page:BatchesPage", "relief.read"),
     PageSpec("funds", "资金", "zhibang_desktop.ui.funds.funds_page:FundsPage", "report.read"),
+    PageSpec("dashboard", "工作概览", "zhibang_desktop.ui.reports.dashboard_page:DashboardPage", "report.read",
+             first_for=frozenset({"head"})),
+    PageSpec("reports", "报表", "zhibang_desktop.ui.reports.reports_page:ReportsPage", "report.read"),
     PageSpec("settings", "单位与组织", "zhibang_desktop.ui.admin.settings_page:SettingsPage", "org.edit"),
     PageSpec("users", "用户管理", "zhibang_desktop.ui.admin.users_page:UsersPage", "users.manage"),
     PageSpec("audit", "审计日志", "zhibang_desktop.ui.admin.audit_page:AuditPage", "audit.read"),
@@ -64,4 +72,4 @@ def pages_for(actor) -> list[tuple[PageSpec, type]]:
         factory = load_factory(spec)
         if factory is not None:
             found.append((spec, factory))
-    return found
+    return sorted(found, key=lambda pair: not (pair[0].first_for & actor.roles))

@@ -193,6 +193,22 @@ class ArchivePage(Page):
             widget.blockSignals(False)
         self.refresh()
 
+    def show_filtered(self, *, category: str | None = None, status: str | None = None, unit_id: int | None = None,
+                      visit_overdue: bool = False) -> None:
+        """Show the households these filters select (the search and other filters cleared),
+        e.g. from a bar of the dashboard."""
+        widgets = (self.search, self.category, self.status, self.union, self.overdue)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        self.category.setCurrentIndex(max(self.category.findData(category), 0) if category else 0)
+        self.status.setCurrentIndex(max(self.status.findData(status), 0) if status else 0)
+        self.union.set_unit_id(unit_id, emit=False)
+        self.overdue.setChecked(visit_overdue)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.refresh()
+
     def activated(self) -> None:
         """Nothing: the archive list follows every change announced, and reloading 100,000
         households at each visit of the page would only cost time."""

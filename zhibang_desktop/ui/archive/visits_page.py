@@ -68,6 +68,16 @@ class VisitsPage(Page):
         return HouseholdFilter(unit_id=self.union.unit_id(), visit_overdue=overdue,
                                visit_due_within_days=None if overdue else DUE_SOON_DAYS)
 
+    def show_filtered(self, *, view: str = "due", unit_id: int | None = None) -> None:
+        """Show one of VIEWS ("due": overdue and due within 30 days; "overdue") for a union."""
+        for widget in (self.which, self.union):
+            widget.blockSignals(True)
+        self.which.setCurrentIndex(max(self.which.findData(view), 0))
+        self.union.set_unit_id(unit_id, emit=False)
+        for widget in (self.which, self.union):
+            widget.blockSignals(False)
+        self.refresh()
+
     def refresh(self) -> None:
         self.model.set_query(self.current_filter())
         self._count()

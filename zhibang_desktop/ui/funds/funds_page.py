@@ -99,7 +99,7 @@ class FundsPage(QWidget):
         self.payments = RowsModel(PAYMENT_COLUMNS, self, key=lambda d: d.line_id)
         self.payment_table = RowsTable(self.payments)
         self.drill_label = QLabel("双击上表一行，查看其发放明细")
-        exec_tab = QWidget()
+        exec_tab = self.execution_tab = QWidget()
         et = QVBoxLayout(exec_tab)
         row = QHBoxLayout()
         row.addWidget(QLabel("汇总方式"))
@@ -248,6 +248,24 @@ class FundsPage(QWidget):
         self.adjust_button.setEnabled(can and line is not None)
         self.allocate_button.setEnabled(can and line is not None)
         self.report_button.setEnabled(can and self.allocation_table.current_item() is not None)
+
+    def show_filtered(self, *, year: int, view: str = "by_source", key: str | None = None) -> None:
+        """The execution tab of `year` summed by `view` (one of VIEWS); with `key`, that row's
+        payments listed below (e.g. a fund source's bar of the dashboard)."""
+        for combo in (self.year, self.view):
+            combo.blockSignals(True)
+        index = self.year.findData(year)
+        if index < 0:
+            self.year.addItem(f"{year} 年", year)
+            index = self.year.count() - 1
+        self.year.setCurrentIndex(index)
+        self.view.setCurrentIndex(max(self.view.findData(view), 0))
+        for combo in (self.year, self.view):
+            combo.blockSignals(False)
+        self.tabs.setCurrentWidget(self.execution_tab)
+        self.reload()
+        if key is not None and self.execution_table.select_key(key):
+            self.drill_down()
 
     # -- drill-down --
     def drill_down(self) -> None:

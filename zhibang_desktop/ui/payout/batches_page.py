@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
     QVBoxLayout, QWidget,
 )
 
@@ -54,6 +54,12 @@ class BatchesPage(Page):
 
         self.status_filter = code_combo("全部状态", BATCH_STATUS_LABELS)
         self.year_filter = year_combo()
+        self.month_filter = QComboBox()
+        self.month_filter.addItem("全部月份", None)
+        for m in range(1, 13):
+            self.month_filter.addItem(f"{m} 月", m)
+        self.month_filter.setToolTip("该月发放的批次（发放日期在该月，或有明细在该月发放）；先选年度")
+        self.month_filter.setEnabled(False)
         self.new_button = QPushButton("新建批次…")
         self.new_button.setEnabled(can or session.can("payout.override"))
         self.reissue_button = QPushButton("退票重新发放…")
@@ -109,6 +115,7 @@ class BatchesPage(Page):
         top.addWidget(self.status_filter)
         top.addWidget(QLabel("年度"))
         top.addWidget(self.year_filter)
+        top.addWidget(self.month_filter)
         top.addStretch(1)
         for b in (self.new_button, self.reissue_button, self.templates_button, self.refresh_button):
             top.addWidget(b)
@@ -147,7 +154,9 @@ class BatchesPage(Page):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
-        self.reload_on(self.status_filter, self.year_filter)
+        self.reload_on(self.status_filter, self.year_filter, self.month_filter)
+        self.year_filter.currentIndexChanged.connect(
+            lambda _: self.month_filter.setEnabled(self.year_filter.currentData() is not None))
         self.new_button.clicked.connect(self.new_batch)
         self.reissue_button.clicked.connect(self.reissue)
         self.templates_button.clicked.connect(self.edit_templates)
@@ -174,8 +183,26 @@ class BatchesPage(Page):
     def reload(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else (self.current.summary.id if self.current else None)
         ctx, status, year = self.ctx, self.status_filter.currentData(), self.year_filter.currentData()
-        self.query(lambda: payout.list_batches(ctx, status, year), lambda rows: self._show_rows(rows, keep),
+        month = self.month_filter.currentData() if year is not None else None
+        self.query(lambda: payout.list_batches(ctx, status, year, month), lambda rows: self._show_rows(rows, keep),
                    key="list")
+
+    def show_filtered(self, *, year: int | None = None, month: int | None = None, status: str | None = None) -> None:
+        """Show the batches of a year (and month), e.g. from a bar of the dashboard."""
+        combos = (self.status_filter, self.year_filter, self.month_filter)
+        for combo in combos:
+            combo.blockSignals(True)
+        self.status_filter.setCurrentIndex(max(self.status_filter.findData(status), 0) if status else 0)
+        index = self.year_filter.findData(year) if year is not None else 0
+        if index < 0:
+            self.year_filter.addItem(f"{year} 年", year)
+            index = self.year_filter.count() - 1
+        self.year_filter.setCurrentIndex(index)
+        self.month_filter.setCurrentIndex(month if year is not None and month else 0)
+        self.month_filter.setEnabled(year is not None)
+        for combo in combos:
+            combo.blockSignals(False)
+        self.reload()
 
     def _show_rows(self, rows, keep: int | None) -> None:
         self.model.set_rows(rows)

@@ -178,7 +178,7 @@ class ReliefPage(Page):
     def _fill_years(self, policy_years: list[int]) -> None:
         current = self.year.currentData()
         this_year = clock.today().year
-        years = sorted(set(policy_years) | {this_year, this_year - 1}, reverse=True)
+        years = sorted(set(policy_years) | {this_year, this_year - 1} | ({current} if current else set()), reverse=True)
         self.year.blockSignals(True)
         self.year.clear()
         self.year.addItem("全部年度", None)
@@ -263,6 +263,27 @@ class ReliefPage(Page):
         self.union.set_unit_id(None, emit=False)
         self.overdue.setChecked(False)
         self.type.setCurrentIndex(0)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._load_choices(refresh=True)
+
+    def show_filtered(self, *, year: int | None = None, status: str | None = None, overdue: bool = False,
+                      unit_id: int | None = None) -> None:
+        """Show the requests these filters select (the others cleared), e.g. from a bar of the dashboard."""
+        widgets = (self.search, self.year, self.quarter, self.state, self.type, self.union, self.overdue)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        index = self.year.findData(year) if year is not None else 0
+        if index < 0:
+            self.year.addItem(f"{year}年", year)
+            index = self.year.count() - 1
+        self.year.setCurrentIndex(index)
+        self.quarter.setCurrentIndex(0)
+        self.state.setCurrentIndex(max(self.state.findData(status), 0) if status else 0)
+        self.type.setCurrentIndex(0)
+        self.union.set_unit_id(unit_id, emit=False)
+        self.overdue.setChecked(overdue)
         for widget in widgets:
             widget.blockSignals(False)
         self._load_choices(refresh=True)

@@ -36,17 +36,32 @@ class _IndentDelegate(QStyledItemDelegate):
         option.rect.adjust(INDENT_PX * (index.data(DEPTH_ROLE) or 0), 0, 0, 0)
 
 
+def subtree(units: list[OrgUnitView], root_id: int) -> list[OrgUnitView]:
+    """`root_id`'s union and every union below it."""
+    children: dict[int | None, list[int]] = {}
+    for u in units:
+        children.setdefault(u.parent_id, []).append(u.id)
+    found, stack = set(), [root_id]
+    while stack:
+        uid = stack.pop()
+        if uid not in found:
+            found.add(uid)
+            stack.extend(children.get(uid, []))
+    return [u for u in units if u.id in found]
+
+
 class UnionCombo(QComboBox):
     """`all_label` adds a first "all unions" entry (unit_id None) for filters.
     `for_household` disables the district union: a household belongs to a street or
-    grassroots union."""
+    grassroots union. `within` lists only that union's subtree (a user's scope)."""
 
     def __init__(self, ctx, parent: QWidget | None = None, *, all_label: str | None = None,
-                 for_household: bool = False):
+                 for_household: bool = False, within: int | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.all_label = all_label
         self.for_household = for_household
+        self.within = within
         self.setModel(QStandardItemModel(self))
         self.setMaxVisibleItems(20)
         self.view().setItemDelegate(_IndentDelegate(self))
@@ -61,7 +76,10 @@ class UnionCombo(QComboBox):
             item = QStandardItem(self.all_label)
             item.setData(None, Qt.UserRole)
             model.appendRow(item)
-        for unit, depth in ordered_tree(list_units(self.ctx)):
+        units = list_units(self.ctx)
+        if self.within is not None:
+            units = subtree(units, self.within)
+        for unit, depth in ordered_tree(units):
             if not unit.active and unit.id != current:
                 continue
             item = QStandardItem(unit.name + ("" if unit.active else "（已停用）"))
