@@ -13,7 +13,7 @@ from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.ui.common.session import UiSession
 from zhibang_desktop.ui.main_window import MainWindow
 
-from .waiting import settle
+from ..waiting import settle
 
 YEAR = TEST_TODAY.year
 
