@@ -87,3 +87,18 @@ def test_street_user_gets_its_subtree_and_unknown_union_is_refused(z, capsys):
     assert z("report", "annual", "--year", YEAR, "--unit", STREET2, user="lc") == 2
     assert "管辖范围" in capsys.readouterr().err
     assert z("report", "annual", "--year", YEAR, "--unit", "没有这个工会") == 2
+
+
+def test_annual_out_pdf_and_xlsx(z, capsys, tmp_path):
+    from tests.documents.pdf_tools import pdftotext
+
+    assert z("report", "annual", "--year", YEAR, "--out", tmp_path / "年报.pdf") == 0
+    assert "已写入" in capsys.readouterr().out
+    assert "帮扶工作报表" in "".join(pdftotext(tmp_path / "年报.pdf"))
+    data = _json(capsys, z, "report", "annual", "--year", YEAR, "--out", tmp_path / "年报.xlsx", user="lc")
+    assert data == {"out": str(tmp_path / "年报.xlsx")}
+    import openpyxl
+
+    cover = openpyxl.load_workbook(tmp_path / "年报.xlsx")["报表信息"]
+    assert {r[0]: r[1] for r in cover.iter_rows(values_only=True)}["制表人"] == "荔城街经办人"
+    assert z("report", "annual", "--year", YEAR, "--out", tmp_path / "年报.txt") == 2

@@ -263,6 +263,8 @@ WRITES: list[Case] = [
          lambda c, w: svc("funds").confirm_carry_over(c, 2025)),
     Case("funds.printing.print_plan", "report.read",  # writes a PDF and a print audit row
          lambda c, w: svc("funds").print_plan(c, 2027, w.tmp / "out" / "plan.pdf")),
+    Case("reports.annual_document.export_annual", "report.read",  # writes a file and a print audit row
+         lambda c, w: svc("reports").export_annual(c, 2026, w.tmp / "out" / "annual.pdf")),
 ]
 
 # Read-only functions: no change to check; those needing a permission are listed with it
@@ -334,6 +336,7 @@ READS: dict[str, str | None] = {
     "reports.indicators.compute_indicators": "report.read",
     "reports.annual.annual_report": "report.read",
     "reports.dashboard.dashboard": "report.read",
+    "reports.annual_document.build_annual_document": "report.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -398,6 +401,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
         c, date(2026, 1, 1), date(2026, 12, 31)),
     "reports.annual.annual_report": lambda c, w: svc("reports").annual_report(c, 2026),
     "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
+    "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
+        c, 2026, w.tmp / "out" / "annual.pdf"),
 }
 
 # Writes any signed-in user may do, and why.
@@ -734,6 +739,7 @@ SCOPE_FUNDS = {
 # tests/services/test_reports_scope.py.
 SCOPE_REPORTS = {
     "reports.indicators.compute_indicators", "reports.annual.annual_report",
+    "reports.annual_document.build_annual_document", "reports.annual_document.export_annual",
 }
 
 

@@ -21,6 +21,7 @@ def register(sub) -> None:
     p = reports.add_parser("annual", help="年度报表：分救助类型、资金来源、工会的发放与执行，以及各项绩效指标")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--unit", help="只统计该工会（含下级工会）")
+    p.add_argument("--out", help="写入文件：.pdf（打印格式）或 .xlsx")
     json_flag(p)
     p.set_defaults(func=run_annual)
 
@@ -95,6 +96,11 @@ def run_annual(args, env) -> int:
     from ..services import reports
 
     ctx = env.context()
-    rep = env.run(reports.annual_report, ctx, args.year, unit_id_of(env, ctx, args.unit))
+    unit = unit_id_of(env, ctx, args.unit)
+    if args.out:
+        out = env.run(reports.export_annual, ctx, args.year, args.out, unit)
+        env.out({"out": str(out)}, f"已写入 {out}")
+        return 0
+    rep = env.run(reports.annual_report, ctx, args.year, unit)
     env.out(annual_json(rep), annual_text(rep))
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
 from sqlalchemy import func, insert, select
@@ -283,5 +283,13 @@ def _visit_dict(rnd: random.Random, household_id: int, d: date, index: int) -> d
                 "data_check": "经省居民家庭经济状况核对系统比对，未发现车辆、房产异常"}[method]
     return dict(household_id=household_id, visit_date=d, method=method,
                 visitor=rnd.choice(("陈志强", "黄丽芳", "钟伟明", "梁秀英", "刘建华")), findings=findings,
-                outcome="继续在档帮扶", created_at=clock.now())
+                outcome="继续在档帮扶", created_at=_entered_at(household_id, d, index))
+
+
+def _entered_at(household_id: int, visit_day: date, index: int) -> datetime:
+    """When the visit was typed in: within a few days, now and then after more than 30 (seed 002:
+    changes entered within 30 days — the reports list the late ones).  No draw on the demo's
+    random stream, so the rest of the demo stays as it was."""
+    delay = 40 if (household_id + index) % 37 == 0 else (household_id * 7 + index * 3) % 6
+    return min(clock.now(), datetime.combine(visit_day + timedelta(days=delay), time(2), tzinfo=timezone.utc))
 

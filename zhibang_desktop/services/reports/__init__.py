@@ -6,11 +6,12 @@ union scope.
 """
 from .annual import annual_report
 from .dashboard import Dashboard, MonthlyPayouts, OverdueLevel, SourceExecution, StateCount, VisitsDue, dashboard
+from .annual_document import annual_document, build_annual_document, export_annual
 from .indicators import compute_indicators
 from .types import AnnualReport, Indicator, IndicatorException, SourceRow, TypeRow, UnionRow
 
 __all__ = [
-    "AnnualReport", "Indicator", "IndicatorException", "SourceRow", "TypeRow", "UnionRow", "annual_report",
-    "compute_indicators",
+    "AnnualReport", "Indicator", "IndicatorException", "SourceRow", "TypeRow", "UnionRow", "annual_document",
+    "annual_report", "build_annual_document", "compute_indicators", "export_annual",
     "Dashboard", "MonthlyPayouts", "OverdueLevel", "SourceExecution", "StateCount", "VisitsDue", "dashboard",
 ]

@@ -1,0 +1,60 @@
+"""The annual report of the hand-made year as PDF and xlsx, read back; the export is audited."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from tests.documents.pdf_tools import assert_all_fonts_embedded, pdftotext
+from zhibang_desktop.services.errors import ValidationFailed
+from zhibang_desktop.services.reports import build_annual_document, export_annual
+from zhibang_desktop.storage.models import AuditEntry
+
+from .reports_year import YEAR, build_year
+
+
+@pytest.fixture
+def year(ctx):
+    return build_year(ctx)
+
+
+def _audits(ctx, entity):
+    with ctx.db.session() as s:
+        return list(s.execute(select(AuditEntry.action, AuditEntry.summary).where(AuditEntry.entity == entity)))
+
+
+def test_annual_pdf_read_back(ctx, year, tmp_path):
+    out = export_annual(ctx, YEAR, tmp_path / "年报.pdf")
+    assert_all_fonts_embedded(out)
+    pages = pdftotext(out)
+    text = "".join(pages).replace("\n", "")  # words wrapped inside a table cell
+    for words in (f"增城区总工会{YEAR}年度困难职工帮扶工作报表", f"统计期间：{YEAR}年1月1日至{YEAR}年12月31日",
+                  "分救助类型发放情况", "季度救助", "紧急救助", "分资金来源预算执行情况", "98.44%",
+                  "265,800.00", "270,000.00", "分工会发放情况", "荔城街总工会", "绩效指标", "帮扶标准合规率",
+                  "77.78%", "指标例外明细", "晚 3 个工作日", "自付手术费用高，家庭困难", "受助职工满意度", "无法计算",
+                  "制表人：系统", "审核人：", "负责人：", f"第 1 页 共 {len(pages)} 页"):
+        assert words in text, words
+    assert [a for a, _ in _audits(ctx, "annual_report")] == ["print"]
+
+
+def test_annual_xlsx_read_back(ctx, year, tmp_path):
+    out = export_annual(ctx, YEAR, tmp_path / "年报.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["报表信息", "分救助类型发放情况", "分资金来源预算执行情况", "分工会发放情况", "绩效指标",
+                             "指标例外明细"]
+    types = list(wb["分救助类型发放情况"].iter_rows(values_only=True))
+    assert types[0][:5] == ("救助类型", "户数", "人数", "笔数", "金额（元）")
+    total = next(r for r in types if r[0] == "合计")
+    assert total[1:5] == (6, 6, 9, pytest.approx(5300))
+    indicators = {r[0]: r for r in wb["绩效指标"].iter_rows(min_row=2, values_only=True)}
+    assert indicators["预算执行率"][1] == "98.44%" and indicators["审核及时率"][2] == "8 ÷ 9"
+    exceptions = list(wb["指标例外明细"].iter_rows(min_row=2, values_only=True))
+    assert len(exceptions) == 19  # every exception of the year
+    assert [a for a, _ in _audits(ctx, "annual_report")] == ["export"]
+
+
+def test_preview_records_nothing_and_a_wrong_suffix_is_refused(ctx, year, tmp_path):
+    assert build_annual_document(ctx, YEAR, tmp_path / "p.pdf").exists()
+    assert _audits(ctx, "annual_report") == []
+    with pytest.raises(ValidationFailed, match=r"\.pdf 或 \.xlsx"):
+        export_annual(ctx, YEAR, tmp_path / "年报.docx")
