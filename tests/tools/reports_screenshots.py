@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python tests/tools/reports_screenshots.py [OUT_DIR]
 
-Writes dashboard.png (and reports.png once the 报表 page is there) into OUT_DIR (default:
+Writes dashboard.png and reports.png into OUT_DIR (default:
 resources/screenshots/), the window at 1366×768. The demo database lives in a temporary
 folder; nothing else is touched.
 """
@@ -55,13 +55,13 @@ def main(out: Path) -> int:
     window.resize(*SCREEN)
     window.show()
     save(window, out, "dashboard.png", app)  # the head's first page
-    reports = window.show_page("reports")
-    if reports is not None:
-        select = getattr(reports, "select_indicator_with_exceptions", None)
-        if select is not None:
-            settle(app)
-            select()
-        save(window, out, "reports.png", app)
+    page = window.show_page("reports")
+    settle(app, 3)
+    # an indicator with records behind it, one of them written up (a justification)
+    rows = page.result or []
+    row = next((r for r, i in enumerate(rows) if any(e.justification for e in i.exceptions)), 0)
+    page.table.selectRow(row)
+    save(window, out, "reports.png", app)
     window.close()
     db.close()
     return 0

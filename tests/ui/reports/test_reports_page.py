@@ -1,0 +1,145 @@
+"""报表 on the demo year: the period is chosen with the keyboard, an indicator is clicked, its
+records are listed with their written justification, and a double-click opens the request or
+the household behind a record."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.pinned import TEST_TODAY
+from zhibang_desktop import demo
+from zhibang_desktop.services import reports
+from zhibang_desktop.services.admin import org, users
+from zhibang_desktop.services.context import AppContext
+from zhibang_desktop.ui.common.session import UiSession
+from zhibang_desktop.ui.main_window import MainWindow
+from zhibang_desktop.ui.relief.request_view import RequestViewDialog
+from zhibang_desktop.ui.reports.reports_page import quarter_bounds
+
+from ..waiting import settle
+
+YEAR = TEST_TODAY.year
+
+
+def open_window(qtbot, ctx) -> MainWindow:
+    window = MainWindow(UiSession(ctx))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    return window
+
+
+@pytest.fixture
+def auditor_window(demo_db, qtbot):
+    window = open_window(qtbot, AppContext(demo_db, users.authenticate(demo_db, "auditor", demo.DEMO_PASSWORD)))
+    nav = window.nav
+    row = next(i for i in range(nav.count()) if nav.item(i).text() == "报表")
+    qtbot.mouseClick(nav.viewport(), Qt.LeftButton, pos=nav.visualItemRect(nav.item(row)).center())
+    page = window.current_page()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30000)
+    settle(qtbot, window)
+    yield window
+    settle(qtbot, window)
+    for editor in window.session.open_editors():
+        editor._baseline = None
+        editor.close()
+
+
+def click_row(qtbot, table, row: int, double: bool = False) -> None:
+    index = table.model().index(row, 1)
+    table.scrollTo(index)
+    rect = table.visualRect(index)
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+    if double:
+        qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def test_the_year_as_the_auditors_read_it(auditor_window):
+    page = auditor_window.current_page()
+    assert page is auditor_window.pages["reports"]
+    assert page.shown_period == (TEST_TODAY.date().replace(month=1, day=1), TEST_TODAY.date().replace(month=12, day=31),
+                                 None)
+    expected = reports.compute_indicators(auditor_window.session.ctx, *page.shown_period[:2])
+    names = [page.indicators.index(r, 0).data() for r in range(page.indicators.rowCount())]
+    assert names == [i.name for i in expected]
+    assert {"帮扶标准合规率", "审核及时率"} <= set(names)  # the compliance list's rate, review timeliness
+    unanswerable = next(r for r, i in enumerate(expected) if not i.answerable)
+    assert page.indicators.index(unanswerable, 1).data() == f"无法计算：{expected[unanswerable].reason}"
+    answered = next(r for r, i in enumerate(expected) if i.answerable and i.denominator)
+    assert page.indicators.index(answered, 1).data() == expected[answered].value_text
+    assert page.indicators.index(answered, 0).data(Qt.ToolTipRole) == expected[answered].definition
+
+
+def test_choosing_a_quarter_recomputes_for_it(auditor_window, qtbot):
+    page = auditor_window.current_page()
+    page.period.setFocus()
+    qtbot.keyClick(page.period, Qt.Key_Down)  # 全年 → 季度
+    assert page.quarter.isVisible() and not page.start.isVisible()
+    quarter = page.quarter.currentData()
+    qtbot.waitUntil(lambda: page.shown_period[:2] == quarter_bounds(YEAR, quarter), timeout=30000)
+    settle(qtbot, auditor_window)
+    page.quarter.setFocus()
+    qtbot.keyClick(page.quarter, Qt.Key_Up)
+    qtbot.waitUntil(lambda: page.shown_period[:2] == quarter_bounds(YEAR, quarter - 1), timeout=30000)
+    assert f"{YEAR}年{3 * quarter - 5}月1日" in page.period_label.text()
+    qtbot.keyClick(page.period, Qt.Key_Down)  # 季度 → 自定义
+    assert page.start.isVisible() and page.end.isVisible() and not page.quarter.isVisible()
+
+
+def test_an_indicators_records_open_the_request_and_the_household(auditor_window, qtbot):
+    page = auditor_window.current_page()
+    result = page.result
+    # a record behind a request, with a written justification where the data has one
+    row = next(r for r, i in enumerate(result) if any(e.request_id for e in i.exceptions))
+    click_row(qtbot, page.table, row)
+    indicator = result[row]
+    assert page.exceptions.rowCount() == len(indicator.exceptions)
+    assert indicator.name in page.exception_label.text() and indicator.definition in page.detail.toPlainText()
+    at = next(k for k, e in enumerate(indicator.exceptions) if e.request_id)
+    wanted = indicator.exceptions[at]
+    assert page.exceptions.index(at, 1).data() == wanted.description
+    assert page.exceptions.index(at, 2).data() == wanted.justification
+    click_row(qtbot, page.exception_table, at, double=True)
+    settle(qtbot, auditor_window)
+    views = [w for w in QApplication.topLevelWidgets() if isinstance(w, RequestViewDialog) and w.isVisible()]
+    assert [v.view.id for v in views] == [wanted.request_id]
+    for v in views:
+        v.close()
+
+    # a household's record (a visit overdue, an archive not updated) opens the household
+    row = next(r for r, i in enumerate(result) if any(e.household_id and not e.request_id for e in i.exceptions))
+    click_row(qtbot, page.table, row)
+    at = next(k for k, e in enumerate(result[row].exceptions) if e.household_id and not e.request_id)
+    click_row(qtbot, page.exception_table, at)
+    assert page.open_button.isEnabled()
+    qtbot.mouseClick(page.open_button, Qt.LeftButton)
+    settle(qtbot, auditor_window)
+    household = result[row].exceptions[at].household_id
+    editor = auditor_window.session.editor_for(("household", household))
+    assert editor is not None and editor.isVisible()
+
+
+def test_the_justification_is_shown_for_a_payment_outside_the_standard(auditor_window, qtbot):
+    page = auditor_window.current_page()
+    justified = [(r, k) for r, i in enumerate(page.result) for k, e in enumerate(i.exceptions) if e.justification]
+    assert justified, "the demo year records justifications"
+    row, at = justified[0]
+    click_row(qtbot, page.table, row)
+    assert page.exceptions.index(at, 2).data() == page.result[row].exceptions[at].justification
+
+
+def test_a_street_user_chooses_among_its_own_unions(demo_db, qtbot):
+    admin = AppContext(demo_db, users.authenticate(demo_db, "admin", demo.DEMO_PASSWORD))
+    street = next(u for u in org.list_units(admin) if u.level == "street")
+    users.add_user(admin, "street_auditor", "街道审计", "Secret123", ["auditor"], street.id)
+    window = open_window(qtbot, AppContext(demo_db, users.authenticate(demo_db, "street_auditor", "Secret123")))
+    page = window.show_page("reports")
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30000)
+    names = [page.union.itemText(i) for i in range(page.union.count())]
+    assert names[0] == "本级及下属全部工会" and names[1] == street.name
+    assert len(names) > 2 and all(u.name not in names for u in org.list_units(admin) if u.level == "district")
+    assert page.result and "失败" not in page.status_text
+    settle(qtbot, window)
