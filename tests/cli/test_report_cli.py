@@ -102,3 +102,22 @@ def test_annual_out_pdf_and_xlsx(z, capsys, tmp_path):
     cover = openpyxl.load_workbook(tmp_path / "年报.xlsx")["报表信息"]
     assert {r[0]: r[1] for r in cover.iter_rows(values_only=True)}["制表人"] == "荔城街经办人"
     assert z("report", "annual", "--year", YEAR, "--out", tmp_path / "年报.txt") == 2
+
+
+def test_selfeval_out_and_json(z, capsys, tmp_path):
+    import openpyxl
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "resources" / "examples" / "selfeval_targets.json"
+    out = tmp_path / "自评表.xlsx"
+    assert z("report", "selfeval", "--year", YEAR, "--targets", example, "--out", out) == 0
+    values = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
+    assert "项目支出绩效自评表" in values and "困难帮扶金使用时间" in values
+    data = _json(capsys, z, "report", "selfeval", "--year", YEAR, "--targets", example)
+    assert data["execution_rate"] == "98.44%" and data["funds_points"] == "9.84"
+    names = {ln["name"]: ln for ln in data["lines"]}
+    assert names["帮助困难职工户数"]["actual"] == "6" and names["参与单位与困难职工满意度"]["points"] is None
+    assert names["困难帮扶金使用时间"]["actual"].startswith("结余 4,200")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert z("report", "selfeval", "--year", YEAR, "--targets", bad) == 2

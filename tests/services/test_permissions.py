@@ -265,7 +265,15 @@ WRITES: list[Case] = [
          lambda c, w: svc("funds").print_plan(c, 2027, w.tmp / "out" / "plan.pdf")),
     Case("reports.annual_document.export_annual", "report.read",  # writes a file and a print audit row
          lambda c, w: svc("reports").export_annual(c, 2026, w.tmp / "out" / "annual.pdf")),
+    Case("reports.selfeval_document.export_selfeval", "report.read",  # writes a file and a print audit row
+         lambda c, w: svc("reports").export_selfeval(c, 2026, _selfeval_targets(), w.tmp / "out" / "self.xlsx")),
 ]
+
+
+def _selfeval_targets():
+    return svc("reports").parse_targets({"project": "困难职工帮扶资金", "lines": [
+        {"level1": "产出指标", "level2": "数量指标", "name": "帮助困难职工户数", "measure": "households",
+         "target": 10, "score": 20}]}, set())
 
 # Read-only functions: no change to check; those needing a permission are listed with it
 # (checked by test_reads_needing_a_permission_are_refused), None = any signed-in user.
@@ -337,6 +345,7 @@ READS: dict[str, str | None] = {
     "reports.annual.annual_report": "report.read",
     "reports.dashboard.dashboard": "report.read",
     "reports.annual_document.build_annual_document": "report.read",
+    "reports.selfeval.self_evaluation": "report.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -403,6 +412,7 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
+    "reports.selfeval.self_evaluation": lambda c, w: svc("reports").self_evaluation(c, 2026, _selfeval_targets()),
 }
 
 # Writes any signed-in user may do, and why.
@@ -740,6 +750,7 @@ SCOPE_FUNDS = {
 SCOPE_REPORTS = {
     "reports.indicators.compute_indicators", "reports.annual.annual_report",
     "reports.annual_document.build_annual_document", "reports.annual_document.export_annual",
+    "reports.selfeval.self_evaluation", "reports.selfeval_document.export_selfeval",
 }
 
 

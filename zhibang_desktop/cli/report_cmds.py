@@ -1,6 +1,7 @@
 """`zhibang report …`: the annual report and the 绩效自评表 (the compliance report is in relief_cmds).
 
     zhibang report annual --year Y [--unit NAME] [--json | --out F.pdf | --out F.xlsx]
+    zhibang report selfeval --year Y --targets F.json [--unit NAME] (--out F.xlsx | --out F.pdf | --json)
 """
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ def register(sub) -> None:
     p.add_argument("--out", help="写入文件：.pdf（打印格式）或 .xlsx")
     json_flag(p)
     p.set_defaults(func=run_annual)
+    p = reports.add_parser("selfeval", help="项目支出绩效自评表：按目标文件填入实际完成值、得分和偏差说明草稿")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--targets", required=True, help="绩效目标 JSON 文件（格式见 README）")
+    p.add_argument("--unit", help="只统计该工会（含下级工会）")
+    p.add_argument("--out", help="写入文件：.xlsx 或 .pdf")
+    json_flag(p)
+    p.set_defaults(func=run_selfeval)
 
 
 def unit_id_of(env, ctx, name: str | None) -> int | None:
@@ -103,4 +111,43 @@ def run_annual(args, env) -> int:
         return 0
     rep = env.run(reports.annual_report, ctx, args.year, unit)
     env.out(annual_json(rep), annual_text(rep))
+    return 0
+
+
+def _points(x) -> str | None:
+    return None if x is None else format(x, "f")
+
+
+def selfeval_json(ev) -> dict:
+    return {
+        "year": ev.year, "project": ev.project, "department": ev.department, "implementer": ev.implementer,
+        "goal": ev.goal, "achieved": ev.achieved,
+        "funds": [{"label": f.label, "initial_fen": f.initial_fen, "annual_fen": f.annual_fen,
+                   "executed_fen": f.executed_fen} for f in ev.funds],
+        "funds_score": _points(ev.funds_score), "execution_rate": ev.execution_text,
+        "funds_points": _points(ev.funds_points),
+        "lines": [{"level1": ln.level1, "level2": ln.level2, "name": ln.name, "target": ln.target_text,
+                   "actual": ln.actual_text, "score": _points(ln.score), "points": _points(ln.points),
+                   "note": ln.note, "rule": ln.rule_text} for ln in ev.lines],
+        "total_score": _points(ev.total_score), "total_points": _points(ev.total_points),
+    }
+
+
+def run_selfeval(args, env) -> int:
+    from ..services import reports
+
+    ctx = env.context()
+    unit = unit_id_of(env, ctx, args.unit)
+    if args.out:
+        out = env.run(reports.export_selfeval, ctx, args.year, args.targets, args.out, unit)
+        env.out({"out": str(out)}, f"已写入 {out}")
+        return 0
+    ev = env.run(reports.self_evaluation, ctx, args.year, args.targets, unit)
+    lines = [f"{ev.year}年度项目支出绩效自评表：{ev.project}",
+             f"  资金：执行率 {ev.execution_text}，{_points(ev.funds_points)}/{_points(ev.funds_score)} 分"]
+    for ln in ev.lines:
+        lines.append(f"  {ln.name}：指标 {ln.target_text}，完成 {ln.actual_text or '待填'}，"
+                     f"{_points(ln.points) or '待填'}/{_points(ln.score)} 分" + (f"｜{ln.note}" if ln.note else ""))
+    lines.append(f"  总分 {_points(ev.total_points) or '待填'}/{_points(ev.total_score)}")
+    env.out(selfeval_json(ev), "\n".join(lines))
     return 0

@@ -183,14 +183,17 @@ class FormDocument:
         widths = self._widths(col_widths_mm, ncols)
         occupied: set[tuple[int, int]] = set()
         data: list[list[Any]] = []
+        cell_widths: list[list[float]] = []  # per row: the width of the cell starting in each column
         cmds = self._base_style_cmds()
         offset = 0
         if heading:
             data.append([self._para(heading, "center", title=True)] + [""] * (ncols - 1))
+            cell_widths.append([sum(widths)] + [0.0] * (ncols - 1))
             cmds.append(("SPAN", (0, 0), (-1, 0)))
             offset = 1
         for r, row in enumerate(rows):
             out: list[Any] = [""] * ncols
+            spans = list(widths)
             c = 0
             for item in row:
                 cell = item if isinstance(item, Cell) else Cell(item)
@@ -200,6 +203,7 @@ class FormDocument:
                     raise ValueError(f"grid row {r + 1} is wider than {ncols} columns")
                 align = cell.align or ("center" if cell.label else "left")
                 out[c] = self._para(cell.text, align)
+                spans[c] = sum(widths[c:c + cell.colspan])
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         occupied.add((r + dr, c + dc))
@@ -208,8 +212,11 @@ class FormDocument:
                                  (c + cell.colspan - 1, r + offset + cell.rowspan - 1)))
                 c += cell.colspan
             data.append(out)
+            cell_widths.append(spans)
         min_h = min_row_height_mm * mm
-        heights = [self._row_height(row, widths, min_h) for row in data]
+        # a cell spanning columns wraps at the spanned width (a row-spanning cell still
+        # sizes its first row, which only ever gives it more room)
+        heights = [self._row_height(row, w, min_h) for row, w in zip(data, cell_widths, strict=True)]
         table = Table(data, colWidths=widths, rowHeights=heights)
         table.setStyle(TableStyle(cmds))
         self._story.append(table)
