@@ -94,8 +94,10 @@ def test_import_ledger_and_compliance_report(cli, tmp_path):
     assert {v["rule_label"] for v in rep["violations"]} == {"紧急救助·突发重大疾病或意外伤害住院手术，家庭非常困难",
                                                           "季度救助·金额标准"}
     assert "\\u" not in out and "王五" in out  # UTF-8, not \uXXXX escapes
+    assert (rep["checked"], rep["compliant"], rep["rate"]) == (3, 1, 0.333333)
     code, out, _ = cli("report", "compliance", "--year", "2023")
     assert code == 0 and "不符合政策 2 笔" in out and "王五" in out
+    assert "符合政策 1 笔，合规率 33.33%" in out
     assert "〔紧急救助·突发重大疾病或意外伤害住院手术，家庭非常困难〕" in out and "〔emergency" not in out
 
     bad = write_ledger(tmp_path / "bad.xlsx", [("王五", "123", "季度救助", None, 500, date(2023, 2, 1), None, "")])

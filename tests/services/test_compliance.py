@@ -57,6 +57,9 @@ def test_knee_operation_emergency_1000_is_a_violation_even_with_a_justification(
     assert (x.name, x.type, x.amount_fen, x.rule, x.code) == (
         "膝伤职工", "emergency", yuan(1000), "emergency.subcases.illness_surgery", "amount_below_standard")
     assert "2,000–5,000" in x.message and x.date == date(2023, 3, 1)
+    # the written justification travels with the violation (it is listed, not excused)
+    assert x.justification == "申请时：自付手术费用高，家庭困难"
+    assert (report.checked, report.compliant) == (1, 0) and report.rate == 0
 
 
 @pytest.mark.parametrize("amount, outcome", [

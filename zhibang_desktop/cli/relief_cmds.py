@@ -254,18 +254,28 @@ def run_import_ledger(args, env) -> int:
     return 0
 
 
+def rate_bp_text(part: int, whole: int) -> str:
+    bp = (part * 10000 * 2 + whole) // (whole * 2)
+    return f"{bp // 100}.{bp % 100:02d}%"
+
+
 def run_compliance(args, env) -> int:
     from ..services.relief import compliance
 
     rep = env.run(compliance.compliance_report, env.context(), args.year)
+    rate = "—" if rep.rate is None else f"{rate_bp_text(rep.compliant, rep.checked)}"
     if env.json:
-        env.out(rep)
+        from dataclasses import asdict
+
+        env.out({**asdict(rep), "compliant": rep.compliant, "rate": None if rep.rate is None else round(rep.rate, 6)})
         return 0
-    lines = [f"{rep.year} 年合规检查：共核对 {rep.checked} 笔，不符合政策 {len(rep.violations)} 笔，"
-             f"无法核对 {len(rep.not_checkable)} 笔"]
+    lines = [f"{rep.year} 年合规检查：共核对 {rep.checked} 笔，符合政策 {rep.compliant} 笔，合规率 {rate}；"
+             f"不符合政策 {len(rep.violations)} 笔，无法核对 {len(rep.not_checkable)} 笔"]
     for v in rep.violations:
         lines.append(f"  ✗ {v.date.isoformat()} {v.name} {v.type_name or v.type} {_yuan(v.amount_fen)} 元"
                      f"〔{v.rule_label or v.rule}〕{v.message}")
+        if v.justification:
+            lines.append(f"      书面说明：{v.justification}")
     if rep.not_checkable:
         lines.append("无法核对（缺少数据，不计入违规）：")
         for n in rep.not_checkable:

@@ -33,7 +33,7 @@ from ...domain.money import yuan_text
 from ...domain.policy import Policy, ReliefType
 from ...domain.rule_labels import rule_label
 from ...domain.rules import PastAid, RequestDraft, describe_rule, evaluate
-from ...storage.models import Household, Payment, ReliefRequest
+from ...storage.models import Household, Payment, ReliefRequest, Review
 from . import store as st
 from ..admin.org import require_whole_office
 from ..context import AppContext
@@ -202,8 +202,29 @@ def compliance_report(ctx: AppContext, year: int) -> ComplianceReport:
             notes.append("历史台账未记录申请条件，未核对申请条件。")
         if not std.dibao_monthly_fen:
             notes.append(f"未设置 {year} 年低保标准，按低保月数计算的上限未核对。")
+        why = request_justifications(s, [int(v.record.split(":")[1]) for v in violations
+                                         if v.record.startswith("request:")])
+        violations = [replace(v, justification=why.get(int(v.record.split(":")[1]), ""))
+                      if v.record.startswith("request:") else v for v in violations]
         return ComplianceReport(year=year, policy_name=in_force[1].name if in_force else "", checked=checked,
                                 violations=tuple(violations), not_checkable=tuple(unknown), notes=tuple(notes))
+
+
+def request_justifications(session, request_ids) -> dict[int, str]:
+    """The written justifications of requests: the clerk's at submission, then each level's."""
+    parts: dict[int, list[str]] = defaultdict(list)
+    ids = sorted(set(request_ids))
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        for rid, text in session.execute(select(ReliefRequest.id, ReliefRequest.justification)
+                                         .where(ReliefRequest.id.in_(part))):
+            if (text or "").strip():
+                parts[rid].append(f"申请时：{text.strip()}")
+        for rid, level, text in session.execute(
+                select(Review.request_id, Review.level_name, Review.justification)
+                .where(Review.request_id.in_(part), Review.justification != "").order_by(Review.id)):
+            parts[rid].append(f"{level or '审核'}：{text.strip()}")
+    return {rid: "；".join(p) for rid, p in parts.items()}
 
 
 def describe(sc, rt: ReliefType) -> str:

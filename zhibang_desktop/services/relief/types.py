@@ -458,6 +458,7 @@ class Violation:
     type_name: str = ""
     subcase: str | None = None
     rule_label: str = ""  # the rule in Chinese: 紧急救助·突发重大疾病或意外伤害住院手术
+    justification: str = ""  # the written justification recorded with the request (申请时、各级审核)
 
 
 @dataclass(frozen=True)
@@ -482,3 +483,13 @@ class ComplianceReport:
     violations: tuple[Violation, ...] = ()
     not_checkable: tuple[NotCheckable, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def compliant(self) -> int:
+        """Records checked that break no rule (a record breaking two rules counts once)."""
+        return self.checked - len({v.record for v in self.violations})
+
+    @property
+    def rate(self) -> float | None:
+        """compliant ÷ checked (seed 000 C13: 发放标准合规户数 ÷ 全部发放户数); None when nothing was checked."""
+        return self.compliant / self.checked if self.checked else None

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, aliased
 from ...domain.money import yuan_text
 from ...storage.models import (
     BatchAttachment, Disbursement, DisbursementLine, Household, Notice, NoticeEntry, Payment, PayoutOverride,
-    ReceiptPrint, ReliefRequest, Review,
+    ReceiptPrint, ReliefRequest,
 )
 from ..payout.types import METHOD_LABELS, PAID_STATES
+from ..relief.compliance import request_justifications
 from .common import indicator, payments_in
 from .labels import TypeNames
 from .types import Indicator, IndicatorException
@@ -120,21 +121,6 @@ def _range_text(lo: int | None, hi: int | None) -> str:
     return f"不低于 {yuan_text(lo)} 元" if lo is not None else f"不超过 {yuan_text(hi)} 元"
 
 
-def _justifications(s: Session, request_ids) -> dict[int, str]:
-    """The written justifications of the requests (the clerk's, then each level's)."""
-    parts: dict[int, list[str]] = defaultdict(list)
-    for part in _chunks(set(request_ids)):
-        for rid, text in s.execute(select(ReliefRequest.id, ReliefRequest.justification)
-                                   .where(ReliefRequest.id.in_(part))):
-            if (text or "").strip():
-                parts[rid].append(f"申请时：{text.strip()}")
-        for rid, level, text in s.execute(select(Review.request_id, Review.level_name, Review.justification)
-                                          .where(Review.request_id.in_(part), Review.justification != "")
-                                          .order_by(Review.id)):
-            parts[rid].append(f"{level or '审核'}：{text.strip()}")
-    return {rid: "；".join(p) for rid, p in parts.items()}
-
-
 def standard_compliance(s: Session, start: date, end: date, units, names: TypeNames) -> Indicator:
     total = _count(s, payments_in((Payment.id,), start, end, units))
     cols = (Payment.id, Payment.request_id, Payment.household_id, Payment.name, Payment.amount_fen,
@@ -157,7 +143,7 @@ def standard_compliance(s: Session, start: date, end: date, units, names: TypeNa
         if bad is not None:
             found.append((r, bad[0], bad[1]))
     found.sort(key=lambda x: (x[0].paid_on, x[0].id))
-    why = _justifications(s, [r.request_id for r, _, _ in found if r.request_id is not None])
+    why = request_justifications(s, [r.request_id for r, _, _ in found if r.request_id is not None])
     lines = line_ids_of(s, [r.request_id for r, _, _ in found])
     out = []
     for r, lo, hi in found:
