@@ -3,17 +3,21 @@ records are listed with their written justification, and a double-click opens th
 the household behind a record."""
 from __future__ import annotations
 
+import subprocess
+
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from tests.pinned import TEST_TODAY
 from zhibang_desktop import demo
 from zhibang_desktop.services import reports
-from zhibang_desktop.services.admin import org, users
+from zhibang_desktop.services.admin import audit, org, users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.ui.common.session import UiSession
 from zhibang_desktop.ui.main_window import MainWindow
+from zhibang_desktop.ui.printing.preview_dialog import PdfPreviewDialog
 from zhibang_desktop.ui.relief.request_view import RequestViewDialog
 from zhibang_desktop.ui.reports.reports_page import quarter_bounds
 
@@ -143,3 +147,31 @@ def test_a_street_user_chooses_among_its_own_unions(demo_db, qtbot):
     assert len(names) > 2 and all(u.name not in names for u in org.list_units(admin) if u.level == "district")
     assert page.result and "失败" not in page.status_text
     settle(qtbot, window)
+
+
+def test_the_annual_report_opens_in_the_print_preview(auditor_window, qtbot):
+    page = auditor_window.current_page()
+    qtbot.mouseClick(page.annual_print_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(w, PdfPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=60000)
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog) and w.isVisible())
+    text = subprocess.run(["pdftotext", "-layout", str(preview.pdf_path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert f"增城区总工会{YEAR}年度" in text and "审核及时率" in text
+    assert len(preview.pages) >= 1
+    preview.close()
+
+
+def test_the_annual_report_is_exported_to_excel(auditor_window, qtbot, monkeypatch, tmp_path, boxes):
+    page = auditor_window.current_page()
+    target = tmp_path / "年度报表"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    qtbot.mouseClick(page.annual_xlsx_button, Qt.LeftButton)
+    settle(qtbot, auditor_window)
+    out = target.with_suffix(".xlsx")
+    assert out.exists() and "已导出" in boxes.texts()
+    cells = [str(c) for ws in openpyxl.load_workbook(out, read_only=True) for row in ws.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert any("审核及时率" in c for c in cells) and any(str(YEAR) in c for c in cells)
+    rows = audit.query_audit(auditor_window.session.ctx, limit=5).rows
+    assert any(r.action == "export" and "年度帮扶工作报表" in r.summary for r in rows)

@@ -23,6 +23,7 @@ from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
+from .report_exports import export_annual_xlsx, preview_annual
 
 PERIODS = (("year", "全年"), ("quarter", "季度"), ("custom", "自定义"))
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -118,6 +119,9 @@ class ReportsPage(Page):
         self.exception_label = QLabel(PICK_HINT)
         self.open_button = QPushButton("打开档案或申请")
         self.open_button.setToolTip("打开所选记录的救助申请（或困难职工档案）；也可双击该行")
+        self.annual_print_button = QPushButton("年度报表：打印预览…")
+        self.annual_print_button.setToolTip("所选年度（自定义期间取结束日期所在年度）和工会的年度报表：预览后打印或另存为 PDF")
+        self.annual_xlsx_button = QPushButton("年度报表：导出 Excel…")
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("期间"))
@@ -132,6 +136,8 @@ class ReportsPage(Page):
         bar.addWidget(self.union)
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
+        bar.addWidget(self.annual_print_button)
+        bar.addWidget(self.annual_xlsx_button)
         top = QSplitter(Qt.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.detail)
@@ -166,6 +172,8 @@ class ReportsPage(Page):
         self.exception_table.activatedRow.connect(lambda _: self.open_exception())
         self.exception_table.currentRowChanged.connect(lambda _: self._update_buttons())
         self.open_button.clicked.connect(lambda: self.open_exception())
+        self.annual_print_button.clicked.connect(lambda: self.print_annual())
+        self.annual_xlsx_button.clicked.connect(lambda: self.export_annual())
         self.reload()
 
     # -- the period --
@@ -233,6 +241,21 @@ class ReportsPage(Page):
     def _update_buttons(self) -> None:
         e = self.exception_table.current_item()
         self.open_button.setEnabled(e is not None and bool(target_text(e)))
+
+    # -- documents --
+    def report_year(self) -> int:
+        """The annual report's year: the chosen year, or the end date's for a custom period."""
+        return self.end.value().year if self.period.currentData() == "custom" else self.year.currentData()
+
+    def _union_name(self) -> str:
+        return self.union.currentText() if self.union.unit_id() is not None else ""
+
+    def print_annual(self):
+        return preview_annual(self.window(), self.session, self.report_year(), self.union.unit_id(),
+                              self._union_name())
+
+    def export_annual(self):
+        return export_annual_xlsx(self, self.session, self.report_year(), self.union.unit_id(), self._union_name())
 
     # -- opening the record behind an exception --
     def open_exception(self):

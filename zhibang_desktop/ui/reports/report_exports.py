@@ -1,0 +1,63 @@
+"""The 报表 page's documents: the annual report in the print preview (print, or save as PDF) or
+as an Excel workbook. The files are built off the GUI thread behind a progress dialog; what is
+printed or saved is recorded in the audit trail (a preview only looked at records nothing)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from ...services import reports
+from ...services.admin import audit
+from ...services.errors import Cancelled, ServiceError
+from ..common import messages
+from ..common.session import UiSession
+from ..printing.print_preview import build_and_preview
+
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
+
+def annual_title(year: int, union_name: str) -> str:
+    return f"{year}年度帮扶工作报表" + (f"（{union_name}）" if union_name else "")
+
+
+def preview_annual(parent: QWidget, session: UiSession, year: int, unit_id: int | None, union_name: str = ""):
+    """Build the annual report's PDF and open it in the print preview."""
+    ctx, title = session.ctx, annual_title(year, union_name)
+
+    def printed(how: str, where: str, pages: int) -> None:
+        audit.record_event(ctx, "print" if how == "printer" else "export", "annual_report", year,
+                           summary=(f"打印{title}：送打印机 {where}，{pages} 页" if how == "printer"
+                                    else f"{title}另存为 PDF：{where}"))
+
+    return build_and_preview(parent, "年度报表",
+                             lambda path, progress, cancelled: reports.build_annual_document(ctx, year, path, unit_id),
+                             printed, suggested_name=f"{title}.pdf", label=f"正在生成{title}……")
+
+
+def export_annual_xlsx(parent: QWidget, session: UiSession, year: int, unit_id: int | None,
+                       union_name: str = "") -> Path | None:
+    """Ask where, then write the annual report as .xlsx (recorded as an export)."""
+    title = annual_title(year, union_name)
+    path, _ = QFileDialog.getSaveFileName(parent, "导出年度报表（Excel）", str(Path.home() / f"{title}.xlsx"),
+                                          XLSX_FILTER)
+    if not path:
+        return None
+    if not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    ctx = session.ctx
+    try:
+        # one service call that cannot stop half-way: no 取消 that would leave a file behind
+        out = session.executor.run_with_progress(
+            parent, "导出年度报表", f"正在导出{title}……",
+            lambda progress, cancelled: reports.export_annual(ctx, year, path, unit_id), cancellable=False)
+    except Cancelled:
+        return None
+    except ServiceError as exc:
+        messages.show_service_error(parent, exc, "无法导出年度报表")
+        return None
+    except OSError as exc:
+        messages.warn(parent, "无法导出年度报表", str(exc))
+        return None
+    messages.info(parent, "导出年度报表", f"已导出{title}。", f"文件：{out}")
+    return Path(out)
