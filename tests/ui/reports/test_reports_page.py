@@ -4,6 +4,7 @@ the household behind a record."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -175,3 +176,43 @@ def test_the_annual_report_is_exported_to_excel(auditor_window, qtbot, monkeypat
     assert any("审核及时率" in c for c in cells) and any(str(YEAR) in c for c in cells)
     rows = audit.query_audit(auditor_window.session.ctx, limit=5).rows
     assert any(r.action == "export" and "年度帮扶工作报表" in r.summary for r in rows)
+
+
+EXAMPLE_TARGETS = Path(__file__).resolve().parents[3] / "resources" / "examples" / "selfeval_targets.json"
+
+
+def test_the_self_evaluation_is_filled_from_the_targets_file(auditor_window, qtbot, monkeypatch, tmp_path, boxes):
+    page = auditor_window.current_page()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(EXAMPLE_TARGETS), "")))
+    target = tmp_path / "自评表"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "Excel 工作簿 (*.xlsx)")))
+    qtbot.mouseClick(page.selfeval_button, Qt.LeftButton)
+    settle(qtbot, auditor_window)
+    out = target.with_suffix(".xlsx")
+    assert out.exists(), boxes.texts()
+    cells = [str(c) for ws in openpyxl.load_workbook(out, read_only=True) for row in ws.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert any("绩效自评表" in c for c in cells) and any(f"{YEAR}" in c for c in cells)
+
+    pdf = tmp_path / "自评表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "PDF 文件 (*.pdf)")))
+    qtbot.mouseClick(page.selfeval_button, Qt.LeftButton)
+    settle(qtbot, auditor_window)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "绩效自评表" in text
+    actions = [r.action for r in audit.query_audit(auditor_window.session.ctx, limit=5).rows if r.entity == "self_evaluation"]
+    assert actions[:2] == ["print", "export"]
+
+
+def test_a_wrong_targets_file_is_explained_and_nothing_is_written(auditor_window, qtbot, monkeypatch, tmp_path, boxes):
+    page = auditor_window.current_page()
+    bad = tmp_path / "目标.json"
+    bad.write_text('{"lines": "不是列表"}', encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
+    out = tmp_path / "自评表.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    qtbot.mouseClick(page.selfeval_button, Qt.LeftButton)
+    settle(qtbot, auditor_window)
+    assert not out.exists()
+    assert any(kind in ("error", "warn") and "绩效自评表" in title for kind, title, _, _ in boxes.shown), boxes.shown

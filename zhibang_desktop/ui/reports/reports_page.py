@@ -23,7 +23,7 @@ from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
-from .report_exports import export_annual_xlsx, preview_annual
+from .report_exports import export_annual_xlsx, export_selfeval_file, preview_annual
 
 PERIODS = (("year", "全年"), ("quarter", "季度"), ("custom", "自定义"))
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -122,6 +122,8 @@ class ReportsPage(Page):
         self.annual_print_button = QPushButton("年度报表：打印预览…")
         self.annual_print_button.setToolTip("所选年度（自定义期间取结束日期所在年度）和工会的年度报表：预览后打印或另存为 PDF")
         self.annual_xlsx_button = QPushButton("年度报表：导出 Excel…")
+        self.selfeval_button = QPushButton("绩效自评表…")
+        self.selfeval_button.setToolTip("选择本年度的绩效目标文件，按数据填写实际完成值、计算得分并起草偏差说明（Excel 或 PDF）")
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("期间"))
@@ -138,6 +140,7 @@ class ReportsPage(Page):
         bar.addStretch(1)
         bar.addWidget(self.annual_print_button)
         bar.addWidget(self.annual_xlsx_button)
+        bar.addWidget(self.selfeval_button)
         top = QSplitter(Qt.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.detail)
@@ -174,6 +177,7 @@ class ReportsPage(Page):
         self.open_button.clicked.connect(lambda: self.open_exception())
         self.annual_print_button.clicked.connect(lambda: self.print_annual())
         self.annual_xlsx_button.clicked.connect(lambda: self.export_annual())
+        self.selfeval_button.clicked.connect(lambda: self.export_selfeval())
         self.reload()
 
     # -- the period --
@@ -256,6 +260,9 @@ class ReportsPage(Page):
 
     def export_annual(self):
         return export_annual_xlsx(self, self.session, self.report_year(), self.union.unit_id(), self._union_name())
+
+    def export_selfeval(self):
+        return export_selfeval_file(self, self.session, self.report_year(), self.union.unit_id())
 
     # -- opening the record behind an exception --
     def open_exception(self):
