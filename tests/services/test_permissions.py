@@ -342,6 +342,7 @@ READS: dict[str, str | None] = {
     "funds.printing.plan_document": "report.read",
     "funds.printing.build_plan": "report.read",
     "reports.indicators.compute_indicators": "report.read",
+    "reports.indicators.indicators_with": "report.read",
     "reports.annual.annual_report": "report.read",
     "reports.dashboard.dashboard": "report.read",
     "reports.annual_document.build_annual_document": "report.read",
@@ -409,6 +410,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.indicators.compute_indicators": lambda c, w: svc("reports").compute_indicators(
         c, date(2026, 1, 1), date(2026, 12, 31)),
     "reports.annual.annual_report": lambda c, w: svc("reports").annual_report(c, 2026),
+    "reports.indicators.indicators_with": lambda c, w: svc("reports.indicators").indicators_with(
+        c, date(2026, 1, 1), date(2026, 12, 31), None),
     "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
@@ -748,7 +751,7 @@ SCOPE_FUNDS = {
 # Reports cover the user's subtree (a union outside it is refused): tested in
 # tests/services/test_reports_scope.py.
 SCOPE_REPORTS = {
-    "reports.indicators.compute_indicators", "reports.annual.annual_report",
+    "reports.indicators.compute_indicators", "reports.indicators.indicators_with", "reports.annual.annual_report",
     "reports.annual_document.build_annual_document", "reports.annual_document.export_annual",
     "reports.selfeval.self_evaluation", "reports.selfeval_document.export_selfeval",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...domain import clock
 from ...domain.payout_states import LINE_STATE_LABELS
@@ -70,13 +70,14 @@ def _unbudgeted(s, actor, year: int, as_of: date) -> tuple[int, int]:
     """Money paid in `year` by payment lines that draw on no budget line (office-wide users only)."""
     if visible_unit_ids(s, actor) is not None:
         return 0, 0
-    q = (select(DisbursementLine).join(Disbursement, Disbursement.id == DisbursementLine.batch_id)
+    q = (select(func.coalesce(func.sum(DisbursementLine.amount_fen), 0), func.count(DisbursementLine.id))
+         .join(Disbursement, Disbursement.id == DisbursementLine.batch_id)
          .outerjoin(BudgetDraw, BudgetDraw.line_id == DisbursementLine.id)
          .where(BudgetDraw.line_id.is_(None), DisbursementLine.state.in_(sorted(PAID_STATES)),
                 DisbursementLine.paid_on <= as_of, DisbursementLine.paid_on >= date(year, 1, 1),
                 DisbursementLine.paid_on <= date(year, 12, 31)))
-    rows = s.execute(q).scalars().all()
-    return sum(pl.amount_fen for pl in rows), len(rows)
+    amount, count = s.execute(q).one()  # an aggregate: a 100,000-line year is not loaded row by row
+    return int(amount), int(count)
 
 
 def execution_payments(ctx: AppContext, year: int, *, budget_line_id: int | None = None,

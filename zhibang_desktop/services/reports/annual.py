@@ -13,7 +13,7 @@ from ..admin.settings import read_settings
 from ..errors import FieldProblem, ValidationFailed
 from ..funds import execution
 from .common import READ, narrowed, payment_unit, payments_in, report_units
-from .indicators import compute_indicators
+from .indicators import indicators_with
 from .labels import TypeNames
 from .types import AnnualReport, SourceRow, TypeRow, UnionRow
 
@@ -127,7 +127,7 @@ def annual_report(ctx, year: int, unit_id: int | None = None) -> AnnualReport:
                                 r.figures.spent_fen / r.figures.budget_fen if r.figures.budget_fen else None)
                       for r in funds.by_source)
     budget, spent = funds.total.budget_fen, funds.total.spent_fen
-    indicators = compute_indicators(ctx, start, end, unit_id)
+    indicators = indicators_with(ctx, start, end, unit_id, funds)
     return AnnualReport(year, office, unit_name, start, end, as_of, tuple(by_type), total, by_source, budget, spent,
                         spent / budget if budget else None, tuple(by_union), tuple(indicators),
                         ctx.actor.display_name or ctx.actor.username)

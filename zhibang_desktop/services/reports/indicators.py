@@ -19,6 +19,12 @@ from .types import Indicator
 
 
 def compute_indicators(ctx, start: date, end: date, unit_id: int | None = None) -> list[Indicator]:
+    return indicators_with(ctx, start, end, unit_id)
+
+
+def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None) -> list[Indicator]:
+    """The indicators; ``funds``: the funds service's execution of the end date's year when the
+    caller already has it (the annual report)."""
     check_period(start, end)
     with ctx.tx(READ) as tx:
         s = tx.session
@@ -43,6 +49,7 @@ def compute_indicators(ctx, start: date, end: date, unit_id: int | None = None) 
             proc.phase_out(s, start, end, units),
         ]
     # the funds service's own execution figures, for the user narrowed to the union asked for
-    funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), end.year, budget_as_of(end))
+    if funds is None:
+        funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), end.year, budget_as_of(end))
     budget = budget_execution(funds, start, end)
     return first + [budget] + last + unanswerable()

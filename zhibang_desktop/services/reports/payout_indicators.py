@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from ...domain.money import yuan_text
 from ...storage.models import (
     BatchAttachment, Disbursement, DisbursementLine, Household, Notice, NoticeEntry, Payment, PayoutOverride,
-    ReceiptPrint, ReliefRequest,
+    ReceiptPrint, ReliefRequest, RequestPayoutClaim,
 )
 from ..payout.types import METHOD_LABELS, PAID_STATES
 from ..relief.compliance import request_justifications
@@ -50,11 +50,11 @@ def _chunks(ids):
 
 
 def line_ids_of(s: Session, request_ids) -> dict[int, int]:
-    """request id → the paid disbursement line standing for it."""
+    """request id → the payout line standing for it (its claim: the paid line of a paid request)."""
     out: dict[int, int] = {}
     for part in _chunks(set(r for r in request_ids if r is not None)):
-        out.update(s.execute(select(DisbursementLine.request_id, DisbursementLine.id).where(
-            DisbursementLine.request_id.in_(part), DisbursementLine.state.in_(tuple(PAID_STATES)))).all())
+        out.update(s.execute(select(RequestPayoutClaim.request_id, RequestPayoutClaim.line_id)
+                             .where(RequestPayoutClaim.request_id.in_(part))).all())
     return out
 
 

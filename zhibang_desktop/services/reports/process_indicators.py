@@ -130,6 +130,8 @@ def archive_updates(s: Session, start: date, end: date, units) -> Indicator:
         .order_by(Visit.visit_date, Visit.id)).all()
     out = []
     for r in rows:
+        if (r.created_at.date() - r.visit_date).days < UPDATE_DAYS:  # the local date is at most a day later
+            continue
         entered = clock.local_date(r.created_at)
         days = (entered - r.visit_date).days
         if days > UPDATE_DAYS:
