@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (system packages, .venv, the app with its test extras)
-# and run the whole suite, then the date-sensitive tests again under a system date 400 days
-# ahead (no test may depend on the day it runs).
+# Set up everything the tests need (system packages, .venv, the app with its test and build
+# extras) and run the whole suite, then the date-sensitive tests again under a system date 400
+# days ahead (no test may depend on the day it runs), then the release build: the PyInstaller
+# bundle, the built program run through every command and the GUI, the NSIS installer compiled
+# over it (installer/build-bundle-linux.sh).
 # Extra arguments go to pytest and run just that selection, e.g. `-k archive` or a path.
 source "$(dirname "${BASH_SOURCE[0]}")/linux-common.sh"
 # poppler-utils: pdffonts/pdftotext; the CJK fonts (黑体- and 宋体-style) for rendered checks; LibreOffice opens
-# our xlsx exports as a real client; xvfb for the real-window smoke test. Done once, until
-# pyproject.toml or these scripts change.
-if ! setup_is_current "[test]"; then
+# our xlsx exports as a real client; xvfb for the real-window smoke test; nsis (makensis) compiles
+# the Windows installer script. Done once, until pyproject.toml or these scripts change.
+if ! setup_is_current "[test,build]"; then
   check_python
   apt_install_missing "${QT_PACKAGES[@]}" poppler-utils fonts-wqy-microhei fonts-arphic-uming libreoffice-calc-nogui \
-    xvfb xauth
-  make_venv "[test]"
+    xvfb xauth nsis
+  make_venv "[test,build]"
 fi
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
@@ -40,3 +42,5 @@ run_pytest "${PYTEST[@]}" -q
 echo "== date-sensitive tests under a shifted system date (+400 days) =="
 ZHIBANG_SHIFT_DAYS=400 run_pytest "${PYTEST[@]}" -q -p no:cacheprovider \
   tests/test_shifted_date.py tests/domain tests/services tests/cli tests/ui
+echo "== release build: the bundle, the built program, the NSIS installer =="
+bash installer/build-bundle-linux.sh

@@ -65,6 +65,17 @@ def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
     return out
 
 
+def _raw(widget: QWidget, root: QWidget) -> bool:
+    """Marked `rawText`, or inside a widget that is (a table's header and viewport are)."""
+    while widget is not None:
+        if widget.property("rawText"):
+            return True
+        if widget is root:
+            return False
+        widget = widget.parentWidget()
+    return False
+
+
 def widget_texts(root: QWidget) -> list[tuple[str, str]]:
     """(what, text) pairs for everything visible in `root` (and `root` itself)."""
     out: list[tuple[str, str]] = []
@@ -74,7 +85,7 @@ def widget_texts(root: QWidget) -> list[tuple[str, str]]:
     for w in widgets:
         if w is not root and not w.isVisibleTo(root) and not isinstance(w, QMenu):
             continue
-        if w.property("rawText"):  # an editor of a file's raw text (the policy JSON)
+        if _raw(w, root):  # an editor of a file's raw text (the policy JSON), third-party names
             continue
         if w.toolTip():
             out.append(("提示", _plain(w.toolTip())))

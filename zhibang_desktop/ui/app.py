@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ..config import default_db_path
@@ -22,6 +23,7 @@ from .common.wheel_guard import install_wheel_guard
 log = logging.getLogger(__name__)
 DEMO_FILE = "zhibang-demo.sqlite3"
 DEMO_HOUSEHOLDS = 500
+ICON = "data/icons/zhibang.png"
 
 
 def make_app() -> QApplication:
@@ -32,8 +34,9 @@ def make_app() -> QApplication:
     app.setApplicationName("职帮")
     app.setOrganizationName("zhibang")
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
-    install_translations(app)
+    app.setProperty("zhibang_qt_translations", install_translations(app))
     install_app_font(app)
+    app.setWindowIcon(QIcon(str(resources.files("zhibang_desktop").joinpath(ICON))))
     install_wheel_guard(app)
     return app
 
@@ -130,6 +133,10 @@ def run_gui(db_path: str | None = None) -> int:
     if db is None:
         return 1
     try:
+        from .smoke import run_smoke, smoke_requested
+
+        if smoke_requested():
+            return run_smoke(app, db, bool(app.property("zhibang_qt_translations")))
         if not setup.is_initialised(db):
             db = first_start(db, path)
             if db is None:

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
 from ..services.admin.settings import demo_banner_of, get_settings
-from .common import messages
 from .navigation import PageSpec, pages_for
 from .archive.household_windows import new_household
 from .common.session import UiSession
@@ -139,8 +137,9 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         self.quit_action = QAction("退出(&Q)", self, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
-        about = QAction("关于职帮(&A)", self)
-        about.triggered.connect(self._about)
+        self.about_action = QAction("关于职帮(&A)", self)
+        self.about_action.setStatusTip("版本、构建日期、数据存放位置和随附组件的许可证")
+        self.about_action.triggered.connect(self.show_about)
 
         file_menu = self.menuBar().addMenu("文件(&F)")
         file_menu.addActions([self.new_action, self.find_action])
@@ -150,7 +149,7 @@ class MainWindow(QMainWindow):
         if archive is not None and hasattr(archive, "menu_actions"):
             menu = self.menuBar().addMenu("档案(&D)")
             menu.addActions(archive.menu_actions())
-        self.menuBar().addMenu("帮助(&H)").addAction(about)
+        self.menuBar().addMenu("帮助(&H)").addAction(self.about_action)
 
         toolbar = self.addToolBar("常用")
         toolbar.setObjectName("main_toolbar")
@@ -178,9 +177,10 @@ class MainWindow(QMainWindow):
         if page is not None and hasattr(page, "focus_search"):
             page.focus_search()
 
-    def _about(self) -> None:
-        messages.info(self, "关于职帮", f"职帮 {__version__}",
-                      "县区工会困难职工帮扶管理（离线桌面版）")
+    def show_about(self) -> None:
+        from .about_dialog import AboutDialog
+
+        AboutDialog(self.session, self).exec()
 
     def change_password(self) -> None:
         from .login.change_password_dialog import ChangePasswordDialog

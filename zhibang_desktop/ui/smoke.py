@@ -1,0 +1,89 @@
+"""A start of the real GUI that closes itself once the main window has painted: the release
+build runs the built program this way (installer/check_bundle.py) to prove that the bundle
+starts — Qt's platform plugin, the translations, the fonts, the migrations, every page of the
+main window, the 关于 dialog's licence list and the print preview's PDF renderer.
+
+Asked for with ZHIBANG_SMOKE=1; the user is signed in from ZHIBANG_USER / ZHIBANG_PASSWORD
+(as the CLI does) instead of the login dialog. One line of results goes to stdout; exit 0
+only when the window painted within the time limit.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from ..config import PASSWORD_ENV, USER_ENV
+from ..services.admin import users
+from ..services.context import AppContext
+
+SMOKE_ENV = "ZHIBANG_SMOKE"
+SMOKE_PDF_ENV = "ZHIBANG_SMOKE_PDF"  # a PDF whose first page the preview renderer draws
+TIME_LIMIT_MS = 120_000
+
+
+def smoke_requested() -> bool:
+    return os.environ.get(SMOKE_ENV) == "1"
+
+
+class _FirstPaint(QObject):
+    def __init__(self, app: QApplication):
+        super().__init__()
+        self.app = app
+        self.painted = False
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Paint and not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, self.app.quit)  # after this paint has finished
+        return False
+
+
+def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
+    from .about_dialog import AboutDialog
+    from .common.session import UiSession
+    from .main_window import MainWindow
+
+    started = time.monotonic()
+    actor = users.authenticate(db, os.environ[USER_ENV], os.environ[PASSWORD_ENV])
+    session = UiSession(AppContext(db, actor))
+    window = MainWindow(session)
+    first_paint = _FirstPaint(app)
+    window.installEventFilter(first_paint)
+    QTimer.singleShot(TIME_LIMIT_MS, app.quit)
+    window.showMaximized()
+    app.exec()
+    about = AboutDialog(session, window)
+    result = {
+        "painted": first_paint.painted,
+        "seconds_to_paint": round(time.monotonic() - started, 2),
+        "platform": QGuiApplication.platformName(),
+        "pages": window.nav.count(),
+        "title": window.windowTitle(),
+        "translations": translations_loaded,
+        "font": app.font().family(),
+        "components": [c.name for c in about.components],
+        "build_date": about.build_label.text(),
+        "pdf_page_size": _render_first_page(os.environ.get(SMOKE_PDF_ENV)),
+    }
+    about.deleteLater()
+    window.close()
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0 if first_paint.painted else 1
+
+
+def _render_first_page(pdf: str | None) -> list[int] | None:
+    if not pdf:
+        return None
+    from .printing.preview_pages import PdfPages
+
+    pages = PdfPages(pdf)
+    try:
+        image = pages.render(0, 0.5)
+        return [image.width(), image.height()]
+    finally:
+        pages.close()
