@@ -123,20 +123,18 @@ Function .onInit
   ${EndIf}
 FunctionEnd
 
-; An older version's program must not be running while its files are replaced.
+; An older version's program must not be running while its files are replaced. Windows lets a
+; running program be renamed but not deleted: deleting it is the test (it is replaced anyway).
 Function CloseRunningProgram
-  ${IfNot} ${FileExists} "$INSTDIR\${APP_EXE}"
-    Return
-  ${EndIf}
   retry:
   ClearErrors
-  Rename "$INSTDIR\${APP_EXE}" "$INSTDIR\${APP_EXE}.old"
+  Delete "$INSTDIR\${APP_EXE}"
+  Delete "$INSTDIR\zhibang-cli.exe"
   ${If} ${Errors}
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "职帮正在运行。请先关闭职帮（退出前会自动备份），然后单击“重试”。" /SD IDCANCEL IDRETRY retry
     SetErrorLevel 5
     Abort "职帮正在运行，安装已取消。"
   ${EndIf}
-  Delete "$INSTDIR\${APP_EXE}.old"
 FunctionEnd
 
 Section "职帮" SecMain
@@ -146,7 +144,6 @@ Section "职帮" SecMain
   ; An upgrade replaces the whole program: files a newer version no longer ships (an old
   ; migration, a library) must not stay behind. The data is elsewhere and is not touched.
   RMDir /r "$INSTDIR\_internal"
-  Delete "$INSTDIR\zhibang-cli.exe"
   File /r "${BUNDLE_DIR}/*.*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
