@@ -1,4 +1,4 @@
-<#
+﻿<#
 .SYNOPSIS
   Build the 职帮 Windows installer from a clean checkout:
   virtual environment -> pip install .[build] -> PyInstaller (installer\zhibang.spec)
@@ -8,6 +8,7 @@
   Needs Python 3.11 or newer (64-bit) and NSIS 3 (makensis on PATH or in its default folder).
   The result is dist\zhibang-setup-<version>.exe; the bundle it installs is dist\zhibang.
   Run from any folder:  powershell -ExecutionPolicy Bypass -File installer\build-windows.ps1
+  (saved with a UTF-8 byte-order mark so that Windows PowerShell 5.1 reads it as UTF-8)
 
 .PARAMETER Python
   The Python to build the virtual environment with (default: the `py -3` launcher, else python).
@@ -43,7 +44,7 @@ if (Test-Path $Venv) { Remove-Item -Recurse -Force $Venv }  # a clean environmen
 Invoke-Checked "virtual environment" { & $Python @PythonArgs -m venv $Venv }
 $VenvPython = Join-Path $Venv "Scripts\python.exe"
 Invoke-Checked "pip" { & $VenvPython -m pip install --upgrade pip }
-Invoke-Checked "the app and PyInstaller" { & $VenvPython -m pip install "$Root[build]" }
+Invoke-Checked "the app and PyInstaller" { & $VenvPython -m pip install "${Root}[build]" }
 
 $Dist = Join-Path $Root "dist"
 $Work = Join-Path $Root "build\pyinstaller"

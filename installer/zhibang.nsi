@@ -69,7 +69,7 @@ Var AllUsers  ; 1: per-machine install (/ALLUSERS), 0: for the current user
 !define MUI_WELCOMEPAGE_TEXT "职帮是县区工会困难职工帮扶管理软件（离线桌面版）。$\r$\n$\r$\n已安装旧版本时，本程序会在原位置升级，数据不受影响；新版本第一次启动时会先备份数据库再升级数据库结构。$\r$\n$\r$\n请先关闭正在运行的职帮，然后单击“下一步”。"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${APP_EXE}"
 !define MUI_FINISHPAGE_RUN_TEXT "现在运行职帮"
-!define MUI_UNCONFIRMPAGE_TEXT_TOP "将从下面的文件夹卸载职帮程序。您的数据（数据库和备份，位于 $LOCALAPPDATA\zhibang\zhibang）会保留，不会删除。"
+!define MUI_UNCONFIRMPAGE_TEXT_TOP "将从下面的文件夹卸载职帮程序。各用户的数据（数据库和备份，位于该用户的 %LOCALAPPDATA%\zhibang\zhibang）会保留，不会删除。"
 
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY

@@ -36,7 +36,7 @@ def test_the_runtime_parts_are_the_requirements_followed_down_without_extras():
     ("pytest>=8.0; extra == 'test'", None), ("PySide6_Essentials==6.11.3", "PySide6_Essentials"),
 ])
 def test_a_requirement_line_names_its_distribution_unless_it_belongs_to_an_extra(line, name):
-    assert build_info._requirement_name(line) == name
+    assert build_info.requirement_name(line) == name
 
 
 def test_every_part_has_a_licence_read_from_its_metadata():

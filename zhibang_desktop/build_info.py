@@ -55,7 +55,7 @@ def build_date() -> str:
     return str(data.get("built", ""))
 
 
-def _requirement_name(requirement: str) -> str | None:
+def requirement_name(requirement: str) -> str | None:
     """The distribution a requirement line names, or None for one that belongs to an extra."""
     name, _, marker = requirement.partition(";")
     if "extra" in marker:
@@ -79,7 +79,7 @@ def runtime_distributions(roots: list[str]) -> list[str]:
         except metadata.PackageNotFoundError:
             continue
         seen[key] = dist.metadata["Name"]
-        todo.extend(n for r in dist.requires or [] if (n := _requirement_name(r)))
+        todo.extend(n for r in dist.requires or [] if (n := requirement_name(r)))
     return sorted(seen.values(), key=str.lower)
 
 
@@ -92,7 +92,7 @@ def _own_requirements() -> list[str]:
         requires = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
         return []
-    return [n for r in requires if (n := _requirement_name(r))]
+    return [n for r in requires if (n := requirement_name(r))]
 
 
 def _licence_of(meta) -> str:

@@ -72,7 +72,7 @@ def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
     }
     about.deleteLater()
     window.close()
-    print(json.dumps(result, ensure_ascii=False), flush=True)
+    print(json.dumps(result), flush=True)  # ASCII: whatever the console's code page
     return 0 if first_paint.painted else 1
 
 
