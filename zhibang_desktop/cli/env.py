@@ -172,6 +172,34 @@ def json_flag(parser) -> None:
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
 
 
+Argument = tuple[tuple[str, ...], dict]
+
+
+def arg(*flags: str, **options) -> Argument:
+    """One argument of a `command`, as `parser.add_argument` takes it."""
+    return flags, options
+
+
+def command(commands, name: str, help: str, func, *arguments: Argument) -> argparse.ArgumentParser:
+    """The sub-command `name` of a group: its arguments, `--json`, and `func(args, env)` to run it."""
+    parser = commands.add_parser(name, help=help)
+    for flags, options in arguments:
+        parser.add_argument(*flags, **options)
+    json_flag(parser)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def parse_date(text: str | None) -> date | None:
+    """A date typed as 2026-03-20; None when none was typed."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"日期“{text}”无效，请写成 2026-03-20") from exc
+
+
 def progress_printer(env: "CliEnv"):
     """A progress callback printing every 10 % to a terminal's stderr; None when not interactive."""
     if env.json or not sys.stderr.isatty():

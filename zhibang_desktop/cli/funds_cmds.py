@@ -11,9 +11,8 @@
 """
 from __future__ import annotations
 
-from datetime import date
-
-from .env import InvalidInput, group, json_flag
+from ..domain.money import format_yuan
+from .env import InvalidInput, arg, command, group, parse_date
 
 
 def _fen(text: str, *, negative: bool = False) -> int:
@@ -23,21 +22,6 @@ def _fen(text: str, *, negative: bool = False) -> int:
         return parse_yuan(text, allow_negative=negative)
     except AmountError as exc:
         raise InvalidInput(f"金额“{text}”无效：{exc}") from exc
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput(f"日期“{text}”无效，请写成 2026-03-20") from exc
-
-
-def _yuan(fen: int) -> str:
-    from ..domain.money import format_yuan
-
-    return format_yuan(fen)
 
 
 def _unit_id(env, ctx, name: str | None) -> int | None:
@@ -52,73 +36,42 @@ def _unit_id(env, ctx, name: str | None) -> int | None:
     raise InvalidInput(f"没有名为“{name}”的工会")
 
 
+YEAR = arg("--year", type=int, required=True)
+DOC = arg("--doc", default="", help="文号")
+NOTE = arg("--note", default="", help="说明")
+LINE = arg("line", type=int, help="预算指标编号")
+
+
+def _on(what: str):
+    return arg("--date", help=f"{what}日期（默认今天）")
+
+
 def register(sub) -> None:
     budget = group(sub, "budget", "预算与资金（资金来源、预算指标、调整、下拨、结转、执行、测算）")
-    p = budget.add_parser("add", help="新增预算指标（年度 × 资金来源 × 项目）")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--source", required=True, help="资金来源名称或代码（如 工会经费、省财政）")
-    p.add_argument("--amount", required=True, help="年初预算（元）")
-    p.add_argument("--programme", default="", help="项目（如 送温暖、金秋助学）")
-    p.add_argument("--doc", default="", help="批复文号")
-    p.add_argument("--unit", help="所属工会（默认区总工会）")
-    json_flag(p)
-    p.set_defaults(func=run_add)
-
-    p = budget.add_parser("adjust", help="调增（正数）或调减（负数）预算，须写明原因")
-    p.add_argument("line", type=int, help="预算指标编号")
-    p.add_argument("--amount", required=True, help="调整金额（元），调减写负数，如 -210000")
-    p.add_argument("--reason", required=True, help="调整原因")
-    p.add_argument("--doc", default="", help="文号")
-    p.add_argument("--date", help="调整日期（默认今天）")
-    json_flag(p)
-    p.set_defaults(func=run_adjust)
-
-    p = budget.add_parser("allocate", help="下拨预算资金到下级工会")
-    p.add_argument("line", type=int, help="预算指标编号")
-    p.add_argument("--unit", required=True, help="下级工会名称")
-    p.add_argument("--amount", required=True, help="下拨金额（元）")
-    p.add_argument("--doc", default="", help="文号")
-    p.add_argument("--date", help="下拨日期（默认今天）")
-    json_flag(p)
-    p.set_defaults(func=run_allocate)
-
-    p = budget.add_parser("reported", help="登记下级工会报告的下拨资金支出")
-    p.add_argument("allocation", type=int, help="下拨记录编号")
-    p.add_argument("--spent", required=True, help="报告支出（元）")
-    p.add_argument("--date", help="报告日期（默认今天）")
-    p.add_argument("--note", default="", help="说明")
-    json_flag(p)
-    p.set_defaults(func=run_reported)
-
-    p = budget.add_parser("list", help="列出预算指标及执行情况")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--as-of", help="截至日期（默认今天）")
-    json_flag(p)
-    p.set_defaults(func=run_list)
-
-    p = budget.add_parser("carry-over", help="年末结余及结转（加 --confirm 确认结转到下一年）")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--confirm", action="store_true", help="确认按计算结余结转")
-    p.add_argument("--note", default="", help="说明")
-    p.add_argument("--doc", default="", help="文号")
-    json_flag(p)
-    p.set_defaults(func=run_carry_over)
-
-    p = budget.add_parser("plan", help="预算测算（按在档家庭和政策标准）")
-    p.add_argument("--year", type=int, required=True, help="测算年度（通常为下一年）")
-    p.add_argument("--out", help="打印测算表到 .pdf")
-    json_flag(p)
-    p.set_defaults(func=run_plan)
-
-    p = budget.add_parser("sources", help="列出资金来源及可用的救助类型")
-    json_flag(p)
-    p.set_defaults(func=run_sources)
-    p = budget.add_parser("source-add", help="新增资金来源")
-    p.add_argument("name")
-    p.add_argument("--types", default="", help="可用的救助类型代码，逗号分隔（默认不限）")
-    p.add_argument("--code", help="代码（发放明细中使用）")
-    json_flag(p)
-    p.set_defaults(func=run_source_add)
+    command(budget, "add", "新增预算指标（年度 × 资金来源 × 项目）", run_add,
+            YEAR, arg("--source", required=True, help="资金来源名称或代码（如 工会经费、省财政）"),
+            arg("--amount", required=True, help="年初预算（元）"),
+            arg("--programme", default="", help="项目（如 送温暖、金秋助学）"),
+            arg("--doc", default="", help="批复文号"), arg("--unit", help="所属工会（默认区总工会）"))
+    command(budget, "adjust", "调增（正数）或调减（负数）预算，须写明原因", run_adjust,
+            LINE, arg("--amount", required=True, help="调整金额（元），调减写负数，如 -210000"),
+            arg("--reason", required=True, help="调整原因"), DOC, _on("调整"))
+    command(budget, "allocate", "下拨预算资金到下级工会", run_allocate,
+            LINE, arg("--unit", required=True, help="下级工会名称"),
+            arg("--amount", required=True, help="下拨金额（元）"), DOC, _on("下拨"))
+    command(budget, "reported", "登记下级工会报告的下拨资金支出", run_reported,
+            arg("allocation", type=int, help="下拨记录编号"), arg("--spent", required=True, help="报告支出（元）"),
+            _on("报告"), NOTE)
+    command(budget, "list", "列出预算指标及执行情况", run_list, YEAR, arg("--as-of", help="截至日期（默认今天）"))
+    command(budget, "carry-over", "年末结余及结转（加 --confirm 确认结转到下一年）", run_carry_over,
+            YEAR, arg("--confirm", action="store_true", help="确认按计算结余结转"), NOTE, DOC)
+    command(budget, "plan", "预算测算（按在档家庭和政策标准）", run_plan,
+            arg("--year", type=int, required=True, help="测算年度（通常为下一年）"),
+            arg("--out", help="打印测算表到 .pdf"))
+    command(budget, "sources", "列出资金来源及可用的救助类型", run_sources)
+    command(budget, "source-add", "新增资金来源", run_source_add,
+            arg("name"), arg("--types", default="", help="可用的救助类型代码，逗号分隔（默认不限）"),
+            arg("--code", help="代码（发放明细中使用）"))
 
 
 # ------------------------------------------------------------------ output
@@ -149,9 +102,9 @@ def _line_text(v) -> str:
     from ..services.funds import rate_text
 
     f = v.figures
-    return (f"{v.id:>4}  {v.label:<20} 预算 {_yuan(f.budget_fen):>14}  下拨 {_yuan(f.allocated_fen):>12}  "
-            f"待发 {_yuan(f.committed_fen):>12}  已发 {_yuan(f.paid_fen):>14}  退回 {_yuan(f.returned_fen):>10}  "
-            f"余额 {_yuan(f.remaining_fen):>14}  执行率 {rate_text(f.rate_bp)}")
+    return (f"{v.id:>4}  {v.label:<20} 预算 {format_yuan(f.budget_fen):>14}  下拨 {format_yuan(f.allocated_fen):>12}  "
+            f"待发 {format_yuan(f.committed_fen):>12}  已发 {format_yuan(f.paid_fen):>14}  退回 {format_yuan(f.returned_fen):>10}  "
+            f"余额 {format_yuan(f.remaining_fen):>14}  执行率 {rate_text(f.rate_bp)}")
 
 
 # ------------------------------------------------------------------ commands
@@ -162,7 +115,7 @@ def run_add(args, env) -> int:
     ctx = env.context()
     v = env.run(funds.add_budget, ctx, args.year, args.source, _fen(args.amount), args.programme,
                 unit_id=_unit_id(env, ctx, args.unit), doc_no=args.doc)
-    env.out(_line_json(v), f"已新增预算指标 {v.id}：{v.label} {_yuan(v.initial_fen)} 元")
+    env.out(_line_json(v), f"已新增预算指标 {v.id}：{v.label} {format_yuan(v.initial_fen)} 元")
     return 0
 
 
@@ -170,10 +123,10 @@ def run_adjust(args, env) -> int:
     from ..services import funds
 
     v = env.run(funds.adjust_budget, env.context(), args.line, _fen(args.amount, negative=True), args.reason,
-                args.doc, _date(args.date))
+                args.doc, parse_date(args.date))
     a = v.adjustments[-1]
-    env.out(_line_json(v), f"已{a.kind_label} {v.label} {_yuan(abs(a.amount_fen))} 元，"
-                           f"调整后预算 {_yuan(v.figures.budget_fen)} 元")
+    env.out(_line_json(v), f"已{a.kind_label} {v.label} {format_yuan(abs(a.amount_fen))} 元，"
+                           f"调整后预算 {format_yuan(v.figures.budget_fen)} 元")
     return 0
 
 
@@ -182,18 +135,18 @@ def run_allocate(args, env) -> int:
 
     ctx = env.context()
     unit = _unit_id(env, ctx, args.unit)
-    a = env.run(funds.allocate, ctx, args.line, unit, _fen(args.amount), args.doc, _date(args.date))
-    env.out(_allocation_json(a), f"已下拨 {a.line_label} 至 {a.unit_name}：{_yuan(a.amount_fen)} 元（下拨记录 {a.id}）")
+    a = env.run(funds.allocate, ctx, args.line, unit, _fen(args.amount), args.doc, parse_date(args.date))
+    env.out(_allocation_json(a), f"已下拨 {a.line_label} 至 {a.unit_name}：{format_yuan(a.amount_fen)} 元（下拨记录 {a.id}）")
     return 0
 
 
 def run_reported(args, env) -> int:
     from ..services import funds
 
-    a = env.run(funds.report_allocation, env.context(), args.allocation, _fen(args.spent), _date(args.date),
+    a = env.run(funds.report_allocation, env.context(), args.allocation, _fen(args.spent), parse_date(args.date),
                 args.note)
-    env.out(_allocation_json(a), f"已登记 {a.unit_name} 报告支出 {_yuan(a.reported_spent_fen)} 元"
-                                 f"（下拨 {_yuan(a.amount_fen)} 元）")
+    env.out(_allocation_json(a), f"已登记 {a.unit_name} 报告支出 {format_yuan(a.reported_spent_fen)} 元"
+                                 f"（下拨 {format_yuan(a.amount_fen)} 元）")
     return 0
 
 
@@ -201,17 +154,17 @@ def run_list(args, env) -> int:
     from ..services import funds
 
     ctx = env.context()
-    as_of = _date(args.as_of)
+    as_of = parse_date(args.as_of)
     lines = env.run(funds.list_budgets, ctx, args.year, as_of)
     report = env.run(funds.execution, ctx, args.year, as_of)
     data = {"year": args.year, "as_of": report.as_of.isoformat(), "lines": [_line_json(v) for v in lines],
             "total": _figures(report.total), "unbudgeted_paid_fen": report.unbudgeted_fen}
     text = [_line_text(v) for v in lines] or [f"{args.year} 年没有预算指标"]
     if lines:
-        text.append(f"合计 预算 {_yuan(report.total.budget_fen)} 元，已发放（含下拨）{_yuan(report.total.spent_fen)} 元，"
+        text.append(f"合计 预算 {format_yuan(report.total.budget_fen)} 元，已发放（含下拨）{format_yuan(report.total.spent_fen)} 元，"
                     f"执行率 {funds.rate_text(report.total.rate_bp)}（截至 {report.as_of.isoformat()}）")
     if report.unbudgeted_count:
-        text.append(f"另有 {report.unbudgeted_count} 笔、{_yuan(report.unbudgeted_fen)} 元发放未纳入预算")
+        text.append(f"另有 {report.unbudgeted_count} 笔、{format_yuan(report.unbudgeted_fen)} 元发放未纳入预算")
     env.out(data, "\n".join(text))
     return 0
 
@@ -224,14 +177,14 @@ def run_carry_over(args, env) -> int:
         done = env.run(funds.confirm_carry_over, ctx, args.year, None, args.note, args.doc)
         env.out([{"from_line_id": c.from_line_id, "to_line_id": c.to_line_id, "amount_fen": c.amount_fen,
                   "computed_fen": c.computed_fen} for c in done],
-                "\n".join(f"已结转预算指标 {c.from_line_id} 结余 {_yuan(c.amount_fen)} 元至 {c.to_year} 年（指标 {c.to_line_id}）"
+                "\n".join(f"已结转预算指标 {c.from_line_id} 结余 {format_yuan(c.amount_fen)} 元至 {c.to_year} 年（指标 {c.to_line_id}）"
                           for c in done) or "没有需要结转的结余")
         return 0
     rows = env.run(funds.carry_over_proposals, ctx, args.year)
     env.out([{"line_id": p.line_id, "label": p.line_label, "remaining_fen": p.remaining_fen,
               "confirmed_fen": p.confirmed.amount_fen if p.confirmed else None} for p in rows],
-            "\n".join(f"{p.line_id:>4}  {p.line_label:<20} 年末结余 {_yuan(p.remaining_fen):>14} 元  "
-                      + (f"已结转 {_yuan(p.confirmed.amount_fen)} 元" if p.confirmed else "未结转") for p in rows)
+            "\n".join(f"{p.line_id:>4}  {p.line_label:<20} 年末结余 {format_yuan(p.remaining_fen):>14} 元  "
+                      + (f"已结转 {format_yuan(p.confirmed.amount_fen)} 元" if p.confirmed else "未结转") for p in rows)
             or f"{args.year} 年没有预算指标")
     return 0
 
@@ -251,7 +204,7 @@ def run_plan(args, env) -> int:
         data["pdf"] = str(env.run(funds.print_plan, ctx, args.year, args.out))
     lines = [f"{plan.year} 年预算测算（{plan.policy_name}）"]
     lines += [f"  {i.label}：{i.working}" for i in plan.items]
-    lines.append(f"测算合计 {_yuan(plan.total_fen)} 元；{plan.previous_year} 年预算 {_yuan(plan.previous.budget_fen)} 元，"
+    lines.append(f"测算合计 {format_yuan(plan.total_fen)} 元；{plan.previous_year} 年预算 {format_yuan(plan.previous.budget_fen)} 元，"
                  f"执行率 {funds.rate_text(plan.previous.rate_bp)}")
     lines += [f"说明：{n}" for n in plan.notes]
     if args.out:

@@ -11,27 +11,14 @@ BATCH is the batch number (2026-Q1-01, 第31次) or its internal id.
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from ..domain.money import format_yuan
-from .env import CliFailure, InvalidInput, group, json_flag
-
-
-
+from .env import CliFailure, InvalidInput, group, json_flag, parse_date
 
 
 def _yuan(fen: int | None) -> str:
     return "" if fen is None else format_yuan(fen)
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput(f"日期“{text}”无效，请写成 2026-03-20") from exc
 
 
 def register(sub) -> None:
@@ -206,7 +193,7 @@ def run_import_returns(args, env) -> int:
     from ..services.payout import bank_files
     from ..services.payout.types import RETURN_ACTION_LABELS
 
-    res = env.run(bank_files.import_returns, env.context(), args.batch, Path(args.file), _date(args.date),
+    res = env.run(bank_files.import_returns, env.context(), args.batch, Path(args.file), parse_date(args.date),
                   apply=not args.preview)
     verb = "将登记" if args.preview else "已登记"
     lines = [f"批次 {res.batch_number}：{verb}退票 {sum(1 for m in res.returned if m.action == 'returned')} 笔，"

@@ -112,8 +112,13 @@ class AuditRow:
         return entity_label(self.entity)
 
     @property
+    def change_lines(self) -> list[str]:
+        """One line per changed field: ``字段：原值 → 新值`` (an empty value reads （空）)."""
+        return [f"{f}：{o or '（空）'} → {n or '（空）'}" for f, o, n in self.changes]
+
+    @property
     def changes_text(self) -> str:
-        return "；".join(f"{f}：{o or '（空）'} → {n or '（空）'}" for f, o, n in self.changes)
+        return "；".join(self.change_lines)
 
 
 @dataclass(frozen=True)

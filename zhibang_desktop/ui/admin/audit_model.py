@@ -67,7 +67,7 @@ class AuditTableModel(LazyRowsModel):
                 r.changes_text,
             )[col]
         if role == Qt.ToolTipRole:
-            lines = [r.summary] + [f"{f}：{o or '（空）'} → {n or '（空）'}" for f, o, n in r.changes]
+            lines = [r.summary, *r.change_lines]
             lines.append(f"哈希：{r.hash}")
             return "\n".join(x for x in lines if x)
         if role == Qt.ForegroundRole and r.action == "login_failed":

@@ -1,32 +1,19 @@
 """困难职工档案: the searchable, filterable household list with import and export."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from ...services import archive
 from ...services.archive.types import ArchiveCounts, HouseholdFilter
-from . import archive_io
 from ..common import labels, messages
-from .household_table_model import HouseholdTableModel
 from ..common.executor import ChangeSummary
-from .household_windows import new_household, open_household
+from ..common.search_page import SearchListPage
 from ..common.session import UiSession
+from . import archive_io
 from .household_table import HouseholdTable
-from ..common.widgets.union_combo import UnionCombo
-from ..common.page import Page
-
-SEARCH_DELAY_MS = 250
+from .household_table_model import HouseholdTableModel
+from .household_windows import new_household, open_household
 
 
 def counts_text(counts: ArchiveCounts) -> str:
@@ -42,16 +29,14 @@ def household_search(ctx):
     return search
 
 
-class ArchivePage(Page):
+class ArchivePage(SearchListPage):
     REFRESH_ON = ("households",)
+    COUNT_UNIT = "户"
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(session, parent)
+        super().__init__(session, parent, overdue="走访逾期", union_width=200,
+                         placeholder="搜索：姓名 / 拼音 / 首字母 / 身份证号（或末几位）/ 档案号 / 电话")
         ctx = session.ctx
-        self._after_load: list = []  # what to do once the next first page is shown
-
-        self.search = QLineEdit(placeholderText="搜索：姓名 / 拼音 / 首字母 / 身份证号（或末几位）/ 档案号 / 电话")
-        self.search.setClearButtonEnabled(True)
         self.category = QComboBox()
         self.category.addItem("全部类别", None)
         for code, label in labels.CATEGORIES.items():
@@ -60,10 +45,6 @@ class ArchivePage(Page):
         self.status.addItem("全部状态", None)
         for code, label in labels.STATUSES.items():
             self.status.addItem(label, code)
-        self.union = UnionCombo(ctx, all_label="全部工会")
-        self.union.setMinimumWidth(200)
-        self.overdue = QCheckBox("走访逾期")
-        self.clear_button = QPushButton("清除条件")
 
         self.model = HouseholdTableModel(household_search(ctx), session.executor, self)
         self.table = HouseholdTable(self.model)
@@ -78,8 +59,6 @@ class ArchivePage(Page):
         self.import_button = QPushButton(self.import_action.text())
         self.export_button = QPushButton(self.export_action.text())
         self.template_button = QPushButton("下载空白模板…")
-        self.loaded_label = QLabel()
-        self.loaded_label.setStyleSheet("color: #555;")
 
         can_edit, can_import = session.can("archive.edit"), session.can("archive.import")
         self.new_button.setEnabled(can_edit)
@@ -88,30 +67,10 @@ class ArchivePage(Page):
         for widget in (self.export_action, self.export_button):
             widget.setEnabled(session.can("archive.export"))
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.category)
-        filters.addWidget(self.status)
-        filters.addWidget(self.union, 1)
-        filters.addWidget(self.overdue)
-        filters.addWidget(self.clear_button)
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.open_button, self.import_button, self.export_button,
-                       self.template_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.loaded_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _: self._timer.start())
-        self.search.returnPressed.connect(self._search_now)
+        self.lay_out((self.category, self.status), (self.new_button, self.open_button, self.import_button,
+                                                    self.export_button, self.template_button),
+                     self.table, self.model)
         self.reload_on(self.category, self.status, self.union, self.overdue)
-        self.clear_button.clicked.connect(self.clear_filters)
         self.new_button.clicked.connect(lambda: new_household(session, self.window()))
         self.open_button.clicked.connect(self._open_current)
         self.import_action.triggered.connect(self.import_file)
@@ -120,14 +79,6 @@ class ArchivePage(Page):
         self.export_button.clicked.connect(self.export_list)
         self.template_action.triggered.connect(self.save_template)
         self.template_button.clicked.connect(self.save_template)
-        self.model.loaded.connect(self._show_loaded)
-        self.model.modelReset.connect(self._first_page_shown)
-        self.model.failed.connect(self.query_failed)
-        self.setTabOrder(self.search, self.category)
-        self.setTabOrder(self.category, self.status)
-        self.setTabOrder(self.status, self.union)
-        self.setTabOrder(self.union, self.overdue)
-        self.setTabOrder(self.overdue, self.table)
         self.refresh()
 
     # -- the query --
@@ -154,44 +105,10 @@ class ArchivePage(Page):
         self._timer.stop()
         selected = self.table.current_household_id()
         if selected is not None:
-            self._after_load.append(lambda: self.table.select_household(selected))
+            self.after_load(lambda: self.table.select_household(selected))
         filt, ctx = self.current_filter(), self.ctx
         self.model.set_query(filt, keep_loaded=True)
         self.query(lambda: archive.archive_counts(ctx, filt), lambda counts: self.set_status(counts_text(counts)))
-
-    def on_changes(self, changes: ChangeSummary) -> None:
-        if changes.settings:
-            self.union.reload()
-        super().on_changes(changes)
-
-    def _first_page_shown(self) -> None:
-        steps, self._after_load = self._after_load, []
-        for step in steps:
-            step()
-
-    def _search_now(self) -> None:
-        def to_the_list() -> None:
-            if self.model.rowCount():
-                self.table.setFocus()
-                self.table.selectRow(0)
-
-        self._after_load.append(to_the_list)
-        self.refresh()
-
-    def _show_loaded(self, loaded: int, total: int) -> None:
-        self.loaded_label.setText(f"已显示 {loaded} / {total} 户" if loaded < total else f"{total} 户")
-
-    def clear_filters(self) -> None:
-        for widget in (self.search, self.category, self.status, self.union, self.overdue):
-            widget.blockSignals(True)
-        self.search.clear()
-        self.category.setCurrentIndex(0)
-        self.status.setCurrentIndex(0)
-        self.union.set_unit_id(None, emit=False)
-        self.overdue.setChecked(False)
-        for widget in (self.search, self.category, self.status, self.union, self.overdue):
-            widget.blockSignals(False)
-        self.refresh()
 
     def show_filtered(self, *, category: str | None = None, status: str | None = None, unit_id: int | None = None,
                       visit_overdue: bool = False) -> None:
@@ -214,10 +131,6 @@ class ArchivePage(Page):
         households at each visit of the page would only cost time."""
 
     # -- page protocol (see navigation.py) --
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.ShortcutFocusReason)
-        self.search.selectAll()
-
     def menu_actions(self) -> list[QAction]:
         return [self.import_action, self.export_action, self.template_action]
 

@@ -6,18 +6,34 @@ A page sets `REFRESH_ON` (ChangeSummary fields, e.g. ``("households",)``) and im
 `reload()`; its queries go through `self.query(work, show)`, where `work()` runs on a pool
 thread (read the filter widgets before, on the GUI thread) and `show(result)` on the GUI
 thread, for the newest query only.
+
+A list-and-detail page lays itself out with `filter_bar(...)` and `list_above_detail(...)`: the
+filters and buttons on top, the list, and below it (in a splitter) the chosen row's detail.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractButton, QComboBox, QHBoxLayout, QLabel, QLayout, QSplitter, QVBoxLayout, QWidget,
+)
 
 from .background_query import LatestQuery
 from .executor import ChangeSummary, Executor
 
 QUERY_FAILED = "查询失败：{}"
+
+
+def heading_label() -> QLabel:
+    """The title of a detail pane: bold, a size larger than the text."""
+    label = QLabel()
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() + 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 class Page(QWidget):
@@ -68,6 +84,44 @@ class Page(QWidget):
                 widget.toggled.connect(lambda _: self.refresh())
             else:
                 raise TypeError(f"not a filter widget: {widget!r}")
+
+    # -- the list-and-detail layout --
+    def filter_bar(self, filters: Sequence[tuple[str, QWidget]], buttons: Sequence[QWidget]) -> QHBoxLayout:
+        """Filters on the left (each after its label, when it has one), the page's buttons on the right."""
+        bar = QHBoxLayout()
+        for label, widget in filters:
+            if label:
+                bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for button in buttons:
+            bar.addWidget(button)
+        return bar
+
+    def list_above_detail(self, bar: QLayout, listing: QWidget, detail: Sequence[QWidget | QLayout],
+                          sizes: tuple[int, int]) -> QSplitter:
+        """`bar` on top, then `listing` above the `detail` parts (the last one takes the room
+        left), split so the user can give either more height; `sizes` are the first heights."""
+        pane = QWidget()
+        column = QVBoxLayout(pane)
+        column.setContentsMargins(0, 4, 0, 0)
+        for index, part in enumerate(detail):
+            stretch = 1 if index == len(detail) - 1 else 0
+            if isinstance(part, QLayout):
+                column.addLayout(part, stretch)
+            else:
+                column.addWidget(part, stretch)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(listing)
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes(list(sizes))
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        return splitter
 
     # -- queries off the GUI thread --
     def query(self, work: Callable[[], Any], show: Callable[[Any], None],

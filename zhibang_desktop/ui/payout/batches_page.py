@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QSplitter,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QWidget,
 )
 
 from ...domain.money import format_yuan
@@ -32,7 +31,7 @@ from .payout_models import BATCH_COLUMNS, LINE_COLUMNS, RowsModel, batch_foregro
     line_foreground
 from ..printing.print_preview import build_and_preview
 from ..common.executor import ChangeSummary
-from ..common.page import Page
+from ..common.page import Page, heading_label
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
@@ -72,11 +71,7 @@ class BatchesPage(Page):
         self.table = RowsTable(self.model)
         self.table.setMinimumHeight(110)
 
-        self.title_label = QLabel()
-        font = QFont(self.title_label.font())
-        font.setPointSizeF(font.pointSizeF() + 1.5)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = heading_label()
         self.totals_label = QLabel()
         self.totals_label.setWordWrap(True)
         self.totals_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -110,21 +105,8 @@ class BatchesPage(Page):
         self.line_table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.line_table.customContextMenuRequested.connect(self._line_menu)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("状态"))
-        top.addWidget(self.status_filter)
-        top.addWidget(QLabel("年度"))
-        top.addWidget(self.year_filter)
-        top.addWidget(self.month_filter)
-        top.addStretch(1)
-        for b in (self.new_button, self.reissue_button, self.templates_button, self.refresh_button):
-            top.addWidget(b)
-
-        detail = QWidget()
-        d = QVBoxLayout(detail)
-        d.setContentsMargins(0, 4, 0, 0)
-        d.addWidget(self.title_label)
-        d.addWidget(self.totals_label)
+        top = self.filter_bar((("状态", self.status_filter), ("年度", self.year_filter), ("", self.month_filter)),
+                              (self.new_button, self.reissue_button, self.templates_button, self.refresh_button))
         batch_row = QHBoxLayout()
         batch_row.addWidget(self.print_button)
         batch_row.addWidget(self.full_id)
@@ -134,25 +116,13 @@ class BatchesPage(Page):
         batch_row.addWidget(self.import_button)
         batch_row.addStretch(1)
         batch_row.addWidget(self.close_button)
-        d.addLayout(batch_row)
         line_row = QHBoxLayout()
         line_row.addWidget(QLabel("选中明细："))
         for b in self.line_buttons:
             line_row.addWidget(b)
         line_row.addStretch(1)
-        d.addLayout(line_row)
-        d.addWidget(self.line_table, 1)
-
-        splitter = QSplitter(Qt.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
-        splitter.setSizes([185, 420])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        self.list_above_detail(top, self.table, (self.title_label, self.totals_label, batch_row, line_row,
+                                                 self.line_table), sizes=(185, 420))
 
         self.reload_on(self.status_filter, self.year_filter, self.month_filter)
         self.year_filter.currentIndexChanged.connect(

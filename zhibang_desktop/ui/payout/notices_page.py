@@ -7,10 +7,9 @@ back), and ended after its period. Seed 000: 公示 5 个工作日 before payout
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSplitter, QTabWidget,
-    QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QTabWidget,
+    QWidget,
 )
 
 from ...services.admin import audit
@@ -26,7 +25,7 @@ from .payout_models import (
 from .notice_dialogs import HandleObjectionDialog, NoticeDialog, ObjectionDialog, notice_end, period_text
 from ..printing.print_preview import build_and_preview
 from ..common.executor import ChangeSummary
-from ..common.page import Page
+from ..common.page import Page, heading_label
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
@@ -56,11 +55,7 @@ class NoticesPage(Page):
         self.table.setMinimumHeight(120)
 
         # detail
-        self.title_label = QLabel()
-        font = QFont(self.title_label.font())
-        font.setPointSizeF(font.pointSizeF() + 1.5)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = heading_label()
         self.title_label.setWordWrap(True)
         self.info_label = QLabel()
         self.info_label.setWordWrap(True)
@@ -95,21 +90,8 @@ class NoticesPage(Page):
         self.tabs.addTab(self.entry_table, "公示名单")
         self.tabs.addTab(self.objection_table, "异议登记")
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("状态"))
-        top.addWidget(self.status_filter)
-        top.addWidget(QLabel("年度"))
-        top.addWidget(self.year_filter)
-        top.addStretch(1)
-        top.addWidget(self.new_button)
-        top.addWidget(self.refresh_button)
-
-        detail = QWidget()
-        d = QVBoxLayout(detail)
-        d.setContentsMargins(0, 4, 0, 0)
-        d.addWidget(self.title_label)
-        d.addWidget(self.info_label)
-        d.addWidget(self.warning_label)
+        top = self.filter_bar((("状态", self.status_filter), ("年度", self.year_filter)),
+                              (self.new_button, self.refresh_button))
         actions = QHBoxLayout()
         for b in (self.edit_button, self.refresh_entries_button, self.remove_entry_button, self.remark_button,
                   self.delete_button, self.publish_button, self.object_button, self.handle_button,
@@ -117,19 +99,8 @@ class NoticesPage(Page):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.print_button)
-        d.addLayout(actions)
-        d.addWidget(self.tabs, 1)
-
-        splitter = QSplitter(Qt.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
-        splitter.setSizes([170, 430])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        self.list_above_detail(top, self.table, (self.title_label, self.info_label, self.warning_label, actions,
+                                                 self.tabs), sizes=(170, 430))
 
         self.reload_on(self.status_filter, self.year_filter)
         self.new_button.clicked.connect(self.new_notice)

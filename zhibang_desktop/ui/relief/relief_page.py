@@ -9,17 +9,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 
 from ...domain import clock
 from ...services.relief import policies
@@ -27,15 +17,13 @@ from ...services import relief
 from ...services.errors import ServiceError
 from ...services.relief.types import STATUS_LABELS, RequestFilter
 from ..common import messages
-from .relief_table_model import LIST_COLUMNS, ReliefTableModel
 from ..common.executor import ChangeSummary
-from .relief_common import print_approval_flow, request_changed
+from ..common.search_page import SearchListPage
 from ..common.session import UiSession
+from .relief_common import print_approval_flow, request_changed
+from .relief_table_model import LIST_COLUMNS, ReliefTableModel
 from .request_table import RequestTable
-from ..common.widgets.union_combo import UnionCombo
-from ..common.page import Page
 
-SEARCH_DELAY_MS = 250
 EDITABLE = ("draft", "returned")
 WITHDRAWABLE = ("draft", "returned", "submitted", "in_review")
 
@@ -58,17 +46,14 @@ def open_request(parent: QWidget, session: UiSession, request_id: int):
     return dialog
 
 
-class ReliefPage(Page):
+class ReliefPage(SearchListPage):
     REFRESH_ON = ("requests",)
+    COUNT_UNIT = "件"
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(session, parent)
-        ctx = session.ctx
+        super().__init__(session, parent, placeholder="搜索：姓名 / 身份证号 / 申请编号", overdue="审核超期",
+                         union_width=170)
         self.dialogs: list[QWidget] = []
-        self._after_load: list = []  # what to do once the next first page is shown
-
-        self.search = QLineEdit(placeholderText="搜索：姓名 / 身份证号 / 申请编号")
-        self.search.setClearButtonEnabled(True)
         self.year = QComboBox()
         self.quarter = QComboBox()
         self.quarter.addItem("全部季度", None)
@@ -82,11 +67,7 @@ class ReliefPage(Page):
             self.state.addItem(label, code)
         self.type = QComboBox()
         self.type.setMinimumWidth(110)
-        self.union = UnionCombo(ctx, all_label="全部工会")
-        self.union.setMinimumWidth(170)
-        self.overdue = QCheckBox("审核超期")
         self.overdue.setToolTip("当前审核级已超过规定的工作日，或有一级审核超期")
-        self.clear_button = QPushButton("清除条件")
         self.year.addItem("全部年度", None)
         self.type.addItem("全部类型", None)
 
@@ -101,56 +82,22 @@ class ReliefPage(Page):
         self.withdraw_button = QPushButton("撤回")
         self.print_button = QPushButton("打印审批表…")
         self.print_button.setToolTip("预览并打印所选申请的救助申请审批表（也可另存为 PDF）")
-        self.loaded_label = QLabel()
-        self.loaded_label.setStyleSheet("color: #555;")
         self.can_create = session.can("relief.create")
         self.new_button.setEnabled(self.can_create)
         for button in (self.submit_button, self.withdraw_button):
             button.setVisible(self.can_create)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.year)
-        filters.addWidget(self.quarter)
-        filters.addWidget(self.state)
-        filters.addWidget(self.type)
-        filters.addWidget(self.union, 1)
-        filters.addWidget(self.overdue)
-        filters.addWidget(self.clear_button)
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.open_button, self.submit_button, self.withdraw_button,
-                       self.print_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.loaded_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _: self._timer.start())
-        self.search.returnPressed.connect(self._search_now)
+        self.lay_out((self.year, self.quarter, self.state, self.type),
+                     (self.new_button, self.open_button, self.submit_button, self.withdraw_button, self.print_button),
+                     self.table, self.model)
         self.reload_on(self.quarter, self.state, self.type, self.union, self.overdue)
         self.year.currentIndexChanged.connect(self._year_changed)
-        self.clear_button.clicked.connect(self.clear_filters)
         self.new_button.clicked.connect(self.new_request)
         self.open_button.clicked.connect(self._open_current)
         self.submit_button.clicked.connect(self.submit_current)
         self.withdraw_button.clicked.connect(self.withdraw_current)
         self.print_button.clicked.connect(self.print_current)
-        self.model.loaded.connect(self._show_loaded)
-        self.model.modelReset.connect(self._first_page_shown)
-        self.model.failed.connect(self.query_failed)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        self.setTabOrder(self.search, self.year)
-        self.setTabOrder(self.year, self.quarter)
-        self.setTabOrder(self.quarter, self.state)
-        self.setTabOrder(self.state, self.type)
-        self.setTabOrder(self.type, self.union)
-        self.setTabOrder(self.union, self.overdue)
-        self.setTabOrder(self.overdue, self.table)
         self._load_choices(refresh=True)
 
     # -- filter choices: the years with a policy, and the relief types of the chosen year --
@@ -218,7 +165,7 @@ class ReliefPage(Page):
         self._timer.stop()
         selected = self.table.current_request_id()
         if selected is not None:
-            self._after_load.append(lambda: self.table.select_request(selected))
+            self.after_load(lambda: self.table.select_request(selected))
         ctx, flt = self.ctx, self.current_filter()
         self.model.load(lambda offset, limit: relief.list_requests(ctx, replace(flt, offset=offset, limit=limit)),
                         keep_loaded=keep_loaded)
@@ -228,43 +175,14 @@ class ReliefPage(Page):
         self.refresh(keep_loaded=True)
 
     def on_changes(self, changes: ChangeSummary) -> None:
-        if changes.settings:
-            self.union.reload()
-        if changes.requests:
-            if changes.request_id is not None:
-                self._after_load.append(lambda: self.table.select_request(changes.request_id))
-            self.refresh(keep_loaded=True)
+        if changes.requests and changes.request_id is not None:
+            self.after_load(lambda: self.table.select_request(changes.request_id))
+        super().on_changes(changes)
 
-    def _first_page_shown(self) -> None:
-        steps, self._after_load = self._after_load, []
-        for step in steps:
-            step()
+    def first_page_shown(self) -> None:
         self._update_buttons()
 
-    def _search_now(self) -> None:
-        def to_the_list() -> None:
-            if self.model.rowCount():
-                self.table.setFocus()
-                self.table.selectRow(0)
-
-        self._after_load.append(to_the_list)
-        self.refresh()
-
-    def _show_loaded(self, loaded: int, total: int) -> None:
-        self.loaded_label.setText(f"已显示 {loaded} / {total} 件" if loaded < total else f"{total} 件")
-
-    def clear_filters(self) -> None:
-        widgets = (self.search, self.year, self.quarter, self.state, self.type, self.union, self.overdue)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in (self.year, self.quarter, self.state):
-            combo.setCurrentIndex(0)
-        self.union.set_unit_id(None, emit=False)
-        self.overdue.setChecked(False)
-        self.type.setCurrentIndex(0)
-        for widget in widgets:
-            widget.blockSignals(False)
+    def reset_choices(self) -> None:
         self._load_choices(refresh=True)
 
     def show_filtered(self, *, year: int | None = None, status: str | None = None, overdue: bool = False,
@@ -303,10 +221,6 @@ class ReliefPage(Page):
             # reached by a click in the navigation: take the focus, so that Ctrl+N means
             # 新建申请 here (keyboard navigation through the list keeps its focus)
             QTimer.singleShot(0, lambda: self.table.setFocus(Qt.OtherFocusReason))
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.ShortcutFocusReason)
-        self.search.selectAll()
 
     def event(self, event: QEvent) -> bool:
         # Ctrl+N means 新建申请 while the focus is on this page: claim it before the
