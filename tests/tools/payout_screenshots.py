@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
         dialog.close()
         line = next((x for x in page.current.lines if x.method != "cash"), None) if page.current else None
         if line is not None:
-            dialog = returned_dialog(clerk, line, window)
+            dialog = returned_dialog(session, line, window)
             dialog.show()
             save(dialog, out, "payout_returned.png", app)
             dialog.close()

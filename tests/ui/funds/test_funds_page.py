@@ -13,6 +13,8 @@ from zhibang_desktop.ui.funds import funds_dialogs as fd
 from zhibang_desktop.ui.funds.funds_page import FundsPage
 from zhibang_desktop.ui.common.session import UiSession
 
+from ..waiting import settle
+
 
 def on_next_dialog(qtbot, fill):
     """Run `fill(dialog)` on the next modal dialog the page opens (fill clicks its buttons)."""
@@ -44,6 +46,7 @@ def page(admin, qtbot):
     qtbot.addWidget(p)
     p.resize(1300, 700)
     p.show()
+    settle(qtbot, p)
     return p
 
 
@@ -55,6 +58,7 @@ def test_add_and_cut_a_budget_with_its_reason(page, qtbot):
     def fill_add(d):
         assert isinstance(d, fd.AddBudgetDialog), type(d)
         d.year_box.setCurrentIndex(d.year_box.findData(2026))
+        qtbot.waitUntil(lambda: d.source.findText("工会经费") >= 0)
         d.source.setCurrentIndex(d.source.findText("工会经费"))  # the sources listed from the policy
         type_into(qtbot, d.programme, "困难职工帮扶（测试）")
         type_into(qtbot, d.amount, "480000")
@@ -63,6 +67,7 @@ def test_add_and_cut_a_budget_with_its_reason(page, qtbot):
 
     on_next_dialog(qtbot, fill_add)
     qtbot.mouseClick(page.add_button, Qt.LeftButton)
+    settle(qtbot, page)
     line = next(v for v in page.lines.rows() if v.programme == "困难职工帮扶（测试）")
     assert page.line_table.current_item().id == line.id
     assert line.figures.budget_fen == 48_000_000
@@ -81,6 +86,7 @@ def test_add_and_cut_a_budget_with_its_reason(page, qtbot):
 
     on_next_dialog(qtbot, fill_adjust)
     qtbot.mouseClick(page.adjust_button, Qt.LeftButton)
+    settle(qtbot, page)
     assert "调整原因" in seen["error"] and seen["open"]
     line = page.line_table.current_item()
     assert line.figures.budget_fen == 27_000_000
@@ -92,10 +98,12 @@ def test_add_and_cut_a_budget_with_its_reason(page, qtbot):
 def test_allocate_and_record_the_reported_spending(page, qtbot, admin):
     line = funds.add_budget(admin, 2026, "财政预算资金", 100_000_000, "下拨测试")
     page.reload(line.id)
+    settle(qtbot, page)
     select_line(page, line.id)
 
     def fill_allocate(d):
         assert isinstance(d, fd.AllocateDialog)
+        qtbot.waitUntil(lambda: d.unit.count() > 1)
         d.unit.setCurrentIndex(1)
         type_into(qtbot, d.amount, "250000")
         type_into(qtbot, d.doc, "增工〔2026〕9号")
@@ -103,6 +111,7 @@ def test_allocate_and_record_the_reported_spending(page, qtbot, admin):
 
     on_next_dialog(qtbot, fill_allocate)
     qtbot.mouseClick(page.allocate_button, Qt.LeftButton)
+    settle(qtbot, page)
     allocated = [a for a in page.allocations.rows() if a.line_id == line.id]
     assert [a.amount_fen for a in allocated] == [25_000_000]
     assert "下拨" in page.history.toPlainText()
@@ -116,6 +125,7 @@ def test_allocate_and_record_the_reported_spending(page, qtbot, admin):
 
     on_next_dialog(qtbot, fill_report)
     qtbot.mouseClick(page.report_button, Qt.LeftButton)
+    settle(qtbot, page)
     row = next(a for a in page.allocations.rows() if a.id == allocated[0].id)
     assert (row.reported_spent_fen, funds.rate_text(row.reported_rate_bp)) == (24_000_000, "96.00%")
 
@@ -131,6 +141,7 @@ def test_execution_rows_drill_down_to_payments(page, qtbot):
     rect = page.execution_table.visualRect(index)
     qtbot.mouseClick(page.execution_table.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.execution_table.viewport(), Qt.LeftButton, pos=rect.center())
+    settle(qtbot, page)
     payments = page.payments.rows()
     assert payments and paid.label in page.drill_label.text()
     assert sum(d.amount_fen for d in payments if d.state_label == "已发放") == paid.figures.paid_fen
@@ -142,6 +153,7 @@ def test_a_fund_source_with_its_allowed_uses(page, qtbot):
 
     def fill_source(d):
         type_into(qtbot, d.name, "省财政（测试）")
+        qtbot.waitUntil(lambda: bool(d.types) and all(check.isVisible() for check in d.types))
         for check in d.types:
             if check.text() in ("季度救助",):
                 qtbot.mouseClick(check, Qt.LeftButton)
@@ -149,12 +161,14 @@ def test_a_fund_source_with_its_allowed_uses(page, qtbot):
 
     on_next_dialog(qtbot, fill_source)
     qtbot.mouseClick(page.source_button, Qt.LeftButton)
+    settle(qtbot, page)
     added = next(s for s in page.sources.rows() if s.name == "省财政（测试）")
     assert added.allowed_relief_types == ("quarterly",) and added.allowed_text == "季度救助"
 
 
 def test_the_plan_dialog_shows_its_working(page, qtbot):
     def look(d):
+        qtbot.waitUntil(lambda: "合计" in d.text.toPlainText())
         seen["text"] = d.text.toPlainText()
         qtbot.mouseClick(d.close_button, Qt.LeftButton)
 
@@ -167,6 +181,7 @@ def test_the_plan_dialog_shows_its_working(page, qtbot):
 def test_a_clerk_reads_but_does_not_set_budgets(clerk, qtbot):
     p = FundsPage(UiSession(clerk))
     qtbot.addWidget(p)
+    settle(qtbot, p)
     assert p.lines.rows()
     assert not p.add_button.isEnabled() and not p.carry_button.isEnabled()
     assert not p.adjust_button.isEnabled() and not p.source_button.isEnabled()

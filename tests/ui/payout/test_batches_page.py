@@ -57,6 +57,7 @@ def new_batch(page, qtbot) -> bd.NewBatchDialog:
     dialog.year.setValue(2026)
     dialog.quarter.setCurrentIndex(dialog.quarter.findData(1))
     dialog.pay_date.set_value(date(2026, 3, 12))
+    settle(qtbot, dialog)
     return dialog
 
 
@@ -94,8 +95,10 @@ def test_new_batch_takes_payable_requests_with_method_and_fund(page, qtbot, seed
     assert len(dialog.rows) == 4 and all(p.payable for _, p in dialog.rows)
     assert dialog.number.placeholderText() == "2026-Q1-01"
     dialog.kind.setCurrentIndex(dialog.kind.findData("standing"))  # seed 003: numbered standing-subsidy batches
+    settle(qtbot, dialog)
     assert dialog.number.placeholderText() == "第1次"
     dialog.kind.setCurrentIndex(dialog.kind.findData("regular"))
+    settle(qtbot, dialog)
     assert "4 人" in dialog.count_label.text() and "2,000.00" in dialog.count_label.text()
     # bulk set: the first two paid in cash from the chosen fund source
     dialog.set_checked({seeded.request_ids[0], seeded.request_ids[1]})
@@ -138,12 +141,14 @@ def test_open_objection_blocks_and_admin_override(page, qtbot, seeded, monkeypat
     admin_dialog = bd.NewBatchDialog(UiSession(seeded.admin), page)
     qtbot.addWidget(admin_dialog)
     admin_dialog.year.setValue(2026)
+    settle(qtbot, admin_dialog)
     row = next(i for i, (c, _) in enumerate(admin_dialog.rows) if c.request_id == entry.request_id)
     admin_dialog.table.setCurrentCell(row, 1)
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("紧急情况，经区总工会负责人同意", True)))
     admin_dialog.override()
+    settle(qtbot, admin_dialog)
     overridden = next(p for c, p in admin_dialog.rows if c.request_id == entry.request_id)
     assert overridden.payable and overridden.overridden
 
@@ -162,7 +167,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     # returned by the bank: the reason is required, then kept
     select_line(page, chen)
     assert page.returned_button.isEnabled()
-    dialog = bd.returned_dialog(seeded.clerk, line_named(page, chen), page)
+    dialog = bd.returned_dialog(page.session, line_named(page, chen), page)
     qtbot.addWidget(dialog)
     dialog._ok()
     assert dialog.result() != QDialog.Accepted and "退票原因" in boxes.texts()
@@ -178,14 +183,14 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert page.lines.data(page.lines.index(row, 0), Qt.BackgroundRole).color() == STATE_COLORS["returned"][1]
 
     # renounced, and paid to a relative (the cash line)
-    dialog = bd.renounced_dialog(seeded.clerk, line_named(page, li), page)
+    dialog = bd.renounced_dialog(page.session, line_named(page, li), page)
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("本人书面声明放弃")
     dialog._ok()
     printed = page.print_receipts()  # cash is paid only against the printed, signed list
     qtbot.addWidget(printed)
     assert printed.save_as(str(tmp_path / "签领表.pdf"))
-    dialog = bd.relative_dialog(seeded.clerk, line_named(page, zeng), page)
+    dialog = bd.relative_dialog(page.session, line_named(page, zeng), page)
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QLineEdit)[0].setText("王秀兰")
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("配偶")
@@ -199,8 +204,10 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     select_line(page, chen)
     dialog = bd.ReissueDialog(page.session, page, {returned.id})
     qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
     assert [x.id for x in dialog.lines] == [returned.id]
     dialog.pay_date.set_value(date(2026, 3, 31))
+    settle(qtbot, dialog)
     assert dialog.number.placeholderText() == "2026-Q1-02"
     dialog.save()  # same account as the returned one: refused with the reason
     assert dialog.result_view is None and "与退票时相同" in boxes.texts()
@@ -217,7 +224,10 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert line_named(page, chen).state == "reissued"
 
     # never twice: nothing left to reissue, and the request is no batch candidate
-    assert bd.ReissueDialog(page.session, page).lines == []
+    nothing_left = bd.ReissueDialog(page.session, page)
+    qtbot.addWidget(nothing_left)
+    settle(qtbot, nothing_left)
+    assert nothing_left.lines == []
     assert all(c.request_id != returned.request_id for c, _ in payout.batch_candidates(seeded.clerk))
     # the first batch can be closed once nothing is pending
     page.reload(returned.batch_id)

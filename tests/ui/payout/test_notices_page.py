@@ -47,9 +47,11 @@ def new_notice(page, qtbot, start=date(2026, 3, 2)) -> NoticeDialog:
     qtbot.addWidget(dialog)
     dialog.year.setValue(2026)
     dialog.quarter.setCurrentIndex(dialog.quarter.findData(1))
+    settle(qtbot, dialog)
     dialog.type_checks["quarterly"].setChecked(True)
     dialog.start.set_value(start)
     dialog.place.setText("区总工会一楼公示栏")
+    settle(qtbot, dialog)
     return dialog
 
 
@@ -68,6 +70,7 @@ def test_new_notice_dialog_lists_candidates_and_shows_the_end_date_live(page, qt
     # another union: nobody
     dialog.union.set_unit_id(next(dialog.union.itemData(i) for i in range(dialog.union.count())
                                   if dialog.union.itemText(i) == "区直机关工会"))
+    settle(qtbot, dialog)
     assert dialog.candidates.rowCount() == 0 and not dialog.buttons.button(QDialogButtonBox.Ok).isEnabled()
 
 

@@ -19,6 +19,7 @@ from zhibang_desktop.ui.payout.batches_page import BatchesPage
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
+from ..waiting import settle
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def open_new_batch(page, qtbot) -> bd.NewBatchDialog:
     dialog.year.setValue(2026)
     dialog.quarter.setCurrentIndex(dialog.quarter.findData(1))
     dialog.pay_date.set_value(date(2026, 3, 12))
+    settle(qtbot, dialog)
     return dialog
 
 

@@ -37,7 +37,8 @@ class ChangeSummary:
     households: bool = False  # archive records, members, visits, attachments, lifecycle
     requests: bool = False  # relief requests and their reviews
     notices: bool = False  # notices, their entries and objections
-    payouts: bool = False  # disbursement batches and their lines
+    payouts: bool = False  # payout batches and their lines
+    funds: bool = False  # budget lines, adjustments, allocations, carry-overs, fund sources
     users: bool = False
     settings: bool = False  # office settings, yearly standards, the union tree
     policies: bool = False

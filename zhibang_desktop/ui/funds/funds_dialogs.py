@@ -1,8 +1,9 @@
 """The 资金 page's dialogs: a budget line, an adjustment (调增/调减 with its reason and 文号),
 an allocation (下拨) and its reported spending, the year-end carry-over, a fund source.
 
-Each dialog calls its service when 确定 is clicked and stays open with the reason shown
-when the service refuses (nothing is changed then).
+Each dialog loads what it offers off the GUI thread, calls its service through the session's
+executor when 确定 is clicked (announcing the change to the pages), and stays open with the
+reason shown when the service refuses (nothing is changed then).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ...services.admin import org
 from ...services.relief import policies
 from ...services.errors import FieldProblem, ServiceError, ValidationFailed
 from ..common import labels
+from ..common.executor import ChangeSummary
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.dialog_parts import ErrorLine, hint_label, ok_cancel
 
@@ -27,13 +29,18 @@ def _amount(edit: QLineEdit, label: str, field: str = "amount") -> int:
         raise ValidationFailed([FieldProblem(field, label, str(exc))]) from exc
 
 
+FUNDS = ChangeSummary(funds=True)
+
+
 class _ServiceForm(QDialog):
-    """A form whose 确定 runs `submit()`; a ServiceError keeps it open with the reason shown."""
+    """A form whose 确定 runs `submit()` through the executor; a ServiceError keeps it open with
+    the reason shown."""
 
     ok_text = "确定"
 
-    def __init__(self, title: str, parent: QWidget | None = None):
+    def __init__(self, session, title: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self.session, self.ctx, self.executor = session, session.ctx, session.executor
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         self.form = QFormLayout()
@@ -50,9 +57,13 @@ class _ServiceForm(QDialog):
     def submit(self):
         raise NotImplementedError
 
+    def load(self, work, show) -> None:
+        """`work()` off the GUI thread, then `show(result)` here; a refusal is shown on the error line."""
+        self.executor.run(work, show, self.error.show_error, owner=self)
+
     def accept(self) -> None:
         try:
-            self.result_value = self.submit()
+            self.result_value = self.executor.call(self.submit, changes=FUNDS)
         except ServiceError as exc:
             self.error.show_error(exc)
             return
@@ -60,9 +71,8 @@ class _ServiceForm(QDialog):
 
 
 class AddBudgetDialog(_ServiceForm):
-    def __init__(self, ctx, year: int, parent: QWidget | None = None):
-        super().__init__("新增预算指标", parent)
-        self.ctx = ctx
+    def __init__(self, session, year: int, parent: QWidget | None = None):
+        super().__init__(session, "新增预算指标", parent)
         self.year_box = QComboBox()
         for y in range(year + 1, year - 4, -1):
             self.year_box.addItem(f"{y} 年", y)
@@ -86,9 +96,16 @@ class AddBudgetDialog(_ServiceForm):
         self._load_sources()
 
     def _load_sources(self) -> None:
-        names = [s.name for s in funds.list_sources(self.ctx, include_inactive=False)]
-        options = policies.policy_options(self.ctx, self.year_box.currentData())
-        names += [o.label for o in options.fund_sources if o.label not in names]
+        ctx, year = self.ctx, self.year_box.currentData()
+
+        def work() -> list[str]:
+            names = [s.name for s in funds.list_sources(ctx, include_inactive=False)]
+            options = policies.policy_options(ctx, year)
+            return names + [o.label for o in options.fund_sources if o.label not in names]
+
+        self.load(work, self._show_sources)
+
+    def _show_sources(self, names: list[str]) -> None:
         current = self.source.currentText()
         self.source.clear()
         self.source.addItems(names)
@@ -103,9 +120,9 @@ class AddBudgetDialog(_ServiceForm):
 class AdjustDialog(_ServiceForm):
     ok_text = "确认调整"
 
-    def __init__(self, ctx, line: funds.BudgetLineView, parent: QWidget | None = None):
-        super().__init__(f"调整预算：{line.label}", parent)
-        self.ctx, self.line = ctx, line
+    def __init__(self, session, line: funds.BudgetLineView, parent: QWidget | None = None):
+        super().__init__(session, f"调整预算：{line.label}", parent)
+        self.line = line
         self.increase = QRadioButton("调增")
         self.decrease = QRadioButton("调减")
         self.decrease.setChecked(True)
@@ -137,15 +154,10 @@ class AdjustDialog(_ServiceForm):
 class AllocateDialog(_ServiceForm):
     ok_text = "确认下拨"
 
-    def __init__(self, ctx, line: funds.BudgetLineView, parent: QWidget | None = None):
-        super().__init__(f"下拨：{line.label}", parent)
-        self.ctx, self.line = ctx, line
+    def __init__(self, session, line: funds.BudgetLineView, parent: QWidget | None = None):
+        super().__init__(session, f"下拨：{line.label}", parent)
+        self.line = line
         self.unit = QComboBox()
-        units = org.list_units(ctx)
-        below = _descendants(units, line.unit_id)
-        for u in units:
-            if u.id in below and u.active:
-                self.unit.addItem(u.path, u.id)
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("元")
         self.doc = QLineEdit()
@@ -156,6 +168,14 @@ class AllocateDialog(_ServiceForm):
         self.form.addRow("文号", self.doc)
         self.form.addRow("下拨日期", self.on)
         self.finish_layout()
+        ctx = self.ctx
+        self.load(lambda: org.list_units(ctx), self._show_units)
+
+    def _show_units(self, units) -> None:
+        below = _descendants(units, self.line.unit_id)
+        for u in units:
+            if u.id in below and u.active:
+                self.unit.addItem(u.path, u.id)
 
     def submit(self):
         if self.unit.currentData() is None:
@@ -178,9 +198,9 @@ def _descendants(units, root_id: int) -> set[int]:
 
 
 class ReportSpendingDialog(_ServiceForm):
-    def __init__(self, ctx, allocation: funds.AllocationView, parent: QWidget | None = None):
-        super().__init__(f"登记报告支出：{allocation.unit_name}", parent)
-        self.ctx, self.allocation = ctx, allocation
+    def __init__(self, session, allocation: funds.AllocationView, parent: QWidget | None = None):
+        super().__init__(session, f"登记报告支出：{allocation.unit_name}", parent)
+        self.allocation = allocation
         self.spent = QLineEdit(labels.yuan_input(allocation.reported_spent_fen))
         self.spent.setPlaceholderText("元")
         self.on = DateEdit()
@@ -201,22 +221,16 @@ class CarryOverDialog(_ServiceForm):
 
     ok_text = "确认结转"
 
-    def __init__(self, ctx, year: int, parent: QWidget | None = None):
-        super().__init__(f"{year} 年末结转", parent)
+    def __init__(self, session, year: int, parent: QWidget | None = None):
+        super().__init__(session, f"{year} 年末结转", parent)
         self.setMinimumWidth(620)
-        self.ctx, self.year = ctx, year
-        self.proposals = funds.carry_over_proposals(ctx, year)
-        self.table = QTableWidget(len(self.proposals), 3)
+        self.year = year
+        self.proposals = []
+        self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["预算指标", "年末结余(元)", "结转"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 260)
         self.table.setColumnWidth(1, 130)
-        for row, p in enumerate(self.proposals):
-            self.table.setItem(row, 0, QTableWidgetItem(p.line_label))
-            self.table.setItem(row, 1, QTableWidgetItem(labels.yuan(p.remaining_fen)))
-            done = (f"已结转 {labels.yuan(p.confirmed.amount_fen)} 元"
-                    if p.confirmed else ("待确认" if p.remaining_fen > 0 else "无结余"))
-            self.table.setItem(row, 2, QTableWidgetItem(done))
         self.note = QLineEdit()
         self.note.setPlaceholderText("如：已报省总工会，结转下年使用")
         self.doc = QLineEdit()
@@ -227,34 +241,48 @@ class CarryOverDialog(_ServiceForm):
         self.form.addRow("说明", self.note)
         self.form.addRow("文号", self.doc)
         self.finish_layout()
+        ctx = self.ctx
+        self.load(lambda: funds.carry_over_proposals(ctx, year), self._show_proposals)
+
+    def _show_proposals(self, proposals) -> None:
+        self.proposals = proposals
+        self.table.setRowCount(len(proposals))
+        for row, p in enumerate(proposals):
+            self.table.setItem(row, 0, QTableWidgetItem(p.line_label))
+            self.table.setItem(row, 1, QTableWidgetItem(labels.yuan(p.remaining_fen)))
+            done = (f"已结转 {labels.yuan(p.confirmed.amount_fen)} 元"
+                    if p.confirmed else ("待确认" if p.remaining_fen > 0 else "无结余"))
+            self.table.setItem(row, 2, QTableWidgetItem(done))
 
     def submit(self):
         return funds.confirm_carry_over(self.ctx, self.year, None, self.note.text(), self.doc.text())
 
 
 class SourceDialog(_ServiceForm):
-    def __init__(self, ctx, year: int, parent: QWidget | None = None):
-        super().__init__("新增资金来源", parent)
-        self.ctx = ctx
+    def __init__(self, session, year: int, parent: QWidget | None = None):
+        super().__init__(session, "新增资金来源", parent)
         self.name = QLineEdit()
         self.name.setPlaceholderText("如：省财政、社会捐赠")
         self.code = QLineEdit()
         self.code.setPlaceholderText("可不填；与救助政策中的资金来源代码一致时，申请中的来源即对应此项")
         self.types: list[QCheckBox] = []
         box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        options = policies.policy_options(ctx, year)
-        for i, rt in enumerate(options.relief_types):
-            check = QCheckBox(rt.name)
-            check.setProperty("code", rt.code)
-            self.types.append(check)
-            grid.addWidget(check, i // 3, i % 3)
+        self._grid = QGridLayout(box)
+        self._grid.setContentsMargins(0, 0, 0, 0)
         self.form.addRow("名称", self.name)
         self.form.addRow("代码", self.code)
         self.form.addRow("可用于", box)
         self._layout.addWidget(hint_label("不勾选任何救助类型表示不限用途（海口：省财政资金只用于生活、助学、医疗救助）。"))
         self.finish_layout()
+        ctx = self.ctx
+        self.load(lambda: policies.policy_options(ctx, year), self._show_types)
+
+    def _show_types(self, options) -> None:
+        for i, rt in enumerate(options.relief_types):
+            check = QCheckBox(rt.name)
+            check.setProperty("code", rt.code)
+            self.types.append(check)
+            self._grid.addWidget(check, i // 3, i % 3)
 
     def submit(self):
         chosen = [c.property("code") for c in self.types if c.isChecked()]

@@ -4,18 +4,19 @@ execution at any date with a drill-down to the payments (issue 12).
 Seed 001: 480,000 cut to 270,000, 98.44 % spent; seed 002: sources with their allowed uses
 and the carry-over; seed 004: allocations to the counties and what they reported back.
 The admin or the head sets budgets; everyone who reads reports sees them (within scope).
+Its queries run off the GUI thread; it reloads after any change of budgets or payouts.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from ...domain import clock
 from ...services import funds
-from ...services.errors import ServiceError
 from ..common import labels
+from ..common.page import Page
 from .funds_dialogs import AddBudgetDialog, AdjustDialog, AllocateDialog, CarryOverDialog, ReportSpendingDialog, \
     SourceDialog
 from .funds_plan_dialog import PlanDialog
@@ -32,14 +33,11 @@ VIEWS = (("by_line", "按预算指标"), ("by_source", "按资金来源"), ("by_
          ("by_relief_type", "按救助类型"))
 
 
-class FundsPage(QWidget):
-    statusText = Signal(str)
-    status_text = ""
+class FundsPage(Page):
+    REFRESH_ON = ("funds", "payouts")
 
     def __init__(self, session: UiSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.ctx = session.ctx
+        super().__init__(session, parent)
         can = session.can(MANAGE)
         this_year = clock.today().year
 
@@ -166,31 +164,30 @@ class FundsPage(QWidget):
         self.report: funds.ExecutionReport | None = None
         self.reload()
 
-    # -- page protocol --
-    def activated(self) -> None:
-        self.reload()
-
-    def _status(self, text: str) -> None:
-        self.status_text = text
-        self.statusText.emit(text)
-
     @property
     def selected_year(self) -> int:
         return self.year.currentData()
 
     # -- loading --
-    def reload(self, select_line: int | None = None) -> None:
+    def reload(self, select_line: int | None = None, *, then=None) -> None:
+        """Query the year off the GUI thread, keep (or select) the budget line, then run `then()`."""
         current = self.line_table.current_item()
         keep = select_line if select_line is not None else (current.id if current else None)
-        year, as_of = self.selected_year, self.as_of.value()
-        try:
-            rows = funds.list_budgets(self.ctx, year, as_of)
-            self.report = funds.execution(self.ctx, year, as_of)
-            allocations = funds.list_allocations(self.ctx, year)
-            sources = funds.list_sources(self.ctx)
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
+        ctx, year, as_of = self.ctx, self.selected_year, self.as_of.value()
+
+        def work():
+            return (funds.list_budgets(ctx, year, as_of), funds.execution(ctx, year, as_of),
+                    funds.list_allocations(ctx, year), funds.list_sources(ctx))
+
+        def show(result) -> None:
+            self._show_year(year, keep, *result)
+            if then is not None:
+                then()
+
+        self.query(work, show, key="year")
+
+    def _show_year(self, year: int, keep: int | None, rows, report, allocations, sources) -> None:
+        self.report = report
         self.lines.set_rows(rows)
         if keep is None or not self.line_table.select_key(keep):
             if rows:
@@ -200,7 +197,7 @@ class FundsPage(QWidget):
         self._show_execution()
         self._show_history()
         t = self.report.total
-        self._status(f"{year} 年预算 {labels.yuan(t.budget_fen)} 元，已发放（含下拨）{labels.yuan(t.spent_fen)} 元，"
+        self.set_status(f"{year} 年预算 {labels.yuan(t.budget_fen)} 元，已发放（含下拨）{labels.yuan(t.spent_fen)} 元，"
                      f"执行率 {funds.rate_text(t.rate_bp)}")
 
     def _show_execution(self) -> None:
@@ -276,22 +273,22 @@ class FundsPage(QWidget):
         field = {"by_line": "budget_line_id", "by_source": "source_code", "by_programme": "programme",
                  "by_relief_type": "relief_type"}[key]
         where = {field: int(row.key) if field == "budget_line_id" else row.key}
-        try:
-            rows = funds.execution_payments(self.ctx, self.selected_year, as_of=self.report.as_of, **where)
-        except ServiceError as exc:
-            self._status(f"查询失败：{exc}")
-            return
-        self.payments.set_rows(rows)
-        self.drill_label.setText(f"{row.label}：{len(rows)} 笔，{labels.yuan(sum(d.amount_fen for d in rows))} 元")
+        ctx, year, as_of, label = self.ctx, self.selected_year, self.report.as_of, row.label
 
-    # -- actions --
+        def show(rows) -> None:
+            self.payments.set_rows(rows)
+            self.drill_label.setText(f"{label}：{len(rows)} 笔，{labels.yuan(sum(d.amount_fen for d in rows))} 元")
+
+        self.query(lambda: funds.execution_payments(ctx, year, as_of=as_of, **where), show, key="drill")
+
+    # -- actions (the dialogs write through the executor, which announces the change: this page reloads) --
     def _run(self, dialog) -> object | None:
         if dialog.exec() and dialog.result_value is not None:
             return dialog.result_value
         return None
 
     def add_budget(self):
-        v = self._run(AddBudgetDialog(self.ctx, self.selected_year, self))
+        v = self._run(AddBudgetDialog(self.session, self.selected_year, self))
         if v is not None:
             index = self.year.findData(v.year)
             if index >= 0 and index != self.year.currentIndex():
@@ -303,7 +300,7 @@ class FundsPage(QWidget):
         line = self.line_table.current_item()
         if line is None:
             return None
-        v = self._run(AdjustDialog(self.ctx, line, self))
+        v = self._run(AdjustDialog(self.session, line, self))
         if v is not None:
             self.reload(v.id)
         return v
@@ -312,7 +309,7 @@ class FundsPage(QWidget):
         line = self.line_table.current_item()
         if line is None:
             return None
-        a = self._run(AllocateDialog(self.ctx, line, self))
+        a = self._run(AllocateDialog(self.session, line, self))
         if a is not None:
             self.reload(line.id)
         return a
@@ -321,26 +318,22 @@ class FundsPage(QWidget):
         a = self.allocation_table.current_item()
         if a is None:
             return None
-        done = self._run(ReportSpendingDialog(self.ctx, a, self))
+        done = self._run(ReportSpendingDialog(self.session, a, self))
         if done is not None:
-            self.reload()
-            self.allocation_table.select_key(done.id)
+            self.reload(then=lambda: self.allocation_table.select_key(done.id))
         return done
 
     def carry_over(self):
-        done = self._run(CarryOverDialog(self.ctx, self.selected_year, self))
+        done = self._run(CarryOverDialog(self.session, self.selected_year, self))
         if done is not None:
-            self.reload()
-            self._status(f"已结转 {len(done)} 项，合计 {labels.yuan(sum(c.amount_fen for c in done))} 元")
+            total = labels.yuan(sum(c.amount_fen for c in done))
+            self.reload(then=lambda: self.set_status(f"已结转 {len(done)} 项，合计 {total} 元"))
         return done
 
     def add_source(self):
-        s = self._run(SourceDialog(self.ctx, self.selected_year, self))
-        if s is not None:
-            self.reload()
-        return s
+        return self._run(SourceDialog(self.session, self.selected_year, self))
 
     def open_plan(self):
-        dialog = PlanDialog(self.ctx, self.selected_year + 1, self)
+        dialog = PlanDialog(self.session, self.selected_year + 1, self)
         dialog.exec()
         return dialog

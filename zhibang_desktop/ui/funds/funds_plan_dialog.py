@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QSpinBox, QLabe
 
 from ...services import funds
 from ...services.admin import audit
-from ...services.errors import ServiceError
 from ..common import labels
+from ..common.background_query import LatestQuery
 from ..printing.print_preview import build_and_preview
 
 
@@ -31,9 +31,10 @@ def plan_html(plan: funds.BudgetPlan) -> str:
 
 
 class PlanDialog(QDialog):
-    def __init__(self, ctx, year: int, parent: QWidget | None = None):
+    def __init__(self, session, year: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx = session.ctx
+        self._query = LatestQuery(self, session.executor)
         self.setWindowTitle("预算测算")
         self.resize(900, 560)
         self.year = QSpinBox()
@@ -58,14 +59,19 @@ class PlanDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            self.plan = funds.plan_budget(self.ctx, self.year.value())
-        except ServiceError as exc:
-            self.plan = None
-            self.text.setPlainText(str(exc))
-        else:
-            self.text.setHtml(plan_html(self.plan))
-        self.print_button.setEnabled(self.plan is not None)
+        """The plan of the chosen year, worked out off the GUI thread."""
+        ctx, year = self.ctx, self.year.value()
+        self.print_button.setEnabled(False)
+        self._query.submit(lambda: funds.plan_budget(ctx, year), self._show, self._refused)
+
+    def _show(self, plan) -> None:
+        self.plan = plan
+        self.text.setHtml(plan_html(plan))
+        self.print_button.setEnabled(True)
+
+    def _refused(self, exc: Exception) -> None:
+        self.plan = None
+        self.text.setPlainText(str(exc))
 
     def print_plan(self):
         year, ctx = self.year.value(), self.ctx

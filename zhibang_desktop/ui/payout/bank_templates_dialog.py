@@ -28,7 +28,7 @@ FIELDS = {
 class BankTemplatesDialog(QDialog):
     def __init__(self, session: UiSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx = session.ctx
+        self.ctx, self.executor = session.ctx, session.executor
         self.can_edit = session.can(EDIT)
         self.templates: list[BankTemplateView] = []
         self.setWindowTitle("银行代发模板")
@@ -226,7 +226,9 @@ class BankTemplatesDialog(QDialog):
             return None
         view = BankTemplateView(self._editing_id, self.name.text().strip(), self.bank.text().strip(),
                                 tuple(columns), self.amount_as_text.isChecked())
-        saved = messages.guarded(self, bank_files.save_template, self.ctx, view, title="无法保存模板")
+        # no page lists the templates: the write goes through the executor, with nothing to announce
+        saved = messages.guarded(self, lambda: self.executor.call(lambda: bank_files.save_template(self.ctx, view)),
+                                 title="无法保存模板")
         if saved is not None:
             self.reload(saved.name)
         return saved
@@ -238,7 +240,7 @@ class BankTemplatesDialog(QDialog):
         if not messages.ask(self, "删除模板", f"删除银行代发模板“{t.name}”？", yes="删除", no="取消"):
             return
         try:
-            bank_files.delete_template(self.ctx, t.id)
+            self.executor.call(lambda: bank_files.delete_template(self.ctx, t.id))
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法删除模板")
             return

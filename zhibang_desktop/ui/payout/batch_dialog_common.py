@@ -9,6 +9,10 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QTableWidgetItem
 from ...services.relief import policies
 from ...services.errors import ServiceError
 from ...services.payout.types import METHOD_LABELS
+from ..common.executor import ChangeSummary
+
+#: what a stored payout changes: the batches page (and the funds page, whose figures count it) reload
+PAYOUTS = ChangeSummary(payouts=True)
 
 
 def _ok_cancel(ok_text: str) -> QDialogButtonBox:

@@ -15,7 +15,8 @@ from ...services import payout
 from ...services.errors import ServiceError
 from ...services.payout.types import BatchView, ReturnImportResult
 from ..common import labels, messages
-from .batch_dialog_common import _item, _ok_cancel, method_combo
+from ..common.background_query import LatestQuery
+from .batch_dialog_common import PAYOUTS, _item, _ok_cancel, method_combo
 from .payout_models import ALERT
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
@@ -30,18 +31,14 @@ class ReissueDialog(QDialog):
 
     def __init__(self, session: UiSession, parent: QWidget | None = None, preselect: set[int] | None = None):
         super().__init__(parent)
-        self.ctx = session.ctx
+        self.ctx, self.executor = session.ctx, session.executor
         self.result_view: BatchView | None = None
         self.setWindowTitle("退票重新发放")
-        try:
-            self.lines = payout.reissue_candidates(self.ctx)
-        except ServiceError as exc:
-            messages.show_service_error(self, exc, "无法查询")
-            self.lines = []
+        self.lines = []
         intro = QLabel("银行退回的明细在更正账号后重新发放（同一申请只发放一次）。更正后账号留空则使用档案中当前的账号；"
                        "若与退票时相同，须先更正，或改为现金等其他方式。")
         intro.setWordWrap(True)
-        self.table = QTableWidget(len(self.lines), len(self.COLS))
+        self.table = QTableWidget(0, len(self.COLS))
         self.table.setHorizontalHeaderLabels(list(self.COLS))
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
@@ -52,10 +49,50 @@ class ReissueDialog(QDialog):
         self.accounts: list[QLineEdit] = []
         self.banks: list[QLineEdit] = []
         self.methods: list[QComboBox] = []
+        self.none_label = QLabel("目前没有待重新发放的退票明细。")
+        self.none_label.hide()
+        self._preselect = preselect
+        self._number_query = LatestQuery(self, self.executor)
+        self.update_archive = QCheckBox("同时把更正后的账号写入档案")
+        self.update_archive.setChecked(True)
+        self.pay_date = DateEdit(clock.today())
+        self.number = QLineEdit()
+        self.title = QLineEdit("退票重新发放")
+        self.pay_date.dateChanged.connect(lambda _: self._suggest())
+        form = QHBoxLayout()
+        for text, w in (("发放日期", self.pay_date), ("批次号", self.number), ("标题", self.title)):
+            form.addWidget(QLabel(text))
+            form.addWidget(w)
+        form.addWidget(self.update_archive)
+        self.buttons = _ok_cancel("建立重新发放批次")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.none_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._suggest()
+        self.resize(1150, 520)
+        ctx = self.ctx
+        self.executor.run(lambda: payout.reissue_candidates(ctx), self._show_lines, self._lines_failed, owner=self)
+
+    def _lines_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, ServiceError):
+            raise exc
+        messages.show_service_error(self, exc, "无法查询")
+        self._show_lines([])
+
+    def _show_lines(self, lines) -> None:
+        """The returned lines waiting to be paid again, each with its corrected account."""
+        self.lines = list(lines)
+        self.table.setRowCount(len(self.lines))
         for r, line in enumerate(self.lines):
             check = QTableWidgetItem()
             check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-            check.setCheckState(Qt.Checked if preselect is None or line.id in preselect else Qt.Unchecked)
+            check.setCheckState(Qt.Checked if self._preselect is None or line.id in self._preselect else Qt.Unchecked)
             self.table.setItem(r, 0, check)
             self.table.setItem(r, 1, _item(line.batch_number))
             self.table.setItem(r, 2, _item(line.name))
@@ -73,36 +110,13 @@ class ReissueDialog(QDialog):
             self.accounts.append(account)
             self.banks.append(bank)
             self.methods.append(method)
-        self.update_archive = QCheckBox("同时把更正后的账号写入档案")
-        self.update_archive.setChecked(True)
-        self.pay_date = DateEdit(clock.today())
-        self.number = QLineEdit()
-        self.title = QLineEdit("退票重新发放")
-        self.pay_date.dateChanged.connect(lambda _: self._suggest())
-        form = QHBoxLayout()
-        for text, w in (("发放日期", self.pay_date), ("批次号", self.number), ("标题", self.title)):
-            form.addWidget(QLabel(text))
-            form.addWidget(w)
-        form.addWidget(self.update_archive)
-        self.buttons = _ok_cancel("建立重新发放批次")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.none_label.setVisible(not self.lines)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.lines))
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        if not self.lines:
-            layout.addWidget(QLabel("目前没有待重新发放的退票明细。"))
-        layout.addWidget(self.table, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self._suggest()
-        self.resize(1150, 520)
 
     def _suggest(self) -> None:
-        try:
-            self.number.setPlaceholderText(payout.next_batch_number(self.ctx, self.pay_date.value()))
-        except ServiceError:
-            pass
+        ctx, day = self.ctx, self.pay_date.value()
+        self._number_query.submit(lambda: payout.next_batch_number(ctx, day), self.number.setPlaceholderText,
+                                  lambda exc: None)
 
     def plans(self) -> list:
         out = []
@@ -121,8 +135,9 @@ class ReissueDialog(QDialog):
             messages.info(self, "退票重新发放", "请勾选要重新发放的明细。")
             return
         try:
-            self.result_view = payout.create_reissue_batch(self.ctx, plans, self.pay_date.value(),
-                                                                 self.number.text().strip(), self.title.text().strip())
+            day, number, title = self.pay_date.value(), self.number.text().strip(), self.title.text().strip()
+            self.result_view = self.executor.call(
+                lambda: payout.create_reissue_batch(self.ctx, plans, day, number, title), changes=PAYOUTS)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法建立重新发放批次")
             return

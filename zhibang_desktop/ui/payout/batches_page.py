@@ -35,7 +35,6 @@ from ..common.page import Page, heading_label
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
-from ..common.worker import run_with_progress
 
 MANAGE = "payout.manage"
 PAYOUTS = ChangeSummary(payouts=True)
@@ -190,9 +189,11 @@ class BatchesPage(Page):
             self.show_batch(None)
             return
         ctx, batch_id = self.ctx, summary.id
-        self.query(lambda: payout.get_batch(ctx, batch_id), self.show_batch, key="detail")
+        self.query(lambda: (payout.get_batch(ctx, batch_id), batch_attachments.list_batch_attachments(ctx, batch_id)),
+                   lambda found: self.show_batch(*found), key="detail")
 
-    def show_batch(self, view: BatchView | None) -> None:
+    def show_batch(self, view: BatchView | None, scans=()) -> None:
+        """The batch's detail; `scans`: the signed 签领表 attached to it."""
         selected = {x.id for x in self.line_table.selected_items()} if self.current and view and \
             self.current.summary.id == view.summary.id else set()
         self.current = view
@@ -210,7 +211,6 @@ class BatchesPage(Page):
             if state not in ("paid", "paid_to_relative"):
                 count = sum(1 for x in view.lines if x.state == state)
                 parts.append(f"{LINE_STATE_LABELS.get(state, state)} {count} 人 {labels.yuan(fen)} 元")
-        scans = messages.guarded(self, batch_attachments.list_batch_attachments, self.ctx, s.id) or []
         parts.append(f"签字扫描件 {len(scans)} 份" if scans else "签字扫描件：未附")
         if view.totals_by_fund:
             parts.append("资金来源：" + "，".join(f"{k} {labels.yuan(v)} 元" for k, v in view.totals_by_fund.items()))
@@ -266,59 +266,50 @@ class BatchesPage(Page):
             return None
         return chosen[0]
 
-    def _refresh(self) -> None:
-        """After a line or the batch was stored (by a dialog or here): tell the pages, show it."""
-        self.announce(PAYOUTS)
-        self.reload(self.current.summary.id if self.current else None)
+    def _store(self, fn, *args, title: str):
+        """A write through the executor, announced to every page (this one reloads, keeping the
+        batch shown); None when refused (said why)."""
+        return messages.guarded(self, lambda: self.executor.call(lambda: fn(*args), changes=PAYOUTS), title=title)
 
+    # -- line commands (the dialogs store through the executor; the announced change reloads) --
     def _line_form(self, make) -> None:
         line = self._one_line()
-        if line is None:
-            return
-        if make(self.ctx, line, self.window()).exec() == QDialog.Accepted:
-            self._refresh()
+        if line is not None:
+            make(self.session, line, self.window()).exec()
 
-    # -- line commands --
     def mark_paid(self) -> None:
         chosen = self.line_table.selected_items()
-        if not chosen:
-            return
-        if paid_dialog(self.ctx, chosen, self.window()).exec() == QDialog.Accepted:
-            self._refresh()
+        if chosen:
+            paid_dialog(self.session, chosen, self.window()).exec()
 
     def mark_all_paid(self) -> None:
-        if self.current and batch_paid_dialog(self.ctx, self.current, self.window()).exec() == QDialog.Accepted:
-            self._refresh()
+        if self.current:
+            batch_paid_dialog(self.session, self.current, self.window()).exec()
 
     def change_method(self) -> None:
         line = self._one_line()
-        if line is None or self.current is None:
-            return
-        if method_dialog(self.ctx, line, self.current.summary.pay_date.year, self.window()).exec() == QDialog.Accepted:
-            self._refresh()
+        if line is not None and self.current is not None:
+            method_dialog(self.session, line, self.current.summary.pay_date.year, self.window()).exec()
 
     def remove_line(self) -> None:
         line = self._one_line()
         if line is None:
             return
         reason, ok = QInputDialog.getText(self, "移出批次", f"把 {line.name} 移出本批次（申请可以放入以后的批次）。原因：")
-        if ok and messages.guarded(self, payout.remove_line, self.ctx, line.id, reason.strip(),
-                                   title="无法移出") is not None:
-            self._refresh()
+        if ok:
+            self._store(payout.remove_line, self.ctx, line.id, reason.strip(), title="无法移出")
 
     # -- batch commands --
     def new_batch(self) -> None:
         dialog = NewBatchDialog(self.session, self.window())
         if dialog.exec() == QDialog.Accepted and dialog.result_view is not None:
             self.status_filter.setCurrentIndex(0)
-            self.announce(PAYOUTS)
             self.reload(dialog.result_view.summary.id)
 
     def reissue(self) -> None:
         preselect = {x.id for x in self.line_table.selected_items() if x.state == "returned"} or None
         dialog = ReissueDialog(self.session, self.window(), preselect)
         if dialog.exec() == QDialog.Accepted and dialog.result_view is not None:
-            self.announce(PAYOUTS)
             self.reload(dialog.result_view.summary.id)
 
     def edit_templates(self) -> None:
@@ -329,8 +320,7 @@ class BatchesPage(Page):
             return
         s = self.current.summary
         if messages.ask(self, "结束批次", f"批次 {s.number} 已全部处理完毕，标记为已完成？", yes="标记完成", no="取消"):
-            if messages.guarded(self, payout.close_batch, self.ctx, s.id, title="无法结束批次") is not None:
-                self._refresh()
+            self._store(payout.close_batch, self.ctx, s.id, title="无法结束批次")
 
     def attach_scan(self, path: str | None = None):
         """Attach the scan of the signed 签领表 to the batch."""
@@ -346,11 +336,10 @@ class BatchesPage(Page):
         except OSError as exc:
             messages.warn(self, "无法读取文件", str(exc))
             return None
-        view = messages.guarded(self, batch_attachments.add_batch_attachment, self.ctx, self.current.summary.id,
-                                Path(path).name, data, title="无法附上扫描件")
+        view = self._store(batch_attachments.add_batch_attachment, self.ctx, self.current.summary.id,
+                           Path(path).name, data, title="无法附上扫描件")
         if view is not None:
             self.set_status(f"已附上签字扫描件：{view.filename}")
-            self._refresh()
         return view
 
     def print_receipts(self):
@@ -379,8 +368,10 @@ class BatchesPage(Page):
             what = f"{built[-1].rows} 人，{format_yuan(built[-1].total_fen)} 元，" if built else ""
             summary = (f"打印批次 {number} 签领表{copy}：{what}送打印机 {where}，{pages} 页"
                        if how == "printer" else f"批次 {number} 签领表{copy}另存为 PDF：{what}{where}")
-            payout_print.record_receipt_print(ctx, batch_id, built[-1], full_id=full,
-                                              how="print" if how == "printer" else "export", summary=summary)
+            receipts, kind = built[-1], "print" if how == "printer" else "export"
+            self.executor.call(lambda: payout_print.record_receipt_print(ctx, batch_id, receipts, full_id=full,
+                                                                         how=kind, summary=summary),
+                               changes=PAYOUTS)
 
         name = f"签领表_{number}{'_内部存档' if full else ''}.pdf"
         return build_and_preview(self.window(), "签领表" + ("（内部存档）" if full else ""), build, printed,
@@ -405,10 +396,10 @@ class BatchesPage(Page):
             path += ".xlsx"
         batch_id, ctx = v.summary.id, self.ctx
         try:
-            result = run_with_progress(self.window(), "导出银行代发文件", f"正在写入并核对 {count} 笔……",
-                                       lambda progress, cancelled: bank_files.export_bank_file(ctx, batch_id, path,
-                                                                                               template),
-                                       cancellable=False)
+            result = self.executor.run_with_progress(
+                self.window(), "导出银行代发文件", f"正在写入并核对 {count} 笔……",
+                lambda progress, cancelled: bank_files.export_bank_file(ctx, batch_id, path, template),
+                cancellable=False)
         except (ServiceError, OSError) as exc:
             messages.warn(self, "导出失败", str(exc))
             return None
@@ -430,10 +421,10 @@ class BatchesPage(Page):
                 return None
         batch_id, ctx, name = v.summary.id, self.ctx, Path(path).name
         try:
-            preview = run_with_progress(self.window(), "导入银行回执", f"正在读取“{name}”……",
-                                        lambda progress, cancelled: bank_files.import_returns(ctx, batch_id, path,
-                                                                                              apply=False),
-                                        cancellable=False)
+            preview = self.executor.run_with_progress(
+                self.window(), "导入银行回执", f"正在读取“{name}”……",
+                lambda progress, cancelled: bank_files.import_returns(ctx, batch_id, path, apply=False),
+                cancellable=False)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法读取银行回执")
             return None
@@ -443,13 +434,13 @@ class BatchesPage(Page):
         if ReturnsDialog(preview, name, self.window()).exec() != QDialog.Accepted:
             return preview
         try:
-            result = run_with_progress(self.window(), "导入银行回执", f"正在导入“{name}”……",
-                                       lambda progress, cancelled: bank_files.import_returns(ctx, batch_id, path),
-                                       cancellable=False)
+            result = self.executor.run_with_progress(
+                self.window(), "导入银行回执", f"正在导入“{name}”……",
+                lambda progress, cancelled: bank_files.import_returns(ctx, batch_id, path),
+                changes=PAYOUTS, cancellable=False)
         except (ServiceError, OSError) as exc:
             messages.warn(self, "导入失败", f"{exc}\n没有改动任何明细。")
             return None
-        self._refresh()
         ReturnsDialog(result, name, self.window()).exec()
         return result
 

@@ -1,6 +1,9 @@
-"""新建发放批次: the dialog that builds a batch from the payable requests."""
-from __future__ import annotations
+"""新建发放批次: the dialog that builds a batch from the payable requests.
 
+The candidates, the year's relief types and fund sources and the suggested batch number load
+off the GUI thread (the newest query of each kind is shown); the batch is stored through the
+session's executor, which announces the change to the pages."""
+from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,7 +20,9 @@ from ...services.funds import OverdrawNeedsReason
 from ...services.payout.types import BATCH_KIND_LABELS, BatchInput, BatchView, CandidateView, LinePlan, NoticeFilter, \
     Payability
 from ..common import labels, messages
-from .batch_dialog_common import _item, _ok_cancel, fund_combo, method_combo
+from ..common.background_query import LatestQuery
+from .batch_dialog_common import PAYOUTS, _item, _ok_cancel, fund_combo, method_combo
+from ..common.executor import ChangeSummary
 from .overdraw_dialog import ask_overdraw_reason
 from .payout_models import ALERT, MUTED
 from ..common.session import UiSession
@@ -35,11 +40,13 @@ class NewBatchDialog(QDialog):
     def __init__(self, session: UiSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.ctx = session.ctx
+        self.ctx, self.executor = session.ctx, session.executor
         self.result_view: BatchView | None = None
         self.rows: list[tuple[CandidateView, Payability]] = []
         self._method_boxes: list[QComboBox] = []
         self._fund_boxes: list[QComboBox] = []
+        self.funds: list[tuple[str, str]] = []
+        self._queries = {kind: LatestQuery(self, self.executor) for kind in ("options", "rows", "number")}
         self.setWindowTitle("新建发放批次")
         today = clock.today()
 
@@ -156,10 +163,12 @@ class NewBatchDialog(QDialog):
 
     # -- candidates --
     def _year_changed(self) -> None:
-        try:
-            options = policies.policy_options(self.ctx, self.year.value())
-        except ServiceError:
-            options = None
+        """The year's relief types and fund sources (none without a policy), then the candidates."""
+        ctx, year = self.ctx, self.year.value()
+        self._queries["options"].submit(lambda: policies.policy_options(ctx, year), self._show_options,
+                                        lambda exc: self._show_options(None))
+
+    def _show_options(self, options) -> None:
         self.relief_type.blockSignals(True)
         self.relief_type.clear()
         self.relief_type.addItem("全部类型", None)
@@ -179,11 +188,18 @@ class NewBatchDialog(QDialog):
                             self.union.unit_id())
 
     def refresh(self) -> None:
-        try:
-            rows = payout.batch_candidates(self.ctx, self.current_filter())
-        except ServiceError as exc:
-            messages.show_service_error(self, exc, "无法查询")
-            rows = []
+        """Query the candidates for the filters (off the GUI thread)."""
+        ctx, flt = self.ctx, self.current_filter()
+        self._queries["rows"].submit(lambda: payout.batch_candidates(ctx, flt), self._show_rows, self._query_failed)
+
+    def _query_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, ServiceError):
+            raise exc
+        messages.show_service_error(self, exc, "无法查询")
+        self._show_rows([])
+
+    def _show_rows(self, rows) -> None:
+        rows = list(rows)
         if self.only_payable.isChecked():
             rows = [(c, p) for c, p in rows if p.payable]
         rows.sort(key=lambda cp: (not cp[1].payable,))  # payable first, in the service's order
@@ -258,10 +274,11 @@ class NewBatchDialog(QDialog):
         self.count_label.setText(text)
 
     def _suggest_number(self) -> None:
-        try:
-            suggestion = payout.next_batch_number(self.ctx, self.pay_date.value(), self.kind.currentData())
-        except ServiceError:
-            suggestion = ""
+        ctx, day, kind = self.ctx, self.pay_date.value(), self.kind.currentData()
+        self._queries["number"].submit(lambda: payout.next_batch_number(ctx, day, kind), self._show_number,
+                                       lambda exc: self._show_number(""))
+
+    def _show_number(self, suggestion: str) -> None:
         self.number.setPlaceholderText(suggestion)
         self.number_hint.setText(f"留空自动编号：{suggestion}" if suggestion else "")
 
@@ -282,7 +299,9 @@ class NewBatchDialog(QDialog):
             self, "特批发放", f"{c.name}：{p.reason}\n\n特批理由（将记入审计日志，如：紧急救助，经区总工会负责人同意）：")
         if not ok:
             return
-        if messages.guarded(self, notices.override_payability, self.ctx, c.request_id, reason.strip(),
+        request_id, why = c.request_id, reason.strip()
+        if messages.guarded(self, lambda: self.executor.call(
+                lambda: notices.override_payability(self.ctx, request_id, why), changes=ChangeSummary(notices=True)),
                             title="无法特批") is not None:
             self.refresh()
 
@@ -296,7 +315,7 @@ class NewBatchDialog(QDialog):
                          remark=self.remark.text().strip())
         while True:
             try:
-                self.result_view = payout.create_batch(self.ctx, inp)
+                self.result_view = self.executor.call(lambda: payout.create_batch(self.ctx, inp), changes=PAYOUTS)
             except OverdrawNeedsReason as exc:
                 inp.overdraw_reason = ask_overdraw_reason(self, exc) or ""
                 if not inp.overdraw_reason:

@@ -21,6 +21,8 @@ from ...services.payout.types import (
 )
 from ...services.admin.settings import get_settings
 from ..common import labels, messages
+from ..common.background_query import LatestQuery
+from ..common.executor import ChangeSummary
 from .payout_models import Col, RowsModel, RIGHT
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
@@ -28,6 +30,9 @@ from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
 from ..relief.relief_common import period_text as quarter_text
 
+NOTICES = ChangeSummary(notices=True)
+#: an upheld objection takes the person off the notice and returns the request to the clerk
+OBJECTION_HANDLED = ChangeSummary(notices=True, requests=True)
 WEEKDAYS = "一二三四五六日"
 QUARTERS = ((None, "全年（不分季度）"), (1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度"))
 CHANNELS = getattr(notices, "CHANNELS", ("电话", "信函", "来访", "电子邮件", "其他"))
@@ -64,7 +69,8 @@ class NoticeDialog(QDialog):
     def __init__(self, session: UiSession, parent: QWidget | None = None, draft: NoticeView | None = None):
         super().__init__(parent)
         self.session = session
-        self.ctx = session.ctx
+        self.ctx, self.executor = session.ctx, session.executor
+        self._queries: dict[str, LatestQuery] = {}
         self.draft = draft
         self.result_view: NoticeView | None = None
         self.setWindowTitle("修改公示草稿" if draft else "新建公示")
@@ -184,6 +190,18 @@ class NoticeDialog(QDialog):
     def _year_changed(self) -> None:
         chosen = set(self.draft.filter.relief_types) if self.draft else {code for code, cb in self.type_checks.items()
                                                                          if cb.isChecked()}
+        ctx, year = self.ctx, self.year.value()
+        self._query("options").submit(lambda: policies.policy_options(ctx, year),
+                                      lambda options: self._show_types(options, chosen),
+                                      lambda exc: self._show_types(None, chosen))
+
+    def _query(self, kind: str) -> LatestQuery:
+        """The newest query of each kind (the year's types, the candidates) runs off the GUI thread."""
+        if kind not in self._queries:
+            self._queries[kind] = LatestQuery(self, self.executor)
+        return self._queries[kind]
+
+    def _show_types(self, options, chosen: set[str]) -> None:
         for cb in self.type_checks.values():
             cb.deleteLater()
         self.type_checks.clear()
@@ -191,10 +209,6 @@ class NoticeDialog(QDialog):
             item = self.types_row.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        try:
-            options = policies.policy_options(self.ctx, self.year.value())
-        except ServiceError:
-            options = None
         types = options.relief_types if options else ()
         for info in types:
             cb = QCheckBox(info.name)
@@ -223,12 +237,15 @@ class NoticeDialog(QDialog):
             self.candidates.set_rows(rows)
             self.candidate_label.setText(f"草稿名单：{len(rows)} 人，合计 {labels.yuan(sum(r.amount_fen for r in rows))} 元")
             return
-        try:
-            rows = notices.notice_candidates(self.ctx, self.current_filter())
-        except ServiceError as exc:
-            self.candidates.set_rows([])
-            self.candidate_label.setText(f"无法查询：{exc}")
-            return
+        ctx, flt = self.ctx, self.current_filter()
+        self._query("rows").submit(lambda: notices.notice_candidates(ctx, flt), self._show_candidates,
+                                   self._candidates_failed)
+
+    def _candidates_failed(self, exc: Exception) -> None:
+        self.candidates.set_rows([])
+        self.candidate_label.setText(f"无法查询：{exc}")
+
+    def _show_candidates(self, rows) -> None:
         self.candidates.set_rows(rows)
         total = sum(r.amount_fen for r in rows)
         self.candidate_label.setText(f"符合条件：{len(rows)} 人，合计 {labels.yuan(total)} 元" if rows
@@ -259,10 +276,13 @@ class NoticeDialog(QDialog):
 
     def save(self) -> None:
         try:
+            inp = self.notice_input()
             if self.draft is None:
-                self.result_view = notices.create_notice(self.ctx, self.notice_input())
+                self.result_view = self.executor.call(lambda: notices.create_notice(self.ctx, inp), changes=NOTICES)
             else:
-                self.result_view = notices.update_notice(self.ctx, self.draft.summary.id, self.notice_input())
+                notice_id = self.draft.summary.id
+                self.result_view = self.executor.call(lambda: notices.update_notice(self.ctx, notice_id, inp),
+                                                      changes=NOTICES)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法保存公示")
             return
@@ -276,7 +296,7 @@ class ObjectionDialog(QDialog):
 
     def __init__(self, session: UiSession, notice: NoticeView, entry_id: int | None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx = session.ctx
+        self.ctx, self.executor = session.ctx, session.executor
         self.notice = notice
         self.result_view: ObjectionView | None = None
         self.setWindowTitle("登记异议")
@@ -324,10 +344,11 @@ class ObjectionDialog(QDialog):
             messages.info(self, "登记异议", "名单中没有可登记异议的人员。")
             return
         try:
-            self.result_view = notices.record_objection(self.ctx, ObjectionInput(
+            inp = ObjectionInput(
                 entry_id=self.person.currentData(), objector=self.objector.text().strip(),
                 content=self.content.toPlainText().strip(), received_on=self.received.value(),
-                contact=self.contact.text().strip(), channel=self.channel.currentText()))
+                contact=self.contact.text().strip(), channel=self.channel.currentText())
+            self.result_view = self.executor.call(lambda: notices.record_objection(self.ctx, inp), changes=NOTICES)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法登记异议")
             return
@@ -339,7 +360,7 @@ class HandleObjectionDialog(QDialog):
 
     def __init__(self, session: UiSession, objection: ObjectionView, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx = session.ctx
+        self.ctx, self.executor = session.ctx, session.executor
         self.objection = objection
         self.result_view: ObjectionView | None = None
         self.setWindowTitle(f"处理异议 — {objection.person_name}")
@@ -384,8 +405,9 @@ class HandleObjectionDialog(QDialog):
                 yes="确定", no="再想想"):
             return
         try:
-            self.result_view = notices.handle_objection(self.ctx, self.objection.id, result,
-                                                        self.handling.toPlainText().strip())
+            objection_id, handling = self.objection.id, self.handling.toPlainText().strip()
+            self.result_view = self.executor.call(
+                lambda: notices.handle_objection(self.ctx, objection_id, result, handling), changes=OBJECTION_HANDLED)
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法保存处理结果")
             return

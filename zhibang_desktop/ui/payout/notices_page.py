@@ -224,24 +224,23 @@ class NoticesPage(Page):
         """A write through the executor (announced to every page); None when refused (said why)."""
         return messages.guarded(self, lambda: self.executor.call(lambda: fn(*args), changes=NOTICES), title=title)
 
-    def _after(self, view: NoticeView | None, *, stored_by_dialog: bool = False) -> None:
+    def _after(self, view: NoticeView | None) -> None:
+        """Show the notice just stored (the executor announced the change to every page)."""
         if view is not None:
-            if stored_by_dialog:
-                self.announce(NOTICES)
             self.reload(view.summary.id)
 
     def new_notice(self) -> None:
         dialog = NoticeDialog(self.session, self.window())
         if dialog.exec() == QDialog.Accepted and dialog.result_view is not None:
             self.status_filter.setCurrentIndex(0)
-            self._after(dialog.result_view, stored_by_dialog=True)
+            self._after(dialog.result_view)
 
     def edit_notice(self) -> None:
         if self.current is None:
             return
         dialog = NoticeDialog(self.session, self.window(), draft=self.current)
         if dialog.exec() == QDialog.Accepted:
-            self._after(dialog.result_view, stored_by_dialog=True)
+            self._after(dialog.result_view)
 
     def refresh_entries(self) -> None:
         if self.current is not None:
@@ -305,7 +304,6 @@ class NoticesPage(Page):
         entry = self.entry_table.current_item()
         dialog = ObjectionDialog(self.session, self.current, entry.id if entry else None, self.window())
         if dialog.exec() == QDialog.Accepted:
-            self.announce(NOTICES)
             self.reload(self.current.summary.id)
             self.tabs.setCurrentIndex(1)
 
@@ -320,7 +318,6 @@ class NoticesPage(Page):
             return
         dialog = HandleObjectionDialog(self.session, objection, self.window())
         if dialog.exec() == QDialog.Accepted:
-            self.announce(ChangeSummary(notices=True, requests=True))  # an upheld objection returns the request
             self.reload(self.current.summary.id)
             self.tabs.setCurrentIndex(1)
 
