@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from zhibang_desktop.ui import app as app_module
 from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.relief.request_form_parts import select
 from zhibang_desktop.ui.common.wheel_guard import WheelGuard
 
 from ..archive.test_household_editor import open_first
@@ -59,10 +60,10 @@ def test_the_request_form_scrolls_over_the_case_combo(window, qtbot):
     dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ReliefRequestDialog) and w.isVisible())
     qtbot.waitExposed(dialog)
     dialog.resize(900, 420)
-    dialog._select(dialog.type, "emergency")
-    assert dialog.subcase.isVisible() and dialog.subcase.count() > 2
-    dialog.subcase.setCurrentIndex(1)
-    check_wheel(dialog.scroll, dialog.subcase, qtbot)
+    select(dialog.form.type, "emergency")
+    assert dialog.form.subcase.isVisible() and dialog.form.subcase.count() > 2
+    dialog.form.subcase.setCurrentIndex(1)
+    check_wheel(dialog.scroll, dialog.form.subcase, qtbot)
     dialog._baseline = None
 
 

@@ -13,6 +13,7 @@ from zhibang_desktop.services import relief
 from zhibang_desktop.services.relief import review
 from zhibang_desktop.services.relief.types import RequestInput
 from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.relief.request_form_parts import select
 from zhibang_desktop.ui.relief.request_view import RequestViewDialog
 from zhibang_desktop.ui.common.session import UiSession
 
@@ -230,11 +231,11 @@ def test_save_the_approval_form_as_pdf(window, seeded, tmp_path, monkeypatch):
 def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded, qtbot):
     page = window.pages["relief"]
     dialog = page.new_request()
-    dialog.year.setValue(YEAR)
+    dialog.form.year.setValue(YEAR)
     dialog.who.choose_household(seeded.households["单志强"])
-    dialog._select(dialog.type, "quarterly")
-    dialog.quarter.setCurrentIndex(dialog.quarter.findData(1))
-    dialog.amount.setText("400")
+    select(dialog.form.type, "quarterly")
+    dialog.form.quarter.setCurrentIndex(dialog.form.quarter.findData(1))
+    dialog.form.amounts.amount.setText("400")
     view = dialog.save_draft()
     assert view is not None
     settle(qtbot, window)

@@ -16,6 +16,7 @@ from zhibang_desktop.services import relief
 from zhibang_desktop.services.relief.types import RequestFilter
 from zhibang_desktop.ui.relief.relief_common import ERROR_COLOR, WARNING_COLOR
 from zhibang_desktop.ui.relief.relief_request_dialog import ReliefRequestDialog
+from zhibang_desktop.ui.relief.request_form_parts import select
 from zhibang_desktop.ui.common.session import UiSession
 
 from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
@@ -35,21 +36,21 @@ def dialog(office, qtbot):
 
 def fill_quarterly(d: ReliefRequestDialog, qtbot, household_id: int, quarter: int, amount: str) -> None:
     """What a clerk does: pick the household, the period, a condition, the papers, the amount."""
-    d.year.setValue(YEAR)
-    d.request_date.setDate(QDate(YEAR, 3 * quarter - 2, 10))
+    d.form.year.setValue(YEAR)
+    d.form.request_date.setDate(QDate(YEAR, 3 * quarter - 2, 10))
     d.who.choose_household(household_id)
-    d._select(d.type, "quarterly")
-    d.quarter.setCurrentIndex(d.quarter.findData(quarter))
-    d.condition_boxes["dibao_low_income"].setChecked(True)
-    for box in d.attachment_boxes.values():
+    select(d.form.type, "quarterly")
+    d.form.quarter.setCurrentIndex(d.form.quarter.findData(quarter))
+    d.form.condition_boxes["dibao_low_income"].setChecked(True)
+    for box in d.form.attachment_boxes.values():
         box.setChecked(True)
-    d.amount.clear()
+    d.form.amounts.amount.clear()
     if amount.isascii():
-        qtbot.keyClicks(d.amount, amount)
+        qtbot.keyClicks(d.form.amounts.amount, amount)
     else:  # QTest types ASCII only
-        d.amount.setText(amount)
-        d.amount.textEdited.emit(amount)
-    d.reason.setPlainText("低保户，妻子患病长期服药，生活困难")
+        d.form.amounts.amount.setText(amount)
+        d.form.amounts.amount.textEdited.emit(amount)
+    d.form.reason.setPlainText("低保户，妻子患病长期服药，生活困难")
 
 
 def panel(d: ReliefRequestDialog) -> str:
@@ -123,8 +124,8 @@ def test_q1_then_q2_is_refused_but_q1_then_q3_is_allowed(dialog, office, qtbot):
     fill_quarterly(dialog, qtbot, hh, 2, "500")
     dialog.evaluate_now()
     assert "consecutive_quarter" in [f.code for f in dialog.evaluation.errors]
-    dialog.quarter.setCurrentIndex(dialog.quarter.findData(3))
-    dialog.request_date.setDate(QDate(YEAR, 7, 10))
+    dialog.form.quarter.setCurrentIndex(dialog.form.quarter.findData(3))
+    dialog.form.request_date.setDate(QDate(YEAR, 7, 10))
     dialog.evaluate_now()
     assert dialog.evaluation.findings == ()
     assert "符合政策标准" in dialog.check.findings.text()
@@ -135,7 +136,7 @@ def test_save_draft_then_reopen_for_editing(office, qtbot, msgs):
     session = UiSession(office.clerk)
     d = ReliefRequestDialog(session)
     fill_quarterly(d, qtbot, office.households["李秀英"], 2, "450")
-    d.condition_boxes["model_worker"].setChecked(True)
+    d.form.condition_boxes["model_worker"].setChecked(True)
     view = d.save_draft()
     assert view is not None and view.status == "draft"
     assert d.windowTitle().startswith(f"救助申请 {view.number}")
@@ -144,12 +145,12 @@ def test_save_draft_then_reopen_for_editing(office, qtbot, msgs):
 
     again = ReliefRequestDialog(session, view=relief.get_request(office.clerk, view.id))
     assert again.who.household.id == office.households["李秀英"]
-    assert again.amount.text() == "450"
-    assert again.quarter.currentData() == 2
-    assert again.condition_boxes["model_worker"].isChecked()
-    assert all(box.isChecked() for box in again.attachment_boxes.values())
+    assert again.form.amounts.amount.text() == "450"
+    assert again.form.quarter.currentData() == 2
+    assert again.form.condition_boxes["model_worker"].isChecked()
+    assert all(box.isChecked() for box in again.form.attachment_boxes.values())
     assert not again.has_changes()
-    again.amount.setText("500")
+    again.form.amounts.amount.setText("500")
     assert again.has_changes()
     updated = again.save_draft()
     assert updated.id == view.id and updated.requested_amount_fen == 50000
@@ -170,7 +171,7 @@ def test_an_empty_reason_blocks_submission_and_stores_nothing(dialog, office, qt
     itself refuses before storing anything."""
     before = relief.list_requests(office.clerk).total
     fill_quarterly(dialog, qtbot, office.households["曾小明"], 2, "500")
-    dialog.reason.clear()  # 申请事由 is required to submit (printed on the 审批表)
+    dialog.form.reason.clear()  # 申请事由 is required to submit (printed on the 审批表)
     dialog.evaluate_now()
     assert not dialog.submit_button.isEnabled()
     assert "申请事由" in dialog.check.verdict.text() and "可以提交" not in dialog.check.verdict.text()
@@ -180,47 +181,47 @@ def test_an_empty_reason_blocks_submission_and_stores_nothing(dialog, office, qt
     assert label.isVisibleTo(dialog) and "不能为空" in label.text()
     assert relief.list_requests(office.clerk).total == before  # no draft saved behind the refusal
     assert msgs.shown[-1][1] == "不能提交"
-    dialog.reason.setPlainText("低保户，妻子患病长期服药，生活困难")
+    dialog.form.reason.setPlainText("低保户，妻子患病长期服药，生活困难")
     assert dialog.submit_button.isEnabled() and "可以提交" in dialog.check.verdict.text()
 
 
 def test_a_year_without_a_policy_says_so(dialog, qtbot):
-    dialog.year.setValue(2030)
+    dialog.form.year.setValue(2030)
     dialog.evaluate_now()
     assert "2030 年没有生效的救助政策" in dialog.check.findings.text()
-    assert dialog.type.count() == 0
+    assert dialog.form.type.count() == 0
     assert not dialog.submit_button.isEnabled()
 
 
 def test_an_amount_that_is_not_a_number_is_marked(dialog, office, qtbot):
     fill_quarterly(dialog, qtbot, office.households["曾小明"], 2, "五百")
     dialog.evaluate_now()
-    assert dialog.amount_error.isVisibleTo(dialog) and dialog.amount_error.text()
+    assert dialog.form.amounts.amount_error.isVisibleTo(dialog) and dialog.form.amounts.amount_error.text()
     assert dialog.save_draft() is None
 
 
 def test_the_clerk_may_not_choose_a_worker_outside_the_archive_for_quarterly_aid(dialog):
-    dialog._select(dialog.type, "quarterly")
+    select(dialog.form.type, "quarterly")
     assert not dialog.who.worker_radio.isEnabled()
     assert "先建档" in dialog.who.worker_radio.toolTip()
 
 
 def test_emergency_1000_for_surgery_is_outside_the_standard(dialog, office, qtbot):
     """The auditors' case of seed 001: 1,000 yuan for a knee operation, standard 2,000–5,000."""
-    dialog.year.setValue(YEAR)
-    dialog.request_date.setDate(QDate(YEAR, 9, 28))
+    dialog.form.year.setValue(YEAR)
+    dialog.form.request_date.setDate(QDate(YEAR, 9, 28))
     dialog.who.choose_household(office.households["单志强"])
-    dialog._select(dialog.type, "emergency")
-    dialog._select(dialog.subcase, "illness_surgery")
-    for box in dialog.attachment_boxes.values():
+    select(dialog.form.type, "emergency")
+    select(dialog.form.subcase, "illness_surgery")
+    for box in dialog.form.attachment_boxes.values():
         box.setChecked(True)
-    qtbot.keyClicks(dialog.amount, "1000")
+    qtbot.keyClicks(dialog.form.amounts.amount, "1000")
     dialog.evaluate_now()
     assert [f.code for f in dialog.evaluation.findings] == ["amount_below_standard"]
     assert "2,000–5,000 元" in dialog.check.findings.text()
-    assert not dialog.quarter_label.isVisibleTo(dialog)
-    dialog.use_suggested.click()
-    assert dialog.amount.text() == "2000"
+    assert not dialog.form.quarter_label.isVisibleTo(dialog)
+    dialog.form.amounts.use_suggested.click()
+    assert dialog.form.amounts.amount.text() == "2000"
     assert dialog.evaluation.findings == ()
     assert date(YEAR, 9, 28) == dialog.current_input().request_date
 
@@ -233,8 +234,8 @@ def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
 
     policies.use_preset(office.admin, "昆明", 2025)
     d = ReliefRequestDialog(UiSession(office.clerk))
-    d.year.setValue(2025)
-    d._select(d.type, "monthly_subsidy")
+    d.form.year.setValue(2025)
+    select(d.form.type, "monthly_subsidy")
     assert d.who.worker_radio.isEnabled()
     d.who.worker_radio.setChecked(True)
     assert d.who.worker_box.isVisibleTo(d) and not d.who.archived_box.isVisibleTo(d)
@@ -243,15 +244,15 @@ def test_a_worker_not_in_the_archive_where_the_type_allows_it(office, qtbot):
     d.who.worker_id.textEdited.emit(id_no(401))
     assert "出生" in d.who.worker_id_facts.text()
     d.who.worker_unit.set_unit_id(unit_id(office.admin, "荔城街某某电子厂工会"))
-    assert d.months_label.isVisibleTo(d) and d.batch_label.isVisibleTo(d)
-    d.persons.setValue(1)
-    d.months.setValue(3)
-    d.batch.setValue(2)
-    d.request_date.setDate(QDate(2025, 6, 10))
-    for box in d.attachment_boxes.values():
+    assert d.form.amounts.months_label.isVisibleTo(d) and d.form.batch_label.isVisibleTo(d)
+    d.form.amounts.persons.setValue(1)
+    d.form.amounts.months.setValue(3)
+    d.form.batch.setValue(2)
+    d.form.request_date.setDate(QDate(2025, 6, 10))
+    for box in d.form.attachment_boxes.values():
         box.setChecked(True)
-    d.amount.setText("390")
-    d.reason.setPlainText("市属困难企业在册职工，第 2 批")
+    d.form.amounts.amount.setText("390")
+    d.form.reason.setPlainText("市属困难企业在册职工，第 2 批")
     d.evaluate_now()
     assert d.evaluation.suggested_amount_fen == 39000  # 130 yuan × 1 person × 3 months (003)
     assert not d.evaluation.blocking
@@ -265,16 +266,16 @@ def test_a_new_request_defaults_to_the_current_quarter_and_warns_about_a_past_on
     clock.set(2026, 12, 2)
     d = ReliefRequestDialog(UiSession(office.clerk))
     d.show()
-    d.type.setCurrentIndex(d.type.findData("quarterly"))
-    assert d.quarter.isVisible() and d.quarter.currentText() == "第四季度"
-    assert not d.quarter_warning.isVisible()
-    d.quarter.setFocus()
+    d.form.type.setCurrentIndex(d.form.type.findData("quarterly"))
+    assert d.form.quarter.isVisible() and d.form.quarter.currentText() == "第四季度"
+    assert not d.form.quarter_warning.isVisible()
+    d.form.quarter.setFocus()
     for _ in range(3):
-        qtbot.keyClick(d.quarter, Qt.Key_Up)
-    assert d.quarter.currentText() == "第一季度"
-    assert d.quarter_warning.isVisible()
-    assert d.quarter_warning.text() == "2026年第一季度已经过去，请确认不是要申请本季度"
-    d.year.setValue(2027)
-    assert not d.quarter_warning.isVisible()
+        qtbot.keyClick(d.form.quarter, Qt.Key_Up)
+    assert d.form.quarter.currentText() == "第一季度"
+    assert d.form.quarter_warning.isVisible()
+    assert d.form.quarter_warning.text() == "2026年第一季度已经过去，请确认不是要申请本季度"
+    d.form.year.setValue(2027)
+    assert not d.form.quarter_warning.isVisible()
     d._baseline = None
     d.close()

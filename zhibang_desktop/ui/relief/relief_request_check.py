@@ -79,6 +79,10 @@ class PolicyCheckPanel(QFrame):
     def set_justification(self, text: str) -> None:
         self.justification.setPlainText(text)
 
+    def show_policy_problem(self, text: str) -> None:
+        """The year's policy cannot be used (the reason, until the next verdict)."""
+        self.policy_label.setText(text)
+
     def show_no_policy(self, year: int) -> None:
         self.policy_label.setText("")
         self.figures.setText("")

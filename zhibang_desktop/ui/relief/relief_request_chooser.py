@@ -122,6 +122,9 @@ class HouseholdChooser(QGroupBox):
         self._changed()
 
     # -- what the dialog asks --
+    def focus_search(self) -> None:
+        self.search.setFocus()
+
     def is_archived(self) -> bool:
         return self.archived_radio.isChecked()
 

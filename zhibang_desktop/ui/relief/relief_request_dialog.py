@@ -9,47 +9,36 @@ justification), the suggested amount, the standard and what remains of the year'
 allowance.  提交审核 stays disabled while there is an error or a warning without a
 justification.
 
-The dialog coordinates its parts: the household chooser (`who`, a widget that signals
-`edited`, `householdShown`, `picked`), the form (still a mixin, relief_request_form.py)
-and the policy-check panel (`check`, a widget that shows what the dialog tells it).
+The dialog coordinates its parts, widgets that talk to it by signals and never touch each
+other: the household chooser (`who`: `edited`, `householdShown`, `picked`), the form (`form`:
+`edited`, `reasonEdited`, `workerAllowed`, `policyProblem`, `suggestionWanted`) and the
+policy-check panel (`check`: `justificationEdited`; it shows what the dialog tells it).
 """
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ...domain import clock
-from ...domain.periods import quarter_of
 from ...services import relief
 from ...services.errors import FieldProblem, ServiceError, ValidationFailed
-from ...services.relief.types import EvaluationView, PolicyOptions, RequestInput, RequestView
+from ...services.relief.types import EvaluationView, RequestInput, RequestView
 from ..common import labels, messages
 from ..common.field_errors import EDITOR_STYLE, FieldErrors
 from .relief_common import MUTED_COLOR, WARNING_COLOR, request_changed
 from .relief_request_check import PolicyCheckPanel
 from .relief_request_chooser import HouseholdChooser
-from .relief_request_form import RequestFormMixin
+from .relief_request_form import RequestForm
 from ..common.session import UiSession
 
 REASON_MISSING = "请填写申请事由（将打印在审批表上）后提交"
 EVALUATE_DELAY_MS = 350
 
 
-class ReliefRequestDialog(RequestFormMixin, QDialog):
+class ReliefRequestDialog(QDialog):
     saved = Signal(int)  # request id, after any stored change
 
     def __init__(self, session: UiSession, view: RequestView | None = None, parent: QWidget | None = None):
@@ -60,29 +49,23 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
         self.session = session
         self.ctx = session.ctx
         self.view = view
-        self.options: PolicyOptions | None = None
         self.evaluation: EvaluationView | None = None
         self._loading = False
         self._baseline: RequestInput | None = None
         self.errors = FieldErrors()
-        self.condition_boxes: dict[str, QCheckBox] = {}
-        self.attachment_boxes: dict[str, QCheckBox] = {}
-        self.student_spins: dict[str, QSpinBox] = {}
 
         self.header = QLabel()
         self.header.setTextFormat(Qt.RichText)
         self.header.setWordWrap(True)
         self.who = HouseholdChooser(self.ctx, self.errors)
-        self._build_what()
-        self._build_amounts()
-        self._build_texts()
+        self.form = RequestForm(self.ctx, self.errors)
         self.check = PolicyCheckPanel(self.errors)
 
         form = QWidget()
         left = QVBoxLayout(form)
         left.setContentsMargins(0, 0, 6, 0)
-        for group in (self.who, self.what_group, self.amount_group, self.text_group, self.cond_group):
-            left.addWidget(group)
+        for part in (self.who, self.form):
+            left.addWidget(part)
         left.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -136,22 +119,14 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
 
     def _connect_edits(self) -> None:
         self.who.edited.connect(self.edited)
-        self.who.householdShown.connect(self._students_from_members)
-        self.who.picked.connect(lambda: self.type.setFocus())
-        self.year.valueChanged.connect(self._year_changed)
-        self.request_date.dateChanged.connect(lambda _: self.edited())
-        self.type.currentIndexChanged.connect(self._type_changed)
-        for combo in (self.subcase, self.quarter, self.fund):
-            combo.currentIndexChanged.connect(lambda _: self.edited())
-        self.batch.valueChanged.connect(lambda _: self.edited())
-        for edit in (self.amount, self.self_paid):
-            edit.textEdited.connect(lambda _: self.edited())
-        for spin in (*self.student_spins.values(), self.persons, self.months):
-            spin.valueChanged.connect(lambda _: self.edited())
-        self.goods.toggled.connect(lambda _: self.edited())
-        self.reason.textChanged.connect(self._texts_edited)
+        self.who.householdShown.connect(self._household_shown)
+        self.who.picked.connect(self.form.focus_type)
+        self.form.edited.connect(self.edited)
+        self.form.reasonEdited.connect(self._texts_edited)
+        self.form.workerAllowed.connect(self.who.allow_worker)
+        self.form.policyProblem.connect(self.check.show_policy_problem)
+        self.form.suggestionWanted.connect(self._fill_suggested)
         self.check.justificationEdited.connect(self._texts_edited)
-        self.use_suggested.clicked.connect(self._fill_suggested)
 
     # ------------------------------------------------------------------ loading
     @property
@@ -163,47 +138,20 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
         self._loading = True
         try:
             self.view = view
-            year = view.year if view else clock.today().year
-            self.year.setValue(year)
-            self._load_options(year)
+            self.form.load_year(view.year if view else clock.today().year)
             if view is None:
-                self._select(self.quarter, quarter_of(clock.today()))
+                self.form.show_new()
                 self._show_header()
                 self._loading = False
                 self._baseline = self.current_input()
                 self.evaluate_now()
-                self.who.search.setFocus()
+                self.who.focus_search()
                 return
             if view.household_id is not None:
                 self.who.show_household(view.household_id, person=view.person_id_number)
             else:
                 self.who.show_worker(view.name, view.id_number, view.unit_id)
-            self.request_date.setDate(QDate(view.request_date.year, view.request_date.month, view.request_date.day))
-            self._select(self.type, view.relief_type)
-            self._type_changed(evaluate=False)
-            self._select(self.subcase, view.subcase)
-            if view.quarter:
-                self._select(self.quarter, view.quarter)
-            self.batch.setValue(view.batch_no or 0)
-            self._select(self.fund, view.fund_source)
-            for option in view.conditions:
-                if option.code in self.condition_boxes:
-                    self.condition_boxes[option.code].setChecked(True)
-            for kind in view.attachment_kinds or ():
-                if kind in self.attachment_boxes:
-                    self.attachment_boxes[kind].setChecked(True)
-            for kind in {a.kind for a in view.attachments}:
-                if kind in self.attachment_boxes:
-                    self.attachment_boxes[kind].setChecked(True)
-            self.amount.setText(labels.yuan_input(view.requested_amount_fen))
-            self.self_paid.setText(labels.yuan_input(view.self_paid_medical_fen))
-            for code in view.students:
-                if code in self.student_spins:
-                    self.student_spins[code].setValue(self.student_spins[code].value() + 1)
-            self.persons.setValue(view.persons or 0)
-            self.months.setValue(view.months or 0)
-            self.goods.setChecked(view.goods)
-            self.reason.setPlainText(view.reason)
+            self.form.show_request(view)
             self.check.set_justification(view.justification)
             self._show_header()
         finally:
@@ -232,16 +180,11 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
     def evaluate_now(self) -> EvaluationView | None:
         """Ask the rule engine about the form as it is (nothing is stored)."""
         self._eval_timer.stop()
-        _, amount_problem = self._amount(self.amount, required=True)
-        _, paid_problem = self._amount(self.self_paid, required=False)
-        self.amount_error.setText(amount_problem)
-        self.amount_error.setVisible(bool(amount_problem))
-        self.self_paid_error.setText(paid_problem)
-        self.self_paid_error.setVisible(bool(paid_problem))
+        self.form.amount_problem()
         missing = self.who.who_missing()
-        if self.options is None or self.options.policy_id is None:
+        if not self.form.has_policy():
             self.evaluation = None
-            self.check.show_no_policy(self.year.value())
+            self.check.show_no_policy(self.form.year_value())
         elif missing and self.who.is_archived():
             self.evaluation = None
             self._show_waiting(missing)
@@ -257,17 +200,15 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
         return self.evaluation
 
     def _show_waiting(self, text: str) -> None:
-        info = self.type_info()
-        self.check.show_waiting(self.options.policy_name if self.options else "", info.standard_text if info else "",
-                                text)
+        self.check.show_waiting(self.form.policy_name(), self.form.standard_text(), text)
 
     def _show_evaluation(self, ev: EvaluationView) -> None:
         self.check.show_evaluation(ev)
-        self.use_suggested.setEnabled(ev.suggested_amount_fen > 0)
+        self.form.set_suggestion_available(ev.suggested_amount_fen > 0)
 
     def _fill_suggested(self) -> None:
         if self.evaluation and self.evaluation.suggested_amount_fen:
-            self.amount.setText(labels.yuan_input(self.evaluation.suggested_amount_fen))
+            self.form.set_amount(self.evaluation.suggested_amount_fen)
             self.evaluate_now()
 
     # ------------------------------------------------------------------ may it be submitted
@@ -287,7 +228,7 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
             return "有不符合政策的情况（红色），不能提交"
         if self.needs_justification() and not self.check.justification_text():
             return "有须说明的情况（橙色），请填写书面说明后提交"
-        if not self.reason.toPlainText().strip():
+        if not self.form.reason_text():
             return REASON_MISSING
         return ""
 
@@ -301,16 +242,18 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
         self.check.show_verdict(self.evaluation, blocker)
 
     # ------------------------------------------------------------------ edits and state
-    def _students_from_members(self, household) -> None:
-        """A household was shown: count its schoolchildren, unless the clerk entered some."""
-        if any(spin.value() for spin in self.student_spins.values()):
-            return
-        was = self._loading
-        self._loading = True
-        for m in household.data.members:
-            if m.schooling in self.student_spins:
-                self.student_spins[m.schooling].setValue(self.student_spins[m.schooling].value() + 1)
-        self._loading = was
+    def current_input(self) -> RequestInput:
+        """The request as the parts show it (nothing is stored)."""
+        worker_name, worker_id_number, unit_id = self.who.worker()
+        return RequestInput(
+            **self.form.fields(), household_id=self.who.household_id(), worker_name=worker_name,
+            worker_id_number=worker_id_number, unit_id=unit_id, person_id_number=self.who.person_id_number(),
+            justification=self.check.justification_text(),
+        )
+
+    def _household_shown(self, household) -> None:
+        """A household was shown: the form counts its schoolchildren (unless the clerk entered some)."""
+        self.form.count_students(household)
 
     def edited(self) -> None:
         if self._loading:
@@ -334,9 +277,9 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
     def _store(self) -> RequestView | None:
         """Create or update the stored request from the form; None (problems shown) on failure."""
         data = self.current_input()
-        amount_problem = self._amount(self.amount, required=True)[1]
+        amount_problem = self.form.amount_problem()
         if amount_problem:
-            self.amount.setFocus()
+            self.form.focus_amount()
             messages.warn(self, "金额有误", f"申请金额：{amount_problem}")
             return None
         try:
@@ -384,7 +327,7 @@ class ReliefRequestDialog(RequestFormMixin, QDialog):
         if blocker:  # refused before anything is stored: no draft is saved behind the refusal
             if blocker == REASON_MISSING:
                 self.errors.show([FieldProblem("reason", "申请事由", "不能为空（将打印在审批表上）")])
-                self.reason.setFocus()
+                self.form.focus_reason()
             messages.warn(self, "不能提交", blocker)
             return None
         view = self._store()

@@ -1,76 +1,60 @@
 """The request form proper: relief type, sub-case, period, fund, amounts, the reason,
 and the conditions and materials; its rows follow the chosen relief type.
 
-Still a mixin of ``ReliefRequestDialog`` (the household chooser and the policy-check
-panel are widgets of their own): it reads and sets the dialog's shared state (``ctx``,
-``errors``, ``options``, ``who``, ``check``, ``_loading``) and calls back ``edited()``.
+`RequestForm` is a widget of the request dialog, beside the household chooser and the
+policy-check panel. It loads the relief types of the chosen year itself and tells the dialog
+what happens by signals: `edited` (a field the rule engine looks at), `reasonEdited`,
+`workerAllowed(bool)` (the chosen type may go to a worker not in the archive),
+`policyProblem(str)` (the year has no usable policy) and `suggestionWanted`. The dialog asks
+it for `fields()` and tells it what to show (`show_request`, `set_amount`, …).
 """
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
+    QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from ...domain import clock
 from ...domain.periods import QUARTER_NAMES, quarter_has_passed, quarter_of
 from ...services.relief import policies
 from ...services.errors import ServiceError
-from ...services.relief.types import PolicyOptions, ReliefTypeInfo, RequestInput
-from ..common import labels
-from ..common.field_errors import error_label, with_error
+from ...services.relief.types import PolicyOptions, ReliefTypeInfo, RequestView
+from ..common.field_errors import FieldErrors, with_error
 from .relief_common import MUTED_COLOR, WARNING_COLOR
 from ..common.widgets.date_edit import qdate_today
+from .relief_request_amounts import RequestAmounts
+from .request_form_parts import checkbox_row, clear_layout, select, wrap
 
 
-STUDENT_STAGES = {code: label for code, label in labels.SCHOOLING_STAGES.items() if code != "none"}
+class RequestForm(QWidget):
+    edited = Signal()
+    reasonEdited = Signal()
+    workerAllowed = Signal(bool)
+    policyProblem = Signal(str)
+    suggestionWanted = Signal()
 
+    def __init__(self, ctx, errors: FieldErrors, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.options: PolicyOptions | None = None
+        self._quiet = False  # filling the widgets: no edited()
+        self.condition_boxes: dict[str, QCheckBox] = {}
+        self.attachment_boxes: dict[str, QCheckBox] = {}
+        self._build_what(errors)
+        self.amounts = RequestAmounts(errors)
+        self._build_texts(errors)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for group in (self.what_group, self.amounts, self.text_group, self.cond_group):
+            layout.addWidget(group)
+        self._connect_edits()
 
-class ClickableLabel(QLabel):
-    """A wrapped label that toggles its check box when clicked (long condition texts)."""
-
-    clicked = Signal()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.LeftButton:
-            self.clicked.emit()
-        super().mousePressEvent(event)
-
-
-def _checkbox_row(text: str, tooltip: str = "") -> tuple[QWidget, QCheckBox]:
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    box = QCheckBox()
-    label = ClickableLabel(text)
-    label.setWordWrap(True)
-    label.clicked.connect(box.toggle)
-    if tooltip:
-        label.setToolTip(tooltip)
-    layout.addWidget(box, 0, Qt.AlignTop)
-    layout.addWidget(label, 1)
-    return row, box
-
-
-class RequestFormMixin:
-    def _build_what(self) -> None:
+    # ------------------------------------------------------------------ building
+    def _build_what(self, errors: FieldErrors) -> None:
         self.what_group = QGroupBox("救助事项")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -118,16 +102,14 @@ class RequestFormMixin:
         self.attachments_layout.setSpacing(3)
 
         self.what_form = QFormLayout(self.what_group)
-        self.what_form.addRow("年度", with_error(_wrap(period), self.errors.add("year", self.year)))
-        type_cell = with_error(self.type, self.errors.add("relief_type", self.type))
+        self.what_form.addRow("年度", with_error(wrap(period), errors.add("year", self.year)))
+        type_cell = with_error(self.type, errors.add("relief_type", self.type))
         type_cell.layout().addWidget(self.type_note)
         self.what_form.addRow("救助类型", type_cell)
-        self.what_form.addRow(self.subcase_label, with_error(self.subcase, self.errors.add("subcase", self.subcase)))
-        quarter_cell = with_error(self.quarter, self.errors.add("quarter", self.quarter))
+        self.what_form.addRow(self.subcase_label, with_error(self.subcase, errors.add("subcase", self.subcase)))
+        quarter_cell = with_error(self.quarter, errors.add("quarter", self.quarter))
         quarter_cell.layout().addWidget(self.quarter_warning)
         self.what_form.addRow(self.quarter_label, quarter_cell)
-        self.quarter.currentIndexChanged.connect(lambda _: self._show_quarter_warning())
-        self.year.valueChanged.connect(lambda _: self._show_quarter_warning())
         self.what_form.addRow(self.batch_label, self.batch)
         self.what_form.addRow("资金来源", self.fund)
 
@@ -136,69 +118,52 @@ class RequestFormMixin:
         self.cond_form.addRow(self.conditions_label, self.conditions_box)
         self.cond_form.addRow(self.attachments_label, self.attachments_box)
 
-    def _build_amounts(self) -> None:
-        self.amount_group = QGroupBox("金额（元）")
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("例如 500")
-        self.amount.setMaximumWidth(160)
-        self.use_suggested = QPushButton("填入建议金额")
-        self.use_suggested.setAutoDefault(False)
-        amount_row = QHBoxLayout()
-        amount_row.addWidget(self.amount)
-        amount_row.addWidget(self.use_suggested)
-        amount_row.addStretch(1)
-        self.self_paid = QLineEdit()
-        self.self_paid.setMaximumWidth(160)
-        self.self_paid_label = QLabel("个人自付医疗费")
-        self.self_paid_error = error_label()
-        self.students_label = QLabel("在读子女人数")
-        self.students_box = QWidget()
-        grid = QGridLayout(self.students_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for i, (code, label) in enumerate(STUDENT_STAGES.items()):
-            spin = QSpinBox()
-            spin.setRange(0, 9)
-            self.student_spins[code] = spin
-            grid.addWidget(QLabel(label), i // 4, (i % 4) * 2)
-            grid.addWidget(spin, i // 4, (i % 4) * 2 + 1)
-        self.persons = QSpinBox()
-        self.persons.setRange(0, 20)
-        self.persons.setSuffix(" 人")
-        self.months = QSpinBox()
-        self.months.setRange(0, 12)
-        self.months.setSuffix(" 个月")
-        months_row = QHBoxLayout()
-        months_row.addWidget(self.persons)
-        months_row.addWidget(QLabel("×"))
-        months_row.addWidget(self.months)
-        months_row.addStretch(1)
-        self.months_label = QLabel("人数 × 月数")
-        self.months_box = _wrap(months_row)
-        self.goods = QCheckBox("实物慰问（不是现金）")
-
-        self.amount_form = QFormLayout(self.amount_group)
-        self.amount_error = self.errors.add("requested_amount_fen", self.amount)
-        self.amount_form.addRow("申请金额", with_error(_wrap(amount_row), self.amount_error))
-        self.amount_form.addRow(self.self_paid_label, with_error(self.self_paid, self.self_paid_error))
-        self.amount_form.addRow(self.students_label, self.students_box)
-        self.amount_form.addRow(self.months_label, self.months_box)
-        self.amount_form.addRow("", self.goods)
-
-    def _build_texts(self) -> None:
+    def _build_texts(self, errors: FieldErrors) -> None:
         self.text_group = QGroupBox("申请事由")
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("家庭困难情况、致困原因、本次申请的理由（将打印在审批表上）")
         self.reason.setFixedHeight(64)
         self.reason.setTabChangesFocus(True)
         layout = QVBoxLayout(self.text_group)
-        layout.addWidget(with_error(self.reason, self.errors.add("reason", self.reason)))
+        layout.addWidget(with_error(self.reason, errors.add("reason", self.reason)))
+
+    def _connect_edits(self) -> None:
+        self.quarter.currentIndexChanged.connect(lambda _: self._show_quarter_warning())
+        self.year.valueChanged.connect(lambda _: self._show_quarter_warning())
+        self.year.valueChanged.connect(self._year_changed)
+        self.request_date.dateChanged.connect(lambda _: self._changed())
+        self.type.currentIndexChanged.connect(lambda _: self._type_changed())
+        for combo in (self.subcase, self.quarter, self.fund):
+            combo.currentIndexChanged.connect(lambda _: self._changed())
+        self.batch.valueChanged.connect(lambda _: self._changed())
+        self.amounts.edited.connect(self._changed)
+        self.amounts.suggestionWanted.connect(self.suggestionWanted)
+        self.reason.textChanged.connect(self._reason_changed)
+
+    def _changed(self) -> None:
+        if not self._quiet:
+            self.edited.emit()
+
+    def _reason_changed(self) -> None:
+        if not self._quiet:
+            self.reasonEdited.emit()
+
+    # ------------------------------------------------------------------ the year's relief types
+    def load_year(self, year: int) -> None:
+        """Show `year` and offer its relief types (the type chosen stays when the year has it)."""
+        was, self._quiet = self._quiet, True
+        try:
+            self.year.setValue(year)
+            self._load_options(year)
+        finally:
+            self._quiet = was
 
     def _load_options(self, year: int) -> None:
         try:
             self.options = policies.policy_options(self.ctx, year)
         except ServiceError as exc:
             self.options = PolicyOptions(year, None, "")
-            self.check.policy_label.setText(str(exc))
+            self.policyProblem.emit(str(exc))
         current = self.type.currentData()
         self.type.blockSignals(True)
         self.type.clear()
@@ -209,11 +174,20 @@ class RequestFormMixin:
         self.type.blockSignals(False)
         self._type_changed(evaluate=False)
 
-    @staticmethod
-    def _select(combo: QComboBox, code) -> None:
-        index = combo.findData(code)
-        if index >= 0:
-            combo.setCurrentIndex(index)
+    def _year_changed(self, year: int) -> None:
+        if self._quiet:
+            return
+        self._load_options(year)
+        self.edited.emit()
+
+    def has_policy(self) -> bool:
+        return self.options is not None and self.options.policy_id is not None
+
+    def policy_name(self) -> str:
+        return self.options.policy_name if self.options else ""
+
+    def year_value(self) -> int:
+        return self.year.value()
 
     def type_info(self) -> ReliefTypeInfo | None:
         code = self.type.currentData()
@@ -230,10 +204,9 @@ class RequestFormMixin:
                                      if passed else "")
         self.quarter_warning.setVisible(passed)
 
-    def _type_changed(self, *_, evaluate: bool = True) -> None:
+    def _type_changed(self, *, evaluate: bool = True) -> None:
         info = self.type_info()
-        was = self._loading
-        self._loading = True
+        was, self._quiet = self._quiet, True
         try:
             self._fill_subcases(info)
             self._fill_conditions(info)
@@ -244,16 +217,11 @@ class RequestFormMixin:
             self.fund.addItem("（未指定）", None)
             for f in funds:
                 self.fund.addItem(f.label, f.code)
-            self._select(self.fund, current)
-            self._set_row_visible(self.what_form, self.quarter_label, bool(info and info.needs_quarter))
-            self._set_row_visible(self.what_form, self.batch_label, bool(info and info.kind == "standing"))
-            self._set_row_visible(self.amount_form, self.self_paid_label, bool(info and info.needs_self_paid))
-            self._set_row_visible(self.amount_form, self.students_label, bool(info and info.needs_students))
-            self._set_row_visible(self.amount_form, self.months_label, bool(info and info.needs_months))
-            self.goods.setVisible(bool(info and info.goods_allowed))
-            if info and not info.goods_allowed:
-                self.goods.setChecked(False)
-            self.who.allow_worker(bool(info and not info.requires_archive))
+            select(self.fund, current)
+            self.what_form.setRowVisible(self.quarter_label, bool(info and info.needs_quarter))
+            self.what_form.setRowVisible(self.batch_label, bool(info and info.kind == "standing"))
+            self.amounts.follow_type(info)
+            self.workerAllowed.emit(bool(info and not info.requires_archive))
             note = []
             if info:
                 note.append(f"标准：{info.standard_text}")
@@ -264,9 +232,9 @@ class RequestFormMixin:
             self.type_note.setText("；".join(note))
             self.type_note.setToolTip(info.note if info else "")
         finally:
-            self._loading = was
+            self._quiet = was
         if evaluate:
-            self.edited()
+            self._changed()
 
     def _fill_subcases(self, info: ReliefTypeInfo | None) -> None:
         current = self.subcase.currentData()
@@ -277,105 +245,114 @@ class RequestFormMixin:
         for sc in subcases:
             self.subcase.addItem(f"{sc.label}（{sc.note}）" if sc.note else sc.label, sc.code)
             self.subcase.setItemData(self.subcase.count() - 1, sc.label, Qt.ToolTipRole)
-        self._select(self.subcase, current)
-        self._set_row_visible(self.what_form, self.subcase_label, bool(subcases))
+        select(self.subcase, current)
+        self.what_form.setRowVisible(self.subcase_label, bool(subcases))
 
     def _fill_conditions(self, info: ReliefTypeInfo | None) -> None:
         checked = {c for c, box in self.condition_boxes.items() if box.isChecked()}
-        _clear_layout(self.conditions_layout)
+        clear_layout(self.conditions_layout)
         self.condition_boxes = {}
         for option in info.conditions if info else ():
-            row, box = _checkbox_row(option.label, option.note)
+            row, box = checkbox_row(option.label, option.note)
             box.setChecked(option.code in checked)
-            box.toggled.connect(lambda _: self.edited())
+            box.toggled.connect(lambda _: self._changed())
             self.condition_boxes[option.code] = box
             self.conditions_layout.addWidget(row)
         has = bool(self.condition_boxes)
         if has:
             self.conditions_label.setText(f"申请条件\n（至少 {info.min_conditions} 项）" if info.min_conditions
                                           else "申请条件")
-        self._set_row_visible(self.cond_form, self.conditions_label, has)
+        self.cond_form.setRowVisible(self.conditions_label, has)
 
     def _fill_attachments(self, info: ReliefTypeInfo | None) -> None:
         checked = {c for c, box in self.attachment_boxes.items() if box.isChecked()}
-        _clear_layout(self.attachments_layout)
+        clear_layout(self.attachments_layout)
         self.attachment_boxes = {}
         for kind in info.attachments if info else ():
-            row, box = _checkbox_row(kind)
+            row, box = checkbox_row(kind)
             box.setChecked(kind in checked)
-            box.toggled.connect(lambda _: self.edited())
+            box.toggled.connect(lambda _: self._changed())
             self.attachment_boxes[kind] = box
             self.attachments_layout.addWidget(row)
-        self._set_row_visible(self.cond_form, self.attachments_label, bool(self.attachment_boxes))
+        self.cond_form.setRowVisible(self.attachments_label, bool(self.attachment_boxes))
         self.cond_group.setVisible(bool(self.attachment_boxes) or bool(self.condition_boxes))
 
-    @staticmethod
-    def _set_row_visible(form: QFormLayout, label: QWidget, visible: bool) -> None:
-        form.setRowVisible(label, visible)
-
-    def _year_changed(self, year: int) -> None:
-        if self._loading:
-            return
-        self._load_options(year)
-        self.edited()
-
-    def _amount(self, edit: QLineEdit, *, required: bool) -> tuple[int | None, str]:
-        text = edit.text().strip().replace(",", "").replace("，", "").removesuffix("元")
-        if not text:
-            return (0 if required else None), ""
+    # ------------------------------------------------------------------ what the dialog tells it
+    def show_new(self) -> None:
+        """An empty new request: the current quarter."""
+        was, self._quiet = self._quiet, True
         try:
-            return labels.parse_yuan(text), ""
-        except labels.AmountError as exc:
-            return (0 if required else None), str(exc)
+            select(self.quarter, quarter_of(clock.today()))
+        finally:
+            self._quiet = was
 
-    def current_input(self) -> RequestInput:
+    def show_request(self, view: RequestView) -> None:
+        """The stored request's fields (its year's types are loaded first, by `load_year`)."""
+        was, self._quiet = self._quiet, True
+        try:
+            self.request_date.setDate(QDate(view.request_date.year, view.request_date.month, view.request_date.day))
+            select(self.type, view.relief_type)
+            self._type_changed(evaluate=False)
+            select(self.subcase, view.subcase)
+            if view.quarter:
+                select(self.quarter, view.quarter)
+            self.batch.setValue(view.batch_no or 0)
+            select(self.fund, view.fund_source)
+            for option in view.conditions:
+                if option.code in self.condition_boxes:
+                    self.condition_boxes[option.code].setChecked(True)
+            for kind in {*(view.attachment_kinds or ()), *(a.kind for a in view.attachments)}:
+                if kind in self.attachment_boxes:
+                    self.attachment_boxes[kind].setChecked(True)
+            self.amounts.show_request(view)
+            self.reason.setPlainText(view.reason)
+        finally:
+            self._quiet = was
+
+    def count_students(self, household) -> None:
+        self.amounts.count_students(household)
+
+    def set_amount(self, fen: int) -> None:
+        self.amounts.set_amount(fen)
+
+    def set_suggestion_available(self, available: bool) -> None:
+        self.amounts.set_suggestion_available(available)
+
+    def focus_amount(self) -> None:
+        self.amounts.focus_amount()
+
+    def focus_type(self) -> None:
+        self.type.setFocus()
+
+    def focus_reason(self) -> None:
+        self.reason.setFocus()
+
+    # ------------------------------------------------------------------ what the dialog asks
+    def amount_problem(self) -> str:
+        return self.amounts.amount_problem()
+
+    def standard_text(self) -> str:
         info = self.type_info()
-        amount, _ = self._amount(self.amount, required=True)
-        self_paid, _ = self._amount(self.self_paid, required=False)
-        worker_name, worker_id_number, unit_id = self.who.worker()
-        students: list[str] = []
-        if info and info.needs_students:
-            for code, spin in self.student_spins.items():
-                students += [code] * spin.value()
+        return info.standard_text if info else ""
+
+    def reason_text(self) -> str:
+        return self.reason.toPlainText().strip()
+
+    def fields(self) -> dict:
+        """The request's fields this form holds (RequestInput keywords)."""
+        info = self.type_info()
         d = self.request_date.date()
-        return RequestInput(
+        return dict(
+            **self.amounts.fields(info),
             relief_type=self.type.currentData() or "",
             year=self.year.value(),
-            requested_amount_fen=amount or 0,
-            household_id=self.who.household_id(),
-            worker_name=worker_name,
-            worker_id_number=worker_id_number,
-            unit_id=unit_id,
-            person_id_number=self.who.person_id_number(),
             subcase=self.subcase.currentData() if self.subcase.count() else None,
             quarter=self.quarter.currentData() if info and info.needs_quarter else None,
             request_date=date(d.year(), d.month(), d.day()),
             conditions=tuple(c for c, box in self.condition_boxes.items() if box.isChecked()),
-            reason=self.reason.toPlainText().strip(),
-            justification=self.check.justification_text(),
-            self_paid_medical_fen=self_paid if info and info.needs_self_paid else None,
-            students=tuple(students),
-            months=(self.months.value() or None) if info and info.needs_months else None,
-            persons=(self.persons.value() or None) if info and info.needs_months else None,
+            reason=self.reason_text(),
             batch_no=(self.batch.value() or None) if info and info.kind == "standing" else None,
-            goods=self.goods.isChecked() if info and info.goods_allowed else False,
             fund_source=self.fund.currentData(),
             attachment_kinds=(tuple(k for k, box in self.attachment_boxes.items() if box.isChecked())
                               if self.attachment_boxes else None),
         )
-
-
-def _wrap(layout) -> QWidget:
-    box = QWidget()
-    layout.setContentsMargins(0, 0, 0, 0)
-    box.setLayout(layout)
-    return box
-
-
-def _clear_layout(layout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.setParent(None)
-            widget.deleteLater()
