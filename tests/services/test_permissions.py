@@ -138,7 +138,7 @@ WRITES: list[Case] = [
          lambda c, w: svc("admin.audit").create_office_key(c, w.tmp / "out" / "office.key")),
     Case("admin.audit.export_audit", "audit.read", lambda c, w: svc("admin.audit").export_audit(c, w.tmp / "out" / "audit.xlsx")),
     Case("admin.backup.backup_now", "backup.run", lambda c, w: svc("admin.backup").backup_now(c, w.tmp / "out")),
-    Case("admin.backup.restore", "backup.restore",
+    Case("admin.backup_restore.restore", "backup.restore",
          lambda c, w: svc("admin.backup").restore(c.db.path, w.backup_file, actor=c.actor)),
     # the household archive
     Case("archive.households.create_household", "archive.edit",
@@ -183,11 +183,11 @@ WRITES: list[Case] = [
     Case("payout.notices.delete_notice", "notice.manage", lambda c, w: svc("payout.notices").delete_notice(c, 1)),
     Case("payout.notices.publish_notice", "notice.manage", lambda c, w: svc("payout.notices").publish_notice(c, 1)),
     Case("payout.notices.close_notice", "notice.manage", lambda c, w: svc("payout.notices").close_notice(c, 1)),
-    Case("payout.notices.record_objection", "notice.manage", lambda c, w: svc("payout.notices").record_objection(
+    Case("payout.objections.record_objection", "notice.manage", lambda c, w: svc("payout.notices").record_objection(
         c, svc("payout.types").ObjectionInput(1, "匿名", "有车", date(2026, 3, 3)))),
-    Case("payout.notices.handle_objection", "notice.manage",
+    Case("payout.objections.handle_objection", "notice.manage",
          lambda c, w: svc("payout.notices").handle_objection(c, 1, "dismissed", "经核实收入属实")),
-    Case("payout.notices.override_payability", "payout.override",
+    Case("payout.objections.override_payability", "payout.override",
          lambda c, w: svc("payout.notices").override_payability(c, 1, "住院急需先行发放")),
     Case("payout.batches.create_batch", "payout.manage", lambda c, w: svc("payout").create_batch(
         c, svc("payout.types").BatchInput(date(2026, 3, 20), [svc("payout.types").LinePlan(1)]))),
@@ -305,9 +305,9 @@ READS: dict[str, str | None] = {
     "relief.policies.policy_document": "relief.read",
     "relief.policies.in_force_policy": "relief.read",
     "payout.notices.notice_candidates": "relief.read",
-    "payout.notices.list_notices": "relief.read",
-    "payout.notices.get_notice": "relief.read",
-    "payout.notices.payability": "relief.read",
+    "payout.notice_views.list_notices": "relief.read",
+    "payout.notice_views.get_notice": "relief.read",
+    "payout.objections.payability": "relief.read",
     "payout.notices.notice_period": "notice.manage",
     "payout.batches.batch_candidates": "relief.read",
     "payout.batches.next_batch_number": "relief.read",
@@ -372,9 +372,9 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "relief.policies.policy_document": lambda c, w: svc("relief.policies").policy_document(c, 2026),
     "relief.policies.in_force_policy": lambda c, w: svc("relief.policies").in_force_policy(c, 2026),
     "payout.notices.notice_candidates": lambda c, w: svc("payout.notices").notice_candidates(c, svc("payout.types").NoticeFilter()),
-    "payout.notices.list_notices": lambda c, w: svc("payout.notices").list_notices(c),
-    "payout.notices.get_notice": lambda c, w: svc("payout.notices").get_notice(c, 1),
-    "payout.notices.payability": lambda c, w: svc("payout.notices").payability(c, 1),
+    "payout.notice_views.list_notices": lambda c, w: svc("payout.notices").list_notices(c),
+    "payout.notice_views.get_notice": lambda c, w: svc("payout.notices").get_notice(c, 1),
+    "payout.objections.payability": lambda c, w: svc("payout.notices").payability(c, 1),
     "payout.notices.notice_period": lambda c, w: svc("payout.notices").notice_period(c, date(2026, 3, 2), 5),
     "payout.batches.batch_candidates": lambda c, w: svc("payout").batch_candidates(c),
     "payout.batches.next_batch_number": lambda c, w: svc("payout").next_batch_number(c, date(2026, 3, 20)),
@@ -658,7 +658,7 @@ SCOPE_REFUSED: dict[str, Callable[[AppContext, ScopeWorld], Any]] = {
     "payout.printing.build_roster": lambda c, w: svc("payout.printing").build_roster(
         c, w.mixed_draft, w.tmp / "out" / "roster.pdf"),
     "payout.printing.roster_document": lambda c, w: svc("payout.printing").roster_document(c, w.mixed_draft),
-    "payout.notices.get_notice": lambda c, w: svc("payout.notices").get_notice(c, w.other_notice),
+    "payout.notice_views.get_notice": lambda c, w: svc("payout.notices").get_notice(c, w.other_notice),
     "payout.notices.update_notice": lambda c, w: svc("payout.notices").update_notice(c, w.mixed_draft, _notice_input()),
     "payout.notices.refresh_notice": lambda c, w: svc("payout.notices").refresh_notice(c, w.mixed_draft),
     "payout.notices.delete_notice": lambda c, w: svc("payout.notices").delete_notice(c, w.mixed_draft),
@@ -666,12 +666,12 @@ SCOPE_REFUSED: dict[str, Callable[[AppContext, ScopeWorld], Any]] = {
     "payout.notices.close_notice": lambda c, w: svc("payout.notices").close_notice(c, w.other_notice),
     "payout.notices.remove_notice_entry": lambda c, w: svc("payout.notices").remove_notice_entry(c, w.entry_other),
     "payout.notices.set_entry_remark": lambda c, w: svc("payout.notices").set_entry_remark(c, w.entry_other, "备注"),
-    "payout.notices.record_objection": lambda c, w: svc("payout.notices").record_objection(
+    "payout.objections.record_objection": lambda c, w: svc("payout.notices").record_objection(
         c, _pt().ObjectionInput(w.entry_other, "匿名", "有车", date(2026, 3, 3))),
-    "payout.notices.handle_objection": lambda c, w: svc("payout.notices").handle_objection(
+    "payout.objections.handle_objection": lambda c, w: svc("payout.notices").handle_objection(
         c, w.objection_other, "dismissed", "经核实不属实"),
-    "payout.notices.payability": lambda c, w: svc("payout.notices").payability(c, w.req_other),
-    "payout.notices.override_payability": lambda c, w: svc("payout.notices").override_payability(
+    "payout.objections.payability": lambda c, w: svc("payout.notices").payability(c, w.req_other),
+    "payout.objections.override_payability": lambda c, w: svc("payout.notices").override_payability(
         c, w.req_other, "住院急需先行发放"),
     "relief.requests.get_request": lambda c, w: svc("relief").get_request(c, w.req_other),
     "relief.requests.build_approval": lambda c, w: svc("relief").build_approval(c, w.req_other, w.tmp / "out" / "a.pdf"),
@@ -692,7 +692,7 @@ SCOPE_REFUSED: dict[str, Callable[[AppContext, ScopeWorld], Any]] = {
 
 # Lists and searches: a scoped user gets its own records only (checked in test_scoped_lists_hold_only_own_records).
 SCOPE_FILTERED = {
-    "payout.views.list_batches", "payout.notices.list_notices", "payout.notices.notice_candidates",
+    "payout.views.list_batches", "payout.notice_views.list_notices", "payout.notices.notice_candidates",
     "payout.batches.batch_candidates", "payout.reissue.reissue_candidates", "admin.audit.query_audit",
     "admin.audit.export_audit", "admin.audit.filter_options", "archive.search.search_households",
     "archive.search.archive_counts", "archive.household_export.export_households", "relief.requests.list_requests",
@@ -723,7 +723,7 @@ SCOPE_FREE = {
     "admin.users.set_reviewer_scopes", "admin.users.list_users", "admin.users.find_user", "admin.users.get_user",
     "admin.users.reviewer_scopes", "admin.users.change_own_password", "admin.audit.verify_chain",
     "admin.audit.chain_head", "admin.audit.record_event", "admin.audit.create_office_key",
-    "admin.backup.backup_now", "admin.backup.restore", "relief.holidays.add_days", "relief.holidays.add_day",
+    "admin.backup.backup_now", "admin.backup_restore.restore", "relief.holidays.add_days", "relief.holidays.add_day",
     "relief.holidays.remove_day", "relief.holidays.mark_year_complete", "relief.holidays.list_days",
     "relief.holidays.calendar_years", "relief.policies.use_preset", "relief.policies.import_policy",
     "relief.policies.save_policy", "relief.policies.activate_policy", "relief.policies.export_policy",

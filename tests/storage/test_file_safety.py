@@ -77,7 +77,7 @@ def test_an_existing_database_created_0644_is_tightened_on_open(tmp_path, open_u
 
 KILL_SCRIPT = textwrap.dedent("""
     import os, sys
-    from zhibang_desktop.services.admin import backup
+    from zhibang_desktop.services.admin import backup, backup_restore
     from zhibang_desktop.storage import restore_leftovers
 
     point = sys.argv[3]
@@ -86,21 +86,21 @@ KILL_SCRIPT = textwrap.dedent("""
         os._exit(137)  # as a SIGKILL: no finally, no cleanup
 
     if point == "staged":              # the backup copied to <db>.restoring
-        backup._keep_replaced = die
+        backup_restore._keep_replaced = die
     elif point == "copying":           # half way through copying the live file
-        real_copy = backup.copy_private
+        real_copy = backup_restore.copy_private
         def copy_then_die(src, dest):
             real_copy(src, dest)
             with open(dest, "r+b") as fh:
                 fh.truncate(os.path.getsize(dest) // 2)
             die()
-        backup.copy_private = copy_then_die
+        backup_restore.copy_private = copy_then_die
     elif point == "kept":              # the live file kept as <db>.replacing
-        real_keep = backup._keep_replaced
+        real_keep = backup_restore._keep_replaced
         def keep_then_die(db_path):
             real_keep(db_path)
             die()
-        backup._keep_replaced = keep_then_die
+        backup_restore._keep_replaced = keep_then_die
     elif point == "replaced":          # the backup moved in, the old file not yet renamed
         restore_leftovers.promote_pending = die
     backup.restore(sys.argv[1], sys.argv[2])

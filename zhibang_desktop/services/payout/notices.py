@@ -18,40 +18,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...documents.public_text import phone_problems, public_text_problems
 from ...domain import clock
 from ...domain.idnumber import mask_id_number
 from ...domain.money import format_yuan
 from ...domain.notice_titles import numbered_title
-from ...storage.models import (
-    Notice, NoticeEntry, Objection, OrgUnit, Payment, PayoutOverride, ReliefRequest, RequestPayoutClaim,
-)
+from ...storage.models import Notice, NoticeEntry, OrgUnit, Payment, ReliefRequest, RequestPayoutClaim
 from . import common as pc
 from . import scope
 from ..context import AppContext
-from ..errors import FieldProblem, NotFound, ServiceError, ValidationFailed
+from ..errors import FieldProblem, ValidationFailed
 from ..relief.calendar import work_calendar
 from ..relief.policies import policy_in_force
 from ..admin.org import subtree_ids, visible_unit_ids
-from ..people import name_of
-from .types import (
-    NOTICE_STATUS_LABELS, OBJECTION_RESULT_LABELS, CandidateView, NoticeEntryView, NoticeFilter, NoticeInput,
-    NoticeSummary, NoticeView, ObjectionInput, ObjectionView, Payability,
-)
+from .types import CandidateView, NoticeFilter, NoticeInput, NoticeView
 from ..admin.settings import read_settings
-
-MANAGE = "notice.manage"
-READ = "relief.read"
-OVERRIDE = "payout.override"
-MAX_WORKING_DAYS = 30
-CHANNELS = ("电话", "信函", "来访", "电子邮件", "其他")
-
-
-class NoticeStateError(ServiceError):
-    """The notice is not in a state that allows this (message says why)."""
+from .notice_views import _filter_of, _next_number, _open_count, _view, get_notice, list_notices
+from .objections import handle_objection, override_payability, payability, record_objection
+from .notice_rules import CHANNELS, MANAGE, MAX_WORKING_DAYS, OVERRIDE, READ, NoticeStateError
 
 
 # ------------------------------------------------------------------ candidates
@@ -401,223 +388,10 @@ def close_notice(ctx: AppContext, notice_id: int) -> NoticeView:
         return _view(s, notice, ctx.actor)
 
 
-# ------------------------------------------------------------------ objections
-
-def record_objection(ctx: AppContext, inp: ObjectionInput) -> ObjectionView:
-    problems = []
-    if not (inp.objector or "").strip():
-        problems.append(FieldProblem("objector", "异议人", "请填写（不愿具名的写“匿名”）"))
-    if not (inp.content or "").strip():
-        problems.append(FieldProblem("content", "异议内容", "不能为空"))
-    if not isinstance(inp.received_on, date):
-        problems.append(FieldProblem("received_on", "收到日期", "请填写日期"))
-    if problems:
-        raise ValidationFailed(problems)
-    with ctx.tx(MANAGE) as tx:
-        s = tx.session
-        entry = pc.get_or_404(s, NoticeEntry, inp.entry_id, "公示名单条目")
-        scope.require_entry(s, ctx.actor, entry)
-        notice = s.get(Notice, entry.notice_id)
-        if notice.status == "draft":
-            raise NoticeStateError("公示尚未发布，不能登记异议")
-        if entry.state != "listed":
-            raise NoticeStateError(f"{entry.name} 已从公示名单中撤下")
-        if inp.received_on < notice.start_date:
-            raise ValidationFailed([FieldProblem("received_on", "收到日期", "早于公示开始日期")])
-        row = Objection(notice_id=notice.id, entry_id=entry.id, objector=inp.objector.strip(),
-                        contact=(inp.contact or "").strip(), channel=(inp.channel or "").strip(),
-                        received_on=inp.received_on, content=inp.content.strip(),
-                        recorded_by=ctx.actor.username, recorded_at=clock.now(), result="open")
-        s.add(row)
-        s.flush()
-        tx.audit("create", "objection", row.id,
-                 summary=f"登记异议：公示“{notice.title}”中的 {entry.name}（{row.channel or '未注明方式'}）")
-        return _objection_view(row, entry)
-
-
-def handle_objection(ctx: AppContext, objection_id: int, result: str, handling: str) -> ObjectionView:
-    """``upheld``: the entry comes off and the request goes back (returned); ``dismissed``: stays."""
-    if result not in ("upheld", "dismissed"):
-        raise ValidationFailed([FieldProblem("result", "处理结果", "应为“异议成立”或“异议不成立”")])
-    if not (handling or "").strip():
-        raise ValidationFailed([FieldProblem("handling", "核查处理情况", "请写明如何核查、结论是什么")])
-    with ctx.tx(MANAGE) as tx:
-        s = tx.session
-        row = pc.get_or_404(s, Objection, objection_id, "异议")
-        if row.result != "open":
-            raise NoticeStateError("该异议已处理")
-        entry = s.get(NoticeEntry, row.entry_id)
-        scope.require_entry(s, ctx.actor, entry)
-        notice = s.get(Notice, row.notice_id)
-        at = clock.now()
-        row.result, row.handling, row.handled_by, row.handled_at = result, handling.strip(), ctx.actor.username, at
-        if result == "upheld":
-            claim = pc.claimed(s, entry.request_id)
-            if claim is not None or pc.has_payment(s, entry.request_id):
-                raise NoticeStateError(f"{entry.name} 的救助金已列入发放批次，请先在发放明细中处理")
-            entry.state, entry.removed_reason = "removed", f"异议成立：{handling.strip()}"
-            r = s.get(ReliefRequest, entry.request_id)
-            if r is not None and r.status == "approved":
-                _send_back(r, ctx, f"公示异议成立：{handling.strip()}", at)
-        s.flush()
-        tx.audit("update", "objection", row.id,
-                 summary=f"处理公示“{notice.title}”的异议（{entry.name}）：{OBJECTION_RESULT_LABELS[result]}"
-                         + ("，撤出公示名单并退回申请" if result == "upheld" else ""),
-                 changes=[["处理情况", "", handling.strip()]])
-        return _objection_view(row, entry)
-
-
-def _send_back(r: ReliefRequest, ctx: AppContext, detail: str, at) -> None:
-    """An upheld objection returns the approved request to the clerk (it is no longer payable)."""
-    r.status = "returned"
-    r.level_index = None
-    r.current_level = None
-    r.received_at = None
-    r.due_date = None
-    r.updated_at = at
-    r.events = list(r.events or []) + [[at.isoformat(), "objection_upheld", ctx.actor.username,
-                                        ctx.actor.display_name, detail]]
-
-
-# ------------------------------------------------------------------ payability
-
-def payability(ctx: AppContext, request_id: int, on: date | None = None) -> Payability:
-    with ctx.tx(READ) as tx:
-        r = pc.get_or_404(tx.session, ReliefRequest, request_id, "救助申请")
-        scope.require_request(tx.session, ctx.actor, r.id)
-        return pc.payability_of(tx.session, r, on or clock.today())
-
-
-def override_payability(ctx: AppContext, request_id: int, reason: str) -> Payability:
-    """Admin: allow paying before the notice ended (or without one); the reason is stored and audited."""
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationFailed([FieldProblem("reason", "特批理由", "请写明理由（至少 4 个字）")])
-    with ctx.tx(OVERRIDE) as tx:
-        s = tx.session
-        r = pc.get_or_404(s, ReliefRequest, request_id, "救助申请")
-        scope.require_request(s, ctx.actor, r.id)
-        if r.status != "approved":
-            raise NoticeStateError("只有已审批的申请可以特批发放")
-        row = s.execute(select(PayoutOverride).where(PayoutOverride.request_id == r.id)).scalar_one_or_none()
-        old = row.reason if row else ""
-        if row is None:
-            row = PayoutOverride(request_id=r.id, reason=reason, by_username=ctx.actor.username,
-                                 by_name=ctx.actor.display_name, at=clock.now())
-            s.add(row)
-        else:
-            row.reason, row.by_username, row.by_name, row.at = reason, ctx.actor.username, ctx.actor.display_name, clock.now()
-        s.flush()
-        tx.audit("update", "relief_request", r.id, household_id=r.household_id,
-                 summary=f"特批发放 {r.number}（{r.name}）：不待公示期满", changes=[["特批理由", old, reason]])
-        return pc.payability_of(s, r, clock.today())
-
-
-# ------------------------------------------------------------------ reading
-
-def _open_count(session: Session, notice_id: int) -> int:
-    return session.execute(select(func.count()).select_from(Objection)
-                           .where(Objection.notice_id == notice_id, Objection.result == "open")).scalar_one()
-
-
-def _filter_of(notice: Notice) -> NoticeFilter:
-    return NoticeFilter(tuple(notice.relief_types or ()), notice.period_year, notice.period_quarter, notice.unit_id)
-
-
-def _summary(session: Session, notice: Notice, listed: int | None = None, total: int | None = None,
-             visible: set[int] | None = None) -> NoticeSummary:
-    if listed is None or total is None:
-        q = (select(func.count(), func.coalesce(func.sum(NoticeEntry.amount_fen), 0))
-             .where(NoticeEntry.notice_id == notice.id, NoticeEntry.state == "listed"))
-        if visible is not None:
-            q = q.where(NoticeEntry.request_id.in_(visible))
-        listed, total = session.execute(q).one()
-    return NoticeSummary(
-        id=notice.id, title=notice.title, status=notice.status,
-        status_label=NOTICE_STATUS_LABELS.get(notice.status, notice.status), start=notice.start_date,
-        end=notice.end_date, working_days=notice.working_days, end_warning=notice.end_warning,
-        entries=int(listed), total_fen=int(total), open_objections=_open_count(session, notice.id),
-        published_at=notice.published_at, published_by=name_of(session)(notice.published_by) or None,
-        ended=notice.status != "draft" and clock.today() > notice.end_date, number=notice.number or "",
-    )
-
-
-def _next_number(session: Session, year: int) -> str:
-    """GS2026-001, GS2026-002 … in the order notices of that year are made."""
-    prefix = f"GS{year}-"
-    taken = session.execute(select(Notice.number).where(Notice.number.like(f"{prefix}%"))).scalars()
-    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
-    return f"{prefix}{last + 1:03d}"
-
-
-def _objection_view(row: Objection, entry: NoticeEntry) -> ObjectionView:
-    person = name_of(object_session(row))
-    return ObjectionView(
-        id=row.id, notice_id=row.notice_id, entry_id=row.entry_id, request_id=entry.request_id,
-        person_name=entry.name, objector=row.objector, contact=row.contact, channel=row.channel,
-        received_on=row.received_on, content=row.content, recorded_by=person(row.recorded_by), recorded_at=row.recorded_at,
-        result=row.result, result_label=OBJECTION_RESULT_LABELS.get(row.result, row.result), handling=row.handling,
-        handled_by=person(row.handled_by) or None, handled_at=row.handled_at,
-    )
-
-
-def _view(session: Session, notice: Notice, actor) -> NoticeView:
-    """The notice as ``actor`` may see it: a scoped user sees only its own unions' entries."""
-    visible = scope.require_some_of_notice(session, actor, notice)
-    entries = [e for e in notice.entries if visible is None or e.request_id in visible]
-    shown = {e.id for e in entries}
-    objections = [o for o in session.execute(select(Objection).where(Objection.notice_id == notice.id)
-                                             .order_by(Objection.id)).scalars() if o.entry_id in shown]
-    open_by_entry: dict[int, int] = {}
-    for o in objections:
-        if o.result == "open":
-            open_by_entry[o.entry_id] = open_by_entry.get(o.entry_id, 0) + 1
-    numbers = dict(session.execute(select(ReliefRequest.id, ReliefRequest.number)
-                                   .where(ReliefRequest.id.in_([e.request_id for e in entries]))).all()) \
-        if entries else {}
-    by_id = {e.id: e for e in entries}
-    listed = [e for e in entries if e.state == "listed"]
-    return NoticeView(
-        summary=_summary(session, notice, len(listed), sum(e.amount_fen for e in listed)),
-        filter=_filter_of(notice), object_to=notice.object_to, phone=notice.phone, place=notice.place,
-        intro=notice.intro, show_masked_id=notice.show_masked_id, issued_on=notice.issued_on,
-        entries=tuple(NoticeEntryView(
-            id=e.id, seq=e.seq, request_id=e.request_id, request_number=numbers.get(e.request_id, ""),
-            name=e.name, unit_name=e.unit_name, relief_type_label=e.relief_type_label, amount_fen=e.amount_fen,
-            masked_id=e.masked_id, remark=e.remark or "", state=e.state, removed_reason=e.removed_reason,
-            open_objections=open_by_entry.get(e.id, 0)) for e in entries),
-        objections=tuple(_objection_view(o, by_id.get(o.entry_id) or session.get(NoticeEntry, o.entry_id))
-                         for o in objections),
-    )
-
-
-def list_notices(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[NoticeSummary]:
-    with ctx.tx(READ) as tx:
-        s = tx.session
-        q = select(Notice).order_by(Notice.start_date.desc(), Notice.id.desc())
-        if status:
-            q = q.where(Notice.status == status)
-        if year is not None:
-            q = q.where(Notice.period_year == year)
-        out = []
-        for n in s.execute(q).scalars():
-            visible = scope.visible_notice_requests(s, ctx.actor, n.id)
-            if visible is None or visible:
-                out.append(_summary(s, n, visible=visible))
-        return out
-
-
-def get_notice(ctx: AppContext, notice_id: int) -> NoticeView:
-    with ctx.tx(READ) as tx:
-        notice = tx.session.get(Notice, notice_id)
-        if notice is None:
-            raise NotFound(f"公示（编号 {notice_id}）不存在")
-        return _view(tx.session, notice, ctx.actor)
-
-
+# the notice API is this module: reading and objections are re-exported
 __all__ = [
-    "notice_candidates", "create_notice", "update_notice", "refresh_notice", "remove_notice_entry",
-    "set_entry_remark", "delete_notice", "publish_notice", "close_notice", "record_objection",
-    "handle_objection", "payability", "override_payability", "list_notices", "get_notice",
-    "NoticeStateError",
+    "CHANNELS", "MANAGE", "MAX_WORKING_DAYS", "OVERRIDE", "READ", "NoticeStateError", "close_notice", "create_notice",
+    "delete_notice", "get_notice", "handle_objection", "list_notices", "notice_candidates", "notice_period",
+    "override_payability", "payability", "publish_notice", "record_objection", "refresh_notice",
+    "remove_notice_entry", "set_entry_remark", "update_notice",
 ]
