@@ -260,9 +260,12 @@ class FundsPage(Page):
         for combo in (self.year, self.view):
             combo.blockSignals(False)
         self.tabs.setCurrentWidget(self.execution_tab)
-        self.reload()
-        if key is not None and self.execution_table.select_key(key):
-            self.drill_down()
+
+        def to_the_row() -> None:
+            if key is not None and self.execution_table.select_key(key):
+                self.drill_down()
+
+        self.reload(then=to_the_row)
 
     # -- drill-down --
     def drill_down(self) -> None:
