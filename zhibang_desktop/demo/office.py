@@ -61,7 +61,7 @@ class DemoSummary:
     visits: int
     units: int
     users: list[str]
-    year: object = None  # demo_year.YearSummary: requests, reviews, notices, batches (first run only)
+    year: object = None  # year_summary.YearSummary: requests, reviews, notices, batches (first run only)
 
 
 def _tree(db: Database, rnd: random.Random) -> list[tuple[int, str]]:

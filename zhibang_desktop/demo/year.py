@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..domain import clock
 from ..domain.cards import luhn_ok
 from ..storage.database import Database
-from ..storage.models import (
-    DisbursementLine, Household, Notice, Objection, PolicyVersion, ReliefRequest, Review, User, YearStandard,
-)
+from ..storage.models import Household, PolicyVersion, ReliefRequest, User, YearStandard
 from . import budgets as demo_budgets
+from .year_summary import YearSummary, year_summary
 from .year_calendar import _Clock, _quarter_start, _window, _workday
 from ..services.context import SYSTEM, Actor, AppContext
 from ..services.errors import ServiceError
@@ -41,17 +39,6 @@ PER_QUARTER_MAX = 25
 EARLY_ROUND = 6  # households of the current quarter's first round, paid now
 EARLY_ROUND_DAYS = 30  # requests, 3 review levels, 5 working days of notice and the pay day fit in
 AUDIT_PREFIX = "演示数据"
-
-
-@dataclass(frozen=True)
-class YearSummary:
-    requests: int
-    by_status: dict[str, int] = field(default_factory=dict)
-    reviews: int = 0
-    notices: int = 0
-    objections: int = 0
-    batches: int = 0
-    lines_by_state: dict[str, int] = field(default_factory=dict)
 
 
 def _actor(session, username: str, fallback: Actor) -> Actor:
@@ -470,21 +457,6 @@ class _Year:
             self.clock.day(self.today, 12)
 
 
-def _summary(db: Database) -> YearSummary:
-    with db.session() as s:
-        by_status = dict(s.execute(select(ReliefRequest.status, func.count()).group_by(ReliefRequest.status)).all())
-        lines = dict(s.execute(select(DisbursementLine.state, func.count()).group_by(DisbursementLine.state)).all())
-        from ..storage.models import Disbursement
-        return YearSummary(
-            requests=sum(by_status.values()), by_status=by_status,
-            reviews=s.execute(select(func.count()).select_from(Review)).scalar_one(),
-            notices=s.execute(select(func.count()).select_from(Notice)).scalar_one(),
-            objections=s.execute(select(func.count()).select_from(Objection)).scalar_one(),
-            batches=s.execute(select(func.count()).select_from(Disbursement)).scalar_one(),
-            lines_by_state=lines,
-        )
-
-
 def create_year(db: Database, seed: int = 1, today: date | None = None) -> YearSummary | None:
     """Add a year of requests, reviews, notices and batches (once per database); None if skipped."""
     with db.session() as s:
@@ -495,7 +467,7 @@ def create_year(db: Database, seed: int = 1, today: date | None = None) -> YearS
         return None
     year.run()
     demo_budgets.cut_and_allocate(year.head, year.today.year, year.today)
-    summary = _summary(db)
+    summary = year_summary(db)
     with AppContext(db, SYSTEM).tx(None) as tx:
         tx.audit("create", "relief_request",
                  summary=f"{AUDIT_PREFIX}：一年的救助申请 {summary.requests} 件、审核 {summary.reviews} 条、"

@@ -34,7 +34,8 @@ class PlanDialog(QDialog):
     def __init__(self, session, year: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = session.ctx
-        self._query = LatestQuery(self, session.executor)
+        self.executor = session.executor
+        self._query = LatestQuery(self, self.executor)
         self.setWindowTitle("预算测算")
         self.resize(900, 560)
         self.year = QSpinBox()
@@ -77,9 +78,10 @@ class PlanDialog(QDialog):
         year, ctx = self.year.value(), self.ctx
 
         def printed(how: str, where: str, pages: int) -> None:
-            audit.record_event(ctx, "print" if how == "printer" else "export", "budget_plan", year,
-                               summary=(f"打印 {year} 年度预算测算表：送打印机 {where}，{pages} 页" if how == "printer"
-                                        else f"{year} 年度预算测算表另存为 PDF：{where}"))
+            summary = (f"打印 {year} 年度预算测算表：送打印机 {where}，{pages} 页" if how == "printer"
+                       else f"{year} 年度预算测算表另存为 PDF：{where}")
+            kind = "print" if how == "printer" else "export"
+            self.executor.call(lambda: audit.record_event(ctx, kind, "budget_plan", year, summary=summary))
 
         return build_and_preview(self, f"{year}年度预算测算表", lambda path, progress, cancelled:
                                  funds.build_plan(ctx, year, path), printed,

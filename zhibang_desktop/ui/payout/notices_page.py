@@ -341,9 +341,10 @@ class NoticesPage(Page):
 
         def printed(how: str, where: str, pages: int) -> None:
             people = f"{built[-1].rows} 人，" if built else ""
-            audit.record_event(ctx, "print" if how == "printer" else "export", "notice", notice_id,
-                               summary=(f"打印公示名单“{title}”：{people}送打印机 {where}，{pages} 页"
-                                        if how == "printer" else f"公示名单“{title}”另存为 PDF：{people}{where}"))
+            summary = (f"打印公示名单“{title}”：{people}送打印机 {where}，{pages} 页"
+                       if how == "printer" else f"公示名单“{title}”另存为 PDF：{people}{where}")
+            kind = "print" if how == "printer" else "export"
+            self.executor.call(lambda: audit.record_event(ctx, kind, "notice", notice_id, summary=summary))
 
         name = f"公示名单_{labels.day(v.summary.start)}.pdf"
         return build_and_preview(self.window(), "公示名单", build, printed, suggested_name=name,
