@@ -62,9 +62,11 @@ def test_new_notice_dialog_lists_candidates_and_shows_the_end_date_live(page, qt
     assert "2026-03-09" in dialog.end_label.text() and "星期一" in dialog.end_label.text()
     assert not dialog.warning_label.text()
     dialog.days.setValue(7)
+    settle(qtbot, dialog)
     assert "2026-03-11" in dialog.end_label.text()
     # a year without holiday data: the date is computed from weekends and says so
     dialog.start.set_value(date(2027, 3, 1))
+    settle(qtbot, dialog)
     assert "2027" in dialog.warning_label.text() and "节假日" in dialog.warning_label.text()
     assert notice_end(seeded.clerk, date(2026, 3, 2), 5) == (date(2026, 3, 9), None)
     # another union: nobody

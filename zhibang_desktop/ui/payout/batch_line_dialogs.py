@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain import clock
 from ...services import payout
@@ -123,12 +123,27 @@ def relative_dialog(session, line: LineView, parent=None) -> FormDialog:
 
 
 def method_dialog(session, line: LineView, year: int, parent=None) -> FormDialog:
+    """The year's fund sources load off the GUI thread; 保存 waits for them (it would clear the line's source)."""
     method = method_combo(None, line.method)
-    fund = fund_combo(fund_sources(session.ctx, year), "不指定", line.fund_source)
-    return FormDialog(session, "修改发放方式", f"{_who(line)}<br>银行代发、社保卡使用档案中当前的卡号。",
-                      [("发放方式", method), ("资金来源", fund)],
-                      lambda: payout.set_line_method(session.ctx, line.id, method.currentData(), fund.currentData() or ""),
-                      "保存", parent)
+    fund = fund_combo([], "不指定")
+    dialog = FormDialog(session, "修改发放方式", f"{_who(line)}<br>银行代发、社保卡使用档案中当前的卡号。",
+                        [("发放方式", method), ("资金来源", fund)],
+                        lambda: payout.set_line_method(session.ctx, line.id, method.currentData(),
+                                                       fund.currentData() or ""),
+                        "保存", parent)
+    ok = dialog.buttons.button(QDialogButtonBox.Ok)
+    ok.setEnabled(False)
+
+    def show_sources(sources: list[tuple[str, str]]) -> None:
+        for code, text in sources:
+            fund.addItem(text, code)
+        if line.fund_source is not None and fund.findData(line.fund_source) >= 0:
+            fund.setCurrentIndex(fund.findData(line.fund_source))
+        ok.setEnabled(True)
+
+    ctx = session.ctx
+    session.executor.run(lambda: fund_sources(ctx, year), show_sources, owner=dialog)
+    return dialog
 
 
 def proxy_dialog(session, line: LineView, parent=None) -> FormDialog:

@@ -74,7 +74,6 @@ class NoticeDialog(QDialog):
         self.draft = draft
         self.result_view: NoticeView | None = None
         self.setWindowTitle("修改公示草稿" if draft else "新建公示")
-        settings = get_settings(self.ctx)
         today = clock.today()
 
         # -- which requests --
@@ -128,11 +127,11 @@ class NoticeDialog(QDialog):
         self.warning_label.setStyleSheet("color: #c62828;")
         self.title = QLineEdit(draft.summary.title if draft else "")
         self.title.setPlaceholderText("留空自动生成，如：××区总工会关于2026年第一季度困难职工救助对象名单的公示")
-        self.phone = QLineEdit(draft.phone if draft else settings.phone)
+        self.phone = QLineEdit(draft.phone if draft else "")
         self.phone.setPlaceholderText("受理异议的电话")
         self.place = QLineEdit(draft.place if draft else "")
         self.place.setPlaceholderText("如：区总工会一楼公示栏、各基层工会公示栏")
-        self.object_to = QLineEdit(draft.object_to if draft else settings.office_name)
+        self.object_to = QLineEdit(draft.object_to if draft else "")
         self.object_to.setPlaceholderText("受理异议的单位或部门")
         self.intro = QPlainTextEdit(draft.intro if draft else "")
         self.intro.setPlaceholderText("（可不填）名单前的说明文字")
@@ -184,6 +183,9 @@ class NoticeDialog(QDialog):
         self.days.valueChanged.connect(lambda _: self.update_end())
         self._year_changed()
         self.update_end()
+        if draft is None:  # a new notice: the office's name and phone, unless typed meanwhile
+            ctx = self.ctx
+            self.executor.run(lambda: get_settings(ctx), self._show_office, lambda exc: None, owner=self)
         self.resize(1160, 600)
 
     # -- filter --
@@ -252,14 +254,26 @@ class NoticeDialog(QDialog):
                                      else "没有符合条件、尚未公示的已审批申请")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(rows))
 
+    def _show_office(self, settings) -> None:
+        if not self.phone.text():
+            self.phone.setText(settings.phone)
+        if not self.object_to.text():
+            self.object_to.setText(settings.office_name)
+
     # -- period --
     def update_end(self) -> None:
-        try:
-            end, warning = notice_end(self.ctx, self.start.value(), self.days.value())
-        except (ServiceError, ValueError) as exc:
-            self.end_label.setText("")
-            self.warning_label.setText(str(exc))
-            return
+        """The period's end on the working-day calendar (worked out off the GUI thread)."""
+        ctx, start, days = self.ctx, self.start.value(), self.days.value()
+        self._query("end").submit(lambda: notice_end(ctx, start, days), self._show_end, self._end_failed)
+
+    def _end_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, (ServiceError, ValueError)):
+            raise exc
+        self.end_label.setText("")
+        self.warning_label.setText(str(exc))
+
+    def _show_end(self, found) -> None:
+        end, warning = found
         self.end_label.setText(f"<b>{labels.day(end)}</b>（{weekday(end)}）　期满次日起可发放")
         self.warning_label.setText(f"⚠ {warning}" if warning else "")
         self.warning_label.setVisible(bool(warning))
