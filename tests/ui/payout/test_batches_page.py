@@ -327,10 +327,12 @@ def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monke
 def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
     clerk_dialog = BankTemplatesDialog(UiSession(seeded.clerk))
     qtbot.addWidget(clerk_dialog)
+    settle(qtbot, clerk_dialog)
     assert not clerk_dialog.new_button.isEnabled() and "管理员" in clerk_dialog.readonly_note.text()
 
     dialog = BankTemplatesDialog(UiSession(seeded.admin))
     qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
     assert not dialog.save_button.isEnabled()  # the built-in generic template
     dialog.new_template()
     dialog.name.setText("工商银行代发")
@@ -338,6 +340,7 @@ def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
     dialog._add_column(BankColumnSpec("用途", "fixed", "困难职工救助金"))
     saved = dialog.save()
     assert saved is not None and saved.id is not None
+    settle(qtbot, dialog)
     names = [t.name for t in bank_files.list_templates(seeded.admin)]
     assert "工商银行代发" in names
     assert any(c.header == "用途" and c.value == "困难职工救助金" for c in saved.columns)

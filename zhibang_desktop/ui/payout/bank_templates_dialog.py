@@ -15,6 +15,7 @@ from ...services.payout import bank_files
 from ...services.errors import ServiceError
 from ...services.payout.types import BankColumnSpec, BankTemplateView
 from ..common import messages
+from ..common.background_query import LatestQuery
 from ..common.session import UiSession
 
 EDIT = "org.edit"
@@ -29,6 +30,8 @@ class BankTemplatesDialog(QDialog):
     def __init__(self, session: UiSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.executor = session.ctx, session.executor
+        self.templates: list[BankTemplateView] = []
+        self._list_query = LatestQuery(self, self.executor)
         self.can_edit = session.can(EDIT)
         self.templates: list[BankTemplateView] = []
         self.setWindowTitle("银行代发模板")
@@ -104,11 +107,19 @@ class BankTemplatesDialog(QDialog):
 
     # -- list --
     def reload(self, select_name: str | None = None) -> None:
-        try:
-            self.templates = bank_files.list_templates(self.ctx)
-        except ServiceError as exc:
-            messages.show_service_error(self, exc, "无法读取模板")
-            self.templates = []
+        """List the templates (off the GUI thread) and show `select_name`, or the first."""
+        ctx = self.ctx
+        self._list_query.submit(lambda: bank_files.list_templates(ctx),
+                                lambda templates: self._show_list(templates, select_name), self._list_failed)
+
+    def _list_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, ServiceError):
+            raise exc
+        messages.show_service_error(self, exc, "无法读取模板")
+        self._show_list([], None)
+
+    def _show_list(self, templates: list[BankTemplateView], select_name: str | None) -> None:
+        self.templates = list(templates)
         self.list.blockSignals(True)
         self.list.clear()
         for t in self.templates:
@@ -253,6 +264,8 @@ class ChooseTemplateDialog(QDialog):
     def __init__(self, session: UiSession, batch_number: str, count: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.templates: list[BankTemplateView] = []
+        self._list_query = LatestQuery(self, session.executor)
         self.setWindowTitle("导出银行代发文件")
         self.combo = QComboBox()
         self.combo.setMinimumWidth(260)
@@ -268,7 +281,8 @@ class ChooseTemplateDialog(QDialog):
                        "现金和基层工会代发的不在文件中。写完后程序会重新读取核对笔数和金额。")
         intro.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("选择保存位置…")
+        self.ok_button = buttons.button(QDialogButtonBox.Ok)
+        self.ok_button.setText("选择保存位置…")
         buttons.button(QDialogButtonBox.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -285,11 +299,17 @@ class ChooseTemplateDialog(QDialog):
         self.setMinimumWidth(540)
 
     def _load(self, select: str | None = None) -> None:
+        """List the templates off the GUI thread; 选择保存位置… waits for them."""
         current = select or self.combo.currentData()
-        try:
-            self.templates = bank_files.list_templates(self.session.ctx)
-        except ServiceError:
-            self.templates = []
+        ctx = self.session.ctx
+        self.ok_button.setEnabled(False)
+        self._list_query.submit(lambda: bank_files.list_templates(ctx),
+                                lambda templates: self._show_templates(templates, current),
+                                lambda exc: self._show_templates([], current))
+
+    def _show_templates(self, templates: list[BankTemplateView], current: str | None) -> None:
+        self.templates = list(templates)
+        self.ok_button.setEnabled(bool(self.templates))
         self.combo.blockSignals(True)
         self.combo.clear()
         for t in self.templates:
