@@ -283,11 +283,19 @@ class NoticesPage(Page):
         v = self.current
         if v is None:
             return
-        s = v.summary
-        try:
-            end, warning = notice_end(self.ctx, s.start, s.working_days)
-        except (ServiceError, ValueError):
-            end, warning = s.end, s.end_warning
+        s, ctx = v.summary, self.ctx
+
+        def stored_end(exc: Exception) -> None:
+            if not isinstance(exc, (ServiceError, ValueError)):
+                raise exc
+            self._confirm_publish(s, (s.end, s.end_warning))
+
+        # the end date on today's calendar, worked out off the GUI thread, goes into the question
+        self.query(lambda: notice_end(ctx, s.start, s.working_days), lambda found: self._confirm_publish(s, found),
+                   stored_end, key="publish")
+
+    def _confirm_publish(self, s, found) -> None:
+        end, warning = found
         text = (f"发布“{s.title}”？\n\n名单 {s.entries} 人，合计 {labels.yuan(s.total_fen)} 元。\n"
                 f"公示期：{period_text(s.start, end, s.working_days)}。\n\n"
                 "发布后名单即固定（姓名、工会、救助类型、金额），不能再增删或修改；"
