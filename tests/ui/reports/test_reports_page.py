@@ -216,3 +216,14 @@ def test_a_wrong_targets_file_is_explained_and_nothing_is_written(auditor_window
     settle(qtbot, auditor_window)
     assert not out.exists()
     assert any(kind in ("error", "warn") and "绩效自评表" in title for kind, title, _, _ in boxes.shown), boxes.shown
+
+
+def test_pages_not_looked_at_compute_nothing_until_shown(window, qtbot):
+    """The clerk starts on the archive: the dashboard and the indicators wait until opened."""
+    dashboard, page = window.pages["dashboard"], window.pages["reports"]
+    settle(qtbot, window)
+    assert dashboard.data is None and page.result is None
+    window.show_page("reports")
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30000)
+    assert dashboard.data is None
+    settle(qtbot, window)

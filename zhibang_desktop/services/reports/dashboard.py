@@ -21,14 +21,14 @@ from ...storage.models import Household, Payment, PolicyVersion, ReliefRequest, 
 from .. import funds
 from ..admin.org import visible_unit_ids
 from ..admin.visit_intervals import visit_intervals
+from ..archive.store import VISIT_STATUSES
 from ..context import AppContext
 from ..relief.calendar import work_calendar
 from ..relief.policies import policy_of
+from ..relief.store import OPEN
 from ..relief.types import STATUS_LABELS
 
 READ = "report.read"
-OPEN = ("submitted", "in_review")
-VISITED = ("active", "phasing_out")  # households that are visited (as the archive's visit filters)
 DUE_SOON_DAYS = 30  # as the 走访核查 page's "due soon" view
 OTHER_TYPE = "其他类型"
 
@@ -202,7 +202,7 @@ def _visits_due(s: Session, units: set[int] | None, today: date) -> tuple[Visits
     q = (select(Household.category,
                 func.sum(case((Household.next_visit_due < today, 1), else_=0)),
                 func.sum(case((Household.next_visit_due >= today, 1), else_=0)))
-         .where(Household.status.in_(VISITED), Household.next_visit_due.is_not(None),
+         .where(Household.status.in_(VISIT_STATUSES), Household.next_visit_due.is_not(None),
                 Household.next_visit_due <= soon, _in_units(Household.unit_id, units))
          .group_by(Household.category))
     found = {cat: (int(late or 0), int(due or 0)) for cat, late, due in s.execute(q)}

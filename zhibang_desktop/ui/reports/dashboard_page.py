@@ -106,7 +106,12 @@ class DashboardPage(Page):
         self.states.barClicked.connect(self._open_state)
         self.overdue.barClicked.connect(lambda *_: self._open("relief", status="open", overdue=True))
         self.visits.barClicked.connect(self._open_visits)
-        self.reload()
+        # no query here: the page loads when it is shown (activated), so the pages a user does
+        # not look at compute nothing at start-up
+
+    def on_changes(self, changes) -> None:
+        if self.isVisible():  # a hidden page reloads when it is shown again
+            super().on_changes(changes)
 
     # -- loading --
     @property

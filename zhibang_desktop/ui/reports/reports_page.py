@@ -178,7 +178,8 @@ class ReportsPage(Page):
         self.annual_print_button.clicked.connect(lambda: self.print_annual())
         self.annual_xlsx_button.clicked.connect(lambda: self.export_annual())
         self.selfeval_button.clicked.connect(lambda: self.export_selfeval())
-        self.reload()
+        # no query here: the indicators are computed when the page is shown (activated), not at
+        # start-up for every user who might never open it
 
     # -- the period --
     def _period_changed(self, refresh: bool = False) -> None:
@@ -211,7 +212,8 @@ class ReportsPage(Page):
     def on_changes(self, changes) -> None:
         if changes.settings:
             self.union.reload()
-        super().on_changes(changes)
+        if self.isVisible():  # a hidden page recomputes when it is shown again
+            super().on_changes(changes)
 
     def show_indicators(self, result: list, period: tuple[date, date, int | None]) -> None:
         current = self.table.current_item()
