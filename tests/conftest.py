@@ -14,6 +14,7 @@ start_if_requested()  # before anything imports datetime's classes by name
 
 import pytest  # noqa: E402
 
+from tests import pg_backend  # noqa: E402
 from tests.pinned import DEMO_HOUSEHOLDS, TEST_TODAY  # noqa: E402
 from zhibang_desktop.domain import clock  # noqa: E402
 from zhibang_desktop.services.context import SYSTEM, AppContext  # noqa: E402
@@ -27,8 +28,22 @@ def pinned_clock():
         yield
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file itself (crash safety, file permissions, "
+                                       "file backups); skipped when the suite runs against PostgreSQL")
+    config.addinivalue_line("markers", "server_only: needs a PostgreSQL server (ZHIBANG_TEST_PG)")
+
+
+def pytest_collection_modifyitems(config, items):
+    pg_backend.skip_by_backend(items)
+
+
 @pytest.fixture
-def db_path(tmp_path):
+def db_path(tmp_path, request, pg_templates):
+    """The test's database: a file in tmp_path, or with ZHIBANG_TEST_PG a fresh database on the
+    server (its address, a str), dropped afterwards."""
+    if pg_templates is not None:
+        return pg_backend.database_from(request, pg_templates.empty)
     return tmp_path / "zhibang.sqlite3"
 
 
@@ -64,8 +79,20 @@ def fast_password_hashing(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory, worker_id) -> Path:
-    """The demo year, built once per run (all pytest-xdist workers share it); tests copy it."""
+def pg_templates(tmp_path_factory, testrun_uid):
+    """With ZHIBANG_TEST_PG: the names of a migrated empty database and of the demo database
+    on the server, built once per run (xdist workers share them); None on SQLite."""
+    if not pg_backend.SERVER:
+        return None
+    return pg_backend.templates(tmp_path_factory, testrun_uid, _build_demo)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, worker_id, pg_templates) -> Path | str:
+    """The demo year, built once per run (all pytest-xdist workers share it); tests copy it.
+    On PostgreSQL: the name of the template database."""
+    if pg_templates is not None:
+        return pg_templates.demo
     if worker_id == "master":
         return _build_demo(tmp_path_factory.mktemp("demo-template") / "demo.sqlite3")
     from filelock import FileLock
@@ -80,7 +107,7 @@ def demo_template(tmp_path_factory, worker_id) -> Path:
     return path
 
 
-def _build_demo(path: Path) -> Path:
+def _build_demo(path: Path | str) -> Path | str:
     from argon2 import PasswordHasher
 
     from zhibang_desktop import demo
@@ -99,8 +126,11 @@ def _build_demo(path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_copy(tmp_path, demo_template) -> Path:
-    """A private copy of the prepared demo database (not opened)."""
+def demo_copy(tmp_path, demo_template, request, pg_templates) -> Path | str:
+    """A private copy of the prepared demo database (not opened): a file, or on PostgreSQL the
+    address of a database created from the demo template (CREATE DATABASE … TEMPLATE)."""
+    if pg_templates is not None:
+        return pg_backend.database_from(request, demo_template)
     path = tmp_path / "demo.sqlite3"
     shutil.copyfile(demo_template, path)
     return path

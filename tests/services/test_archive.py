@@ -114,8 +114,11 @@ def test_member_removed_on_update(ctx):
 def test_stale_version_is_a_conflict(ctx):
     view = archive.create_household(ctx, household(ctx))
     archive.update_household(ctx, view.id, view.version, replace(view.data, phone="13800000000"))
-    with pytest.raises(Conflict, match="该档案已被他人修改，请重新打开"):
+    with pytest.raises(Conflict, match="该档案在您打开后已被他人修改") as raised:
         archive.update_household(ctx, view.id, view.version, replace(view.data, phone="13900000000"))
+    # who saved, and which field: the second clerk is told, not silently overwritten
+    assert "系统" in str(raised.value) and "联系电话" in str(raised.value) and "请重新打开" in str(raised.value)
+    assert archive.get_household(ctx, view.id).data.phone == "13800000000"
 
 
 def test_unchanged_save_keeps_the_version(ctx):

@@ -21,7 +21,7 @@ AREAS = [setup_cmds, archive_cmds, relief_cmds, admin_cmds, payout_cmds, batch_c
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhibang", description="职帮：困难职工帮扶管理（离线桌面版）")
     parser.add_argument("--version", action="version", version=f"zhibang {__version__}")
-    parser.add_argument("--db", help="数据库文件路径（默认：用户数据文件夹；或环境变量 ZHIBANG_DB）")
+    parser.add_argument("--db", help="数据库文件路径，或服务器地址 postgresql://用户名@服务器/数据库名（默认：用户数据文件夹；或环境变量 ZHIBANG_DB）")
     parser.add_argument("--user", help="以该用户身份执行（密码取自提示输入或环境变量 ZHIBANG_PASSWORD）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     parser.add_argument("--key", help="办公室密钥文件（签名审计链；或环境变量 ZHIBANG_KEY_FILE）")

@@ -10,10 +10,12 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..config import PASSWORD_ENV, USER_ENV, default_db_path
+from ..config import PASSWORD_ENV, USER_ENV, db_location, looks_like_url
 from ..services.context import SYSTEM, AppContext
 from ..services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from ..services.session import Database, DatabaseError, DatabaseMissing, open_office_database
+from ..services.session import (
+    BadDatabaseAddress, Database, DatabaseError, DatabaseMissing, PasswordNeeded, open_office_database,
+)
 
 
 class InvalidInput(Exception):
@@ -55,16 +57,25 @@ class CliEnv:
         self._ctx: AppContext | None = None
 
     @property
-    def db_path(self) -> Path:
-        return Path(self.args.db).expanduser() if self.args.db else default_db_path()
+    def db_path(self) -> Path | str:
+        """The database file, or the server address (text) when `--db`/ZHIBANG_DB is one."""
+        return db_location(self.args.db)
+
+    @property
+    def is_server(self) -> bool:
+        return looks_like_url(self.db_path)
 
     @property
     def db(self) -> Database:
         if self._db is None:
+            create = getattr(self.args, "command", None) in CREATING_COMMANDS
             try:
-                self._db = open_office_database(self.db_path,
-                                                create=getattr(self.args, "command", None) in CREATING_COMMANDS)
-            except DatabaseMissing as exc:
+                try:
+                    self._db = open_office_database(self.db_path, create=create)
+                except PasswordNeeded as exc:
+                    self._db = open_office_database(self.db_path, create=create,
+                                                    password=self.server_password(str(exc)))
+            except (DatabaseMissing, BadDatabaseAddress) as exc:
                 raise InvalidInput(str(exc)) from exc
             except DatabaseError as exc:
                 raise CliFailure(str(exc)) from exc
@@ -75,7 +86,7 @@ class CliEnv:
     def require_login(self) -> None:
         """Every command on a database that has users acts as a logged-in user (README: the
         CLI). A database file that does not exist yet is not created here."""
-        if self.db_path.exists() and self.db_path.stat().st_size > 0:
+        if self.is_server or (self.db_path.exists() and self.db_path.stat().st_size > 0):
             self.context()
 
     def context(self) -> AppContext:
@@ -103,6 +114,13 @@ class CliEnv:
         except ServiceError as exc:
             raise InvalidInput(str(exc)) from exc
         return AppContext(self.db, actor)
+
+    @staticmethod
+    def server_password(why: str) -> str:
+        """Asked only in a terminal: a script keeps the server's password in .pgpass or PGPASSWORD."""
+        if not sys.stdin.isatty():
+            raise InvalidInput(f"{why}请把密码写入 .pgpass 文件或环境变量 PGPASSWORD（不要写在数据库地址里）。")
+        return getpass.getpass("数据库服务器密码：")
 
     @staticmethod
     def password_for(username: str) -> str:

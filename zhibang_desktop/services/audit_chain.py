@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import clock
 from ..storage.models import AuditEntry, AuditHead
+from ..storage.write_lock import serialize_writes
 from . import office_key, row_seals
 
 GENESIS = "0" * 64
@@ -50,7 +51,9 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
 def append(session: Session, *, user_id: int | None, username: str, action: str, entity: str,
            entity_id: object = None, household_id: int | None = None, summary: str = "",
            changes: list | None = None) -> AuditEntry:
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    serialize_writes(session)  # PostgreSQL: concurrent writers append one after another
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)

@@ -13,7 +13,9 @@ from ..domain.permissions import denied_message, permissions_for
 from ..storage.database import Database
 from ..storage.models import User
 from . import audit_chain
-from .errors import PermissionDenied, StorageError, StorageFull
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import Conflict, ConnectionLost, PermissionDenied, StorageError, StorageFull
 
 STORAGE_FULL_MESSAGE = (
     "磁盘空间已满，本次操作未保存（已全部撤销，之前的数据完好）。"
@@ -23,14 +25,29 @@ STORAGE_ERROR_MESSAGE = (
     "写入数据库时磁盘出错，本次操作未保存（已全部撤销）。请检查磁盘或 U 盘是否正常，"
     "必要时从备份恢复。技术信息：{detail}"
 )
+CONNECTION_LOST_MESSAGE = (
+    "与数据库服务器的连接中断，本次操作未保存（已全部撤销，服务器上的数据完好）。"
+    "填写的内容仍保留在窗口中；请检查网络后再点一次保存。"
+)
+STALE_MESSAGE = "这条记录刚被他人修改过，本次操作未保存（已全部撤销）。请刷新后核对再操作。"
+BUSY_MESSAGE = "数据库正忙（其他人同时在修改相关数据），本次操作未保存（已全部撤销）。请稍后重试。"
+# What psycopg/libpq say when the server or the network went away.
+_LOST = ("server closed the connection", "terminating connection", "connection already closed",
+         "consuming input failed", "connection is lost", "could not receive data", "could not send data",
+         "ssl connection has been closed", "connection to server", "the connection is closed",
+         "connection is closed", "no connection to the server")
 
 
 def storage_error(exc: BaseException) -> StorageError | None:
     """The ServiceError for a disk-level database failure, or None for anything else."""
-    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.DatabaseError)):
+    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.DatabaseError, sa_exc.InterfaceError)):
         return None
     detail = str(getattr(exc, "orig", exc) or exc)
     lowered = detail.lower()
+    if getattr(exc, "connection_invalidated", False) or any(text in lowered for text in _LOST):
+        return ConnectionLost(CONNECTION_LOST_MESSAGE)
+    if "deadlock detected" in lowered or "could not serialize access" in lowered:
+        return StorageError(BUSY_MESSAGE)
     if "database or disk is full" in lowered or "disk full" in lowered or "no space left" in lowered:
         return StorageFull(STORAGE_FULL_MESSAGE)
     if "disk i/o error" in lowered or "malformed" in lowered or "readonly database" in lowered:
@@ -95,7 +112,9 @@ class AppContext:
             with self.db.session() as session:
                 _still_allowed(session, self.actor, permission)
                 yield Tx(session, self.actor)
-        except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
+        except StaleDataError as exc:  # a version column: someone saved this row first
+            raise Conflict(STALE_MESSAGE) from exc
+        except (sa_exc.OperationalError, sa_exc.DatabaseError, sa_exc.InterfaceError) as exc:
             mapped = storage_error(exc)
             if mapped is None:
                 raise

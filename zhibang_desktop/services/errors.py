@@ -44,6 +44,10 @@ class StorageFull(StorageError):
     """The disk (or the database size limit) is full; the transaction was rolled back."""
 
 
+class ConnectionLost(StorageError):
+    """The database server went away mid-transaction; nothing of it was saved, retrying is safe."""
+
+
 class ValidationFailed(ServiceError):
     def __init__(self, problems: list[FieldProblem]):
         self.problems = problems

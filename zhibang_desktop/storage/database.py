@@ -1,25 +1,33 @@
 """Opening a database: engine, session factory, SQLite safety settings, migrations.
 
-Only this module and `migrate.py` know about SQLite; models and services are portable.
+Only this module, `server_engine.py` and `migrate.py` know about the engines (SQLite, PostgreSQL);
+models and services are portable.
 """
 from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseCorrupt, DatabaseError, DatabaseMissing, NetworkPathRefused, NotAZhibangDatabase
+from .errors import (
+    BadDatabaseAddress, DatabaseCorrupt, DatabaseError, DatabaseMissing, NetworkPathRefused, NotAZhibangDatabase,
+    PasswordNeeded,
+)
 from .lock import DatabaseLocked, WriterLock
 from .locations import NETWORK_PATH_MESSAGE, is_network_path
 from .migrate import upgrade_to_head
 from .private_files import create_private_file, make_private_dir, restrict
 from .restore_leftovers import clean_restore_leftovers
+from .server_engine import connection_problem, server_engine
+from .server_url import BadServerUrl, display_url, looks_like_url, server_url
+from .write_lock import serialize_writes  # noqa: F401  (registers the before-flush lock)
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -42,10 +50,17 @@ class Database:
     sessions: sessionmaker
     path: Path | None  # None for a server (PostgreSQL) URL
     lock: WriterLock | None = None
+    url: str | None = None  # the server's address as shown to people (no password), else None
+    password: str | None = field(default=None, repr=False)  # asked for by the program (pg_dump needs it too)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def location(self) -> str:
+        """The file path or the server address, for messages and titles."""
+        return str(self.path) if self.path is not None else (self.url or "")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -117,10 +132,13 @@ def refuse_foreign_file(path: Path) -> None:
 
 
 def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = True,
-                  create: bool = True) -> Database:
-    """Open (and migrate) the local database at `path`, creating it only when `create` is true
-    (`zhibang init`, `zhibang demo`, the GUI's first start); otherwise a missing file is
-    `DatabaseMissing` and nothing is created, not even its folder."""
+                  create: bool = True, password: str | None = None) -> Database:
+    """Open (and migrate) the database at `path`: a local file, or a server address
+    (`postgresql://user@host/db`, see :mod:`.server_url`). A file is created only when
+    `create` is true (`zhibang init`, `zhibang demo`, the GUI's first start); otherwise a missing
+    file is `DatabaseMissing` and nothing is created, not even its folder."""
+    if looks_like_url(path):
+        return open_url(str(path), migrate=migrate, password=password)
     given = Path(path).expanduser()
     path = real_path(given)
     if is_network_path(given) or is_network_path(path):
@@ -152,15 +170,38 @@ def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = T
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=path, lock=lock)
 
 
-def open_url(url: str, *, migrate: bool = True) -> Database:
-    """A server database (PostgreSQL); the later server mode builds on this."""
-    engine = create_engine(url, pool_pre_ping=True)
-    if migrate:
-        upgrade_to_head(engine, None)
-    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=None)
+def open_url(url: str, *, migrate: bool = True, password: str | None = None) -> Database:
+    """A server database (PostgreSQL). Its password comes from .pgpass, PGPASSWORD or `password`
+    (asked for by the caller after PasswordNeeded), never from the address."""
+    try:
+        parsed = server_url(url)
+    except BadServerUrl as exc:
+        raise BadDatabaseAddress(str(exc)) from None
+    engine = server_engine(parsed, password)
+    shown = display_url(parsed)
+    try:
+        with engine.connect():
+            pass
+        if migrate:
+            upgrade_to_head(engine, None, shown)
+    except OperationalError as exc:
+        engine.dispose()
+        raise connection_problem(exc, shown) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=None, url=shown,
+                    password=password)
+
+
+def sqlite_readonly_engine(path: Path) -> Engine:
+    """The file opened read-only (`mode=ro`): reading it cannot change a byte of it."""
+    uri = f"file:{real_path(path)}?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
 __all__ = [
-    "Database", "DatabaseError", "DatabaseCorrupt", "DatabaseLocked", "DatabaseMissing", "NetworkPathRefused",
-    "NotAZhibangDatabase", "real_path", "open_database", "open_url", "quick_check", "text",
+    "BadDatabaseAddress", "Database", "DatabaseError", "DatabaseCorrupt", "DatabaseLocked", "DatabaseMissing",
+    "NetworkPathRefused", "NotAZhibangDatabase", "PasswordNeeded", "looks_like_url", "real_path", "open_database",
+    "open_url", "quick_check", "sqlite_readonly_engine", "text",
 ]

@@ -20,3 +20,11 @@ class NotAZhibangDatabase(DatabaseError):
 
 class DatabaseMissing(DatabaseError):
     """The file does not exist and this caller must not create it."""
+
+
+class BadDatabaseAddress(DatabaseError):
+    """`--db` looks like an address but is not one we can use (not PostgreSQL, has a password …)."""
+
+
+class PasswordNeeded(DatabaseError):
+    """The server wants a password and neither .pgpass nor PGPASSWORD gave one."""

@@ -1,5 +1,6 @@
 """Alembic migrations shipped in the package, run at every start.
 
+PostgreSQL: in one transaction (DDL is transactional there) under an advisory lock.
 SQLite: batch mode, foreign keys off while migrating (a batch rebuild with ON DELETE
 CASCADE would otherwise delete child rows), checked with foreign_key_check afterwards,
 and a verified copy of the file taken before an existing database is changed.
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain import clock
 from .errors import DatabaseError, NotAZhibangDatabase
+from .server_engine import ADVISORY_MIGRATION_KEY
 from .sqlite_backup import copy_database
 
 
@@ -37,8 +39,10 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(engine: Engine, path: Path | None) -> str | None:
-    """Bring the schema to head. Returns the path of the pre-migration copy, if one was made."""
+def upgrade_to_head(engine: Engine, path: Path | None, shown: str | None = None) -> str | None:
+    """Bring the schema to head. Returns the path of the pre-migration copy, if one was made.
+    `shown` names a server database in messages (`path` is None then)."""
+    where = f"文件“{path}”" if path is not None else f"服务器上的数据库“{shown}”"
     head = head_revision()
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
@@ -47,12 +51,12 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> str | None:
         return None
     if current is None and tables - {"alembic_version"}:
         raise NotAZhibangDatabase(
-            f"文件“{path}”不是职帮数据库（含有其他程序的数据表），程序不会修改它。"
+            f"{where}不是职帮数据库（含有其他程序的数据表），程序不会修改它。"
         )
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(
-            f"数据库版本 {current} 比本程序新，请升级职帮后再打开（程序不会修改该文件）。"
+            f"数据库版本 {current} 比本程序新，请升级职帮后再打开（程序不会修改该数据库）。"
         )
     saved = None
     if current is not None and path is not None:
@@ -72,6 +76,9 @@ def _run_upgrade(engine: Engine) -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Two clients starting at once: the second waits, then finds nothing to do.
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_MIGRATION_KEY})")
                 command.upgrade(alembic_config(conn), "head")
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

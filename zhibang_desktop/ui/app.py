@@ -11,10 +11,12 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ..config import default_db_path
+from ..config import db_location
 from ..services.admin import users
 from ..services.context import AppContext
-from ..services.session import DatabaseCorrupt, DatabaseError, DatabaseLocked, open_office_database, setup
+from ..services.session import (
+    DatabaseCorrupt, DatabaseError, DatabaseLocked, PasswordNeeded, open_office_database, setup,
+)
 from .common import messages
 from .common.fonts import install_app_font
 from .translations import install_translations
@@ -52,28 +54,44 @@ def _excepthook(kind, value, tb) -> None:
                    f"{kind.__name__}: {value}")
 
 
-def open_or_explain(path: Path):
+def open_or_explain(path: Path | str):
     """The database, or None after telling the user why it cannot be opened (nothing is deleted).
-    A damaged file is kept; the newest good backup is offered instead."""
+    A damaged file is kept; the newest good backup is offered instead. A server that wants a
+    password .pgpass and PGPASSWORD did not give is asked for one."""
     try:
-        return open_office_database(path)
+        try:
+            return open_office_database(path)
+        except PasswordNeeded as exc:
+            password = _ask_server_password(str(exc))
+            if password is None:
+                return None
+            return open_office_database(path, password=password)
     except DatabaseCorrupt as exc:
         from .login.restore_flow import offer_restore_for_damaged
 
         return offer_restore_for_damaged(None, path, str(exc))
     except (DatabaseError, DatabaseLocked) as exc:
-        messages.error(None, "无法打开数据库", str(exc), f"数据库文件：{path}")
+        messages.error(None, "无法打开数据库", str(exc), f"数据库：{path}")
     except OSError as exc:
-        messages.error(None, "无法打开数据库", f"无法访问数据库文件：{exc.strerror or exc}", f"数据库文件：{path}")
+        messages.error(None, "无法打开数据库", f"无法访问数据库文件：{exc.strerror or exc}", f"数据库：{path}")
     return None
 
 
-def demo_database(beside: Path):
+def _ask_server_password(why: str) -> str | None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    password, ok = QInputDialog.getText(None, "数据库服务器密码", f"{why}\n请输入密码：", QLineEdit.Password)
+    return password if ok else None
+
+
+def demo_database(beside: Path | str):
     """Open (creating on first use) the demo database next to the office's database."""
     from .. import demo
 
     from .common.worker import run_with_progress
 
+    if not isinstance(beside, Path):  # a server: the demo lives in a local file
+        beside = db_location(None) if isinstance(db_location(None), Path) else Path.home() / DEMO_FILE
     path = beside.with_name(DEMO_FILE)
     db = open_or_explain(path)
     if db is None or setup.is_initialised(db):
@@ -128,7 +146,7 @@ def first_admin(db):
 def run_gui(db_path: str | None = None) -> int:
     app = make_app()
     sys.excepthook = _excepthook
-    path = Path(db_path).expanduser() if db_path else default_db_path()
+    path = db_location(db_path)
     db = open_or_explain(path)
     if db is None:
         return 1

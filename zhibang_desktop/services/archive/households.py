@@ -34,6 +34,7 @@ from .attachments import (  # noqa: F401  (re-export)
     add_attachment, attachment_content, remove_attachment,
 )
 from .blobs import release_blob
+from .conflicts import household_conflict
 from ..context import AppContext
 from ..errors import Conflict, FieldProblem, ValidationFailed
 from ..admin.settings import read_settings
@@ -86,7 +87,15 @@ def create_household(ctx: AppContext, data: HouseholdInput) -> HouseholdView:
 
 
 def update_household(ctx: AppContext, household_id: int, version: int, data: HouseholdInput) -> HouseholdView:
-    """Save the editor's fields and members; `version` is the one the editor opened."""
+    """Save the editor's fields and members; `version` is the one the editor opened. Saved in the
+    meantime by someone else: Conflict naming who changed what (conflicts.py), nothing written."""
+    try:
+        return _update_household(ctx, household_id, version, data)
+    except Conflict:
+        raise household_conflict(ctx, household_id, version) from None
+
+
+def _update_household(ctx: AppContext, household_id: int, version: int, data: HouseholdInput) -> HouseholdView:
     data = clean_input(data)
     with ctx.tx("archive.edit") as tx:
         s = tx.session

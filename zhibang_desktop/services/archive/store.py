@@ -17,6 +17,7 @@ from ...domain.household import (
 )
 from ...domain.idnumber import InvalidIdNumber, parse_id_number
 from ...domain.pinyin_search import search_keys
+from ...storage.write_lock import serialize_writes
 from ...storage.models import Attachment, Counter, FamilyMember, Household, OrgUnit
 from .types import (
     AttachmentView, HouseholdInput, HouseholdView, MemberInput, MemberView, VisitView,
@@ -55,6 +56,7 @@ def format_archive_no(settings: OfficeSettings, year: int, seq: int) -> str:
 
 def next_archive_no(session: Session, settings: OfficeSettings, year: int, taken: set[str] | None = None) -> str:
     """The next free number; the per-year Counter row is incremented in this transaction."""
+    serialize_writes(session)  # two clerks creating at once get different numbers
     name = counter_name(settings.archive_no_pattern, year)
     counter = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one_or_none()
     if counter is None:

@@ -132,5 +132,9 @@ def overdraw_note(s: Session, batch_id: int) -> str:
         .join(FundSource, FundSource.id == BudgetLine.source_id)
         .join(DisbursementLine, DisbursementLine.id == BudgetDraw.line_id)
         .where(DisbursementLine.batch_id == batch_id, BudgetDraw.overdraw_reason.is_not(None))
-        .distinct()).all()
-    return "；".join(f"{OVERDRAW_PREFIX}{line_label(line, src)}超出预算余额，{reason}" for line, src, reason in rows)
+        .order_by(BudgetLine.id, BudgetDraw.line_id)).all()
+    # Deduplicated here, not with DISTINCT: PostgreSQL cannot compare the JSON columns.
+    seen: dict[tuple[int, str], str] = {}
+    for line, src, reason in rows:
+        seen.setdefault((line.id, reason), f"{OVERDRAW_PREFIX}{line_label(line, src)}超出预算余额，{reason}")
+    return "；".join(seen.values())

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from ...domain import clock
+from ...storage.write_lock import serialize_writes
 from ...storage.models import Notice, NoticeEntry, Objection, ReliefRequest
 from . import scope
 from ..context import AppContext
@@ -46,6 +47,7 @@ def _summary(session: Session, notice: Notice, listed: int | None = None, total:
 
 def _next_number(session: Session, year: int) -> str:
     """GS2026-001, GS2026-002 … in the order notices of that year are made."""
+    serialize_writes(session)  # two clerks creating at once get different numbers
     prefix = f"GS{year}-"
     taken = session.execute(select(Notice.number).where(Notice.number.like(f"{prefix}%"))).scalars()
     last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)

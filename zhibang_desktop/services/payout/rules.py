@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...storage.write_lock import serialize_writes
 from ...storage.models import Disbursement, DisbursementLine, ReliefRequest
 from . import common as pc
 from . import scope
@@ -34,6 +35,7 @@ def _quarter(d: date) -> int:
 
 
 def _number_for(session: Session, pay_date: date, kind: str) -> str:
+    serialize_writes(session)  # two clerks creating at once get different numbers
     if kind == "standing":
         highest = 0
         for (number,) in session.execute(select(Disbursement.number).where(Disbursement.number.like("第%次"))):

@@ -20,6 +20,7 @@ from ...domain.request_state import RequestState
 from ...domain.rules import Evaluation, Finding, HouseholdFacts, MemberFacts, PastAid, RequestDraft, Standards
 from ...domain.workdays import WorkCalendar
 from ...domain.money import format_yuan
+from ...storage.write_lock import serialize_writes
 from ...storage.models import (
     Counter, DisbursementLine, FamilyMember, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
     RequestPayoutClaim, Review, ReviewerScope,
@@ -47,6 +48,7 @@ class InvalidTransition(ServiceError):
 # ------------------------------------------------------------------ numbers
 
 def next_number(session: Session, year: int, prefix: str = "JZ") -> str:
+    serialize_writes(session)  # two clerks creating at once get different numbers
     name = f"relief_no:{year}"
     counter = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one_or_none()
     if counter is None:
