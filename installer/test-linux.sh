@@ -31,6 +31,18 @@ run_pytest() {  # pytest's exit 5 (nothing collected) is a failure too
 }
 
 PYTEST=("$VENV/bin/python" -m pytest -n auto)
+# The server-mode pass: a throw-away PostgreSQL cluster on loopback (installer/pg-test-cluster.sh),
+# stopped and deleted when this script ends. ZHIBANG_TEST_PG=start with arguments runs just that
+# selection against such a cluster.
+start_pg_cluster() {
+  PG_DIR="$(mktemp -d /tmp/zhibang-pg.XXXXXX)"
+  trap 'bash "$ROOT/installer/pg-test-cluster.sh" stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
+  ZHIBANG_TEST_PG="$(bash "$ROOT/installer/pg-test-cluster.sh" start "$PG_DIR")"
+  export ZHIBANG_TEST_PG
+}
+if [ "${ZHIBANG_TEST_PG:-}" = "start" ]; then
+  start_pg_cluster
+fi
 if [ "$#" -gt 0 ]; then
   run_pytest "${PYTEST[@]}" "$@"
   exit $?
@@ -44,3 +56,8 @@ ZHIBANG_SHIFT_DAYS=400 run_pytest "${PYTEST[@]}" -q -p no:cacheprovider \
   tests/test_shifted_date.py tests/domain tests/services tests/cli tests/ui
 echo "== release build: the bundle, the built program, the NSIS installer =="
 bash installer/build-bundle-linux.sh
+# Server mode: the storage, services and cli tests again, each test on its own database on a
+# PostgreSQL server (tests about the SQLite file itself are marked sqlite_only and skipped).
+echo "== storage, services and cli tests against PostgreSQL =="
+start_pg_cluster
+run_pytest "${PYTEST[@]}" -q -p no:cacheprovider tests/storage tests/services tests/cli

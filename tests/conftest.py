@@ -39,11 +39,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def db_path(tmp_path, request, pg_templates):
+def db_path(tmp_path, request):
     """The test's database: a file in tmp_path, or with ZHIBANG_TEST_PG a fresh database on the
     server (its address, a str), dropped afterwards."""
-    if pg_templates is not None:
-        return pg_backend.database_from(request, pg_templates.empty)
+    if pg_backend.SERVER:
+        return pg_backend.database_from(request, request.getfixturevalue("pg_empty_template"))
     return tmp_path / "zhibang.sqlite3"
 
 
@@ -79,20 +79,17 @@ def fast_password_hashing(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def pg_templates(tmp_path_factory, testrun_uid):
-    """With ZHIBANG_TEST_PG: the names of a migrated empty database and of the demo database
-    on the server, built once per run (xdist workers share them); None on SQLite."""
-    if not pg_backend.SERVER:
-        return None
-    return pg_backend.templates(tmp_path_factory, testrun_uid, _build_demo)
+def pg_empty_template(tmp_path_factory, testrun_uid) -> str:
+    """With ZHIBANG_TEST_PG: a migrated, empty database on the server to copy per test."""
+    return pg_backend.template(tmp_path_factory, testrun_uid, "empty", lambda url: open_database(url).close())
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory, worker_id, pg_templates) -> Path | str:
+def demo_template(tmp_path_factory, worker_id, testrun_uid) -> Path | str:
     """The demo year, built once per run (all pytest-xdist workers share it); tests copy it.
-    On PostgreSQL: the name of the template database."""
-    if pg_templates is not None:
-        return pg_templates.demo
+    On PostgreSQL: the name of the template database on the server."""
+    if pg_backend.SERVER:
+        return pg_backend.template(tmp_path_factory, testrun_uid, "demo", _build_demo)
     if worker_id == "master":
         return _build_demo(tmp_path_factory.mktemp("demo-template") / "demo.sqlite3")
     from filelock import FileLock
@@ -126,10 +123,10 @@ def _build_demo(path: Path | str) -> Path | str:
 
 
 @pytest.fixture
-def demo_copy(tmp_path, demo_template, request, pg_templates) -> Path | str:
+def demo_copy(tmp_path, demo_template, request) -> Path | str:
     """A private copy of the prepared demo database (not opened): a file, or on PostgreSQL the
     address of a database created from the demo template (CREATE DATABASE … TEMPLATE)."""
-    if pg_templates is not None:
+    if pg_backend.SERVER:
         return pg_backend.database_from(request, demo_template)
     path = tmp_path / "demo.sqlite3"
     shutil.copyfile(demo_template, path)

@@ -5,18 +5,13 @@ starts a throw-away one). Every test gets its own database, created from a prepa
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import uuid
-from dataclasses import dataclass
 
 import pytest
 
 SERVER = os.environ.get("ZHIBANG_TEST_PG", "").strip()
-
-
-@dataclass(frozen=True)
-class Templates:
-    empty: str  # migrated, nothing in it
-    demo: str  # the demo year of tests/pinned.py
 
 
 def _maintenance():
@@ -43,29 +38,62 @@ def drop_database(name: str) -> None:
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class _Spares:
+    """Copies made ahead in a background thread: CREATE DATABASE spends most of its second or
+    two waiting for checkpoints, which then overlaps with the test before."""
+
+    def __init__(self):
+        self._ready: dict[str, queue.Queue] = {}
+        self._lock = threading.Lock()
+
+    def take(self, template: str) -> str:
+        with self._lock:
+            spares = self._ready.get(template)
+            if spares is None:
+                spares = self._ready[template] = queue.Queue()
+                self._start(template, spares)
+        name = spares.get()
+        if isinstance(name, BaseException):
+            raise name
+        self._start(template, spares)  # the next test's copy, while this one runs
+        return name
+
+    @staticmethod
+    def _start(template: str, spares: queue.Queue) -> None:
+        def make():
+            name = f"zt_{uuid.uuid4().hex[:16]}"
+            try:
+                create_database(name, template)
+                spares.put(name)
+            except BaseException as exc:  # noqa: BLE001 — handed to the test that waits
+                spares.put(exc)
+
+        threading.Thread(target=make, daemon=True).start()
+
+
+_SPARES = _Spares()
+
+
 def database_from(request, template: str) -> str:
     """A new database copied from `template` for this test, dropped when the test ends."""
-    name = f"zt_{uuid.uuid4().hex[:16]}"
-    url = create_database(name, template)
+    name = _SPARES.take(template)
     request.addfinalizer(lambda: drop_database(name))
-    return url
+    return url_of(name)
 
 
-def templates(tmp_path_factory, run_id: str, build_demo) -> Templates:
+def template(tmp_path_factory, run_id: str, kind: str, build) -> str:
+    """The name of this run's template database `kind`, built by `build(url)` once for all xdist
+    workers (the first to ask builds it, the others wait)."""
     from filelock import FileLock
 
-    from zhibang_desktop.storage.database import open_database
-
-    tag = run_id[:12].lower()
-    names = Templates(empty=f"zt_{tag}_empty", demo=f"zt_{tag}_demo")
+    name = f"zt_{run_id[:12].lower()}_{kind}"
     shared = tmp_path_factory.getbasetemp().parent / "pg-templates"
     shared.mkdir(exist_ok=True)
-    with FileLock(str(shared / "build.lock")):
-        if not (shared / tag).exists():
-            open_database(create_database(names.empty)).close()
-            build_demo(create_database(names.demo))
-            (shared / tag).touch()
-    return names
+    with FileLock(str(shared / f"{name}.lock")):
+        if not (shared / name).exists():
+            build(create_database(name))
+            (shared / name).touch()
+    return name
 
 
 def skip_by_backend(items) -> None:

@@ -7,6 +7,10 @@ import pytest
 
 from zhibang_desktop.cli import main
 
+# a missing or damaged SQLite file given to --db.
+pytestmark = pytest.mark.sqlite_only
+
+
 ADMIN_PASSWORD = "Secret123"
 
 

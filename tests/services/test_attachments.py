@@ -72,6 +72,7 @@ def test_permissions_and_scope(ctx):
         archive.remove_attachment(scoped(ctx, "新塘镇总工会"), att.id)
 
 
+@pytest.mark.sqlite_only  # a SQLite file backup; server backups: pg_dump
 def test_a_backup_carries_the_attachment_and_its_sha256(ctx, tmp_path):
     from zhibang_desktop.services.admin.backup import backup_now
     from zhibang_desktop.services.context import AppContext

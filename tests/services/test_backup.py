@@ -24,6 +24,10 @@ from zhibang_desktop.storage.models import OrgUnit
 from zhibang_desktop.storage.sqlite_backup import integrity_problems
 
 
+# backups of the SQLite file (the server's pg_dump backups: test_server_backup.py).
+pytestmark = pytest.mark.sqlite_only
+
+
 def unit_names(db) -> set[str]:
     with db.session() as s:
         return set(s.execute(select(OrgUnit.name)).scalars())

@@ -1,6 +1,7 @@
 """`run_checks`: integrity, foreign keys, audit chain, archive consistency, attachments."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from tests.archive_helpers import archived, household, id_no, member
@@ -18,8 +19,9 @@ def test_a_clean_archive_passes(ctx):
     archive.add_attachment(ctx, view.id, "a.png", b"png")
     report = run_checks(ctx.db)
     assert report.ok, [i for i in report.items if not i.ok]
-    assert {"数据库完整性（integrity_check）", "外键（foreign_key_check）", "审计日志哈希链", "身份证号重复",
-            "走访日期", "附件内容"} <= set(items(report))
+    engine_items = ({"数据库完整性（integrity_check）", "外键（foreign_key_check）"} if ctx.db.is_sqlite
+                    else {"数据库服务器（PostgreSQL）", "外键（服务器约束）"})
+    assert engine_items | {"审计日志哈希链", "身份证号重复", "走访日期", "附件内容"} <= set(items(report))
 
 
 def test_inconsistencies_are_found(ctx):
@@ -43,9 +45,10 @@ def test_inconsistencies_are_found(ctx):
     assert id_no(3) not in " ".join(got["身份证号重复"].examples)  # masked
     assert not got["走访日期"].ok
     assert not got["附件内容"].ok
-    assert got["外键（foreign_key_check）"].ok
+    assert got["外键（foreign_key_check）" if ctx.db.is_sqlite else "外键（服务器约束）"].ok
 
 
+@pytest.mark.sqlite_only
 def test_broken_foreign_key_and_audit_chain(ctx):
     view = archive.create_household(ctx, household(ctx))
     with ctx.db.engine.connect() as conn:
@@ -56,4 +59,15 @@ def test_broken_foreign_key_and_audit_chain(ctx):
         raw.execute("PRAGMA foreign_keys=ON")
     got = items(run_checks(ctx.db))
     assert not got["外键（foreign_key_check）"].ok
+    assert not got["审计日志哈希链"].ok
+
+
+@pytest.mark.server_only
+def test_switched_off_foreign_keys_and_edited_audit_chain_on_the_server(ctx):
+    archive.create_household(ctx, household(ctx))
+    with ctx.db.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE households DISABLE TRIGGER ALL")
+        conn.exec_driver_sql("UPDATE audit_log SET summary = 'changed' WHERE seq = 1")
+    got = items(run_checks(ctx.db))
+    assert not got["外键（服务器约束）"].ok and "households" in got["外键（服务器约束）"].examples[0]
     assert not got["审计日志哈希链"].ok

@@ -422,6 +422,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
 NO_PERMISSION: dict[str, str] = {
     "admin.users.change_own_password": "a user's own password; the old one is checked",
     "admin.audit.record_event": "records that the user printed or exported something (only print/export/view)",
+    "admin.server_backup.restore_server": "loads a dump into an EMPTY server database only (nobody can sign in "
+                                          "there yet); the server's own login is the gate, as for createdb",
 }
 
 # Functions taking `ctx` that are not service calls of their own.
@@ -723,7 +725,8 @@ SCOPE_FREE = {
     "admin.users.set_reviewer_scopes", "admin.users.list_users", "admin.users.find_user", "admin.users.get_user",
     "admin.users.reviewer_scopes", "admin.users.change_own_password", "admin.audit.verify_chain",
     "admin.audit.chain_head", "admin.audit.record_event", "admin.audit.create_office_key",
-    "admin.backup.backup_now", "admin.backup_restore.restore", "relief.holidays.add_days", "relief.holidays.add_day",
+    "admin.backup.backup_now", "admin.backup_restore.restore", "admin.server_backup.restore_server",
+    "relief.holidays.add_days", "relief.holidays.add_day",
     "relief.holidays.remove_day", "relief.holidays.mark_year_complete", "relief.holidays.list_days",
     "relief.holidays.calendar_years", "relief.policies.use_preset", "relief.policies.import_policy",
     "relief.policies.save_policy", "relief.policies.activate_policy", "relief.policies.export_policy",

@@ -14,6 +14,10 @@ from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.storage.models import OrgUnit
 
 
+# opening, locking and restoring a SQLite file.
+pytestmark = pytest.mark.sqlite_only
+
+
 def unit_names(db) -> set[str]:
     with db.session() as s:
         return set(s.execute(select(OrgUnit.name)).scalars())

@@ -112,7 +112,7 @@ def test_a_seal_edited_to_match_is_named_by_its_audit_entry(demo):
 def test_inserted_admin_user_is_named(demo):
     hash_ = _sql(demo, "SELECT password_hash FROM users WHERE username = 'admin'").scalar_one()
     _sql(demo, "INSERT INTO users (username, display_name, password_hash, roles, active, failed_attempts, "
-               "created_at) VALUES ('mallory', '入侵者', :h, '[\"admin\"]', 1, 0, '2026-11-23 01:00:00.000000')",
+               "created_at) VALUES ('mallory', '入侵者', :h, '[\"admin\"]', TRUE, 0, '2026-11-23 01:00:00.000000')",
          h=hash_)
     uid = _sql(demo, "SELECT id FROM users WHERE username = 'mallory'").scalar_one()
     _, rows = _failed(demo)["业务数据校验值（发放、明细、审批、账户、用户）"]

@@ -36,6 +36,10 @@ pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs fork and SIGKILL"),
 ]
 
+# SQLite file durability (a killed writer, WAL): the server has its own.
+pytestmark = pytest.mark.sqlite_only
+
+
 KILLS = 200
 # Opening takes ~5 ms, then each commit (synchronous=FULL: an fsync) ~5-25 ms. One run in
 # five is killed while starting up / opening; the others after 1-3 acknowledged commits

@@ -26,6 +26,7 @@ def district(ctx) -> int:
 
 # --- two instances ----------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_second_instance_in_another_process_is_refused(ctx, db_path):
     script = textwrap.dedent(f"""
         import sys
@@ -56,6 +57,7 @@ def scribble(path, start_page: int = 2, pages: int = 6, page_size: int = 4096) -
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.sqlite_only
 def test_corrupt_file_is_never_rewritten_and_newest_backup_is_offered(ctx, db_path, tmp_path):
     for i in range(30):
         org.add_unit(ctx, f"基层工会{i:02d}", "grassroots", district(ctx))
@@ -94,7 +96,13 @@ def chain(ctx):
 
 
 def raw(db_path, sql: str) -> None:
-    """A tamperer with a SQLite tool, behind the app's back."""
+    """A tamperer with a SQLite tool (or psql on a server), behind the app's back."""
+    if isinstance(db_path, str):
+        import psycopg
+
+        with psycopg.connect(db_path, autocommit=True) as con:
+            con.execute(sql)
+        return
     con = sqlite3.connect(db_path)
     con.execute(sql)
     con.commit()
@@ -154,6 +162,7 @@ def test_deleted_last_row_and_head_rewound_is_reported_only_by_head(chain, db_pa
 
 # --- a backup taken while the app writes -------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_backup_during_writes_restores_consistent_counts(ctx, db_path, tmp_path):
     db = ctx.db
     with db.session() as s:  # a few MB so that the copy takes a while

@@ -10,6 +10,10 @@ from zhibang_desktop.storage.locations import is_network_path
 from zhibang_desktop.storage.migrate import head_revision
 
 
+# the SQLite file: creation, locks, foreign or damaged files, network paths.
+pytestmark = pytest.mark.sqlite_only
+
+
 def test_new_file_is_created_and_migrated(db_path):
     db = open_database(db_path)
     try:

@@ -22,6 +22,10 @@ from zhibang_desktop.storage.locations import _posix_mount_type, is_network_fs_t
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
 
+# file permissions, locks, symlinks, network mounts of the SQLite file.
+pytestmark = pytest.mark.sqlite_only
+
+
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 

@@ -15,6 +15,10 @@ from zhibang_desktop.services.context import storage_error
 from zhibang_desktop.services.errors import ServiceError, StorageError, StorageFull
 
 
+# SQLite page limits; a server full disk is the server administrator's.
+pytestmark = pytest.mark.sqlite_only
+
+
 def limit_pages(db, extra_pages: int) -> None:
     """Every new connection may grow the file by at most `extra_pages` pages from now on."""
     with db.session() as s:

@@ -1,6 +1,7 @@
 """A database made before the funds tables (revision 0001) opens, keeps its data and gets them."""
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -10,6 +11,10 @@ from zhibang_desktop.services.relief import policies
 from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.storage.database import open_database
 from zhibang_desktop.storage.migrate import alembic_config, current_revision, head_revision
+
+
+# upgrading an old SQLite office file.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_an_office_from_before_the_funds_tables_is_migrated(tmp_path):

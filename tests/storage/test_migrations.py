@@ -1,6 +1,7 @@
 """The shipped migrations build exactly the schema the models describe."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+import pytest
 
 from zhibang_desktop.storage.models import Base
 
@@ -11,11 +12,13 @@ def test_migrated_schema_matches_the_models(db):
     assert diff == [], "models changed without a migration: " + repr(diff[:5])
 
 
+@pytest.mark.sqlite_only  # a SQLite pragma; PostgreSQL always enforces foreign keys
 def test_foreign_keys_are_on_after_migrating(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
 
 
+@pytest.mark.sqlite_only  # builds an old SQLite file
 def test_0002_numbers_existing_notices_per_year_in_order(tmp_path):
     """A database made before notices had numbers: each keeps its data and gets GS<year>-<seq>."""
     from alembic import command

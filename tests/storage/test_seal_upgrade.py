@@ -14,6 +14,10 @@ from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.database import open_database
 from zhibang_desktop.storage.migrate import alembic_config
 
+# upgrading an old SQLite office file.
+pytestmark = pytest.mark.sqlite_only
+
+
 SEALS = "业务数据校验值（发放、明细、审批、账户、用户）"
 
 

@@ -385,6 +385,8 @@ def run_restore(args, env) -> int:
     from ..services.session import DatabaseCorrupt, DatabaseMissing
 
     source = Path(args.file).expanduser()
+    if env.is_server:
+        return _restore_server(env, source)
     check = backup.check_backup(source)  # a bad file is refused before anything is written, even a login
     if not check.ok:
         raise InvalidInput(f"未恢复（数据库未改动）：{check.message}")
@@ -414,6 +416,17 @@ def run_restore(args, env) -> int:
         lines.append(f"注意：{note}")
     env.out({"db": result.db_path, "backup": source, "replaced": result.replaced_path,
              "migrated": result.migrated, "from_revision": result.from_revision, "note": note}, "\n".join(lines))
+    return 0
+
+
+def _restore_server(env, source: Path) -> int:
+    """pg_restore into the empty database --db names. There is no one to sign in as in an empty
+    database: the restore is recorded in the restored audit trail as the system."""
+    from ..services.admin.server_backup import restore_server
+
+    result = env.run(restore_server, str(env.db_path), source)
+    env.out({"db": result.db_path, "backup": source, "audit_seq": result.audit_seq},
+            f"已从备份恢复（pg_restore，已检查审计链）：{source}\n数据库：{result.db_path}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""`zhibang init` — a new office in a new database."""
+"""`zhibang init` — a new office in a new database; `zhibang migrate-to` — the office onto a server."""
 from __future__ import annotations
 
 import getpass
@@ -8,7 +8,7 @@ import sys
 from ..config import PASSWORD_ENV
 from ..services.session import setup
 from ..services.admin import users
-from .env import InvalidInput
+from .env import InvalidInput, json_flag
 
 
 def register(sub) -> None:
@@ -20,6 +20,11 @@ def register(sub) -> None:
     p.add_argument("--policy", help="同时选用预置救助政策作为本年度政策：增城、上海、海口、昆明")
     p.add_argument("--admin", help="同时创建管理员（密码取自 ZHIBANG_PASSWORD 或提示输入）")
     p.set_defaults(func=run_init)
+
+    p = sub.add_parser("migrate-to", help="把本机数据库（--db 文件）复制到 PostgreSQL 服务器上的空数据库（文件不变）")
+    p.add_argument("url", help="服务器地址，如 postgresql://zhibang@db.example/zhibang（不写密码）")
+    json_flag(p)
+    p.set_defaults(func=run_migrate_to, own_login=True)  # checked read-only: the file is not touched
 
 
 def run_init(args, env) -> int:
@@ -38,4 +43,28 @@ def run_init(args, env) -> int:
             policy_preset=args.policy)
     env.out({"office": args.office, "db": str(env.db_path), "admin": args.admin},
             f"已初始化：{args.office}（数据库：{env.db_path}）" + (f"，管理员：{args.admin}" if args.admin else ""))
+    return 0
+
+
+def run_migrate_to(args, env) -> int:
+    """Signed in read-only against the file's users (an administrator); the file is never opened
+    for writing, not even for a login record: the move is recorded on the server."""
+    from ..config import USER_ENV, looks_like_url
+    from ..services.admin.restore_login import authenticate_for_restore
+    from ..services.session.migrate_to import migrate_to_server
+
+    if env.is_server:
+        raise InvalidInput("--db 应是本机数据库文件（要迁移的数据），服务器地址写在 migrate-to 后面")
+    if not looks_like_url(args.url):
+        raise InvalidInput(f"“{args.url}”不是服务器地址：应为 postgresql://用户名@服务器/数据库名")
+    source = env.db_path
+    if not source.is_file():
+        raise InvalidInput(f"数据库文件“{source}”不存在")
+    username = env.args.user or os.environ.get(USER_ENV)
+    if not username:
+        raise InvalidInput("迁移需要管理员登录：请用 --user 指定管理员（密码取自 ZHIBANG_PASSWORD 或提示输入）")
+    actor = env.run(authenticate_for_restore, source, source, username, env.password_for(username))
+    report = env.run(migrate_to_server, source, args.url, actor)
+    env.out(report, f"已迁移到服务器：{report.target}\n共 {report.tables} 个数据表 {report.rows} 行，行数逐表核对一致；"
+                    f"审计链 {report.audit_rows} 条在服务器上校验通过，链头与本机相同。\n本机数据库文件未改动：{report.source}")
     return 0

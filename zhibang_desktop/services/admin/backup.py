@@ -35,6 +35,7 @@ from .backup_files import (
     AUTOMATIC_KINDS, KINDS, BackupError, BackupInfo, _info, _remove_quietly, _retention, _size_text, _usable_folder,
     backup_dir_for, backup_name, default_backup_dir, list_backups,
 )
+from .server_backup import backup_on_server
 
 
 def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None, kind: str = "manual", *,
@@ -56,8 +57,8 @@ def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None
     else:
         ctx = AppContext(target, SYSTEM)
     db = ctx.db
-    if db.path is None:
-        raise BackupError("服务器（PostgreSQL）模式的数据库请用数据库服务器自带的备份工具备份")
+    if db.path is None:  # a server database: pg_dump (server_backup.py)
+        return backup_on_server(db, ctx.actor, dest_dir, kind, dest_file)
     note = ""
     if progress:
         progress(0, 0)

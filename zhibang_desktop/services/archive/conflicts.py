@@ -11,15 +11,17 @@ from sqlalchemy import select
 
 from ...domain import clock
 from ...storage.models import AuditEntry, Household, User
-from ..context import SYSTEM, AppContext
+from ...storage.database import Database
+from ..context import SYSTEM
 from ..errors import Conflict
 
 SHOWN_SAVES = 3
 
 
-def household_conflict(ctx: AppContext, household_id: int, version: int) -> Conflict:
-    """The Conflict for an editor that opened `household_id` at `version`, read afresh."""
-    with ctx.db.session() as s:
+def household_conflict(db: Database, household_id: int, version: int) -> Conflict:
+    """The Conflict for an editor that opened `household_id` at `version`, read afresh. Called
+    by update_household only after it found the household within the actor's scope."""
+    with db.session() as s:
         current = s.execute(select(Household.version).where(Household.id == household_id)).scalar_one_or_none()
         if current is None:
             return Conflict("该档案已被他人删除，本次修改未保存。")

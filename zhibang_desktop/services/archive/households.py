@@ -92,7 +92,7 @@ def update_household(ctx: AppContext, household_id: int, version: int, data: Hou
     try:
         return _update_household(ctx, household_id, version, data)
     except Conflict:
-        raise household_conflict(ctx, household_id, version) from None
+        raise household_conflict(ctx.db, household_id, version) from None
 
 
 def _update_household(ctx: AppContext, household_id: int, version: int, data: HouseholdInput) -> HouseholdView:
