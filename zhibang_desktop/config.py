@@ -23,13 +23,37 @@ def looks_like_url(location: str | Path) -> bool:
     return bool(_URL_LIKE.match(str(location).strip()))
 
 
+def saved_server_file() -> Path:
+    """Where the start dialog remembers the server address this user chose (no password)."""
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "server-address.txt"
+
+
+def saved_server_address() -> str | None:
+    try:
+        text = saved_server_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return text if looks_like_url(text) else None
+
+
+def save_server_address(address: str | None) -> None:
+    """Remember `address` for the next start (None: forget it, back to the local file)."""
+    path = saved_server_file()
+    if address is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(address.strip() + "\n", encoding="utf-8")
+
+
 def db_location(given: str | Path | None = None) -> Path | str:
     """The database to open: a file path, or a server address kept as text.
-    `--db` (given) beats `ZHIBANG_DB`, which beats the per-user data folder."""
+    `--db` (given) beats `ZHIBANG_DB`, which beats the server chosen in the start dialog,
+    which beats the file in the per-user data folder."""
     chosen = given or os.environ.get(DB_ENV)
     if chosen:
         return str(chosen).strip() if looks_like_url(chosen) else Path(chosen).expanduser()
-    return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "zhibang.sqlite3"
+    return saved_server_address() or Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "zhibang.sqlite3"
 
 
 def default_db_path() -> Path | str:

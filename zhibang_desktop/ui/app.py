@@ -11,7 +11,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ..config import db_location
+from ..config import db_location, save_server_address
 from ..services.admin import users
 from ..services.context import AppContext
 from ..services.session import (
@@ -107,13 +107,20 @@ def demo_database(beside: Path | str):
     return db
 
 
-def first_start(db, path: Path):
+def first_start(db, path: Path | str):
     """Set-up wizard (or the demo). Returns the database to use, or None to quit."""
     from .login.setup_wizard import SetupWizard
 
     wizard = SetupWizard(db)
     if wizard.exec() != QDialog.Accepted:
         return None
+    if wizard.server_address:
+        server = open_or_explain(wizard.server_address)
+        if server is None:
+            return None
+        db.close()
+        save_server_address(wizard.server_address)  # the next start opens the server again
+        return server if setup.is_initialised(server) else first_start(server, wizard.server_address)
     if wizard.demo_chosen:
         db.close()
         return demo_database(path)

@@ -1,6 +1,8 @@
 """First start: the set-up wizard creates the office, its union tree and the administrator."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
@@ -67,3 +69,32 @@ def test_demo_database_is_made_beside_the_office_database(db_path, qtbot, monkey
         assert setup.is_initialised(demo_db) and users.has_users(demo_db)
     finally:
         demo_db.close()
+
+
+def test_wizard_can_connect_to_a_database_server_instead(db, qtbot, boxes, monkeypatch):
+    """The start dialog's third choice: an address, checked, remembered for the next start."""
+    from PySide6.QtWidgets import QInputDialog
+
+    wizard = SetupWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    typed = iter([("D:\\职帮\\zhibang.sqlite3", True), ("postgresql://zhibang@192.168.1.10/zhibang", True)])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(typed)))
+    qtbot.mouseClick(wizard.welcome.server, Qt.LeftButton)
+    assert wizard.result() != QWizard.Accepted and "postgresql://" in boxes.texts()  # a path is refused
+    qtbot.mouseClick(wizard.welcome.server, Qt.LeftButton)
+    assert wizard.result() == QWizard.Accepted
+    assert wizard.server_address == "postgresql://zhibang@192.168.1.10/zhibang" and not setup.is_initialised(db)
+
+
+def test_a_remembered_server_is_where_the_next_start_goes(tmp_path, monkeypatch):
+    from zhibang_desktop import config
+
+    monkeypatch.delenv("ZHIBANG_DB", raising=False)
+    monkeypatch.setattr(config, "saved_server_file", lambda: tmp_path / "server-address.txt")
+    assert str(config.db_location(None)).endswith("zhibang.sqlite3")
+    config.save_server_address("postgresql://zhibang@192.168.1.10/zhibang")
+    assert config.db_location(None) == "postgresql://zhibang@192.168.1.10/zhibang"
+    assert config.db_location("/tmp/x.sqlite3") == Path("/tmp/x.sqlite3")  # --db still wins
+    config.save_server_address(None)
+    assert str(config.db_location(None)).endswith("zhibang.sqlite3")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QInputDialog,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -22,6 +23,7 @@ from ...services.relief import policies
 from ...services.session import setup
 from ...services.errors import ServiceError
 from ...services.admin.org import LEVELS
+from ...config import looks_like_url
 from ..common import messages
 
 WELCOME, OFFICE, UNIONS = range(3)
@@ -31,10 +33,12 @@ class WelcomePage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle("欢迎使用职帮")
-        self.setSubTitle("困难职工帮扶管理（离线桌面版）。数据只保存在本机，不需要联网。")
+        self.setSubTitle("困难职工帮扶管理（离线桌面版）。数据默认保存在本机，不需要联网。")
         self.new_office = QCommandLinkButton("设置本单位", "首次使用请选此项：填写单位名称、工会组织和管理员账号。")
         self.demo = QCommandLinkButton("打开演示数据",
                                        "一个虚构的“增城区总工会”，约 500 户困难职工档案，可随意试用。")
+        self.server = QCommandLinkButton("连接单位的数据库服务器",
+                                         "几位经办人共用数据，或市总工会集中管理各区县时：填写信息中心提供的服务器地址。")
         note = QLabel("演示数据保存在单独的文件中，不会与本单位的数据混在一起。演示账号：clerk（经办人）、"
                       "admin（管理员），密码均为 demo1234。")
         note.setWordWrap(True)
@@ -42,11 +46,13 @@ class WelcomePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.new_office)
         layout.addWidget(self.demo)
+        layout.addWidget(self.server)
         layout.addSpacing(12)
         layout.addWidget(note)
         layout.addStretch(1)
         self.new_office.clicked.connect(lambda: self.wizard().next())
         self.demo.clicked.connect(lambda: self.wizard().choose_demo())
+        self.server.clicked.connect(lambda: self.wizard().choose_server())
 
 
 class OfficePage(QWizardPage):
@@ -167,13 +173,15 @@ class UnionsPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    """`demo_chosen` after exec(): the user asked for the demo data instead. The administrator
-    is created next, by `FirstAdminDialog`."""
+    """`demo_chosen` after exec(): the user asked for the demo data instead; `server_address`:
+    the user chose a database server (postgresql://…) instead of this computer's file. The
+    administrator is created next, by `FirstAdminDialog`."""
 
     def __init__(self, db, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
         self.demo_chosen = False
+        self.server_address: str | None = None
         self.setWindowTitle("职帮 — 初始设置")
         self.setWizardStyle(QWizard.ClassicStyle)
         self.setOption(QWizard.NoBackButtonOnStartPage)
@@ -190,6 +198,19 @@ class SetupWizard(QWizard):
 
     def choose_demo(self) -> None:
         self.demo_chosen = True
+        self.accept()
+
+    def choose_server(self) -> None:
+        address, ok = QInputDialog.getText(
+            self, "数据库服务器", "服务器地址（形如 postgresql://用户名@服务器/数据库名，不要写密码；"
+                               "密码写在 .pgpass 文件中，或连接时输入）：")
+        address = address.strip()
+        if not ok or not address:
+            return
+        if not looks_like_url(address):
+            messages.warn(self, "地址不正确", "服务器地址应以 postgresql:// 开头，如 postgresql://zhibang@192.168.1.10/zhibang")
+            return
+        self.server_address = address
         self.accept()
 
     def validateCurrentPage(self) -> bool:
