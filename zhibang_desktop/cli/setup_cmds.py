@@ -8,7 +8,7 @@ import sys
 from ..config import PASSWORD_ENV
 from ..services.session import setup
 from ..services.admin import users
-from .env import InvalidInput, json_flag
+from .env import CliFailure, InvalidInput, json_flag
 
 
 def register(sub) -> None:
@@ -55,15 +55,18 @@ def run_migrate_to(args, env) -> int:
 
     if env.is_server:
         raise InvalidInput("--db 应是本机数据库文件（要迁移的数据），服务器地址写在 migrate-to 后面")
-    if not looks_like_url(args.url):
-        raise InvalidInput(f"“{args.url}”不是服务器地址：应为 postgresql://用户名@服务器/数据库名")
     source = env.db_path
     if not source.is_file():
         raise InvalidInput(f"数据库文件“{source}”不存在")
     username = env.args.user or os.environ.get(USER_ENV)
     if not username:
-        raise InvalidInput("迁移需要管理员登录：请用 --user 指定管理员（密码取自 ZHIBANG_PASSWORD 或提示输入）")
-    actor = env.run(authenticate_for_restore, source, source, username, env.password_for(username))
+        raise InvalidInput("此数据库已设置用户，请用 --user 指定用户名（或设置 ZHIBANG_USER）；迁移需要管理员")
+    try:
+        actor = env.run(authenticate_for_restore, source, source, username, env.password_for(username))
+    except CliFailure as exc:  # a wrong password is bad input, as for every other command
+        raise InvalidInput(str(exc)) from exc
+    if not looks_like_url(args.url):
+        raise InvalidInput(f"“{args.url}”不是服务器地址：应为 postgresql://用户名@服务器/数据库名")
     report = env.run(migrate_to_server, source, args.url, actor)
     env.out(report, f"已迁移到服务器：{report.target}\n共 {report.tables} 个数据表 {report.rows} 行，行数逐表核对一致；"
                     f"审计链 {report.audit_rows} 条在服务器上校验通过，链头与本机相同。\n本机数据库文件未改动：{report.source}")
