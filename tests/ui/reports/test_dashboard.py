@@ -27,7 +27,7 @@ def head_window(demo_db, qtbot):
     window.show()
     qtbot.waitExposed(window)
     page = window.pages["dashboard"]
-    qtbot.waitUntil(lambda: page.data is not None, timeout=15000)
+    qtbot.waitUntil(lambda: page.data is not None, timeout=30000)
     settle(qtbot, window)
     yield window
     settle(qtbot, window)
@@ -121,6 +121,6 @@ def test_the_keyboard_opens_a_bar_too(head_window, qtbot):
 def test_another_year_without_data_says_so(head_window, qtbot):
     page = head_window.pages["dashboard"]
     page.year.setCurrentIndex(page.year.findData(YEAR - 5))
-    qtbot.waitUntil(lambda: page.data.year == YEAR - 5, timeout=15000)
+    qtbot.waitUntil(lambda: page.data.year == YEAR - 5, timeout=30000)
     assert page.payouts.is_empty() and "0 元" in page.payouts_summary.text()
     page.payouts.repaint()  # paints the empty text without an error
