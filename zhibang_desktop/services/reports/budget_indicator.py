@@ -19,13 +19,14 @@ def budget_as_of(end: date) -> date:
     return min(end, clock.today())
 
 
-def budget_execution(report: ExecutionReport, start: date, end: date) -> Indicator:
+def budget_execution(report: ExecutionReport, start: date, end: date, scoped: bool = False) -> Indicator:
     year = report.year
     definition = (f"{year} 年已支出（已发放 + 已下拨）÷ {year} 年预算（含调整、结转），截至 {report.as_of.isoformat()}"
                   + ("；预算按年度计，期间跨年时取结束日期所在年度" if start.year != end.year else ""))
     if not report.by_line:
-        return not_answerable(BUDGET_KEY, BUDGET_NAME, definition, BUDGET_SEED,
-                              f"没有录入 {year} 年的预算指标（资金页面或 zhibang budget add）")
+        reason = (f"所选工会（含下级工会）没有自己的 {year} 年预算指标（预算由上级工会掌握时，执行率见上级的报表）"
+                  if scoped else f"没有录入 {year} 年的预算指标（在“资金”页面录入）")
+        return not_answerable(BUDGET_KEY, BUDGET_NAME, definition, BUDGET_SEED, reason)
     out = []
     for row in report.by_line:
         f = row.figures

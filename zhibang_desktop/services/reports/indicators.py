@@ -51,5 +51,5 @@ def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None
     # the funds service's own execution figures, for the user narrowed to the union asked for
     if funds is None:
         funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), end.year, budget_as_of(end))
-    budget = budget_execution(funds, start, end)
+    budget = budget_execution(funds, start, end, scoped=units is not None)
     return first + [budget] + last + unanswerable()
