@@ -46,6 +46,7 @@ def page(admin, qtbot):
     qtbot.addWidget(p)
     p.resize(1300, 700)
     p.show()
+    p.activated()  # as the main window does when the page is shown
     settle(qtbot, p)
     return p
 
@@ -181,6 +182,7 @@ def test_the_plan_dialog_shows_its_working(page, qtbot):
 def test_a_clerk_reads_but_does_not_set_budgets(clerk, qtbot):
     p = FundsPage(UiSession(clerk))
     qtbot.addWidget(p)
+    p.activated()
     settle(qtbot, p)
     assert p.lines.rows()
     assert not p.add_button.isEnabled() and not p.carry_button.isEnabled()

@@ -162,7 +162,12 @@ class FundsPage(Page):
         self.allocation_table.currentRowChanged.connect(lambda _: self._update_buttons())
         self.execution_table.activatedRow.connect(lambda _: self.drill_down())
         self.report: funds.ExecutionReport | None = None
-        self.reload()
+        # no query here: the page loads when it is shown (activated), so a user who does not
+        # open 资金 computes no execution report at start-up
+
+    def on_changes(self, changes) -> None:
+        if self.isVisible():  # a hidden page reloads when it is shown again
+            super().on_changes(changes)
 
     @property
     def selected_year(self) -> int:
