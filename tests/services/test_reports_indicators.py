@@ -110,6 +110,17 @@ def test_not_paid_lists_the_renounced_request_with_its_reason(found, year):
     assert x.request_id == year.requests[10] and "本人放弃" in x.description and x.justification == "本人放弃"
 
 
+def test_a_period_still_running_is_judged_as_of_today(ctx, year):
+    from datetime import timedelta
+
+    from zhibang_desktop.domain import clock
+
+    today = clock.today()
+    running = {i.key: i for i in compute_indicators(ctx, date(YEAR, 1, 1), today + timedelta(days=40))}
+    (x,) = running["plan_completion"].exceptions
+    assert f"截至 {today.isoformat()} 未发放" in x.description
+
+
 def test_households_overdue_and_late_updates(found, year):
     (overdue,) = found["visits_on_time"].exceptions
     assert overdue.household_id == year.households["B"] and "逾期 119 天" in overdue.description

@@ -21,7 +21,7 @@ def test_new_file_is_created_and_migrated(db_path):
             assert s.execute(text("select version_num from alembic_version")).scalar_one() == head_revision()
             assert s.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
             assert s.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
-            assert s.execute(text("PRAGMA busy_timeout")).scalar_one() == 5000
+            assert s.execute(text("PRAGMA busy_timeout")).scalar_one() == 30_000
     finally:
         db.close()
 

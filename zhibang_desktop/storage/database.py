@@ -29,7 +29,9 @@ from .server_engine import connection_problem, server_engine
 from .server_url import BadServerUrl, display_url, looks_like_url, server_url
 from .write_lock import serialize_writes  # noqa: F401  (registers the before-flush lock)
 
-BUSY_TIMEOUT_MS = 5000
+# One program holds the file (the writer lock), so a busy database is only our own threads:
+# the GUI's background queries waiting for a save. Waiting longer beats an error dialog.
+BUSY_TIMEOUT_MS = 30_000
 
 
 MISSING_MESSAGE = (

@@ -46,13 +46,14 @@ def plan_completion(s: Session, start: date, end: date, units) -> Indicator:
         .outerjoin(DisbursementLine, DisbursementLine.id == RequestPayoutClaim.line_id)
         .where(*approved, ReliefRequest.id.not_in(paid_by_end)).order_by(ReliefRequest.decided_at, ReliefRequest.id)
     ).all()
+    as_of = min(end, clock.today())  # a period still running is judged as of today
     out = []
     for r in rows:
         state = "未进入发放批次" if r.state is None else LINE_STATE_LABELS.get(r.state, r.state)
         why = r.renounce_reason or r.return_reason or ""
         out.append(IndicatorException(
             "not_paid", f"{r.number} {r.name} {clock.local_date(r.decided_at).isoformat()} 审批通过 "
-            f"{yuan_text(r.approved_fen or 0)} 元，截至 {end.isoformat()} 未发放（{state}）",
+            f"{yuan_text(r.approved_fen or 0)} 元，截至 {as_of.isoformat()} 未发放（{state}）",
             r.household_id, r.id, r.line_id, why))
     return indicator("plan_completion", "项目计划完成率",
                      "期内审批通过且在期末前已发放的申请数 ÷ 期内审批通过的申请数（历史台账不计入）",
