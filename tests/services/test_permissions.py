@@ -263,6 +263,8 @@ WRITES: list[Case] = [
          lambda c, w: svc("funds").confirm_carry_over(c, 2025)),
     Case("funds.printing.print_plan", "report.read",  # writes a PDF and a print audit row
          lambda c, w: svc("funds").print_plan(c, 2027, w.tmp / "out" / "plan.pdf")),
+    Case("exchange.annual_export.export_annual_workbook", "exchange.export",  # writes a file and an export audit row
+         lambda c, w: svc("exchange").export_annual_workbook(c, 2026, w.tmp / "out" / "上报.xlsx")),
     Case("reports.annual_document.export_annual", "report.read",  # writes a file and a print audit row
          lambda c, w: svc("reports").export_annual(c, 2026, w.tmp / "out" / "annual.pdf")),
     Case("reports.selfeval_document.export_selfeval", "report.read",  # writes a file and a print audit row
@@ -344,6 +346,7 @@ READS: dict[str, str | None] = {
     "reports.indicators.compute_indicators": "report.read",
     "reports.indicators.indicators_with": "report.read",
     "reports.annual.annual_report": "report.read",
+    "exchange.annual_check.check_annual_workbook": "exchange.import",
     "reports.dashboard.dashboard": "report.read",
     "reports.annual_document.build_annual_document": "report.read",
     "reports.selfeval.self_evaluation": "report.read",
@@ -413,6 +416,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.indicators.indicators_with": lambda c, w: svc("reports.indicators").indicators_with(
         c, date(2026, 1, 1), date(2026, 12, 31), None),
     "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
+    "exchange.annual_check.check_annual_workbook": lambda c, w: svc("exchange").check_annual_workbook(
+        c, w.tmp / "missing.xlsx"),
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
     "reports.selfeval.self_evaluation": lambda c, w: svc("reports").self_evaluation(c, 2026, _selfeval_targets()),
@@ -751,6 +756,11 @@ SCOPE_FUNDS = {
 }
 
 
+# The annual exchange covers the whole office: a user bound to a union may not export it
+# (tests/services/test_exchange_workbook.py); checking a file reads no records.
+SCOPE_EXCHANGE = {"exchange.annual_export.export_annual_workbook", "exchange.annual_check.check_annual_workbook"}
+
+
 # Reports cover the user's subtree (a union outside it is refused): tested in
 # tests/services/test_reports_scope.py.
 SCOPE_REPORTS = {
@@ -761,7 +771,7 @@ SCOPE_REPORTS = {
 
 
 def test_every_service_function_is_classified_for_scope():
-    tables = [set(SCOPE_REFUSED), SCOPE_FILTERED, SCOPE_TESTED_ELSEWHERE, SCOPE_FREE, SCOPE_FUNDS, SCOPE_REPORTS]
+    tables = [set(SCOPE_REFUSED), SCOPE_FILTERED, SCOPE_TESTED_ELSEWHERE, SCOPE_FREE, SCOPE_FUNDS, SCOPE_REPORTS, SCOPE_EXCHANGE]
     classified = set().union(*tables)
     assert sum(len(t) for t in tables) == len(classified), "a function is listed twice"
     missing = sorted(discovered() - classified)

@@ -263,6 +263,10 @@ class XlsxWriter:
         for row in rows:
             self.append(row)
 
+    def move_sheet_first(self, title: str) -> None:
+        """Put the sheet ``title`` (already added) before all others, e.g. a summary written last."""
+        self._wb.move_sheet(title, offset=-self._wb.sheetnames.index(title))
+
     def _finish_sheet(self) -> None:
         if self._ws is not None and self._auto_filter and self._ncols:
             last = get_column_letter(self._ncols)

@@ -29,13 +29,15 @@ PERMISSIONS: dict[str, str] = {
     "payout.override": "特批发放（公示期未满）",
     "report.read": "查看报表",
     "funds.manage": "管理预算资金",
+    "exchange.export": "导出年度上报文件",
+    "exchange.import": "导入各区县年度上报文件",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "archive.read", "org.edit", "users.manage", "audit.read", "backup.run",
         "backup.restore", "policy.edit", "relief.read", "report.read", "payout.override",
-        "funds.manage",
+        "funds.manage", "exchange.export", "exchange.import",
     }),
     "clerk": frozenset({
         "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",
@@ -45,7 +47,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "reviewer": frozenset({"archive.read", "relief.read", "relief.review", "report.read"}),
     "head": frozenset({
         "archive.read", "relief.read", "relief.review", "relief.approve", "report.read",
-        "funds.manage",
+        "funds.manage", "exchange.export", "exchange.import",
     }),
     "auditor": frozenset({
         "archive.read", "archive.export", "relief.read", "audit.read", "report.read",
