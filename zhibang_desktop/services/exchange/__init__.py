@@ -5,7 +5,7 @@ Exporting needs ``exchange.export`` (管理员, 负责人) and the whole office 
 (and importing) needs ``exchange.import``.
 """
 from .annual_check import ExchangeFileRefused, ExchangeFileSummary, check_annual_workbook
-from .annual_export import ExchangeExport, export_annual_workbook
+from .annual_export import EXPORT, ExchangeExport, export_annual_workbook
 
-__all__ = ["ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "check_annual_workbook",
+__all__ = ["EXPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "check_annual_workbook",
            "export_annual_workbook"]

@@ -23,6 +23,7 @@ from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
+from .exchange_export import can_export, export_exchange_file
 from .report_exports import export_annual_xlsx, export_selfeval_file, preview_annual
 
 PERIODS = (("year", "全年"), ("quarter", "季度"), ("custom", "自定义"))
@@ -124,6 +125,9 @@ class ReportsPage(Page):
         self.annual_xlsx_button = QPushButton("年度报表：导出 Excel…")
         self.selfeval_button = QPushButton("绩效自评表…")
         self.selfeval_button.setToolTip("选择本年度的绩效目标文件，按数据填写实际完成值、计算得分并起草偏差说明（Excel 或 PDF）")
+        self.exchange_button = QPushButton("年度上报文件…")
+        self.exchange_button.setToolTip("所选年度报市总工会的上报文件（Excel，含说明页和校验值；可加打开密码）")
+        self.exchange_button.setVisible(can_export(session))
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("期间"))
@@ -141,6 +145,7 @@ class ReportsPage(Page):
         bar.addWidget(self.annual_print_button)
         bar.addWidget(self.annual_xlsx_button)
         bar.addWidget(self.selfeval_button)
+        bar.addWidget(self.exchange_button)
         top = QSplitter(Qt.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.detail)
@@ -178,6 +183,7 @@ class ReportsPage(Page):
         self.annual_print_button.clicked.connect(lambda: self.print_annual())
         self.annual_xlsx_button.clicked.connect(lambda: self.export_annual())
         self.selfeval_button.clicked.connect(lambda: self.export_selfeval())
+        self.exchange_button.clicked.connect(lambda: self.export_exchange())
         # no query here: the indicators are computed when the page is shown (activated), not at
         # start-up for every user who might never open it
 
@@ -265,6 +271,9 @@ class ReportsPage(Page):
 
     def export_selfeval(self):
         return export_selfeval_file(self, self.session, self.report_year(), self.union.unit_id())
+
+    def export_exchange(self):
+        return export_exchange_file(self, self.session, self.report_year())
 
     # -- opening the record behind an exception --
     def open_exception(self):
