@@ -1,5 +1,9 @@
-"""Waiting for the GUI's database work, which runs off the GUI thread (ui/common/executor.py)."""
+"""Waiting for the GUI's database work, which runs off the GUI thread (ui/common/executor.py),
+and pressing the buttons a user presses (a test clicks them; it never calls the slot behind them)."""
 from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QDialog, QDialogButtonBox
 
 
 def settle(qtbot, holder, timeout: int = 15000) -> None:
@@ -7,3 +11,24 @@ def settle(qtbot, holder, timeout: int = 15000) -> None:
     `holder` is a UiSession, a page, or anything with a `session` (a window)."""
     executor = getattr(holder, "executor", None) or holder.session.executor
     qtbot.waitUntil(lambda: not executor.busy, timeout=timeout)
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    """Press `button` with the mouse, as the user does; a disabled button is a test failure."""
+    assert button.isEnabled(), f"「{button.text()}」 is disabled"
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def ok_button(dialog: QDialog) -> QAbstractButton:
+    """The dialog's accepting button (OK, whatever its label says) in its button box."""
+    for box in dialog.findChildren(QDialogButtonBox):
+        button = box.button(QDialogButtonBox.Ok) or next(
+            (b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.AcceptRole), None)
+        if button is not None:
+            return button
+    raise AssertionError(f"{type(dialog).__name__} has no OK button")
+
+
+def click_ok(qtbot, dialog: QDialog) -> None:
+    """Press the dialog's OK button (建立批次, 登记, 保存 ...)."""
+    click(qtbot, ok_button(dialog))

@@ -8,6 +8,8 @@ from zhibang_desktop.ui.main_window import MainWindow
 from zhibang_desktop.ui.common.session import UiSession
 from zhibang_desktop.ui.admin.year_standards import StandardDialog
 
+from ..waiting import click
+
 
 def settings_page(admin, qtbot):
     window = MainWindow(UiSession(admin))
@@ -18,13 +20,16 @@ def settings_page(admin, qtbot):
 def test_office_form_saves_and_shows_field_errors(admin, qtbot, boxes):
     window, page = settings_page(admin, qtbot)
     form = page.office
+    before = settings.get_settings(admin)
     form.edits["archive_no_pattern"].setText("{prefix}{year}")
-    assert not form.save()
+    click(qtbot, form.save_button)
     assert form.errors.label("archive_no_pattern").text()
+    assert settings.get_settings(admin) == before and "已保存。" not in boxes.texts()
     form.edits["archive_no_pattern"].setText("{prefix}{year}{seq:05d}")
     form.edits["phone"].setText("020-12345678")
     form.causes.setPlainText("因病\n因残\n因学\n其他")
-    assert form.save()
+    click(qtbot, form.save_button)
+    assert "已保存。" in boxes.texts()
     stored = settings.get_settings(admin)
     assert stored.phone == "020-12345678" and stored.hardship_causes == ("因病", "因残", "因学", "其他")
 

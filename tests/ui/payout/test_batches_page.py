@@ -24,7 +24,7 @@ from zhibang_desktop.ui.payout.batches_page import BatchesPage
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
-from ..waiting import settle
+from ..waiting import click, click_ok, settle
 
 CORRECTED = "6222021001112223375"  # Luhn-valid
 
@@ -63,7 +63,7 @@ def new_batch(page, qtbot) -> bd.NewBatchDialog:
 
 def make_batch(page, qtbot):
     dialog = new_batch(page, qtbot)
-    dialog.save()
+    click_ok(qtbot, dialog)
     assert dialog.result_view is not None
     page.reload(dialog.result_view.summary.id)
     settle(qtbot, page)
@@ -112,7 +112,7 @@ def test_new_batch_takes_payable_requests_with_method_and_fund(page, qtbot, seed
     plans = {p.request_id: p for p in dialog.plans()}
     assert plans[seeded.request_ids[0]].method == "cash" and plans[seeded.request_ids[0]].fund_source == funds[0]
     assert plans[seeded.request_ids[2]].method is None  # by the archive
-    dialog.save()
+    click_ok(qtbot, dialog)
     view = dialog.result_view
     assert view is not None and view.summary.number == "2026-Q1-01" and view.summary.lines == 4
     methods = {x.request_id: x.method for x in view.lines}
@@ -169,11 +169,11 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     assert page.returned_button.isEnabled()
     dialog = bd.returned_dialog(page.session, line_named(page, chen), page)
     qtbot.addWidget(dialog)
-    dialog._ok()
+    click_ok(qtbot, dialog)
     assert dialog.result() != QDialog.Accepted and "退票原因" in boxes.texts()
     reason_box = dialog.findChildren(bd.QComboBox)[0]
     reason_box.setCurrentText("户名与账号不符")
-    dialog._ok()
+    click_ok(qtbot, dialog)
     assert dialog.result() == QDialog.Accepted
     page.reload()
     settle(qtbot, page)
@@ -186,7 +186,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     dialog = bd.renounced_dialog(page.session, line_named(page, li), page)
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("本人书面声明放弃")
-    dialog._ok()
+    click_ok(qtbot, dialog)
     printed = page.print_receipts()  # cash is paid only against the printed, signed list
     qtbot.addWidget(printed)
     assert printed.save_as(str(tmp_path / "签领表.pdf"))
@@ -194,7 +194,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QLineEdit)[0].setText("王秀兰")
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("配偶")
-    dialog._ok()
+    click_ok(qtbot, dialog)
     page.reload()
     settle(qtbot, page)
     assert line_named(page, li).state == "renounced"
@@ -209,10 +209,10 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     dialog.pay_date.set_value(date(2026, 3, 31))
     settle(qtbot, dialog)
     assert dialog.number.placeholderText() == "2026-Q1-02"
-    dialog.save()  # same account as the returned one: refused with the reason
+    click_ok(qtbot, dialog)  # same account as the returned one: refused with the reason
     assert dialog.result_view is None and "与退票时相同" in boxes.texts()
     dialog.accounts[0].setText(CORRECTED)
-    dialog.save()
+    click_ok(qtbot, dialog)
     reissue = dialog.result_view
     assert reissue is not None and reissue.summary.kind == "reissue" and reissue.summary.number == "2026-Q1-02"
     assert reissue.lines[0].reissue_of == returned.id and reissue.lines[0].account == CORRECTED
@@ -338,11 +338,11 @@ def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
     dialog.name.setText("工商银行代发")
     dialog.bank.setText("中国工商银行增城支行")
     dialog._add_column(BankColumnSpec("用途", "fixed", "困难职工救助金"))
-    saved = dialog.save()
-    assert saved is not None and saved.id is not None
+    click(qtbot, dialog.save_button)
     settle(qtbot, dialog)
-    names = [t.name for t in bank_files.list_templates(seeded.admin)]
-    assert "工商银行代发" in names
+    saved = next((t for t in bank_files.list_templates(seeded.admin) if t.name == "工商银行代发"), None)
+    assert saved is not None and saved.id is not None
+    assert dialog.name.text() == "工商银行代发"  # the editor shows the stored template
     assert any(c.header == "用途" and c.value == "困难职工救助金" for c in saved.columns)
     # a template without an amount column is refused with the service's reason
     dialog.new_template()
@@ -350,7 +350,10 @@ def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
     for r in reversed(range(dialog.columns.rowCount())):
         if dialog.columns.cellWidget(r, 1).currentData() == "amount":
             dialog.columns.removeRow(r)
-    assert dialog.save() is None and "金额" in boxes.texts()
+    before = bank_files.list_templates(seeded.admin)
+    click(qtbot, dialog.save_button)
+    settle(qtbot, dialog)
+    assert "金额" in boxes.texts() and bank_files.list_templates(seeded.admin) == before
 
 
 def test_cash_is_not_paid_before_the_receipt_list_is_printed(page, qtbot, seeded, boxes):

@@ -20,7 +20,7 @@ from zhibang_desktop.ui.payout.notices_page import (
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
-from ..waiting import settle
+from ..waiting import click_ok, settle
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_new_notice_dialog_lists_candidates_and_shows_the_end_date_live(page, qt
 
 def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     dialog = new_notice(page, qtbot)
-    dialog.save()
+    click_ok(qtbot, dialog)
     assert dialog.result_view is not None and dialog.result_view.summary.status == "draft"
     page.reload(dialog.result_view.summary.id)
     settle(qtbot, page)
@@ -103,7 +103,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     objection.channel.setCurrentText("来访")
     objection.received.set_value(date(2026, 3, 4))
     objection.content.setPlainText("反映该职工已再就业，收入较高")
-    objection.save()
+    click_ok(qtbot, objection)
     assert objection.result_view is not None
     page.reload()
     settle(qtbot, page)
@@ -119,7 +119,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     # an empty objection is refused with the service's words
     empty = ObjectionDialog(page.session, page.current, target.id, page)
     qtbot.addWidget(empty)
-    empty.save()
+    click_ok(qtbot, empty)
     assert empty.result_view is None and "异议人" in boxes.texts()
 
     # upheld: the entry comes off, the request goes back to the clerk
@@ -127,7 +127,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     qtbot.addWidget(handle)
     handle.upheld.setChecked(True)
     handle.handling.setPlainText("3月5日入户核查属实，已再就业，撤出名单")
-    handle.save()
+    click_ok(qtbot, handle)
     assert handle.result_view is not None and handle.result_view.result == "upheld"
     page.reload()
     settle(qtbot, page)
@@ -143,7 +143,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
 
 def test_draft_remove_and_delete(page, qtbot, seeded, boxes, monkeypatch):
     dialog = new_notice(page, qtbot)
-    dialog.save()
+    click_ok(qtbot, dialog)
     page.reload(dialog.result_view.summary.id)
     settle(qtbot, page)
     page.entry_table.selectRow(0)
@@ -162,7 +162,7 @@ def test_draft_remove_and_delete(page, qtbot, seeded, boxes, monkeypatch):
 
 def test_print_roster_opens_the_preview_and_is_audited(page, qtbot, seeded, tmp_path):
     dialog = new_notice(page, qtbot)
-    dialog.save()
+    click_ok(qtbot, dialog)
     page.reload(dialog.result_view.summary.id)
     settle(qtbot, page)
     notices.publish_notice(seeded.clerk, page.current.summary.id)

@@ -15,6 +15,7 @@ from zhibang_desktop.ui.relief.policy_page import PolicyPage
 from zhibang_desktop.ui.common.session import UiSession
 
 from .relief_fixtures import YEAR, clock, msgs, office  # noqa: F401
+from ..waiting import click
 
 pytestmark = pytest.mark.usefixtures("msgs")
 
@@ -70,19 +71,23 @@ def test_export_then_import_an_edited_file(page, office, tmp_path, monkeypatch, 
     assert "已导入并生效" in msgs.texts()
 
 
-def test_the_admin_edits_a_version_in_the_app(page, office, msgs):
+def test_the_admin_edits_a_version_in_the_app(page, office, msgs, qtbot):
     before = len(policies.list_policies(office.admin))
     dialog = page.edit_dialog()
     assert page.edit_button.isEnabled() and "\"max_yuan\": 600" in dialog.editor.toPlainText()
     # a mistake is named by its field path and nothing is stored
     dialog.editor.setPlainText(dialog.editor.toPlainText().replace("\"max_yuan\": 600", "\"max_yuan\": \"六百\"", 1))
-    assert not dialog.check()
-    assert "relief_types[0].max_yuan" in dialog.problems.text()
-    assert dialog.save() is None and len(policies.list_policies(office.admin)) == before
+    click(qtbot, dialog.check_button)
+    assert "relief_types[0].max_yuan" in dialog.problems.text() and "未保存" in dialog.problems.text()
+    click(qtbot, dialog.save_button)
+    assert dialog.saved_view is None and dialog.result() != QDialog.Accepted
+    assert len(policies.list_policies(office.admin)) == before
     dialog.editor.setPlainText(dialog.editor.toPlainText().replace("\"max_yuan\": \"六百\"", "\"max_yuan\": 650", 1))
-    assert dialog.check() and "检查通过" in dialog.problems.text()
-    view = dialog.save()
-    assert view.version == 2 and view.in_force and dialog.result() == QDialog.Accepted
+    click(qtbot, dialog.check_button)
+    assert "检查通过" in dialog.problems.text()
+    click(qtbot, dialog.save_button)
+    view = dialog.saved_view
+    assert view is not None and view.version == 2 and view.in_force and dialog.result() == QDialog.Accepted
     page.refresh(view.id)
     assert "400–650 元" in page.policy_text()
     assert policies.in_force_policy(office.clerk, YEAR).relief_type("quarterly").amount.max_fen == 65000
