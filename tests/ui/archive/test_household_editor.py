@@ -12,7 +12,7 @@ from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.archive.household_editor import HouseholdEditor
 
-from ..waiting import settle
+from ..waiting import click, settle
 
 
 def open_first(window, qtbot, filt=None) -> HouseholdEditor:
@@ -66,7 +66,7 @@ def test_bad_id_number_shows_inline_chinese_error_and_blocks_save(window, qtbot,
     assert edit.property("invalid") is True
     assert editor.basic.id_facts.isHidden()  # no sex / birth date from an invalid number
     assert "（1处待改）" in editor.tabs.tabText(0)
-    assert not editor.save()
+    click(qtbot, editor.save_button)
     assert any(kind == "warn" and "身份证号" in detail for kind, _, _, detail in boxes.shown)
     assert archive.get_household(clerk, hid).data.id_number == before
     edit.setText(before)
@@ -90,7 +90,8 @@ def test_members_tab_adds_a_member_and_marks_a_bad_member_id(window, qtbot, cler
     assert tab.problems.isVisible() and "家庭成员第" in tab.problems.text()
     assert tab.table.item(row, 2).toolTip()
     tab.table.item(row, 2).setText(make_id_number("440183", date(2012, 3, 4), 321, "F"))
-    assert editor.save()
+    click(qtbot, editor.save_button)
+    assert not editor.is_dirty()
     view = archive.get_household(clerk, editor.household_id)
     assert any(m.name == "曾小红" and m.sex == "F" for m in view.members)
 
@@ -114,7 +115,7 @@ def test_conflict_offers_to_reopen(window, qtbot, clerk, boxes):
     archive.update_household(clerk, hid, stored.version, data)
     editor.basic.remarks.setPlainText("本窗口的修改")
     boxes.answer = True
-    assert not editor.save()
+    click(qtbot, editor.save_button)
     assert any(kind == "ask" and "已被他人修改" in text for kind, _, text, _ in boxes.shown)
     assert editor.basic.remarks.toPlainText() == "另一窗口的修改"  # reopened
     assert not editor.is_dirty()
