@@ -34,6 +34,7 @@ PRINT_COMMANDS = {
 EXPORT_COMMANDS = {
     "households": (lambda ids, out: ["export", "households", out], ".xlsx", "clerk"),
     "bank": (lambda ids, out: ["export", "bank", ids["batch"], "--out", out], ".xlsx", "clerk"),
+    "annual": (lambda ids, out: ["export", "annual", "--year", ids["year"], "--out", out], ".xlsx", "admin"),
 }
 # Other commands that write files, through the same document code.
 OTHER_FILE_COMMANDS = {
@@ -41,6 +42,7 @@ OTHER_FILE_COMMANDS = {
     "policy export": (lambda ids, out: ["policy", "export", out], ".json", "admin"),
     "template households": (lambda ids, out: ["template", "households", out], ".xlsx", "clerk"),
     "budget plan": (lambda ids, out: ["budget", "plan", "--year", ids["year"], "--out", out], ".pdf", "admin"),
+    "report annual": (lambda ids, out: ["report", "annual", "--year", ids["year"], "--out", out], ".pdf", "head"),
 }
 UNUSED_QT_LIBS = ("Qt6Qml", "Qt6Quick", "Qt6Network", "Qt6Pdf", "Qt6WebEngine", "Qt6Sql", "Qt6Test", "Qt6Svg")
 

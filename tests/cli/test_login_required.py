@@ -34,6 +34,9 @@ def argv_for(words: list[str], parser: argparse.ArgumentParser, folder) -> list[
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction) or not (action.required or not action.option_strings):
             continue
+        if action.option_strings and action.nargs == 0:  # a required switch, e.g. --check-only
+            argv.append(action.option_strings[0])
+            continue
         if action.choices:
             value = str(next(iter(action.choices)))
         elif action.type is int:

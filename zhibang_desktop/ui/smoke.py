@@ -54,9 +54,12 @@ def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
     window = MainWindow(session)
     first_paint = _FirstPaint(app)
     window.installEventFilter(first_paint)
-    QTimer.singleShot(TIME_LIMIT_MS, app.quit)
+    time_limit = QTimer(window, singleShot=True, interval=TIME_LIMIT_MS)  # stopped below: no stray quit later
+    time_limit.timeout.connect(app.quit)
+    time_limit.start()
     window.showMaximized()
     app.exec()
+    time_limit.stop()
     about = AboutDialog(session, window)
     result = {
         "painted": first_paint.painted,

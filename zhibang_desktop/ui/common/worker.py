@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from ...services.errors import Cancelled  # noqa: F401  (raised when the user pressed 取消)
@@ -119,8 +119,12 @@ def run_with_progress(parent: QWidget | None, title: str, label: str, job: Job, 
     show_timer.timeout.connect(dialog.show)
     show_timer.start()
     task.start()
-    if not outcome:
+    while not outcome:
         loop.exec()
+        if not outcome:
+            # A nested loop returns at once once the application has been told to quit: keep
+            # handling events until the job has ended; never return without its result.
+            QCoreApplication.processEvents(QEventLoop.AllEvents | QEventLoop.WaitForMoreEvents, 50)
     show_timer.stop()
     dialog.canceled.disconnect(on_cancel)
     dialog.reset()  # also stops its own "show after minimumDuration" timer
