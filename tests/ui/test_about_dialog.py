@@ -56,18 +56,22 @@ def test_about_opens_from_the_help_menu_and_tells_version_paths_and_licences(win
     assert not any(isinstance(w, AboutDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
-def test_the_smoke_start_builds_the_main_window_and_quits_after_its_first_paint(demo_copy, qtbot, monkeypatch,
-                                                                                 capsys):
-    """What the release build runs on the built program (installer/check_bundle.py)."""
-    from zhibang_desktop.demo import DEMO_PASSWORD
-    from zhibang_desktop.ui.app import run_gui
+def test_the_smoke_start_builds_the_main_window_and_quits_after_its_first_paint(demo_copy):
+    """What the release build runs on the built program (installer/check_bundle.py). In its own
+    process, as there: a QApplication that has run and quit its main loop is not reused."""
+    import os
+    import subprocess
+    import sys
 
-    monkeypatch.setenv("ZHIBANG_SMOKE", "1")
-    monkeypatch.setenv("ZHIBANG_USER", "clerk")
-    monkeypatch.setenv("ZHIBANG_PASSWORD", DEMO_PASSWORD)
-    monkeypatch.delenv("ZHIBANG_SMOKE_PDF", raising=False)
-    assert run_gui(str(demo_copy)) == 0
-    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    from zhibang_desktop.demo import DEMO_PASSWORD
+
+    env = {**os.environ, "ZHIBANG_SMOKE": "1", "ZHIBANG_USER": "clerk", "ZHIBANG_PASSWORD": DEMO_PASSWORD,
+           "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("ZHIBANG_SMOKE_PDF", None)
+    done = subprocess.run([sys.executable, "-m", "zhibang_desktop", "--db", str(demo_copy)], env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["painted"] is True
     assert result["pages"] >= 5
     assert result["translations"] is True
