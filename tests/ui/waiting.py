@@ -30,5 +30,7 @@ def ok_button(dialog: QDialog) -> QAbstractButton:
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:
-    """Press the dialog's OK button (建立批次, 登记, 保存 ...)."""
+    """Press the dialog's OK button (建立批次, 登记, 保存 ...) and wait for the work it started."""
     click(qtbot, ok_button(dialog))
+    if getattr(dialog, "session", None) is not None:
+        settle(qtbot, dialog.session)
