@@ -190,6 +190,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     printed = page.print_receipts()  # cash is paid only against the printed, signed list
     qtbot.addWidget(printed)
     assert printed.save_as(str(tmp_path / "签领表.pdf"))
+    settle(qtbot, page)  # the renouncement and the print record reload the batch first
     dialog = bd.relative_dialog(page.session, line_named(page, zeng), page)
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QLineEdit)[0].setText("王秀兰")
