@@ -30,33 +30,13 @@ STREET = "荔城街总工会"
 DISTRICT = "增城区总工会"
 YEAR = 2026
 
-__all__ = ["msgs", "office", "clock", "Office", "Messages", "quarterly", "approve_all", "YEAR"]
-
-
-class Messages:
-    """Message boxes recorded instead of shown; ``answer`` answers the questions."""
-
-    def __init__(self):
-        self.shown: list[tuple[str, str, str, str]] = []
-        self.answer = True
-
-    def texts(self) -> str:
-        return "\n".join(" ".join(s[1:]) for s in self.shown)
+__all__ = ["msgs", "office", "clock", "Office", "quarterly", "approve_all", "YEAR"]
 
 
 @pytest.fixture
-def msgs(monkeypatch) -> Messages:
-    rec = Messages()
-    for kind in ("info", "warn", "error"):
-        monkeypatch.setattr(messages, kind, lambda parent, title, text, detail="", k=kind:
-                            rec.shown.append((k, title, text, detail)))
-
-    def ask(parent, title, text, yes="是", no="否", default_yes=False):
-        rec.shown.append(("ask", title, text, ""))
-        return rec.answer
-
-    monkeypatch.setattr(messages, "ask", ask)
-    return rec
+def msgs(boxes):
+    """The message boxes recorded by the ui conftest's `boxes` (``answer`` answers the questions)."""
+    return boxes
 
 
 class Clock:
