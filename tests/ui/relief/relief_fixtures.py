@@ -20,7 +20,6 @@ from zhibang_desktop.services import relief
 from zhibang_desktop.services.admin import settings, users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.relief.types import RequestInput
-from zhibang_desktop.ui.common import messages
 
 from ...admin_helpers import PASSWORD, admin_context
 from ...archive_helpers import archived, household, id_no, member, unit_id
