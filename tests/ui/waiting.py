@@ -3,7 +3,9 @@ and pressing the buttons a user presses (a test clicks them; it never calls the 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QDialogButtonBox
+
+from zhibang_desktop.ui.printing.print_preview import PdfPreviewDialog
 
 
 def settle(qtbot, holder, timeout: int = 15000) -> None:
@@ -34,3 +36,15 @@ def click_ok(qtbot, dialog: QDialog) -> None:
     click(qtbot, ok_button(dialog))
     if getattr(dialog, "session", None) is not None:
         settle(qtbot, dialog.session)
+
+
+def _open_previews() -> set:
+    return {w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog) and w.isVisible()}
+
+
+def click_for_preview(qtbot, button: QAbstractButton, timeout: int = 60000) -> PdfPreviewDialog:
+    """Press a print button and return the print preview it opens (the PDF is built off the GUI thread)."""
+    before = _open_previews()
+    click(qtbot, button)
+    qtbot.waitUntil(lambda: bool(_open_previews() - before), timeout=timeout)
+    return next(iter(_open_previews() - before))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 from zhibang_desktop.services.admin import audit
 from zhibang_desktop.services.payout import bank_files, notices
 from zhibang_desktop.services import payout
-from zhibang_desktop.services.payout.types import BankColumnSpec, NoticeFilter, NoticeInput, ObjectionInput
+from zhibang_desktop.services.payout.types import NoticeFilter, NoticeInput, ObjectionInput
 from zhibang_desktop.ui.payout import batch_dialogs as bd
 from zhibang_desktop.ui.payout.bank_templates_dialog import BankTemplatesDialog
 from zhibang_desktop.ui.payout.payout_models import STATE_COLORS
@@ -24,7 +24,7 @@ from zhibang_desktop.ui.payout.batches_page import BatchesPage
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
-from ..waiting import click, click_ok, settle
+from ..waiting import click, click_for_preview, click_ok, settle
 
 CORRECTED = "6222021001112223375"  # Luhn-valid
 
@@ -147,7 +147,7 @@ def test_open_objection_blocks_and_admin_override(page, qtbot, seeded, monkeypat
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("紧急情况，经区总工会负责人同意", True)))
-    admin_dialog.override()
+    click(qtbot, admin_dialog.override_button)
     settle(qtbot, admin_dialog)
     overridden = next(p for c, p in admin_dialog.rows if c.request_id == entry.request_id)
     assert overridden.payable and overridden.overridden
@@ -160,7 +160,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     select_line(page, chen)
     assert page.paid_button.isEnabled()
     answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
-    page.mark_paid()
+    click(qtbot, page.paid_button)
     settle(qtbot, page)
     assert line_named(page, chen).state == "paid"
 
@@ -187,8 +187,7 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     qtbot.addWidget(dialog)
     dialog.findChildren(bd.QComboBox)[0].setCurrentText("本人书面声明放弃")
     click_ok(qtbot, dialog)
-    printed = page.print_receipts()  # cash is paid only against the printed, signed list
-    qtbot.addWidget(printed)
+    printed = click_for_preview(qtbot, page.print_button)  # cash is paid only against the printed, signed list
     assert printed.save_as(str(tmp_path / "签领表.pdf"))
     settle(qtbot, page)  # the renouncement and the print record reload the batch first
     dialog = bd.relative_dialog(page.session, line_named(page, zeng), page)
@@ -235,12 +234,12 @@ def test_line_states_returned_reissue_and_never_twice(page, qtbot, seeded, boxes
     settle(qtbot, page)
     assert page.all_paid_button.isEnabled()
     answer_modal(qtbot, lambda d: d.buttons.accepted.emit())
-    page.mark_all_paid()
+    click(qtbot, page.all_paid_button)
     settle(qtbot, page)
     assert line_named(page, huang).state == "paid"
     assert page.close_button.isEnabled()
     boxes.answer = True
-    page.close_batch()
+    click(qtbot, page.close_button)
     settle(qtbot, page)
     assert page.current.summary.status == "closed"
 
@@ -260,9 +259,7 @@ def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes
 
     view = make_batch(page, qtbot)
     full_id = view.lines[0].id_number
-    preview = page.print_receipts()
-    assert preview is not None
-    qtbot.addWidget(preview)
+    preview = click_for_preview(qtbot, page.print_button)
     assert preview.page_count() >= 1
     text = pdf_text(preview.pdf_path)
     assert seeded.names[0] in text and full_id not in text and full_id[-4:] in text
@@ -273,8 +270,7 @@ def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes
 
     page.full_id.setChecked(True)
     boxes.answer = True
-    full = page.print_receipts()
-    qtbot.addWidget(full)
+    full = click_for_preview(qtbot, page.print_button)
     assert "内部存档" in boxes.shown[-1][2] or any("内部存档" in s[2] for s in boxes.shown)
     assert full_id in pdf_text(full.pdf_path)
     assert len(printed()) == 1  # the internal copy was only looked at
@@ -286,11 +282,21 @@ def test_receipts_masked_by_default_full_id_by_choice(page, qtbot, seeded, boxes
 def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monkeypatch, boxes):
     view = make_batch(page, qtbot)
     out = tmp_path / "代发.xlsx"
-    result = page.export_bank_file(str(out), bank_files.GENERIC_NAME)
-    assert result is not None and out.exists()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+
+    def generic_template(dialog):
+        if dialog.combo.findData(bank_files.GENERIC_NAME) < 0:  # the templates are still loading
+            QTimer.singleShot(20, lambda: generic_template(dialog))
+            return
+        dialog.combo.setCurrentIndex(dialog.combo.findData(bank_files.GENERIC_NAME))
+        dialog.ok_button.click()
+
+    answer_modal(qtbot, generic_template)
+    click(qtbot, page.export_button)
+    settle(qtbot, page)
+    assert out.exists()
     bank_lines = [x for x in view.lines if x.method == "bank_transfer"]
-    assert result.count == len(bank_lines) == 3
-    assert "已导出 3 笔" in boxes.texts()
+    assert len(bank_lines) == 3 and "已导出 3 笔" in boxes.texts()
 
     # the bank returns one line, confirms another; one row matches nothing
     returned, confirmed = bank_lines[0], bank_lines[1]
@@ -310,19 +316,21 @@ def test_bank_file_export_and_return_import(page, qtbot, seeded, tmp_path, monke
     from zhibang_desktop.ui.payout import batches_page
 
     monkeypatch.setattr(batches_page.ReturnsDialog, "exec", fake_exec)
-    applied = page.import_returns(str(csv))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(csv), "")))
+    click(qtbot, page.import_button)
     settle(qtbot, page)
-    assert applied is not None and applied.applied
-    preview = shown[0]
+    preview, applied = shown
+    assert applied.applied
     assert not preview.applied and len(preview.unmatched) == 1
     assert {m.action for m in preview.returned} == {"returned", "confirmed_paid"}
     assert line_named(page, returned.name).state == "returned"
     assert line_named(page, returned.name).return_reason == "账户已销户"
     assert line_named(page, confirmed.name).state == "paid"
     # importing the same file again changes nothing
-    again = page.import_returns(str(csv))
+    click(qtbot, page.import_button)
     settle(qtbot, page)
-    assert all(m.action != "returned" for m in again.returned)
+    again = shown[-1]
+    assert len(shown) == 4 and all(m.action != "returned" for m in again.returned)
 
 
 def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
@@ -335,10 +343,13 @@ def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
     qtbot.addWidget(dialog)
     settle(qtbot, dialog)
     assert not dialog.save_button.isEnabled()  # the built-in generic template
-    dialog.new_template()
+    click(qtbot, dialog.new_button)
     dialog.name.setText("工商银行代发")
     dialog.bank.setText("中国工商银行增城支行")
-    dialog._add_column(BankColumnSpec("用途", "fixed", "困难职工救助金"))
+    click(qtbot, dialog.add_col)  # a fixed-text column: 用途 = 困难职工救助金
+    last = dialog.columns.rowCount() - 1
+    dialog.columns.item(last, 0).setText("用途")
+    dialog.columns.item(last, 2).setText("困难职工救助金")
     click(qtbot, dialog.save_button)
     settle(qtbot, dialog)
     saved = next((t for t in bank_files.list_templates(seeded.admin) if t.name == "工商银行代发"), None)
@@ -346,11 +357,12 @@ def test_bank_templates_editor_for_admin_only(seeded, qtbot, boxes):
     assert dialog.name.text() == "工商银行代发"  # the editor shows the stored template
     assert any(c.header == "用途" and c.value == "困难职工救助金" for c in saved.columns)
     # a template without an amount column is refused with the service's reason
-    dialog.new_template()
+    click(qtbot, dialog.new_button)
     dialog.name.setText("缺金额")
     for r in reversed(range(dialog.columns.rowCount())):
         if dialog.columns.cellWidget(r, 1).currentData() == "amount":
-            dialog.columns.removeRow(r)
+            dialog.columns.setCurrentCell(r, 0)
+            click(qtbot, dialog.remove_col)
     before = bank_files.list_templates(seeded.admin)
     click(qtbot, dialog.save_button)
     settle(qtbot, dialog)
