@@ -47,4 +47,6 @@ def click_for_preview(qtbot, button: QAbstractButton, timeout: int = 60000) -> P
     before = _open_previews()
     click(qtbot, button)
     qtbot.waitUntil(lambda: bool(_open_previews() - before), timeout=timeout)
-    return next(iter(_open_previews() - before))
+    preview = next(iter(_open_previews() - before))
+    qtbot.addWidget(preview)  # closed (and its temporary PDF removed) when the test ends
+    return preview

@@ -20,7 +20,7 @@ from zhibang_desktop.ui.payout.notices_page import (
 from zhibang_desktop.ui.common.session import UiSession
 
 from .payout_ui_helpers import Clock, seed
-from ..waiting import click_ok, settle
+from ..waiting import click, click_for_preview, click_ok, settle
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     assert not page.object_button.isVisible()
 
     boxes.answer = True
-    page.publish()
+    click(qtbot, page.publish_button)
     settle(qtbot, page)
     assert "固定" in boxes.shown[-1][2]  # the confirmation says the entries are frozen
     assert page.current.summary.status == "published"
@@ -136,7 +136,7 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     assert relief.get_request(seeded.clerk, target.request_id).status == "returned"
     assert page.current.summary.entries == 3
     assert page.close_button.isEnabled()
-    page.close_notice()
+    click(qtbot, page.close_button)
     settle(qtbot, page)
     assert page.current.summary.status == "closed"
 
@@ -150,11 +150,11 @@ def test_draft_remove_and_delete(page, qtbot, seeded, boxes, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("另行公示", True)))
-    page.remove_entry()
+    click(qtbot, page.remove_entry_button)
     settle(qtbot, page)
     assert page.current.summary.entries == 3
     boxes.answer = True
-    page.delete_notice()
+    click(qtbot, page.delete_button)
     settle(qtbot, page)
     assert page.model.rowCount() == 0 and page.current is None
     assert len(notices.notice_candidates(seeded.clerk, dialog.current_filter())) == 4
@@ -172,9 +172,7 @@ def test_print_roster_opens_the_preview_and_is_audited(page, qtbot, seeded, tmp_
         return [(r.action, r.summary) for r in audit.query_audit(seeded.admin, entity="notice").rows
                 if r.action in ("print", "export")]
 
-    preview = page.print_roster()
-    assert preview is not None
-    qtbot.addWidget(preview)
+    preview = click_for_preview(qtbot, page.print_button)
     assert preview.page_count() == 1
     preview.view.render_visible_now()
     assert preview.view.cached_image(0) is not None
