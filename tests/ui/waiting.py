@@ -50,3 +50,19 @@ def click_for_preview(qtbot, button: QAbstractButton, timeout: int = 60000) -> P
     preview = next(iter(_open_previews() - before))
     qtbot.addWidget(preview)  # closed (and its temporary PDF removed) when the test ends
     return preview
+
+
+def when_opened(monkeypatch, dialog_class, interact) -> list:
+    """Each `dialog_class` the page opens modally is shown and handed to `interact(dialog)` — what the
+    user does in it — instead of a nested event loop; `exec` returns the dialog's result. Returns the
+    list of the dialogs opened, for the test to read afterwards."""
+    opened = []
+
+    def exec_(dialog):
+        dialog.show()
+        opened.append(dialog)
+        interact(dialog)
+        return dialog.result()
+
+    monkeypatch.setattr(dialog_class, "exec", exec_)
+    return opened
