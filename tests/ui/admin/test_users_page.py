@@ -9,7 +9,7 @@ from zhibang_desktop.ui.admin.users_page import (
     ResetPasswordDialog, ReviewerScopesDialog, UserEditDialog, UsersPage,
 )
 
-from ..waiting import settle
+from ..waiting import click, click_ok, settle
 
 
 def usernames(page) -> list[str]:
@@ -49,12 +49,12 @@ def test_add_user_through_the_page(admin, qtbot, monkeypatch):
         dialog.roles["clerk"].setChecked(True)
         dialog.roles["reviewer"].setChecked(True)
         dialog.scope.set_unit_id(street.id)
-        dialog.accept()
+        click_ok(qtbot, dialog)
         return dialog.result()
 
     monkeypatch.setattr(UserEditDialog, "exec", fill_and_save)
     with qtbot.waitSignal(page.users_changed):
-        page.add_user()
+        click(qtbot, page.add_button)
     assert "lina" in usernames(page)
     assert page.selected_user().username == "lina"
     row = page.model.row_of(page.selected_user().id)
@@ -70,7 +70,7 @@ def test_add_user_dialog_shows_problems(admin, qtbot):
     dialog.username.setText("clerk")  # taken
     dialog.password.setText("abc")
     dialog.confirm.setText("abc")
-    dialog.accept()
+    click_ok(qtbot, dialog)
     assert dialog.result() != QDialog.Accepted
     assert "“clerk”已存在" in dialog.error.text() and "至少 8 位" in dialog.error.text()
     assert "至少选择一个有效角色" in dialog.error.text()
@@ -84,7 +84,7 @@ def test_edit_roles_disable_and_reset(admin, qtbot, monkeypatch, boxes):
     qtbot.addWidget(dialog)
     assert dialog.username.isReadOnly() and dialog.roles["clerk"].isChecked()
     dialog.roles["auditor"].setChecked(True)
-    dialog.accept()
+    click_ok(qtbot, dialog)
     assert dialog.result() == QDialog.Accepted
     assert users.get_user(admin, target.id).roles == ("auditor", "clerk")
 
@@ -93,20 +93,20 @@ def test_edit_roles_disable_and_reset(admin, qtbot, monkeypatch, boxes):
     page.select_username("clerk")
     assert page.toggle_button.text() == "停用"
     with qtbot.waitSignal(page.users_changed):
-        page.toggle_active()
+        click(qtbot, page.toggle_button)
     assert boxes.shown[-1][0] == "ask"
     row = page.model.row_of(target.id)
     assert page.model.index(row, 4).data() == "停用"
     assert page.toggle_button.text() == "启用"
     with qtbot.waitSignal(page.users_changed):
-        page.toggle_active()
+        click(qtbot, page.toggle_button)
     assert page.model.index(row, 4).data() == "启用"
 
     reset = ResetPasswordDialog(admin, target)
     qtbot.addWidget(reset)
     reset.password.setText("Fresh2026")
     reset.confirm.setText("Fresh2026")
-    reset.accept()
+    click_ok(qtbot, reset)
     assert reset.result() == QDialog.Accepted
     assert users.authenticate(admin.db, "clerk", "Fresh2026").username == "clerk"
 
@@ -114,7 +114,7 @@ def test_edit_roles_disable_and_reset(admin, qtbot, monkeypatch, boxes):
 def test_last_admin_cannot_be_disabled_from_the_page(admin, qtbot, boxes):
     page = make_page(admin, qtbot)
     page.select_username("admin")
-    page.toggle_active()
+    click(qtbot, page.toggle_button)
     assert boxes.shown[-1][0] == "warn" and "当前登录" in boxes.texts()
     assert page.model.index(page.model.row_of(admin.actor.user_id), 4).data() == "启用"
 
@@ -127,14 +127,14 @@ def test_reviewer_scopes_dialog(admin, qtbot):
     assert dialog.table.rowCount() == len(existing) > 0
     assert dialog.scopes() == [(s.unit_id, s.level) for s in existing]
     dialog.table.selectAll()
-    dialog.remove_selected()
+    click(qtbot, dialog.remove_button)
     assert dialog.table.rowCount() == 0
-    dialog.add_row()
-    dialog.add_row()
+    click(qtbot, dialog.add_button)
+    click(qtbot, dialog.add_button)
     street = next(u for u, _ in dialog.units if u.level == "street")
     dialog.table.cellWidget(1, 0).setCurrentIndex(dialog.table.cellWidget(1, 0).findData(street.id))
     dialog.table.cellWidget(1, 1).setCurrentIndex(dialog.table.cellWidget(1, 1).findData("street"))
-    dialog.accept()
+    click_ok(qtbot, dialog)
     assert dialog.result() == QDialog.Accepted
     saved = users.reviewer_scopes(admin, reviewer.id)
     assert [(s.level) for s in saved] == ["district", "street"] and saved[1].unit_id == street.id
