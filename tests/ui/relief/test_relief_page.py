@@ -17,7 +17,7 @@ from zhibang_desktop.ui.relief.request_form_parts import select
 from zhibang_desktop.ui.relief.request_view import RequestViewDialog
 from zhibang_desktop.ui.common.session import UiSession
 
-from ..waiting import settle
+from ..waiting import click, click_for_preview, settle
 from .relief_fixtures import YEAR, approve_all, clock, msgs, office, quarterly  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("msgs")
@@ -86,41 +86,41 @@ def test_filters_state_type_quarter_union_overdue_and_text(window, seeded, clock
     page.state.setCurrentIndex(page.state.findData("approved"))
     settle(qtbot, window)
     assert page.model.rowCount() == 2
-    page.clear_filters()
+    click(qtbot, page.clear_button)
     settle(qtbot, window)
     page.type.setCurrentIndex(page.type.findData("emergency"))
     settle(qtbot, window)
     assert [r.relief_type for r in page.model.rows()] == ["emergency"]
-    page.clear_filters()
+    click(qtbot, page.clear_button)
     settle(qtbot, window)
     page.quarter.setCurrentIndex(page.quarter.findData(3))
     settle(qtbot, window)
     # two quarterly requests of Q3 and the emergency draft dated 2026-09-28 (no quarterly period)
     assert sorted((r.relief_type, r.quarter or 0) for r in page.model.rows()) == [
         ("emergency", 0), ("quarterly", 3), ("quarterly", 3)]
-    page.clear_filters()
+    click(qtbot, page.clear_button)
     settle(qtbot, window)
     page.union.set_unit_id(_unit(seeded, "新塘镇总工会"))
     settle(qtbot, window)
     assert page.model.rowCount() == 0
-    page.clear_filters()
+    click(qtbot, page.clear_button)
     settle(qtbot, window)
     page.year.setCurrentIndex(page.year.findData(YEAR))
     settle(qtbot, window)
     assert page.model.rowCount() == 6
-    page.clear_filters()
+    click(qtbot, page.clear_button)
     settle(qtbot, window)
-    page.search.setText("单志强")
-    page.refresh()
+    page.search.insert("单志强")  # what the input method commits (QTest cannot type CJK)
+    qtbot.keyClick(page.search, Qt.Key_Return)
     settle(qtbot, window)
     assert page.model.rowCount() == 2
-    page.clear_filters()
+    click(qtbot, page.clear_button)
     settle(qtbot, window)
     page.overdue.setChecked(True)
     settle(qtbot, window)
     assert page.model.rowCount() == 0
     clock.set(2026, 12, 15)  # past every due date
-    page.refresh()
+    qtbot.keyClick(page.search, Qt.Key_Return)  # Enter in the search box queries again
     settle(qtbot, window)
     assert page.model.rowCount() == 2
     assert window.counts_label.text().startswith("共 2 件申请")
@@ -184,24 +184,25 @@ def test_submit_and_withdraw_from_the_list(window, seeded, msgs, qtbot):
     draft = next(r for r in page.model.rows() if r.status == "draft" and r.relief_type == "quarterly")
     page.table.select_request(draft.id)
     assert page.submit_button.isEnabled()
-    page.submit_current()
+    click(qtbot, page.submit_button)
     settle(qtbot, window)
     assert "已提交" in msgs.texts()
     assert next(r for r in page.model.rows() if r.id == draft.id).status == "submitted"
     assert page.table.current_request_id() == draft.id  # the selection follows the change
     assert "待审核 3" in window.counts_label.text()
 
-    page.withdraw_current()
+    click(qtbot, page.withdraw_button)
     settle(qtbot, window)
     assert next(r for r in page.model.rows() if r.id == draft.id).status == "withdrawn"
     assert not page.submit_button.isEnabled() and not page.withdraw_button.isEnabled()
 
 
-def test_submit_with_problems_says_why(window, seeded, msgs):
+def test_submit_with_problems_says_why(window, seeded, msgs, qtbot):
     page = window.pages["relief"]
     emergency = next(r for r in page.model.rows() if r.relief_type == "emergency")
     page.table.select_request(emergency.id)
-    page.submit_current()  # the papers were not ticked: refused with the engine's message
+    click(qtbot, page.submit_button)  # the papers were not ticked: refused with the engine's message
+    settle(qtbot, window)
     kind, title, text, detail = msgs.shown[-1]
     assert kind == "warn" and "缺少附件" in detail
     assert relief.get_request(seeded.clerk, emergency.id).status == "draft"
@@ -212,33 +213,35 @@ def test_print_the_approval_form_in_the_preview(window, seeded, qtbot):
     page = window.pages["relief"]
     done = next(r for r in page.model.rows() if r.status == "approved")
     page.table.select_request(done.id)
-    preview = page.print_current()
-    assert preview is not None and preview.page_count() >= 1
+    preview = click_for_preview(qtbot, page.print_button)
+    assert preview.page_count() >= 1
     assert "救助申请审批表" in preview.windowTitle()
-    preview.close()
 
 
-def test_save_the_approval_form_as_pdf(window, seeded, tmp_path, monkeypatch):
+def test_save_the_approval_form_as_pdf_from_the_preview(window, seeded, tmp_path, monkeypatch, qtbot):
     page = window.pages["relief"]
     done = next(r for r in page.model.rows() if r.status == "approved")
     page.table.select_request(done.id)
     target = tmp_path / f"{done.number}.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
-    assert page.print_current(preview=False) == target
+    preview = click_for_preview(qtbot, page.print_button)
+    click(qtbot, preview.save_button)
     assert target.read_bytes().startswith(b"%PDF")
 
 
 def test_a_new_request_saved_in_the_dialog_appears_in_the_list(window, seeded, qtbot):
     page = window.pages["relief"]
-    dialog = page.new_request()
+    click(qtbot, page.new_button)
+    dialog = next(d for d in page.dialogs if isinstance(d, ReliefRequestDialog))
     dialog.form.year.setValue(YEAR)
     dialog.who.choose_household(seeded.households["单志强"])
     select(dialog.form.type, "quarterly")
     dialog.form.quarter.setCurrentIndex(dialog.form.quarter.findData(1))
     dialog.form.amounts.amount.setText("400")
-    view = dialog.save_draft()
-    assert view is not None
+    click(qtbot, dialog.save_button)
     settle(qtbot, window)
+    view = dialog.view
+    assert view is not None and view.status == "draft"
     assert page.model.rowCount() == 7 and page.table.current_request_id() == view.id
 
 
