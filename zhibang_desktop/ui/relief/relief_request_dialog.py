@@ -177,6 +177,10 @@ class ReliefRequestDialog(QDialog):
         self.header.setText(text)
 
     # ------------------------------------------------------------------ the policy check
+    def check_pending(self) -> bool:
+        """True while the policy check waits for the clerk to stop typing."""
+        return self._eval_timer.isActive()
+
     def evaluate_now(self) -> EvaluationView | None:
         """Ask the rule engine about the form as it is (nothing is stored)."""
         self._eval_timer.stop()
