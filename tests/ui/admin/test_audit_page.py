@@ -63,9 +63,10 @@ def test_filters(admin, qtbot):
 
 def test_verify_ok(admin, qtbot):
     page = make_page(admin, qtbot)
-    with qtbot.waitSignal(page.verified) as signal:
-        report = page.verify()
-    assert report.ok and signal.args[0] is report
+    with qtbot.waitSignal(page.verified, timeout=30000) as signal:
+        qtbot.mouseClick(page.verify_button, Qt.LeftButton)
+    report = signal.args[0]
+    assert report.ok
     assert page.verify_label.text().startswith("✓ 审计链完整") and f"共 {report.rows} 条" in page.verify_label.text()
 
 
@@ -75,7 +76,9 @@ def test_verify_reports_a_tampered_row(admin, qtbot, boxes):
     con.commit()
     con.close()
     page = make_page(admin, qtbot)
-    report = page.verify()
+    with qtbot.waitSignal(page.verified, timeout=30000) as signal:
+        qtbot.mouseClick(page.verify_button, Qt.LeftButton)
+    report = signal.args[0]
     assert not report.ok and report.first_broken_seq == 10
     assert "第 10 条记录处断开" in page.verify_label.text()
     assert boxes.shown[-1][0] == "error" and "第 10 条" in boxes.shown[-1][2]

@@ -1,6 +1,7 @@
 """单位与组织: office settings, yearly standards, union tree."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from zhibang_desktop.services.admin import org, settings
@@ -46,7 +47,7 @@ def test_add_a_year_standard(admin, qtbot, monkeypatch):
         return QDialog.Accepted
 
     monkeypatch.setattr(StandardDialog, "exec", fill)
-    page.standards.add_year()
+    qtbot.mouseClick(page.standards.add_button, Qt.LeftButton)
     stored = {s.year: s for s in settings.list_year_standards(admin)}
     assert (stored[new_year].dibao_fen, stored[new_year].low_income_fen) == (130_000, 195_000)
     assert page.standards.table.item(0, 1).text() == "1,300.00"

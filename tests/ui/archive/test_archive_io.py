@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import openpyxl
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from tests.services.test_household_import import rows, write_ledger
@@ -39,7 +40,7 @@ def test_blank_template(window, monkeypatch, tmp_path, boxes):
     assert boxes.shown[-1][2] == "已保存空白导入模板。"
 
 
-def test_import_with_problems_lists_them_and_saves_a_report(window, monkeypatch, tmp_path, clerk):
+def test_import_with_problems_lists_them_and_saves_a_report(window, monkeypatch, tmp_path, clerk, qtbot):
     bad = rows("A")
     bad[2][1] = bad[2][1][:-1] + ("0" if bad[2][1][-1] != "0" else "1")  # wrong check digit: Excel row 5
     path = write_ledger(tmp_path / "有错的台账.xlsx", "A", bad)
@@ -50,7 +51,8 @@ def test_import_with_problems_lists_them_and_saves_a_report(window, monkeypatch,
         shown.append(dialog)
         report = tmp_path / "错误报告.xlsx"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(report), "")))
-        assert dialog.save_report() == str(report) and report.exists()
+        qtbot.mouseClick(dialog.report_button, Qt.LeftButton)
+        assert report.exists()
         return QDialog.Rejected
 
     choose(monkeypatch, path)

@@ -143,7 +143,7 @@ def test_ctrl_n_creates_a_new_household_then_visit_and_archive(window, qtbot, cl
     b.unit.setCurrentIndex(next(i for i in range(b.unit.count()) if b.unit.model().item(i).isEnabled()))
     b.category.setCurrentIndex(b.category.findData("relative"))
     b.cause_boxes["因病"].setChecked(True)
-    b.exclusions.set_all_no()
+    qtbot.mouseClick(b.exclusions.all_no, Qt.LeftButton)
     qtbot.keyClicks(b.head_income, "1500")
     qtbot.keyClick(b.head_income, Qt.Key_S, Qt.ControlModifier)
     assert editor.household_id is not None, boxes.texts()
@@ -204,25 +204,28 @@ def test_enter_moves_to_the_next_field(window, qtbot):
     assert editor.basic.id_number.hasFocus()
 
 
-def test_attachment_add_open_and_remove(window, qtbot, clerk, monkeypatch, boxes):
+def test_attachment_add_open_and_remove(window, qtbot, clerk, monkeypatch, boxes, tmp_path):
     from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
 
     editor = open_first(window, qtbot, "active")
     tab = editor.attachments
     editor.tabs.setCurrentWidget(tab)
-    assert tab.add_bytes("收入证明.pdf", b"%PDF-1.4 demo")
-    tab.changed.emit()
-    assert tab.table.rowCount() == 1
+    scan = tmp_path / "收入证明.pdf"
+    scan.write_bytes(b"%PDF-1.4 demo")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(scan)], "")))
+    click(qtbot, tab.add_button)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=5000)
     assert len(tab.table.item(0, 3).text()) == 64  # the sha256 is shown
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
     tab.table.selectRow(0)
-    tab.open_selected()
+    click(qtbot, tab.open_button)
     path = opened[0].toLocalFile()
     assert path.endswith("收入证明.pdf") and open(path, "rb").read() == b"%PDF-1.4 demo"
     boxes.answer = True
-    tab.remove_selected()
-    assert tab.table.rowCount() == 0
+    click(qtbot, tab.remove_button)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 0, timeout=5000)
     assert any(e.field == "附件" for e in archive.household_history(clerk, editor.household_id))
 
 
