@@ -52,6 +52,28 @@ def test_backup_now_default_folder_name_and_audit(ctx, db_path):
     assert str(info.path) in row.summary and "完整性检查通过" in row.summary
 
 
+def test_a_killed_backup_leaves_nothing_behind_after_the_next_one(ctx, tmp_path):
+    """A backup killed mid-copy (power cut) leaves its `.partial`: personal data, never usable.
+    The next backup deletes such leftovers once they are an hour old, and says so in the audit
+    row; a younger one may be a copy still being written, and other files are not ours."""
+    import os
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    now = clock.local_now()
+    stale = folder / (backup.backup_name(now - timedelta(hours=3), "daily") + ".partial")
+    fresh = folder / (backup.backup_name(now - timedelta(minutes=5), "manual") + ".partial")
+    other = folder / "报表.xlsx.partial"
+    for path, age in ((stale, timedelta(hours=3)), (fresh, timedelta(minutes=5)), (other, timedelta(days=9))):
+        path.write_bytes(b"SQLite format 3\x00 half a copy")
+        when = (now - age).timestamp()
+        os.utime(path, (when, when))
+    info = backup.backup_now(ctx, folder)
+    assert not stale.exists() and fresh.exists() and other.exists() and info.path.exists()
+    row = audit.query_audit(ctx, limit=1).rows[0]
+    assert row.action == "backup" and stale.name in str(row.changes) and fresh.name not in str(row.changes)
+
+
 def test_same_second_backups_get_distinct_names(ctx, tmp_path):
     first = backup.backup_now(ctx, tmp_path / "b")
     second = backup.backup_now(ctx, tmp_path / "b")

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
-from .private_files import create_private_file, make_private_dir
+from .private_files import create_private_file, make_private_dir, partial_of
 
 REQUIRED_TABLES = ("alembic_version", "audit_log", "audit_head", "users", "settings")
 TIMEOUT_S = 3600
@@ -59,7 +59,7 @@ def _run(args: list[str], password: str | None) -> str:
 def dump(engine: Engine, dest: Path, password: str | None = None) -> None:
     """pg_dump -Fc of the whole database into `dest` (owner-only; written beside it first)."""
     make_private_dir(dest.parent)
-    partial = dest.with_name(dest.name + ".partial")
+    partial = partial_of(dest)
     partial.unlink(missing_ok=True)
     create_private_file(partial)
     try:

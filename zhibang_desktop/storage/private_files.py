@@ -53,3 +53,11 @@ def copy_private(src: Path, dest: Path) -> None:
     create_private_file(dest)
     shutil.copyfile(src, dest)
     restrict(dest)
+
+
+PARTIAL_SUFFIX = ".partial"
+
+
+def partial_of(path: Path) -> Path:
+    """Where a copy of `path` is written before it is complete (then renamed to `path`)."""
+    return path.with_name(path.name + PARTIAL_SUFFIX)

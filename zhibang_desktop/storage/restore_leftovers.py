@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import clock
+from .private_files import partial_of
 
 SUFFIX = ".sqlite3"
 
@@ -38,10 +39,6 @@ def staged_path(db_path: Path) -> Path:
 
 def pending_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.replacing")
-
-
-def partial_of(path: Path) -> Path:
-    return path.with_name(path.name + ".partial")
 
 
 def _side(path: Path, side: str) -> Path:

@@ -5,7 +5,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .private_files import create_private_file, make_private_dir
+from .private_files import create_private_file, make_private_dir, partial_of
 
 
 class BackupFailed(RuntimeError):
@@ -27,7 +27,7 @@ def integrity_problems(path: Path) -> list[str]:
 def copy_database(src: Path, dest: Path) -> None:
     """Copy `src` to `dest` through the backup API, then check it; a bad copy is removed."""
     make_private_dir(dest.parent)
-    partial = dest.with_name(dest.name + ".partial")
+    partial = partial_of(dest)
     if partial.exists():
         partial.unlink()
     create_private_file(partial)  # owner-only before a byte of the database is in it

@@ -27,13 +27,14 @@ from typing import Callable
 
 from ...domain import clock
 from ...storage.database import Database
+from ...storage.private_files import partial_of
 from ...storage.sqlite_backup import BackupFailed, copy_database
 from .. import audit_chain
 from ..context import SYSTEM, AppContext
 from ..errors import Cancelled, FieldProblem, ServiceError, ValidationFailed
 from .backup_files import (
     AUTOMATIC_KINDS, KINDS, BackupError, BackupInfo, _info, _remove_quietly, _retention, _size_text, _usable_folder,
-    backup_dir_for, backup_name, default_backup_dir, list_backups,
+    backup_dir_for, backup_name, default_backup_dir, list_backups, remove_stale_partials,
 )
 from .server_backup import backup_on_server
 
@@ -93,20 +94,23 @@ def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None
     except BackupFailed as exc:
         raise BackupError(f"{exc}。备份未完成，请重试或换一个备份位置。") from exc
     except (OSError, sqlite3.Error) as exc:
-        _remove_quietly(dest.with_name(dest.name + ".partial"))
+        _remove_quietly(partial_of(dest))
         reason = getattr(exc, "strerror", None) or str(exc)
         raise BackupError(f"写入备份“{dest}”失败（{reason}）。备份位置空间不足或不可写？") from exc
     removed: tuple[Path, ...] = ()
     if kind in AUTOMATIC_KINDS and dest_file is None:
         keep_daily, keep_monthly = _retention(db)
         removed = tuple(rotate(folder, keep_daily, keep_monthly, protect=dest))
+    leftovers = remove_stale_partials(folder, clock.local_now())
     info = _info(dest, True, note, removed)
     with ctx.tx(None) as tx:
         seq, head_hash = audit_chain.chain_head(tx.session)  # what the copy holds: nothing was written since
         info = replace(info, chain_head=f"第 {seq} 条 {head_hash}")
         tx.audit("backup", "database", summary=f"{KINDS[kind]}备份到 {dest}（{_size_text(info.size)}，完整性检查通过；"
                                                f"备份中的审计链头：{info.chain_head}）",
-                 changes=[["删除过期自动备份", "", "、".join(p.name for p in removed)]] if removed else None)
+                 changes=([["删除过期自动备份", "", "、".join(p.name for p in removed)]] if removed else [])
+                 + ([["删除中断备份留下的半成品", "", "、".join(p.name for p in leftovers)]] if leftovers else [])
+                 or None)
     if progress:
         progress(1, 1)
     return info

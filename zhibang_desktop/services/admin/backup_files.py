@@ -7,12 +7,12 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ...storage.database import Database
 from ...storage.migrate import head_revision
-from ...storage.private_files import make_private_dir, restrict
+from ...storage.private_files import PARTIAL_SUFFIX, make_private_dir, restrict
 from ...storage.sqlite_backup import integrity_problems
 from ..errors import ServiceError
 from .settings import read_settings
@@ -26,6 +26,9 @@ DEFAULT_DB_STEM = "zhibang"  # config.default_db_path: zhibang.sqlite3
 # Tables every zhibang database has had since the first schema.
 REQUIRED_TABLES = frozenset({"alembic_version", "audit_log", "audit_head", "users", "settings"})
 SQLITE_HEADER = b"SQLite format 3\x00"
+# A backup is copied to `<name>.partial` and renamed when complete; a copy in progress keeps its
+# file's time fresh, so one untouched this long was left by a backup that was killed.
+STALE_PARTIAL_AGE = timedelta(hours=1)
 
 
 class BackupError(ServiceError):
@@ -153,6 +156,25 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
                 continue
     found.sort(key=lambda b: (b.created_at, b.path.name), reverse=True)
     return found
+
+
+def remove_stale_partials(folder: Path | str, now: datetime) -> list[Path]:
+    """Delete the half-written copies that killed backups (power cut, 任务管理器) left in `folder`:
+    they hold personal data and are never a usable backup. Returns the deleted paths."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in folder.iterdir():
+        if not (path.name.endswith(PARTIAL_SUFFIX) and parse_backup_name(path.name[:-len(PARTIAL_SUFFIX)])):
+            continue
+        try:
+            if now.timestamp() - path.stat().st_mtime >= STALE_PARTIAL_AGE.total_seconds():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return sorted(removed)
 
 
 def _usable_folder(folder: Path) -> str | None:

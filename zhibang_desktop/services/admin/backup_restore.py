@@ -28,7 +28,7 @@ from ...storage.database import DatabaseLocked, open_database, real_path, sqlite
 from ...storage.lock import WriterLock
 from ...storage.migrate import head_revision, upgrade_to_head
 from ...storage.models import User
-from ...storage.private_files import copy_private, make_private_dir
+from ...storage.private_files import copy_private, make_private_dir, partial_of
 from ...storage.sqlite_backup import BackupFailed, copy_database, integrity_problems
 from .. import audit_chain
 from ..context import SYSTEM, Actor, AppContext
@@ -83,7 +83,7 @@ def _keep_replaced(db_path: Path) -> Path:
     """Copy the live file byte for byte (with its WAL merged if possible) to `<db>.replacing`,
     owner-only, through a `.partial` name so that only a complete copy ever has that name."""
     pending = restore_leftovers.pending_path(db_path)
-    partial = restore_leftovers.partial_of(pending)
+    partial = partial_of(pending)
     restore_leftovers.remove_with_sides(partial)
     copy_private(db_path, partial)
     wal = Path(str(db_path) + "-wal")
@@ -162,7 +162,7 @@ def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYST
     finally:
         if not moved_in:  # nothing replaced: the copy of the live file is a mere duplicate
             restore_leftovers.remove_with_sides(restore_leftovers.pending_path(db_path))
-        for leftover in (staged, restore_leftovers.partial_of(staged)):
+        for leftover in (staged, partial_of(staged)):
             restore_leftovers.remove_with_sides(leftover)
         lock.release()
     return RestoreResult(db_path, backup_file, replaced, check.revision or "", check.needs_migration, seq)
