@@ -38,7 +38,11 @@ def test_the_lines_of_the_batch_in_progress(z, tmp_path):
 
     refused = z("batch", "paid", number, "--line", str(cash[0]["seq"]), expect=1)
     assert "须先打印" in refused and "签领表" in refused  # cash only against a printed signed list
+    prints_before = z("batch", "show", number).splitlines()[1]
     z("print", "receipts", number, "--out", str(tmp_path / "签领表.pdf"))
+    prints_after = z("batch", "show", number).splitlines()[1]  # who printed the list the recipients sign
+    assert prints_before == "签领表：未打印"
+    assert prints_after.startswith("签领表：陈晓 ") and prints_after.endswith(f"打印，{len(lines)} 人")  # the demo clerk
     paid = z("batch", "paid", number, "--line", str(cash[0]["seq"]), "--json")
     assert next(x for x in paid["lines"] if x["id"] == cash[0]["id"])["state"] == "paid"
     returned = z("batch", "returned", number, "--line", str(bank[0]["seq"]), "--reason", "账号有误", "--json")

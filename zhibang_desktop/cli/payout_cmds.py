@@ -125,10 +125,15 @@ def run_batch_list(args, env) -> int:
 def run_batch_show(args, env) -> int:
     from ..services import payout
 
-    v = env.run(payout.get_batch, env.context(), args.batch)
+    from ..services.payout.receipt_prints import list_receipt_prints
+
+    ctx = env.context()
+    v = env.run(payout.get_batch, ctx, args.batch)
     s = v.summary
+    prints = env.run(list_receipt_prints, ctx, s.id)
     lines = [f"批次 {s.number}（{s.kind_label}，{s.status_label}）发放日期 {s.pay_date.isoformat()}：{s.lines} 笔，"
-             f"{_yuan(s.total_fen)} 元，已发放 {_yuan(s.paid_fen)} 元"]
+             f"{_yuan(s.total_fen)} 元，已发放 {_yuan(s.paid_fen)} 元",
+             "签领表：" + ("；".join(p.text for p in prints) if prints else "未打印")]
     for line in v.lines:
         extra = line.return_reason or line.renounce_reason or (
             f"{line.relative_relation}{line.relative_name}领取" if line.relative_name else "")

@@ -383,4 +383,18 @@ def test_cash_is_not_paid_before_the_receipt_list_is_printed(page, qtbot, seeded
     qtbot.mouseClick(page.paid_button, Qt.LeftButton)
     assert f"{cash.name} 为现金发放，须先打印批次" in boxes.texts()
     assert line_named(page, cash.name).state == "pending"
-    assert "签字扫描件：未附" in page.totals_label.text()
+    assert "签字扫描件：未附" in page.totals_label.text() and "签领表：未打印" in page.totals_label.text()
+
+
+def test_the_batch_shows_who_printed_the_receipt_list(page, qtbot, seeded, tmp_path, monkeypatch):
+    make_batch(page, qtbot)
+    preview = click_for_preview(qtbot, page.print_button)
+    assert "签领表：未打印" in page.totals_label.text()  # looking at the preview prints nothing
+    saved = tmp_path / "签领表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(saved), "")))
+    click(qtbot, preview.save_button)
+    assert saved.exists()
+    settle(qtbot, page)
+    qtbot.waitUntil(lambda: "签领表打印 1 次" in page.totals_label.text(), timeout=10000)
+    who = seeded.clerk.actor.display_name
+    assert f"最近：{who} " in page.totals_label.text() and "另存为 PDF，4 人" in page.totals_label.text()

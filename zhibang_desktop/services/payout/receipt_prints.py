@@ -15,8 +15,8 @@ from ...storage.models import Disbursement, DisbursementLine, ReceiptPrint
 from . import common as pc
 from . import scope
 from ..context import AppContext, Tx
-from .rules import LineStateError
-from .types import PrintResult
+from .rules import READ, LineStateError
+from .types import PrintResult, ReceiptPrintView
 
 MANAGE = "payout.manage"
 HOW_LABELS = {"print": "打印", "export": "另存为 PDF"}
@@ -43,6 +43,17 @@ def record_receipt_print(ctx: AppContext, batch_id: int, result: PrintResult, *,
         scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
         record_print(tx.session, tx, batch, result, full_id=full_id, how=how,
                      summary=summary or f"{HOW_LABELS[how]}批次 {batch.number} 签领表：{result.rows} 人")
+
+
+def list_receipt_prints(ctx: AppContext, batch_id: int) -> list[ReceiptPrintView]:
+    """Every print of the batch's 签领表, oldest first (who printed the list the recipients signed)."""
+    with ctx.tx(READ) as tx:
+        batch = pc.get_or_404(tx.session, Disbursement, batch_id, "发放批次")
+        scope.require_some_of_batch(tx.session, ctx.actor, batch)
+        rows = tx.session.execute(select(ReceiptPrint).where(ReceiptPrint.batch_id == batch_id)
+                                  .order_by(ReceiptPrint.printed_at, ReceiptPrint.id)).scalars()
+        return [ReceiptPrintView(r.printed_at, r.printed_by_name or r.printed_by, HOW_LABELS.get(r.how, r.how),
+                                 r.rows, r.total_fen, bool(r.full_id)) for r in rows]
 
 
 def printed_line_ids(session: Session, batch_id: int) -> set[int]:

@@ -264,6 +264,22 @@ class BatchSummary:
 
 
 @dataclass(frozen=True)
+class ReceiptPrintView:
+    """One print (or save as PDF for printing) of a batch's 签领表: who, when, how, what it carried."""
+    printed_at: datetime
+    printed_by: str  # the user's display name (username if none)
+    how_label: str  # 打印 / 另存为 PDF
+    rows: int
+    total_fen: int
+    full_id: bool  # the internal copy with whole ID numbers
+
+    @property
+    def text(self) -> str:
+        copy = "（内部存档本）" if self.full_id else ""
+        return f"{self.printed_by} {self.printed_at.astimezone():%Y-%m-%d %H:%M} {self.how_label}{copy}，{self.rows} 人"
+
+
+@dataclass(frozen=True)
 class BatchAttachmentView:
     id: int
     batch_id: int

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ...domain.money import format_yuan
 from ...services.payout import bank_files, printing as payout_print
 from ...services import payout
-from ...services.payout import batch_attachments
+from ...services.payout import batch_attachments, receipt_prints
 from ...services.errors import ServiceError
 from ...services.payout.types import BATCH_STATUS_LABELS, LINE_STATE_LABELS, BatchView, LineView
 from ..common import labels, messages
@@ -189,11 +189,12 @@ class BatchesPage(Page):
             self.show_batch(None)
             return
         ctx, batch_id = self.ctx, summary.id
-        self.query(lambda: (payout.get_batch(ctx, batch_id), batch_attachments.list_batch_attachments(ctx, batch_id)),
+        self.query(lambda: (payout.get_batch(ctx, batch_id), batch_attachments.list_batch_attachments(ctx, batch_id),
+                            receipt_prints.list_receipt_prints(ctx, batch_id)),
                    lambda found: self.show_batch(*found), key="detail")
 
-    def show_batch(self, view: BatchView | None, scans=()) -> None:
-        """The batch's detail; `scans`: the signed 签领表 attached to it."""
+    def show_batch(self, view: BatchView | None, scans=(), prints=()) -> None:
+        """The batch's detail; `scans`: the signed 签领表 attached to it; `prints`: who printed it, when."""
         selected = {x.id for x in self.line_table.selected_items()} if self.current and view and \
             self.current.summary.id == view.summary.id else set()
         self.current = view
@@ -211,6 +212,7 @@ class BatchesPage(Page):
             if state not in ("paid", "paid_to_relative"):
                 count = sum(1 for x in view.lines if x.state == state)
                 parts.append(f"{LINE_STATE_LABELS.get(state, state)} {count} 人 {labels.yuan(fen)} 元")
+        parts.append(f"签领表打印 {len(prints)} 次（最近：{prints[-1].text}）" if prints else "签领表：未打印")
         parts.append(f"签字扫描件 {len(scans)} 份" if scans else "签字扫描件：未附")
         if view.totals_by_fund:
             parts.append("资金来源：" + "，".join(f"{k} {labels.yuan(v)} 元" for k, v in view.totals_by_fund.items()))
