@@ -4,11 +4,13 @@ from alembic.migration import MigrationContext
 import pytest
 
 from zhibang_desktop.storage.models import Base
+from zhibang_desktop.storage.search_index import include_object
 
 
 def test_migrated_schema_matches_the_models(db):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                   "include_object": include_object}), Base.metadata)
     assert diff == [], "models changed without a migration: " + repr(diff[:5])
 
 

@@ -43,7 +43,7 @@ def bench_database(cache_dir: Path, households: int,
         create_demo(db, households=households, seed=SEED, progress=progress)
     finally:
         db.close()
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm", ".lock"):
         Path(str(building) + suffix).unlink(missing_ok=True)
     os.replace(building, path)
     return path, True

@@ -15,6 +15,7 @@ from typing import Callable
 from sqlalchemy import func, insert, select
 
 from ..domain import clock
+from ..domain.search_grams import short_grams
 from ..domain.household import CATEGORIES, EXCLUSIONS, next_visit_due, phase_out_end
 from ..storage.database import Database
 from ..storage.models import Counter, FamilyMember, Household, OrgUnit, Setting, User, Visit, YearStandard
@@ -171,6 +172,7 @@ def _household_rows(rnd: random.Random, maker: PersonMaker, n: int, targets, set
         if status != "exited":
             row["next_visit_due"] = next_visit_due(category, last_visit, row["archived_on"] or today, intervals)
         row["search_text"] = maker.search_text(head.name, head.id_number, archive_no, row["phone"])
+        row["search_grams"] = short_grams(row["search_text"])  # Core inserts: no ORM event sets it
         households.append(row)
         members.append(family)
         visits.append(visit_dates)

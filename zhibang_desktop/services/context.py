@@ -104,12 +104,13 @@ class AppContext:
             raise PermissionDenied(denied_message(permission, self.actor.roles))
 
     @contextmanager
-    def tx(self, permission: str | None) -> Iterator[Tx]:
-        """Check `permission`, then run the body as one all-or-nothing transaction."""
+    def tx(self, permission: str | None, *, read_only: bool = False) -> Iterator[Tx]:
+        """Check `permission`, then run the body as one all-or-nothing transaction.
+        `read_only`: the body only reads (searches, lists): it neither waits for nor blocks a writer."""
         if permission is not None:
             self.require(permission)
         try:
-            with self.db.session() as session:
+            with self.db.session(read_only=read_only) as session:
                 _still_allowed(session, self.actor, permission)
                 yield Tx(session, self.actor)
         except StaleDataError as exc:  # a version column: someone saved this row first

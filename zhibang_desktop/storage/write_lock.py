@@ -26,9 +26,18 @@ def serialize_writes(session: Session) -> None:
     session.info[_HELD] = True
 
 
+READ_ONLY = "zhibang_read_only"  # session.info flag set by Database.session(read_only=True)
+
+
+class WriteInReadOnlySession(RuntimeError):
+    """A bug: a function that only reads (it began a deferred transaction) tried to write."""
+
+
 @event.listens_for(Session, "before_flush")
 def _before_first_write(session: Session, _context, _instances) -> None:
     if session.new or session.dirty or session.deleted:
+        if session.info.get(READ_ONLY):
+            raise WriteInReadOnlySession("read-only transaction tried to write")
         serialize_writes(session)
 
 

@@ -1,6 +1,7 @@
 from alembic import context
 
 from zhibang_desktop.storage.models import Base
+from zhibang_desktop.storage.search_index import include_object
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -11,6 +12,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ...domain.search_grams import short_grams
 from ..types import Fen, UTCDateTime
 from .base import Base
 
@@ -57,7 +58,12 @@ class Household(Base):
     last_visit_on: Mapped[date | None]
     next_visit_due: Mapped[date | None] = mapped_column(index=True)
 
+    # What the list's text search matches (services/archive/search.py): the keys, and the grams
+    # that let a one- or two-character query use the trigram index (domain/search_grams.py).
+    # On SQLite the table households_fts (FTS5, trigram) indexes both, kept by triggers; on
+    # PostgreSQL pg_trgm indexes do where the server has the extension (migration 0006).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    search_grams: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -70,6 +76,14 @@ class Household(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # The status bar's counts per status and category (and visits overdue) read this index only.
+    __table_args__ = (Index("ix_households_status_category_due", "status", "category", "next_visit_due"),)
+
+
+@event.listens_for(Household, "before_insert")
+@event.listens_for(Household, "before_update")
+def _grams_follow_keys(_mapper, _connection, household: Household) -> None:
+    household.search_grams = short_grams(household.search_text)
 
 
 class FamilyMember(Base):
