@@ -12,7 +12,6 @@ import unicodedata
 from functools import lru_cache
 from itertools import product
 
-from pypinyin import Style, lazy_pinyin, pinyin
 
 __all__ = ["search_keys", "normalize_query", "SURNAME_READINGS"]
 
@@ -91,9 +90,19 @@ def normalize_query(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+@lru_cache(maxsize=1)
+def _pypinyin():
+    """pypinyin, imported when a name is first indexed: its phrase dictionaries take ~60 MB and a
+    good part of a second to load, which a search or the program's start does not need."""
+    import pypinyin
+
+    return pypinyin
+
+
 @lru_cache(maxsize=8192)
 def _char_readings(char: str) -> tuple[str, ...]:
-    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    p = _pypinyin()
+    readings = p.pinyin(char, style=p.Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(r for r in (readings[0] if readings else []) if r.isascii() and r.isalpha())
 
 
@@ -110,7 +119,8 @@ def _han_run_readings(run: str) -> list[tuple[str, ...]]:
     per_char = [_char_readings(c) for c in run]
     defaults = [r[:1] for r in per_char]
     if len(run) > 1 and any(len(r) > MAX_READINGS_PER_CHAR for r in per_char):
-        in_context = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+        p = _pypinyin()
+        in_context = p.lazy_pinyin(run, style=p.Style.NORMAL, errors="ignore")
         if len(in_context) == len(run):
             defaults = [[d] for d in in_context]
     return [_merge(d, r) or (c,) for c, d, r in zip(run, defaults, per_char, strict=True)]

@@ -139,9 +139,10 @@ def export_bank_file(ctx: AppContext, batch_id: int | str, path: str | Path, tem
         scope.require_whole_batch(s, ctx.actor, batch, "导出银行代发文件")
         view = _find_template(s, template)
         rows, skipped = [], []
-        for line in batch.lines:
-            if line.state != "pending":
-                continue
+        L = DisbursementLine
+        for line in s.execute(select(L.method, L.name, L.account, L.amount_fen, L.id_number, L.bank_name,
+                                     L.relief_type_label)  # plain rows: no ORM object per line
+                              .where(L.batch_id == batch.id, L.state == "pending").order_by(L.seq)):
             if line.method not in methods:
                 skipped.append(f"{line.name}：{_method_label(line.method)}，不在代发文件中")
                 continue
