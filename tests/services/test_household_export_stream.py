@@ -1,5 +1,5 @@
 """The streamed household export: every household and member of the demo office, cell by cell,
-against the archive read back through the models; written from one snapshot that blocks no clerk."""
+against the archive read back through the models; written in one read-only transaction that blocks no clerk."""
 from __future__ import annotations
 
 from decimal import Decimal
