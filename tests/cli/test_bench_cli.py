@@ -14,7 +14,8 @@ def test_bench_measures_every_work_against_its_floor_at_small_n(tmp_path, capsys
     assert report["households"] == 200 and report["rounds"] == 1
     assert report["database"] == str(database_path(cache, 200)) and database_path(cache, 200).exists()
     names = {w["name"] for w in report["works"]}
-    assert {"archive.search.name_prefix", "archive.search.initials", "archive.search.id_suffix"} <= names
+    assert {"archive.search.name_prefix", "archive.search.initials", "archive.search.id_suffix", "gui.archive.typed",
+            "gui.archive.enter", "gui.archive.scroll", "gui.archive.memory"} <= names
     for work in report["works"]:
         app = work["app"]
         assert app["samples"] >= 1 and 0 < app["median_ms"] <= app["p95_ms"] <= app["max_ms"], work["name"]

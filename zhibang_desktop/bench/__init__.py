@@ -4,6 +4,6 @@ work on the same machine, in the same run (see README, "zhibang bench").
 Each measured work is a module of `bench.works` that registers itself (`registry.register`);
 the runner finds them all, so adding a work touches no other file.
 """
-from .registry import BenchContext, Work, each, once, register, works
+from .registry import BenchContext, Samples, Work, each, once, register, works
 
-__all__ = ["BenchContext", "Work", "each", "once", "register", "works"]
+__all__ = ["BenchContext", "Samples", "Work", "each", "once", "register", "works"]

@@ -21,6 +21,15 @@ from typing import Any, Callable, Sequence
 Round = Callable[[], Sequence[float]]
 
 
+class Samples(list):
+    """A round's samples measured in a process of its own (the GUI), with that process's peak
+    memory: the runner reports it instead of measuring the side again."""
+
+    def __init__(self, samples, peak_rss_mb: float | None):
+        super().__init__(samples)
+        self.peak_rss_mb = peak_rss_mb
+
+
 @dataclass
 class BenchContext:
     """What a work's set-up gets. `db_path` is the shared bench database: read it, never write it
@@ -56,7 +65,7 @@ class Work:
     floor: Setup | None = None
     floor_label: str = ""  # what the floor is, in a few words
     target: str = ""  # the issue's target, shown beside the figures
-    memory: bool = True  # measure each side's peak memory in a child process
+    memory: bool = True  # measure each side's peak memory in a child process (or the round's Samples)
     max_rounds: int | None = None  # heavy works: at most this many rounds whatever --rounds says
 
 

@@ -36,16 +36,21 @@ def run_work(work: Work, bench: BenchContext, rounds: int) -> WorkResult:
     floor_round = work.floor(bench) if work.floor is not None else None
     app_samples: list[float] = []
     floor_samples: list[float] = []
+    peaks: dict[str, float] = {}
     for index in range(rounds):
         # Alternate which side goes first, so neither always runs on the other's warm caches.
-        order = [(floor_round, floor_samples), (app_round, app_samples)]
-        for run, samples in (order if index % 2 == 0 else order[::-1]):
+        order = [("floor", floor_round, floor_samples), ("app", app_round, app_samples)]
+        for side, run, samples in (order if index % 2 == 0 else order[::-1]):
             if run is not None:
-                samples.extend(run())
-    app_peak = floor_peak = None
+                got = run()
+                samples.extend(got)
+                if getattr(got, "peak_rss_mb", None) is not None:
+                    peaks[side] = max(peaks.get(side, 0.0), got.peak_rss_mb)
+    app_peak, floor_peak = peaks.get("app"), peaks.get("floor")
     if work.memory:
-        app_peak = measure_memory(work, "app", bench)
-        if work.floor is not None:
+        if app_peak is None:
+            app_peak = measure_memory(work, "app", bench)
+        if work.floor is not None and floor_peak is None:
             floor_peak = measure_memory(work, "floor", bench)
     return WorkResult(work.name, work.label, Figures.of(app_samples, app_peak),
                       Figures.of(floor_samples, floor_peak) if floor_samples else None, work.floor_label, work.target)

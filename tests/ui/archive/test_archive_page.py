@@ -135,6 +135,24 @@ def test_typing_searches_off_the_gui_thread(window, qtbot, service_threads):
     assert window.counts_label.text().startswith(f"共 {page.model.total} 户")
 
 
+def test_a_word_typed_at_speed_is_one_search_for_the_whole_word(window, qtbot, monkeypatch):
+    page = window.pages["archive"]
+    settle(qtbot, window)
+    texts = []
+    real = archive.search_households
+
+    def spy(ctx, filt, *args, **kwargs):
+        texts.append(filt.text)
+        return real(ctx, filt, *args, **kwargs)
+
+    monkeypatch.setattr(archive, "search_households", spy)
+    qtbot.keyClicks(page.search, "zhang")
+    qtbot.waitUntil(lambda: page.model.filter.text == "zhang", timeout=3000)
+    settle(qtbot, window)
+    assert texts == ["zhang"]
+    assert all("zhang" in search_keys(r.name) or "zhang" in r.archive_no.lower() for r in rows(page.model))
+
+
 def test_scrolling_and_filters_query_off_the_gui_thread(window, qtbot, service_threads):
     page = window.pages["archive"]
     page.table.scrollToBottom()

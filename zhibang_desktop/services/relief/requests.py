@@ -329,7 +329,7 @@ def get_request(ctx: AppContext, request_id: int | str) -> RequestView:
 def list_requests(ctx: AppContext, flt: RequestFilter | None = None) -> RequestPage:
     """A page of requests, newest first, within the user's union scope."""
     flt = flt or RequestFilter()
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = select(ReliefRequest)
         allowed = visible_unit_ids(s, ctx.actor)

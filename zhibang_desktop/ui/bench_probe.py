@@ -1,0 +1,160 @@
+"""The GUI's side of `zhibang bench` (zhibang_desktop/bench/works/archive_gui.py), in a process
+of its own: `python -m zhibang_desktop.ui.bench_probe MODE DB [QUERY …]` opens the database as
+the program does, signs the demo clerk in, shows the main window (offscreen without a display)
+and measures, on the archive page, what a clerk does:
+
+- typed:  each query typed key by key; the time from the last key to its rows on screen;
+- enter:  each query then Enter; the time to its rows and its counts on screen;
+- scroll: scrolling to the end of the whole list, page after page; one sample for it all;
+- window: opening the database, signing in and showing the main window until its queries are in;
+- bare:   the floor of that: a bare QMainWindow and QTableView with 200 rows read by sqlite3.
+
+Prints one line of JSON: the samples (seconds) and the process's peak memory (MB).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import time
+from typing import Callable
+
+TIMEOUT_S = 600
+
+
+def _wait(app, done: Callable[[], bool]) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.perf_counter() + TIMEOUT_S
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the archive page did not answer")
+        app.processEvents(QEventLoop.AllEvents, 2)
+
+
+def _window(app, db_path: str):
+    from ..demo import DEMO_PASSWORD
+    from ..services.admin import users
+    from ..services.context import AppContext
+    from ..services.session import open_office_database
+    from .common.session import UiSession
+    from .main_window import MainWindow
+
+    db = open_office_database(db_path, create=False)
+    session = UiSession(AppContext(db, users.authenticate(db, "clerk", DEMO_PASSWORD)))
+    window = MainWindow(session)
+    window.resize(1366, 768)
+    window.show()
+    _wait(app, lambda: not session.executor.busy)
+    return window, window.pages["archive"], session
+
+
+def _clear(app, page, session) -> None:
+    page.search.clear()
+    _wait(app, lambda: page.model.filter.text == "" and not session.executor.busy)
+
+
+def typed(app, db_path: str, queries: list[str]) -> list[float]:
+    from PySide6.QtTest import QTest
+
+    def type_in(char: str) -> None:
+        if char.isascii():
+            QTest.keyClicks(page.search, char)
+        else:  # a Chinese character arrives from the input method as committed text
+            page.search.insert(char)
+
+    _, page, session = _window(app, db_path)
+    samples = []
+    for query in queries:
+        _clear(app, page, session)
+        for char in query[:-1]:
+            type_in(char)
+            app.processEvents()
+        type_in(query[-1])
+        start = time.perf_counter()
+        _wait(app, lambda: page.model.filter.text == query and not page.model.loading)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def enter(app, db_path: str, queries: list[str]) -> list[float]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    _, page, session = _window(app, db_path)
+    samples = []
+    for query in queries:
+        _clear(app, page, session)
+        page.search.blockSignals(True)
+        page.search.setText(query)
+        page.search.blockSignals(False)
+        start = time.perf_counter()
+        QTest.keyClick(page.search, Qt.Key_Return)
+        _wait(app, lambda: page.model.filter.text == query and not session.executor.busy)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def scroll(app, db_path: str, _queries) -> list[float]:
+    _, page, session = _window(app, db_path)
+    start = time.perf_counter()
+    while page.model.rowCount() < page.model.total:
+        page.table.scrollToBottom()
+        _wait(app, lambda: not page.model.loading)
+    return [time.perf_counter() - start]
+
+
+def window(app, db_path: str, _queries) -> list[float]:
+    start = time.perf_counter()
+    _window(app, db_path)
+    return [time.perf_counter() - start]
+
+
+def bare(app, db_path: str, _queries) -> list[float]:
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QMainWindow, QTableView
+
+    start = time.perf_counter()
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    rows = con.execute("select archive_no, name, id_number, category, status, phone from households "
+                       "order by archive_no limit 200").fetchall()
+    model = QStandardItemModel(len(rows), 6)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            model.setItem(r, c, QStandardItem(str(value or "")))
+    window = QMainWindow()
+    view = QTableView()
+    view.setModel(model)
+    window.setCentralWidget(view)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    con.close()
+    return [time.perf_counter() - start]
+
+
+MODES = {"typed": typed, "enter": enter, "scroll": scroll, "window": window, "bare": bare}
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ..bench.memory import peak_rss_mb
+
+    mode, db_path, *queries = argv
+    if mode == "bare":  # the floor holds Qt and sqlite3 only
+        app = QApplication([])
+    else:
+        from .app import make_app
+
+        app = make_app()
+    samples = MODES[mode](app, db_path, queries)
+    print(json.dumps({"samples": samples, "peak_rss_mb": peak_rss_mb()}))
+    sys.stdout.flush()
+    os._exit(0)  # the window, its threads and the database go with the process
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
