@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from zhibang_desktop.bench.database import database_path
 from zhibang_desktop.cli import main
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(1200)  # builds a demo year, then opens the GUI for each GUI work: minutes on a busy machine
 def test_bench_measures_every_work_against_its_floor_at_small_n(tmp_path, capsys):
     cache = tmp_path / "bench-cache"
     assert main(["bench", "--households", "200", "--rounds", "1", "--dir", str(cache), "--json"]) == 0
