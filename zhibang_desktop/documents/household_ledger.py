@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..domain.archive_form import CODED_FIELDS, AreaError, parse_area, words_for
 from ..domain.cards import normalize_account
 from ..domain.household import (
     ASSISTANCE_STATUSES, CATEGORIES, DEFAULT_HARDSHIP_CAUSES, RELATIONS, SCHOOLING_STAGES,
@@ -54,7 +55,25 @@ HOUSEHOLD_HEADERS: dict[str, tuple[str, ...]] = {
     "union_member": ("工会会员", "是否会员"),
     "assistance_status": ("低保情况",),
     "remarks": ("备注",),
+    # the rest of the 困难职工家庭档案表 (optional columns)
+    "political_status": ("政治面貌",),
+    "marital_status": ("婚姻状况",),
+    "housing_type": ("住房类型", "住房情况"),
+    "housing_area_x100": ("建筑面积（平方米）", "建筑面积", "住房面积"),
+    "disability_category": ("残疾类别",),
+    "disability_grade": ("残疾等级",),
+    "employer_nature": ("单位性质",),
+    "enterprise_status": ("企业状况",),
+    "medical_insurance": ("医保状况", "医保类型", "医疗保险"),
+    "zero_employment": ("零就业家庭", "是否零就业家庭"),
+    "archived_by": ("建档人",),
+    "reviewed_by": ("审核人",),
+    "grassroots_opinion": ("基层工会意见",),
+    "grassroots_opinion_on": ("基层工会意见日期",),
+    "upper_opinion": ("上级工会意见",),
+    "upper_opinion_on": ("上级工会意见日期",),
 }
+FORM_COLUMNS = tuple(HOUSEHOLD_HEADERS)[tuple(HOUSEHOLD_HEADERS).index("political_status"):]
 HOUSEHOLD_REQUIRED = ("name", "id_number", "union", "category")
 
 MEMBER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -107,6 +126,22 @@ class LedgerHousehold:
     union_member: bool | None = None
     assistance_status: str | None = None
     remarks: str | None = None
+    political_status: str | None = None
+    marital_status: str | None = None
+    housing_type: str | None = None
+    housing_area_x100: int | None = None
+    disability_category: str | None = None
+    disability_grade: str | None = None
+    employer_nature: str | None = None
+    enterprise_status: str | None = None
+    medical_insurance: str | None = None
+    zero_employment: bool | None = None
+    archived_by: str | None = None
+    reviewed_by: str | None = None
+    grassroots_opinion: str | None = None
+    grassroots_opinion_on: date | None = None
+    upper_opinion: str | None = None
+    upper_opinion_on: date | None = None
 
 
 @dataclass
@@ -149,6 +184,18 @@ def _amount(value: Any) -> int | None:
         raise ValueProblem(str(exc)) from None
 
 
+def _area(value: Any) -> int | None:
+    try:
+        return parse_area(value)
+    except AreaError as exc:
+        raise ValueProblem(str(exc)) from None
+
+
+def _coded(fld: str) -> Callable[[Any], Any]:
+    label = HOUSEHOLD_HEADERS[fld][0]
+    return lambda v: parse_choice(v, words_for(fld), label)
+
+
 def split_causes(value: Any) -> list[str]:
     text = parse_text(value)
     if not text:
@@ -164,6 +211,9 @@ _HOUSEHOLD_PARSERS: dict[str, Callable[[Any], Any]] = {
     "bank_account": lambda v: normalize_account(parse_text(v) or "") or None, "address": parse_text,
     "archived_on": parse_date, "union_member": parse_bool,
     "assistance_status": lambda v: parse_choice(v, ASSISTANCE_WORDS, "低保情况"), "remarks": parse_text,
+    **{f: _coded(f) for f in CODED_FIELDS}, "housing_area_x100": _area, "zero_employment": parse_bool,
+    "archived_by": parse_text, "reviewed_by": parse_text, "grassroots_opinion": parse_text,
+    "grassroots_opinion_on": parse_date, "upper_opinion": parse_text, "upper_opinion_on": parse_date,
 }
 _MEMBER_PARSERS: dict[str, Callable[[Any], Any]] = {
     "head_id_number": id_text, "name": parse_text, "relation": parse_text, "id_number": id_text,
@@ -283,7 +333,8 @@ HOUSEHOLD_COLUMNS = [names[0] for names in HOUSEHOLD_HEADERS.values()]
 MEMBER_COLUMNS = [names[0] for names in MEMBER_HEADERS.values()]
 HOUSEHOLD_TEXT_COLUMNS = ("身份证号", "联系电话", "银行账号")
 MEMBER_TEXT_COLUMNS = ("户主身份证号", "身份证号")
-HOUSEHOLD_WIDTHS = [10, 22, 6, 15, 26, 26, 10, 18, 8, 12, 22, 24, 30, 12, 10, 10, 24]
+HOUSEHOLD_WIDTHS = [10, 22, 6, 15, 26, 26, 10, 18, 8, 12, 22, 24, 30, 12, 10, 10, 24,
+                    10, 10, 14, 12, 10, 10, 16, 14, 20, 10, 10, 10, 30, 12, 30, 12]
 MEMBER_WIDTHS = [22, 10, 10, 22, 12, 12, 14, 24, 10]
 
 NOTES = (
@@ -299,6 +350,7 @@ NOTES = (
     "9. 只要有一行有误，整个文件都不会导入，并列出每个问题所在的工作表、行、列和原因。",
     f"10. 姓名以“{EXAMPLE_PREFIX}”开头的行是示例，导入时跳过；可直接删除。",
     "11. 导入的家庭按台账直接在档；尚无走访记录、排除条件核查未填的，导入后列为待办事项。",
+    "12. 政治面貌至上级工会意见日期各列（档案表其余项目）可不填；填写时按下方选项填写，建筑面积填平方米数（如 45.5）。",
 )
 
 
@@ -309,7 +361,10 @@ def write_template(path: str | Path, causes: tuple[str, ...] = DEFAULT_HARDSHIP_
     xw.add_sheet(HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, HOUSEHOLD_WIDTHS, text_columns=HOUSEHOLD_TEXT_COLUMNS)
     xw.append([f"{EXAMPLE_PREFIX}张三", head_id, "男", "13800138000", "示例电子有限公司", "荔城街示例电子有限公司工会",
                "深度困难", "因病、因学", 3, "1,800元", "中国工商银行增城支行", "6222020200112233445",
-               "广州市增城区荔城街示例路1号", "2024-03-01", "是", "低收入户", "示例行，导入时跳过"])
+               "广州市增城区荔城街示例路1号", "2024-03-01", "是", "低收入户", "示例行，导入时跳过",
+               "群众", "已婚", "租住私房", "45.5", "肢体残疾", "三级", "私营企业", "生产经营困难",
+               "职工基本医疗保险", "否", "王建档", "李审核", "情况属实，同意建档", "2024-02-20",
+               "同意", "2024-02-26"])
     xw.add_sheet(MEMBER_SHEET, MEMBER_COLUMNS, MEMBER_WIDTHS, text_columns=MEMBER_TEXT_COLUMNS)
     xw.append([head_id, f"{EXAMPLE_PREFIX}李四", "配偶", make_id_number("440118", date(1980, 6, 1), 22, "F"),
                "尿毒症", None, "无", None, "0"])
@@ -321,4 +376,6 @@ def write_template(path: str | Path, causes: tuple[str, ...] = DEFAULT_HARDSHIP_
     xw.append(["致困原因选项：" + "、".join(causes)])
     xw.append(["与户主关系参考：" + "、".join(RELATIONS)])
     xw.append(["就学阶段选项：" + "、".join(SCHOOLING_STAGES.values())])
+    for fld, vocabulary in CODED_FIELDS.items():
+        xw.append([f"{HOUSEHOLD_HEADERS[fld][0]}选项：" + "、".join(vocabulary.values())])
     xw.save(path)

@@ -9,9 +9,31 @@ from ...domain.cards import mask_account
 from ...domain.household import (
     ASSISTANCE_STATUSES, CATEGORIES, EXCLUSIONS, SCHOOLING_STAGES, VISIT_METHODS,
 )
+from ...domain.archive_form import CODED_FIELDS, area_text, label_of
 from ...domain.idnumber import mask_id_number
 from ...domain.money import format_yuan
 from .types import HouseholdInput, MemberInput, VisitInput
+
+#: the 档案表 fields added to the archive, in the form's order
+FORM_LABELS: dict[str, str] = {
+    "political_status": "政治面貌",
+    "marital_status": "婚姻状况",
+    "housing_type": "住房类型",
+    "housing_area_x100": "建筑面积（平方米）",
+    "disability_category": "残疾类别",
+    "disability_grade": "残疾等级",
+    "employer_nature": "单位性质",
+    "enterprise_status": "企业状况",
+    "medical_insurance": "医保状况",
+    "zero_employment": "零就业家庭",
+    "archived_by": "建档人",
+    "reviewed_by": "审核人",
+    "grassroots_opinion": "基层工会意见",
+    "grassroots_opinion_on": "基层工会意见日期",
+    "upper_opinion": "上级工会意见",
+    "upper_opinion_on": "上级工会意见日期",
+}
+FORM_FIELDS: tuple[str, ...] = tuple(FORM_LABELS)
 
 HOUSEHOLD_LABELS: dict[str, str] = {
     "name": "姓名",
@@ -40,6 +62,7 @@ HOUSEHOLD_LABELS: dict[str, str] = {
     "exclusions": "排除条件核查",
     "exclusion_override": "排除条件书面说明",
     "remarks": "备注",
+    **FORM_LABELS,
     "members": "家庭成员",
 }
 
@@ -116,6 +139,10 @@ def show(field: str, value, unit_names: dict[int, str] | None = None) -> str:
         return VISIT_METHODS.get(value, str(value))
     if field == "account_kind":
         return ACCOUNT_KINDS.get(value, str(value))
+    if field in CODED_FIELDS:
+        return label_of(field, value)
+    if field == "housing_area_x100":
+        return f"{area_text(value)} 平方米"
     if field == "unit_id":
         return (unit_names or {}).get(value, f"工会#{value}")
     if field == "causes":

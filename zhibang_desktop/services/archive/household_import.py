@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ...domain import clock
 from ...documents.error_report import Problem, write_error_report
 from ...documents.household_ledger import (
-    HOUSEHOLD_HEADERS, MEMBER_HEADERS, Ledger, LedgerHousehold, LedgerMember, read_ledger,
+    FORM_COLUMNS, HOUSEHOLD_HEADERS, MEMBER_HEADERS, Ledger, LedgerHousehold, LedgerMember, read_ledger,
 )
 from ...domain.household import OTHER_CAUSE_PREFIX
 from ...domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
@@ -41,7 +41,8 @@ _HOUSEHOLD_COLUMN = {"name": "name", "id_number": "id_number", "unit_id": "union
                      "phone": "phone", "address": "address", "employer": "employer", "causes": "causes",
                      "household_size": "household_size", "other_income_fen": "monthly_income",
                      "head_income_fen": "monthly_income", "assistance_status": "assistance_status",
-                     "bank_name": "bank_name", "bank_account": "bank_account", "remarks": "remarks"}
+                     "bank_name": "bank_name", "bank_account": "bank_account", "remarks": "remarks",
+                     **{f: f for f in FORM_COLUMNS}}
 _MEMBER_COLUMN = {"monthly_income_fen": "monthly_income"}
 
 
@@ -202,6 +203,8 @@ def _household_input(item: LedgerHousehold, members: list[LedgerMember], unit_id
         assistance_status=item.assistance_status or "none", bank_name=item.bank_name,
         bank_account=item.bank_account, account_kind=_account_kind(item),
         remarks=item.remarks, members=listed,
+        **{f: getattr(item, f) for f in FORM_COLUMNS if f != "zero_employment"},
+        zero_employment=bool(item.zero_employment),
     )
 
 

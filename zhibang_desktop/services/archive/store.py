@@ -19,6 +19,7 @@ from ...domain.idnumber import InvalidIdNumber, parse_id_number
 from ...domain.pinyin_search import search_keys
 from ...storage.write_lock import serialize_writes
 from ...storage.models import Attachment, Counter, FamilyMember, Household, OrgUnit
+from .fields import FORM_FIELDS
 from .types import (
     AttachmentView, HouseholdInput, HouseholdView, MemberInput, MemberView, VisitView,
 )
@@ -125,6 +126,7 @@ _COPIED = (
     "employer", "ethnicity", "health", "union_member", "member_no", "model_worker", "single_parent",
     "household_size", "head_income_fen", "other_income_fen", "assistance_status", "bank_name",
     "bank_account", "account_kind", "exclusion_override", "remarks",
+    *FORM_FIELDS,
 )
 
 

@@ -49,6 +49,23 @@ class HouseholdInput:
     exclusions: dict[str, bool] = field(default_factory=dict)  # code -> applies
     exclusion_override: str | None = None
     remarks: str | None = None
+    # 档案表 fields (domain.archive_form codes; None = not filled in)
+    political_status: str | None = None
+    marital_status: str | None = None
+    housing_type: str | None = None
+    housing_area_x100: int | None = None  # 建筑面积 in hundredths of a square metre
+    disability_category: str | None = None
+    disability_grade: str | None = None  # "1".."4"
+    employer_nature: str | None = None
+    enterprise_status: str | None = None
+    medical_insurance: str | None = None
+    zero_employment: bool = False
+    archived_by: str | None = None
+    reviewed_by: str | None = None
+    grassroots_opinion: str | None = None
+    grassroots_opinion_on: date | None = None
+    upper_opinion: str | None = None
+    upper_opinion_on: date | None = None
     members: list[MemberInput] = field(default_factory=list)
 
 

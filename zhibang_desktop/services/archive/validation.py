@@ -12,6 +12,8 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain import clock
+from ...domain.archive_form import CODED_FIELDS, MAX_HOUSING_AREA_X100
 from ...domain.cards import normalize_account
 from ...domain.household import (
     ASSISTANCE_STATUSES, CATEGORIES, EXCLUSIONS, OTHER_CAUSE_PREFIX, SCHOOLING_STAGES,
@@ -30,6 +32,7 @@ MAX_MONTHLY_INCOME_FEN = 10_000_000  # 100,000 yuan a month: a typo, not a hards
 _TEXT_LIMITS = {
     "name": 50, "phone": 30, "address": 200, "hukou_type": 20, "hukou_region": 100,
     "employer": 100, "ethnicity": 20, "health": 100, "member_no": 40, "bank_name": 60,
+    "archived_by": 50, "reviewed_by": 50, "grassroots_opinion": 500, "upper_opinion": 500,
 }
 _PHONE = re.compile(r"[0-9+\-() /、,，;；]+")
 _SPACES = re.compile(r"\s+")
@@ -96,6 +99,9 @@ def clean_input(data: HouseholdInput) -> HouseholdInput:
         exclusion_override=_text(data.exclusion_override), remarks=_text(data.remarks),
         head_income_fen=data.head_income_fen or 0, other_income_fen=data.other_income_fen or 0,
         members=[clean_member(m) for m in data.members],
+        **{f: _text(getattr(data, f)) for f in ("archived_by", "reviewed_by", "grassroots_opinion", "upper_opinion")},
+        **{f: _text(getattr(data, f)) for f in CODED_FIELDS},
+        zero_employment=bool(data.zero_employment),
     )
 
 
@@ -165,7 +171,41 @@ def field_problems(data: HouseholdInput, office_causes: tuple[str, ...] | list[s
     unknown = [code for code in data.exclusions if code not in EXCLUSIONS]
     if unknown:
         problems.append(_p("exclusions", f"未知的核查项：{'、'.join(unknown)}"))
+    problems.extend(form_problems(data))
     problems.extend(_member_problems(data))
+    return problems
+
+
+def form_problems(data: HouseholdInput) -> list[FieldProblem]:
+    """The 档案表 fields: codes from their lists, a plausible area, consistent disability and dates."""
+    problems: list[FieldProblem] = []
+    for field, vocabulary in CODED_FIELDS.items():
+        value = getattr(data, field)
+        if value is not None and value not in vocabulary:
+            problems.append(_p(field, f"“{value}”不是可选的值，请选择：" + "、".join(vocabulary.values())))
+    area = data.housing_area_x100
+    if area is not None:
+        if not isinstance(area, int) or isinstance(area, bool) or area < 0:
+            problems.append(_p("housing_area_x100", "应为不小于 0 的面积（平方米）"))
+        elif area > MAX_HOUSING_AREA_X100:
+            problems.append(_p("housing_area_x100", f"超过 {MAX_HOUSING_AREA_X100 // 100} 平方米，请核对"))
+        elif data.housing_type == "none" and area > 0:
+            problems.append(_p("housing_area_x100", "住房类型为“无固定住所”时不应填写建筑面积"))
+    if data.disability_grade is not None and data.disability_category in (None, "none"):
+        problems.append(_p("disability_grade", "填写残疾等级时请先选择残疾类别"))
+    if data.disability_category not in (None, "none") and data.disability_grade is None:
+        problems.append(_p("disability_grade", "有残疾时请选择残疾等级（一级至四级）"))
+    if data.enterprise_status is not None and data.employer_nature in ("government", "institution", "social_org"):
+        problems.append(_p("enterprise_status", "单位性质为机关、事业单位或社会组织时不填企业状况"))
+    today = clock.today()
+    for opinion, on in (("grassroots_opinion", "grassroots_opinion_on"), ("upper_opinion", "upper_opinion_on")):
+        day = getattr(data, on)
+        if day is not None and day > today:
+            problems.append(_p(on, "不能晚于今天"))
+        if day is not None and not getattr(data, opinion):
+            problems.append(_p(opinion, "已填写意见日期，请填写意见内容"))
+    if data.grassroots_opinion_on and data.upper_opinion_on and data.upper_opinion_on < data.grassroots_opinion_on:
+        problems.append(_p("upper_opinion_on", "不能早于基层工会意见日期（先基层、后上级）"))
     return problems
 
 

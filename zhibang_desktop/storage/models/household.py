@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...domain.search_grams import short_grams
@@ -49,6 +49,23 @@ class Household(Base):
     exclusions: Mapped[dict] = mapped_column(JSON, default=dict)  # code -> bool (True = applies)
     exclusion_override: Mapped[str | None] = mapped_column(Text)
     remarks: Mapped[str | None] = mapped_column(Text)
+    # The rest of the 困难职工家庭档案表's head-of-household fields (domain.archive_form codes)
+    political_status: Mapped[str | None] = mapped_column(String(20))
+    marital_status: Mapped[str | None] = mapped_column(String(16))
+    housing_type: Mapped[str | None] = mapped_column(String(20))
+    housing_area_x100: Mapped[int | None] = mapped_column(Integer)  # hundredths of a square metre
+    disability_category: Mapped[str | None] = mapped_column(String(16))
+    disability_grade: Mapped[str | None] = mapped_column(String(2))
+    employer_nature: Mapped[str | None] = mapped_column(String(20))
+    enterprise_status: Mapped[str | None] = mapped_column(String(16))
+    medical_insurance: Mapped[str | None] = mapped_column(String(16))
+    zero_employment: Mapped[bool] = mapped_column(default=False, server_default=false())
+    archived_by: Mapped[str | None] = mapped_column(String(50))  # 建档人 (a name written on the form)
+    reviewed_by: Mapped[str | None] = mapped_column(String(50))  # 审核人
+    grassroots_opinion: Mapped[str | None] = mapped_column(Text)  # 基层工会意见
+    grassroots_opinion_on: Mapped[date | None]
+    upper_opinion: Mapped[str | None] = mapped_column(Text)  # 上级工会意见
+    upper_opinion_on: Mapped[date | None]
 
     archived_on: Mapped[date | None]
     exit_decided_on: Mapped[date | None]
