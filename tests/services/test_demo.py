@@ -91,3 +91,19 @@ def test_the_demo_year_loads_only_the_households_it_uses(db, monkeypatch):
         event.remove(Household, "load", on_load)
     assert a and b and c and len(a) + len(b) + len(c) == len(loaded)
     assert len(loaded) <= 4 * demo_year.PER_QUARTER_MAX + 40
+
+
+def test_demo_households_fill_the_archive_form_plausibly(db):
+    from zhibang_desktop.services.archive.store import to_input
+    from zhibang_desktop.services.archive.validation import form_problems
+
+    create_demo(db, households=150, seed=5)
+    with db.session() as s:
+        rows = s.execute(select(Household)).scalars().all()
+        problems = [(h.archive_no, p.label, p.message) for h in rows for p in form_problems(to_input(h))]
+        assert problems == []
+        assert len({h.political_status for h in rows}) >= 3 and len({h.housing_type for h in rows}) >= 4
+        assert all(h.housing_area_x100 for h in rows)
+        assert 0 < sum(h.disability_category != "none" for h in rows) < 50
+        archived = [h for h in rows if h.status != "draft"]
+        assert all(h.grassroots_opinion_on <= h.upper_opinion_on <= h.archived_on for h in archived)

@@ -24,6 +24,7 @@ from ..services.admin import org
 from ..services.session import setup
 from ..services.archive.store import counter_name, format_archive_no
 from ..services.context import SYSTEM, AppContext
+from .archive_form import form_fields
 from .people import Person, PersonMaker
 from ..services.admin.settings import DEMO_MARKER, read_settings  # DEMO_MARKER: this office was made by the demo
 from ..services.admin.visit_intervals import visit_intervals
@@ -155,6 +156,8 @@ def _household_rows(rnd: random.Random, maker: PersonMaker, n: int, targets, set
             exit_decided_on=None, phase_out_until=None, exited_on=None, exit_reason=None,
             last_visit_on=last_visit, next_visit_due=None, created_at=now, updated_at=now, version=1,
         )
+        row.update(form_fields(head.id_number, category, status, row["single_parent"], row["archived_on"],
+                               clerk=DEMO_USERS[1][1], reviewer=DEMO_USERS[2][1]))
         unit_id, unit_name = rnd.choice(targets)
         row["unit_id"], row["employer"] = unit_id, unit_name.removesuffix("工会")
         if status in ("phasing_out", "exited"):
