@@ -131,9 +131,10 @@ def main(out: Path) -> int:
     editor = HouseholdEditor(session, view.id, window)
     editor.resize(*EDITOR)
     editor.show()
-    for index, name in enumerate(("editor_basic", "editor_members", "editor_visits", "editor_attachments",
-                                  "editor_changes")):
-        editor.tabs.setCurrentIndex(index)
+    for tab, name in ((editor.basic, "editor_basic"), (editor.form, "editor_form"), (editor.members, "editor_members"),
+                      (editor.visits, "editor_visits"), (editor.attachments, "editor_attachments"),
+                      (editor.changes, "editor_changes")):
+        editor.tabs.setCurrentWidget(tab)
         save(editor, out, f"{name}.png", app)
     editor.tabs.setCurrentIndex(0)
     editor.basic.id_number.setText(editor.basic.id_number.text()[:-1])

@@ -29,6 +29,7 @@ from ..common import labels, messages
 from .editor.attachments_tab import AttachmentsTab
 from .editor.basic_tab import BasicTab
 from .editor.changes_tab import ChangesTab
+from .editor.form_tab import FormTab
 from ..common.field_errors import EDITOR_STYLE, EnterMovesFocus
 from .editor.lifecycle import STEPS, StepDialog, run_step
 from .editor.members_tab import MembersTab
@@ -40,7 +41,7 @@ HOUSEHOLDS = ChangeSummary(households=True)
 
 VALIDATE_DELAY_MS = 400
 MEMBER_FIELD = re.compile(r"members\[\d+\]")
-TAB_TITLES = ("基本信息", "家庭成员", "走访核查", "附件", "变更记录")
+TAB_TITLES = ("基本信息", "档案表信息", "家庭成员", "走访核查", "附件", "变更记录")
 
 
 def _root(field: str) -> str:
@@ -71,11 +72,13 @@ class HouseholdEditor(QDialog):
         self.warnings.setStyleSheet("color: #b26a00;")
         self.tabs = QTabWidget()
         self.basic = BasicTab(self.ctx, get_settings(self.ctx).hardship_causes)
+        self.form = FormTab()
         self.members = MembersTab()
         self.visits = VisitsTab(session)
         self.attachments = AttachmentsTab(session)
         self.changes = ChangesTab(session)
-        for tab, title in zip((self.basic, self.members, self.visits, self.attachments, self.changes), TAB_TITLES):
+        for tab, title in zip((self.basic, self.form, self.members, self.visits, self.attachments, self.changes),
+                              TAB_TITLES):
             self.tabs.addTab(tab, title)
 
         self.step_buttons: dict[str, QPushButton] = {}
@@ -115,11 +118,13 @@ class HouseholdEditor(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._timer.timeout.connect(self.validate_now)
         self.basic.edited.connect(self._edited)
+        self.form.edited.connect(self._edited)
         self.members.edited.connect(lambda: self._edited("members"))
         self.visits.changed.connect(self._stored_elsewhere)
         self.attachments.changed.connect(self._reload_attachments)
         self._enter = EnterMovesFocus(self)
         self._enter.install(self.basic)
+        self._enter.install(self.form)
         self._enter.install(self.visits)
 
         if household_id is None:
@@ -148,6 +153,7 @@ class HouseholdEditor(QDialog):
         """Show a stored household (or an empty new one) and make it the unchanged state."""
         self.view = view
         self.basic.load(view.data if view else None)
+        self.form.load(view.data if view else None)
         self.members.load(list(view.data.members) if view else [])
         self._baseline = self.current_input()[0]
         self.touched.clear()
@@ -164,8 +170,8 @@ class HouseholdEditor(QDialog):
         """What depends on the stored household only (not on the form)."""
         self.view = view
         stored = view is not None
-        for i in (2, 3, 4):
-            self.tabs.setTabEnabled(i, stored)
+        for tab in (self.visits, self.attachments, self.changes):
+            self.tabs.setTabEnabled(self.tabs.indexOf(tab), stored)
         self.visits.load(view)
         self.attachments.load(view)
         self.changes.load(view.id if view else None)
@@ -186,6 +192,7 @@ class HouseholdEditor(QDialog):
         self.save_button.setEnabled(can_edit)
         self.save_action.setEnabled(can_edit)
         self.basic.widget().setEnabled(can_edit)
+        self.form.widget().setEnabled(can_edit)
         self.members.setEnabled(can_edit)
 
     @staticmethod
@@ -223,9 +230,10 @@ class HouseholdEditor(QDialog):
     # -- the form --
     def current_input(self) -> tuple[HouseholdInput, list[FieldProblem]]:
         data, problems = self.basic.collect(None)
+        data, form_problems = self.form.collect(data)
         members, member_problems = self.members.members()
         data.members = members
-        return data, problems + member_problems
+        return data, problems + form_problems + member_problems
 
     def is_dirty(self) -> bool:
         return self._baseline is not None and self.current_input()[0] != self._baseline
@@ -265,11 +273,15 @@ class HouseholdEditor(QDialog):
     def _show_problems(self, problems: list[FieldProblem]) -> None:
         visible = [p for p in problems if self.show_all or _root(p.field) in self.touched]
         rest = self.basic.errors.show(visible)
+        in_basic = len(visible) - len(rest)
+        in_form = len(rest)
+        rest = self.form.errors.show(rest)
+        in_form -= len(rest)
         member_problems = [p for p in rest if _root(p.field) == "members"]
         self.members.show_problems(member_problems)
-        in_basic = len(visible) - len(rest)
-        self.tabs.setTabText(0, TAB_TITLES[0] + (f"（{in_basic}处待改）" if in_basic else ""))
-        self.tabs.setTabText(1, TAB_TITLES[1] + (f"（{len(member_problems)}处待改）" if member_problems else ""))
+        for tab, count in ((self.basic, in_basic), (self.form, in_form), (self.members, len(member_problems))):
+            index = self.tabs.indexOf(tab)
+            self.tabs.setTabText(index, TAB_TITLES[index] + (f"（{count}处待改）" if count else ""))
 
     # -- saving --
     def save(self) -> bool:
@@ -308,12 +320,13 @@ class HouseholdEditor(QDialog):
 
     def _focus_first_problem(self, problems: list[FieldProblem]) -> None:
         for p in problems:
-            widget = self.basic.errors.widget(p.field)
-            if widget is not None:
-                self.tabs.setCurrentWidget(self.basic)
-                self.basic.ensureWidgetVisible(widget)
-                widget.setFocus()
-                return
+            for tab in (self.basic, self.form):
+                widget = tab.errors.widget(p.field)
+                if widget is not None:
+                    self.tabs.setCurrentWidget(tab)
+                    tab.ensureWidgetVisible(widget)
+                    widget.setFocus()
+                    return
             if _root(p.field) == "members":
                 self.tabs.setCurrentWidget(self.members)
                 return
