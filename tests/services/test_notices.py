@@ -243,3 +243,18 @@ def test_a_second_notice_for_the_same_quarter_is_numbered(ctx, monkeypatch):
     assert second.summary.title == first.summary.title.replace("第一季度", "第一季度第二批")
     assert third.summary.title == first.summary.title.replace("第一季度", "第一季度第三批")
     assert len(first_ids) == 2 and len(third_ids) == 1
+
+
+def test_the_archive_forms_disability_never_reaches_the_roster(ctx, monkeypatch):
+    """The 档案表's 残疾类别 is health data (PIPL art. 28): refused in a roster remark."""
+    Clock(monkeypatch, 2026, 2, 20)
+    o = office(ctx)
+    zengcheng(ctx, 2026)
+    set_dibao(o, 2026)
+    hh = add_household(ctx, "李四", 201, disability_category="hearing", disability_grade="2",
+                       political_status="cpc_member", marital_status="divorced")
+    submit_and_approve(o, quarterly(hh, 600, quarter=1))
+    entry = notices.create_notice(o["clerk"], _input()).entries[0]
+    with pytest.raises(ValidationFailed) as exc:
+        notices.set_entry_remark(o["clerk"], entry.id, "听力残疾，生活困难")
+    assert "病情" in str(exc.value.problems)

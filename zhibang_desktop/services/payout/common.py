@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...domain.cards import mask_account
+from ...domain.archive_form import label_of
 from ...domain.idnumber import mask_id_number
 from ...domain.policy import KNOWN_FUND_SOURCES, Policy
 from ...storage.models import (
@@ -175,6 +176,8 @@ def household_private_values(session: Session, household_ids: set[int]) -> set[s
         chunk = ids[start:start + 500]
         for hh in session.execute(select(Household).where(Household.id.in_(chunk))).scalars():
             values.update(v for v in (hh.health, hh.id_number, hh.bank_account) if v)
+            if hh.disability_category not in (None, "none"):  # the 档案表's 残疾类别 is health data too
+                values.add(label_of("disability_category", hh.disability_category))
             values.update(c for c in hh.causes or () if isinstance(c, str))
             for m in hh.members:
                 values.update(v for v in (m.health, m.disability, m.id_number) if v)
