@@ -29,13 +29,7 @@ def register(sub) -> None:
     exports = group(sub, "export", "导出到 Excel")
     p = exports.add_parser("households", help="导出档案（可按状态、类别筛选）")
     p.add_argument("file", help="输出文件 .xlsx")
-    p.add_argument("--status", action="append", default=[],
-                   help="状态：" + "、".join(f"{c}/{label}" for c, label in STATUSES.items()) + "（可重复或用逗号分隔）")
-    p.add_argument("--category", action="append", default=[],
-                   help="类别：" + "、".join(f"{c}/{label}" for c, label in CATEGORIES.items()))
-    p.add_argument("--text", default="", help="关键字（姓名、拼音、身份证号、档案号、电话）")
-    p.add_argument("--unit", help="工会名称（含下级工会）")
-    p.add_argument("--overdue", action="store_true", help="只导出走访逾期的家庭")
+    add_filter_options(p, "导出")
     json_flag(p)
     p.set_defaults(func=run_export)
 
@@ -155,21 +149,41 @@ def _codes(values: list[str], vocabulary: dict[str, str], what: str) -> frozense
     return frozenset(out)
 
 
-def run_export(args, env) -> int:
+def add_filter_options(p, verb: str) -> None:
+    """The archive list's filters (状态, 类别, 关键字, 工会, 走访逾期) as options."""
+    p.add_argument("--status", action="append", default=[],
+                   help="状态：" + "、".join(f"{c}/{label}" for c, label in STATUSES.items()) + "（可重复或用逗号分隔）")
+    p.add_argument("--category", action="append", default=[],
+                   help="类别：" + "、".join(f"{c}/{label}" for c, label in CATEGORIES.items()))
+    p.add_argument("--text", default="", help="关键字（姓名、拼音、身份证号、档案号、电话）")
+    p.add_argument("--unit", help="工会名称（含下级工会）")
+    p.add_argument("--overdue", action="store_true", help=f"只{verb}走访逾期的家庭")
+
+
+def unit_id_of(ctx, name: str | None) -> int | None:
     from ..services.admin import org
-    from ..services.archive.household_export import export_households
+
+    if not name:
+        return None
+    ids = [u.id for u in org.list_units(ctx) if u.name == name.strip()]
+    if len(ids) != 1:
+        raise InvalidInput(f"找不到工会“{name}”" if not ids else f"有多个名为“{name}”的工会")
+    return ids[0]
+
+
+def filter_from(args, ctx):
     from ..services.archive.types import HouseholdFilter
 
-    ctx = env.context()
-    unit_id = None
-    if args.unit:
-        ids = [u.id for u in org.list_units(ctx) if u.name == args.unit.strip()]
-        if len(ids) != 1:
-            raise InvalidInput(f"找不到工会“{args.unit}”" if not ids else f"有多个名为“{args.unit}”的工会")
-        unit_id = ids[0]
-    filt = HouseholdFilter(text=args.text, statuses=_codes(args.status, STATUSES, "状态"),
-                           categories=_codes(args.category, CATEGORIES, "类别"), unit_id=unit_id,
+    return HouseholdFilter(text=args.text, statuses=_codes(args.status, STATUSES, "状态"),
+                           categories=_codes(args.category, CATEGORIES, "类别"), unit_id=unit_id_of(ctx, args.unit),
                            visit_overdue=args.overdue)
+
+
+def run_export(args, env) -> int:
+    from ..services.archive.household_export import export_households
+
+    ctx = env.context()
+    filt = filter_from(args, ctx)
     count = env.run(export_households, ctx, args.file, filt, progress=progress_printer(env))
     env.out({"households": count, "file": args.file}, f"已导出 {count} 户到 {args.file}")
     return 0
