@@ -35,14 +35,16 @@ _COLUMNS = (
 
 def upgrade() -> None:
     # Plain ADD COLUMNs (no table rebuild): the sealed columns and every row stay as they were.
-    with op.batch_alter_table('households') as batch:
+    with op.batch_alter_table('households', recreate='never') as batch:
         for name, type_ in _COLUMNS:
             batch.add_column(sa.Column(name, type_, nullable=True))
         batch.add_column(sa.Column('zero_employment', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('households') as batch:
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), never a rebuild: rebuilding households with
+    # foreign keys on would cascade into its members, visits and attachments.
+    with op.batch_alter_table('households', recreate='never') as batch:
         batch.drop_column('zero_employment')
         for name, _ in reversed(_COLUMNS):
             batch.drop_column(name)
