@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain.archive_form import CODED_FIELDS, AreaError, parse_area, words_for
+from ..domain.archive_form import CODED_FIELDS, ArchiveFormFields, AreaError, parse_area, words_for
 from ..domain.cards import normalize_account
 from ..domain.household import (
     ASSISTANCE_STATUSES, CATEGORIES, DEFAULT_HARDSHIP_CAUSES, RELATIONS, SCHOOLING_STAGES,
@@ -104,7 +104,7 @@ _ID_SPACES = re.compile(r"\s+")
 
 
 @dataclass
-class LedgerHousehold:
+class LedgerHousehold(ArchiveFormFields):
     sheet: str
     row: int
     columns: dict[str, str]  # field -> header text in the file (for problems)
@@ -126,22 +126,6 @@ class LedgerHousehold:
     union_member: bool | None = None
     assistance_status: str | None = None
     remarks: str | None = None
-    political_status: str | None = None
-    marital_status: str | None = None
-    housing_type: str | None = None
-    housing_area_x100: int | None = None
-    disability_category: str | None = None
-    disability_grade: str | None = None
-    employer_nature: str | None = None
-    enterprise_status: str | None = None
-    medical_insurance: str | None = None
-    zero_employment: bool | None = None
-    archived_by: str | None = None
-    reviewed_by: str | None = None
-    grassroots_opinion: str | None = None
-    grassroots_opinion_on: date | None = None
-    upper_opinion: str | None = None
-    upper_opinion_on: date | None = None
 
 
 @dataclass

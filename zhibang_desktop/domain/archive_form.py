@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 POLITICAL_STATUSES: dict[str, str] = {
@@ -105,6 +107,29 @@ EXTRA_WORDS: dict[str, dict[str, str]] = {
     "medical_insurance": {"职工医保": "employee", "城镇职工医保": "employee", "居民医保": "resident",
                           "城乡居民医保": "resident", "新农合": "resident", "无": "none", "未参加": "none"},
 }
+
+@dataclass(kw_only=True)
+class ArchiveFormFields:
+    """The 档案表 fields as the archive keeps them (None: not filled in); shared by the
+    editor's input and a ledger row, keyword-only so they follow their own required fields."""
+
+    political_status: str | None = None
+    marital_status: str | None = None
+    housing_type: str | None = None
+    housing_area_x100: int | None = None  # 建筑面积 in hundredths of a square metre
+    disability_category: str | None = None
+    disability_grade: str | None = None  # "1".."4"
+    employer_nature: str | None = None
+    enterprise_status: str | None = None
+    medical_insurance: str | None = None
+    zero_employment: bool | None = False
+    archived_by: str | None = None
+    reviewed_by: str | None = None
+    grassroots_opinion: str | None = None
+    grassroots_opinion_on: date | None = None
+    upper_opinion: str | None = None
+    upper_opinion_on: date | None = None
+
 
 MAX_HOUSING_AREA_X100 = 100_000  # 1,000 ㎡: a typo, not a hardship household
 _AREA = re.compile(r"^(\d+(?:\.\d{1,2})?)\s*(?:㎡|m2|平方米|平米|平)?$", re.IGNORECASE)

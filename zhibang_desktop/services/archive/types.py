@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ...domain.archive_form import ArchiveFormFields
+
 
 @dataclass
 class MemberInput:
@@ -19,9 +21,10 @@ class MemberInput:
 
 
 @dataclass
-class HouseholdInput:
-    """Everything the editor or an import can set. Derived fields (sex, birth date,
-    archive number, visit due date, search keys) are computed by the service."""
+class HouseholdInput(ArchiveFormFields):
+    """Everything the editor or an import can set (the 档案表 fields of ArchiveFormFields
+    included). Derived fields (sex, birth date, archive number, visit due date, search keys)
+    are computed by the service."""
 
     name: str
     id_number: str
@@ -49,23 +52,6 @@ class HouseholdInput:
     exclusions: dict[str, bool] = field(default_factory=dict)  # code -> applies
     exclusion_override: str | None = None
     remarks: str | None = None
-    # 档案表 fields (domain.archive_form codes; None = not filled in)
-    political_status: str | None = None
-    marital_status: str | None = None
-    housing_type: str | None = None
-    housing_area_x100: int | None = None  # 建筑面积 in hundredths of a square metre
-    disability_category: str | None = None
-    disability_grade: str | None = None  # "1".."4"
-    employer_nature: str | None = None
-    enterprise_status: str | None = None
-    medical_insurance: str | None = None
-    zero_employment: bool = False
-    archived_by: str | None = None
-    reviewed_by: str | None = None
-    grassroots_opinion: str | None = None
-    grassroots_opinion_on: date | None = None
-    upper_opinion: str | None = None
-    upper_opinion_on: date | None = None
     members: list[MemberInput] = field(default_factory=list)
 
 

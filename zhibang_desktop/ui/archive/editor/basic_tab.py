@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -27,6 +26,7 @@ from ....services.errors import FieldProblem
 from ...common import labels
 from ...common.widgets.union_combo import UnionCombo
 from .exclusions import ExclusionChecklist
+from .layout import form_group, two_columns
 from ...common.field_errors import FieldErrors, with_error
 
 OTHER = "其他"
@@ -165,29 +165,12 @@ class BasicTab(QScrollArea):
         box.addWidget(with_error(self.exclusion_override, e.add("exclusion_override", self.exclusion_override)))
         remarks = self._group("备注", [("remarks", self.remarks)], label=False)
 
-        grid = QGridLayout()
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        left, right = QVBoxLayout(), QVBoxLayout()
-        for group in (identity, contact, work, bank):
-            left.addWidget(group)
-        for group in (hardship, income, checklist, remarks):
-            right.addWidget(group)
-        left.addStretch(1)
-        right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
-        body = QWidget()
-        body.setLayout(grid)
-        self.setWidget(body)
+        self.setWidget(two_columns((identity, contact, work, bank), (hardship, income, checklist, remarks)))
         self._connect()
 
     # -- layout helpers --
     def _group(self, title: str, rows, label: bool = True) -> QGroupBox:
-        group = QGroupBox(title)
-        form = QFormLayout(group)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        group, form = form_group(title)
         for field, widget in rows:
             if field is None:  # under the field above, without a label
                 form.addRow("", widget)

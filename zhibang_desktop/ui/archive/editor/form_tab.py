@@ -8,20 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QLineEdit,
-    QPlainTextEdit,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGroupBox, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 
 from ....documents.clerk_values import ValueProblem, parse_date
 from ....domain.archive_form import AreaError, CODED_FIELDS, area_text, parse_area
@@ -29,6 +17,7 @@ from ....services.archive.fields import FORM_LABELS as FL
 from ....services.archive.types import HouseholdInput
 from ....services.errors import FieldProblem
 from ...common.field_errors import FieldErrors, with_error
+from .layout import form_group, two_columns
 
 UNFILLED = "（未填写）"
 OPINIONS = (("grassroots_opinion", "grassroots_opinion_on", "基层工会意见"),
@@ -90,28 +79,11 @@ class FormTab(QScrollArea):
                                         (date_field, self.opinion_dates[date_field])])
                     for text_field, date_field, title in OPINIONS]
 
-        grid = QGridLayout()
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        left, right = QVBoxLayout(), QVBoxLayout()
-        for group in (person, housing, work):
-            left.addWidget(group)
-        for group in (people, *opinions):
-            right.addWidget(group)
-        left.addStretch(1)
-        right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
-        body = QWidget()
-        body.setLayout(grid)
-        self.setWidget(body)
+        self.setWidget(two_columns((person, housing, work), (people, *opinions)))
         self._connect()
 
     def _group(self, title: str, rows) -> QGroupBox:
-        group = QGroupBox(title)
-        form = QFormLayout(group)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        group, form = form_group(title)
         for field, widget in rows:
             label = FL[field].replace("基层工会意见", "意见").replace("上级工会意见", "意见")
             form.addRow(label + "：", with_error(widget, self.errors.add(field, widget)))
