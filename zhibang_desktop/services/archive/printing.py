@@ -229,7 +229,7 @@ def _collect(ctx: AppContext, permission: str, ids: list[int], make, progress: P
 
 
 def _write(ctx: AppContext, permission: str, ids: list[int], make, writer, target: Target, summary: str,
-           filt_text: str, progress: ProgressFn, cancelled: CancelFn) -> FormPrintResult:
+           filt_text: str, progress: ProgressFn, cancelled: CancelFn, record: bool) -> FormPrintResult:
     if not ids:
         raise ServiceError("没有符合条件的档案，未生成文件")
     if len(ids) > MAX_FORMS:
@@ -254,6 +254,8 @@ def _write(ctx: AppContext, permission: str, ids: list[int], make, writer, targe
     except OSError as exc:
         raise ServiceError(f"无法写入文件：{getattr(exc, 'strerror', None) or exc}") from exc
     shown = "" if is_file_object(target) else str(target)
+    if not record:  # a preview: what is then printed or saved from it is recorded by the caller
+        return FormPrintResult(len(items), pages, shown)
     try:
         with ctx.tx(permission) as tx:
             tx.audit("print", "household", ids[0] if len(ids) == 1 else None,
@@ -269,8 +271,9 @@ def _write(ctx: AppContext, permission: str, ids: list[int], make, writer, targe
 
 def print_archive_forms(ctx: AppContext, target: Target, *, household_ids: list[int] | None = None,
                         filt: HouseholdFilter | None = None, progress: ProgressFn = None,
-                        cancelled: CancelFn = None) -> FormPrintResult:
-    """The 档案表 of the given households, or of those ``filt`` selects (the archive list's filters)."""
+                        cancelled: CancelFn = None, record: bool = True) -> FormPrintResult:
+    """The 档案表 of the given households, or of those ``filt`` selects (the archive list's filters).
+    ``record`` False builds a preview: nothing is written to the audit trail."""
     ctx.require(PRINT_ARCHIVE)
     ids = _ids(ctx, PRINT_ARCHIVE, household_ids, filt, (Household.archive_no,))
     entered: dict[int, str] = {}
@@ -282,12 +285,12 @@ def print_archive_forms(ctx: AppContext, target: Target, *, household_ids: list[
 
     scope = (f"档案 {len(ids)} 户（选定）" if household_ids is not None else describe_filter(filt or HouseholdFilter()))
     return _write(ctx, PRINT_ARCHIVE, ids, make, write_archive_sheets, target, "打印困难职工家庭档案表", scope,
-                  progress, cancelled)
+                  progress, cancelled, record)
 
 
 def print_visit_forms(ctx: AppContext, target: Target, *, filt: HouseholdFilter | None = None,
                       household_ids: list[int] | None = None, prefilled: bool = True,
-                      progress: ProgressFn = None, cancelled: CancelFn = None) -> FormPrintResult:
+                      progress: ProgressFn = None, cancelled: CancelFn = None, record: bool = True) -> FormPrintResult:
     """入户走访表 for the households due a visit (default: overdue or due within 30 days), in the
     order they are due; ``prefilled`` False leaves the household's situation blank."""
     ctx.require(PRINT_VISITS)
@@ -301,6 +304,16 @@ def print_visit_forms(ctx: AppContext, target: Target, *, filt: HouseholdFilter 
     scope = describe_filter(filt or due_filter()) if household_ids is None else f"档案 {len(ids)} 户（选定）"
     kind = "预填" if prefilled else "空白"
     return _write(ctx, PRINT_VISITS, ids, make, write_visit_sheets, target, f"打印入户走访表（{kind}）", scope,
-                  progress, cancelled)
+                  progress, cancelled, record)
 
 
+
+
+def record_form_print(ctx: AppContext, what: str, result: FormPrintResult, how: str, where: str, pages: int) -> None:
+    """The GUI sent a previewed 档案表 / 走访表 (``what``) to a printer (``how='printer'``) or saved it."""
+    permission = PRINT_ARCHIVE if what == "档案表" else PRINT_VISITS
+    with ctx.tx(permission) as tx:
+        if how == "printer":
+            tx.audit("print", "household", summary=f"打印{what}：{result.households} 户，送打印机 {where}，{pages} 页")
+        else:
+            tx.audit("export", "household", summary=f"{what}另存为 PDF：{where}（{result.households} 户）")

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
 from ...services import archive
+from ...services.archive.printing import due_filter
 from ...services.archive.types import ArchiveCounts, HouseholdFilter
 from ..common import labels, messages
 from ..common.executor import ChangeSummary
 from ..common.search_page import SearchListPage
 from ..common.session import UiSession
-from . import archive_io
+from . import archive_io, archive_prints
 from .household_table import HouseholdTable
 from .household_table_model import HouseholdTableModel
 from .household_windows import new_household, open_household
@@ -59,16 +60,25 @@ class ArchivePage(SearchListPage):
         self.import_button = QPushButton(self.import_action.text())
         self.export_button = QPushButton(self.export_action.text())
         self.template_button = QPushButton("下载空白模板…")
+        self.print_form_action = QAction("打印选中一户的档案表…", self)
+        self.print_list_action = QAction("打印当前列表的档案表…", self)
+        self.print_visits_action = QAction("打印应走访家庭的入户走访表（预填）…", self)
+        self.print_blank_visits_action = QAction("打印应走访家庭的入户走访表（空白）…", self)
+        self.print_actions = (self.print_form_action, self.print_list_action, self.print_visits_action,
+                              self.print_blank_visits_action)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setMenu(QMenu(self.print_button))
+        self.print_button.menu().addActions(list(self.print_actions))
 
         can_edit, can_import = session.can("archive.edit"), session.can("archive.import")
         self.new_button.setEnabled(can_edit)
         for widget in (self.import_action, self.import_button):
             widget.setEnabled(can_import)
-        for widget in (self.export_action, self.export_button):
-            widget.setEnabled(session.can("archive.export"))
+        for widget in (self.export_action, self.export_button, self.print_form_action, self.print_list_action):
+            widget.setEnabled(session.can("archive.export"))  # the 档案表 carries full ID and card numbers
 
         self.lay_out((self.category, self.status), (self.new_button, self.open_button, self.import_button,
-                                                    self.export_button, self.template_button),
+                                                    self.export_button, self.template_button, self.print_button),
                      self.table, self.model)
         self.reload_on(self.category, self.status, self.union, self.overdue)
         self.new_button.clicked.connect(lambda: new_household(session, self.window()))
@@ -79,6 +89,10 @@ class ArchivePage(SearchListPage):
         self.export_button.clicked.connect(self.export_list)
         self.template_action.triggered.connect(self.save_template)
         self.template_button.clicked.connect(self.save_template)
+        self.print_form_action.triggered.connect(self.print_selected_form)
+        self.print_list_action.triggered.connect(self.print_list_forms)
+        self.print_visits_action.triggered.connect(lambda: self.print_visit_forms(prefilled=True))
+        self.print_blank_visits_action.triggered.connect(lambda: self.print_visit_forms(prefilled=False))
         self.refresh()
 
     # -- the query --
@@ -132,7 +146,7 @@ class ArchivePage(SearchListPage):
 
     # -- page protocol (see navigation.py) --
     def menu_actions(self) -> list[QAction]:
-        return [self.import_action, self.export_action, self.template_action]
+        return [self.import_action, self.export_action, self.template_action, *self.print_actions]
 
     # -- commands --
     def open_household(self, household_id: int) -> None:
@@ -151,6 +165,20 @@ class ArchivePage(SearchListPage):
     def import_file(self) -> None:
         if archive_io.import_flow(self, self.session):
             self.session.announce(ChangeSummary(households=True))
+
+    def print_selected_form(self) -> None:
+        hid = self.table.current_household_id()
+        if hid is None:
+            messages.info(self, "打印档案表", "请先在列表中选择一户。")
+            return
+        archive_prints.print_archive_forms(self, self.session, household_id=hid)
+
+    def print_list_forms(self) -> None:
+        archive_prints.print_archive_forms(self, self.session, filt=self.model.filter, count=self.model.total)
+
+    def print_visit_forms(self, prefilled: bool) -> None:
+        """The households due a visit (overdue or within 30 days) in the union chosen above."""
+        archive_prints.print_visit_forms(self, self.session, due_filter(self.union.unit_id()), prefilled=prefilled)
 
     def save_template(self) -> None:
         archive_io.template_flow(self, self.session)

@@ -13,6 +13,7 @@ from ..common.session import UiSession
 from .household_table import HouseholdTable
 from ..common.widgets.union_combo import UnionCombo
 from .archive_page import household_search
+from .archive_prints import print_visit_forms
 from ..common.page import Page
 
 DUE_SOON_DAYS = 30
@@ -31,6 +32,8 @@ class VisitsPage(Page):
         self.union.setMinimumWidth(220)
         self.refresh_button = QPushButton("刷新")
         self.open_button = QPushButton("打开档案（登记走访）")
+        self.print_button = QPushButton("打印入户走访表…")
+        self.print_button.setToolTip("本列表每户一页；空白表可在“档案”菜单中打印")
         self.model = HouseholdTableModel(household_search(session.ctx), session.executor, self)
         self.table = HouseholdTable(self.model)
         due_column = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "next_visit_due")
@@ -48,6 +51,7 @@ class VisitsPage(Page):
         bar.addWidget(self.union)
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
+        bar.addWidget(self.print_button)
         bar.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -57,6 +61,7 @@ class VisitsPage(Page):
         self.reload_on(self.which, self.union)
         self.refresh_button.clicked.connect(self.reload)
         self.open_button.clicked.connect(self._open_current)
+        self.print_button.clicked.connect(lambda: print_visit_forms(self, session, self.current_filter()))
         self.model.failed.connect(self.query_failed)
         self.model.loaded.connect(lambda *_: self._show_status())
         self._overdue: int | None = None
