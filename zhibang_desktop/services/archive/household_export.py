@@ -32,15 +32,16 @@ EXTRA_AFTER = ["出生日期", "家庭人均月收入", "最近走访日期", "�
 HOUSEHOLD_COLUMNS = EXTRA_BEFORE + ledger.HOUSEHOLD_COLUMNS + EXTRA_AFTER
 WIDTHS = [14, 8] + ledger.HOUSEHOLD_WIDTHS + [12, 14, 12, 12, 12, 12, 24]
 MONEY = ["家庭月收入", "家庭人均月收入"]
-DATES = ["建档日期", "基层工会意见日期", "上级工会意见日期", "出生日期", "最近走访日期", "下次走访日期", "渐退期截止", "退档日期"]
+DATES = ["建档日期", "基层工会意见日期", "上级工会意见日期", "出生日期", "最近走访日期", "下次走访日期", "渐退期截止",
+         "退档日期"]
 MEMBER_COLUMNS = ["档案编号"] + ledger.MEMBER_COLUMNS + ["性别", "出生日期"]
 
 _H = (Household.id, Household.archive_no, Household.status, Household.name, Household.id_number, Household.sex,
       Household.phone, Household.employer, OrgUnit.name, Household.category, Household.causes,
       Household.household_size, Household.total_income_fen, Household.bank_name, Household.bank_account,
       Household.address, Household.archived_on, Household.union_member, Household.assistance_status,
-      Household.remarks, *(getattr(Household, f) for f in ledger.FORM_COLUMNS), Household.birth_date, Household.last_visit_on, Household.next_visit_due,
-      Household.phase_out_until, Household.exited_on, Household.exit_reason)
+      Household.remarks, *(getattr(Household, f) for f in ledger.FORM_COLUMNS), Household.birth_date,
+      Household.last_visit_on, Household.next_visit_due, Household.phase_out_until, Household.exited_on, Household.exit_reason)
 
 
 def _sex(code: str | None) -> str | None:
@@ -65,8 +66,8 @@ def _household_row(r) -> list:
         r[8], CATEGORIES.get(r.category, r.category), "、".join(r.causes or []), r.household_size,
         r.total_income_fen, r.bank_name, r.bank_account, r.address, r.archived_on,
         "是" if r.union_member else "否", ASSISTANCE_STATUSES.get(r.assistance_status, r.assistance_status),
-        r.remarks, *(_form_cell(r, f) for f in ledger.FORM_COLUMNS), r.birth_date, per_capita, r.last_visit_on, r.next_visit_due, r.phase_out_until, r.exited_on,
-        r.exit_reason,
+        r.remarks, *(_form_cell(r, f) for f in ledger.FORM_COLUMNS), r.birth_date, per_capita, r.last_visit_on,
+        r.next_visit_due, r.phase_out_until, r.exited_on, r.exit_reason,
     ]
 
 
