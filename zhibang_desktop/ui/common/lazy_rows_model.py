@@ -32,6 +32,7 @@ class LazyRowsModel(QAbstractTableModel):
         self._loader = LatestQuery(self, executor)
         self._fetch: Fetch | None = None
         self._rows: list = []
+        self._keys: set = set()  # key(row) of every row shown: scrolling to row 100,000 stays linear
         self._total = 0
 
     # -- querying --
@@ -48,6 +49,7 @@ class LazyRowsModel(QAbstractTableModel):
             self._fetch = fetch
             self.beginResetModel()
             self._rows = list(page.rows)
+            self._keys = {self.key(r) for r in self._rows}
             self._total = max(page.total, len(self._rows))
             self.endResetModel()
             if on_shown is not None:
@@ -88,14 +90,14 @@ class LazyRowsModel(QAbstractTableModel):
         self._loader.submit(lambda: fetch(offset, PAGE_SIZE), self._append, self._failed)
 
     def _append(self, page) -> None:
-        shown = {self.key(r) for r in self._rows}
-        new = [r for r in page.rows if self.key(r) not in shown]
+        new = [r for r in page.rows if self.key(r) not in self._keys]
         if not new:  # the list shrank since the count (another change): stop asking
             self._total = len(self._rows)
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
         self._rows.extend(new)
+        self._keys.update(self.key(r) for r in new)
         self.endInsertRows()
         self._total = max(page.total, len(self._rows))
         self.loaded.emit(len(self._rows), self._total)
