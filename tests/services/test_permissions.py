@@ -265,6 +265,8 @@ WRITES: list[Case] = [
          lambda c, w: svc("funds").print_plan(c, 2027, w.tmp / "out" / "plan.pdf")),
     Case("exchange.annual_export.export_annual_workbook", "exchange.export",  # writes a file and an export audit row
          lambda c, w: svc("exchange").export_annual_workbook(c, 2026, w.tmp / "out" / "上报.xlsx")),
+    Case("exchange.annual_import.import_annual_workbook", "exchange.import",  # imports a county's file (city mode)
+         lambda c, w: svc("exchange").import_annual_workbook(c, w.tmp / "missing.xlsx")),
     Case("reports.annual_document.export_annual", "report.read",  # writes a file and a print audit row
          lambda c, w: svc("reports").export_annual(c, 2026, w.tmp / "out" / "annual.pdf")),
     Case("reports.selfeval_document.export_selfeval", "report.read",  # writes a file and a print audit row
@@ -332,6 +334,8 @@ READS: dict[str, str | None] = {
     "relief.requests.request_attachment_content": "relief.read",
     "relief.review.review_queue": "relief.review",
     "admin.settings.demo_banner_of": None,  # the demo marking shown in the window title
+    "admin.settings.is_city_of": None,  # city mode: which pages and actions the window offers
+    "exchange.import_records.import_records": "exchange.import",
     "funds.sources.list_sources": "report.read",
     "funds.budgets.list_budgets": "report.read",
     "funds.budgets.get_budget": "report.read",
@@ -418,6 +422,7 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
     "exchange.annual_check.check_annual_workbook": lambda c, w: svc("exchange").check_annual_workbook(
         c, w.tmp / "missing.xlsx"),
+    "exchange.import_records.import_records": lambda c, w: svc("exchange").import_records(c),
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
     "reports.selfeval.self_evaluation": lambda c, w: svc("reports").self_evaluation(c, 2026, _selfeval_targets()),
@@ -723,7 +728,7 @@ SCOPE_TESTED_ELSEWHERE = {
 # No household's data: office-wide settings, users, policies, the calendar, bank layouts,
 # backups (admin only), the chain's integrity.
 SCOPE_FREE = {
-    "admin.settings.get_settings", "admin.settings.demo_banner_of", "admin.settings.save_settings", "admin.settings.update_settings",
+    "admin.settings.get_settings", "admin.settings.demo_banner_of", "admin.settings.is_city_of", "admin.settings.save_settings", "admin.settings.update_settings",
     "admin.settings.set_year_standard", "admin.settings.list_year_standards", "admin.org.add_unit",
     "admin.org.update_unit", "admin.org.list_units", "admin.users.add_user", "admin.users.update_user",
     "admin.users.disable_user", "admin.users.enable_user", "admin.users.reset_password", "admin.users.unlock_user",
@@ -757,8 +762,10 @@ SCOPE_FUNDS = {
 
 
 # The annual exchange covers the whole office: a user bound to a union may not export it
-# (tests/services/test_exchange_workbook.py); checking a file reads no records.
-SCOPE_EXCHANGE = {"exchange.annual_export.export_annual_workbook", "exchange.annual_check.check_annual_workbook"}
+# (tests/services/test_exchange_workbook.py); checking a file reads no records.  In city mode
+# importing a county and the import records are the whole city's (tests/services/test_city_import.py).
+SCOPE_EXCHANGE = {"exchange.annual_export.export_annual_workbook", "exchange.annual_check.check_annual_workbook",
+                  "exchange.annual_import.import_annual_workbook", "exchange.import_records.import_records"}
 
 
 # Reports cover the user's subtree (a union outside it is refused): tested in

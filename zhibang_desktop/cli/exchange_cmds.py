@@ -1,10 +1,11 @@
 """`zhibang export annual` / `zhibang import annual`: the annual exchange workbook.
 
     zhibang export annual --year Y --out F.xlsx [--encrypt]
-    zhibang import annual F1.xlsx [F2.xlsx …] --check-only
+    zhibang import annual F1.xlsx [F2.xlsx …] [--check-only]
 
 With --encrypt (or to read a protected file) the file password comes from ZHIBANG_FILE_PASSWORD
-or a prompt.
+or a prompt.  Without --check-only (a city union's database only) each file is imported in its
+own transaction; a refused file changes nothing and the others still go in (exit 2 then).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import getpass
 import os
 import sys
 
-from .env import InvalidInput, group, json_flag, progress_printer
+from .env import CliFailure, InvalidInput, group, json_flag, progress_printer
 
 FILE_PASSWORD_ENV = "ZHIBANG_FILE_PASSWORD"
 SHEET_NAMES = {"unions": "工会", "households": "家庭", "members": "家庭成员", "requests": "救助申请",
@@ -30,9 +31,9 @@ def register(sub) -> None:
     p.set_defaults(func=run_export_annual)
 
     imports = group(sub, "import", "从 Excel 导入")
-    p = imports.add_parser("annual", help="检查各区县的年度上报文件")
+    p = imports.add_parser("annual", help="导入（市总工会）或检查各区县的年度上报文件")
     p.add_argument("files", nargs="+", help="上报文件 .xlsx（可多个）")
-    p.add_argument("--check-only", action="store_true", required=True, help="只检查说明页、格式版本和各表校验值")
+    p.add_argument("--check-only", action="store_true", help="只检查说明页、格式版本和各表校验值，不导入")
     json_flag(p)
     p.set_defaults(func=run_import_annual)
 
@@ -66,6 +67,8 @@ def run_export_annual(args, env) -> int:
 
 
 def run_import_annual(args, env) -> int:
+    if not args.check_only:
+        return _import_annual(args, env)
     from ..services import exchange
 
     ctx = env.context()
@@ -76,3 +79,28 @@ def run_import_annual(args, env) -> int:
             "\n".join(f"{r.name}：完好。{r.office}（{r.union_code}）{r.year} 年度，{r.exported_at} 由{r.exported_by}导出；"
                       f"{counts_text(r.counts)}" for r in results))
     return 0
+
+
+def _import_annual(args, env) -> int:
+    from ..services import exchange
+
+    ctx = env.context()
+    password = os.environ.get(FILE_PASSWORD_ENV)
+    done, refused = [], []
+    for name in args.files:
+        try:
+            done.append(env.run(exchange.import_annual_workbook, ctx, name, password, progress_printer(env)))
+        except CliFailure as exc:
+            if isinstance(exc.__cause__, exchange.NotACityDatabase):
+                raise InvalidInput(str(exc)) from None
+            if not isinstance(exc.__cause__, exchange.ExchangeFileRefused):
+                raise
+            refused.append({"file": name, "reason": str(exc)})
+    lines = [f"{r.name}：已导入{r.county}（{r.county_code}）{r.year} 年度" + ("，替换了此前导入的同一年度" if
+             r.replaced_import_id else "") + f"；{counts_text(r.counts)}" for r in done]
+    lines += [f"{x['file']}：拒绝导入，未做任何更改。{x['reason']}" for x in refused]
+    env.out({"imported": [{"file": r.name, "import_id": r.import_id, "county": r.county, "county_code": r.county_code,
+                           "year": r.year, "sha256": r.sha256, "counts": r.counts,
+                           "replaced_import_id": r.replaced_import_id} for r in done],
+             "refused": refused}, "\n".join(lines))
+    return 2 if refused else 0

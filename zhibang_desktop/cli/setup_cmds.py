@@ -19,6 +19,7 @@ def register(sub) -> None:
     p.add_argument("--phone", default="", help="联系电话（公示用）")
     p.add_argument("--policy", help="同时选用预置救助政策作为本年度政策：增城、上海、海口、昆明")
     p.add_argument("--admin", help="同时创建管理员（密码取自 ZHIBANG_PASSWORD 或提示输入）")
+    p.add_argument("--city", action="store_true", help="设为市总工会：导入各区县的年度上报文件并汇总")
     p.set_defaults(func=run_init)
 
     p = sub.add_parser("migrate-to", help="把本机数据库（--db 文件）复制到 PostgreSQL 服务器上的空数据库（文件不变）")
@@ -40,9 +41,10 @@ def run_init(args, env) -> int:
             raise InvalidInput("密码不符合要求", [str(p) for p in problems])
     env.run(setup.initialise_office, env.db, args.office, region=args.region, archive_prefix=args.prefix,
             phone=args.phone, admin=(args.admin, password) if args.admin else None,
-            policy_preset=args.policy)
-    env.out({"office": args.office, "db": str(env.db_path), "admin": args.admin},
-            f"已初始化：{args.office}（数据库：{env.db_path}）" + (f"，管理员：{args.admin}" if args.admin else ""))
+            policy_preset=args.policy, city=args.city)
+    kind = "（市总工会，可导入各区县年度上报文件）" if args.city else ""
+    env.out({"office": args.office, "db": str(env.db_path), "admin": args.admin, "city": args.city},
+            f"已初始化：{args.office}{kind}（数据库：{env.db_path}）" + (f"，管理员：{args.admin}" if args.admin else ""))
     return 0
 
 

@@ -59,7 +59,7 @@ def _households(s):
             select(Household.id, Household.archive_no, Household.name, Household.status, Household.category,
                    Household.id_number, Household.archived_on, Household.phase_out_until, Household.exited_on,
                    Household.last_visit_on, Household.next_visit_due, Household.total_income_fen,
-                   Household.head_income_fen, Household.other_income_fen)
+                   Household.head_income_fen, Household.other_income_fen, Household.archive_scope)
             .where(Household.id > last).order_by(Household.id).limit(BATCH)).all()
         if not rows:
             return
@@ -85,6 +85,8 @@ def _archive_checks(s) -> list[CheckItem]:
             parse_id_number(h.id_number)
         except InvalidIdNumber as exc:
             bad_id.append(f"{who}：{exc.reason}")
+        if h.archive_scope:
+            continue  # a county's household in a city's database: its visits and incomes stay at home
         last = last_visits.get(h.id)
         if last != h.last_visit_on:
             bad_due.append(f"{who}：最近走访日期应为 {last or '无'}，记录为 {h.last_visit_on or '无'}")
@@ -119,11 +121,13 @@ def _archive_checks(s) -> list[CheckItem]:
 
 
 def _duplicates(s) -> CheckItem:
-    heads = select(Household.id_number.label("number"), Household.id.label("hid"))
-    members = select(FamilyMember.id_number.label("number"), FamilyMember.household_id.label("hid")).where(
-        FamilyMember.id_number.is_not(None))
+    """Within one archive (a city's counties are checked across by the cross-county report)."""
+    heads = select(Household.id_number.label("number"), Household.archive_scope.label("scope"))
+    members = (select(FamilyMember.id_number.label("number"), Household.archive_scope.label("scope"))
+               .join(Household, Household.id == FamilyMember.household_id).where(FamilyMember.id_number.is_not(None)))
     both = union_all(heads, members).subquery()
-    dup_numbers = s.execute(select(both.c.number).group_by(both.c.number).having(func.count() > 1)).scalars().all()
+    dup_numbers = list(dict.fromkeys(s.execute(select(both.c.number).group_by(both.c.scope, both.c.number)
+                                               .having(func.count() > 1)).scalars()))
     owners: dict[str, list[str]] = defaultdict(list)
     if dup_numbers:
         chunk = dup_numbers[:200]

@@ -1,4 +1,5 @@
-"""The union tree: 区总工会 → 镇街 / 区直系统工会 → 基层工会."""
+"""The union tree: 区总工会 → 镇街 / 区直系统工会 → 基层工会; in a city union's database
+市总工会 → its counties' trees (imported from their annual exchange files)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from ...storage.models import Household, OrgUnit
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 
-LEVELS = {"district": "区总工会", "street": "镇街/系统工会", "grassroots": "基层工会"}
-ALLOWED_PARENT = {"district": {None}, "street": {"district"}, "grassroots": {"district", "street"}}
+LEVELS = {"city": "市总工会", "district": "区总工会", "street": "镇街/系统工会", "grassroots": "基层工会"}
+ALLOWED_PARENT = {"city": {None}, "district": {None, "city"}, "street": {"district"},
+                  "grassroots": {"district", "street"}}
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,9 @@ def list_units(ctx: AppContext) -> list[OrgUnitView]:
 
 
 def district_unit(session: Session) -> OrgUnit | None:
+    """The office's own union, the root of the tree (a 区总工会, or the 市总工会 in city mode)."""
     return session.execute(
-        select(OrgUnit).where(OrgUnit.level == "district").order_by(OrgUnit.id).limit(1)
+        select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id).limit(1)
     ).scalar_one_or_none()
 
 
@@ -106,8 +109,9 @@ def _validate(session: Session, name: str, level: str, parent_id: int | None, un
         elif (parent.level if parent else None) not in ALLOWED_PARENT[level]:
             want = "、".join(LEVELS[p] for p in ALLOWED_PARENT[level] if p) or "无（区总工会是根）"
             problems.append(FieldProblem("parent_id", "上级工会", f"{LEVELS[level]}的上级应为：{want}"))
-        if level == "district" and unit_id is None and district_unit(session) is not None:
-            problems.append(FieldProblem("level", "层级", "已有区总工会，一个数据库只有一个区总工会"))
+        if parent_id is None and unit_id is None and district_unit(session) is not None:
+            root = LEVELS[district_unit(session).level]
+            problems.append(FieldProblem("level", "层级", f"已有{root}，一个数据库只有一个{root}"))
     if name and not problems:
         clash = session.execute(
             select(OrgUnit.id).where(OrgUnit.name == name, OrgUnit.parent_id.is_(parent_id)

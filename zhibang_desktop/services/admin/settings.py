@@ -57,6 +57,21 @@ def read_settings(session: Session) -> OfficeSettings:
     return OfficeSettings(**values)
 
 
+OFFICE_KIND = "office_kind"  # a settings row: "city" for a city union (city mode), absent for a county
+CITY = "city"
+
+
+def is_city(session: Session) -> bool:
+    """A city union's database: it imports its counties' annual exchange files."""
+    row = session.get(Setting, OFFICE_KIND)
+    return row is not None and row.value == CITY
+
+
+def is_city_of(ctx: AppContext) -> bool:
+    with ctx.db.session() as session:
+        return is_city(session)
+
+
 DEMO_MARKER = "demo_data"  # a settings row: this office was made by the demo
 DEMO_BANNER = "演示数据 — 非真实单位"
 

@@ -1,11 +1,15 @@
 """The annual exchange with the city union (issue 14): the county's year as one checked
-workbook (layout in documents.exchange_layout).
+workbook (layout in documents.exchange_layout), and in city mode the counties' workbooks
+imported, checked across counties and reconciled with the city's allocations.
 
 Exporting needs ``exchange.export`` (管理员, 负责人) and the whole office in scope; checking
-(and importing) needs ``exchange.import``.
+and importing need ``exchange.import``.
 """
-from .annual_check import ExchangeFileRefused, ExchangeFileSummary, check_annual_workbook
+from .annual_check import IMPORT, ExchangeFileRefused, ExchangeFileSummary, check_annual_workbook
 from .annual_export import EXPORT, ExchangeExport, export_annual_workbook
+from .annual_import import ImportedFile, NotACityDatabase, import_annual_workbook
+from .import_records import ImportRecord, import_records
 
-__all__ = ["EXPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "check_annual_workbook",
-           "export_annual_workbook"]
+__all__ = ["EXPORT", "IMPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "ImportRecord",
+           "ImportedFile", "NotACityDatabase", "check_annual_workbook", "export_annual_workbook",
+           "import_annual_workbook", "import_records"]

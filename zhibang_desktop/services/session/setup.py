@@ -26,8 +26,9 @@ def is_initialised(db: Database) -> bool:
 
 def initialise_office(db: Database, office_name: str, *, region: str = "", archive_prefix: str = "",
                       phone: str = "", units: list[UnitSpec] = (), admin: tuple[str, str] | None = None,
-                      policy_preset: str | None = None) -> AppContext:
-    """Create the office settings, the district union, the given units, when given as
+                      policy_preset: str | None = None, city: bool = False) -> AppContext:
+    """Create the office settings, the district union (with ``city`` the city union, which
+    imports its counties' annual exchange files), the given units, when given as
     (username, password) the administrator, and when named ('增城', 'shanghai' …) a preset
     policy in force for this year — all in one transaction."""
     if is_initialised(db):
@@ -41,8 +42,10 @@ def initialise_office(db: Database, office_name: str, *, region: str = "", archi
     with ctx.tx(None) as tx:
         for key in ("office_name", "region", "archive_prefix", "phone"):
             tx.session.add(Setting(key=key, value=getattr(new, key)))
-        tx.audit("create", "settings", summary=f"初始化单位：{new.office_name}")
-        district = org.add_unit_in(tx.session, tx, new.office_name, "district", None)
+        if city:
+            tx.session.add(Setting(key=settings.OFFICE_KIND, value=settings.CITY))
+        tx.audit("create", "settings", summary=f"初始化单位：{new.office_name}" + ("（市总工会）" if city else ""))
+        district = org.add_unit_in(tx.session, tx, new.office_name, "city" if city else "district", None)
         by_name = {district.name: district}
         for spec in units:
             parent = by_name.get(spec.parent) if spec.parent else district

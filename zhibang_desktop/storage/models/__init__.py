@@ -1,6 +1,7 @@
 """All ORM models; importing this package registers every table on Base.metadata."""
 from .audit import AuditEntry, AuditHead, RowSeal
 from .base import Base
+from .exchange import ExchangeImport
 from .funds import BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, FundSource
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .org import CalendarDay, CalendarYear, Counter, OrgUnit, Setting, YearStandard
@@ -18,4 +19,5 @@ __all__ = [
     "BankTemplate", "Disbursement", "DisbursementLine", "Notice", "NoticeEntry", "Objection",
     "PayoutOverride", "RequestPayoutClaim", "RowSeal", "ReceiptPrint", "BatchAttachment",
     "BudgetAdjustment", "BudgetAllocation", "BudgetCarryOver", "BudgetDraw", "BudgetLine", "FundSource",
+    "ExchangeImport",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, event, false
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...domain.search_grams import short_grams
@@ -13,15 +13,15 @@ from .base import Base
 
 class Household(Base):
     __tablename__ = "households"
-
     id: Mapped[int] = mapped_column(primary_key=True)
-    archive_no: Mapped[str] = mapped_column(String(40), unique=True)
+    archive_scope: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    archive_no: Mapped[str] = mapped_column(String(40), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="draft")
     category: Mapped[str] = mapped_column(String(16), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
 
     name: Mapped[str] = mapped_column(String(50), index=True)
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
     sex: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[date | None]
     ethnicity: Mapped[str | None] = mapped_column(String(20))
@@ -94,7 +94,11 @@ class Household(Base):
 
     __mapper_args__ = {"version_id_col": version}
     # The status bar's counts per status and category (and visits overdue) read this index only.
-    __table_args__ = (Index("ix_households_status_category_due", "status", "category", "next_visit_due"),)
+    # Archive numbers and ID numbers are unique within one archive: an office's own (scope "")
+    # or, in a city union's database, each imported county's (scope = the county's union code).
+    __table_args__ = (Index("ix_households_status_category_due", "status", "category", "next_visit_due"),
+                      UniqueConstraint("archive_scope", "archive_no", name="uq_households_scope_archive_no"),
+                      UniqueConstraint("archive_scope", "id_number", name="uq_households_scope_id_number"))
 
 
 @event.listens_for(Household, "before_insert")

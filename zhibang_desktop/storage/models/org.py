@@ -24,10 +24,14 @@ class OrgUnit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    level: Mapped[str] = mapped_column(String(16))  # district / street / grassroots
+    level: Mapped[str] = mapped_column(String(16))  # city / district / street / grassroots
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # In a city union's database, the unions of an imported county: its union code, and the
+    # union's number in the county's own database (how a re-import finds it again).
+    archive_scope: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
+    source_unit_id: Mapped[int | None] = mapped_column(Integer)
 
     parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id])
 

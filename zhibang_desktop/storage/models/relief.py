@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..types import Fen, UTCDateTime
@@ -17,9 +17,11 @@ from .base import Base
 
 class ReliefRequest(Base):
     __tablename__ = "relief_requests"
+    __table_args__ = (UniqueConstraint("archive_scope", "number", name="uq_relief_requests_scope_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(30), unique=True)
+    archive_scope: Mapped[str] = mapped_column(String(40), default="", server_default="")  # as Household's
+    number: Mapped[str] = mapped_column(String(30), index=True)
     source: Mapped[str] = mapped_column(String(16), default="entered", index=True)  # entered | ledger
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(50))
@@ -27,8 +29,10 @@ class ReliefRequest(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
     person_id_number: Mapped[str | None] = mapped_column(String(18), index=True)  # member the aid is for
 
-    policy_version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id", ondelete="RESTRICT"),
-                                                   index=True)
+    # None only for a county's request imported by a city union (judged under the county's policy,
+    # which the annual exchange file does not carry).
+    policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id", ondelete="RESTRICT"),
+                                                          index=True)
     relief_type: Mapped[str] = mapped_column(String(40), index=True)
     subcase: Mapped[str | None] = mapped_column(String(40))
     period_year: Mapped[int] = mapped_column(Integer, index=True)
@@ -115,6 +119,7 @@ class Payment(Base):
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    archive_scope: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("relief_requests.id", ondelete="RESTRICT"),
                                                   index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="RESTRICT"), index=True)

@@ -1,0 +1,79 @@
+"""City mode on the command line (issue 14): `init --city`, `import annual F1 F2 …` (imports,
+replaces on a second import, refuses a spoiled file changing nothing, and a county's own
+database refuses)."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.services.reports_year import YEAR, build_year
+from zhibang_desktop.cli import main
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.services.context import SYSTEM, AppContext
+from zhibang_desktop.services.exchange import export_annual_workbook
+from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
+from zhibang_desktop.storage.database import open_database
+
+PASSWORD = "Secret123"
+
+
+@pytest.fixture
+def county(tmp_path):
+    path = tmp_path / "county.sqlite3"
+    db = open_database(path)
+    initialise_office(db, "增城区总工会", region="广州市增城区", archive_prefix="ZC", units=[
+        UnitSpec("荔城街总工会", "street"), UnitSpec("新塘镇总工会", "street"),
+        UnitSpec("荔城街某某电子厂工会", "grassroots", "荔城街总工会"),
+        UnitSpec("新塘镇牛仔服装公司工会", "grassroots", "新塘镇总工会")])
+    ctx = AppContext(db, SYSTEM)
+    build_year(ctx)
+    file = tmp_path / "增城区年度上报.xlsx"
+    export_annual_workbook(ctx, YEAR, file)
+    users.create_admin(db, "admin", PASSWORD, display_name="管理员")
+    db.close()
+    return path, file
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHIBANG_PASSWORD", PASSWORD)
+    path = tmp_path / "city.sqlite3"
+    assert main(["--db", str(path), "init", "--office", "广州市总工会", "--region", "广州市", "--city",
+                 "--admin", "admin"]) == 0
+
+    def run(*args, db=path):
+        return main(["--db", str(db), "--user", "admin", *map(str, args)])
+
+    return run
+
+
+def test_import_and_reimport(city, county, capsys):
+    _, file = county
+    capsys.readouterr()
+    assert city("import", "annual", file) == 0
+    out = capsys.readouterr().out
+    assert f"已导入增城区总工会（ZC）{YEAR} 年度" in out and "替换" not in out
+    assert city("--json", "import", "annual", file) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["refused"] == [] and data["imported"][0]["replaced_import_id"] is not None
+
+
+def test_a_spoiled_file_is_refused_and_the_others_go_in(city, county, tmp_path, capsys):
+    _, file = county
+    spoiled = tmp_path / "坏文件.xlsx"
+    shutil.copyfile(file, spoiled)
+    spoiled.write_bytes(spoiled.read_bytes()[:5000])
+    capsys.readouterr()
+    assert city("import", "annual", spoiled, file) == 2
+    out = capsys.readouterr().out
+    assert "坏文件.xlsx：拒绝导入，未做任何更改" in out and "不完整或已损坏" in out
+    assert f"{file.name}：已导入" in out
+
+
+def test_a_county_database_refuses(city, county, capsys):
+    path, file = county
+    capsys.readouterr()
+    assert city("import", "annual", file, db=path) == 2
+    assert "区县单位的数据库，不能导入" in capsys.readouterr().err

@@ -1,0 +1,78 @@
+"""Three small demo counties, each its own office database (different offices, codes and seeds),
+and their annual exchange files — what a city union receives at year end (issue 14).
+
+The county databases are SQLite files whatever backend the suite runs on: they only produce
+the files; the city's database under test is the ``db`` fixture's.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from tests.pinned import TEST_TODAY
+from zhibang_desktop import demo
+from zhibang_desktop.domain import clock
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.services.admin.settings import DEMO_MARKER
+from zhibang_desktop.services.context import SYSTEM, AppContext
+from zhibang_desktop.services.exchange import export_annual_workbook
+from zhibang_desktop.services.session.setup import initialise_office
+from zhibang_desktop.storage.database import open_database
+from zhibang_desktop.storage.models import Setting
+
+YEAR = TEST_TODAY.year
+COUNTIES = (("增城区总工会", "广州市增城区", "ZC", 11), ("从化区总工会", "广州市从化区", "CH", 12),
+            ("花都区总工会", "广州市花都区", "HD", 13))
+HOUSEHOLDS = 24
+
+
+@dataclass(frozen=True)
+class County:
+    office: str
+    code: str
+    db_path: Path
+    file: Path
+
+    def context(self) -> AppContext:
+        return AppContext(open_database(self.db_path), SYSTEM)
+
+
+def build_county(folder: Path, office: str, region: str, code: str, seed: int) -> County:
+    """A demo office of ``HOUSEHOLDS`` households with its year, and its exchange file."""
+    saved = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    try:
+        with clock.pinned(TEST_TODAY):
+            path = folder / f"{code}.sqlite3"
+            db = open_database(path)
+            initialise_office(db, office, region=region, archive_prefix=code, phone="020-80000000")
+            with db.session() as s:
+                s.add(Setting(key=DEMO_MARKER, value=True))
+            demo.create_demo(db, HOUSEHOLDS, seed=seed)
+            out = folder / f"{office}{YEAR}年度上报.xlsx"
+            export_annual_workbook(AppContext(db, SYSTEM), YEAR, out)
+            db.close()
+    finally:
+        users._hasher = saved
+    return County(office, code, path, out)
+
+
+def build_counties(folder: Path) -> tuple[County, ...]:
+    return tuple(build_county(folder, *spec) for spec in COUNTIES)
+
+
+def copy_of(county: County, folder: Path) -> County:
+    """The county's database and file copied, to change them in one test only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db_path, file = folder / county.db_path.name, folder / county.file.name
+    shutil.copyfile(county.db_path, db_path)
+    shutil.copyfile(county.file, file)
+    return County(county.office, county.code, db_path, file)
+
+
+def city_office(db) -> AppContext:
+    """The city union's database: 广州市总工会 set up in city mode."""
+    return initialise_office(db, "广州市总工会", region="广州市", archive_prefix="GZ", city=True)
