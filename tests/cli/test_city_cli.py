@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pytest
+from sqlalchemy import update
 
 from tests.services.reports_year import YEAR, build_year
 from zhibang_desktop.cli import main
@@ -15,25 +16,34 @@ from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.services.exchange import export_annual_workbook
 from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
 from zhibang_desktop.storage.database import open_database
+from zhibang_desktop.storage.models import OrgUnit, Setting
 
 PASSWORD = "Secret123"
 
 
-@pytest.fixture
-def county(tmp_path):
-    path = tmp_path / "county.sqlite3"
+def _county(folder, office, code):
+    """The hand-made year (made under 增城区总工会), sent as ``office``."""
+    path = folder / f"{code}.sqlite3"
     db = open_database(path)
-    initialise_office(db, "增城区总工会", region="广州市增城区", archive_prefix="ZC", units=[
+    initialise_office(db, "增城区总工会", region="广州市", archive_prefix=code, units=[
         UnitSpec("荔城街总工会", "street"), UnitSpec("新塘镇总工会", "street"),
         UnitSpec("荔城街某某电子厂工会", "grassroots", "荔城街总工会"),
         UnitSpec("新塘镇牛仔服装公司工会", "grassroots", "新塘镇总工会")])
     ctx = AppContext(db, SYSTEM)
     build_year(ctx)
-    file = tmp_path / "增城区年度上报.xlsx"
+    with db.session() as s:
+        s.execute(update(OrgUnit).where(OrgUnit.parent_id.is_(None)).values(name=office))
+        s.get(Setting, "office_name").value = office
+    file = folder / f"{office}年度上报.xlsx"
     export_annual_workbook(ctx, YEAR, file)
     users.create_admin(db, "admin", PASSWORD, display_name="管理员")
     db.close()
     return path, file
+
+
+@pytest.fixture
+def county(tmp_path):
+    return _county(tmp_path, "增城区总工会", "ZC")
 
 
 @pytest.fixture
@@ -77,3 +87,23 @@ def test_a_county_database_refuses(city, county, capsys):
     capsys.readouterr()
     assert city("import", "annual", file, db=path) == 2
     assert "区县单位的数据库，不能导入" in capsys.readouterr().err
+
+
+def test_city_reports(city, county, tmp_path, capsys):
+    """The same hand-made year sent by two counties: every aided person is aided in both."""
+    _, other = _county(tmp_path, "从化区总工会", "CH")
+    assert city("import", "annual", county[1], other) == 0
+    capsys.readouterr()
+    assert city("--json", "report", "duplicates", "--year", YEAR) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["aided_twice"] and all(
+        [c["county"] for c in t["counties"]] == ["从化区总工会", "增城区总工会"]
+        and t["counties"][0]["amount_fen"] == t["counties"][1]["amount_fen"] for t in found["aided_twice"])
+    assert city("report", "duplicates", "--year", YEAR) == 0
+    text = capsys.readouterr().out
+    first = found["aided_twice"][0]["id_number"]
+    assert first not in text and f"{first[:6]}********{first[-4:]}" in text
+    assert city("--json", "report", "allocations", "--year", YEAR) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == []  # the city allocated nothing
+    assert city("report", "imports") == 0
+    assert capsys.readouterr().out.count("导入，6 户、9 笔发放") == 2

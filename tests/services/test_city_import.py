@@ -20,12 +20,7 @@ from zhibang_desktop.services.exchange import (
 from zhibang_desktop.services.reports import annual_report
 from zhibang_desktop.storage.models import AuditEntry, ExchangeImport, FamilyMember, Household, Payment, ReliefRequest
 
-from .city_counties import YEAR, build_counties, city_office, copy_of
-
-
-@pytest.fixture(scope="module")
-def counties(tmp_path_factory):
-    return build_counties(tmp_path_factory.mktemp("counties"))
+from .city_counties import YEAR, city_office, copy_of
 
 
 @pytest.fixture

@@ -336,6 +336,8 @@ READS: dict[str, str | None] = {
     "admin.settings.demo_banner_of": None,  # the demo marking shown in the window title
     "admin.settings.is_city_of": None,  # city mode: which pages and actions the window offers
     "exchange.import_records.import_records": "exchange.import",
+    "exchange.cross_county.cross_county": "report.read",
+    "exchange.reconciliation.reconcile_allocations": "report.read",
     "funds.sources.list_sources": "report.read",
     "funds.budgets.list_budgets": "report.read",
     "funds.budgets.get_budget": "report.read",
@@ -423,6 +425,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "exchange.annual_check.check_annual_workbook": lambda c, w: svc("exchange").check_annual_workbook(
         c, w.tmp / "missing.xlsx"),
     "exchange.import_records.import_records": lambda c, w: svc("exchange").import_records(c),
+    "exchange.cross_county.cross_county": lambda c, w: svc("exchange").cross_county(c, 2026),
+    "exchange.reconciliation.reconcile_allocations": lambda c, w: svc("exchange").reconcile_allocations(c, 2026),
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
     "reports.selfeval.self_evaluation": lambda c, w: svc("reports").self_evaluation(c, 2026, _selfeval_targets()),
@@ -765,7 +769,8 @@ SCOPE_FUNDS = {
 # (tests/services/test_exchange_workbook.py); checking a file reads no records.  In city mode
 # importing a county and the import records are the whole city's (tests/services/test_city_import.py).
 SCOPE_EXCHANGE = {"exchange.annual_export.export_annual_workbook", "exchange.annual_check.check_annual_workbook",
-                  "exchange.annual_import.import_annual_workbook", "exchange.import_records.import_records"}
+                  "exchange.annual_import.import_annual_workbook", "exchange.import_records.import_records",
+                  "exchange.cross_county.cross_county", "exchange.reconciliation.reconcile_allocations"}
 
 
 # Reports cover the user's subtree (a union outside it is refused): tested in

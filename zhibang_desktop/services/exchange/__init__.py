@@ -8,8 +8,12 @@ and importing need ``exchange.import``.
 from .annual_check import IMPORT, ExchangeFileRefused, ExchangeFileSummary, check_annual_workbook
 from .annual_export import EXPORT, ExchangeExport, export_annual_workbook
 from .annual_import import ImportedFile, NotACityDatabase, import_annual_workbook
+from .cross_county import AidedTwice, CountyAid, CrossCounty, HeadMemberElsewhere, cross_county
 from .import_records import ImportRecord, import_records
+from .reconciliation import Reconciliation, ReconciliationRow, reconcile_allocations
 
-__all__ = ["EXPORT", "IMPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "ImportRecord",
+__all__ = ["AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "Reconciliation", "ReconciliationRow",
+           "cross_county", "reconcile_allocations",
+           "EXPORT", "IMPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "ImportRecord",
            "ImportedFile", "NotACityDatabase", "check_annual_workbook", "export_annual_workbook",
            "import_annual_workbook", "import_records"]
