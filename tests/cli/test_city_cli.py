@@ -7,38 +7,17 @@ import json
 import shutil
 
 import pytest
-from sqlalchemy import update
 
-from tests.services.reports_year import YEAR, build_year
+from tests.services.city_counties import hand_made_county
+from tests.services.reports_year import YEAR
 from zhibang_desktop.cli import main
-from zhibang_desktop.services.admin import users
-from zhibang_desktop.services.context import SYSTEM, AppContext
-from zhibang_desktop.services.exchange import export_annual_workbook
-from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
-from zhibang_desktop.storage.database import open_database
-from zhibang_desktop.storage.models import OrgUnit, Setting
 
 PASSWORD = "Secret123"
 
 
 def _county(folder, office, code):
-    """The hand-made year (made under 增城区总工会), sent as ``office``."""
-    path = folder / f"{code}.sqlite3"
-    db = open_database(path)
-    initialise_office(db, "增城区总工会", region="广州市", archive_prefix=code, units=[
-        UnitSpec("荔城街总工会", "street"), UnitSpec("新塘镇总工会", "street"),
-        UnitSpec("荔城街某某电子厂工会", "grassroots", "荔城街总工会"),
-        UnitSpec("新塘镇牛仔服装公司工会", "grassroots", "新塘镇总工会")])
-    ctx = AppContext(db, SYSTEM)
-    build_year(ctx)
-    with db.session() as s:
-        s.execute(update(OrgUnit).where(OrgUnit.parent_id.is_(None)).values(name=office))
-        s.get(Setting, "office_name").value = office
-    file = folder / f"{office}年度上报.xlsx"
-    export_annual_workbook(ctx, YEAR, file)
-    users.create_admin(db, "admin", PASSWORD, display_name="管理员")
-    db.close()
-    return path, file
+    county = hand_made_county(folder, office, code, PASSWORD)
+    return county.db_path, county.file
 
 
 @pytest.fixture

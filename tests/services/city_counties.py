@@ -73,6 +73,35 @@ def copy_of(county: County, folder: Path) -> County:
     return County(county.office, county.code, db_path, file)
 
 
+def hand_made_county(folder: Path, office: str, code: str, admin_password: str | None = None) -> County:
+    """The small hand-made year of tests/services/reports_year.py (made under 增城区总工会), sent
+    as ``office``: quick, and two of them share every person (a cross-county duplicate each)."""
+    from sqlalchemy import update
+
+    from zhibang_desktop.services.session.setup import UnitSpec
+    from zhibang_desktop.storage.models import OrgUnit
+
+    from .reports_year import YEAR as HAND_MADE_YEAR, build_year
+
+    path = folder / f"{code}.sqlite3"
+    db = open_database(path)
+    initialise_office(db, "增城区总工会", region="广州市", archive_prefix=code, units=[
+        UnitSpec("荔城街总工会", "street"), UnitSpec("新塘镇总工会", "street"),
+        UnitSpec("荔城街某某电子厂工会", "grassroots", "荔城街总工会"),
+        UnitSpec("新塘镇牛仔服装公司工会", "grassroots", "新塘镇总工会")])
+    ctx = AppContext(db, SYSTEM)
+    build_year(ctx)
+    with db.session() as s:
+        s.execute(update(OrgUnit).where(OrgUnit.parent_id.is_(None)).values(name=office))
+        s.get(Setting, "office_name").value = office
+    file = folder / f"{office}年度上报.xlsx"
+    export_annual_workbook(ctx, HAND_MADE_YEAR, file)
+    if admin_password:
+        users.create_admin(db, "admin", admin_password, display_name="管理员")
+    db.close()
+    return County(office, code, path, file)
+
+
 def city_office(db) -> AppContext:
     """The city union's database: 广州市总工会 set up in city mode."""
     return initialise_office(db, "广州市总工会", region="广州市", archive_prefix="GZ", city=True)

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 from ...domain import clock
 from ...domain.money import yuan_text
 from ...services import reports
+from ...services.admin import settings
 from ..common.page import Page
 from ..common.rows_model import RIGHT, Col, RowsModel
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
+from .city_import import can_import
 from .exchange_export import can_export, export_exchange_file
 from .report_exports import export_annual_xlsx, export_selfeval_file, preview_annual
 
@@ -128,6 +130,9 @@ class ReportsPage(Page):
         self.exchange_button = QPushButton("年度上报文件…")
         self.exchange_button.setToolTip("所选年度报市总工会的上报文件（Excel，含说明页和校验值；可加打开密码）")
         self.exchange_button.setVisible(can_export(session))
+        self.city_button = QPushButton("区县上报与核查…")
+        self.city_button.setToolTip("导入各区县的年度上报文件；跨区县重复受助的核查；市下拨资金与区县报告支出的核对")
+        self.city_button.setVisible(can_import(session, settings.is_city_of(session.ctx)))
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("期间"))
@@ -146,6 +151,7 @@ class ReportsPage(Page):
         bar.addWidget(self.annual_xlsx_button)
         bar.addWidget(self.selfeval_button)
         bar.addWidget(self.exchange_button)
+        bar.addWidget(self.city_button)
         top = QSplitter(Qt.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.detail)
@@ -184,6 +190,7 @@ class ReportsPage(Page):
         self.annual_xlsx_button.clicked.connect(lambda: self.export_annual())
         self.selfeval_button.clicked.connect(lambda: self.export_selfeval())
         self.exchange_button.clicked.connect(lambda: self.export_exchange())
+        self.city_button.clicked.connect(lambda: self.open_city())
         # no query here: the indicators are computed when the page is shown (activated), not at
         # start-up for every user who might never open it
 
@@ -274,6 +281,13 @@ class ReportsPage(Page):
 
     def export_exchange(self):
         return export_exchange_file(self, self.session, self.report_year())
+
+    def open_city(self):
+        from .city_dialog import CityExchangeDialog
+
+        dialog = CityExchangeDialog(self.session, self.report_year(), self)
+        dialog.exec()
+        return dialog
 
     # -- opening the record behind an exception --
     def open_exception(self):

@@ -1,0 +1,137 @@
+"""City mode (区县上报与核查): the county files imported, the cross-county findings (the same
+ID number aided in two counties; heads who are members elsewhere) and the city's allocations
+against what each county reports spent — for the chosen year, read off the GUI thread; the
+import action (city_import) is here too."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ...domain import clock
+from ...domain.idnumber import mask_id_number
+from ...domain.money import format_yuan
+from ...services import exchange
+from ..common.rows_model import RIGHT, Col, RowsModel
+from ..common.session import UiSession
+from ..common.widgets.rows_table import RowsTable
+from .city_import import import_county_files
+
+
+def _yuan(fen: int | None) -> str:
+    return "—" if fen is None else format_yuan(fen)
+
+
+RECORD_COLUMNS = (
+    Col("区县", lambda r: f"{r.county}（{r.county_code}）", width=170),
+    Col("年度", lambda r: str(r.year), RIGHT, 56),
+    Col("文件", lambda r: r.file_name, width=220, tip=lambda r: f"SHA-256：{r.file_sha256}"),
+    Col("导入时间", lambda r: clock.local_date(r.imported_at).isoformat(), width=100),
+    Col("导入人", lambda r: r.imported_by, width=80),
+    Col("户数", lambda r: str(r.counts.get("households", 0)), RIGHT, 60),
+    Col("发放笔数", lambda r: str(r.counts.get("payments", 0)), RIGHT, 70),
+    Col("状态", lambda r: "有效" if r.current else "已被再次导入替换", stretch=True),
+)
+TWICE_COLUMNS = (
+    Col("身份证号", lambda t: mask_id_number(t.id_number), width=170),
+    Col("各区县受助", lambda t: "；".join(f"{c.county} {c.name} {c.payments} 笔 {_yuan(c.amount_fen)} 元"
+                                       for c in t.counties), stretch=True),
+    Col("合计（元）", lambda t: _yuan(t.amount_fen), RIGHT, 110),
+)
+ELSEWHERE_COLUMNS = (
+    Col("身份证号", lambda h: mask_id_number(h.id_number), width=170),
+    Col("姓名", lambda h: h.name, width=80),
+    Col("户主所在", lambda h: f"{h.head_county} {h.head_archive_no}", width=220),
+    Col("又是家庭成员", lambda h: f"{h.member_county} {h.member_archive_no}（户主 {h.member_of}，{h.relation}）",
+        stretch=True),
+)
+RECONCILE_COLUMNS = (
+    Col("区县", lambda r: r.county, width=150),
+    Col("资金来源", lambda r: r.source_name, width=120),
+    Col("市下拨（元）", lambda r: _yuan(r.allocated_fen), RIGHT, 110),
+    Col("区县该来源预算（元）", lambda r: _yuan(r.county_budget_fen), RIGHT, 140),
+    Col("区县报告支出（元）", lambda r: _yuan(r.spent_fen) if r.imported else "未导入", RIGHT, 130),
+    Col("差额（元）", lambda r: _yuan(r.difference_fen), RIGHT, 110, stretch=True),
+)
+
+
+class CityExchangeDialog(QDialog):
+    """区县上报与核查 (opened from the 报表 page in city mode)."""
+
+    def __init__(self, session: UiSession, year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.loaded = None  # (records, cross county, reconciliation) of the shown year
+        self.setWindowTitle("区县上报与核查")
+        self.resize(1000, 600)
+        self.year = QComboBox()
+        for y in range(clock.today().year, clock.today().year - 6, -1):
+            self.year.addItem(f"{y} 年", y)
+        self.year.setCurrentIndex(max(0, self.year.findData(year)))
+        self.import_button = QPushButton("导入区县上报文件…")
+        self.import_button.setToolTip("选择一个或多个区县的年度上报文件（.xlsx）；同一区县同一年度再次导入即替换")
+        self.status = QLabel("正在读取……")
+        self.records = RowsModel(RECORD_COLUMNS, self)
+        self.twice = RowsModel(TWICE_COLUMNS, self, key=lambda t: t.id_number)
+        self.elsewhere = RowsModel(ELSEWHERE_COLUMNS, self, key=lambda h: (h.id_number, h.member_archive_no))
+        self.reconcile = RowsModel(RECONCILE_COLUMNS, self, key=lambda r: (r.unit_id, r.source_code))
+        self.twice_label, self.elsewhere_label, self.reconcile_label = QLabel(), QLabel(), QLabel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(RowsTable(self.records), "导入记录")
+        dup = QWidget()
+        lay = QVBoxLayout(dup)
+        for label, model in ((self.twice_label, self.twice), (self.elsewhere_label, self.elsewhere)):
+            lay.addWidget(label)
+            lay.addWidget(RowsTable(model), 1)
+        self.tabs.addTab(dup, "跨区县重复")
+        rec = QWidget()
+        lay = QVBoxLayout(rec)
+        lay.addWidget(RowsTable(self.reconcile), 1)
+        lay.addWidget(self.reconcile_label)
+        self.tabs.addTab(rec, "下拨核对")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("年度"))
+        bar.addWidget(self.year)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.import_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self.year.currentIndexChanged.connect(lambda _: self.reload())
+        self.import_button.clicked.connect(lambda: self.import_files())
+        self.reload()
+
+    def reload(self) -> None:
+        ctx, year = self.session.ctx, self.year.currentData()
+        self.loaded = None
+        self.status.setText("正在读取……")
+        self.session.executor.run(
+            lambda: (exchange.import_records(ctx, year), exchange.cross_county(ctx, year),
+                     exchange.reconcile_allocations(ctx, year)),
+            lambda result: self._show(year, result), lambda exc: self.status.setText(f"无法读取：{exc}"))
+
+    def _show(self, year: int, result) -> None:
+        if year != self.year.currentData():
+            return  # an older year's answer
+        records, found, rec = result
+        self.records.set_rows(records)
+        self.twice.set_rows(found.aided_twice)
+        self.elsewhere.set_rows(found.heads_members_elsewhere)
+        self.reconcile.set_rows(rec.rows)
+        current = sum(1 for r in records if r.current)
+        self.status.setText(f"{year} 年度已导入 {current} 个区县的上报文件")
+        self.twice_label.setText(f"同一身份证号在两个及以上区县受助：{len(found.aided_twice)} 人")
+        self.elsewhere_label.setText(f"户主又是其他区县家庭的成员：{len(found.heads_members_elsewhere)} 人")
+        self.reconcile_label.setText(f"合计：市下拨 {_yuan(rec.allocated_fen)} 元，区县报告支出 {_yuan(rec.spent_fen)} 元，"
+                                     f"差额 {_yuan(rec.difference_fen)} 元（差额 = 下拨 − 支出）")
+        self.loaded = result
+
+    def import_files(self):
+        outcomes = import_county_files(self, self.session)
+        if outcomes:
+            self.reload()
+        return outcomes
