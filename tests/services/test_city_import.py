@@ -17,7 +17,7 @@ from zhibang_desktop.services.errors import PermissionDenied
 from zhibang_desktop.services.exchange import (
     ExchangeFileRefused, NotACityDatabase, export_annual_workbook, import_annual_workbook, import_records,
 )
-from zhibang_desktop.services.reports import annual_report
+from zhibang_desktop.services.reports import annual_report, dashboard
 from zhibang_desktop.storage.models import AuditEntry, ExchangeImport, FamilyMember, Household, Payment, ReliefRequest
 
 from .city_counties import YEAR, city_office, copy_of
@@ -37,6 +37,18 @@ def _figures(report):
             "by_type": rows(report.by_type),
             "by_union": sorted((u.name, u.households, u.payments, u.amount_fen, u.archived_households)
                                for u in report.by_union)}
+
+
+def _monthly(board):
+    return sorted((p.relief_type, p.amounts_fen, p.counts) for p in board.payouts)
+
+
+def _own_dashboard(county):
+    ctx = county.context()
+    try:
+        return dashboard(ctx, YEAR)
+    finally:
+        ctx.db.close()
 
 
 def _own_report(county):
@@ -59,6 +71,7 @@ def test_three_counties_add_up_exactly(city, counties):
     own = {c.office: _own_report(c) for c in counties}
     for county, imported in zip(counties, done):
         assert _figures(annual_report(city, YEAR, imported.unit_id)) == _figures(own[county.office])
+        assert _monthly(dashboard(city, YEAR, imported.unit_id)) == _monthly(_own_dashboard(county))
     whole = annual_report(city, YEAR).total
     assert whole.amount_fen == sum(r.total.amount_fen for r in own.values()) > 0
     assert whole.payments == sum(r.total.payments for r in own.values())
@@ -177,3 +190,15 @@ def _bound(actor, unit_id):
     from dataclasses import replace
 
     return replace(actor, scope_unit_id=unit_id)
+
+
+def test_imported_requests_open_in_the_city(city, counties):
+    """A county's request has no policy in the city's database (the policy stays home): the
+    lists and the request view still work and say so."""
+    from zhibang_desktop.services import relief
+
+    import_annual_workbook(city, counties[0].file)
+    rows = relief.list_requests(city).rows
+    assert rows and all(r.relief_type_name for r in rows)
+    view = relief.get_request(city, rows[0].id)
+    assert view.policy_name.startswith("区县的救助政策") and view.number == rows[0].number

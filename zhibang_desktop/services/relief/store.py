@@ -327,6 +327,9 @@ def _sub_name(policy: Policy | None, code: str, sub: str | None) -> str:
     return sc.name if sc else (sub or "")
 
 
+IMPORTED_POLICY = "区县的救助政策（未随年度上报文件报送）"
+
+
 class PolicyCache:
     """Parsed policies by version id (a list page touches a handful)."""
 
@@ -334,7 +337,10 @@ class PolicyCache:
         self.session = session
         self._by_id: dict[int, Policy] = {}
 
-    def get(self, policy_id: int) -> Policy:
+    def get(self, policy_id: int | None) -> Policy | None:
+        """None for a county's request imported by a city union (its policy stays at the county)."""
+        if policy_id is None:
+            return None
         if policy_id not in self._by_id:
             self._by_id[policy_id] = policy_of(version_row(self.session, policy_id))
         return self._by_id[policy_id]
@@ -404,11 +410,11 @@ def timeline(r: ReliefRequest, payments: list[Payment], person=lambda username: 
 
 
 def full_view(session: Session, actor, r: ReliefRequest, cal: WorkCalendar) -> RequestView:
-    policy = policy_of(version_row(session, r.policy_version_id))
-    pv = version_row(session, r.policy_version_id)
+    pv = version_row(session, r.policy_version_id) if r.policy_version_id is not None else None
+    policy = policy_of(pv) if pv is not None else None  # None: a county's request in a city's database
     hh = session.get(Household, r.household_id) if r.household_id else None
     units = unit_names(session)
-    rt = policy.relief_type(r.relief_type)
+    rt = policy.relief_type(r.relief_type) if policy is not None else None
     conds = {c.code: c.label for c in (rt.conditions if rt else ())}
     payments = list(session.execute(select(Payment).where(Payment.request_id == r.id)
                                     .order_by(Payment.paid_on)).scalars())
@@ -450,16 +456,17 @@ def full_view(session: Session, actor, r: ReliefRequest, cal: WorkCalendar) -> R
         suggested_amount_fen=r.suggested_fen, approved_amount_fen=r.approved_fen,
         self_paid_medical_fen=r.self_paid_medical_fen, students=tuple(r.students or ()), months=r.months,
         persons=r.persons, batch_no=r.batch_no, goods=bool(r.goods), fund_source=r.fund_source,
-        fund_source_name=policy.fund_source_name(r.fund_source) if r.fund_source else "",
+        fund_source_name=(policy.fund_source_name(r.fund_source) if policy else r.fund_source) if r.fund_source else "",
         findings=tuple(FindingView(f["code"], f["severity"], f["message"], f.get("rule", ""))
                        for f in (r.findings or ())),
-        standard_text=r.standard_text or "", policy_id=pv.id, policy_name=pv.name, policy_year=pv.year,
-        policy_version=pv.version, self_approved=bool(r.self_approved), creator_id=r.creator_id,
+        standard_text=r.standard_text or "", policy_id=pv.id if pv else 0,
+        policy_name=pv.name if pv else IMPORTED_POLICY, policy_year=pv.year if pv else r.period_year,
+        policy_version=pv.version if pv else 0, self_approved=bool(r.self_approved), creator_id=r.creator_id,
         creator_name=r.creator_name, created_at=r.created_at, submitted_at=r.submitted_at,
         decided_at=r.decided_at, reviews=tuple(review_view(v) for v in r.reviews),
         pending=pending_level(r, cal, on),
         chain=tuple(Option(c["level"], c.get("name") or c["level"], str(c.get("days") or DEFAULT_DAYS))
-                    for c in (r.chain or chain_json(policy, r.relief_type))),
+                    for c in (r.chain or (chain_json(policy, r.relief_type) if policy else ()))),
         timeline=timeline(r, payments, name_of(session)),
         attachments=tuple(RequestAttachmentView(a.id, a.filename, a.kind, a.size, a.added_at, name_of(session)(a.added_by))
                           for a in atts),

@@ -19,7 +19,6 @@ from ...domain import clock
 from ...domain.household import CATEGORIES
 from ...storage.models import Household, Payment, PolicyVersion, ReliefRequest, Review
 from .. import funds
-from ..admin.org import visible_unit_ids
 from ..admin.visit_intervals import visit_intervals
 from ..archive.store import VISIT_STATUSES
 from ..context import AppContext
@@ -27,6 +26,7 @@ from ..relief.calendar import work_calendar
 from ..relief.policies import policy_of
 from ..relief.store import OPEN
 from ..relief.types import STATUS_LABELS
+from .common import narrowed, report_units
 
 READ = "report.read"
 DUE_SOON_DAYS = 30  # as the 走访核查 page's "due soon" view
@@ -108,17 +108,19 @@ class Dashboard:
         return sum(o.count for o in self.overdue_reviews)
 
 
-def dashboard(ctx: AppContext, year: int) -> Dashboard:
-    """The dashboard of `year` within the user's scope (today's figures for the open work)."""
+def dashboard(ctx: AppContext, year: int, unit_id: int | None = None) -> Dashboard:
+    """The dashboard of `year` within the user's scope (today's figures for the open work);
+    with `unit_id` that union's subtree only (in city mode: one county)."""
     today = clock.today()
     with ctx.tx(READ) as tx:
         s = tx.session
-        units = visible_unit_ids(s, ctx.actor)
+        units = report_units(s, ctx.actor, unit_id)
         payouts = _monthly_payouts(s, year, units)
         states = _requests_by_state(s, year, units)
         overdue = _overdue_reviews(s, units, today)
         visits = _visits_due(s, units, today)
-    report = funds.execution(ctx, year, min(today, date(year, 12, 31)))  # its own read, same scope rules
+    report = funds.execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), year,
+                             min(today, date(year, 12, 31)))  # its own read, same scope rules
     sources = tuple(_source(row.key, row.label, row.figures) for row in report.by_source)
     return Dashboard(year, today, payouts, sources, _source("", "合计", report.total), states, overdue, visits)
 

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabe
 from ...domain import clock
 from ...domain.money import yuan_text
 from ...services import reports
+from ...services.admin import settings
 from ...services.funds import rate_text
 from ..common import labels
 from ..common.page import Page
 from ..common.session import UiSession
 from ..common.widgets.bar_chart import BarChart, Series
+from ..common.widgets.union_combo import UnionCombo
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 OVERDUE_COLOR, DUE_SOON_COLOR = "#c2504d", "#e0a12e"
@@ -55,6 +57,13 @@ class DashboardPage(Page):
             self.year.addItem(f"{y} 年", y)
         self.year.setCurrentIndex(1)
         self.refresh_button = QPushButton("刷新")
+        # in a city union's database: all counties, or one county (a union of the city's tree)
+        self.union = UnionCombo(session.ctx, all_label="全部区县", within=session.actor.scope_unit_id)
+        self.union.setMinimumWidth(200)
+        self.union_label = QLabel("区县")
+        city = settings.is_city_of(session.ctx)
+        self.union.setVisible(city)
+        self.union_label.setVisible(city)
         self.as_of_label = QLabel()
         hint = QLabel("点击柱条查看其背后的名单")
         hint.setStyleSheet("color: #777;")
@@ -79,6 +88,8 @@ class DashboardPage(Page):
         top = QHBoxLayout()
         top.addWidget(QLabel("年度"))
         top.addWidget(self.year)
+        top.addWidget(self.union_label)
+        top.addWidget(self.union)
         top.addWidget(self.refresh_button)
         top.addSpacing(12)
         top.addWidget(self.as_of_label)
@@ -99,7 +110,7 @@ class DashboardPage(Page):
         layout.addLayout(top)
         layout.addLayout(grid, 1)
 
-        self.reload_on(self.year)
+        self.reload_on(self.year, self.union)
         self.refresh_button.clicked.connect(lambda: self.reload())
         self.payouts.barClicked.connect(self._open_month)
         self.execution.barClicked.connect(self._open_source)
@@ -119,9 +130,9 @@ class DashboardPage(Page):
         return self.year.currentData()
 
     def reload(self) -> None:
-        ctx, year = self.ctx, self.selected_year
+        ctx, year, unit = self.ctx, self.selected_year, self.union.unit_id()
         self.set_status("正在统计……")
-        self.query(lambda: reports.dashboard(ctx, year), self.show_dashboard)
+        self.query(lambda: reports.dashboard(ctx, year, unit), self.show_dashboard)
 
     def show_dashboard(self, d: reports.Dashboard) -> None:
         self.data = d
