@@ -16,6 +16,7 @@ from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.services.errors import PermissionDenied
 from zhibang_desktop.services.exchange import (
     ExchangeFileRefused, NotACityDatabase, export_annual_workbook, import_annual_workbook, import_records,
+    reported_indicators,
 )
 from zhibang_desktop.services.reports import annual_report, dashboard
 from zhibang_desktop.storage.models import AuditEntry, ExchangeImport, FamilyMember, Household, Payment, ReliefRequest
@@ -43,20 +44,33 @@ def _monthly(board):
     return sorted((p.relief_type, p.amounts_fen, p.counts) for p in board.payouts)
 
 
-def _own_dashboard(county):
+def _own(county, read):
+    """``read(ctx)`` on the county's own database."""
     ctx = county.context()
     try:
-        return dashboard(ctx, YEAR)
+        return read(ctx)
     finally:
         ctx.db.close()
+
+
+def _own_dashboard(county):
+    return _own(county, lambda ctx: dashboard(ctx, YEAR))
 
 
 def _own_report(county):
-    ctx = county.context()
-    try:
-        return annual_report(ctx, YEAR)
-    finally:
-        ctx.db.close()
+    return _own(county, lambda ctx: annual_report(ctx, YEAR))
+
+
+def _reported_indicators_add_up(city, own):
+    """Each county's indicators as it computed them, and the city's sums of them."""
+    reported = {i.key: i for i in reported_indicators(city, YEAR)}
+    assert reported
+    for key, i in reported.items():
+        mine = {office: next(x for x in r.indicators if x.key == key) for office, r in own.items()}
+        assert {c.county: (c.numerator, c.denominator) for c in i.counties} == {
+            office: (x.numerator, x.denominator) if x.answerable else (None, None) for office, x in mine.items()}
+        assert (i.numerator, i.denominator) == (sum(x.numerator for x in mine.values() if x.answerable),
+                                                sum(x.denominator for x in mine.values() if x.answerable))
 
 
 def _table_counts(ctx):
@@ -72,6 +86,7 @@ def test_three_counties_add_up_exactly(city, counties):
     for county, imported in zip(counties, done):
         assert _figures(annual_report(city, YEAR, imported.unit_id)) == _figures(own[county.office])
         assert _monthly(dashboard(city, YEAR, imported.unit_id)) == _monthly(_own_dashboard(county))
+    _reported_indicators_add_up(city, own)
     whole = annual_report(city, YEAR).total
     assert whole.amount_fen == sum(r.total.amount_fen for r in own.values()) > 0
     assert whole.payments == sum(r.total.payments for r in own.values())

@@ -338,6 +338,7 @@ READS: dict[str, str | None] = {
     "exchange.import_records.import_records": "exchange.import",
     "exchange.cross_county.cross_county": "report.read",
     "exchange.reconciliation.reconcile_allocations": "report.read",
+    "exchange.reported_indicators.reported_indicators": "report.read",
     "funds.sources.list_sources": "report.read",
     "funds.budgets.list_budgets": "report.read",
     "funds.budgets.get_budget": "report.read",
@@ -427,6 +428,7 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "exchange.import_records.import_records": lambda c, w: svc("exchange").import_records(c),
     "exchange.cross_county.cross_county": lambda c, w: svc("exchange").cross_county(c, 2026),
     "exchange.reconciliation.reconcile_allocations": lambda c, w: svc("exchange").reconcile_allocations(c, 2026),
+    "exchange.reported_indicators.reported_indicators": lambda c, w: svc("exchange").reported_indicators(c, 2026),
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
     "reports.selfeval.self_evaluation": lambda c, w: svc("reports").self_evaluation(c, 2026, _selfeval_targets()),
@@ -770,7 +772,8 @@ SCOPE_FUNDS = {
 # importing a county and the import records are the whole city's (tests/services/test_city_import.py).
 SCOPE_EXCHANGE = {"exchange.annual_export.export_annual_workbook", "exchange.annual_check.check_annual_workbook",
                   "exchange.annual_import.import_annual_workbook", "exchange.import_records.import_records",
-                  "exchange.cross_county.cross_county", "exchange.reconciliation.reconcile_allocations"}
+                  "exchange.cross_county.cross_county", "exchange.reconciliation.reconcile_allocations",
+                  "exchange.reported_indicators.reported_indicators"}
 
 
 # Reports cover the user's subtree (a union outside it is refused): tested in

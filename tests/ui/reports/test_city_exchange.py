@@ -67,6 +67,8 @@ def test_the_city_imports_several_files_and_reads_the_checks(city, qtbot, monkey
         seen["records"] = dialog.records.rows()
         seen["twice"] = dialog.twice.rows()
         seen["tabs"] = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+        seen["indicator_headers"] = [c.header for c in dialog.indicators.columns]
+        seen["indicators"] = dialog.indicators.rows()
         dialog.close()
 
     opened = when_opened(monkeypatch, CityExchangeDialog, interact)
@@ -74,7 +76,8 @@ def test_the_city_imports_several_files_and_reads_the_checks(city, qtbot, monkey
     assert len(opened) == 1 and seen["before"] == 1
     assert sorted(r.county for r in seen["records"]) == ["从化区总工会", "增城区总工会"]
     assert seen["twice"] and all(len(t.counties) == 2 for t in seen["twice"])  # the same people in both
-    assert seen["tabs"] == ["导入记录", "跨区县重复", "下拨核对"]
+    assert seen["tabs"] == ["导入记录", "跨区县重复", "下拨核对", "区县上报指标"]
+    assert seen["indicator_headers"] == ["指标", "全市", "从化区总工会", "增城区总工会"] and seen["indicators"]
     text = boxes.texts()
     assert "已导入 1 个文件，拒绝 1 个" in text and "坏文件.xlsx：拒绝导入，未做任何更改" in text
     assert "不完整或已损坏" in text and "已导入从化区总工会（CH）" in text

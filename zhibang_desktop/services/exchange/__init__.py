@@ -11,9 +11,11 @@ from .annual_import import ImportedFile, NotACityDatabase, import_annual_workboo
 from .cross_county import AidedTwice, CountyAid, CrossCounty, HeadMemberElsewhere, cross_county
 from .import_records import ImportRecord, import_records
 from .reconciliation import Reconciliation, ReconciliationRow, reconcile_allocations
+from .reported_indicators import CountyFigure, ReportedIndicator, rate_text, reported_indicators
 
 __all__ = ["AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "Reconciliation", "ReconciliationRow",
-           "cross_county", "reconcile_allocations",
+           "cross_county", "reconcile_allocations", "CountyFigure", "ReportedIndicator", "rate_text",
+           "reported_indicators",
            "EXPORT", "IMPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "ImportRecord",
            "ImportedFile", "NotACityDatabase", "check_annual_workbook", "export_annual_workbook",
            "import_annual_workbook", "import_records"]

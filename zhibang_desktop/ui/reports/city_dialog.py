@@ -1,7 +1,8 @@
 """City mode (区县上报与核查): the county files imported, the cross-county findings (the same
-ID number aided in two counties; heads who are members elsewhere) and the city's allocations
-against what each county reports spent — for the chosen year, read off the GUI thread; the
-import action (city_import) is here too."""
+ID number aided in two counties; heads who are members elsewhere), the city's allocations
+against what each county reports spent and the indicators as each county reported them with
+the city's sums — for the chosen year, read off the GUI thread; the import action
+(city_import) is here too."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -55,6 +56,20 @@ RECONCILE_COLUMNS = (
 )
 
 
+def indicator_columns(counties: list[str]) -> tuple[Col, ...]:
+    """指标, 全市 (the sums), then one column per county."""
+    def county_text(i, county):
+        c = next((c for c in i.counties if c.county == county), None)
+        if c is None:
+            return ""
+        return "无法计算" if c.denominator is None else exchange.rate_text(c.numerator, c.denominator)
+
+    return (Col("指标", lambda i: i.name, width=170),
+            Col("全市", lambda i: f"{exchange.rate_text(i.numerator, i.denominator)}（{i.numerator}/{i.denominator}）",
+                RIGHT, 170, tip=lambda i: ("无法计算的区县：" + "、".join(i.not_computed)) if i.not_computed else None),
+            *(Col(county, lambda i, c=county: county_text(i, c), RIGHT, 110) for county in counties))
+
+
 class CityExchangeDialog(QDialog):
     """区县上报与核查 (opened from the 报表 page in city mode)."""
 
@@ -89,6 +104,13 @@ class CityExchangeDialog(QDialog):
         lay.addWidget(RowsTable(self.reconcile), 1)
         lay.addWidget(self.reconcile_label)
         self.tabs.addTab(rec, "下拨核对")
+        self.indicators = RowsModel(indicator_columns([]), self, key=lambda i: i.key)
+        self.indicator_table = RowsTable(self.indicators)
+        box = QWidget()
+        self.indicator_layout = QVBoxLayout(box)
+        self.indicator_layout.addWidget(self.indicator_table, 1)
+        self.indicator_layout.addWidget(QLabel("各区县按本县数据计算并在上报文件中报送的指标；全市 = 各区县分子之和 ÷ 分母之和"))
+        self.tabs.addTab(box, "区县上报指标")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("年度"))
         bar.addWidget(self.year)
@@ -111,14 +133,21 @@ class CityExchangeDialog(QDialog):
         self.status.setText("正在读取……")
         self.session.executor.run(
             lambda: (exchange.import_records(ctx, year), exchange.cross_county(ctx, year),
-                     exchange.reconcile_allocations(ctx, year)),
+                     exchange.reconcile_allocations(ctx, year), exchange.reported_indicators(ctx, year)),
             lambda result: self._show(year, result), lambda exc: self.status.setText(f"无法读取：{exc}"))
 
     def _show(self, year: int, result) -> None:
         if year != self.year.currentData():
             return  # an older year's answer
-        records, found, rec = result
+        records, found, rec, indicators = result
         self.records.set_rows(records)
+        counties = sorted({c.county for i in indicators for c in i.counties})
+        self.indicators = RowsModel(indicator_columns(counties), self, key=lambda i: i.key)
+        self.indicators.set_rows(indicators)
+        table = RowsTable(self.indicators)  # the columns are the year's counties
+        self.indicator_layout.replaceWidget(self.indicator_table, table)
+        self.indicator_table.deleteLater()
+        self.indicator_table = table
         self.twice.set_rows(found.aided_twice)
         self.elsewhere.set_rows(found.heads_members_elsewhere)
         self.reconcile.set_rows(rec.rows)
