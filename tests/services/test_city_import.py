@@ -217,3 +217,10 @@ def test_imported_requests_open_in_the_city(city, counties):
     assert rows and all(r.relief_type_name for r in rows)
     view = relief.get_request(city, rows[0].id)
     assert view.policy_name.startswith("区县的救助政策") and view.number == rows[0].number
+    from zhibang_desktop.services import archive
+    from zhibang_desktop.services.archive.types import HouseholdFilter
+
+    with city.db.session() as s:
+        name = s.execute(select(Household.name).order_by(Household.id).limit(1)).scalar_one()
+    for query in (name, name[:1]):  # the search index covers imported households (one character too)
+        assert name in [h.name for h in archive.search_households(city, HouseholdFilter(text=query)).rows]

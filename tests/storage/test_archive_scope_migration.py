@@ -1,4 +1,4 @@
-"""Migration 0006 (issue 14, city mode): an office database from before it keeps every row and
+"""Migration 0007 (issue 14, city mode): an office database from before it keeps every row and
 seal and exactly today's uniqueness — one archive number, ID number and request number each —
 while rows of another archive scope (an imported county) may repeat them."""
 from __future__ import annotations
@@ -31,7 +31,7 @@ def upgraded(demo_copy):
     with db.engine.connect() as conn:
         conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # as the app migrates
         with conn.begin():
-            command.downgrade(alembic_config(conn), "0005")
+            command.downgrade(alembic_config(conn), "0006")
     db.close()
     db = open_database(demo_copy)  # migrates forward again, as a start of the new version does
     yield db, before
@@ -56,3 +56,10 @@ def test_old_office_keeps_its_rows_seals_and_uniqueness(upgraded):
     with db.session() as s:  # the same numbers in another county's archive (a city's database)
         s.execute(insert(Household.__table__), [row | {"archive_scope": "CH"}])
         assert s.execute(select(func.count()).where(Household.id_number == row["id_number"])).scalar_one() == 2
+    with db.engine.connect() as conn:  # the search index survived the rebuild of `households` and follows it
+        triggers = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                        "AND tbl_name = 'households'").scalars().all()
+        assert {"households_fts_ai", "households_fts_ad", "households_fts_au"} <= set(triggers)
+        found = conn.exec_driver_sql("SELECT count(*) FROM households_fts WHERE households_fts MATCH ?",
+                                     (f'"{row["id_number"]}"',)).scalar_one()
+        assert found == 2

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ...documents.exchange_layout import HOUSEHOLDS, LAYOUT_VERSION, MEMBERS, PAYMENTS, REQUESTS, UNIONS
 from ...documents.exchange_reader import ExchangeFile
 from ...domain import clock
+from ...domain.search_grams import short_grams
 from ...storage.models import ExchangeImport, FamilyMember, Household, OrgUnit, Payment, ReliefRequest
 from .. import row_seals
 from ..admin.org import LEVELS, district_unit, require_whole_office
@@ -140,6 +141,7 @@ def _household_values(r: Row, scope: str, units: dict[int, int], now: datetime) 
     if unit is not None and unit not in units:
         r.bad.add(f"工作表“家庭”第 {r.index + 2} 行“工会编号”", f"{unit} 不在工作表“工会”中")
     causes = r.text("致困原因")
+    keys = search_text(name or "", id_number or "", archive_no or "", None)
     return {
         "archive_scope": scope, "archive_no": archive_no, "unit_id": units.get(unit), "name": name,
         "id_number": id_number, "sex": r.code("性别", SEX_CODES), "birth_date": r.day("出生日期"),
@@ -152,7 +154,7 @@ def _household_values(r: Row, scope: str, units: dict[int, int], now: datetime) 
         "last_visit_on": r.day("最近走访日期"), "next_visit_due": r.day("下次走访日期"),
         "account_kind": r.code("账户类型", ACCOUNT_KINDS), "bank_name": r.text("开户银行"),
         "bank_account": r.text("卡号（脱敏）"),
-        "search_text": search_text(name or "", id_number or "", archive_no or "", None), "updated_at": now,
+        "search_text": keys, "search_grams": short_grams(keys), "updated_at": now,
     }
 
 

@@ -7,19 +7,36 @@ that county's union code.  The org_units get the same scope and the county's own
 payments the scope, and exchange_imports records each imported file.  A county's request has
 no policy version in the city (its policy stays home), hence policy_version_id may be NULL.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 14:44:15.744646
 """
+from importlib import import_module
+
 from alembic import op
 import sqlalchemy as sa
 import zhibang_desktop.storage.types
 
+search_index = import_module("zhibang_desktop.storage.migrations.versions.0006_search_index")
 
-revision = '0006'
-down_revision = '0005'
+
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
+
+
+def _rebuild_search_index() -> None:
+    """The batch rebuild of `households` on SQLite dropped the FTS triggers with the old table
+    (see 0006): make the index and its triggers again over the new table."""
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        return
+    for trigger in ("households_fts_ai", "households_fts_ad", "households_fts_au"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {search_index.FTS}")
+    for ddl in search_index.SQLITE_DDL:
+        conn.exec_driver_sql(ddl)
 
 
 def upgrade() -> None:
@@ -59,6 +76,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_households_id_number'), ['id_number'], unique=False)
         batch_op.create_unique_constraint('uq_households_scope_archive_no', ['archive_scope', 'archive_no'])
         batch_op.create_unique_constraint('uq_households_scope_id_number', ['archive_scope', 'id_number'])
+    _rebuild_search_index()
 
     with op.batch_alter_table('org_units', schema=None) as batch_op:
         batch_op.add_column(sa.Column('archive_scope', sa.String(length=40), server_default='', nullable=False))
@@ -107,6 +125,7 @@ def downgrade() -> None:
         batch_op.create_unique_constraint(batch_op.f('uq_households_id_number'), ['id_number'])
         batch_op.create_unique_constraint(batch_op.f('uq_households_archive_no'), ['archive_no'])
         batch_op.drop_column('archive_scope')
+    _rebuild_search_index()
 
     with op.batch_alter_table('exchange_imports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exchange_imports_year'))
