@@ -56,6 +56,17 @@ RECONCILE_COLUMNS = (
 )
 
 
+def _city_text(i) -> str:
+    return exchange.rate_text(i.numerator, i.denominator) if i.denominator else "无法计算"
+
+
+def _city_tip(i) -> str:
+    lines = [f"各区县分子之和 {i.numerator} ÷ 分母之和 {i.denominator}"] if i.denominator else []
+    if i.not_computed:
+        lines.append("无法计算的区县：" + "、".join(i.not_computed))
+    return "\n".join(lines)
+
+
 def indicator_columns(counties: list[str]) -> tuple[Col, ...]:
     """指标, 全市 (the sums), then one column per county."""
     def county_text(i, county):
@@ -65,8 +76,7 @@ def indicator_columns(counties: list[str]) -> tuple[Col, ...]:
         return "无法计算" if c.denominator is None else exchange.rate_text(c.numerator, c.denominator)
 
     return (Col("指标", lambda i: i.name, width=170),
-            Col("全市", lambda i: f"{exchange.rate_text(i.numerator, i.denominator)}（{i.numerator}/{i.denominator}）",
-                RIGHT, 170, tip=lambda i: ("无法计算的区县：" + "、".join(i.not_computed)) if i.not_computed else None),
+            Col("全市", _city_text, RIGHT, 110, tip=_city_tip),
             *(Col(county, lambda i, c=county: county_text(i, c), RIGHT, 110) for county in counties))
 
 
