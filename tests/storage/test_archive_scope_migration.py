@@ -1,4 +1,4 @@
-"""Migration 0007 (issue 14, city mode): an office database from before it keeps every row and
+"""Migration 0008 (issue 14, city mode): an office database from before it keeps every row and
 seal and exactly today's uniqueness — one archive number, ID number and request number each —
 while rows of another archive scope (an imported county) may repeat them."""
 from __future__ import annotations
@@ -31,7 +31,7 @@ def upgraded(demo_copy):
     with db.engine.connect() as conn:
         conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # as the app migrates
         with conn.begin():
-            command.downgrade(alembic_config(conn), "0006")
+            command.downgrade(alembic_config(conn), "0007")
     db.close()
     db = open_database(demo_copy)  # migrates forward again, as a start of the new version does
     yield db, before

@@ -29,7 +29,7 @@ SEALED: dict[str, tuple[type, tuple[str, ...] | None]] = {
 
 
 #: columns added after seals existed that a seal over "every column" leaves out, so that the
-#: seals of rows written before them stay valid (archive_scope: migration 0007, always "" in a
+#: seals of rows written before them stay valid (archive_scope: migration 0008, always "" in a
 #: county's own database)
 NOT_SEALED = frozenset({"archive_scope"})
 

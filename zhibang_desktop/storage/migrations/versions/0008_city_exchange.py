@@ -7,8 +7,8 @@ that county's union code.  The org_units get the same scope and the county's own
 payments the scope, and exchange_imports records each imported file.  A county's request has
 no policy version in the city (its policy stays home), hence policy_version_id may be NULL.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 14:44:15.744646
 """
 from importlib import import_module
@@ -20,8 +20,8 @@ import zhibang_desktop.storage.types
 search_index = import_module("zhibang_desktop.storage.migrations.versions.0006_search_index")
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
