@@ -87,3 +87,26 @@ def test_a_county_office_has_no_city_button(demo_db, qtbot):
     window = open_window(qtbot, AppContext(demo_db, users.authenticate(demo_db, "admin", demo.DEMO_PASSWORD)))
     page = _reports_page(qtbot, window)
     assert not page.city_button.isVisible()
+
+
+def test_the_dashboard_reads_one_county_or_all(city, qtbot):
+    ctx, other = city
+    exchange.import_annual_workbook(ctx, other)  # two counties with the same hand-made year
+    window = open_window(qtbot, ctx)
+    nav = window.nav
+    row = next(i for i in range(nav.count()) if nav.item(i).text() == "工作概览")
+    qtbot.mouseClick(nav.viewport(), Qt.LeftButton, pos=nav.visualItemRect(nav.item(row)).center())
+    page = window.pages["dashboard"]
+    assert page.union.isVisible()
+    page.year.setCurrentIndex(page.year.findData(YEAR))
+    qtbot.waitUntil(lambda: page.data is not None and page.data.year == YEAR, timeout=30000)
+    settle(qtbot, window, 30000)
+    whole = page.data.payout_total_fen
+    county = next(i for i in range(page.union.count()) if page.union.itemText(i).strip() == "增城区总工会")
+    page.union.setCurrentIndex(county)
+    settle(qtbot, window, 30000)
+    from zhibang_desktop.services.reports import dashboard
+
+    own = dashboard(ctx, YEAR, page.union.unit_id())
+    assert page.data.payout_total_fen == own.payout_total_fen == whole // 2 > 0
+    assert [p.amounts_fen for p in page.data.payouts] == [p.amounts_fen for p in own.payouts]
