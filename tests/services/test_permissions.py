@@ -271,6 +271,17 @@ WRITES: list[Case] = [
          lambda c, w: svc("reports").export_annual(c, 2026, w.tmp / "out" / "annual.pdf")),
     Case("reports.selfeval_document.export_selfeval", "report.read",  # writes a file and a print audit row
          lambda c, w: svc("reports").export_selfeval(c, 2026, _selfeval_targets(), w.tmp / "out" / "self.xlsx")),
+    # follow-ups, complaints and cross-check lists (issue 18)
+    Case("casework.followups.record_followup", "followup.record", lambda c, w: svc("casework").record_followup(
+        c, svc("casework").FollowUpInput(1, "phone", date(2026, 3, 25), "陈晓", True, True, "satisfied"))),
+    Case("casework.complaints.add_complaint", "complaint.manage", lambda c, w: svc("casework").add_complaint(
+        c, svc("casework").ComplaintInput(date(2026, 3, 25), "phone", "匿名", "反映发放不及时"))),
+    Case("casework.complaints.handle_complaint", "complaint.manage",
+         lambda c, w: svc("casework").handle_complaint(c, 1, 1, "已核实")),
+    Case("casework.crosscheck.import_crosscheck", "crosscheck.import",
+         lambda c, w: svc("casework").import_crosscheck(c, w.tmp / "out" / "list.xlsx", "公安")),
+    Case("casework.crosscheck.decide_finding", "crosscheck.decide",
+         lambda c, w: svc("casework").decide_finding(c, 1, "dismissed", "核实不属实")),
 ]
 
 
@@ -357,6 +368,10 @@ READS: dict[str, str | None] = {
     "reports.dashboard.dashboard": "report.read",
     "reports.annual_document.build_annual_document": "report.read",
     "reports.selfeval.self_evaluation": "report.read",
+    "casework.followups.followup_list": "relief.read",
+    "casework.complaints.list_complaints": "relief.read",
+    "casework.crosscheck.list_findings": "archive.read",
+    "casework.crosscheck.list_crosscheck_lists": "archive.read",
 }
 
 READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
@@ -432,6 +447,10 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.annual_document.build_annual_document": lambda c, w: svc("reports").build_annual_document(
         c, 2026, w.tmp / "out" / "annual.pdf"),
     "reports.selfeval.self_evaluation": lambda c, w: svc("reports").self_evaluation(c, 2026, _selfeval_targets()),
+    "casework.followups.followup_list": lambda c, w: svc("casework").followup_list(c),
+    "casework.complaints.list_complaints": lambda c, w: svc("casework").list_complaints(c),
+    "casework.crosscheck.list_findings": lambda c, w: svc("casework").list_findings(c),
+    "casework.crosscheck.list_crosscheck_lists": lambda c, w: svc("casework").list_crosscheck_lists(c),
 }
 
 # Writes any signed-in user may do, and why.
@@ -729,6 +748,11 @@ SCOPE_TESTED_ELSEWHERE = {
     "relief.requests.update_request", "relief.requests.submit_request", "relief.requests.evaluate_draft",
     "relief.requests.add_request_attachment", "relief.requests.remove_request_attachment",
     "relief.requests.request_attachment_content", "relief.review.decide",
+    # issue 18, in tests/services/test_followups.py, test_complaints.py and test_crosscheck.py
+    "casework.followups.followup_list", "casework.followups.record_followup", "casework.complaints.add_complaint",
+    "casework.complaints.handle_complaint", "casework.complaints.list_complaints",
+    "casework.crosscheck.import_crosscheck", "casework.crosscheck.decide_finding",
+    "casework.crosscheck.list_findings", "casework.crosscheck.list_crosscheck_lists",
 }
 
 # No household's data: office-wide settings, users, policies, the calendar, bank layouts,

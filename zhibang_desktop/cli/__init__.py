@@ -13,10 +13,10 @@ from .. import __version__
 from .display import display_missing
 from .env import CliEnv, CliFailure, InvalidInput
 from . import admin_cmds, archive_cmds, archive_print_cmds, relief_cmds, setup_cmds
-from . import batch_cmds, bench_cmds, city_cmds, exchange_cmds, funds_cmds, payout_cmds, report_cmds
+from . import batch_cmds, bench_cmds, casework_cmds, city_cmds, exchange_cmds, funds_cmds, payout_cmds, report_cmds
 
 AREAS = [setup_cmds, archive_cmds, archive_print_cmds, relief_cmds, admin_cmds, payout_cmds, batch_cmds, funds_cmds,
-         report_cmds, exchange_cmds, bench_cmds, city_cmds]
+         report_cmds, exchange_cmds, bench_cmds, city_cmds, casework_cmds]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,6 +31,10 @@ PERMISSIONS: dict[str, str] = {
     "funds.manage": "管理预算资金",
     "exchange.export": "导出年度上报文件",
     "exchange.import": "导入各区县年度上报文件",
+    "followup.record": "登记回访",
+    "complaint.manage": "登记和办理投诉",
+    "crosscheck.import": "导入部门比对名单",
+    "crosscheck.decide": "处理数据比对结果",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -41,13 +45,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     "clerk": frozenset({
         "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",
-        "relief.create", "notice.manage", "payout.manage", "report.read",
+        "relief.create", "notice.manage", "payout.manage", "report.read", "followup.record",
+        "complaint.manage", "crosscheck.import", "crosscheck.decide",
     }),  # no backup.run: a backup holds every household and the password hashes — the admin's
 
     "reviewer": frozenset({"archive.read", "relief.read", "relief.review", "report.read"}),
     "head": frozenset({
         "archive.read", "relief.read", "relief.review", "relief.approve", "report.read",
-        "funds.manage", "exchange.export", "exchange.import",
+        "funds.manage", "exchange.export", "exchange.import", "complaint.manage",
     }),
     "auditor": frozenset({
         "archive.read", "archive.export", "relief.read", "audit.read", "report.read",

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain import clock
 from ...domain.household import DEFAULT_HARDSHIP_CAUSES
 from ...domain.money import format_yuan
 from ...storage.models import Setting, YearStandard
@@ -27,6 +29,11 @@ class OfficeSettings:
     backup_dir: str = ""
     keep_daily: int = 7
     keep_monthly: int = 12
+    # 回访: every paid line (100) or a sample of this percentage, within this many days of payout
+    followup_sample_percent: int = 100
+    followup_days: int = 30
+    # 投诉: the working days from receipt to the handling result (README: the choice and why)
+    complaint_working_days: int = 15
 
     @property
     def initialised(self) -> bool:
@@ -44,7 +51,12 @@ LABELS = {
     "office_name": "单位名称", "region": "所在地区", "phone": "联系电话", "archive_prefix": "档案号前缀",
     "archive_no_pattern": "档案号格式", "hardship_causes": "致困原因选项", "backup_dir": "备份文件夹",
     "keep_daily": "保留每日备份份数", "keep_monthly": "保留每月备份份数",
+    "followup_sample_percent": "回访抽样比例（%）", "followup_days": "发放后回访期限（天）",
+    "complaint_working_days": "投诉办理期限（工作日）",
 }
+#: [[first day, percent], …]: the sample percentage in force from each day on, so that a payout is
+#: judged by the percentage of its own pay date, whatever the admin sets later
+SAMPLE_HISTORY = "followup_sample_history"
 
 
 def read_settings(session: Session) -> OfficeSettings:
@@ -104,9 +116,12 @@ def validate_settings(s: OfficeSettings) -> list[FieldProblem]:
                                      "只能使用 {prefix}、{year}、{seq:05d} 这几个占位符"))
     if not s.hardship_causes:
         problems.append(FieldProblem("hardship_causes", LABELS["hardship_causes"], "至少要有一项"))
-    for name in ("keep_daily", "keep_monthly"):
+    for name in ("keep_daily", "keep_monthly", "followup_days", "complaint_working_days"):
         if int(getattr(s, name)) < 1:
             problems.append(FieldProblem(name, LABELS[name], "至少为 1"))
+    if not 1 <= int(s.followup_sample_percent) <= 100:
+        problems.append(FieldProblem("followup_sample_percent", LABELS["followup_sample_percent"],
+                                     "应在 1 到 100 之间（100 表示全部回访）"))
     return problems
 
 
@@ -122,9 +137,31 @@ def save_settings(ctx: AppContext, new: OfficeSettings) -> OfficeSettings:
                 stored = list(value) if isinstance(value, tuple) else value
                 tx.session.merge(Setting(key=key, value=stored))
                 changes.append([LABELS[key], _show(getattr(old, key)), _show(value)])
+        if old.followup_sample_percent != new.followup_sample_percent:
+            _record_sample_change(tx.session, old.followup_sample_percent, new.followup_sample_percent)
         if changes:
             tx.audit("update", "settings", summary="修改单位设置", changes=changes)
         return read_settings(tx.session)
+
+
+def _record_sample_change(session: Session, old: int, new: int) -> None:
+    row = session.get(Setting, SAMPLE_HISTORY)
+    history = list(row.value) if row is not None else [["0001-01-01", old]]
+    today = clock.today().isoformat()
+    history = [h for h in history if h[0] != today] + [[today, new]]
+    session.merge(Setting(key=SAMPLE_HISTORY, value=history))
+
+
+def sample_percent_on(session: Session, day: date) -> int:
+    """The follow-up sample percentage in force on ``day`` (a payout's date)."""
+    row = session.get(Setting, SAMPLE_HISTORY)
+    if row is None:
+        return read_settings(session).followup_sample_percent
+    percent = row.value[0][1]
+    for first, value in row.value:
+        if first <= day.isoformat():
+            percent = value
+    return percent
 
 
 def update_settings(ctx: AppContext, **values) -> OfficeSettings:

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, cast, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from ...domain import clock
 from ...storage.models import Household, OrgUnit, Payment, ReliefRequest
 from ..admin.settings import read_settings
 from ..errors import FieldProblem, ValidationFailed
 from ..funds import execution
-from .common import READ, narrowed, payment_unit, payments_in, report_units
+from .common import READ, household_key, narrowed, payment_unit, payments_in, report_units
 from .indicators import indicators_with
 from .labels import TypeNames
 from .types import AnnualReport, SourceRow, TypeRow, UnionRow
-
-
-def _household_key():
-    """A household, or a person not in the archive, as one key."""
-    return func.coalesce(cast(Payment.household_id, String), Payment.id_number)
 
 
 def _person_key():
@@ -32,7 +27,7 @@ def _average(amount: int, households: int) -> int | None:
 
 
 def _type_rows(s, start: date, end: date, units, names: TypeNames) -> tuple[list[TypeRow], TypeRow]:
-    hh = _household_key()
+    hh = household_key()
     per_type = payments_in((Payment.relief_type.label("t"), hh.label("hh"), func.count(Payment.id).label("n"),
                             func.sum(Payment.amount_fen).label("amt")), start, end, units
                            ).group_by(Payment.relief_type, hh).subquery()
@@ -81,7 +76,7 @@ def _union_rows(s, start: date, end: date, units, root_id: int | None) -> list[U
     acc: dict[int | None, list[int]] = {}
     unit = payment_unit()
     for uid, households, n, amount in s.execute(
-            payments_in((unit, func.count(distinct(_household_key())), func.count(Payment.id),
+            payments_in((unit, func.count(distinct(household_key())), func.count(Payment.id),
                          func.sum(Payment.amount_fen)), start, end, units).group_by(unit)):
         row = acc.setdefault(top(uid), [0, 0, 0, 0])
         row[0] += households

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Household, OrgUnit, Payment, ReliefRequest
@@ -73,6 +73,11 @@ def payments_in(columns, start: date, end: date, units: set[int] | None):
     if units is not None:
         q = q.where(payment_unit().in_(units))
     return q
+
+
+def household_key():
+    """A household, or a person not in the archive, as one key (for counting aided households)."""
+    return func.coalesce(cast(Payment.household_id, String), Payment.id_number)
 
 
 def indicator(key: str, name: str, definition: str, seed: str, numerator: int, denominator: int,

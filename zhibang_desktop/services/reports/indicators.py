@@ -10,6 +10,7 @@ from datetime import date
 
 from ..relief.calendar import work_calendar
 from . import payout_indicators as pay
+from . import casework_indicators as case
 from . import process_indicators as proc
 from ..funds import execution
 from .budget_indicator import budget_as_of, budget_execution, unanswerable
@@ -47,6 +48,9 @@ def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None
             proc.visits_on_time(s, start, end, units),
             proc.archive_updates(s, start, end, units),
             proc.phase_out(s, start, end, units),
+            case.followup_reach(s, start, end, units),
+            case.satisfaction(s, start, end, units),
+            case.complaints(s, start, end, units),
         ]
     # the funds service's own execution figures, for the user narrowed to the union asked for
     if funds is None:

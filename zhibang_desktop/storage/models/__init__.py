@@ -1,6 +1,7 @@
 """All ORM models; importing this package registers every table on Base.metadata."""
 from .audit import AuditEntry, AuditHead, RowSeal
 from .base import Base
+from .casework import Complaint, CrossCheckEntry, CrossCheckFinding, CrossCheckList, FollowUp
 from .exchange import ExchangeImport
 from .funds import BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, FundSource
 from .household import Attachment, AttachmentBlob, FamilyMember, Household, Visit
@@ -18,6 +19,7 @@ __all__ = [
     "PolicyVersion", "Payment", "ReliefRequest", "RequestAttachment", "Review",
     "BankTemplate", "Disbursement", "DisbursementLine", "Notice", "NoticeEntry", "Objection",
     "PayoutOverride", "RequestPayoutClaim", "RowSeal", "ReceiptPrint", "BatchAttachment",
+    "Complaint", "CrossCheckEntry", "CrossCheckFinding", "CrossCheckList", "FollowUp",
     "BudgetAdjustment", "BudgetAllocation", "BudgetCarryOver", "BudgetDraw", "BudgetLine", "FundSource",
     "ExchangeImport",
 ]
