@@ -20,7 +20,8 @@ from ...storage.write_lock import serialize_writes
 from ..admin.org import district_unit, visible_unit_ids
 from ..admin.settings import read_settings
 from ..context import AppContext
-from ..errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from ..errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
+from ..payout.common import get_or_404
 from ..relief.calendar import work_calendar
 from .types import ComplaintInput, ComplaintView
 
@@ -102,9 +103,7 @@ def add_complaint(ctx: AppContext, complaint: ComplaintInput) -> ComplaintView:
             _in_scope(s, ctx.actor, req.unit_id, "该救助申请")
             request_id, household_id, unit_id = req.id, req.household_id, req.unit_id
         if complaint.household_id is not None:
-            hh = s.get(Household, complaint.household_id)
-            if hh is None:
-                raise NotFound(f"档案（编号 {complaint.household_id}）不存在")
+            hh = get_or_404(s, Household, complaint.household_id, "档案")
             if household_id is not None and household_id != hh.id:
                 raise ValidationFailed([_problem("household_id", "与所填救助申请的户主不是同一户")])
             _in_scope(s, ctx.actor, hh.unit_id, "该档案")
@@ -150,9 +149,7 @@ def handle_complaint(ctx: AppContext, complaint_id: int, version: int, handling:
         raise ValidationFailed(problems)
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        row = s.get(Complaint, complaint_id)
-        if row is None:
-            raise NotFound(f"投诉（编号 {complaint_id}）不存在")
+        row = get_or_404(s, Complaint, complaint_id, "投诉")
         _in_scope(s, ctx.actor, row.unit_id, f"投诉 {row.number} ")
         if row.version != version:
             raise Conflict(f"投诉 {row.number} 在您打开后已被他人修改，请刷新后再办理")

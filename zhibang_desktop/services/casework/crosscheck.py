@@ -29,7 +29,8 @@ from ..admin.org import require_whole_office, visible_unit_ids
 from ..archive.store import load_household
 from ..archive.visits import refresh_last_visit
 from ..context import AppContext
-from ..errors import Cancelled, FieldProblem, NotFound, ValidationFailed
+from ..errors import Cancelled, FieldProblem, ValidationFailed
+from ..payout.common import get_or_404
 from .types import CrossCheckListView, CrossCheckProblem, CrossCheckResult, FindingView
 
 IMPORT = "crosscheck.import"
@@ -241,9 +242,7 @@ def decide_finding(ctx: AppContext, finding_id: int, decision: str, note: str,
         raise ValidationFailed(problems)
     with ctx.tx(DECIDE) as tx:
         s = tx.session
-        f = s.get(CrossCheckFinding, finding_id)
-        if f is None:
-            raise NotFound(f"比对结果（编号 {finding_id}）不存在")
+        f = get_or_404(s, CrossCheckFinding, finding_id, "比对结果")
         hh = load_household(s, ctx.actor, f.household_id)
         if f.decision is not None:
             raise ValidationFailed([FieldProblem("decision", "处理结论",

@@ -22,7 +22,8 @@ from ...storage.models import Disbursement, DisbursementLine, FollowUp, ReliefRe
 from ..admin.org import visible_unit_ids
 from ..admin.settings import read_settings, sample_percent_on
 from ..context import AppContext
-from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from ..errors import FieldProblem, PermissionDenied, ValidationFailed
+from ..payout.common import get_or_404
 from .types import FollowUpDue, FollowUpInput, FollowUpView
 
 READ = "relief.read"
@@ -123,9 +124,7 @@ def record_followup(ctx: AppContext, followup: FollowUpInput) -> FollowUpDue:
         raise ValidationFailed(problems)
     with ctx.tx(RECORD) as tx:
         s = tx.session
-        line = s.get(DisbursementLine, followup.line_id)
-        if line is None:
-            raise NotFound(f"发放明细（编号 {followup.line_id}）不存在")
+        line = get_or_404(s, DisbursementLine, followup.line_id, "发放明细")
         units = visible_unit_ids(s, ctx.actor)
         unit = s.execute(select(ReliefRequest.unit_id).where(ReliefRequest.id == line.request_id)).scalar_one()
         if units is not None and unit not in units:
