@@ -88,7 +88,7 @@ def import_crosscheck(ctx: AppContext, path: str | os.PathLike, source: str, lis
                                                       CrossCheckFinding.decision.is_(None)))
             s.execute(delete(CrossCheckEntry).where(CrossCheckEntry.list_id == kept.id))
         kept.list_date, kept.filename, kept.sha256, kept.rows = list_date, path.name, agency.sha256, len(agency.rows)
-        kept.imported_at, kept.imported_by = clock.now(), ctx.actor.username
+        kept.imported_at, kept.imported_by = clock.now(), (ctx.actor.display_name or ctx.actor.username)[:50]
         s.flush()
         for n, row in enumerate(agency.rows, 1):
             if cancel is not None and n % 200 == 0 and cancel():

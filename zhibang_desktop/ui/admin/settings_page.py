@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,9 @@ from .year_standards import YearStandardsEditor
 from ..common.page import Page
 
 FIELDS = ("office_name", "region", "phone", "archive_prefix", "archive_no_pattern")
+# follow-ups and complaints (issue 18): (setting, lowest, highest, suffix)
+NUMBERS = (("followup_sample_percent", 1, 100, " %"), ("followup_days", 1, 365, " 天"),
+           ("complaint_working_days", 1, 120, " 个工作日"))
 
 
 def pattern_example(pattern: str, prefix: str) -> str:
@@ -64,8 +68,15 @@ class OfficeForm(QWidget):
                 self.edits[name].setProperty("rawText", True)  # a pattern the admin edits, shown as typed
             form.addRow(settings.LABELS[name] + "：", with_error(field, self.errors.add(name, self.edits[name])))
         form.addRow("致困原因选项（每行一项）：", with_error(self.causes, self.errors.add("hardship_causes", self.causes)))
+        self.numbers = {}
+        for name, low, high, suffix in NUMBERS:
+            box = self.numbers[name] = QSpinBox()
+            box.setRange(low, high)
+            box.setSuffix(suffix)
+            form.addRow(settings.LABELS[name] + "：", with_error(box, self.errors.add(name, box)))
         hint = QLabel("档案号格式可用 {prefix}（前缀）、{year}（年份）、{seq:05d}（5 位序号）。"
-                      "致困原因选项改动后，新建和修改档案时使用新选项。")
+                      "致困原因选项改动后，新建和修改档案时使用新选项。回访抽样比例为 100 % 时每笔发放都回访；"
+                      "改动比例只影响改动当天及以后的发放。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         hint.setProperty("rawText", True)  # explains the pattern's placeholders by name
@@ -93,6 +104,8 @@ class OfficeForm(QWidget):
         for name in FIELDS:
             self.edits[name].setText(getattr(current, name))
         self.causes.setPlainText("\n".join(current.hardship_causes))
+        for name, box in self.numbers.items():
+            box.setValue(getattr(current, name))
         self.errors.show([])
         self._show_example()
 
@@ -103,7 +116,8 @@ class OfficeForm(QWidget):
     def save(self) -> bool:
         causes = tuple(dict.fromkeys(line.strip() for line in self.causes.toPlainText().splitlines() if line.strip()))
         new = replace(settings.get_settings(self.ctx), hardship_causes=causes,
-                      **{name: self.edits[name].text().strip() for name in FIELDS})
+                      **{name: self.edits[name].text().strip() for name in FIELDS},
+                      **{name: box.value() for name, box in self.numbers.items()})
         try:
             settings.save_settings(self.ctx, new)
         except ValidationFailed as exc:

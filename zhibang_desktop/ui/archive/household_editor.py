@@ -29,6 +29,7 @@ from ..common import labels, messages
 from .editor.attachments_tab import AttachmentsTab
 from .editor.basic_tab import BasicTab
 from .editor.changes_tab import ChangesTab
+from .editor.crosscheck_tab import CrossCheckTab
 from .editor.form_tab import FormTab
 from ..common.field_errors import EDITOR_STYLE, EnterMovesFocus
 from .editor.lifecycle import STEPS, StepDialog, run_step
@@ -80,6 +81,8 @@ class HouseholdEditor(QDialog):
         for tab, title in zip((self.basic, self.form, self.members, self.visits, self.attachments, self.changes),
                               TAB_TITLES):
             self.tabs.addTab(tab, title)
+        self.crosscheck = CrossCheckTab(session)
+        self.tabs.addTab(self.crosscheck, "数据比对")
 
         self.step_buttons: dict[str, QPushButton] = {}
         bottom = QHBoxLayout()
@@ -175,6 +178,7 @@ class HouseholdEditor(QDialog):
         self.visits.load(view)
         self.attachments.load(view)
         self.changes.load(view.id if view else None)
+        self.crosscheck.load(view.id if view else None)
         if not stored:
             self.setWindowTitle("新建档案")
             self.header.setText("<b>新建档案</b>　保存后生成档案号（草稿），录入走访记录后即可建档。")

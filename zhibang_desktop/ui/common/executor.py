@@ -43,6 +43,7 @@ class ChangeSummary:
     settings: bool = False  # office settings, yearly standards, the union tree
     policies: bool = False
     holidays: bool = False
+    casework: bool = False  # follow-ups, complaints, cross-check lists and their findings
     request_id: int | None = None  # the request to select afterwards, when there is one
 
     def __bool__(self) -> bool:

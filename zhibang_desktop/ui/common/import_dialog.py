@@ -29,9 +29,10 @@ class ImportCheckDialog(QDialog):
     """`check` is an ImportCheck: `problems` (sheet, row, column, value, reason) and, when
     clean, the counts, `new_units` and `follow_up`; an ImportRejected is shown the same way."""
 
-    def __init__(self, check, filename: str, parent: QWidget | None = None):
+    def __init__(self, check, filename: str, parent: QWidget | None = None, *, subject: str = "档案"):
         super().__init__(parent)
         self.check = check
+        self.subject = subject  # what was not imported: 档案, 名单 …
         self.problems = list(getattr(check, "problems", None) or [])
         self.setWindowTitle(f"导入检查：{filename}")
         self.resize(900, 560)
@@ -54,7 +55,7 @@ class ImportCheckDialog(QDialog):
 
     # -- problems: nothing can be imported --
     def _problem_view(self, layout: QVBoxLayout, buttons: QHBoxLayout) -> None:
-        self.title.setText(f"<b style='color:#c62828'>文件中有 {len(self.problems)} 处问题，没有导入任何档案。</b>"
+        self.title.setText(f"<b style='color:#c62828'>文件中有 {len(self.problems)} 处问题，没有导入任何{self.subject}。</b>"
                            "<br>请按下表逐行修改 Excel 文件后重新导入；也可以保存错误报告，对照修改。")
         self.table = QTableWidget(len(self.problems), len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
