@@ -1,7 +1,7 @@
 """follow-ups, complaints and cross-check lists
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 14:44:51.353123
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import zhibang_desktop.storage.types
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
