@@ -7,6 +7,8 @@ the recipients (未追踪了解救助申请对象的后续需求，也未进行�
 """
 from __future__ import annotations
 
+from .archive_form import DISABILITY_GRADES as ARCHIVE_FORM_GRADES
+
 FOLLOWUP_METHODS: dict[str, str] = {"phone": "电话回访", "visit": "上门回访"}
 
 SATISFACTION: dict[str, str] = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
@@ -36,7 +38,7 @@ FINDING_DECISIONS: dict[str, str] = {
     "confirmed": "属实，已据此处理档案", "dismissed": "不属实或无需处理",
 }
 
-DISABILITY_GRADES = ("一级", "二级", "三级", "四级")
+DISABILITY_GRADES = tuple(ARCHIVE_FORM_GRADES.values())  # 一级 … 四级, as the archive form writes them
 
 
 def source_code(text: str) -> str | None:

@@ -19,7 +19,7 @@ class Person:
     name: str
     is_head: bool
     monthly_income_fen: int
-    disability: str  # the archive's text (member: 残疾; head: 健康状况), "" when none
+    disability: str  # the archive's text (member: 残疾; head: the archive form's 残疾等级 and 健康状况), "" when none
     household_dibao: bool  # the household is registered as a 低保户
     household_vehicle: bool | None  # the exclusion checklist's answer (None: not answered)
     household_homes: bool | None

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ...documents.crosscheck_list import ListRow, read_agency_list
 from ...domain import clock
+from ...domain.archive_form import DISABILITY_GRADES as ARCHIVE_FORM_GRADES
 from ...domain.casework import CROSSCHECK_SOURCES, FINDING_DECISIONS, FINDING_KINDS, source_code
 from ...domain.crosscheck_rules import Finding, Person, Says, dibao_finding, person_findings
 from ...storage.models import (
@@ -124,7 +125,8 @@ def _people(s: Session) -> tuple[dict[str, tuple[Household, Person]], dict[int, 
 
     for hh in households.values():
         dibao, vehicle, homes = facts(hh)
-        people[hh.id_number] = (hh, Person(hh.id_number, hh.name, True, hh.head_income_fen or 0, hh.health or "",
+        disability = " ".join(x for x in (ARCHIVE_FORM_GRADES.get(hh.disability_grade or ""), hh.health) if x)
+        people[hh.id_number] = (hh, Person(hh.id_number, hh.name, True, hh.head_income_fen or 0, disability,
                                            dibao, vehicle, homes))
         ids.setdefault(hh.id, []).append(hh.id_number)
     for m in s.execute(select(FamilyMember).where(FamilyMember.household_id.in_(households),
