@@ -68,12 +68,9 @@ class ComplaintsPage(Page):
 
     def reload(self) -> None:
         ctx, which = self.ctx, self.which.currentData()
-        current = self.model.key_of(self.table.current_row())
 
         def show(rows) -> None:
-            self.model.set_rows(rows)
-            if current is not None:
-                self.table.select_key(current)
+            self.table.replace_rows(rows)
             self._enable()
             late = sum(1 for c in rows if c.status == "open" and c.overdue_days(clock.today()))
             self.set_status(f"本列表 {len(rows)} 件；超期未办结 {late} 件")

@@ -80,12 +80,9 @@ class CrossCheckPage(Page):
 
     def reload(self) -> None:
         ctx = self.ctx
-        current = self.lists.rows_model().key_of(self.lists.current_row())
 
         def show(rows) -> None:
-            self.lists.rows_model().set_rows(rows)
-            if current is not None:
-                self.lists.select_key(current)
+            self.lists.replace_rows(rows)
             self.set_status(f"比对名单 {len(rows)} 份；待处理的比对结果 {sum(v.open_findings for v in rows)} 条")
             self.load_findings()
 
@@ -94,13 +91,10 @@ class CrossCheckPage(Page):
     def load_findings(self) -> None:
         ctx, chosen = self.ctx, self.lists.current_item()
         list_id, open_only = (chosen.id if chosen else None), self.open_only.isChecked()
-        current = self.findings.rows_model().key_of(self.findings.current_row())
         self.heading.setText(f"{chosen.source}名单（{chosen.list_date.isoformat()}）的比对结果" if chosen else "全部比对结果")
 
         def show(rows) -> None:
-            self.findings.rows_model().set_rows(rows)
-            if current is not None:
-                self.findings.select_key(current)
+            self.findings.replace_rows(rows)
             self._enable()
 
         self.query(lambda: casework.list_findings(ctx, open_only=open_only, list_id=list_id), show, key="findings")

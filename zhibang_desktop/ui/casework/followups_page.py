@@ -73,12 +73,9 @@ class FollowupsPage(Page):
 
     def reload(self) -> None:
         ctx, due_only = self.ctx, self.which.currentData() == "due"
-        current = self.model.key_of(self.table.current_row())
 
         def show(rows) -> None:
-            self.model.set_rows(rows)
-            if current is not None:
-                self.table.select_key(current)
+            self.table.replace_rows(rows)
             late = sum(1 for d in rows if d.overdue_days(clock.today()))
             self.set_status(f"本列表 {len(rows)} 笔；逾期未回访 {late} 笔")
 

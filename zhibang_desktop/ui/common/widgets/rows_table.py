@@ -52,6 +52,13 @@ class RowsTable(QTableView):
         model = self.rows_model()
         return [model.row_at(r) for r in rows if model.row_at(r) is not None]
 
+    def replace_rows(self, rows) -> None:
+        """New rows after a reload, with the row the user had chosen chosen again (when still listed)."""
+        key = self.rows_model().key_of(self.current_row())
+        self.rows_model().set_rows(rows)
+        if key is not None:
+            self.select_key(key)
+
     def select_key(self, key) -> bool:
         row = self.rows_model().row_of(key)
         if row < 0:
