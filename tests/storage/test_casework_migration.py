@@ -1,4 +1,4 @@
-"""A database made before the follow-up, complaint and cross-check tables (revision 0007) opens,
+"""A database made before the follow-up, complaint and cross-check tables (revision 0008) opens,
 keeps its households and gets the new tables: a complaint and a cross-check list work on them."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_an_office_from_before_issue_18_is_migrated(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = open_database(path, migrate=False)
     with old.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0007")
+        command.upgrade(alembic_config(conn), "0008")
     ctx = AppContext(old, SYSTEM)
     initialise_office(old, "增城区总工会", archive_prefix="ZC", units=[
         UnitSpec("荔城街总工会", "street"), UnitSpec("荔城街某某电子厂工会", "grassroots", "荔城街总工会")])
@@ -48,4 +48,4 @@ def test_an_office_from_before_issue_18_is_migrated(tmp_path):
         assert audit.verify_chain(ctx).ok
     finally:
         db.close()
-    assert list(tmp_path.glob("old.before-migration-0007-*"))
+    assert list(tmp_path.glob("old.before-migration-0008-*"))

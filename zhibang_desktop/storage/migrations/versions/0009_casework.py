@@ -1,7 +1,7 @@
 """follow-ups, complaints and cross-check lists
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 14:44:51.353123
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import zhibang_desktop.storage.types
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
