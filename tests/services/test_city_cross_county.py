@@ -123,3 +123,16 @@ def test_allocations_reconcile_with_what_counties_spent(db, counties):
     assert (late.imported, late.spent_fen, late.difference_fen) == (False, None, 500_000)
     assert rec.allocated_fen == sum(given.values())
     assert rec.difference_fen == rec.allocated_fen - sum(_spent(c, "city") for c in counties[:2])
+
+
+def test_a_number_held_by_two_counties_is_not_printed_by_guess(db, spread):
+    """`print archive` by ID number: in a city the same head may be in two counties' archives."""
+    from zhibang_desktop.services.archive import printing
+    from zhibang_desktop.services.errors import ServiceError
+
+    (a, b, c), shared, _, _, _ = spread
+    city = city_office(db)
+    for county in (a, b):
+        import_annual_workbook(city, county.file)
+    with pytest.raises(ServiceError, match="不止一份档案"):
+        printing.find_household(city, shared)

@@ -76,10 +76,13 @@ def find_household(ctx: AppContext, text: str) -> int:
     key = (text or "").strip()
     with ctx.tx("archive.read") as tx:
         s = tx.session
-        hid = s.execute(select(Household.id).where(
-            (Household.archive_no == key) | (Household.id_number == key.upper()))).scalar_one_or_none()
-        if hid is None:
+        found = s.execute(select(Household.id).where(
+            (Household.archive_no == key) | (Household.id_number == key.upper())).limit(2)).scalars().all()
+        if not found:
             raise NotFound(f"找不到档案编号或户主身份证号为“{key}”的档案")
+        if len(found) > 1:  # a city's database holds each county's archive: numbers repeat across counties
+            raise ServiceError(f"“{key}”对应不止一份档案（不同区县），请在“档案”页按区县选定后打印")
+        hid = found[0]
         load_household(s, ctx.actor, hid)
         return hid
 
