@@ -1,0 +1,38 @@
+"""Cold start to the painted main window, each start a fresh process (bench/start_child.py),
+against a bare QMainWindow with a QTableView of the first 200 households."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from ..registry import BenchContext, Work, register
+from ..scratch_copy import writable_copy
+
+
+def _start(side: str, bench: BenchContext) -> float:
+    env = dict(os.environ)
+    if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env["QT_QPA_PLATFORM"] = "offscreen"  # both sides alike on a machine without a screen
+    db = writable_copy(bench, "cold-start")  # a start signs in (audited) and takes the writer lock
+    started = time.time()
+    done = subprocess.run([sys.executable, "-m", "zhibang_desktop.bench.start_child", repr(started), str(db), side],
+                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=600)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines or json.loads(lines[-1])["seconds"] is None:
+        raise RuntimeError(f"cold start ({side}) did not paint:\n{done.stderr[-2000:]}")
+    return json.loads(lines[-1])["seconds"]
+
+
+def _side(side: str):
+    def setup(bench: BenchContext):
+        return lambda: [_start(side, bench)]
+    return setup
+
+
+register(Work(
+    name="start.cold", label="冷启动到主窗口绘出（经办人登录）", app=_side("app"), floor=_side("floor"),
+    floor_label="裸 QMainWindow + QTableView", target="≤ 3×", memory=False,
+))
