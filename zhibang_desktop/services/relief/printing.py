@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ...domain import clock
-from ...documents.approval_form import AidLine, ApprovalFormData, LevelBox, date_cn
 from ...domain.money import format_yuan
 from ...domain.policy import SCHOOLING_STAGES
 from .types import RequestView
+
+if TYPE_CHECKING:
+    from ...documents.approval_form import ApprovalFormData, LevelBox
 
 _QUARTERS = "一二三四"
 _SEX = {"M": "男", "F": "女"}
@@ -36,6 +39,8 @@ def _basis(v: RequestView) -> str:
 
 
 def _levels(v: RequestView) -> tuple[LevelBox, ...]:
+    from ...documents.approval_form import LevelBox, date_cn  # reportlab: loaded when a form is printed
+
     boxes = []
     for r in v.reviews:
         late = f"超期：应于 {date_cn(r.due_date)} 前完成" if r.overdue else ""
@@ -59,6 +64,8 @@ def _attachments(v: RequestView) -> tuple[str, ...]:
 
 
 def approval_form_data(v: RequestView, office_name: str, printed_by: str, printed_on: date) -> ApprovalFormData:
+    from ...documents.approval_form import AidLine, ApprovalFormData  # reportlab: loaded when a form is printed
+
     notes = []
     if v.source == "ledger":
         notes.append("本记录由历史发放台账导入，无审核记录。")
