@@ -1,4 +1,4 @@
-"""Cold start to the painted main window, each start a fresh process (bench/start_child.py),
+"""Cold start to the painted main window, each start a fresh process (ui/start_probe.py),
 against a bare QMainWindow with a QTableView of the first 200 households."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _start(side: str, bench: BenchContext) -> float:
         env["QT_QPA_PLATFORM"] = "offscreen"  # both sides alike on a machine without a screen
     db = writable_copy(bench, "cold-start")  # a start signs in (audited) and takes the writer lock
     started = time.time()
-    done = subprocess.run([sys.executable, "-m", "zhibang_desktop.bench.start_child", repr(started), str(db), side],
+    done = subprocess.run([sys.executable, "-m", "zhibang_desktop.ui.start_probe", repr(started), str(db), side],
                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=600)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines or json.loads(lines[-1])["seconds"] is None:

@@ -2,8 +2,9 @@
 {"seconds": …, "peak_rss_mb": …}. The program's side is the real start (the app, the database
 opened and checked as at every start, the clerk signed in with argon2, the main window);
 the floor is a bare QMainWindow with a QTableView of the first 200 households (plain sqlite3).
-`python -m zhibang_desktop.bench.start_child STARTED_AT DB app|floor` — STARTED_AT is the
-parent's time.time() just before it launched this process, so the interpreter's own start counts."""
+`python -m zhibang_desktop.ui.start_probe STARTED_AT DB app|floor`, run by the bench's start.cold:
+STARTED_AT is the parent's time.time() just before it launched this process, so the
+interpreter's own start counts."""
 from __future__ import annotations
 
 import sys
@@ -38,9 +39,9 @@ def _app_window():
     from ..demo import DEMO_PASSWORD
     from ..services.admin import users
     from ..services.context import AppContext
-    from ..ui.app import make_app, open_or_explain
-    from ..ui.common.session import UiSession
-    from ..ui.main_window import MainWindow
+    from .app import make_app, open_or_explain
+    from .common.session import UiSession
+    from .main_window import MainWindow
 
     app = make_app()
     db = open_or_explain(DB)
@@ -54,7 +55,7 @@ def main() -> None:
 
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from .memory import peak_rss_mb
+    from ..bench.memory import peak_rss_mb
 
     app, window = _floor_window() if SIDE == "floor" else _app_window()
     painted: list[float] = []
