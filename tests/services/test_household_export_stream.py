@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from zhibang_desktop.documents.household_ledger import FORM_COLUMNS
 from zhibang_desktop.domain.household import ASSISTANCE_STATUSES, CATEGORIES, SCHOOLING_STAGES, STATUSES
 from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.archive import household_export
@@ -47,6 +48,7 @@ def _expected(ctx: AppContext, statuses=None) -> tuple[list[tuple], list[tuple]]
                 units[h.unit_id], CATEGORIES[h.category], "、".join(h.causes or []) or None, h.household_size,
                 _yuan(h.total_income_fen), h.bank_name, h.bank_account, h.address, h.archived_on,
                 "是" if h.union_member else "否", ASSISTANCE_STATUSES[h.assistance_status], h.remarks,
+                *(household_export._form_cell(h, f) for f in FORM_COLUMNS),  # the 档案表 fields as labelled
                 h.birth_date, _yuan(per_capita), h.last_visit_on, h.next_visit_due, h.phase_out_until,
                 h.exited_on, h.exit_reason))
             for m in sorted(h.members, key=lambda m: m.id):
