@@ -21,11 +21,12 @@ from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.services.errors import Conflict, ConnectionLost, ServiceError
 from zhibang_desktop.services.relief import review
 from zhibang_desktop.storage.database import open_database
-from zhibang_desktop.storage.models import Household, Payment, Review
+from zhibang_desktop.storage.models import Household, Payment, Review, User
 
 from ..admin_helpers import admin_context, user_context
 from ..archive_helpers import FACTORY, JEANS, household, unit_id
 from . import server_clients
+from .record_cases import CASES, two_admins
 from .relief_helpers import GRASSROOTS, add_household, office, quarterly, set_dibao, zengcheng
 
 pytestmark = pytest.mark.server_only
@@ -204,3 +205,45 @@ def test_a_connection_lost_mid_save_keeps_nothing_and_a_retry_works(clerks, db_p
     assert audit.verify_chain(admin).rows == before
     again = archive.update_household(chen, view.id, view.version, typed)  # the same typed values, retried
     assert again.data.phone == "13922222222" and audit.verify_chain(admin).ok
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_two_administrators_saving_one_record_at_once_one_is_told(ctx, kind):
+    """Users, unions, budget lines, the year's policy: two sessions save the same row at once."""
+    case = CASES[kind]
+    admin, wang = two_admins(ctx)
+    rid = case.prepare(admin)
+    mine, theirs = case.open(admin, rid), case.open(wang, rid)
+    results = together(lambda: case.save(admin, mine, "管理员改的"), lambda: case.save(wang, theirs, "王芳改的"))
+    lost = [r for r in results if isinstance(r, Exception)]
+    assert len(lost) == 1 and isinstance(lost[0], Conflict), results
+    winner = "王芳" if isinstance(results[0], Exception) else "管理员"
+    assert winner in str(lost[0]) and case.field in str(lost[0])
+    assert audit.verify_chain(admin).ok
+
+
+def test_a_login_racing_an_administrators_save_reads_the_user_again(ctx):
+    """The administrator's save commits between a failed login's read of the user and its write
+    of the failure counter: the login reads the user again, and neither write is lost."""
+    from sqlalchemy import event
+
+    admin, _ = two_admins(ctx)
+    target = users.add_user(admin, "lihua", "李华", server_clients.PASSWORD, ["clerk"])
+    armed = [True]
+
+    def admin_saves_now(_conn, _cursor, statement, *_):
+        if armed[0] and statement.lstrip().startswith("SELECT") and "FROM users" in statement \
+                and "users.username =" in statement:
+            armed[0] = False
+            users.update_user(admin, target.id, display_name="李华华", version=target.version)
+
+    event.listen(ctx.db.engine, "after_cursor_execute", admin_saves_now)
+    try:
+        with pytest.raises(users.LoginFailed):
+            users.authenticate(ctx.db, "lihua", "wrong-password")
+    finally:
+        event.remove(ctx.db.engine, "after_cursor_execute", admin_saves_now)
+    assert not armed[0]
+    with ctx.db.session() as s:
+        row = s.get(User, target.id)
+        assert (row.display_name, row.failed_attempts, row.version) == ("李华华", 1, target.version + 1)

@@ -48,3 +48,45 @@ def test_0002_numbers_existing_notices_per_year_in_order(tmp_path):
     finally:
         db.close()
     assert rows == [("一季度", "GS2026-001"), ("去年", "GS2025-001"), ("二季度", "GS2026-002")]
+
+
+@pytest.mark.sqlite_only  # takes a SQLite file back to the previous version
+def test_0006_gives_users_unions_and_budget_lines_a_version_and_keeps_their_rows(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect, text
+
+    from zhibang_desktop.services.context import SYSTEM, AppContext
+    from zhibang_desktop.services.funds import add_budget
+    from zhibang_desktop.services.admin.users import create_admin
+    from zhibang_desktop.services.relief.policies import use_preset
+    from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
+    from zhibang_desktop.storage.database import open_database
+    from zhibang_desktop.storage.migrate import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    db = open_database(path)
+    initialise_office(db, "增城区总工会", region="广州市增城区", archive_prefix="ZC", units=[UnitSpec("荔城街总工会", "street")])
+    create_admin(db, "admin", "Secret123")
+    ctx = AppContext(db, SYSTEM)
+    use_preset(ctx, "增城", 2026)
+    add_budget(ctx, 2026, "工会经费", 480_000_00)
+    db.close()
+    tables = ("users", "org_units", "budget_lines")
+
+    def rows(conn):
+        return {t: conn.execute(text(f"SELECT id FROM {t} ORDER BY id")).all() for t in tables}
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0005")
+        assert all("version" not in {c["name"] for c in inspect(conn).get_columns(t)} for t in tables)
+        before = rows(conn)
+    engine.dispose()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            assert rows(conn) == before and all(before.values())
+            for t in tables:
+                assert conn.execute(text(f"SELECT DISTINCT version FROM {t}")).scalars().all() == [1]
+    finally:
+        db.close()

@@ -1,7 +1,8 @@
 """One writer at a time, on PostgreSQL as on SQLite.
 
 SQLite serialises writers itself (`BEGIN IMMEDIATE`). On PostgreSQL a transaction takes a
-transaction-scoped advisory lock before its first write (the first flush), and the numbering
+transaction-scoped advisory lock before its first write (the first flush, or the first INSERT,
+UPDATE or DELETE statement run through the session), and the numbering
 code and the audit chain take it before they read what they will build on (the last number,
 the chain head). Writers therefore never interleave: numbers stay unique, the audit chain
 stays one chain, and since this lock always comes before any row lock, writers cannot
@@ -39,6 +40,13 @@ def _before_first_write(session: Session, _context, _instances) -> None:
         if session.info.get(READ_ONLY):
             raise WriteInReadOnlySession("read-only transaction tried to write")
         serialize_writes(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement_write(state) -> None:
+    # INSERT/UPDATE/DELETE statements (bulk inserts, `update(...).values(...)`) write without a flush
+    if state.is_insert or state.is_update or state.is_delete:
+        serialize_writes(state.session)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -102,7 +102,7 @@ def test_edit_roles_disable_and_reset(admin, qtbot, monkeypatch, boxes):
         click(qtbot, page.toggle_button)
     assert page.model.index(row, 4).data() == "启用"
 
-    reset = ResetPasswordDialog(admin, target)
+    reset = ResetPasswordDialog(admin, page.selected_user())  # as shown now, after the edits above
     qtbot.addWidget(reset)
     reset.password.setText("Fresh2026")
     reset.confirm.setText("Fresh2026")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...storage.models import Household, OrgUnit
 from ..context import AppContext
+from ..record_conflicts import check_version, told_who_changed
 from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 
 LEVELS = {"city": "市总工会", "district": "区总工会", "street": "镇街/系统工会", "grassroots": "基层工会"}
@@ -24,6 +25,7 @@ class OrgUnitView:
     parent_id: int | None
     active: bool
     path: str  # "增城区总工会 / 荔城街总工会 / 某某公司工会"
+    version: int = 1
 
     @property
     def level_label(self) -> str:
@@ -41,7 +43,7 @@ def _views(units: list[OrgUnit]) -> list[OrgUnitView]:
             u = by_id.get(u.parent_id)
         return " / ".join(reversed(parts))
 
-    return [OrgUnitView(u.id, u.name, u.level, u.parent_id, u.active, path(u)) for u in units]
+    return [OrgUnitView(u.id, u.name, u.level, u.parent_id, u.active, path(u), u.version) for u in units]
 
 
 def all_units(session: Session) -> list[OrgUnitView]:
@@ -139,11 +141,15 @@ def add_unit(ctx: AppContext, name: str, level: str, parent_id: int | None) -> O
         return next(v for v in all_units(tx.session) if v.id == unit.id)
 
 
-def update_unit(ctx: AppContext, unit_id: int, *, name: str | None = None, active: bool | None = None) -> OrgUnitView:
-    with ctx.tx("org.edit") as tx:
+def update_unit(ctx: AppContext, unit_id: int, *, name: str | None = None, active: bool | None = None,
+                version: int | None = None) -> OrgUnitView:
+    """Rename or (de)activate a union; `version` is the one the window showed."""
+    with told_who_changed(ctx.db, OrgUnit, unit_id, version, entity="org_unit", noun="工会"), \
+            ctx.tx("org.edit") as tx:
         unit = tx.session.get(OrgUnit, unit_id)
         if unit is None:
             raise NotFound(f"工会（编号 {unit_id}）不存在")
+        check_version(unit, version)
         changes = []
         if name is not None and name.strip() != unit.name:
             _validate(tx.session, name, unit.level, unit.parent_id, unit_id=unit.id)

@@ -8,6 +8,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ...domain import clock
 from ...domain.permissions import ROLES
@@ -15,6 +16,7 @@ from ...storage.database import Database
 from ...storage.models import OrgUnit, ReviewerScope, User
 from .. import audit_chain, row_seals
 from ..context import Actor, AppContext
+from ..record_conflicts import check_version, told_who_changed
 from ..errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationFailed
 
 MAX_FAILED_ATTEMPTS = 5
@@ -48,10 +50,12 @@ class UserView:
     scope_unit_id: int | None
     active: bool
     locked_until: datetime | None
+    version: int = 1  # what an edit dialog hands back, so a save over someone else's is refused
 
 
 def _view(u: User) -> UserView:
-    return UserView(u.id, u.username, u.display_name, tuple(u.roles), u.scope_unit_id, u.active, u.locked_until)
+    return UserView(u.id, u.username, u.display_name, tuple(u.roles), u.scope_unit_id, u.active, u.locked_until,
+                    u.version)
 
 
 def actor_for(u: User) -> Actor:
@@ -110,6 +114,13 @@ def create_admin(db: Database, username: str, password: str, display_name: str =
 
 def authenticate(db: Database, username: str, password: str) -> Actor:
     """Check the password; lock the account for 5 minutes after 5 failures. Every try is audited."""
+    try:
+        return _authenticate(db, username, password)
+    except StaleDataError:  # an administrator saved this user in the same instant: read it again
+        return _authenticate(db, username, password)
+
+
+def _authenticate(db: Database, username: str, password: str) -> Actor:
     now = clock.now()
     with db.session() as session:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
@@ -201,6 +212,21 @@ def role_names(roles) -> str:
     return "、".join(ROLES.get(r, r) for r in sorted(roles)) or "无"
 
 
+def _edited_user(ctx: AppContext, user_id: int, version: int | None):
+    """The frame of an administrator's edit of a user opened at `version`."""
+    return told_who_changed(ctx.db, User, user_id, version, entity=("user", "reviewer_scope"), noun="用户")
+
+
+def _user_to_edit(session, user_id: int, version: int | None) -> User:
+    user = _get_user(session, user_id)
+    check_version(user, version)
+    return user
+
+
+def _saved(user: User) -> None:
+    user.version = user.version + 1  # the row's version counter is ours to raise (models/user.py)
+
+
 def _get_user(session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
@@ -267,10 +293,11 @@ def add_user(ctx: AppContext, username: str, display_name: str, password: str, r
 
 
 def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str | None = None,
-                scope_unit_id: Any = UNSET) -> UserView:
-    """Change roles, display name or scope (`scope_unit_id=None`: the whole office)."""
-    with ctx.tx("users.manage") as tx:
-        user = _get_user(tx.session, user_id)
+                scope_unit_id: Any = UNSET, version: int | None = None) -> UserView:
+    """Change roles, display name or scope (`scope_unit_id=None`: the whole office); `version` is
+    the one the dialog opened (saved by someone else since: Conflict naming who changed what)."""
+    with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
+        user = _user_to_edit(tx.session, user_id, version)
         problems: list[FieldProblem] = []
         changes = []
         if roles is not None:
@@ -293,13 +320,14 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
             changes.append(["管辖范围", _unit_name(tx.session, user.scope_unit_id), _unit_name(tx.session, scope_unit_id)])
             user.scope_unit_id = scope_unit_id
         if changes:
+            _saved(user)
             tx.audit("update", "user", user.id, summary=f"修改用户：{user.username}", changes=changes)
         return _view(user)
 
 
-def _set_active(ctx: AppContext, user_id: int, active: bool) -> UserView:
-    with ctx.tx("users.manage") as tx:
-        user = _get_user(tx.session, user_id)
+def _set_active(ctx: AppContext, user_id: int, active: bool, version: int | None) -> UserView:
+    with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
+        user = _user_to_edit(tx.session, user_id, version)
         if user.active == active:
             return _view(user)
         if not active:
@@ -307,6 +335,7 @@ def _set_active(ctx: AppContext, user_id: int, active: bool) -> UserView:
                 raise ValidationFailed([FieldProblem("active", "停用", "不能停用当前登录的用户")])
             _guard_last_admin(tx.session, user, new_active=False)
         user.active = active
+        _saved(user)
         if active:
             user.failed_attempts, user.locked_until = 0, None
         tx.audit("enable" if active else "disable", "user", user.id,
@@ -315,12 +344,12 @@ def _set_active(ctx: AppContext, user_id: int, active: bool) -> UserView:
         return _view(user)
 
 
-def disable_user(ctx: AppContext, user_id: int) -> UserView:
-    return _set_active(ctx, user_id, False)
+def disable_user(ctx: AppContext, user_id: int, version: int | None = None) -> UserView:
+    return _set_active(ctx, user_id, False, version)
 
 
-def enable_user(ctx: AppContext, user_id: int) -> UserView:
-    return _set_active(ctx, user_id, True)
+def enable_user(ctx: AppContext, user_id: int, version: int | None = None) -> UserView:
+    return _set_active(ctx, user_id, True, version)
 
 
 def change_own_password(ctx: AppContext, old_password: str, new_password: str) -> None:
@@ -340,34 +369,36 @@ def change_own_password(ctx: AppContext, old_password: str, new_password: str) -
         tx.audit("password", "user", user.id, summary=f"修改本人密码：{user.username}")
 
 
-def reset_password(ctx: AppContext, user_id: int, new_password: str) -> UserView:
+def reset_password(ctx: AppContext, user_id: int, new_password: str, version: int | None = None) -> UserView:
     """Admin sets a new password for another user; also lifts a lock-out."""
-    with ctx.tx("users.manage") as tx:
-        user = _get_user(tx.session, user_id)
+    with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
+        user = _user_to_edit(tx.session, user_id, version)
         problems = password_problems(new_password)
         if problems:
             raise ValidationFailed(problems)
         user.password_hash = _hasher.hash(new_password)
         user.failed_attempts, user.locked_until = 0, None
+        _saved(user)
         tx.audit("password_reset", "user", user.id, summary=f"管理员重置密码：{user.username}")
         return _view(user)
 
 
-def unlock_user(ctx: AppContext, user_id: int) -> UserView:
+def unlock_user(ctx: AppContext, user_id: int, version: int | None = None) -> UserView:
     """Lift a 5-minute lock-out early."""
-    with ctx.tx("users.manage") as tx:
-        user = _get_user(tx.session, user_id)
+    with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
+        user = _user_to_edit(tx.session, user_id, version)
         if user.locked_until is None and not user.failed_attempts:
             return _view(user)
         user.failed_attempts, user.locked_until = 0, None
+        _saved(user)
         tx.audit("unlock", "user", user.id, summary=f"解除锁定：{user.username}")
         return _view(user)
 
 
-def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes) -> list[ReviewerScopeView]:
+def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes, version: int | None = None) -> list[ReviewerScopeView]:
     """Replace the (unit, review level) pairs a reviewer decides for."""
-    with ctx.tx("users.manage") as tx:
-        user = _get_user(tx.session, user_id)
+    with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
+        user = _user_to_edit(tx.session, user_id, version)
         wanted: list[tuple[int, str]] = []
         problems = []
         for unit_id, level in scopes:
@@ -384,6 +415,7 @@ def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes) -> list[ReviewerS
             raise ValidationFailed(problems)
         old = _scopes(tx.session, user.id)
         if [(s.unit_id, s.level) for s in old] != wanted:
+            _saved(user)
             tx.session.execute(delete(ReviewerScope).where(ReviewerScope.user_id == user.id))
             for unit_id, level in wanted:
                 tx.session.add(ReviewerScope(user_id=user.id, unit_id=unit_id, level=level))

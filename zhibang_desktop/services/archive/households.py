@@ -34,8 +34,8 @@ from .attachments import (  # noqa: F401  (re-export)
     add_attachment, attachment_content, remove_attachment,
 )
 from .blobs import release_blob
-from .conflicts import household_conflict
 from ..context import AppContext
+from ..record_conflicts import told_who_changed
 from ..errors import Conflict, FieldProblem, ValidationFailed
 from ..admin.settings import read_settings
 from ..admin.visit_intervals import visit_intervals
@@ -88,11 +88,9 @@ def create_household(ctx: AppContext, data: HouseholdInput) -> HouseholdView:
 
 def update_household(ctx: AppContext, household_id: int, version: int, data: HouseholdInput) -> HouseholdView:
     """Save the editor's fields and members; `version` is the one the editor opened. Saved in the
-    meantime by someone else: Conflict naming who changed what (conflicts.py), nothing written."""
-    try:
+    meantime by someone else: Conflict naming who changed what (record_conflicts.py), nothing written."""
+    with told_who_changed(ctx.db, Household, household_id, version, entity="household", noun="档案"):
         return _update_household(ctx, household_id, version, data)
-    except Conflict:
-        raise household_conflict(ctx.db, household_id, version) from None
 
 
 def _update_household(ctx: AppContext, household_id: int, version: int, data: HouseholdInput) -> HouseholdView:

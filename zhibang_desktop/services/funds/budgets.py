@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ...domain import clock
 from ...storage.models import BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetLine, FundSource
 from ..context import AppContext
+from ..record_conflicts import check_version, told_who_changed
 from ..errors import FieldProblem, ValidationFailed
 from ..admin.org import district_unit, visible_unit_ids
 from .common import MANAGE, READ, get_line, line_figures, line_label, require_scope, unit_names, yuan
@@ -67,8 +68,9 @@ def add_budget(ctx: AppContext, year: int, source: str, amount_fen: int, program
 
 
 def adjust_budget(ctx: AppContext, line_id: int, amount_fen: int, reason: str, doc_no: str = "",
-                  adjusted_on: date | None = None) -> BudgetLineView:
-    """调增 (amount > 0) or 调减 (amount < 0) with a written reason; the budget may not go below what is used."""
+                  adjusted_on: date | None = None, version: int | None = None) -> BudgetLineView:
+    """调增 (amount > 0) or 调减 (amount < 0) with a written reason; the budget may not go below what is used.
+    `version` is the line's as the dialog showed it: adjusted by someone else since, Conflict naming who."""
     reason = (reason or "").strip()
     problems = []
     if not isinstance(amount_fen, int) or amount_fen == 0:
@@ -77,9 +79,11 @@ def adjust_budget(ctx: AppContext, line_id: int, amount_fen: int, reason: str, d
         problems.append(FieldProblem("reason", "调整原因", "请填写调整原因"))
     if problems:
         raise ValidationFailed(problems)
-    with ctx.tx(MANAGE) as tx:
+    with told_who_changed(ctx.db, BudgetLine, line_id, version, entity="budget_line", noun="预算指标"), \
+            ctx.tx(MANAGE) as tx:
         s = tx.session
         line = get_line(s, ctx.actor, line_id)
+        check_version(line, version)
         src = s.get(FundSource, line.source_id)
         on = adjusted_on or clock.today()
         if on.year != line.year:
@@ -94,6 +98,7 @@ def adjust_budget(ctx: AppContext, line_id: int, amount_fen: int, reason: str, d
         adj = BudgetAdjustment(line_id=line.id, adjusted_on=on, amount_fen=amount_fen, reason=reason,
                                doc_no=(doc_no or "").strip(), created_at=clock.now(), created_by=ctx.actor.username)
         s.add(adj)
+        line.version = line.version + 1  # the adjustment changes the line's figure (models/funds.py)
         s.flush()
         kind = "调增" if amount_fen > 0 else "调减"
         tx.audit("update", "budget_line", line.id,
@@ -157,4 +162,4 @@ def line_view(s: Session, line: BudgetLine, figures=None) -> BudgetLineView:
     out = s.execute(select(BudgetCarryOver).where(BudgetCarryOver.from_line_id == line.id)).scalars().first()
     return BudgetLineView(line.id, line.year, src.id, src.code, src.name, line.programme, line.unit_id,
                           names.get(line.unit_id, ""), line.initial_fen, line.set_on, line.doc_no, line.note, figures,
-                          adjustments, allocations, carried_in, carry_view(s, out) if out else None)
+                          adjustments, allocations, carried_in, carry_view(s, out) if out else None, line.version)

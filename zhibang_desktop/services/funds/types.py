@@ -130,6 +130,7 @@ class BudgetLineView:
     allocations: tuple[AllocationView, ...] = ()
     carried_in: tuple[CarryOverView, ...] = ()
     carried_out: CarryOverView | None = None
+    version: int = 1  # handed back by the adjustment dialog (a line adjusted since is refused)
 
     @property
     def label(self) -> str:

@@ -20,8 +20,9 @@ from ...domain.policy_io import load_preset, policy_to_dict, policy_to_json, pre
 from ...domain.policy_parse import policy_from_dict
 from ...domain.rules import describe_rule
 from ...storage.models import PolicyVersion, ReliefRequest
+from ...storage.write_lock import serialize_writes
 from ..context import AppContext
-from ..errors import FieldProblem, NotFound, ValidationFailed
+from ..errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from .types import Option, PolicyOptions, PolicyVersionView, ReliefTypeInfo
 from ..people import name_of
 from ..admin.visit_intervals import refresh_all_visit_dues, visit_intervals
@@ -103,6 +104,7 @@ def _view(session: Session, row: PolicyVersion, with_types: bool = True) -> Poli
 
 def store_version(session: Session, tx, policy: Policy, *, origin: str, in_force: bool = True) -> PolicyVersion:
     """Write ``policy`` as the next version of its year (never touching older rows)."""
+    serialize_writes(session)  # two administrators saving at once get different version numbers
     intervals_before = visit_intervals(session)
     last = session.execute(select(func.max(PolicyVersion.version))
                            .where(PolicyVersion.year == policy.year)).scalar_one()
@@ -226,12 +228,13 @@ def preset_in_force(session: Session, tx, preset: str, year: int) -> PolicyVersi
 
 
 def import_policy(ctx: AppContext, source: str | Path, year: int | None = None, *,
-                  origin: str | None = None) -> PolicyVersionView:
+                  origin: str | None = None, based_on: int | None = None) -> PolicyVersionView:
     """Import a policy file (a path, or the JSON text itself) as a new version in force.
 
     ``year`` overrides the file's year.  An invalid file raises ValidationFailed
     listing every bad field path; nothing is stored.  ``origin`` (audit text)
-    defaults to the file name; the policy page's editor passes "在程序中修改".
+    defaults to the file name; the policy page's editor passes "在程序中修改" and ``based_on``,
+    the newest version of the year it knew of (see :func:`save_policy`).
     """
     if isinstance(source, Path) or not str(source).lstrip().startswith("{"):
         path = Path(source)
@@ -244,7 +247,7 @@ def import_policy(ctx: AppContext, source: str | Path, year: int | None = None, 
         origin = origin or f"导入文件：{path.name}"
     else:
         text, origin = str(source), origin or "导入政策文本"
-    return save_policy(ctx, check_policy_text(text, year), origin=origin)
+    return save_policy(ctx, check_policy_text(text, year), origin=origin, based_on=based_on)
 
 
 def check_policy_text(text: str, year: int | None = None) -> Policy:
@@ -265,15 +268,38 @@ def check_policy_text(text: str, year: int | None = None) -> Policy:
         raise _problems(exc) from exc
 
 
-def save_policy(ctx: AppContext, policy: Policy, *, origin: str = "在程序中修改", in_force: bool = True) -> PolicyVersionView:
-    """Store an edited policy as a new version of its year (validated again first)."""
+def save_policy(ctx: AppContext, policy: Policy, *, origin: str = "在程序中修改", in_force: bool = True,
+                based_on: int | None = None) -> PolicyVersionView:
+    """Store an edited policy as a new version of its year (validated again first). ``based_on``
+    is the newest version of the year the editor knew of: if another version of that year was
+    saved since, nothing is stored and the Conflict says who saved what (the year's versions
+    are the policy's version counter)."""
     try:
         policy = policy_from_dict(policy_to_dict(policy))
     except PolicyError as exc:
         raise _problems(exc) from exc
     with ctx.tx(EDIT) as tx:
+        if based_on is not None:
+            serialize_writes(tx.session)  # what is checked stays so until this version is stored
+            _refuse_if_changed_since(tx.session, version_row(tx.session, based_on))
         row = store_version(tx.session, tx, policy, origin=origin, in_force=in_force)
         return _view(tx.session, row)
+
+
+def _refuse_if_changed_since(session: Session, known: PolicyVersion) -> None:
+    newer = session.execute(select(PolicyVersion).where(PolicyVersion.year == known.year,
+                                                        PolicyVersion.id > known.id)
+                            .order_by(PolicyVersion.id)).scalars().all()
+    if not newer:
+        return
+    who = name_of(session)
+    lines = []
+    for row in newer[-3:]:
+        at = row.created_at.astimezone(clock.local_now().tzinfo)
+        lines.append(f"· {who(row.created_by)} 于 {at.month}月{at.day}日 {at:%H:%M} 保存了第 {row.version} 版"
+                     f"（{row.origin}）")
+    raise Conflict(f"{known.year}年救助政策在您打开后已被他人修改（共 {len(newer)} 次），您这次的修改没有保存，"
+                   "填写的内容仍保留在窗口中。\n" + "\n".join(lines) + "\n请重新打开政策核对后再修改")
 
 
 def activate_policy(ctx: AppContext, policy_id: int) -> PolicyVersionView:

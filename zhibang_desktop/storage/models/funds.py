@@ -55,6 +55,11 @@ class BudgetLine(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(50))
+    # Raised by each 调增/调减 (budgets.py), which writes a child row, not this one: two people
+    # cutting the same line from the same figure must not both succeed.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class BudgetAdjustment(Base):

@@ -32,8 +32,11 @@ class OrgUnit(Base):
     # union's number in the county's own database (how a re-import finds it again).
     archive_scope: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
     source_unit_id: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class YearStandard(Base):

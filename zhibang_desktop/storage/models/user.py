@@ -22,6 +22,11 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Raised by the administrator's edits only (users.py bumps it): a login's failure counter
+    # writes the row too, and must not make an administrator's open dialog stale.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class ReviewerScope(Base):

@@ -110,7 +110,7 @@ class UnionTreeEditor(QWidget):
             return
         name, ok = QInputDialog.getText(self, "工会改名", "新名称：", text=unit.name)
         if ok and name.strip() and name.strip() != unit.name:
-            self._apply(lambda: org.update_unit(self.ctx, unit.id, name=name), "无法改名")
+            self._apply(lambda: org.update_unit(self.ctx, unit.id, name=name, version=unit.version), "无法改名")
 
     def toggle_selected(self) -> None:
         unit = self.selected()
@@ -118,7 +118,7 @@ class UnionTreeEditor(QWidget):
             return
         if unit.active and not messages.ask(self, "停用工会", f"确定停用“{unit.name}”吗？停用后不能再选为档案的所属工会。"):
             return
-        self._apply(lambda: org.update_unit(self.ctx, unit.id, active=not unit.active), "无法停用")
+        self._apply(lambda: org.update_unit(self.ctx, unit.id, active=not unit.active, version=unit.version), "无法停用")
 
     def _apply(self, call, title: str) -> None:
         try:

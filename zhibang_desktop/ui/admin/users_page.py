@@ -115,7 +115,7 @@ class UserEditDialog(_Dialog):
             else:
                 self.result_user = users.update_user(self.ctx, self.user.id, roles=self.chosen_roles(),
                                                      display_name=self.display_name.text(),
-                                                     scope_unit_id=self.scope.unit_id())
+                                                     scope_unit_id=self.scope.unit_id(), version=self.user.version)
         except ServiceError as exc:
             self.show_error(exc)
             return
@@ -146,7 +146,7 @@ class ResetPasswordDialog(_Dialog):
             self.show_error("两次输入的密码不一致")
             return
         try:
-            users.reset_password(self.ctx, self.user.id, self.password.text())
+            users.reset_password(self.ctx, self.user.id, self.password.text(), version=self.user.version)
         except ServiceError as exc:
             self.show_error(exc)
             return
@@ -215,7 +215,7 @@ class ReviewerScopesDialog(_Dialog):
 
     def accept(self) -> None:
         try:
-            users.set_reviewer_scopes(self.ctx, self.user.id, self.scopes())
+            users.set_reviewer_scopes(self.ctx, self.user.id, self.scopes(), version=self.user.version)
         except ServiceError as exc:
             self.show_error(exc)
             return
@@ -361,9 +361,9 @@ class UsersPage(Page):
             if not messages.ask(self, "停用用户", f"停用“{u.display_name}（{u.username}）”？停用后不能登录，历史记录保留。",
                                 yes="停用", no="取消"):
                 return
-            done = messages.guarded(self, users.disable_user, self.ctx, u.id, title="未停用")
+            done = messages.guarded(self, users.disable_user, self.ctx, u.id, u.version, title="未停用")
         else:
-            done = messages.guarded(self, users.enable_user, self.ctx, u.id, title="未启用")
+            done = messages.guarded(self, users.enable_user, self.ctx, u.id, u.version, title="未启用")
         if done is not None:
             self._changed(u.id, f"已{'停用' if u.active else '启用'}用户：{u.username}")
 
@@ -378,5 +378,5 @@ class UsersPage(Page):
 
     def unlock(self) -> None:
         u = self.selected_user()
-        if u is not None and messages.guarded(self, users.unlock_user, self.ctx, u.id, title="未解除") is not None:
+        if u is not None and messages.guarded(self, users.unlock_user, self.ctx, u.id, u.version, title="未解除") is not None:
             self._changed(u.id, f"已解除锁定：{u.username}")

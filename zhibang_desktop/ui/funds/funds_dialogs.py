@@ -148,7 +148,7 @@ class AdjustDialog(_ServiceForm):
     def submit(self):
         fen = _amount(self.amount, "调整金额")
         return funds.adjust_budget(self.ctx, self.line.id, fen if self.increase.isChecked() else -fen,
-                                   self.reason.toPlainText(), self.doc.text(), self.on.value())
+                                   self.reason.toPlainText(), self.doc.text(), self.on.value(), version=self.line.version)
 
 
 class AllocateDialog(_ServiceForm):

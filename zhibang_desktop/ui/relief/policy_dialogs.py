@@ -58,9 +58,11 @@ class PolicyEditDialog(QDialog):
     「保存为新版本」 stores the edit as a new version in force for its year (the
     edited version itself never changes, so past decisions keep theirs)."""
 
-    def __init__(self, session: UiSession, v: PolicyVersionView, text: str, parent: QWidget | None = None):
+    def __init__(self, session: UiSession, v: PolicyVersionView, text: str, parent: QWidget | None = None, *,
+                 based_on: int | None = None):
         super().__init__(parent)
         self.session = session
+        self.based_on = based_on  # the year's newest version when opened: a save over a newer one is refused
         self.saved_view: PolicyVersionView | None = None
         self.setWindowTitle(f"修改救助政策 — {v.year} 年第 {v.version} 版")
         note = QLabel("直接修改下面的政策内容（金额以元为单位，如 \"max_yuan\": 600）。"
@@ -114,7 +116,8 @@ class PolicyEditDialog(QDialog):
 
     def save(self) -> PolicyVersionView | None:
         try:
-            view = policies.import_policy(self.session.ctx, self.editor.toPlainText(), origin="在程序中修改")
+            view = policies.import_policy(self.session.ctx, self.editor.toPlainText(), origin="在程序中修改",
+                                          based_on=self.based_on)
         except ValidationFailed as exc:
             self._show_problems(exc)
             return None

@@ -207,7 +207,9 @@ class PolicyPage(Page):
         except ServiceError as exc:
             messages.show_service_error(self, exc, "无法读取政策")
             return None
-        return PolicyEditDialog(self.session, v, json.dumps(doc, ensure_ascii=False, indent=2), self)
+        newest = max(x.id for x in self.versions if x.year == v.year)  # what this page knows of the year
+        return PolicyEditDialog(self.session, v, json.dumps(doc, ensure_ascii=False, indent=2), self,
+                                based_on=newest)
 
     def edit_selected(self) -> PolicyVersionView | None:
         dialog = self.edit_dialog()
