@@ -79,3 +79,21 @@ def two_admins(ctx: AppContext) -> tuple[AppContext, AppContext]:
     admin = admin_context(ctx)
     users.add_user(admin, "wangfang", "王芳", PASSWORD, ["admin", "head"])
     return admin, AppContext(ctx.db, users.authenticate(ctx.db, "wangfang", PASSWORD))
+
+
+@dataclass(frozen=True)
+class TwoWindows:
+    """管理员 and 王芳 each with the same record open."""
+    case: Case
+    admin: AppContext
+    wang: AppContext
+    rid: int
+    mine: object  # 管理员's window
+    theirs: object  # 王芳's window
+
+
+def opened_twice(ctx: AppContext, kind: str) -> TwoWindows:
+    case = CASES[kind]
+    admin, wang = two_admins(ctx)
+    rid = case.prepare(admin)
+    return TwoWindows(case, admin, wang, rid, case.open(admin, rid), case.open(wang, rid))

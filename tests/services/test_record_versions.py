@@ -8,16 +8,14 @@ from zhibang_desktop.services.admin import audit, users
 from zhibang_desktop.services.errors import Conflict
 
 from ..admin_helpers import PASSWORD, snapshot
-from .record_cases import CASES, two_admins
+from .record_cases import CASES, opened_twice, two_admins
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
 def test_the_second_save_over_the_same_record_is_told_who_changed_what(ctx, kind):
-    case = CASES[kind]
-    admin, wang = two_admins(ctx)
-    rid = case.prepare(admin)
-    mine, theirs = case.open(admin, rid), case.open(wang, rid)
-    case.save(wang, theirs, "王芳改的")
+    w = opened_twice(ctx, kind)
+    case, admin, wang, rid, mine = w.case, w.admin, w.wang, w.rid, w.mine
+    case.save(wang, w.theirs, "王芳改的")
     kept = case.stored(admin, rid)
     before = snapshot(ctx.db)
     with pytest.raises(Conflict) as told:

@@ -26,7 +26,7 @@ from zhibang_desktop.storage.models import Household, Payment, Review, User
 from ..admin_helpers import admin_context, user_context
 from ..archive_helpers import FACTORY, JEANS, household, unit_id
 from . import server_clients
-from .record_cases import CASES, two_admins
+from .record_cases import CASES, opened_twice, two_admins
 from .relief_helpers import GRASSROOTS, add_household, office, quarterly, set_dibao, zengcheng
 
 pytestmark = pytest.mark.server_only
@@ -210,11 +210,9 @@ def test_a_connection_lost_mid_save_keeps_nothing_and_a_retry_works(clerks, db_p
 @pytest.mark.parametrize("kind", sorted(CASES))
 def test_two_administrators_saving_one_record_at_once_one_is_told(ctx, kind):
     """Users, unions, budget lines, the year's policy: two sessions save the same row at once."""
-    case = CASES[kind]
-    admin, wang = two_admins(ctx)
-    rid = case.prepare(admin)
-    mine, theirs = case.open(admin, rid), case.open(wang, rid)
-    results = together(lambda: case.save(admin, mine, "管理员改的"), lambda: case.save(wang, theirs, "王芳改的"))
+    w = opened_twice(ctx, kind)
+    case, admin = w.case, w.admin
+    results = together(lambda: case.save(admin, w.mine, "管理员改的"), lambda: case.save(w.wang, w.theirs, "王芳改的"))
     lost = [r for r in results if isinstance(r, Exception)]
     assert len(lost) == 1 and isinstance(lost[0], Conflict), results
     winner = "王芳" if isinstance(results[0], Exception) else "管理员"
