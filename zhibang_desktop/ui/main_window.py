@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         """The daily backup while the app runs and one when it closes (the real app, not tests)."""
         from .admin.auto_backup import AutoBackup
 
-        self.auto_backup = AutoBackup(self.session.ctx.db, self)
+        self.auto_backup = AutoBackup(self.session.ctx.db, self, server_daily=self.session.can("backup.run"))
         self.auto_backup.backup_failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.auto_backup.start()
 

@@ -13,6 +13,10 @@ from zhibang_desktop.ui.login import restore_flow
 from zhibang_desktop.ui.admin.auto_backup import AutoBackup
 from zhibang_desktop.ui.admin.backup_page import BackupPage
 
+# the local file: its folder beside the database, its restore that replaces it (the server page is
+# tested in test_backup_page_backends.py)
+pytestmark = pytest.mark.sqlite_only
+
 
 def make_page(ctx, qtbot) -> BackupPage:
     page = BackupPage(ctx)

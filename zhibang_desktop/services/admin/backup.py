@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -34,9 +33,9 @@ from ..context import SYSTEM, AppContext
 from ..errors import Cancelled, FieldProblem, ServiceError, ValidationFailed
 from .backup_files import (
     AUTOMATIC_KINDS, KINDS, BackupError, BackupInfo, _info, _remove_quietly, _retention, _size_text, _usable_folder,
-    backup_dir_for, backup_name, default_backup_dir, list_backups, remove_stale_partials,
+    backup_dir_for, backup_name, default_backup_dir, list_backups, remove_stale_partials, rotate,
 )
-from .server_backup import backup_on_server
+from .server_backup import backup_on_server, server_backup_due
 
 
 def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None, kind: str = "manual", *,
@@ -116,38 +115,11 @@ def backup_now(target: AppContext | Database, dest_dir: Path | str | None = None
     return info
 
 
-def rotate(folder: Path | str, keep_daily: int, keep_monthly: int, *, protect: Path | None = None) -> list[Path]:
-    """Delete automatic backups beyond the retention; returns the deleted paths."""
-    automatic = [b for b in list_backups(folder) if b.kind in AUTOMATIC_KINDS]  # newest first
-    keep: set[Path] = set()
-    days: list[date] = []
-    months: list[tuple[int, int]] = []
-    for b in automatic:
-        day = b.created_at.date()
-        if day not in days and len(days) < keep_daily:
-            days.append(day)
-            keep.add(b.path)
-        month = (day.year, day.month)
-        if month not in months and len(months) < keep_monthly:
-            months.append(month)
-            keep.add(b.path)
-    if protect is not None:
-        keep.add(Path(protect))
-    removed = []
-    for b in automatic:
-        if b.path not in keep:
-            try:
-                b.path.unlink()
-                removed.append(b.path)
-            except OSError:
-                continue
-    return removed
-
-
 def due_daily_backup(db: Database) -> bool:
-    """True when no automatic backup has been made today (local date) yet."""
+    """True when no automatic backup has been made today (local date) yet; for a server database,
+    by any PC of the office (the audit trail says)."""
     if db.path is None:
-        return False
+        return server_backup_due(db)
     today = clock.today()
     folders = {default_backup_dir(db.path)}
     try:

@@ -7,9 +7,12 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
+from ...config import APP_AUTHOR, APP_NAME
 from ...storage.database import Database
 from ...storage.migrate import head_revision
 from ...storage.private_files import PARTIAL_SUFFIX, make_private_dir, restrict
@@ -20,7 +23,8 @@ from .settings import read_settings
 KINDS: dict[str, str] = {"manual": "手动", "daily": "每日", "monthly": "每月", "on_close": "关闭时"}
 AUTOMATIC_KINDS = frozenset({"daily", "monthly", "on_close"})
 BACKUP_SUFFIX = ".sqlite3"
-NAME_RE = re.compile(r"^zhibang-(\d{8})-(\d{6})-(manual|daily|monthly|on_close)(?:-(\d+))?\.sqlite3$")
+DUMP_SUFFIX = ".dump"  # a server database's backup: pg_dump's custom format (server_backup.py)
+NAME_RE = re.compile(r"^zhibang-(\d{8})-(\d{6})-(manual|daily|monthly|on_close)(?:-(\d+))?\.(?:sqlite3|dump)$")
 DEFAULT_FOLDER = "backups"
 DEFAULT_DB_STEM = "zhibang"  # config.default_db_path: zhibang.sqlite3
 # Tables every zhibang database has had since the first schema.
@@ -102,12 +106,15 @@ def default_backup_dir(db_path: Path | str) -> Path:
 
 
 def backup_dir_for(db: Database) -> Path:
-    """The folder chosen in the settings (`backup_dir`), else `<db folder>/backups`."""
-    if db.path is None:
-        raise BackupError("服务器（PostgreSQL）模式的数据库请用数据库服务器自带的备份工具备份")
+    """The folder chosen in the settings (`backup_dir`), else `<db folder>/backups`; for a server
+    database `backups-<database>` in this user's data folder on this PC (pg_dump runs here)."""
     with db.session() as session:
         chosen = read_settings(session).backup_dir
-    return Path(chosen).expanduser() if chosen else default_backup_dir(db.path)
+    if chosen:
+        return Path(chosen).expanduser()
+    if db.path is None:
+        return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / f"{DEFAULT_FOLDER}-{db.engine.url.database or 'server'}"
+    return default_backup_dir(db.path)
 
 
 def _retention(db: Database) -> tuple[int, int]:
@@ -175,6 +182,34 @@ def remove_stale_partials(folder: Path | str, now: datetime) -> list[Path]:
         except OSError:
             continue
     return sorted(removed)
+
+
+def rotate(folder: Path | str, keep_daily: int, keep_monthly: int, *, protect: Path | None = None) -> list[Path]:
+    """Delete automatic backups beyond the retention; returns the deleted paths."""
+    automatic = [b for b in list_backups(folder) if b.kind in AUTOMATIC_KINDS]  # newest first
+    keep: set[Path] = set()
+    days: list[date] = []
+    months: list[tuple[int, int]] = []
+    for b in automatic:
+        day = b.created_at.date()
+        if day not in days and len(days) < keep_daily:
+            days.append(day)
+            keep.add(b.path)
+        month = (day.year, day.month)
+        if month not in months and len(months) < keep_monthly:
+            months.append(month)
+            keep.add(b.path)
+    if protect is not None:
+        keep.add(Path(protect))
+    removed = []
+    for b in automatic:
+        if b.path not in keep:
+            try:
+                b.path.unlink()
+                removed.append(b.path)
+            except OSError:
+                continue
+    return removed
 
 
 def _usable_folder(folder: Path) -> str | None:

@@ -1,42 +1,43 @@
 """Backups and restore of a server (PostgreSQL) database with pg_dump / pg_restore.
 
 `backup_now` on a server database comes here: `pg_dump --format=custom` into
-`zhibang-YYYYMMDD-HHMMSS-<kind>.dump` (the folder chosen in the settings, else
+`zhibang-YYYYMMDD-HHMMSS-<kind>.dump` on this PC (the folder chosen in the settings, else
 `backups-<database>` in this user's data folder), checked with `pg_restore --list` (it must
 hold the data of the zhibang tables) before it gets its name, and audited with the chain head
-it holds. `restore_server` loads a dump into an EMPTY database only (a new one the server's
+it holds. The daily automatic one is made by the first administrator's PC that finds none in
+the audit trail for today, and rotated like the SQLite ones. `restore_server` loads a dump into an EMPTY database only (a new one the server's
 administrator made with createdb): nothing existing is ever overwritten, and pg_restore runs
 as one transaction, so a failed restore leaves the database empty. The restored database is
 migrated to this version, its audit chain verified, and the restore recorded in it.
 """
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 
-from platformdirs import user_data_dir
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ...config import APP_AUTHOR, APP_NAME
 from ...domain import clock
 from ...storage import pg_tools
 from ...storage.database import Database, DatabaseError, open_database
 from ...storage.migrate import head_revision
-from ...storage.models import User
+from ...storage.models import AuditEntry, User
 from .. import audit_chain
 from ..context import SYSTEM, Actor, AppContext
-from .backup_files import KINDS, BackupError, BackupInfo, RestoreError, RestoreResult, _size_text, _usable_folder
-from .settings import read_settings
+from .backup_files import (
+    AUTOMATIC_KINDS, DUMP_SUFFIX, KINDS, BackupError, BackupInfo, RestoreError, RestoreResult, _retention, _size_text,
+    _usable_folder, backup_dir_for, rotate,
+)
 
-DUMP_SUFFIX = ".dump"
 
-
-def server_backup_dir(db: Database) -> Path:
-    with db.session() as session:
-        chosen = read_settings(session).backup_dir
-    if chosen:
-        return Path(chosen).expanduser()
-    name = db.engine.url.database or "server"
-    return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / f"backups-{name}"
+def server_backup_due(db: Database) -> bool:
+    """No automatic backup of this server database today (local date), by any PC."""
+    midnight = datetime.combine(clock.today(), time(), tzinfo=clock.local_now().tzinfo)
+    with db.session() as s:
+        made = s.execute(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "backup", AuditEntry.entity == "database",
+            AuditEntry.entity_id.in_(sorted(AUTOMATIC_KINDS)), AuditEntry.at >= midnight)).scalar_one()
+    return made == 0
 
 
 def backup_on_server(db: Database, actor: Actor, dest_dir: Path | str | None, kind: str,
@@ -47,7 +48,7 @@ def backup_on_server(db: Database, actor: Actor, dest_dir: Path | str | None, ki
         dest = Path(dest_file).expanduser()
         folder = dest.parent
     else:
-        folder = Path(dest_dir).expanduser() if dest_dir is not None else server_backup_dir(db)
+        folder = Path(dest_dir).expanduser() if dest_dir is not None else backup_dir_for(db)
         now = clock.local_now()
         dest, n = folder / f"zhibang-{now:%Y%m%d-%H%M%S}-{kind}{DUMP_SUFFIX}", 1
         while dest.exists():
@@ -62,10 +63,16 @@ def backup_on_server(db: Database, actor: Actor, dest_dir: Path | str | None, ki
         pg_tools.dump(db.engine, dest, db.password)
     except pg_tools.PgToolError as exc:
         raise BackupError(f"{exc}。备份未完成，请重试或换一个备份位置。") from exc
-    info = BackupInfo(dest, dest.stat().st_size, clock.local_now(), True, kind, chain_head=f"第 {seq} 条 {head_hash}")
+    removed: tuple[Path, ...] = ()
+    if kind in AUTOMATIC_KINDS and dest_file is None:
+        removed = tuple(rotate(folder, *_retention(db), protect=dest))
+    info = BackupInfo(dest, dest.stat().st_size, clock.local_now(), True, kind, removed=removed,
+                      chain_head=f"第 {seq} 条 {head_hash}")
     with ctx.tx(None) as tx:
-        tx.audit("backup", "database", summary=f"{KINDS[kind]}备份（pg_dump）到 {dest}（{_size_text(info.size)}，"
-                                               f"检查通过；备份中的审计链头不早于：{info.chain_head}）")
+        tx.audit("backup", "database", kind,
+                 summary=f"{KINDS[kind]}备份（pg_dump）到 {dest}（{_size_text(info.size)}，"
+                         f"检查通过；备份中的审计链头不早于：{info.chain_head}）",
+                 changes=[["删除过期自动备份", "", "、".join(p.name for p in removed)]] if removed else None)
     return info
 
 

@@ -10,6 +10,11 @@ The main window owns one `AutoBackup(db)`:
         self.auto_backup.backup_on_close()   # before the database is closed
         self.auto_backup.stop()
 
+On a server database (PostgreSQL) only the daily backup runs, as a pg_dump onto this PC, and
+only where `server_daily` is set (the main window sets it for users who may run backups): the
+first such PC of the day makes it, the others find it in the audit trail. Closing makes none
+(a whole server's dump at every close would hold each clerk up).
+
 After a restore (a new `Database` object) call `set_database(new_db)`. Backups are
 recorded in the audit trail as the system; failures (e.g. the USB drive of the backup
 folder is missing) never stop the app: they are reported through `backup_failed`, and
@@ -38,9 +43,10 @@ class AutoBackup(QObject):
     backup_done = Signal(object)
     backup_failed = Signal(str)
 
-    def __init__(self, db: Database, parent: QObject | None = None):
+    def __init__(self, db: Database, parent: QObject | None = None, *, server_daily: bool = False):
         super().__init__(parent)
         self.db = db
+        self.server_daily = server_daily
         self._task: BackgroundTask | None = None
         self._finished: threading.Event | None = None  # set in the worker when the daily backup ends
         self.timer = QTimer(self)
@@ -63,7 +69,7 @@ class AutoBackup(QObject):
 
     def check(self) -> bool:
         """Start today's backup in the background if it is due; True if one was started."""
-        if self._task is not None or self.db.path is None:
+        if self._task is not None or (self.db.path is None and not self.server_daily):
             return False
         try:
             due = backup.due_daily_backup(self.db)

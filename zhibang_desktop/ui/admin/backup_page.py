@@ -6,6 +6,10 @@ Restoring replaces the database file, which the main window holds open, so this 
 not restore by itself: after checking the file and asking for confirmation it emits
 `restore_requested(path)`; the main window closes the database and calls
 `ui.restore_flow.restore_with_progress` (close → restore → reopen → log in again).
+
+On a server database (PostgreSQL) a backup is a pg_dump onto this PC, and a restore never
+replaces the database in use: it loads the dump into an empty database the server's
+administrator made, whose address the page asks for (services.admin.server_backup).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QInputDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -33,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ...services.admin import backup, settings
 from ...services.admin.backup import BackupInfo
+from ...services.admin.server_backup import restore_server
 from ...services.errors import ServiceError
 from ..common import messages
 from ..common.executor import ChangeSummary
@@ -41,6 +47,12 @@ from ..common.worker import Cancelled, run_with_progress
 from ..common.page import Page
 
 HEADERS = ("备份时间", "类型", "大小", "文件")
+FILE_NOTE = ("程序每天自动备份一次，关闭时也备份一次；超出保留份数的自动备份会被删除，手动备份不会被删除。"
+             "建议把备份文件夹设在 U 盘或另一块硬盘上，并定期把 U 盘带离办公室保存。")
+SERVER_NOTE = ("数据库在服务器“{server}”上。备份由本机运行 pg_dump 从服务器导出，保存到上面这个本机文件夹（.dump 文件，"
+               "经 pg_restore 检查后才算完成）。每天第一位打开程序的管理员的电脑自动备份一次；超出保留份数的自动备份会被删除。"
+               "恢复不会覆盖正在使用的数据库：请服务器管理员先新建一个空数据库，再恢复到它的地址。"
+               "服务器本身的备份仍请按单位的制度由服务器管理员安排。")
 
 
 class BackupPage(Page):
@@ -89,8 +101,8 @@ class BackupPage(Page):
         settings_form = QFormLayout()
         settings_form.addRow("备份文件夹：", folder_row)
         settings_form.addRow("自动备份：", retention)
-        note = QLabel("程序每天自动备份一次，关闭时也备份一次；超出保留份数的自动备份会被删除，手动备份不会被删除。"
-                      "建议把备份文件夹设在 U 盘或另一块硬盘上，并定期把 U 盘带离办公室保存。")
+        self.on_server = self.ctx.db.path is None
+        note = QLabel(SERVER_NOTE.format(server=self.ctx.db.location) if self.on_server else FILE_NOTE)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         settings_form.addRow("", note)
@@ -246,8 +258,8 @@ class BackupPage(Page):
         return chosen is not None and self.confirm_restore(chosen.path)
 
     def restore_from_file(self) -> bool:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", self.folder.text(),
-                                              "职帮备份 (*.sqlite3);;所有文件 (*)")
+        kinds = "职帮服务器备份 (*.dump)" if self.on_server else "职帮备份 (*.sqlite3)"
+        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", self.folder.text(), f"{kinds};;所有文件 (*)")
         return bool(name) and self.confirm_restore(Path(name))
 
     def confirm_restore(self, path: Path) -> bool:
@@ -255,6 +267,8 @@ class BackupPage(Page):
         if not self.can_restore:
             messages.warn(self, "不能恢复", "只有管理员可以恢复备份。")
             return False
+        if self.on_server:
+            return self.restore_to_empty_database(path)
         check = backup.check_backup(path)
         if not check.ok:
             messages.warn(self, "不能用此文件恢复", check.message, str(path))
@@ -271,4 +285,28 @@ class BackupPage(Page):
         if not messages.ask(self, "确认恢复", text + "\n\n" + "\n".join(facts), yes="恢复", no="取消"):
             return False
         self.restore_requested.emit(str(path))
+        return True
+
+    def restore_to_empty_database(self, path: Path) -> bool:
+        """Server mode: pg_restore `path` into an empty database whose address the user gives."""
+        base, _, options = self.ctx.db.location.partition("?")  # TLS options stay
+        suggested = f"{base}_restored" + (f"?{options}" if options else "")
+        address, ok = QInputDialog.getText(
+            self, "恢复到空数据库",
+            f"备份文件：{path}\n\n恢复到哪个数据库？请填写服务器管理员新建的空数据库的地址（不会覆盖已有数据）：",
+            text=suggested)
+        if not ok or not address.strip():
+            return False
+        try:
+            result = run_with_progress(self, "恢复", "正在用 pg_restore 恢复并检查审计链……",
+                                       lambda progress, cancelled: restore_server(
+                                           address.strip(), path, actor=self.ctx.actor, password=self.ctx.db.password))
+        except Cancelled:
+            return False
+        except ServiceError as exc:
+            messages.show_service_error(self, exc, "未恢复")
+            return False
+        messages.info(self, "恢复完成", f"已把备份恢复到“{result.db_path}”，审计链检查通过。"
+                                        "要改用恢复的数据库，请退出后在启动时填写这个地址。")
+        self.set_status(f"已恢复到 {result.db_path}")
         return True
