@@ -1,7 +1,7 @@
 """Opening a database: engine, session factory, SQLite safety settings, migrations.
 
-Only this module, `server_engine.py` and `migrate.py` know about the engines (SQLite, PostgreSQL);
-models and services are portable.
+Only this module, `server_engine.py`, `migrate.py` and `engine_checks.py` know about the engines
+(SQLite, PostgreSQL); models and services are portable.
 """
 from __future__ import annotations
 

@@ -24,6 +24,17 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if rows == [("ok",)] else [r[0] for r in rows]
 
 
+def merge_wal(path: Path) -> None:
+    """Fold the file's write-ahead log into it and leave it a single self-contained file
+    (raises sqlite3.Error for a file SQLite cannot read)."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        con.close()
+
+
 def copy_database(src: Path, dest: Path) -> None:
     """Copy `src` to `dest` through the backup API, then check it; a bad copy is removed."""
     make_private_dir(dest.parent)

@@ -29,7 +29,7 @@ from ...storage.lock import WriterLock
 from ...storage.migrate import head_revision, upgrade_to_head
 from ...storage.models import User
 from ...storage.private_files import copy_private, make_private_dir, partial_of
-from ...storage.sqlite_backup import BackupFailed, copy_database, integrity_problems
+from ...storage.sqlite_backup import BackupFailed, copy_database, integrity_problems, merge_wal
 from .. import audit_chain
 from ..context import SYSTEM, Actor, AppContext
 from ..errors import PermissionDenied, ServiceError
@@ -64,12 +64,7 @@ def _stage(backup_file: Path, staged: Path, needs_migration: bool) -> None:
             upgrade_to_head(engine, None)
         finally:
             engine.dispose()
-        con = sqlite3.connect(staged)
-        try:
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            con.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            con.close()
+        merge_wal(staged)
         problems = integrity_problems(staged)
         if problems:
             raise RestoreError("升级后的备份完整性检查未通过：" + "；".join(problems[:3]))
@@ -90,12 +85,7 @@ def _keep_replaced(db_path: Path) -> Path:
     if wal.exists() and wal.stat().st_size > 0:
         copy_private(wal, Path(str(partial) + "-wal"))
         try:  # a sound file absorbs its WAL; a damaged one is kept as the two raw files
-            con = sqlite3.connect(partial)
-            try:
-                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                con.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                con.close()
+            merge_wal(partial)
         except sqlite3.Error:
             pass
         partial_wal = Path(str(partial) + "-wal")

@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from sqlalchemy import func, select, text, union_all
+from sqlalchemy import func, select, union_all
 
 from ...domain.household import next_visit_due
 from ...domain.idnumber import InvalidIdNumber, parse_id_number
 from ...domain.money import format_yuan
+from ...storage import engine_checks
 from ...storage.database import Database
 from ...storage.models import Attachment, AttachmentBlob, FamilyMember, Household, Visit
 from .. import audit_chain
@@ -27,10 +28,9 @@ def _item(name: str, bad: list[str], ok_text: str, bad_text: str) -> CheckItem:
 
 
 def _sqlite_checks(s) -> list[CheckItem]:
-    rows = [r[0] for r in s.execute(text("PRAGMA integrity_check")).all()]
+    rows, fk = engine_checks.sqlite_integrity(s)
     items = [CheckItem("数据库完整性（integrity_check）", rows == ["ok"],
                        "正常" if rows == ["ok"] else "；".join(rows[:MAX_EXAMPLES]))]
-    fk = s.execute(text("PRAGMA foreign_key_check")).all()
     items.append(CheckItem("外键（foreign_key_check）", not fk,
                            "正常" if not fk else f"{len(fk)} 处引用了不存在的记录",
                            tuple(f"表 {r[0]} 第 {r[1]} 行 → {r[2]}" for r in fk[:MAX_EXAMPLES])))
@@ -40,12 +40,8 @@ def _sqlite_checks(s) -> list[CheckItem]:
 def _server_checks(s) -> list[CheckItem]:
     """PostgreSQL keeps its own pages whole and always enforces foreign keys, unless someone
     switched them off (a constraint marked NOT VALID, or its triggers disabled)."""
-    version = s.execute(text("SHOW server_version")).scalar_one()
-    items = [CheckItem("数据库服务器（PostgreSQL）", True, f"版本 {version.split()[0]}，连接正常")]
-    off = s.execute(text(
-        "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
-        "WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace AND (NOT c.convalidated "
-        "OR EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgconstraint = c.oid AND t.tgenabled = 'D'))")).all()
+    items = [CheckItem("数据库服务器（PostgreSQL）", True, f"版本 {engine_checks.server_version(s)}，连接正常")]
+    off = engine_checks.server_foreign_keys_off(s)
     items.append(CheckItem("外键（服务器约束）", not off, "正常" if not off else f"{len(off)} 个外键约束被停用或未验证",
                            tuple(f"表 {table}：{name}" for table, name in off[:MAX_EXAMPLES])))
     return items
