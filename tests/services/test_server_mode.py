@@ -245,3 +245,31 @@ def test_a_login_racing_an_administrators_save_reads_the_user_again(ctx):
     with ctx.db.session() as s:
         row = s.get(User, target.id)
         assert (row.display_name, row.failed_attempts, row.version) == ("李华华", 1, target.version + 1)
+
+
+def test_two_clerks_putting_one_request_in_batches_and_paying_it_at_once_pay_it_once(ctx, monkeypatch):
+    """Through the payout services, as two clerks at two PCs would: one batch gets the request,
+    and marking its line paid twice at once writes one payment."""
+    from zhibang_desktop.services import payout
+    from zhibang_desktop.services.payout.types import BatchInput, LinePlan
+
+    from .payout_helpers import Clock, approved, noticed
+
+    clock = Clock(monkeypatch, 2026, 1, 5)
+    rid = approved(ctx, 1).request_ids[0]
+    noticed(ctx, clock)
+    admin = admin_context(ctx)
+    chen, li = user_context(admin, "chen", ["clerk"]), user_context(admin, "li", ["clerk"])
+    day = clock.at.date()
+    results = together(lambda: payout.create_batch(chen, BatchInput(day, [LinePlan(rid)])),
+                       lambda: payout.create_batch(li, BatchInput(day, [LinePlan(rid)])))
+    made = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(made) == 1 and len(refused) == 1 and isinstance(refused[0], ServiceError), results
+    batch = made[0].summary.id
+    results = together(lambda: payout.mark_batch_paid(chen, batch, day), lambda: payout.mark_batch_paid(li, batch, day))
+    assert any(not isinstance(r, Exception) for r in results), results
+    assert all(isinstance(r, ServiceError) for r in results if isinstance(r, Exception)), results
+    with ctx.db.session() as s:
+        assert s.execute(select(func.count()).select_from(Payment).where(Payment.request_id == rid)).scalar_one() == 1
+    assert audit.verify_chain(admin).ok

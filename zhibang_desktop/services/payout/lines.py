@@ -58,10 +58,11 @@ def _write_payment(s: Session, line: DisbursementLine, batch: Disbursement, paid
         period_year=r.period_year, period_quarter=r.period_quarter, fund_source=line.fund_source,
         remark=remark, source="disbursement", batch=batch.number, created_at=clock.now(), created_by=actor.username,
     ))
+    name = line.name  # a failed flush expires the rows: read before it
     try:
         s.flush()
-    except IntegrityError as exc:
-        raise Conflict(f"{line.name} 的申请已有发放记录（同一申请不能发放两次）") from exc
+    except IntegrityError as exc:  # another clerk paid it in the same instant (the unique index)
+        raise Conflict(f"{name} 的申请已有发放记录（同一申请不能发放两次）") from exc
 
 
 def _remove_payment(s: Session, line: DisbursementLine) -> None:

@@ -117,10 +117,11 @@ def create_reissue_batch(ctx: AppContext, plans: list[ReissuePlan], pay_date: da
                 remark=f"原批次退票重发（{old.return_reason or ''}）"[:200], updated_at=at,
             )
             s.add(new)
+            name = old.name  # a failed flush expires the rows: read before it
             try:
                 s.flush()
             except IntegrityError as exc:
-                raise Conflict(f"{old.name} 的退票明细已重新发放过") from exc
+                raise Conflict(f"{name} 的退票明细已重新发放过") from exc
             draw_reissue_in(s, ctx.actor, new, old)
             moved = s.execute(update(RequestPayoutClaim)
                               .where(RequestPayoutClaim.request_id == old.request_id,
