@@ -51,7 +51,7 @@ def test_0002_numbers_existing_notices_per_year_in_order(tmp_path):
 
 
 @pytest.mark.sqlite_only  # takes a SQLite file back to the previous version
-def test_0007_gives_users_unions_and_budget_lines_a_version_and_keeps_their_rows(tmp_path):
+def test_0010_gives_users_unions_and_budget_lines_a_version_and_keeps_their_rows(tmp_path):
     from alembic import command
     from sqlalchemy import create_engine, inspect, text
 
@@ -78,7 +78,7 @@ def test_0007_gives_users_unions_and_budget_lines_a_version_and_keeps_their_rows
 
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0006")
+        command.downgrade(alembic_config(conn), "0009")
         assert all("version" not in {c["name"] for c in inspect(conn).get_columns(t)} for t in tables)
         before = rows(conn)
     engine.dispose()
