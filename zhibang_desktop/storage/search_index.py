@@ -1,7 +1,13 @@
 """The archive search's index objects that the models do not describe (created by migration
 0006): the FTS5 table on SQLite with its shadow tables, the pg_trgm indexes on PostgreSQL.
-Schema comparisons leave them out."""
+Schema comparisons leave them out. `indexed_substring` is the one place that queries them, so
+that no engine-specific SQL is written above storage."""
 from __future__ import annotations
+
+from sqlalchemy import column, literal_column, select, table
+from sqlalchemy.orm import Session
+
+from .models import Household
 
 FTS_TABLE = "households_fts"
 TRGM_INDEXES = ("ix_households_search_text_trgm", "ix_households_search_grams_trgm")
@@ -16,3 +22,29 @@ def is_search_index(name: str | None, type_: str) -> bool:
 def include_object(_object, name, type_, _reflected, _compare_to) -> bool:
     """Alembic's filter: everything but the search index objects."""
     return not is_search_index(name, type_)
+
+
+_FTS = table(FTS_TABLE, column("rowid"))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_substring(name: str, pattern: str):
+    """`households.<name>` contains `pattern` (a plain, escaped LIKE: any engine)."""
+    return getattr(Household, name).like(f"%{_escape_like(pattern)}%", escape="\\")
+
+
+def indexed_substring(session: Session, name: str, pattern: str):
+    """(the WHERE clause for households whose `name` column (search_text or search_grams)
+    contains `pattern`, the SELECT of their ids when the index answers alone, else None).
+
+    SQLite: a trigram phrase in the FTS5 table is exactly the substring, found from the index
+    alone (LIKE would read every candidate row back to check it: ten times slower for a common
+    piece). PostgreSQL: LIKE, which the pg_trgm index serves where the server has it."""
+    if session.get_bind().dialect.name == "sqlite":
+        phrase = f'{name} : "{pattern.replace(chr(34), chr(34) * 2)}"'
+        ids = select(_FTS.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase))
+        return Household.id.in_(ids), ids
+    return like_substring(name, pattern), None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, column, func, literal_column, select, table, true
+from sqlalchemy import Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from ...domain import clock
@@ -26,6 +26,7 @@ from ...domain.idnumber import mask_id_number
 from ...domain.pinyin_search import normalize_query
 from ...domain.search_grams import short_pattern, uses_short_grams
 from ...storage.models import Household, OrgUnit
+from ...storage.search_index import indexed_substring, like_substring
 from .store import VISIT_STATUSES, is_overdue
 from .types import ArchiveCounts, HouseholdFilter, HouseholdRow, Page
 from ..context import AppContext
@@ -54,29 +55,14 @@ SORT_KEYS = {
 }
 
 
-_FTS = table("households_fts", column("rowid"))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def text_match(session: Session, query: str):
     """(the WHERE clause for a normalised, non-empty query, the SELECT of the matching ids when
     an index answers it alone — for counting without reading the households)."""
     if uses_short_grams(query):
-        name, pattern = "search_grams", short_pattern(query)
-    elif len(query) >= 3:
-        name, pattern = "search_text", query
-    else:
-        return Household.search_text.like(f"%{_escape_like(query)}%", escape="\\"), None
-    if session.get_bind().dialect.name == "sqlite":
-        # A trigram phrase is the substring, found from the index alone (LIKE would read every
-        # candidate row back to check it: ten times slower for a common piece).
-        phrase = f'{name} : "{pattern.replace(chr(34), chr(34) * 2)}"'
-        ids = select(_FTS.c.rowid).where(literal_column("households_fts").op("MATCH")(phrase))
-        return Household.id.in_(ids), ids
-    return getattr(Household, name).like(f"%{_escape_like(pattern)}%", escape="\\"), None
+        return indexed_substring(session, "search_grams", short_pattern(query))
+    if len(query) >= 3:
+        return indexed_substring(session, "search_text", query)
+    return like_substring("search_text", query), None
 
 
 def filter_clauses(session: Session, actor, filt: HouseholdFilter, today: date) -> list | None:
