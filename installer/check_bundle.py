@@ -30,6 +30,8 @@ PRINT_COMMANDS = {
     "approval": (lambda ids, out: ["print", "approval", ids["request"], "--out", out], ".pdf", "clerk"),
     "roster": (lambda ids, out: ["print", "roster", ids["notice"], "--out", out], ".pdf", "clerk"),
     "receipts": (lambda ids, out: ["print", "receipts", ids["batch"], "--out", out], ".pdf", "clerk"),
+    "archive": (lambda ids, out: ["print", "archive", "--all", "--out", out], ".pdf", "clerk"),
+    "visits": (lambda ids, out: ["print", "visits", "--due", "--out", out], ".pdf", "clerk"),
 }
 EXPORT_COMMANDS = {
     "households": (lambda ids, out: ["export", "households", out], ".xlsx", "clerk"),
