@@ -35,6 +35,15 @@ def now() -> datetime:
     return moment if frozen else moment + timedelta(seconds=time.monotonic() - started)
 
 
+def process_seconds() -> float:
+    """A reading of the machine's monotonic clock, the same in every process (for durations that
+    span processes, such as a program's start); never a date. Read through clock_gettime where
+    it exists, so that a test's frozen time.monotonic() does not shift it."""
+    if hasattr(time, "clock_gettime"):
+        return time.clock_gettime(time.CLOCK_MONOTONIC)
+    return time.monotonic()
+
+
 def today() -> date:
     """The office's calendar day: the local date of :func:`now` on this computer."""
     return local_date(now())

@@ -3,12 +3,13 @@
 opened and checked as at every start, the clerk signed in with argon2, the main window);
 the floor is a bare QMainWindow with a QTableView of the first 200 households (plain sqlite3).
 `python -m zhibang_desktop.ui.start_probe STARTED_AT DB app|floor`, run by the bench's start.cold:
-STARTED_AT is the parent's time.monotonic() (one clock for every process of the machine) just before it launched this process, so the
+STARTED_AT is the parent's clock.process_seconds() (one clock for every process) just before it launched this process, so the
 interpreter's own start counts."""
 from __future__ import annotations
 
 import sys
-import time
+
+from ..domain import clock
 
 STARTED_AT, DB, SIDE = float(sys.argv[1]), sys.argv[2], sys.argv[3]
 
@@ -63,7 +64,7 @@ def main() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, _watched, event) -> bool:
             if event.type() == QEvent.Paint and not painted:
-                painted.append(time.monotonic() - STARTED_AT)
+                painted.append(clock.process_seconds() - STARTED_AT)
                 QTimer.singleShot(0, app.quit)
             return False
 

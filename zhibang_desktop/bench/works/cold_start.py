@@ -6,8 +6,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 
+from ...domain import clock
 from ..registry import BenchContext, Work, register
 from ..scratch_copy import writable_copy
 
@@ -17,7 +17,7 @@ def _start(side: str, bench: BenchContext) -> float:
     if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
         env["QT_QPA_PLATFORM"] = "offscreen"  # both sides alike on a machine without a screen
     db = writable_copy(bench, "cold-start")  # a start signs in (audited) and takes the writer lock
-    started = time.monotonic()  # the probe reads the same system-wide clock
+    started = clock.process_seconds()  # the probe reads the same system-wide clock
     done = subprocess.run([sys.executable, "-m", "zhibang_desktop.ui.start_probe", repr(started), str(db), side],
                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=600)
     lines = done.stdout.strip().splitlines()
