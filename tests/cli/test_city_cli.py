@@ -83,6 +83,9 @@ def test_city_reports(city, county, tmp_path, capsys):
     first = found["aided_twice"][0]["id_number"]
     assert first not in text and f"{first[:6]}********{first[-4:]}" in text
     assert city("--json", "report", "allocations", "--year", YEAR) == 0
-    assert json.loads(capsys.readouterr().out)["rows"] == []  # the city allocated nothing
+    rows = json.loads(capsys.readouterr().out)["rows"]  # the city allocated nothing: only the counties' sources
+    assert rows and all(r["allocated_fen"] == 0 and r["problem"].startswith("仅区县有") for r in rows)
+    assert city("report", "allocations", "--year", YEAR) == 0
+    assert "未核对：仅区县有" in capsys.readouterr().out
     assert city("report", "imports") == 0
     assert capsys.readouterr().out.count("导入，6 户、9 笔发放") == 2

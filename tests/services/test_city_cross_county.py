@@ -102,18 +102,21 @@ def _spent(county, code):
 
 def test_allocations_reconcile_with_what_counties_spent(db, counties):
     city = city_office(db)
+    funds.add_source(city, "财政预算资金", code="city")  # the counties call code "city" so too
     units = {c.office: import_annual_workbook(city, c.file).unit_id for c in counties[:2]}
     with db.session() as s:
         root = org.district_unit(s).id
     units["白云区总工会"] = org.add_unit(city, "白云区总工会", "district", root).id  # allocated to, file not in yet
-    funds.add_source(city, "财政预算资金", code="city")
-    line = funds.add_budget(city, YEAR, "财政预算资金", 10_000_000, "困难职工帮扶", set_on=date(YEAR, 1, 5))
+    line = funds.add_budget(city, YEAR, "财政预算资金", 10_000_000, "困难职工帮扶", unit_id=root,
+                            set_on=date(YEAR, 1, 5))
     given = {counties[0].office: 3_000_000, counties[1].office: 2_000_000, "白云区总工会": 500_000}
     for office, amount in given.items():
         funds.allocate(city, line.id, units[office], amount, "穗工〔2026〕5号", date(YEAR, 3, 1))
     rec = reconcile_allocations(city, YEAR)
-    rows = {r.county: r for r in rec.rows}
+    rows = {r.county: r for r in rec.rows if r.source_code == "city"}
     assert set(rows) == set(given)
+    assert all(r.matched for r in rows.values())
+    assert {(r.county, r.source_code) for r in rec.problems} == {(c.office, "union") for c in counties[:2]}
     for county in counties[:2]:
         r = rows[county.office]
         spent = _spent(county, "city")
@@ -136,3 +139,31 @@ def test_a_number_held_by_two_counties_is_not_printed_by_guess(db, spread):
         import_annual_workbook(city, county.file)
     with pytest.raises(ServiceError, match="不止一份档案"):
         printing.find_household(city, shared)
+
+
+def test_sources_matched_by_code_and_name(db, counties):
+    """A code the city and the county name differently, a source only the city allocated from and
+    one only the county has: each listed with its reason, none joined into the totals."""
+    city = city_office(db)
+    funds.add_source(city, "市级财政帮扶资金", code="city")  # the county calls "city" 财政预算资金
+    funds.add_source(city, "市总专项资金", code="city_special")
+    county = counties[0]
+    unit = import_annual_workbook(city, county.file).unit_id
+    with db.session() as s:
+        root = org.district_unit(s).id
+    for source, amount in (("市级财政帮扶资金", 3_000_000), ("市总专项资金", 400_000)):
+        line = funds.add_budget(city, YEAR, source, 10_000_000, "困难职工帮扶", unit_id=root, set_on=date(YEAR, 1, 5))
+        funds.allocate(city, line.id, unit, amount, "穗工〔2026〕5号", date(YEAR, 3, 1))
+    rec = reconcile_allocations(city, YEAR)
+    rows = {r.source_code: r for r in rec.rows}
+    assert set(rows) == {"city", "city_special", "union"} and not any(r.matched for r in rows.values())
+    renamed = rows["city"]
+    assert (renamed.source_name, renamed.county_source_name, renamed.allocated_fen) == (
+        "市级财政帮扶资金", "财政预算资金", 3_000_000)
+    assert "名称不同" in renamed.problem and "市级财政帮扶资金" in renamed.problem and "财政预算资金" in renamed.problem
+    assert renamed.difference_fen is None and renamed.spent_fen == _spent(county, "city")
+    assert rows["city_special"].problem.startswith("仅市总有") and rows["city_special"].county_budget_fen is None
+    own = rows["union"]
+    assert own.problem.startswith("仅区县有") and "工会经费" in own.problem
+    assert (own.allocated_fen, own.spent_fen) == (0, _spent(county, "union")) and own.county_budget_fen > 0
+    assert (rec.allocated_fen, rec.spent_fen) == (3_400_000, 0)  # nothing joined

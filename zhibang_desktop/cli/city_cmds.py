@@ -58,8 +58,10 @@ def run_allocations(args, env) -> int:
     for r in rec.rows:
         spent = f"区县报告支出 {_yuan(r.spent_fen)} 元，区县该来源预算 {_yuan(r.county_budget_fen)} 元" if r.imported \
             else "本年度上报文件尚未导入"
-        lines.append(f"  {r.county}｜{r.source_name}：下拨 {_yuan(r.allocated_fen)} 元，{spent}，差额 {_yuan(r.difference_fen)} 元")
-    lines.append(f"  合计：下拨 {_yuan(rec.allocated_fen)} 元，支出 {_yuan(rec.spent_fen)} 元，差额 {_yuan(rec.difference_fen)} 元")
+        tail = f"差额 {_yuan(r.difference_fen)} 元" if r.matched else f"未核对：{r.problem}"
+        lines.append(f"  {r.county}｜{r.source_name}（{r.source_code}）：下拨 {_yuan(r.allocated_fen)} 元，{spent}，{tail}")
+    lines.append(f"  合计（名称一致的来源）：下拨 {_yuan(rec.allocated_fen)} 元，支出 {_yuan(rec.spent_fen)} 元，"
+                 f"差额 {_yuan(rec.difference_fen)} 元" + (f"；另有 {len(rec.problems)} 行未核对，见上" if rec.problems else ""))
     env.out({"year": rec.year, "rows": [dict(r.__dict__, difference_fen=r.difference_fen) for r in rec.rows],
              "allocated_fen": rec.allocated_fen, "spent_fen": rec.spent_fen, "difference_fen": rec.difference_fen},
             "\n".join(lines))

@@ -20,7 +20,7 @@ from ...domain import clock
 from ...domain.cards import mask_account
 from ...domain.household import ASSISTANCE_STATUSES, CATEGORIES, SCHOOLING_STAGES, STATUSES
 from ...storage.models import (
-    BudgetAdjustment, BudgetAllocation, BudgetLine, FamilyMember, FundSource, Household, OrgUnit, Payment,
+    BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetLine, FamilyMember, FundSource, Household, OrgUnit, Payment,
     ReliefRequest,
 )
 from ..admin.org import require_whole_office
@@ -104,15 +104,21 @@ def _payment_rows(s: Session, year: int):
 
 
 def _budget_rows(s: Session, year: int):
+    """预算合计 = 下达金额 + 调整合计 + the carry-over into the line (the line's budget, as the
+    funds service computes it)."""
     adjusted = (select(BudgetAdjustment.line_id, func.sum(BudgetAdjustment.amount_fen).label("fen"))
                 .group_by(BudgetAdjustment.line_id).subquery())
-    q = (select(BudgetLine, FundSource.code, FundSource.name, func.coalesce(adjusted.c.fen, 0))
+    carried = (select(BudgetCarryOver.to_line_id, func.sum(BudgetCarryOver.amount_fen).label("fen"))
+               .group_by(BudgetCarryOver.to_line_id).subquery())
+    q = (select(BudgetLine, FundSource.code, FundSource.name, func.coalesce(adjusted.c.fen, 0),
+                func.coalesce(carried.c.fen, 0))
          .join(FundSource, FundSource.id == BudgetLine.source_id)
          .outerjoin(adjusted, adjusted.c.line_id == BudgetLine.id)
+         .outerjoin(carried, carried.c.to_line_id == BudgetLine.id)
          .where(BudgetLine.year == year).order_by(BudgetLine.id))
-    for line, code, name, adjust in s.execute(q):
+    for line, code, name, adjust, carry in s.execute(q):
         yield (line.id, line.year, code, name, line.programme, line.unit_id, line.initial_fen, int(adjust),
-               line.initial_fen + int(adjust), line.doc_no, line.set_on)
+               line.initial_fen + int(adjust) + int(carry), line.doc_no, line.set_on)
 
 
 def _allocation_rows(s: Session, year: int):

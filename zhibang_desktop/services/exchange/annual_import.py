@@ -6,8 +6,9 @@ per county while the same person may be archived in two counties (the cross-coun
 lists them).  One file is one transaction: checked whole first (documents.exchange_reader),
 then its unions, households with their members, requests and payments written; a file that
 fails anything changes nothing.  Importing the same county and year again replaces that
-year (its payments, the requests of the file, the households' details) — it never doubles —
-and the new import record points back from the old one.
+year (its payments, the requests of the file, the households' details, its budget lines and
+allocations — county_budgets.py) — it never doubles — and the new import record points back
+from the old one.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from ..archive.store import search_text
 from ..context import AppContext
 from ..errors import Cancelled
 from .annual_check import IMPORT, ExchangeFileRefused, read_checked
+from .county_budgets import import_budgets
 from .county_rows import (
     ACCOUNT_KINDS, ASSISTANCE_CODES, CATEGORY_CODES, SCHOOLING_CODES, SEX_CODES, STATUS_CODES, BadCells, Row,
     rows_of,
@@ -332,6 +334,7 @@ def import_annual_workbook(ctx: AppContext, path, password: str | None = None, p
         requests = _requests(s, tx, scope, f, units, households, now, bad)
         step(4)
         replaced_payments = _payments(s, tx, scope, f, households, requests, now, bad)
+        import_budgets(s, tx, scope, f, units, now, bad, lambda text: _refuse(f, text))
         previous = s.execute(select(ExchangeImport).where(
             ExchangeImport.county_code == scope, ExchangeImport.year == f.year,
             ExchangeImport.replaced_by.is_(None))).scalar_one_or_none()
@@ -354,7 +357,8 @@ def import_annual_workbook(ctx: AppContext, path, password: str | None = None, p
                      f"（原 {replaced_payments} 笔发放）")
         tx.audit("import", "annual_exchange", record.id,
                  summary=f"导入{f.office}（{scope}）{f.year}年度上报文件“{f.name}”：{f.counts['households']} 户、"
-                         f"{f.counts['requests']} 件申请、{f.counts['payments']} 笔发放{again}")
+                         f"{f.counts['requests']} 件申请、{f.counts['payments']} 笔发放、{f.counts['budgets']} 条预算、"
+                         f"{f.counts['allocations']} 笔下拨{again}")
         step(STEPS)
         return ImportedFile(record.id, f.name, f.sha256, f.office, scope, county.id, f.year, dict(f.counts),
                             previous.id if previous is not None else None)

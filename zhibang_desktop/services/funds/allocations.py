@@ -15,7 +15,7 @@ from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
 from ..admin.org import subtree_ids, visible_unit_ids
 from .budgets import allocation_view
-from .common import MANAGE, READ, available_fen, get_line, line_label, unit_names, yuan
+from .common import MANAGE, READ, available_fen, line_label, own_line, unit_names, yuan
 from .types import AllocationView
 
 
@@ -26,7 +26,7 @@ def allocate(ctx: AppContext, line_id: int, unit_id: int, amount_fen: int, doc_n
         raise ValidationFailed([FieldProblem("amount", "下拨金额", "应为大于 0 的金额")])
     with ctx.tx(MANAGE) as tx:
         s = tx.session
-        line = get_line(s, ctx.actor, line_id)
+        line = own_line(s, ctx.actor, line_id)
         unit = s.get(OrgUnit, unit_id)
         if unit is None:
             raise NotFound(f"工会（编号 {unit_id}）不存在")
@@ -59,7 +59,7 @@ def report_allocation(ctx: AppContext, allocation_id: int, spent_fen: int, repor
         a = s.get(BudgetAllocation, allocation_id)
         if a is None:
             raise NotFound(f"下拨记录（编号 {allocation_id}）不存在")
-        get_line(s, ctx.actor, a.line_id)
+        own_line(s, ctx.actor, a.line_id)
         if not isinstance(spent_fen, int) or spent_fen < 0 or spent_fen > a.amount_fen:
             raise ValidationFailed([FieldProblem("spent", "报告支出",
                                                  f"应在 0 至下拨金额 {yuan(a.amount_fen)} 元之间")])

@@ -15,7 +15,9 @@ from ..context import AppContext
 from ..record_conflicts import check_version, told_who_changed
 from ..errors import FieldProblem, ValidationFailed
 from ..admin.org import district_unit, visible_unit_ids
-from .common import MANAGE, READ, get_line, line_figures, line_label, require_scope, unit_names, yuan
+from .common import (
+    MANAGE, READ, get_line, line_figures, line_label, own_line, refuse_imported, require_scope, unit_names, yuan,
+)
 from .sources import resolve_source_in
 from .types import AdjustmentView, AllocationView, BudgetLineView, CarryOverView
 
@@ -48,6 +50,7 @@ def add_budget(ctx: AppContext, year: int, source: str, amount_fen: int, program
             if allowed is not None:
                 unit_id = ctx.actor.scope_unit_id
         require_scope(s, ctx.actor, unit_id, "该工会")
+        refuse_imported(s, unit_id, "该工会")
         clash = s.execute(select(BudgetLine.id).where(BudgetLine.year == year, BudgetLine.source_id == src.id,
                                                       BudgetLine.programme == programme,
                                                       BudgetLine.unit_id == unit_id)).first()
@@ -82,7 +85,7 @@ def adjust_budget(ctx: AppContext, line_id: int, amount_fen: int, reason: str, d
     with told_who_changed(ctx.db, BudgetLine, line_id, version, entity="budget_line", noun="预算指标"), \
             ctx.tx(MANAGE) as tx:
         s = tx.session
-        line = get_line(s, ctx.actor, line_id)
+        line = own_line(s, ctx.actor, line_id)
         check_version(line, version)
         src = s.get(FundSource, line.source_id)
         on = adjusted_on or clock.today()

@@ -18,13 +18,13 @@ from ..context import AppContext
 from ..errors import FieldProblem, ValidationFailed
 from ..admin.org import visible_unit_ids
 from .budgets import carry_view
-from .common import MANAGE, READ, line_figures, line_label, yuan
+from .common import MANAGE, READ, imported_units, line_figures, line_label, yuan
 from .types import CarryOverProposal, CarryOverView
 
 
 def _lines(s, actor, year: int) -> list[BudgetLine]:
-    q = select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.source_id, BudgetLine.programme,
-                                                                   BudgetLine.id)
+    q = (select(BudgetLine).where(BudgetLine.year == year, BudgetLine.unit_id.not_in(imported_units()))
+         .order_by(BudgetLine.source_id, BudgetLine.programme, BudgetLine.id))  # a county carries its own over
     allowed = visible_unit_ids(s, actor)
     if allowed is not None:
         q = q.where(BudgetLine.unit_id.in_(allowed))

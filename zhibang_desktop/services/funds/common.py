@@ -5,6 +5,12 @@ dated on or before + carry-over into the line; a drawing payment line counts as 
 is paid (paid_on on or before the date), as returned once the bank returned it or the worker
 renounced it (the money is back on the line), and as committed before that; approved
 requests not yet in a batch are committed on the line they would draw on.
+
+In a city union's database a county's lines came from its annual file (exchange/county_budgets):
+no payment line draws on them, so what they paid is the county's imported payments made through
+batches (方式 disbursement) of the line's fund source in its year, shown on the county's first
+line of that source and year; the city's own batches never draw on them, the county's approved
+requests commit nothing, and the city does not change them (:func:`refuse_imported`).
 """
 from __future__ import annotations
 
@@ -19,9 +25,9 @@ from ...domain.money import format_yuan
 from ...domain.payout_states import PAID_STATES
 from ...storage.models import (
     BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetDraw, BudgetLine, Disbursement, DisbursementLine,
-    FundSource, OrgUnit, ReliefRequest, RequestPayoutClaim,
+    FundSource, OrgUnit, Payment, ReliefRequest, RequestPayoutClaim,
 )
-from ..errors import NotFound, PermissionDenied
+from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from ..admin.org import visible_unit_ids
 from .types import Figures
 
@@ -53,6 +59,27 @@ def get_line(s: Session, actor, line_id: int) -> BudgetLine:
     return line
 
 
+def imported_units():
+    """The unions of counties imported into a city's database (a select of their ids)."""
+    return select(OrgUnit.id).where(OrgUnit.archive_scope != "")
+
+
+def refuse_imported(s: Session, unit_id: int, what: str) -> None:
+    """A county's budget in the city's database changes only by importing its file again."""
+    unit = s.get(OrgUnit, unit_id)
+    if unit is not None and unit.archive_scope:
+        raise ValidationFailed([FieldProblem(
+            "unit_id", "所属工会", f"{what}属于区县“{unit.name}”，是其年度上报文件导入的预算，市总不能在此更改；"
+                                   "请区县更正后重新上报并导入")])
+
+
+def own_line(s: Session, actor, line_id: int) -> BudgetLine:
+    """A line the user may change: in scope, and not a county's imported line."""
+    line = get_line(s, actor, line_id)
+    refuse_imported(s, line.unit_id, "该预算指标")
+    return line
+
+
 def unit_names(s: Session) -> dict[int, str]:
     return dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
 
@@ -73,7 +100,8 @@ def source_allows(source: FundSource, relief_type: str) -> bool:
 def candidate_lines(s: Session, year: int, relief_type: str, fund_code: str | None) -> list[tuple[BudgetLine, FundSource]]:
     """Budget lines of `year` a payment of `relief_type` (from `fund_code`, if set) may draw on."""
     q = (select(BudgetLine, FundSource).join(FundSource, FundSource.id == BudgetLine.source_id)
-         .where(BudgetLine.year == year).order_by(FundSource.sort_order, FundSource.id, BudgetLine.id))
+         .where(BudgetLine.year == year, BudgetLine.unit_id.not_in(imported_units()))
+         .order_by(FundSource.sort_order, FundSource.id, BudgetLine.id))
     if fund_code:
         q = q.where(FundSource.code == fund_code)
     return [(line, src) for line, src in s.execute(q).all() if source_allows(src, relief_type)]
@@ -119,11 +147,41 @@ def line_figures(s: Session, lines: list[BudgetLine], as_of: date | None,
         acc[line_id]["allocated"] += amount
     for draw, pl in draws_of(s, ids, as_of):
         acc[draw.budget_line_id][draw_bucket(pl, as_of)] += pl.amount_fen
+    for line_id, amount, _type in imported_paid(s, ids, as_of):
+        acc[line_id]["paid"] += amount
     if include_requests:
         for line_id, amount, _type in undrawn_approved(s, lines, as_of):
             acc[line_id]["committed"] += amount
     return {i: Figures(a["budget"], a["allocated"], a["committed"], a["paid"], a["returned"], a["carried"])
             for i, a in acc.items()}
+
+
+def imported_paid(s: Session, budget_line_ids: list[int], as_of: date | None) -> list[tuple[int, int, str]]:
+    """(budget line id, amount, relief type) paid by the county of each imported line among
+    ``budget_line_ids`` that is its county's first line of that fund source and year."""
+    county_lines = (select(BudgetLine.id, BudgetLine.year, OrgUnit.archive_scope, FundSource.code)
+                    .join(OrgUnit, OrgUnit.id == BudgetLine.unit_id)
+                    .join(FundSource, FundSource.id == BudgetLine.source_id).where(OrgUnit.archive_scope != ""))
+    wanted = s.execute(county_lines.where(BudgetLine.id.in_(budget_line_ids))).all()
+    if not wanted:
+        return []
+    firsts: dict[tuple[int, str, str], int] = {}
+    for line_id, year, scope, code in s.execute(county_lines.where(
+            BudgetLine.year.in_({w.year for w in wanted}),
+            OrgUnit.archive_scope.in_({w.archive_scope for w in wanted})).order_by(BudgetLine.id)):
+        firsts.setdefault((year, scope, code), line_id)
+    out = []
+    for line_id, year, scope, code in wanted:
+        if firsts[(year, scope, code)] != line_id:
+            continue
+        last = date(year, 12, 31) if as_of is None else min(date(year, 12, 31), as_of)
+        for relief_type, amount in s.execute(
+                select(Payment.relief_type, func.sum(Payment.amount_fen))
+                .where(Payment.archive_scope == scope, Payment.fund_source == code, Payment.source == "disbursement",
+                       Payment.paid_on >= date(year, 1, 1), Payment.paid_on <= last)
+                .group_by(Payment.relief_type).order_by(Payment.relief_type)):
+            out.append((line_id, int(amount), relief_type))
+    return out
 
 
 def draws_of(s: Session, budget_line_ids: list[int], as_of: date | None):
@@ -155,7 +213,8 @@ def undrawn_approved(s: Session, lines: list[BudgetLine], as_of: date | None) ->
                          .join(BudgetDraw, BudgetDraw.line_id == DisbursementLine.id)
                          .where(BudgetDraw.drawn_on <= as_of))
     q = select(ReliefRequest).where(ReliefRequest.status == "approved", ReliefRequest.approved_fen.is_not(None),
-                                    ReliefRequest.source != "ledger", ReliefRequest.period_year.in_(years),
+                                    ReliefRequest.source != "ledger", ReliefRequest.archive_scope == "",
+                                    ReliefRequest.period_year.in_(years),
                                     ReliefRequest.id.not_in(drawn_by_then))
     if as_of is not None:
         q = q.where(ReliefRequest.decided_at <= end_of_local_day_utc(as_of))

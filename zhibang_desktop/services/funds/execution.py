@@ -17,7 +17,7 @@ from ...storage.models import BudgetDraw, BudgetLine, Disbursement, Disbursement
 from ..context import AppContext
 from ..admin.org import visible_unit_ids
 from .common import (
-    PAID_STATES, READ, draw_bucket, draws_of, line_figures, line_label, undrawn_approved,
+    PAID_STATES, READ, draw_bucket, draws_of, imported_paid, line_figures, line_label, undrawn_approved,
 )
 from .types import DrawView, ExecutionReport, ExecutionRow, Figures
 
@@ -62,6 +62,8 @@ def _by_relief_type(s, lines: list[BudgetLine], as_of: date) -> tuple[ExecutionR
         labels.setdefault(pl.relief_type, pl.relief_type_label or pl.relief_type)
     for _line_id, amount, relief_type in undrawn_approved(s, lines, as_of):
         acc[relief_type]["committed"] += amount
+    for _line_id, amount, relief_type in imported_paid(s, [line.id for line in lines], as_of):
+        acc[relief_type]["paid"] += amount
     return tuple(ExecutionRow(t, labels.get(t, t), Figures(0, 0, a["committed"], a["paid"], a["returned"]), False)
                  for t, a in sorted(acc.items()))
 

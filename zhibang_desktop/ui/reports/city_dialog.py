@@ -52,7 +52,8 @@ RECONCILE_COLUMNS = (
     Col("市下拨（元）", lambda r: _yuan(r.allocated_fen), RIGHT, 110),
     Col("区县该来源预算（元）", lambda r: _yuan(r.county_budget_fen), RIGHT, 140),
     Col("区县报告支出（元）", lambda r: _yuan(r.spent_fen) if r.imported else "未导入", RIGHT, 130),
-    Col("差额（元）", lambda r: _yuan(r.difference_fen), RIGHT, 110, stretch=True),
+    Col("差额（元）", lambda r: _yuan(r.difference_fen) if r.matched else "未核对", RIGHT, 110),
+    Col("核对说明", lambda r: r.problem or ("一致" if r.imported else "上报文件未导入"), stretch=True),
 )
 
 
@@ -166,7 +167,9 @@ class CityExchangeDialog(QDialog):
         self.twice_label.setText(f"同一身份证号在两个及以上区县受助：{len(found.aided_twice)} 人")
         self.elsewhere_label.setText(f"户主又是其他区县家庭的成员：{len(found.heads_members_elsewhere)} 人")
         self.reconcile_label.setText(f"合计：市下拨 {_yuan(rec.allocated_fen)} 元，区县报告支出 {_yuan(rec.spent_fen)} 元，"
-                                     f"差额 {_yuan(rec.difference_fen)} 元（差额 = 下拨 − 支出）")
+                                     f"差额 {_yuan(rec.difference_fen)} 元（差额 = 下拨 − 支出）"
+                                     + (f"；{len(rec.problems)} 行资金来源未能核对，原因见“核对说明”"
+                                        if rec.problems else ""))
         self.loaded = result
 
     def import_files(self):
