@@ -48,6 +48,7 @@ def unit_id_of(env, ctx, name: str | None) -> int | None:
 def indicator_json(i) -> dict:
     return {"name": i.name, "definition": i.definition, "seed": i.seed, "value": _rate(i.value),
             "numerator": i.numerator, "denominator": i.denominator, "answerable": i.answerable, "reason": i.reason,
+            "source": i.source, "shortfalls": i.shortfalls,
             "exceptions": [{"kind": e.kind, "description": e.description, "household_id": e.household_id,
                             "request_id": e.request_id, "payment_id": e.payment_id, "justification": e.justification}
                            for e in i.exceptions]}
@@ -94,7 +95,8 @@ def annual_text(rep) -> str:
     lines.append("绩效指标：")
     for i in rep.indicators:
         if i.answerable:
-            lines.append(f"  {i.name}：{i.value_text}（{i.numerator}/{i.denominator}），例外 {len(i.exceptions)} 条")
+            lines.append(f"  {i.name}：{i.value_text}（{i.numerator}/{i.denominator}），例外 {i.shortfalls} 条"
+                         + (f"，{i.source}" if i.source else ""))
         else:
             lines.append(f"  {i.name}：无法计算（{i.reason}）")
     return "\n".join(lines)

@@ -133,7 +133,7 @@ def _allocation_rows(s: Session, year: int):
 def _indicator_rows(ctx: AppContext, year: int):
     for i in annual_report(ctx, year).indicators:
         value = rate_bp(i.numerator, i.denominator) if i.answerable and i.denominator else None
-        yield (i.key, i.name, i.answerable, i.numerator, i.denominator, value, len(i.exceptions),
+        yield (i.key, i.name, i.answerable, i.numerator, i.denominator, value, i.shortfalls,
                i.reason or None, i.seed)
 
 

@@ -4,21 +4,21 @@ the import record), per county and added up over the city.
 The city cannot recompute what needs records that stay home (reviews, visits, objections), so
 it reads the counties' own figures.  Every indicator is a count over a count (or money over
 money), so the city's figure is the sum of the numerators over the sum of the denominators of
-the counties that could compute it; a county that could not is named.
+the counties that could compute it; a county that could not is named.  The 报表 page and the
+annual report take the same figures for the indicators the city cannot recompute
+(reports/county_reported.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from ...storage.models import ExchangeImport
 from ..admin.org import require_whole_office
 from ..context import AppContext
 from ..errors import FieldProblem, ValidationFailed
+from ..reports.county_reported import DENOMINATOR, KEY, NAME, NUMERATOR, answerable_row, current_reports, rate_text
 
 READ = "report.read"
-KEY, NAME, ANSWERABLE, NUMERATOR, DENOMINATOR = 0, 1, 2, 3, 4  # columns of the 指标 sheet
+__all__ = ["CountyFigure", "ReportedIndicator", "rate_text", "reported_indicators"]
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,6 @@ class ReportedIndicator:
         return tuple(c.county for c in self.counties if c.denominator is None)
 
 
-def rate_text(numerator: int | None, denominator: int | None) -> str:
-    """98.44% (half up on the exact fraction), or — ."""
-    if not denominator or numerator is None:
-        return "—"
-    bp = (numerator * 10000 * 2 + denominator) // (denominator * 2)
-    return f"{bp // 100}.{bp % 100:02d}%"
-
-
 def reported_indicators(ctx: AppContext, year: int) -> tuple[ReportedIndicator, ...]:
     """The year's indicators as the counties reported them (the current import of each)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -62,17 +54,13 @@ def reported_indicators(ctx: AppContext, year: int) -> tuple[ReportedIndicator, 
     ctx.require(READ)
     require_whole_office(ctx.actor, "各区县上报的指标")
     with ctx.tx(READ) as tx:
-        records = tx.session.execute(select(ExchangeImport).where(
-            ExchangeImport.year == year, ExchangeImport.replaced_by.is_(None)).order_by(ExchangeImport.county_name)
-        ).scalars().all()
         names: dict[str, str] = {}
         figures: dict[str, list[CountyFigure]] = {}
-        for record in records:
-            for row in record.indicators:
+        for report in current_reports(tx.session, year):
+            for row in report.rows:
                 key = row[KEY]
                 names.setdefault(key, row[NAME])
-                answerable = row[ANSWERABLE] == "是" and row[DENOMINATOR] is not None
+                answerable = answerable_row(row)
                 figures.setdefault(key, []).append(CountyFigure(
-                    record.county_name, row[NUMERATOR] if answerable else None,
-                    row[DENOMINATOR] if answerable else None))
+                    report.county, row[NUMERATOR] if answerable else None, row[DENOMINATOR] if answerable else None))
         return tuple(ReportedIndicator(key, names[key], tuple(f)) for key, f in figures.items())

@@ -62,9 +62,9 @@ def annual_tables(rep: AnnualReport) -> tuple[ReportTable, ...]:
     indicators = ReportTable("绩效指标", (
         Column("指标", 24), Column("数值", 17), Column("分子 ÷ 分母", 25), Column("定义", 58), Column("来源", 30),
         Column("例外（条）", 12, count)),
-        tuple((i.name, i.value_text if i.answerable else "无法计算", _fraction(i),
-               i.definition if i.answerable else f"{i.definition}。无法计算：{i.reason}", i.seed,
-               len(i.exceptions) if i.answerable else None) for i in rep.indicators))
+        tuple((i.name, (i.value_text if i.answerable else "无法计算") + (f"（{i.source}）" if i.source else ""),
+               _fraction(i), i.definition if i.answerable else f"{i.definition}。无法计算：{i.reason}", i.seed,
+               i.shortfalls if i.answerable else None) for i in rep.indicators))
     exceptions = ReportTable("指标例外明细", (Column("指标", 24), Column("情况", 100), Column("书面说明", 46)),
                              tuple((i.name, e.description, e.justification) for i in rep.indicators
                                    for e in i.exceptions), pdf_limit=PDF_EXCEPTIONS)

@@ -15,6 +15,7 @@ from . import process_indicators as proc
 from ..funds import execution
 from .budget_indicator import budget_as_of, budget_execution, unanswerable
 from .common import READ, check_period, narrowed, report_units
+from .county_reported import city_indicators
 from .labels import TypeNames
 from .types import Indicator
 
@@ -56,4 +57,5 @@ def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None
     if funds is None:
         funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), end.year, budget_as_of(end))
     budget = budget_execution(funds, start, end, scoped=units is not None)
-    return first + [budget] + last + unanswerable()
+    with ctx.tx(READ) as tx:  # a city union's database: what it cannot recompute, from its counties' reports
+        return city_indicators(tx.session, ctx.actor, first + [budget] + last + unanswerable(), start, end, unit_id)

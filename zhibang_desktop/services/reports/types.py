@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..funds.types import rate_bp, rate_text
+
 
 @dataclass(frozen=True)
 class IndicatorException:
@@ -30,15 +32,23 @@ class Indicator:
     value: float | None  # 0..1 for rates; None when not answerable or denominator 0
     answerable: bool
     reason: str  # why it cannot be answered ("" when answerable)
+    # the records that fell short; for an indicator taken from the counties' reports (``source``),
+    # one line per county with its reported figure (the records stay with the county)
     exceptions: tuple[IndicatorException, ...]
+    source: str = ""  # "" computed from this database; 据区县上报 in a city's (reports/county_reported.py)
+    reported_exceptions: int | None = None  # with ``source``: the counties' count of records that fell short
+
+    @property
+    def shortfalls(self) -> int:
+        """How many records fell short."""
+        return (self.reported_exceptions or 0) if self.source else len(self.exceptions)
 
     @property
     def value_text(self) -> str:
         """98.44% (two decimals, rounded half up on the exact fraction), or — ."""
         if not self.answerable or not self.denominator or self.numerator is None:
             return "—"
-        bp = (self.numerator * 10000 * 2 + self.denominator) // (self.denominator * 2)
-        return f"{bp // 100}.{bp % 100:02d}%"
+        return rate_text(rate_bp(self.numerator, self.denominator))
 
 
 @dataclass(frozen=True)

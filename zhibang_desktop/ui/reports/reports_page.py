@@ -41,7 +41,8 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def value_text(i) -> str:
-    return i.value_text if i.answerable else f"无法计算：{i.reason}"
+    text = i.value_text if i.answerable else f"无法计算：{i.reason}"
+    return f"{text}（{i.source}）" if i.source else text
 
 
 def figures_text(i) -> str:
@@ -62,7 +63,7 @@ INDICATOR_COLUMNS = (
     Col("指标", lambda i: i.name, width=170, tip=lambda i: i.definition),
     Col("数值", value_text, width=200, tip=lambda i: i.reason or i.definition),
     Col("分子 / 分母", figures_text, RIGHT, 140),
-    Col("不达标", lambda i: str(len(i.exceptions)) if i.exceptions else "", RIGHT, 56),
+    Col("不达标", lambda i: str(i.shortfalls) if i.shortfalls else "", RIGHT, 56),
     Col("依据", lambda i: i.seed, stretch=True, tip=lambda i: i.seed),
 )
 
@@ -237,7 +238,7 @@ class ReportsPage(Page):
         self._show_current()
         answered = [i for i in self.result if i.answerable]
         self.set_status(f"共 {len(self.result)} 项指标，可计算 {len(answered)} 项；"
-                        f"不达标记录 {sum(len(i.exceptions) for i in self.result)} 条")
+                        f"不达标记录 {sum(i.shortfalls for i in self.result)} 条")
 
     def _show_current(self) -> None:
         i = self.table.current_item()
@@ -249,7 +250,9 @@ class ReportsPage(Page):
             return
         self.detail.setHtml(_detail_html(i))
         self.exceptions.set_rows(list(i.exceptions))
-        if i.exceptions:
+        if i.source:
+            self.exception_label.setText(f"{i.name}：{i.source}，各区县的数字如下（不达标记录 {i.shortfalls} 条，明细在区县）")
+        elif i.exceptions:
             self.exception_label.setText(f"{i.name}：不达标记录 {len(i.exceptions)} 条（双击打开申请或档案）")
         elif i.answerable:
             self.exception_label.setText(f"{i.name}：没有不达标的记录")
@@ -314,8 +317,11 @@ def _detail_html(i) -> str:
     if i.answerable:
         figures = figures_text(i)
         parts.append(f"<p><b>数值：</b>{esc(i.value_text)}" + (f"（{esc(figures)}）" if figures else "") + "</p>")
-        parts.append(f"<p><b>不达标记录：</b>{len(i.exceptions)} 条</p>")
+        parts.append(f"<p><b>不达标记录：</b>{i.shortfalls} 条</p>")
     else:
         parts.append(f"<p><b>无法计算：</b>{esc(i.reason)}</p>")
+    if i.source:
+        parts.append(f"<p><b>数据来源：</b>{esc(i.source)}（市总工会的数据库没有区县的审核、走访、公示等记录，"
+                     "取各区县年度上报文件中的数字，全市为各区县分子之和 ÷ 分母之和）</p>")
     parts.append(f"<p><b>依据：</b>{esc(i.seed)}</p>")
     return "".join(parts)
