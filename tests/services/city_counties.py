@@ -39,6 +39,14 @@ class County:
     def context(self) -> AppContext:
         return AppContext(open_database(self.db_path), SYSTEM)
 
+    def read(self, read):
+        """``read(ctx)`` on the county's own database."""
+        ctx = self.context()
+        try:
+            return read(ctx)
+        finally:
+            ctx.db.close()
+
 
 def build_county(folder: Path, office: str, region: str, code: str, seed: int) -> County:
     """A demo office of ``HOUSEHOLDS`` households with its year, and its exchange file."""

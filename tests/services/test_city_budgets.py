@@ -23,14 +23,6 @@ def city(db):
     return city_office(db)
 
 
-def _own(county, read):
-    ctx = county.context()
-    try:
-        return read(ctx)
-    finally:
-        ctx.db.close()
-
-
 def _budget_part(report):
     """The annual report's budget part: per fund source and in total."""
     return (sorted((r.code, r.name, r.budget_fen, r.allocated_fen, r.paid_fen, r.spent_fen) for r in report.by_source),
@@ -65,8 +57,8 @@ def _counts(ctx):
 
 def test_county_budgets_are_the_citys_per_county_and_summed(city, counties):
     units = {c.office: import_annual_workbook(city, c.file).unit_id for c in counties}
-    own = {c.office: _own(c, lambda ctx: (annual_report(ctx, YEAR), funds.list_budgets(ctx, YEAR),
-                                          dashboard(ctx, YEAR))) for c in counties}
+    own = {c.office: c.read(lambda ctx: (annual_report(ctx, YEAR), funds.list_budgets(ctx, YEAR), dashboard(ctx, YEAR)))
+           for c in counties}
     for office, (report, lines, board) in own.items():
         assert report.budget_fen > 0 and _allocations(lines)
         mine = annual_report(city, YEAR, units[office])
@@ -137,3 +129,26 @@ def test_the_city_does_not_change_a_countys_lines(city, counties):
                                 next(v for v in funds.list_budgets(city, YEAR) if v.allocations).allocations[0].id,
                                 1)
     assert all(p.line_id != line.id for p in funds.carry_over_proposals(city, YEAR))
+
+
+def test_a_budget_row_that_does_not_add_up_refuses_the_file(city, counties, tmp_path, monkeypatch):
+    """A file whose 预算合计 is less than 下达 + 调整 (a program that wrote the layout wrongly) is
+    refused naming the row and column, and changes nothing."""
+    from zhibang_desktop.services.exchange import ExchangeFileRefused, annual_export
+
+    first = import_annual_workbook(city, counties[0].file)
+    before = _counts(city), _budget_part(annual_report(city, YEAR, first.unit_id))
+    rows = annual_export._budget_rows
+
+    def short(s, year):
+        for row in rows(s, year):
+            yield row[:8] + (row[6] + row[7] - 1,) + row[9:]
+
+    monkeypatch.setattr(annual_export, "_budget_rows", short)
+    wrong = copy_of(counties[0], tmp_path / "wrong")
+    ctx = wrong.context()
+    export_annual_workbook(ctx, YEAR, wrong.file)
+    ctx.db.close()
+    with pytest.raises(ExchangeFileRefused, match="工作表“预算”第 2 行“预算合计（分）”：.*小于下达金额与调整合计之和"):
+        import_annual_workbook(city, wrong.file)
+    assert (_counts(city), _budget_part(annual_report(city, YEAR, first.unit_id))) == before

@@ -44,21 +44,12 @@ def _monthly(board):
     return sorted((p.relief_type, p.amounts_fen, p.counts) for p in board.payouts)
 
 
-def _own(county, read):
-    """``read(ctx)`` on the county's own database."""
-    ctx = county.context()
-    try:
-        return read(ctx)
-    finally:
-        ctx.db.close()
-
-
 def _own_dashboard(county):
-    return _own(county, lambda ctx: dashboard(ctx, YEAR))
+    return county.read(lambda ctx: dashboard(ctx, YEAR))
 
 
 def _own_report(county):
-    return _own(county, lambda ctx: annual_report(ctx, YEAR))
+    return county.read(lambda ctx: annual_report(ctx, YEAR))
 
 
 def _reported_indicators_add_up(city, own):

@@ -27,11 +27,7 @@ def city(db):
 
 
 def _own_indicators(county):
-    ctx = county.context()
-    try:
-        return {i.key: i for i in annual_report(ctx, YEAR).indicators}
-    finally:
-        ctx.db.close()
+    return county.read(lambda ctx: {i.key: i for i in annual_report(ctx, YEAR).indicators})
 
 
 def _figure(i):
@@ -53,7 +49,8 @@ def test_indicators_from_the_counties_reports_and_live(city, counties):
         theirs = [x[key] for x in own.values() if x[key].answerable]
         assert i.answerable == bool(theirs)
         if theirs:  # weighted by each county's denominator: sums over sums
-            assert (i.numerator, i.denominator) == (sum(x.numerator for x in theirs), sum(x.denominator for x in theirs))
+            assert (i.numerator, i.denominator) == (sum(x.numerator for x in theirs),
+                                                    sum(x.denominator for x in theirs))
             assert i.shortfalls == sum(len(x.exceptions) for x in theirs)
         assert sorted(e.description.split("：")[0] for e in i.exceptions) == sorted(own)  # a line per county
     assert any(whole[k].answerable for k in keys - LIVE_IN_CITY)

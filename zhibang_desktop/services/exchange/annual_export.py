@@ -20,8 +20,8 @@ from ...domain import clock
 from ...domain.cards import mask_account
 from ...domain.household import ASSISTANCE_STATUSES, CATEGORIES, SCHOOLING_STAGES, STATUSES
 from ...storage.models import (
-    BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetLine, FamilyMember, FundSource, Household, OrgUnit, Payment,
-    ReliefRequest,
+    BudgetAdjustment, BudgetAllocation, BudgetCarryOver, BudgetLine, FamilyMember, FundSource, Household, OrgUnit,
+    Payment, ReliefRequest,
 )
 from ..admin.org import require_whole_office
 from ..admin.settings import read_settings

@@ -167,8 +167,8 @@ def imported_paid(s: Session, budget_line_ids: list[int], as_of: date | None) ->
         return []
     firsts: dict[tuple[int, str, str], int] = {}
     for line_id, year, scope, code in s.execute(county_lines.where(
-            BudgetLine.year.in_({w.year for w in wanted}),
-            OrgUnit.archive_scope.in_({w.archive_scope for w in wanted})).order_by(BudgetLine.id)):
+            BudgetLine.year.in_(sorted({w.year for w in wanted})),
+            OrgUnit.archive_scope.in_(sorted({w.archive_scope for w in wanted}))).order_by(BudgetLine.id)):
         firsts.setdefault((year, scope, code), line_id)
     out = []
     for line_id, year, scope, code in wanted:

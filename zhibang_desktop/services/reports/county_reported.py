@@ -80,7 +80,8 @@ def _from_counties(live: Indicator, reports: list[CountyReport], missing: list[s
             lines.append(f"{report.county}：上报文件中没有此项指标")
         elif answerable_row(row):
             n, d = int(row[NUMERATOR] or 0), int(row[DENOMINATOR])
-            numerator, denominator, short, computed = numerator + n, denominator + d, short + int(row[EXCEPTIONS] or 0), computed + 1
+            numerator, denominator, computed = numerator + n, denominator + d, computed + 1
+            short += int(row[EXCEPTIONS] or 0)
             lines.append(f"{report.county}：{n} / {d}（{rate_text(n, d)}），不达标 {row[EXCEPTIONS] or 0} 条（明细在区县）")
         else:
             lines.append(f"{report.county}：无法计算（{row[REASON] or '区县未说明原因'}）")
