@@ -152,3 +152,22 @@ def test_a_budget_row_that_does_not_add_up_refuses_the_file(city, counties, tmp_
     with pytest.raises(ExchangeFileRefused, match="工作表“预算”第 2 行“预算合计（分）”：.*小于下达金额与调整合计之和"):
         import_annual_workbook(city, wrong.file)
     assert (_counts(city), _budget_part(annual_report(city, YEAR, first.unit_id))) == before
+
+
+def test_a_carry_over_into_the_year_comes_with_the_budget(city, counties, tmp_path):
+    """预算合计 holds the carry-over into the line: the city's budget of the county is its own."""
+    carried = copy_of(counties[1], tmp_path / "carried")
+    ctx = carried.context()
+    funds.add_budget(ctx, YEAR - 1, "财政预算资金", 300_000, "困难职工帮扶", set_on=date(YEAR - 1, 1, 5))
+    left = [p for p in funds.carry_over_proposals(ctx, YEAR - 1) if p.remaining_fen > 0]
+    assert left
+    funds.confirm_carry_over(ctx, YEAR - 1, note="上年结余结转", doc_no="增财预〔2026〕2号")
+    export_annual_workbook(ctx, YEAR, carried.file)
+    own = annual_report(ctx, YEAR)
+    lines = funds.list_budgets(ctx, YEAR)
+    ctx.db.close()
+    assert sum(v.figures.carried_in_fen for v in lines) == sum(p.remaining_fen for p in left)
+    unit = import_annual_workbook(city, carried.file).unit_id
+    assert _budget_part(annual_report(city, YEAR, unit)) == _budget_part(own)
+    reasons = [a.reason for v in funds.list_budgets(city, YEAR) for a in v.adjustments]
+    assert county_budgets.CARRIED in reasons
