@@ -16,16 +16,19 @@ Reads run in a deferred transaction (they neither wait for nor block a save).
 """
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ...domain import clock
 from ...domain.idnumber import mask_id_number
 from ...domain.pinyin_search import normalize_query
 from ...domain.search_grams import short_pattern, uses_short_grams
-from ...storage.models import Household, OrgUnit
+from ...storage.models import AuditHead, Household, OrgUnit
 from ...storage.search_index import indexed_substring, like_substring
 from .store import VISIT_STATUSES, is_overdue
 from .types import ArchiveCounts, HouseholdFilter, HouseholdRow, Page
@@ -65,10 +68,15 @@ def text_match(session: Session, query: str):
     return like_substring("search_text", query), None
 
 
-def filter_clauses(session: Session, actor, filt: HouseholdFilter, today: date) -> list | None:
-    """WHERE clauses for `filt` inside the actor's scope; None when nothing can match."""
+_SCOPE = object()
+
+
+def filter_clauses(session: Session, actor, filt: HouseholdFilter, today: date, units=_SCOPE) -> list | None:
+    """WHERE clauses for `filt` inside the actor's scope (`units`: the actor's visible unit
+    ids when already read); None when nothing can match."""
     clauses = []
-    units = visible_unit_ids(session, actor)
+    if units is _SCOPE:
+        units = visible_unit_ids(session, actor)
     if filt.unit_id is not None:
         if units is not None and filt.unit_id not in units:
             raise PermissionDenied("所选工会不在当前用户的管辖范围内")
@@ -103,11 +111,39 @@ def filtered_ids_query(session: Session, actor, filt: HouseholdFilter, today: da
     return select(Household.id).where(and_(true(), *clauses))
 
 
+def _sort_column(sort: str):
+    return SORT_KEYS.get(sort, Household.archive_no)
+
+
+def _nullable(column) -> bool:
+    return getattr(getattr(column, "expression", column), "nullable", True)
+
+
 def _order(sort: str, descending: bool):
-    column = SORT_KEYS.get(sort, Household.archive_no)
+    """ORDER BY the sort column, then the id; NULLs first going up and last going down on
+    every engine (said explicitly only for columns that can be NULL: PostgreSQL's index on
+    a NOT NULL column serves the plain order)."""
+    column = _sort_column(sort)
     first = column.desc() if descending else column.asc()
+    if _nullable(column):
+        first = first.nulls_last() if descending else first.nulls_first()
     tie = Household.id.desc() if descending else Household.id.asc()
     return [first, tie]
+
+
+def _after(sort: str, descending: bool, after: tuple):
+    """The rows that come after `after` = (sort value, id) in `_order` (keyset pagination:
+    the next page is a range of the sort column's index, not an OFFSET that reads and skips
+    every row before it, and a row saved meanwhile neither repeats a row nor hides one)."""
+    column = _sort_column(sort)
+    value, last_id = after
+    if not descending:
+        if value is None:
+            return or_(and_(column.is_(None), Household.id > last_id), column.is_not(None))
+        return and_(column >= value, or_(column > value, Household.id > last_id))
+    if value is None:
+        return and_(column.is_(None), Household.id < last_id)
+    return or_(and_(column <= value, or_(column < value, Household.id < last_id)), column.is_(None))
 
 
 def _count(session: Session, filt: HouseholdFilter, clauses: list, where) -> Select:
@@ -121,11 +157,14 @@ def _count(session: Session, filt: HouseholdFilter, clauses: list, where) -> Sel
 
 
 def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archive_no", descending: bool = False,
-                      offset: int = 0, limit: int = 200) -> Page:
+                      offset: int = 0, limit: int = 200, *, after: tuple | None = None, count: bool = True) -> Page:
     """One page of the list and the number of households matching `filt`.
 
     sort: one of SORT_KEYS (archive_no, name, category, status, unit_name, phone,
     household_size, per_capita_income, next_visit_due, archived_on, …).
+    after: the `next_after` of the page before: this page starts there (keyset pagination;
+    `offset` then only labels the page). count=False: leave the total out (None) — a list
+    that pages on by `next_after` needs no COUNT per page.
     """
     today = clock.today()
     offset, limit = max(0, int(offset)), max(1, min(int(limit), MAX_LIMIT))
@@ -133,18 +172,25 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
         s = tx.session
         clauses = filter_clauses(s, ctx.actor, filt, today)
         if clauses is None:
-            return Page((), 0, offset)
+            return Page((), 0 if count else None, offset)
         where = and_(true(), *clauses)
-        total = s.execute(_count(s, filt, clauses, where)).scalar_one()
-        if total == 0 or offset >= total:
+        total = s.execute(_count(s, filt, clauses, where)).scalar_one() if count else None
+        if total == 0 or (total is not None and after is None and offset >= total):
             return Page((), total, offset)
+        sort_column = _sort_column(sort)
         stmt = (
             select(Household.id, Household.archive_no, Household.name, Household.id_number, Household.sex,
                    Household.category, Household.status, OrgUnit.name, Household.phone,
-                   Household.household_size, Household.total_income_fen, Household.next_visit_due)
+                   Household.household_size, Household.total_income_fen, Household.next_visit_due,
+                   sort_column.label("sort_value"))
             .join(OrgUnit, OrgUnit.id == Household.unit_id)
-            .where(where).order_by(*_order(sort, descending)).offset(offset).limit(limit)
+            .where(where).order_by(*_order(sort, descending)).limit(limit + 1)
         )
+        if after is not None:
+            stmt = stmt.where(_after(sort, descending, after))
+        elif offset:
+            stmt = stmt.offset(offset)
+        found = s.execute(stmt).all()
         rows = tuple(
             HouseholdRow(
                 id=r[0], archive_no=r[1], name=r[2], id_number_masked=mask_id_number(r[3]), sex=r[4],
@@ -152,31 +198,72 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
                 per_capita_income_fen=r[10] // r[9] if r[9] else None, next_visit_due=r[11],
                 visit_overdue=is_overdue(r[6], r[11], today),
             )
-            for r in s.execute(stmt)
+            for r in found[:limit]
         )
-        return Page(rows, total, offset)
+        next_after = (found[limit - 1][12], found[limit - 1][0]) if len(found) > limit else None
+        return Page(rows, total, offset, next_after)
 
 
-def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None) -> ArchiveCounts:
-    """Counts for the status bar: total, per status, per category, visits overdue (within `filt`)."""
+# The counts of recent filters, per database: a count is kept as long as nothing was written
+# (the audit chain's head moves with every write) and the day is the same (overdue visits).
+_COUNTS_KEPT = 64
+_counts_cache: "weakref.WeakKeyDictionary[object, OrderedDict]" = weakref.WeakKeyDictionary()
+_counts_lock = threading.Lock()
+
+
+def _data_version(session: Session) -> int:
+    """The audit chain's sequence number: it moves with every write, by anyone."""
+    return session.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar() or 0
+
+
+def _broad(session: Session, filt: HouseholdFilter) -> bool:
+    """Counting reads most of the table: no text, or one the search index does not answer."""
+    query = normalize_query(filt.text)
+    return not query or text_match(session, query)[1] is None
+
+
+def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None, *, quick: bool = False) -> ArchiveCounts | None:
+    """Counts for the status bar: total, per status, per category, visits overdue (within `filt`).
+
+    Kept per (database, scope, filter, day, data version): asking again with nothing written
+    meanwhile costs one indexed read. `quick`: None instead of counting over most of the table
+    (no text, or a letter or digit the index does not answer) when no kept count fits — the
+    list shows its first rows at once and asks for the exact counts afterwards."""
     filt = filt or HouseholdFilter()
     today = clock.today()
     with ctx.tx("archive.read", read_only=True) as tx:
         s = tx.session
-        clauses = filter_clauses(s, ctx.actor, filt, today)
-        if clauses is None:
-            return ArchiveCounts(0, {}, {}, 0)
-        where = and_(true(), *clauses)
-        by_status: dict[str, int] = {}
-        by_category: dict[str, int] = {}
-        overdue = 0
-        stmt = (select(Household.status, Household.category,
-                       func.count(), func.sum(case((Household.next_visit_due < today, 1), else_=0)))
-                .where(where).group_by(Household.status, Household.category))
-        for status, category, count, late in s.execute(stmt):
-            by_status[status] = by_status.get(status, 0) + count
-            by_category[category] = by_category.get(category, 0) + count
-            if status in VISIT_STATUSES:
-                overdue += int(late or 0)
-        return ArchiveCounts(sum(by_status.values()), by_status, by_category, overdue)
+        units = visible_unit_ids(s, ctx.actor)
+        key = (None if units is None else frozenset(units), filt, today, _data_version(s))
+        with _counts_lock:
+            kept = _counts_cache.setdefault(ctx.db.engine, OrderedDict())
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        if quick and _broad(s, filt):
+            return None
+        counts = _count_by_status(s, ctx.actor, filt, today, units)
+        with _counts_lock:
+            kept[key] = counts
+            while len(kept) > _COUNTS_KEPT:
+                kept.popitem(last=False)
+        return counts
 
+
+def _count_by_status(s: Session, actor, filt: HouseholdFilter, today: date, units) -> ArchiveCounts:
+    clauses = filter_clauses(s, actor, filt, today, units)
+    if clauses is None:
+        return ArchiveCounts(0, {}, {}, 0)
+    where = and_(true(), *clauses)
+    by_status: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    overdue = 0
+    stmt = (select(Household.status, Household.category,
+                   func.count(), func.sum(case((Household.next_visit_due < today, 1), else_=0)))
+            .where(where).group_by(Household.status, Household.category))
+    for status, category, count, late in s.execute(stmt):
+        by_status[status] = by_status.get(status, 0) + count
+        by_category[category] = by_category.get(category, 0) + count
+        if status in VISIT_STATUSES:
+            overdue += int(late or 0)
+    return ArchiveCounts(sum(by_status.values()), by_status, by_category, overdue)

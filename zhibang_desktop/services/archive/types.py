@@ -151,8 +151,10 @@ class HouseholdFilter:
 @dataclass(frozen=True)
 class Page:
     rows: tuple[HouseholdRow, ...]
-    total: int  # rows matching the filter
+    total: int | None  # rows matching the filter (None: not counted, `search_households(count=False)`)
     offset: int
+    # where the next page starts (pass it back as `after`); None: this page is the last
+    next_after: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,16 @@ def counts_text(counts: ArchiveCounts) -> str:
 
 
 def household_search(ctx):
-    """The model's query (run off the GUI thread)."""
-    def search(filt, sort, descending, offset, limit):
-        return archive.search_households(ctx, filt, sort=sort, descending=descending, offset=offset, limit=limit)
+    """The model's query (run off the GUI thread): a page from the start or after `after`."""
+    def search(filt, sort, descending, after, limit, count):
+        return archive.search_households(ctx, filt, sort=sort, descending=descending, limit=limit, after=after,
+                                         count=count)
     return search
+
+
+def household_counts(ctx):
+    """The model's counts (run off the GUI thread, `quick`: None rather than a slow count)."""
+    return lambda filt, quick: archive.archive_counts(ctx, filt, quick=quick)
 
 
 class ArchivePage(SearchListPage):
@@ -47,7 +53,8 @@ class ArchivePage(SearchListPage):
         for code, label in labels.STATUSES.items():
             self.status.addItem(label, code)
 
-        self.model = HouseholdTableModel(household_search(ctx), session.executor, self)
+        self.model = HouseholdTableModel(household_search(ctx), session.executor, self, counts=household_counts(ctx))
+        self.model.countsShown.connect(lambda counts: self.set_status(counts_text(counts)))
         self.table = HouseholdTable(self.model)
         self.table.openRequested.connect(self.open_household)
 
@@ -107,12 +114,11 @@ class ArchivePage(SearchListPage):
         )
 
     def refresh(self) -> None:
-        """A new query from the filters (the rows and the counts load off the GUI thread)."""
+        """A new query from the filters (the rows and the counts load off the GUI thread, in
+        one round trip when the counts are quick; the status says 正在查询 until they are in)."""
         self._timer.stop()
-        filt, ctx = self.current_filter(), self.ctx
         self.set_status("正在查询……")
-        self.model.set_query(filt)
-        self.query(lambda: archive.archive_counts(ctx, filt), lambda counts: self.set_status(counts_text(counts)))
+        self.model.set_query(self.current_filter())
 
     def reload(self) -> None:
         """The same query again, after a change elsewhere (keeps the rows loaded and the selection)."""
@@ -120,9 +126,7 @@ class ArchivePage(SearchListPage):
         selected = self.table.current_household_id()
         if selected is not None:
             self.after_load(lambda: self.table.select_household(selected))
-        filt, ctx = self.current_filter(), self.ctx
-        self.model.set_query(filt, keep_loaded=True)
-        self.query(lambda: archive.archive_counts(ctx, filt), lambda counts: self.set_status(counts_text(counts)))
+        self.model.set_query(self.current_filter(), keep_loaded=True)
 
     def show_filtered(self, *, category: str | None = None, status: str | None = None, unit_id: int | None = None,
                       visit_overdue: bool = False) -> None:

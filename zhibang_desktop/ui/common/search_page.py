@@ -98,8 +98,12 @@ class SearchListPage(Page):
         self.refresh()
 
     def _show_loaded(self, loaded: int, total: int) -> None:
+        """`total` -1: not counted yet (the model counts after showing the first rows)."""
         unit = self.COUNT_UNIT
-        self.loaded_label.setText(f"已显示 {loaded} / {total} {unit}" if loaded < total else f"{total} {unit}")
+        if total < 0:
+            self.loaded_label.setText(f"已显示 {loaded} {unit}，正在统计……")
+        else:
+            self.loaded_label.setText(f"已显示 {loaded} / {total} {unit}" if loaded < total else f"{total} {unit}")
 
     # -- the filters --
     def clear_filters(self) -> None:
