@@ -199,3 +199,17 @@ def test_counts_are_kept_until_something_is_written(ctx, people):
     assert archive.archive_counts(ctx, F()).total == 7
     xintang = scoped(ctx, "新塘镇总工会", roles=("reviewer",))
     assert archive.archive_counts(xintang, F()).total == 2  # kept per scope, not shared with the office
+
+
+def test_a_search_overtaken_by_a_newer_one_stops_inside_the_database(ctx, people, monkeypatch):
+    from zhibang_desktop.storage import search_index
+
+    if not ctx.db.is_sqlite:
+        pytest.skip("PostgreSQL runs the query to its end; the caller drops the answer")
+    monkeypatch.setattr(search_index, "STOP_CHECK_STEPS", 1)
+    with pytest.raises(search_index.QueryStopped):
+        archive.archive_counts(ctx, F(categories=frozenset({"deep"})), stop=lambda: True)
+    with pytest.raises(search_index.QueryStopped):
+        archive.search_households(ctx, F(), stop=lambda: True)
+    assert archive.archive_counts(ctx, F(categories=frozenset({"deep"})), stop=lambda: False).total == 3
+    assert archive.search_households(ctx, F()).total == 6  # the pooled connection no longer stops

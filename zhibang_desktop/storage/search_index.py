@@ -4,7 +4,11 @@ Schema comparisons leave them out. `indexed_substring` is the one place that que
 that no engine-specific SQL is written above storage."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
 from sqlalchemy import column, literal_column, select, table
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .models import Household
@@ -48,3 +52,32 @@ def indexed_substring(session: Session, name: str, pattern: str):
         ids = select(_FTS.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase))
         return Household.id.in_(ids), ids
     return like_substring(name, pattern), None
+
+
+STOP_CHECK_STEPS = 2000  # SQLite virtual-machine steps between two looks at `should_stop`
+
+
+class QueryStopped(Exception):
+    """A list query stopped because nobody wants its answer any more (a newer search)."""
+
+
+@contextmanager
+def stoppable(session: Session, should_stop: Callable[[], bool] | None) -> Iterator[None]:
+    """The body's queries stop with QueryStopped soon after `should_stop()` turns true.
+
+    SQLite looks at it every STOP_CHECK_STEPS steps of its virtual machine (a progress
+    handler on the connection, removed afterwards: connections are pooled); on PostgreSQL the
+    query runs to its end and its answer is dropped by the caller."""
+    if should_stop is None or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    raw = session.connection().connection.dbapi_connection
+    raw.set_progress_handler(lambda: 1 if should_stop() else 0, STOP_CHECK_STEPS)
+    try:
+        yield
+    except OperationalError as exc:
+        if "interrupt" in str(exc).lower() and should_stop():
+            raise QueryStopped() from exc
+        raise
+    finally:
+        raw.set_progress_handler(None, STOP_CHECK_STEPS)

@@ -25,13 +25,20 @@ QUERYING = "正在查询……"  # the archive page's status until its counts ar
 
 
 def _wait(app, done: Callable[[], bool]) -> None:
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop until `done()`, sleeping between events as the program's own loop
+    does (spinning processEvents would take a core and the GIL from the page's worker)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     deadline = time.perf_counter() + TIMEOUT_S
-    while not done():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the archive page did not answer")
-        app.processEvents(QEventLoop.AllEvents, 2)
+    tick = QTimer(interval=1)  # wakes the wait at least every millisecond to look at `done`
+    tick.start()
+    try:
+        while not done():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the archive page did not answer")
+            app.processEvents(QEventLoop.AllEvents | QEventLoop.WaitForMoreEvents)
+    finally:
+        tick.stop()
 
 
 def _window(app, db_path: str):

@@ -20,6 +20,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from datetime import date, timedelta
+from typing import Callable
 
 from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from ...domain.idnumber import mask_id_number
 from ...domain.pinyin_search import normalize_query
 from ...domain.search_grams import short_pattern, uses_short_grams
 from ...storage.models import AuditHead, Household, OrgUnit
-from ...storage.search_index import indexed_substring, like_substring
+from ...storage.search_index import QueryStopped, indexed_substring, like_substring, stoppable  # noqa: F401  (QueryStopped: what `stop` raises)
 from .store import VISIT_STATUSES, is_overdue
 from .types import ArchiveCounts, HouseholdFilter, HouseholdRow, Page
 from ..context import AppContext
@@ -157,14 +158,16 @@ def _count(session: Session, filt: HouseholdFilter, clauses: list, where) -> Sel
 
 
 def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archive_no", descending: bool = False,
-                      offset: int = 0, limit: int = 200, *, after: tuple | None = None, count: bool = True) -> Page:
+                      offset: int = 0, limit: int = 200, *, after: tuple | None = None, count: bool = True,
+                      stop: Callable[[], bool] | None = None) -> Page:
     """One page of the list and the number of households matching `filt`.
 
     sort: one of SORT_KEYS (archive_no, name, category, status, unit_name, phone,
     household_size, per_capita_income, next_visit_due, archived_on, …).
     after: the `next_after` of the page before: this page starts there (keyset pagination;
     `offset` then only labels the page). count=False: leave the total out (None) — a list
-    that pages on by `next_after` needs no COUNT per page.
+    that pages on by `next_after` needs no COUNT per page. stop: the query ends with
+    QueryStopped once `stop()` is true (a newer search made this one useless).
     """
     today = clock.today()
     offset, limit = max(0, int(offset)), max(1, min(int(limit), MAX_LIMIT))
@@ -190,7 +193,8 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
             stmt = stmt.where(_after(sort, descending, after))
         elif offset:
             stmt = stmt.offset(offset)
-        found = s.execute(stmt).all()
+        with stoppable(s, stop):
+            found = s.execute(stmt).all()
         rows = tuple(
             HouseholdRow(
                 id=r[0], archive_no=r[1], name=r[2], id_number_masked=mask_id_number(r[3]), sex=r[4],
@@ -222,7 +226,8 @@ def _broad(session: Session, filt: HouseholdFilter) -> bool:
     return not query or text_match(session, query)[1] is None
 
 
-def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None, *, quick: bool = False) -> ArchiveCounts | None:
+def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None, *, quick: bool = False,
+                   stop: Callable[[], bool] | None = None) -> ArchiveCounts | None:
     """Counts for the status bar: total, per status, per category, visits overdue (within `filt`).
 
     Kept per (database, scope, filter, day, data version): asking again with nothing written
@@ -242,7 +247,8 @@ def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None, *, quic
                 return kept[key]
         if quick and _broad(s, filt):
             return None
-        counts = _count_by_status(s, ctx.actor, filt, today, units)
+        with stoppable(s, stop):
+            counts = _count_by_status(s, ctx.actor, filt, today, units)
         with _counts_lock:
             kept[key] = counts
             while len(kept) > _COUNTS_KEPT:

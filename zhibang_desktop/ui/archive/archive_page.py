@@ -24,16 +24,17 @@ def counts_text(counts: ArchiveCounts) -> str:
 
 
 def household_search(ctx):
-    """The model's query (run off the GUI thread): a page from the start or after `after`."""
-    def search(filt, sort, descending, after, limit, count):
+    """The model's query (run off the GUI thread): a page from the start or after `after`;
+    it stops early once `stop()` is true."""
+    def search(filt, sort, descending, after, limit, count, stop=None):
         return archive.search_households(ctx, filt, sort=sort, descending=descending, limit=limit, after=after,
-                                         count=count)
+                                         count=count, stop=stop)
     return search
 
 
 def household_counts(ctx):
-    """The model's counts (run off the GUI thread, `quick`: None rather than a slow count)."""
-    return lambda filt, quick: archive.archive_counts(ctx, filt, quick=quick)
+    """The model's counts (run off the GUI thread; `quick`: None rather than a slow count)."""
+    return lambda filt, quick, stop=None: archive.archive_counts(ctx, filt, quick=quick, stop=stop)
 
 
 class ArchivePage(SearchListPage):

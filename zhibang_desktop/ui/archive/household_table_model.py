@@ -3,8 +3,9 @@ on the archive page, the counts) in one round trip, then 200 more at a time by k
 the user scrolls.
 
 - A query's worker reads the first page, then the counts when they are kept or cheap
-  (`archive_counts(quick=True)`); a query overtaken meanwhile stops before counting. Counts
-  over most of the table (no text, one letter) follow in a second call, the rows shown first.
+  (`archive_counts(quick=True)`). Counts over most of the table (no text, one letter) follow
+  in a second call, the rows shown first. A query overtaken by a newer one stops: before
+  counting, or inside the database (`stop`), so a dropped search does not hold a core.
 - Fetching more asks for the rows after the last one shown (`Page.next_after`): no COUNT and
   no OFFSET per page, and no row repeated or skipped when rows are saved meanwhile.
 - Memory stays bounded however far one scrolls: the rows are kept in blocks of one fetch, at
@@ -68,9 +69,10 @@ _TEXTS = tuple(c.text for c in COLUMNS)
 _ALIGNS = tuple(int(c.align.value) for c in COLUMNS)
 _DUE = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "next_visit_due")
 
-# search(filt, sort, descending, after, limit, count) -> Page; counts(filt, quick) -> ArchiveCounts | None
-Search = Callable[[HouseholdFilter, str, bool, tuple | None, int, bool], Page]
-Counts = Callable[[HouseholdFilter, bool], "ArchiveCounts | None"]
+# search(filt, sort, descending, after, limit, count[, stop]) -> Page;
+# counts(filt, quick[, stop]) -> ArchiveCounts | None — `stop()` true: a newer query came, stop early
+Search = Callable[..., Page]
+Counts = Callable[..., "ArchiveCounts | None"]
 
 
 class HouseholdTableModel(LazyRowsModel):
@@ -118,9 +120,12 @@ class HouseholdTableModel(LazyRowsModel):
         search, counts = self._search, self._counts
         limit = min(max(PAGE_SIZE, self._count), MAX_RELOAD_ROWS) if keep_loaded else PAGE_SIZE
 
+        def overtaken() -> bool:  # read on the worker: a newer query was asked for
+            return generation != self._generation
+
         def work():
-            page = search(*wanted, None, limit, counts is None)
-            if counts is None or generation != self._generation:  # overtaken: no need to count
+            page = search(*wanted, None, limit, counts is None, overtaken)
+            if counts is None or overtaken():  # no need to count
                 return page, None
             return page, counts(wanted[0], True)
 
@@ -144,7 +149,7 @@ class HouseholdTableModel(LazyRowsModel):
             self._count_exactly(wanted[0])
 
     def _count_exactly(self, filt: HouseholdFilter) -> None:
-        counts = self._counts
+        counts, generation = self._counts, self._generation
 
         def show(found: ArchiveCounts) -> None:
             self.counts = found
@@ -152,7 +157,7 @@ class HouseholdTableModel(LazyRowsModel):
             self.loaded.emit(self._count, self._total)
             self.countsShown.emit(found)
 
-        self._counter.submit(lambda: counts(filt, False), show, self._failed)
+        self._counter.submit(lambda: counts(filt, False, lambda: generation != self._generation), show, self._failed)
 
     def shown_total(self) -> int:
         """The total when known, else -1 (the exact counts are on their way)."""
