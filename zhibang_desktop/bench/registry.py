@@ -23,11 +23,13 @@ Round = Callable[[], Sequence[float]]
 
 class Samples(list):
     """A round's samples measured in a process of its own (the GUI), with that process's peak
-    memory: the runner reports it instead of measuring the side again."""
+    memory: the runner reports it instead of measuring the side again; `cpu_s`, where the
+    round measured it, the CPU time (all threads) spent during the samples, reported per sample."""
 
-    def __init__(self, samples, peak_rss_mb: float | None):
+    def __init__(self, samples, peak_rss_mb: float | None, cpu_s: float | None = None):
         super().__init__(samples)
         self.peak_rss_mb = peak_rss_mb
+        self.cpu_s = cpu_s
 
 
 @dataclass

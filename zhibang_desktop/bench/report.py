@@ -15,7 +15,8 @@ def _side(f: Figures | None) -> str:
     if f is None:
         return "—"
     memory = f"，峰值 {f.peak_rss_mb:.0f} MB" if f.peak_rss_mb is not None else ""
-    return f"中位 {f.median_ms:.2f} / p95 {f.p95_ms:.2f} / 最大 {f.max_ms:.2f} ms（{f.samples} 次{memory}）"
+    cpu = f"，CPU 每次 {f.cpu_ms:.2f} ms" if f.cpu_ms is not None else ""
+    return f"中位 {f.median_ms:.2f} / p95 {f.p95_ms:.2f} / 最大 {f.max_ms:.2f} ms（{f.samples} 次{cpu}{memory}）"
 
 
 def result_lines(r: WorkResult) -> list[str]:

@@ -37,6 +37,7 @@ def run_work(work: Work, bench: BenchContext, rounds: int) -> WorkResult:
     app_samples: list[float] = []
     floor_samples: list[float] = []
     peaks: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for index in range(rounds):
         # Alternate which side goes first, so neither always runs on the other's warm caches.
         order = [("floor", floor_round, floor_samples), ("app", app_round, app_samples)]
@@ -46,14 +47,17 @@ def run_work(work: Work, bench: BenchContext, rounds: int) -> WorkResult:
                 samples.extend(got)
                 if getattr(got, "peak_rss_mb", None) is not None:
                     peaks[side] = max(peaks.get(side, 0.0), got.peak_rss_mb)
+                if getattr(got, "cpu_s", None) is not None:
+                    cpu[side] = cpu.get(side, 0.0) + got.cpu_s
     app_peak, floor_peak = peaks.get("app"), peaks.get("floor")
     if work.memory:
         if app_peak is None:
             app_peak = measure_memory(work, "app", bench)
         if work.floor is not None and floor_peak is None:
             floor_peak = measure_memory(work, "floor", bench)
-    return WorkResult(work.name, work.label, Figures.of(app_samples, app_peak),
-                      Figures.of(floor_samples, floor_peak) if floor_samples else None, work.floor_label, work.target)
+    return WorkResult(work.name, work.label, Figures.of(app_samples, app_peak, cpu.get("app")),
+                      Figures.of(floor_samples, floor_peak, cpu.get("floor")) if floor_samples else None,
+                      work.floor_label, work.target)
 
 
 def run_bench(db_path: Path, households: int, rounds: int, only: Sequence[str] = (),

@@ -21,11 +21,14 @@ class Figures:
     p95_ms: float
     max_ms: float
     peak_rss_mb: float | None = None
+    cpu_ms: float | None = None  # CPU time per sample (mean), where the round measured it
 
     @classmethod
-    def of(cls, samples: Sequence[float], peak_rss_mb: float | None = None) -> "Figures":
+    def of(cls, samples: Sequence[float], peak_rss_mb: float | None = None,
+           cpu_s: float | None = None) -> "Figures":
         ms = [s * 1000 for s in samples]
-        return cls(len(ms), median(ms), percentile(ms, 0.95), max(ms), peak_rss_mb)
+        cpu_ms = cpu_s * 1000 / len(ms) if cpu_s is not None and ms else None
+        return cls(len(ms), median(ms), percentile(ms, 0.95), max(ms), peak_rss_mb, cpu_ms)
 
 
 @dataclass(frozen=True)

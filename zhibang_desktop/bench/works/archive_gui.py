@@ -13,7 +13,7 @@ import sys
 
 from ..registry import BenchContext, Samples, Work, each, register
 from ..search_queries import QUERY_KINDS, sample_people
-from .archive_search import PAGE, ROW_COLUMNS, _floor_connection, _floor_query
+from .archive_search import PAGE, ROW_COLUMNS, _floor_connection, _floor_query, with_cpu
 
 PER_KIND = 5
 
@@ -31,7 +31,7 @@ def probe(mode: str, bench: BenchContext, queries: list[str] = ()) -> Samples:
     if done.returncode != 0:
         raise RuntimeError(f"GUI probe {mode} failed:\n{done.stderr[-2000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    return Samples(result["samples"], result["peak_rss_mb"])
+    return Samples(result["samples"], result["peak_rss_mb"], result.get("cpu_s"))
 
 
 def _app(mode: str):
@@ -43,7 +43,7 @@ def _app(mode: str):
 
 def _search_floor(bench: BenchContext):
     con = _floor_connection(bench)
-    return each([lambda k=k, q=q: _floor_query(con, k, q) for k, q in _queries(bench)])
+    return with_cpu(each([lambda k=k, q=q: _floor_query(con, k, q) for k, q in _queries(bench)]))
 
 
 def _read_all_by_keyset(bench: BenchContext):

@@ -3,8 +3,9 @@ number found), against plain indexed sqlite3 queries on the same file returning 
 from __future__ import annotations
 
 import sqlite3
+import time
 
-from ..registry import BenchContext, Work, each, register
+from ..registry import BenchContext, Round, Samples, Work, each, register
 from ..search_queries import QUERY_KINDS, is_initials, sample_people
 
 PAGE = 200
@@ -48,7 +49,7 @@ def _floor(kind: str):
     def setup(bench: BenchContext):
         con = _floor_connection(bench)
         queries = QUERY_KINDS[kind][1](sample_people(bench.db_path))
-        return each([lambda q=q: _floor_query(con, kind, q) for q in queries])
+        return with_cpu(each([lambda q=q: _floor_query(con, kind, q) for q in queries]))
     return setup
 
 
@@ -60,9 +61,18 @@ def _app(kind: str):
 
         ctx = app_session.clerk(bench)
         queries = QUERY_KINDS[kind][1](sample_people(bench.db_path))
-        return each([lambda q=q: archive.search_households(ctx, HouseholdFilter(text=q), limit=PAGE)
-                     for q in queries])
+        return with_cpu(each([lambda q=q: archive.search_households(ctx, HouseholdFilter(text=q), limit=PAGE)
+                              for q in queries]))
     return setup
+
+
+def with_cpu(round_: Round) -> Round:
+    """The round, with the CPU time it took (this process, all threads) for the report."""
+    def run() -> Samples:
+        cpu = time.process_time()
+        samples = round_()
+        return Samples(samples, None, time.process_time() - cpu)
+    return run
 
 
 for _kind, (_label, _) in QUERY_KINDS.items():

@@ -13,6 +13,13 @@ same way among `search_grams` (domain/search_grams.py); a single letter or digit
 digits, match so much that reading the list in order until the page is full is fastest. The
 matches are a small set, so the page sorts them instead of walking the whole list in order.
 Reads run in a deferred transaction (they neither wait for nor block a save).
+
+A list pages on by keyset (`after` = the sort value and id of the last row shown, given as
+`Page.next_after`) without counting again. The counts (`archive_counts`) are kept per
+database, scope, filter, day and data version (the audit chain's head, moved by every write);
+a caller that must not wait asks with `quick=True` and gets None instead of a count over most
+of the table. Both take `stop`, a callable that ends the query early once a newer search has
+made it useless.
 """
 from __future__ import annotations
 
