@@ -164,8 +164,15 @@ class ArchivePage(SearchListPage):
         else:
             self.open_household(hid)
 
+    def listed_count(self) -> int:
+        """The number of households the list's filter selects; counted here when its counts
+        are still on their way (the first rows of a broad query show before them)."""
+        if self.model.counts is not None:
+            return self.model.total
+        return archive.archive_counts(self.ctx, self.model.filter).total
+
     def export_list(self) -> None:
-        archive_io.export_flow(self, self.session, self.model.filter, self.model.total)
+        archive_io.export_flow(self, self.session, self.model.filter, self.listed_count())
 
     def import_file(self) -> None:
         if archive_io.import_flow(self, self.session):
@@ -179,7 +186,7 @@ class ArchivePage(SearchListPage):
         archive_prints.print_archive_forms(self, self.session, household_id=hid)
 
     def print_list_forms(self) -> None:
-        archive_prints.print_archive_forms(self, self.session, filt=self.model.filter, count=self.model.total)
+        archive_prints.print_archive_forms(self, self.session, filt=self.model.filter, count=self.listed_count())
 
     def print_visit_forms(self, prefilled: bool) -> None:
         """The households due a visit (overdue or within 30 days) in the union chosen above."""
