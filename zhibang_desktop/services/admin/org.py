@@ -2,7 +2,7 @@
 市总工会 → its counties' trees (imported from their annual exchange files)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,6 +69,26 @@ def visible_unit_ids(session: Session, ctx_actor) -> set[int] | None:
     if ctx_actor.scope_unit_id is None:
         return None
     return subtree_ids(session, ctx_actor.scope_unit_id)
+
+
+def units_within(session: Session, actor, unit_id: int | None,
+                 out_of_scope: str = "该工会不在当前用户的管辖范围内") -> set[int] | None:
+    """The unions a list or report narrowed to ``unit_id``'s subtree covers, within what the actor
+    may see: None = everything (no scope, no narrowing); a union outside the scope: PermissionDenied."""
+    allowed = visible_unit_ids(session, actor)
+    if unit_id is None:
+        return allowed
+    if session.get(OrgUnit, unit_id) is None:
+        raise NotFound(f"工会（编号 {unit_id}）不存在")
+    if allowed is not None and unit_id not in allowed:
+        raise PermissionDenied(out_of_scope)
+    return subtree_ids(session, unit_id)
+
+
+def narrowed(actor, unit_id: int | None):
+    """The same user bound to ``unit_id``'s subtree, for services that read the actor's scope.
+    Use only after :func:`units_within` accepted ``unit_id``."""
+    return actor if unit_id is None else replace(actor, scope_unit_id=unit_id)
 
 
 def check_unit_in_scope(session: Session, actor, unit_id: int) -> None:

@@ -15,27 +15,29 @@ from ...domain import clock
 from ...domain.payout_states import LINE_STATE_LABELS
 from ...storage.models import BudgetDraw, BudgetLine, Disbursement, DisbursementLine, FundSource
 from ..context import AppContext
-from ..admin.org import visible_unit_ids
+from ..admin.org import units_within, visible_unit_ids
 from .common import (
     PAID_STATES, READ, draw_bucket, draws_of, imported_paid, line_figures, line_label, undrawn_approved,
 )
 from .types import DrawView, ExecutionReport, ExecutionRow, Figures
 
 
-def _lines(s, actor, year: int) -> list[BudgetLine]:
+def _lines(s, actor, year: int, unit_id: int | None = None) -> list[BudgetLine]:
     q = select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.source_id, BudgetLine.programme,
                                                                    BudgetLine.id)
-    allowed = visible_unit_ids(s, actor)
+    allowed = units_within(s, actor, unit_id)
     if allowed is not None:
         q = q.where(BudgetLine.unit_id.in_(allowed))
     return list(s.execute(q).scalars())
 
 
-def execution(ctx: AppContext, year: int, as_of: date | None = None) -> ExecutionReport:
+def execution(ctx: AppContext, year: int, as_of: date | None = None, unit_id: int | None = None) -> ExecutionReport:
+    """The year's execution within the actor's scope; with `unit_id` the budget lines of that
+    union's subtree only (in a city's database: one county)."""
     as_of = as_of or clock.today()
     with ctx.tx(READ) as tx:
         s = tx.session
-        lines = _lines(s, ctx.actor, year)
+        lines = _lines(s, ctx.actor, year, unit_id)
         sources = {src.id: src for src in s.execute(select(FundSource)).scalars()}
         figures = line_figures(s, lines, as_of)
         by_line = tuple(ExecutionRow(str(line.id), line_label(line, sources[line.source_id]), figures[line.id])
@@ -46,7 +48,7 @@ def execution(ctx: AppContext, year: int, as_of: date | None = None) -> Executio
             by_source[line.source_id] = by_source.get(line.source_id, Figures()) + figures[line.id]
             by_programme[line.programme] = by_programme.get(line.programme, Figures()) + figures[line.id]
         total = sum(figures.values(), Figures())
-        unbudgeted, count = _unbudgeted(s, ctx.actor, year, as_of)
+        unbudgeted, count = _unbudgeted(s, ctx.actor, year, as_of) if unit_id is None else (0, 0)
         return ExecutionReport(
             year, as_of, total, by_line,
             tuple(ExecutionRow(sources[i].code, sources[i].name, f) for i, f in by_source.items()),
@@ -84,12 +86,13 @@ def _unbudgeted(s, actor, year: int, as_of: date) -> tuple[int, int]:
 
 def execution_payments(ctx: AppContext, year: int, *, budget_line_id: int | None = None,
                        source_code: str | None = None, programme: str | None = None,
-                       relief_type: str | None = None, as_of: date | None = None) -> list[DrawView]:
-    """The payment lines behind an execution row (drill-down)."""
+                       relief_type: str | None = None, as_of: date | None = None,
+                       unit_id: int | None = None) -> list[DrawView]:
+    """The payment lines behind an execution row (drill-down); `unit_id` as for :func:`execution`."""
     as_of = as_of or clock.today()
     with ctx.tx(READ) as tx:
         s = tx.session
-        lines = _lines(s, ctx.actor, year)
+        lines = _lines(s, ctx.actor, year, unit_id)
         sources = {src.id: src for src in s.execute(select(FundSource)).scalars()}
         if budget_line_id is not None:
             lines = [line for line in lines if line.id == budget_line_id]

@@ -10,6 +10,7 @@ from ...storage.models import Disbursement, DisbursementLine, ReliefRequest
 from . import common as pc
 from . import scope
 from ..context import AppContext
+from ..admin.org import narrowed, units_within
 from ..errors import NotFound
 from .types import BATCH_KIND_LABELS, BATCH_STATUS_LABELS, PAID_STATES, BatchSummary, BatchView, LineView
 from .rules import MANAGE as MANAGE_NUMBERS
@@ -70,11 +71,15 @@ def _view(s: Session, batch: Disbursement, actor) -> BatchView:
 
 
 def list_batches(ctx: AppContext, status: str | None = None, year: int | None = None,
-                 month: int | None = None) -> list[BatchSummary]:
+                 month: int | None = None, unit_id: int | None = None) -> list[BatchSummary]:
     """Batches, newest first. With `year` and `month`: the batches of that month — paid out on a
-    day of it, or with a line paid in it (a cash line paid later, a reissue)."""
+    day of it, or with a line paid in it (a cash line paid later, a reissue). With `unit_id`: the
+    batches holding a line of that union's subtree (in a city's database: one county), counted
+    over those lines as for a user bound to it."""
     with ctx.tx(READ) as tx:
         s = tx.session
+        units_within(s, ctx.actor, unit_id)  # NotFound / PermissionDenied outside the user's scope
+        actor = narrowed(ctx.actor, unit_id)
         q = select(Disbursement).order_by(Disbursement.pay_date.desc(), Disbursement.id.desc())
         if status:
             q = q.where(Disbursement.status == status)
@@ -88,7 +93,7 @@ def list_batches(ctx: AppContext, status: str | None = None, year: int | None = 
             q = q.where(Disbursement.pay_date >= date(year, 1, 1), Disbursement.pay_date <= date(year, 12, 31))
         out = []
         for b in s.execute(q).scalars():
-            visible = scope.visible_batch_requests(s, ctx.actor, b.id)
+            visible = scope.visible_batch_requests(s, actor, b.id)
             if visible is None or visible:
                 out.append(_summary(s, b, visible))
         return out

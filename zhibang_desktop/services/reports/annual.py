@@ -12,7 +12,7 @@ from ...storage.models import Household, OrgUnit, Payment, ReliefRequest
 from ..admin.settings import read_settings
 from ..errors import FieldProblem, ValidationFailed
 from ..funds import execution
-from .common import READ, household_key, narrowed, payment_unit, payments_in, report_units
+from .common import READ, household_key, payment_unit, payments_in, report_units
 from .indicators import indicators_with
 from .labels import TypeNames
 from .types import AnnualReport, SourceRow, TypeRow, UnionRow
@@ -116,7 +116,7 @@ def annual_report(ctx, year: int, unit_id: int | None = None) -> AnnualReport:
         office = read_settings(s).office_name
         by_type, total = _type_rows(s, start, end, units, TypeNames(s))
         by_union = _union_rows(s, start, end, units, root)
-    funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), year, as_of)
+    funds = execution(ctx, year, as_of, unit_id)
     by_source = tuple(SourceRow(r.key, r.label, r.figures.budget_fen, r.figures.spent_fen, r.figures.paid_fen,
                                 r.figures.allocated_fen, r.figures.remaining_fen,
                                 r.figures.spent_fen / r.figures.budget_fen if r.figures.budget_fen else None)

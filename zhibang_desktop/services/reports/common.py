@@ -7,15 +7,14 @@ A record belongs to the union of its relief request (or of its household when it
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from ...storage.models import Household, OrgUnit, Payment, ReliefRequest
-from ..admin.org import subtree_ids, visible_unit_ids
-from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from ...storage.models import Household, Payment, ReliefRequest
+from ..admin.org import narrowed, units_within  # noqa: F401 (narrowed: the reports' import)
+from ..errors import FieldProblem, ValidationFailed
 from .types import Indicator, IndicatorException
 
 READ = "report.read"
@@ -35,20 +34,7 @@ def check_period(start: date, end: date) -> None:
 
 def report_units(session: Session, actor, unit_id: int | None) -> set[int] | None:
     """The unions a report covers: None = the whole office (no scope, no narrowing)."""
-    allowed = visible_unit_ids(session, actor)
-    if unit_id is None:
-        return allowed
-    if session.get(OrgUnit, unit_id) is None:
-        raise NotFound(f"工会（编号 {unit_id}）不存在")
-    if allowed is not None and unit_id not in allowed:
-        raise PermissionDenied(OUT_OF_SCOPE)
-    return subtree_ids(session, unit_id)
-
-
-def narrowed(actor, unit_id: int | None):
-    """The same user bound to ``unit_id``'s subtree, for services that read the actor's scope
-    (funds execution).  Use only after :func:`report_units` accepted ``unit_id``."""
-    return actor if unit_id is None else replace(actor, scope_unit_id=unit_id)
+    return units_within(session, actor, unit_id, OUT_OF_SCOPE)
 
 
 def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -26,7 +26,7 @@ from ..relief.calendar import work_calendar
 from ..relief.policies import policy_of
 from ..relief.store import OPEN
 from ..relief.types import STATUS_LABELS
-from .common import narrowed, report_units
+from .common import report_units
 
 READ = "report.read"
 DUE_SOON_DAYS = 30  # as the 走访核查 page's "due soon" view
@@ -119,8 +119,7 @@ def dashboard(ctx: AppContext, year: int, unit_id: int | None = None) -> Dashboa
         states = _requests_by_state(s, year, units)
         overdue = _overdue_reviews(s, units, today)
         visits = _visits_due(s, units, today)
-    report = funds.execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), year,
-                             min(today, date(year, 12, 31)))  # its own read, same scope rules
+    report = funds.execution(ctx, year, min(today, date(year, 12, 31)), unit_id)  # its own read, same scope rules
     sources = tuple(_source(row.key, row.label, row.figures) for row in report.by_source)
     return Dashboard(year, today, payouts, sources, _source("", "合计", report.total), states, overdue, visits)
 

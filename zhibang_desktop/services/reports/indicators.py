@@ -14,7 +14,7 @@ from . import casework_indicators as case
 from . import process_indicators as proc
 from ..funds import execution
 from .budget_indicator import budget_as_of, budget_execution, unanswerable
-from .common import READ, check_period, narrowed, report_units
+from .common import READ, check_period, report_units
 from .county_reported import city_indicators
 from .labels import TypeNames
 from .types import Indicator
@@ -55,7 +55,7 @@ def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None
         ]
     # the funds service's own execution figures, for the user narrowed to the union asked for
     if funds is None:
-        funds = execution(ctx.as_actor(narrowed(ctx.actor, unit_id)), end.year, budget_as_of(end))
+        funds = execution(ctx, end.year, budget_as_of(end), unit_id)
     budget = budget_execution(funds, start, end, scoped=units is not None)
     with ctx.tx(READ) as tx:  # a city union's database: what it cannot recompute, from its counties' reports
         return city_indicators(tx.session, ctx.actor, first + [budget] + last + unanswerable(), start, end, unit_id)

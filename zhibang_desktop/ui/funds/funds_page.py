@@ -27,6 +27,7 @@ from ..payout.payout_models import RowsModel
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
+from ..common.widgets.union_combo import UnionCombo
 
 MANAGE = "funds.manage"
 VIEWS = (("by_line", "按预算指标"), ("by_source", "按资金来源"), ("by_programme", "按项目"),
@@ -89,6 +90,9 @@ class FundsPage(Page):
         self.view = QComboBox()
         for key, text in VIEWS:
             self.view.addItem(text, key)
+        # the budget lines of a union's subtree (in a city's database: of one county)
+        self.exec_union = UnionCombo(session.ctx, all_label="全部工会", within=session.actor.scope_unit_id)
+        self.exec_union.setMinimumWidth(180)
         self.execution = RowsModel(EXECUTION_COLUMNS, self, foreground=negative_remaining, key=lambda r: r.key)
         self.execution_table = RowsTable(self.execution)
         self.total_label = QLabel()
@@ -102,6 +106,8 @@ class FundsPage(Page):
         row = QHBoxLayout()
         row.addWidget(QLabel("汇总方式"))
         row.addWidget(self.view)
+        row.addWidget(QLabel("工会"))
+        row.addWidget(self.exec_union)
         row.addStretch(1)
         et.addLayout(row)
         et.addWidget(self.total_label)
@@ -150,6 +156,7 @@ class FundsPage(Page):
         self.year.currentIndexChanged.connect(lambda _: self.reload())
         self.as_of.dateChanged.connect(lambda _: self.reload())
         self.view.currentIndexChanged.connect(lambda _: self._show_execution())
+        self.exec_union.currentIndexChanged.connect(lambda _: self.reload())
         self.refresh_button.clicked.connect(self.reload)
         self.add_button.clicked.connect(self.add_budget)
         self.carry_button.clicked.connect(self.carry_over)
@@ -178,10 +185,10 @@ class FundsPage(Page):
         """Query the year off the GUI thread, keep (or select) the budget line, then run `then()`."""
         current = self.line_table.current_item()
         keep = select_line if select_line is not None else (current.id if current else None)
-        ctx, year, as_of = self.ctx, self.selected_year, self.as_of.value()
+        ctx, year, as_of, unit = self.ctx, self.selected_year, self.as_of.value(), self.exec_union.unit_id()
 
         def work():
-            return (funds.list_budgets(ctx, year, as_of), funds.execution(ctx, year, as_of),
+            return (funds.list_budgets(ctx, year, as_of), funds.execution(ctx, year, as_of, unit),
                     funds.list_allocations(ctx, year), funds.list_sources(ctx))
 
         def show(result) -> None:
@@ -251,10 +258,12 @@ class FundsPage(Page):
         self.allocate_button.setEnabled(can and line is not None)
         self.report_button.setEnabled(can and self.allocation_table.current_item() is not None)
 
-    def show_filtered(self, *, year: int, view: str = "by_source", key: str | None = None) -> None:
-        """The execution tab of `year` summed by `view` (one of VIEWS); with `key`, that row's
-        payments listed below (e.g. a fund source's bar of the dashboard)."""
-        for combo in (self.year, self.view):
+    def show_filtered(self, *, year: int, view: str = "by_source", key: str | None = None,
+                      unit_id: int | None = None) -> None:
+        """The execution tab of `year` summed by `view` (one of VIEWS), of `unit_id`'s budget lines
+        (all when None); with `key`, that row's payments listed below (e.g. a fund source's bar
+        of the dashboard)."""
+        for combo in (self.year, self.view, self.exec_union):
             combo.blockSignals(True)
         index = self.year.findData(year)
         if index < 0:
@@ -262,7 +271,8 @@ class FundsPage(Page):
             index = self.year.count() - 1
         self.year.setCurrentIndex(index)
         self.view.setCurrentIndex(max(self.view.findData(view), 0))
-        for combo in (self.year, self.view):
+        self.exec_union.set_unit_id(unit_id, emit=False)
+        for combo in (self.year, self.view, self.exec_union):
             combo.blockSignals(False)
         self.tabs.setCurrentWidget(self.execution_tab)
 
@@ -282,6 +292,7 @@ class FundsPage(Page):
                  "by_relief_type": "relief_type"}[key]
         where = {field: int(row.key) if field == "budget_line_id" else row.key}
         ctx, year, as_of, label = self.ctx, self.selected_year, self.report.as_of, row.label
+        where["unit_id"] = self.exec_union.unit_id()
 
         def show(rows) -> None:
             self.payments.set_rows(rows)

@@ -35,6 +35,7 @@ from ..common.page import Page, heading_label
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
+from ..common.widgets.union_combo import UnionCombo
 
 MANAGE = "payout.manage"
 PAYOUTS = ChangeSummary(payouts=True)
@@ -58,6 +59,10 @@ class BatchesPage(Page):
             self.month_filter.addItem(f"{m} 月", m)
         self.month_filter.setToolTip("该月发放的批次（发放日期在该月，或有明细在该月发放）；先选年度")
         self.month_filter.setEnabled(False)
+        # the batches holding a line of a union's subtree (in a city's database: of one county)
+        self.union_filter = UnionCombo(session.ctx, all_label="全部工会", within=session.actor.scope_unit_id)
+        self.union_filter.setMinimumWidth(180)
+        self.union_filter.setToolTip("有该工会（含下属工会）人员的批次，人数与金额只计其人员")
         self.new_button = QPushButton("新建批次…")
         self.new_button.setEnabled(can or session.can("payout.override"))
         self.reissue_button = QPushButton("退票重新发放…")
@@ -104,7 +109,8 @@ class BatchesPage(Page):
         self.line_table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.line_table.customContextMenuRequested.connect(self._line_menu)
 
-        top = self.filter_bar((("状态", self.status_filter), ("年度", self.year_filter), ("", self.month_filter)),
+        top = self.filter_bar((("状态", self.status_filter), ("年度", self.year_filter), ("", self.month_filter),
+                               ("工会", self.union_filter)),
                               (self.new_button, self.reissue_button, self.templates_button, self.refresh_button))
         batch_row = QHBoxLayout()
         batch_row.addWidget(self.print_button)
@@ -123,7 +129,7 @@ class BatchesPage(Page):
         self.list_above_detail(top, self.table, (self.title_label, self.totals_label, batch_row, line_row,
                                                  self.line_table), sizes=(185, 420))
 
-        self.reload_on(self.status_filter, self.year_filter, self.month_filter)
+        self.reload_on(self.status_filter, self.year_filter, self.month_filter, self.union_filter)
         self.year_filter.currentIndexChanged.connect(
             lambda _: self.month_filter.setEnabled(self.year_filter.currentData() is not None))
         self.new_button.clicked.connect(self.new_batch)
@@ -153,12 +159,14 @@ class BatchesPage(Page):
         keep = select_id if select_id is not None else (self.current.summary.id if self.current else None)
         ctx, status, year = self.ctx, self.status_filter.currentData(), self.year_filter.currentData()
         month = self.month_filter.currentData() if year is not None else None
-        self.query(lambda: payout.list_batches(ctx, status, year, month), lambda rows: self._show_rows(rows, keep),
+        unit = self.union_filter.unit_id()
+        self.query(lambda: payout.list_batches(ctx, status, year, month, unit), lambda rows: self._show_rows(rows, keep),
                    key="list")
 
-    def show_filtered(self, *, year: int | None = None, month: int | None = None, status: str | None = None) -> None:
-        """Show the batches of a year (and month), e.g. from a bar of the dashboard."""
-        combos = (self.status_filter, self.year_filter, self.month_filter)
+    def show_filtered(self, *, year: int | None = None, month: int | None = None, status: str | None = None,
+                      unit_id: int | None = None) -> None:
+        """Show the batches of a year (and month) and union, e.g. from a bar of the dashboard."""
+        combos = (self.status_filter, self.year_filter, self.month_filter, self.union_filter)
         for combo in combos:
             combo.blockSignals(True)
         self.status_filter.setCurrentIndex(max(self.status_filter.findData(status), 0) if status else 0)
@@ -169,6 +177,7 @@ class BatchesPage(Page):
         self.year_filter.setCurrentIndex(index)
         self.month_filter.setCurrentIndex(month if year is not None and month else 0)
         self.month_filter.setEnabled(year is not None)
+        self.union_filter.set_unit_id(unit_id, emit=False)
         for combo in combos:
             combo.blockSignals(False)
         self.reload()

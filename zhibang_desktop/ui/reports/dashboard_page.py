@@ -225,7 +225,9 @@ class DashboardPage(Page):
 
     # -- click-through --
     def _open(self, page: str, **filters) -> None:
-        self.openListRequested.emit(page, filters)
+        """Open the list behind a bar, narrowed to the union chosen here (in a city: the county),
+        as the figure is."""
+        self.openListRequested.emit(page, {**filters, "unit_id": self.union.unit_id()})
 
     def _open_month(self, month_index: int, _series: int) -> None:
         self._open("batches", year=self.data.year, month=month_index + 1)
