@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtWidgets import QDialog
 
 from zhibang_desktop.services.admin import org, settings
 from zhibang_desktop.ui.main_window import MainWindow
 from zhibang_desktop.ui.common.session import UiSession
+from zhibang_desktop.ui.admin.union_tree import UnitNameDialog
 from zhibang_desktop.ui.admin.year_standards import StandardDialog
 
-from ..waiting import click
+from ..waiting import click, click_ok, when_opened
 
 
 def settings_page(admin, qtbot):
@@ -58,16 +59,20 @@ def test_union_tree_add_rename_deactivate(admin, qtbot, monkeypatch):
     tree = page.unions
     district = tree.tree.topLevelItem(0)
     tree.tree.setCurrentItem(district)
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("小楼新区总工会", True)))
-    tree.add_street.click()
+    named = iter(["小楼新区总工会", "小楼新区某某厂工会", "小楼新区某某纸品厂工会"])
+
+    def type_name(dialog):
+        dialog.name.setText(next(named))
+        click_ok(qtbot, dialog)
+
+    when_opened(monkeypatch, UnitNameDialog, type_name)
+    click(qtbot, tree.add_street)
     added = tree.selected()
     assert added.name == "小楼新区总工会" and added.level == "street"
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("小楼新区某某厂工会", True)))
-    tree.add_grassroots.click()
+    click(qtbot, tree.add_grassroots)
     child = tree.selected()
     assert child.parent_id == added.id
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("小楼新区某某纸品厂工会", True)))
-    tree.rename.click()
+    click(qtbot, tree.rename)
     tree.toggle.click()
     units = {u.id: u for u in org.list_units(admin)}
     assert units[child.id].name == "小楼新区某某纸品厂工会" and not units[child.id].active

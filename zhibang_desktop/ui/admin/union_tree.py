@@ -4,9 +4,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -17,9 +19,43 @@ from PySide6.QtWidgets import (
 from ...services.admin import org
 from ...services.errors import ServiceError
 from ..common import messages
+from ..common.widgets.dialog_parts import ErrorLine, ok_cancel
 from ..common.widgets.union_combo import ordered_tree
 
 CHILD_LEVEL = {"district": ("street", "grassroots"), "street": ("grassroots",), "grassroots": ()}
+
+
+class UnitNameDialog(QDialog):
+    """The name of a union to add or rename. 保存 runs `save(name)`; a refusal (a name taken, or
+    someone else changed the union since the tree was read) is shown here, the name typed kept."""
+
+    def __init__(self, title: str, prompt: str, name: str, save, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.save = save
+        self.saved = None
+        self.name = QLineEdit(name)
+        self.error = ErrorLine()
+        form = QFormLayout()
+        form.addRow(QLabel(prompt))
+        form.addRow("名称：", self.name)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self, "保存"))
+
+    def accept(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            self.error.show_error("请填写工会名称")
+            return
+        try:
+            self.saved = self.save(name)
+        except ServiceError as exc:
+            self.error.show_error(exc)
+            return
+        super().accept()
 
 
 class UnionTreeEditor(QWidget):
@@ -99,18 +135,23 @@ class UnionTreeEditor(QWidget):
         parent = self.selected()
         if parent is None:
             return
-        name, ok = QInputDialog.getText(self, f"添加{org.LEVELS[level]}", f"在“{parent.name}”下添加{org.LEVELS[level]}，名称：")
-        if not ok or not name.strip():
-            return
-        self._apply(lambda: org.add_unit(self.ctx, name, level, parent.id), "无法添加工会")
+        what = org.LEVELS[level]
+        self._named(f"添加{what}", f"在“{parent.name}”下添加{what}", "",
+                    lambda name: org.add_unit(self.ctx, name, level, parent.id))
 
     def rename_selected(self) -> None:
         unit = self.selected()
         if unit is None:
             return
-        name, ok = QInputDialog.getText(self, "工会改名", "新名称：", text=unit.name)
-        if ok and name.strip() and name.strip() != unit.name:
-            self._apply(lambda: org.update_unit(self.ctx, unit.id, name=name, version=unit.version), "无法改名")
+        self._named("工会改名", f"“{unit.name}”的新名称", unit.name,
+                    lambda name: unit if name == unit.name else org.update_unit(self.ctx, unit.id, name=name,
+                                                                                 version=unit.version))
+
+    def _named(self, title: str, prompt: str, name: str, save) -> None:
+        dialog = UnitNameDialog(title, prompt, name, save, self)
+        if dialog.exec() == QDialog.Accepted and dialog.saved is not None:
+            self.reload(dialog.saved.id)
+            self.changed.emit()
 
     def toggle_selected(self) -> None:
         unit = self.selected()
