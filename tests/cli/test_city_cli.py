@@ -89,3 +89,42 @@ def test_city_reports(city, county, tmp_path, capsys):
     assert "未核对：仅区县有" in capsys.readouterr().out
     assert city("report", "imports") == 0
     assert capsys.readouterr().out.count("导入，6 户、9 笔发放") == 2
+
+
+def test_a_number_on_file_in_two_counties_is_refused_naming_them(city, tmp_path, capsys, monkeypatch):
+    """The hand-made year sent by 增城 and 从化: the same people, archive and request numbers. A
+    command given one of these numbers names both counties instead of picking one; a user bound
+    to one county gets that county's record."""
+    from sqlalchemy import select
+
+    from zhibang_desktop.storage.database import open_database
+    from zhibang_desktop.storage.models import Household, ReliefRequest
+
+    zc, ch = _county(tmp_path / "zc", "增城区总工会", "ZC"), _county(tmp_path / "ch", "从化区总工会", "CH")
+    assert city("import", "annual", zc[1], ch[1]) == 0
+    db = open_database(tmp_path / "city.sqlite3")
+    with db.session() as s:
+        number = s.execute(select(Household.id_number).order_by(Household.id)).scalars().first()
+        request = s.execute(select(ReliefRequest.number).order_by(ReliefRequest.id)).scalars().first()
+    db.close()
+    monkeypatch.setenv("ZHIBANG_NEW_PASSWORD", PASSWORD)
+    assert city("user", "add", "city_clerk", "--roles", "clerk") == 0
+    assert city("user", "add", "ch_clerk", "--roles", "clerk", "--scope", "从化区总工会") == 0
+    capsys.readouterr()
+
+    def as_user(user, *args):
+        return main(["--db", str(tmp_path / "city.sqlite3"), "--user", user, *map(str, args)])
+
+    for command in (("print", "archive", number, "--out", tmp_path / "a.pdf"),
+                    ("request", "show", request),
+                    ("complaint", "add", "--received", f"{YEAR}-11-02", "--channel", "电话", "--complainant", "某某",
+                     "--content", "救助金未到账", "--household", number)):
+        assert as_user("city_clerk", *command) != 0, command
+        err = capsys.readouterr().err
+        assert "增城区总工会" in err and "从化区总工会" in err and "不能确定" in err, (command, err)
+        assert number not in err  # masked
+    assert as_user("ch_clerk", "print", "archive", number, "--out", tmp_path / "ch.pdf") == 0
+    assert (tmp_path / "ch.pdf").stat().st_size > 0
+    capsys.readouterr()
+    assert as_user("ch_clerk", "request", "show", request) == 0
+    assert capsys.readouterr().out.startswith(request)  # 从化's: the only one within the clerk's scope

@@ -86,19 +86,13 @@ def run_followup_add(args, env) -> int:
 
 
 def _household_id(env, ctx, ref: str | None) -> int | None:
+    """The household an archive number or a head's ID number names (within the user's scope; in a
+    city's database a number on file in two counties is refused naming them)."""
     if not ref:
         return None
-    from ..services import archive
-    from ..services.archive.types import HouseholdFilter
+    from ..services.archive import printing
 
-    ref = ref.strip()
-    found = env.run(archive.find_by_id_number, ctx, ref)
-    if found is None:
-        rows = env.run(archive.search_households, ctx, HouseholdFilter(text=ref)).rows
-        found = next((r.id for r in rows if r.archive_no == ref), None)
-    if found is None:
-        raise InvalidInput(f"找不到档案“{ref}”（请写档案编号或户主身份证号）")
-    return found
+    return env.run(printing.find_household, ctx, ref)
 
 
 def _complaint_json(c) -> dict:

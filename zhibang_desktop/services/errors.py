@@ -18,6 +18,11 @@ class NotFound(ServiceError):
     pass
 
 
+class Ambiguous(ServiceError):
+    """A number names several records — in a city union's database an ID or archive number may
+    be on file in two counties; the message names them."""
+
+
 class Conflict(ServiceError):
     """The record changed since it was read (another window saved first)."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...storage.models import Household, OrgUnit
 from ..context import AppContext
 from ..record_conflicts import check_version, told_who_changed
-from ..errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from ..errors import Ambiguous, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 
 LEVELS = {"city": "市总工会", "district": "区总工会", "street": "镇街/系统工会", "grassroots": "基层工会"}
 ALLOWED_PARENT = {"city": {None}, "district": {None, "city"}, "street": {"district"},
@@ -115,6 +115,41 @@ def district_unit(session: Session) -> OrgUnit | None:
     return session.execute(
         select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id).limit(1)
     ).scalar_one_or_none()
+
+
+def county_names(session: Session) -> dict[str, str]:
+    """archive scope -> the county's name, in a city union's database (a county is an archive
+    scope: an imported county's union code; "" is the office's own archive)."""
+    root = district_unit(session)
+    names = {code: name for code, name in session.execute(
+        select(OrgUnit.archive_scope, OrgUnit.name).where(OrgUnit.archive_scope != "",
+                                                          OrgUnit.source_unit_id.is_not(None),
+                                                          OrgUnit.parent_id == root.id))} if root else {}
+    names[""] = root.name if root else "本单位"
+    return names
+
+
+AMBIGUOUS_HINT = "请在列表中按区县选定后办理，或由只管辖该区县的用户办理"
+
+
+def one_in_scope(session: Session, actor, found: list, what: str, label):
+    """The one row of `found` (rows with ``unit_id`` and ``archive_scope``: households, requests)
+    that a number names, or None.  A county's database holds each number once.  A city union's
+    database holds each county's records, numbers unique per archive scope only (migration 0008):
+    a number on file once is returned as before (callers check the scope); on file several times,
+    the actor's subtree decides — none left: PermissionDenied; several: Ambiguous naming the
+    counties (`label(row)` says which record, e.g. "档案 ZC-2026-0001")."""
+    if len(found) > 1:
+        allowed = visible_unit_ids(session, actor)
+        if allowed is not None:
+            found = [row for row in found if row.unit_id in allowed]
+            if not found:
+                raise PermissionDenied("该记录不在当前用户的管辖范围内")
+        if len(found) > 1:
+            names = county_names(session)
+            where = "、".join(f"{names.get(row.archive_scope, row.archive_scope)}（{label(row)}）" for row in found)
+            raise Ambiguous(f"{what}在{where}各有一份，不能确定是哪一份；{AMBIGUOUS_HINT}")
+    return found[0] if found else None
 
 
 def _validate(session: Session, name: str, level: str, parent_id: int | None, unit_id: int | None = None) -> None:

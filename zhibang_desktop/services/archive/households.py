@@ -25,7 +25,7 @@ from .lifecycle import (  # noqa: F401  (re-export)
 )
 from .search import archive_counts, search_households  # noqa: F401  (re-export)
 from .store import (
-    apply_input, build_view, load_household, member_input, member_row, next_archive_no, to_input,
+    apply_input, build_view, household_by_id_number, load_household, member_input, member_row, next_archive_no, to_input,
     unit_names,
 )
 from .types import HouseholdInput, HouseholdView
@@ -150,14 +150,13 @@ def get_household(ctx: AppContext, household_id: int) -> HouseholdView:
 
 
 def find_by_id_number(ctx: AppContext, id_number: str) -> int | None:
-    """The household whose head has this ID number (in the actor's scope), or None."""
-    number = (id_number or "").strip().upper()
+    """The household whose head has this ID number (in the actor's scope), or None; a number on
+    file in two counties of a city's database is refused naming them (Ambiguous)."""
     with ctx.tx("archive.read") as tx:
-        hid = tx.session.execute(select(Household.id).where(Household.id_number == number)).scalar_one_or_none()
-        if hid is None:
+        hh, _ = household_by_id_number(tx.session, ctx.actor, id_number)
+        if hh is None:
             return None
-        load_household(tx.session, ctx.actor, hid)
-        return hid
+        return load_household(tx.session, ctx.actor, hh.id).id
 
 
 def delete_draft(ctx: AppContext, household_id: int, version: int) -> None:

@@ -25,7 +25,7 @@ from ...domain.archive_form import area_text, label_of
 from ...domain.household import (
     ASSISTANCE_STATUSES, CATEGORIES, SCHOOLING_STAGES, STATUSES, VISIT_METHODS, per_capita_income_fen,
 )
-from ...domain.idnumber import mask_id_number
+from ...domain.idnumber import mask_id_number, mask_numbers_in_text
 from ...domain.money import format_yuan
 from ...storage.models import AuditEntry, Household, OrgUnit
 from ..admin.settings import demo_banner, read_settings
@@ -35,7 +35,7 @@ from ..people import name_of
 from .fields import ACCOUNT_KINDS, exclusions_text
 from .household_export import describe_filter
 from .search import filtered_ids_query
-from .store import load_household
+from .store import load_household, one_household
 from .types import HouseholdFilter
 
 PRINT_ARCHIVE = "archive.export"  # full ID and account numbers leave the database on paper
@@ -72,19 +72,16 @@ def _yuan(fen: int | None) -> str:
 # --- which households --------------------------------------------------------------------
 
 def find_household(ctx: AppContext, text: str) -> int:
-    """The household with this archive number or head's ID number (in scope), else NotFound."""
+    """The household with this archive number or head's ID number (in scope), else NotFound; in a
+    city's database a number on file in two counties is refused naming them (Ambiguous)."""
     key = (text or "").strip()
     with ctx.tx("archive.read") as tx:
         s = tx.session
-        found = s.execute(select(Household.id).where(
-            (Household.archive_no == key) | (Household.id_number == key.upper())).limit(2)).scalars().all()
-        if not found:
-            raise NotFound(f"找不到档案编号或户主身份证号为“{key}”的档案")
-        if len(found) > 1:  # a city's database holds each county's archive: numbers repeat across counties
-            raise ServiceError(f"“{key}”对应不止一份档案（不同区县），请在“档案”页按区县选定后打印")
-        hid = found[0]
-        load_household(s, ctx.actor, hid)
-        return hid
+        hh = one_household(s, ctx.actor, (Household.archive_no == key) | (Household.id_number == key.upper()),
+                           f"“{mask_numbers_in_text(key)}”")
+        if hh is None:
+            raise NotFound(f"找不到档案编号或户主身份证号为“{mask_numbers_in_text(key)}”的档案")
+        return load_household(s, ctx.actor, hh.id).id
 
 
 def _ids(ctx: AppContext, permission: str, household_ids, filt: HouseholdFilter | None, order) -> list[int]:

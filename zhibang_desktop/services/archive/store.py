@@ -15,7 +15,7 @@ from ...domain.household import (
     ArchiveFacts, EXCLUSIONS, INCOME_BAND_LABELS, archive_blockers, income_band, next_visit_due,
     per_capita_income_fen,
 )
-from ...domain.idnumber import InvalidIdNumber, parse_id_number
+from ...domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
 from ...domain.pinyin_search import search_keys
 from ...storage.write_lock import serialize_writes
 from ...storage.models import Attachment, Counter, FamilyMember, Household, OrgUnit
@@ -24,7 +24,7 @@ from .types import (
     AttachmentView, HouseholdInput, HouseholdView, MemberInput, MemberView, VisitView,
 )
 from ..errors import NotFound, PermissionDenied
-from ..admin.org import visible_unit_ids
+from ..admin.org import one_in_scope, visible_unit_ids
 from ..admin.settings import OfficeSettings, standard_for
 from ..people import name_of
 from ...domain.policy import DEFAULT_VISIT_INTERVALS
@@ -43,6 +43,31 @@ def load_household(session: Session, actor, household_id: int) -> Household:
     if allowed is not None and hh.unit_id not in allowed:
         raise PermissionDenied("该档案不在当前用户的管辖范围内")
     return hh
+
+
+# --- finding a household by a number ---------------------------------------------------
+
+def one_household(session: Session, actor, condition, what: str) -> Household | None:
+    """The household matching `condition` (e.g. a head's ID number), `what` naming the number in
+    messages; None when none matches. In a city's database see :func:`one_in_scope`."""
+    found = list(session.execute(select(Household).where(condition).order_by(Household.id).limit(20))
+                 .scalars().unique())
+    return one_in_scope(session, actor, found, what, lambda hh: f"档案 {hh.archive_no}")
+
+
+def household_by_id_number(session: Session, actor, id_number: str, *,
+                           members: bool = False) -> tuple[Household | None, bool]:
+    """(household, is_head): the household whose head has this ID number, else (with `members`)
+    the one listing it for a family member — see :func:`one_household`."""
+    number = (id_number or "").strip().upper()
+    if not number:
+        return None, False
+    what = f"身份证号 {mask_id_number(number)} "
+    hh = one_household(session, actor, Household.id_number == number, what)
+    if hh is not None or not members:
+        return hh, hh is not None
+    member_of = select(FamilyMember.household_id).where(FamilyMember.id_number == number)
+    return one_household(session, actor, Household.id.in_(member_of), what + "（家庭成员）"), False
 
 
 # --- archive numbers -------------------------------------------------------------------

@@ -20,9 +20,10 @@ from ...storage.write_lock import serialize_writes
 from ..admin.org import district_unit, visible_unit_ids
 from ..admin.settings import read_settings
 from ..context import AppContext
-from ..errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
+from ..errors import Ambiguous, Conflict, FieldProblem, PermissionDenied, ValidationFailed
 from ..payout.common import get_or_404
 from ..relief.calendar import work_calendar
+from ..relief.store import request_by_number
 from .types import ComplaintInput, ComplaintView
 
 MANAGE = "complaint.manage"
@@ -97,7 +98,10 @@ def add_complaint(ctx: AppContext, complaint: ComplaintInput) -> ComplaintView:
         household_id = request_id = None
         unit_id = complaint.unit_id
         if complaint.request_number:
-            req = s.execute(select(ReliefRequest).where(ReliefRequest.number == complaint.request_number)).scalar_one_or_none()
+            try:
+                req = request_by_number(s, ctx.actor, complaint.request_number)
+            except Ambiguous as exc:  # the number is on file in two counties of a city's database
+                raise ValidationFailed([_problem("request_number", str(exc))]) from exc
             if req is None:
                 raise ValidationFailed([_problem("request_number", f"没有编号为 {complaint.request_number} 的救助申请")])
             _in_scope(s, ctx.actor, req.unit_id, "该救助申请")

@@ -111,10 +111,13 @@ def import_crosscheck(ctx: AppContext, path: str | os.PathLike, source: str, lis
                                 tuple(views))
 
 
-def _people(s: Session) -> tuple[dict[str, tuple[Household, Person]], dict[int, list[str]]]:
-    """Every head and member of the households in the archive, by ID number; and each
-    household's ID numbers."""
-    people: dict[str, tuple[Household, Person]] = {}
+def _people(s: Session) -> tuple[dict[str, list[tuple[Household, Person]]], dict[int, tuple[Household, Person]],
+                                  dict[int, list[str]]]:
+    """Every head and member of the households in the archive, by ID number — in a city's
+    database one number may be on file in several counties, each household is compared; each
+    household's head; and each household's ID numbers."""
+    people: dict[str, list[tuple[Household, Person]]] = {}
+    heads: dict[int, tuple[Household, Person]] = {}
     ids: dict[int, list[str]] = {}
     households = {hh.id: hh for hh in s.execute(
         select(Household).where(Household.status.in_(COMPARED_STATUSES))).scalars()}
@@ -126,17 +129,20 @@ def _people(s: Session) -> tuple[dict[str, tuple[Household, Person]], dict[int, 
     for hh in households.values():
         dibao, vehicle, homes = facts(hh)
         disability = " ".join(x for x in (ARCHIVE_FORM_GRADES.get(hh.disability_grade or ""), hh.health) if x)
-        people[hh.id_number] = (hh, Person(hh.id_number, hh.name, True, hh.head_income_fen or 0, disability,
-                                           dibao, vehicle, homes))
+        heads[hh.id] = (hh, Person(hh.id_number, hh.name, True, hh.head_income_fen or 0, disability,
+                                   dibao, vehicle, homes))
+        people.setdefault(hh.id_number, []).append(heads[hh.id])
         ids.setdefault(hh.id, []).append(hh.id_number)
     for m in s.execute(select(FamilyMember).where(FamilyMember.household_id.in_(households),
                                                   FamilyMember.id_number.is_not(None))).scalars():
         hh = households[m.household_id]
         dibao, vehicle, homes = facts(hh)
-        people.setdefault(m.id_number, (hh, Person(m.id_number, m.name, False, m.monthly_income_fen or 0,
-                                                   m.disability or "", dibao, vehicle, homes)))
+        entries = people.setdefault(m.id_number, [])
+        if not any(other.archive_scope == hh.archive_scope for other, _ in entries):  # a head's entry first
+            entries.append((hh, Person(m.id_number, m.name, False, m.monthly_income_fen or 0,
+                                       m.disability or "", dibao, vehicle, homes)))
         ids[hh.id].append(m.id_number)
-    return people, ids
+    return people, heads, ids
 
 
 def _says(row: ListRow) -> Says:
@@ -145,23 +151,23 @@ def _says(row: ListRow) -> Says:
 
 
 def _compare(s: Session, lst: CrossCheckList, rows: list[ListRow], code: str) -> tuple[int, list[CrossCheckFinding]]:
-    people, household_ids = _people(s)
+    people, heads, household_ids = _people(s)
     decided = set(s.execute(select(CrossCheckFinding.household_id, CrossCheckFinding.id_number,
                                    CrossCheckFinding.kind, CrossCheckFinding.list_says)
                             .where(CrossCheckFinding.decision.is_not(None))).all())
     found: list[tuple[Household, str, str, Finding]] = []
     matched = 0
     for row in rows:
-        hit = people.get(row.id_number)
-        if hit is None:
+        hits = people.get(row.id_number)
+        if not hits:
             continue
         matched += 1
-        hh, person = hit
-        found += [(hh, person.id_number, person.name, f) for f in person_findings(person, _says(row))]
+        for hh, person in hits:
+            found += [(hh, person.id_number, person.name, f) for f in person_findings(person, _says(row))]
     if code == "civil_affairs" and any(r.dibao is not None for r in rows):
         on_list = {r.id_number: r.dibao for r in rows}
         for hh_id, ids in household_ids.items():
-            hh, head = people[ids[0]]
+            hh, head = heads[hh_id]
             if head.household_dibao:
                 f = dibao_finding(on_list, ids)
                 if f is not None:

@@ -16,8 +16,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ...storage.models import FamilyMember, Household, OrgUnit, Payment
-from ..admin.org import district_unit, require_whole_office
+from ...storage.models import FamilyMember, Household, Payment
+from ..admin.org import county_names, require_whole_office
 from ..context import AppContext
 from ..errors import FieldProblem, ValidationFailed
 
@@ -62,16 +62,6 @@ class CrossCounty:
     heads_members_elsewhere: tuple[HeadMemberElsewhere, ...]
 
 
-def _county_names(s) -> dict[str, str]:
-    """archive scope -> the county's name ("" is the city's own office)."""
-    names = {code: name for code, name in s.execute(
-        select(OrgUnit.archive_scope, OrgUnit.name).where(OrgUnit.archive_scope != "",
-                                                          OrgUnit.source_unit_id.is_not(None),
-                                                          OrgUnit.parent_id == district_unit(s).id))}
-    names[""] = district_unit(s).name
-    return names
-
-
 def _aided_twice(s, year: int, names: dict[str, str]) -> list[AidedTwice]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     in_year = (Payment.paid_on >= start, Payment.paid_on <= end)
@@ -108,5 +98,5 @@ def cross_county(ctx: AppContext, year: int) -> CrossCounty:
     require_whole_office(ctx.actor, "跨区县重复核查")
     with ctx.tx(READ) as tx:
         s = tx.session
-        names = _county_names(s)
+        names = county_names(s)
         return CrossCounty(year, tuple(_aided_twice(s, year, names)), tuple(_heads_members_elsewhere(s, names)))

@@ -31,7 +31,7 @@ from ...domain.policy import KNOWN_FUND_SOURCES, Policy
 from ...storage.models import Payment, ReliefRequest
 from . import store as st
 from ..context import AppContext
-from ..errors import Cancelled
+from ..errors import Ambiguous, Cancelled
 from ..admin.org import district_unit
 from .policies import no_policy_message, policy_in_force
 from .types import LedgerImportResult, LedgerProblem
@@ -225,14 +225,19 @@ def import_ledger(ctx: AppContext, path: str | os.PathLike, report_path: str | o
                     problem("id_number", f"与第 {seen[k]} 行重复（同一人、同一类型、同一日期、同一金额）", r.id_number)
                 else:
                     seen[k] = rec.row_number
-                    dup = s.execute(select(Payment.id).where(
-                        Payment.id_number == r.id_number, Payment.relief_type == r.relief_type,
+                    dup = s.execute(select(Payment.id).where(  # the office's own payments, not a county's
+                        Payment.archive_scope == "", Payment.id_number == r.id_number,
+                        Payment.relief_type == r.relief_type,
                         Payment.paid_on == r.paid_on, Payment.amount_fen == r.amount).limit(1)).first()
                     if dup is not None:
                         problem("id_number", "这笔发放记录已导入过（同一人、同一类型、同一日期、同一金额）", r.id_number)
             if len(problems) == bad:
-                r.household, _ = st.find_household_by_id(s, r.id_number)
-                rows.append(r)
+                try:
+                    r.household, _ = st.find_household_by_id(s, ctx.actor, r.id_number)
+                except Ambiguous as exc:  # on file in two counties of a city's database
+                    problem("id_number", str(exc), r.id_number)
+                else:
+                    rows.append(r)
         if not records:
             problems.append(LedgerProblem(header.row_number, "", "", "表头下面没有数据行"))
         if problems:

@@ -28,7 +28,7 @@ from . import store as st
 from ..archive.blobs import checked_upload, read_blob, release_blob, store_blob
 from ..archive.store import load_household
 from ..context import AppContext
-from ..errors import FieldProblem, NotFound, ValidationFailed
+from ..errors import Ambiguous, FieldProblem, NotFound, ValidationFailed
 from .calendar import work_calendar
 from .early_payout import early_payout_of
 from .notice_result import notice_result_text
@@ -97,7 +97,11 @@ def _resolve(session: Session, actor, data: RequestInput, *, strict: bool) -> tu
             except InvalidIdNumber as exc:
                 problems.append(FieldProblem("worker_id_number", "身份证号", str(exc)))
             else:
-                linked, is_head = st.find_household_by_id(session, id_number)
+                try:
+                    linked, is_head = st.find_household_by_id(session, actor, id_number)
+                except Ambiguous as exc:  # on file in two counties of a city's database
+                    problems.append(FieldProblem("worker_id_number", "身份证号", str(exc)))
+                    linked, is_head = None, False
                 if linked is not None:  # the worker is in the archive after all
                     hh = linked
                     if not is_head and person is None:

@@ -22,11 +22,12 @@ from ...domain.workdays import WorkCalendar
 from ...domain.money import format_yuan
 from ...storage.write_lock import serialize_writes
 from ...storage.models import (
-    Counter, DisbursementLine, FamilyMember, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
+    Counter, DisbursementLine, Household, OrgUnit, Payment, ReliefRequest, RequestAttachment,
     RequestPayoutClaim, Review, ReviewerScope,
 )
 from ..errors import NotFound, PermissionDenied, ServiceError
-from ..admin.org import subtree_ids, visible_unit_ids
+from ..admin.org import one_in_scope, subtree_ids, visible_unit_ids
+from ..archive.store import household_by_id_number
 from ..people import name_of
 from .policies import policy_of, version_row
 from .types import (
@@ -99,16 +100,10 @@ def household_ids(hh: Household | None, extra: Iterable[str | None] = ()) -> set
     return ids
 
 
-def find_household_by_id(session: Session, id_number: str) -> tuple[Household | None, bool]:
-    """(household, is_head) for an ID number of a head or of a family member."""
-    pid = clean_id(id_number)
-    if not pid:
-        return None, False
-    hh = session.execute(select(Household).where(Household.id_number == pid)).scalar_one_or_none()
-    if hh is not None:
-        return hh, True
-    member = session.execute(select(FamilyMember).where(FamilyMember.id_number == pid).limit(1)).scalar_one_or_none()
-    return (member.household, False) if member is not None else (None, False)
+def find_household_by_id(session: Session, actor, id_number: str) -> tuple[Household | None, bool]:
+    """(household, is_head) for an ID number of a head or of a family member; in a city's database
+    a number on file in two counties is decided by the actor's subtree, else refused (Ambiguous)."""
+    return household_by_id_number(session, actor, clean_id(id_number), members=True)
 
 
 def _paid_dates(session: Session, request_ids: list[int]) -> dict[int, date]:
@@ -276,10 +271,19 @@ def find_request(session: Session, actor, key: int | str) -> ReliefRequest:
     text = str(key).strip()
     if text.isdigit():
         return load_request(session, actor, int(text))
-    rid = session.execute(select(ReliefRequest.id).where(ReliefRequest.number == text.upper())).scalar_one_or_none()
-    if rid is None:
+    r = request_by_number(session, actor, text)
+    if r is None:
         raise NotFound(f"没有编号为“{text}”的救助申请")
-    return load_request(session, actor, rid)
+    return load_request(session, actor, r.id)
+
+
+def request_by_number(session: Session, actor, number: str) -> ReliefRequest | None:
+    """The request with this number; in a city's database numbers repeat across counties (see
+    :func:`one_in_scope`)."""
+    key = (number or "").strip().upper()
+    found = list(session.execute(select(ReliefRequest).where(ReliefRequest.number == key)
+                                 .order_by(ReliefRequest.id).limit(20)).scalars())
+    return one_in_scope(session, actor, found, f"救助申请编号 {key} ", lambda r: f"申请人 {r.name}")
 
 
 def _reviewer_units(session: Session, actor) -> set[int]:
