@@ -21,6 +21,17 @@ def click(qtbot, button: QAbstractButton) -> None:
     qtbot.mouseClick(button, Qt.LeftButton)
 
 
+def choose(qtbot, combo, data) -> None:
+    """Pick the entry holding `data` with the arrow keys, as a clerk does with the keyboard."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentData() == data:
+            return
+        qtbot.keyClick(combo, Qt.Key_Down)
+    assert combo.currentData() == data
+
+
 def ok_button(dialog: QDialog) -> QAbstractButton:
     """The dialog's accepting button (OK, whatever its label says) in its button box."""
     for box in dialog.findChildren(QDialogButtonBox):

@@ -38,6 +38,19 @@ def _told(text: str, field: str) -> None:
     assert "王芳" in text and field in text, text
 
 
+def _save_over(qtbot, dialog, typing, behind, typed, button=None) -> dict:
+    """Type into the open dialog, let 王芳 save the record behind its back, press 保存: what the
+    dialog shows then (still open? its error line; what is in its fields)."""
+    typing()
+    behind()
+    qtbot.mouseClick(button or ok_button(dialog), Qt.LeftButton)
+    seen = {"open": dialog.isVisible(), "typed": typed()}
+    if hasattr(dialog, "error"):
+        seen["error"] = dialog.error.text()
+    dialog.reject()
+    return seen
+
+
 def _shown(qtbot, page) -> None:
     qtbot.addWidget(page)
     page.resize(1300, 700)
@@ -55,11 +68,9 @@ def test_the_user_dialog(admin, wang, qtbot, monkeypatch):
     seen = {}
 
     def edit(dialog):
-        dialog.display_name.setText("本窗口改的姓名")
-        CASES["user"].save(wang, CASES["user"].open(wang, uid), "王芳改的姓名")  # behind the dialog's back
-        qtbot.mouseClick(ok_button(dialog), Qt.LeftButton)
-        seen.update(open=dialog.isVisible(), error=dialog.error.text(), typed=dialog.display_name.text())
-        dialog.reject()
+        seen.update(_save_over(qtbot, dialog, lambda: dialog.display_name.setText("本窗口改的姓名"),
+                               lambda: CASES["user"].save(wang, CASES["user"].open(wang, uid), "王芳改的姓名"),
+                               dialog.display_name.text))
 
     when_opened(monkeypatch, UserEditDialog, edit)
     click(qtbot, page.edit_button)
@@ -78,11 +89,9 @@ def test_the_union_dialog(admin, wang, qtbot, monkeypatch):
     seen = {}
 
     def rename(dialog):
-        dialog.name.setText("本窗口改的名称")
-        CASES["union"].save(wang, CASES["union"].open(wang, unit.id), "王芳改的")
-        qtbot.mouseClick(ok_button(dialog), Qt.LeftButton)
-        seen.update(open=dialog.isVisible(), error=dialog.error.text(), typed=dialog.name.text())
-        dialog.reject()
+        seen.update(_save_over(qtbot, dialog, lambda: dialog.name.setText("本窗口改的名称"),
+                               lambda: CASES["union"].save(wang, CASES["union"].open(wang, unit.id), "王芳改的"),
+                               dialog.name.text))
 
     when_opened(monkeypatch, UnitNameDialog, rename)
     click(qtbot, tree.rename)
@@ -99,14 +108,14 @@ def test_the_budget_line_dialog(admin, wang, qtbot, monkeypatch):
     assert page.line_table.select_key(line.id)
     seen = {}
 
-    def cut(dialog):
+    def typing(dialog):
         qtbot.keyClicks(dialog.amount, "5000")
         dialog.reason.setPlainText("本窗口的压减")
-        CASES["budget"].save(wang, CASES["budget"].open(wang, line.id), "王芳")  # cuts 20,000 yuan
-        qtbot.mouseClick(ok_button(dialog), Qt.LeftButton)
-        seen.update(open=dialog.isVisible(), error=dialog.error.text(),
-                    typed=(dialog.amount.text(), dialog.reason.toPlainText()))
-        dialog.reject()
+
+    def cut(dialog):
+        seen.update(_save_over(qtbot, dialog, lambda: typing(dialog),
+                               lambda: CASES["budget"].save(wang, CASES["budget"].open(wang, line.id), "王芳"),  # -20,000
+                               lambda: (dialog.amount.text(), dialog.reason.toPlainText())))
 
     when_opened(monkeypatch, fd.AdjustDialog, cut)
     click(qtbot, page.adjust_button)
@@ -127,11 +136,10 @@ def test_the_policy_dialog(admin, wang, qtbot, monkeypatch, boxes):
     def edit(dialog):
         typed = dialog.editor.toPlainText().replace(f"\"name\": \"{newest.name}\"", "\"name\": \"本窗口的政策\"", 1)
         assert typed != dialog.editor.toPlainText()
-        dialog.editor.setPlainText(typed)
-        CASES["policy"].save(wang, dialog.based_on, "王芳的政策")
-        qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
-        seen.update(open=dialog.isVisible(), saved=dialog.saved_view, typed=dialog.editor.toPlainText() == typed)
-        dialog.reject()
+        seen.update(_save_over(qtbot, dialog, lambda: dialog.editor.setPlainText(typed),
+                               lambda: CASES["policy"].save(wang, dialog.based_on, "王芳的政策"),
+                               lambda: dialog.editor.toPlainText() == typed, dialog.save_button))
+        seen["saved"] = dialog.saved_view
 
     when_opened(monkeypatch, PolicyEditDialog, edit)
     click(qtbot, page.edit_button)

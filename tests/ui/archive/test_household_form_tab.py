@@ -9,23 +9,12 @@ from PySide6.QtCore import Qt
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.fields import FORM_FIELDS
 
-from ..waiting import click
+from ..waiting import choose, click
 from .test_household_editor import open_first
 
 CHOSEN = {"political_status": "cpc_member", "marital_status": "widowed", "medical_insurance": "resident",
           "disability_category": "hearing", "disability_grade": "3", "housing_type": "public_rental",
           "employer_nature": "collective", "enterprise_status": "halted"}
-
-
-def choose(qtbot, combo, code) -> None:
-    """Pick an item with the arrow keys, as a clerk does with the keyboard."""
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentData() == code:
-            return
-        qtbot.keyClick(combo, Qt.Key_Down)
-    assert combo.currentData() == code
 
 
 def retype(qtbot, edit, text: str) -> None:

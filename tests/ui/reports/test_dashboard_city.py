@@ -15,7 +15,7 @@ from zhibang_desktop.services.exchange import import_annual_workbook
 from zhibang_desktop.services.relief.types import RequestFilter
 from zhibang_desktop.storage.database import open_database
 
-from ..waiting import settle
+from ..waiting import choose, settle
 from .test_dashboard import click_bar
 from .test_reports_page import open_window
 
@@ -32,17 +32,6 @@ def city(tmp_path):
     users.create_admin(db, "admin", PASSWORD, display_name="市总管理员")
     yield AppContext(db, users.authenticate(db, "admin", PASSWORD))
     db.close()
-
-
-def choose(qtbot, combo, data) -> None:
-    """Pick an entry with the arrow keys, as a clerk does with the keyboard."""
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentData() == data:
-            return
-        qtbot.keyClick(combo, Qt.Key_Down)
-    assert combo.currentData() == data
 
 
 def _dashboard(qtbot, window):
