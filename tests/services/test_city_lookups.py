@@ -156,3 +156,17 @@ def test_a_ledger_row_with_a_number_of_two_counties_is_refused(city, tmp_path):
     res = ledger_import.import_ledger(admin, tmp_path / "ledger.xlsx")
     assert not res.ok and res.imported == 0
     _names_both(res.problems[0].reason)
+
+
+def test_a_county_household_is_edited_though_the_person_is_on_file_in_the_other(city):
+    """The duplicate-ID check of a save looks within the household's own archive (a county's, in a
+    city's database), as the database's uniqueness does: the same person in the other county's
+    archive does not block it."""
+    _, clerk, number, mine = city
+    hid = _ch(clerk, mine)
+    stored = archive.get_household(clerk, hid)
+    data = stored.data
+    data.remarks = "市总核对后补充"
+    data.causes = data.causes or ["因病"]  # the causes stay home (not in the exchange file)
+    saved = archive.update_household(clerk, hid, stored.version, data)
+    assert saved.data.remarks == "市总核对后补充" and saved.data.id_number == number

@@ -248,16 +248,20 @@ def _member_problems(data: HouseholdInput) -> list[FieldProblem]:
     return problems
 
 
-def id_owners(session: Session, numbers, exclude_household_id: int | None = None) -> dict[str, tuple[str, str, str]]:
-    """For each number already on file elsewhere: (archive_no, head name, "户主"/"家庭成员")."""
+def id_owners(session: Session, numbers, exclude_household_id: int | None = None,
+              scope: str = "") -> dict[str, tuple[str, str, str]]:
+    """For each number already on file elsewhere in the archive `scope` (the office's own, "";
+    a county's in a city union's database — ID numbers are unique per archive scope, the same
+    person may be on file in two counties): (archive_no, head name, "户主"/"家庭成员")."""
     numbers = sorted({n for n in numbers if n})
     found: dict[str, tuple[str, str, str]] = {}
     for start in range(0, len(numbers), ID_CHUNK):
         chunk = numbers[start:start + ID_CHUNK]
         heads = select(Household.id_number, Household.archive_no, Household.name).where(
-            Household.id_number.in_(chunk))
+            Household.id_number.in_(chunk), Household.archive_scope == scope)
         members = select(FamilyMember.id_number, Household.archive_no, Household.name).join(
-            Household, FamilyMember.household_id == Household.id).where(FamilyMember.id_number.in_(chunk))
+            Household, FamilyMember.household_id == Household.id).where(FamilyMember.id_number.in_(chunk),
+                                                                         Household.archive_scope == scope)
         if exclude_household_id is not None:
             heads = heads.where(Household.id != exclude_household_id)
             members = members.where(FamilyMember.household_id != exclude_household_id)
@@ -275,7 +279,9 @@ def owner_message(owner: tuple[str, str, str]) -> str:
 
 def id_owner_problems(session: Session, data: HouseholdInput, household_id: int | None) -> list[FieldProblem]:
     members = [(i, m) for i, m in enumerate(data.members) if m.id_number]
-    owners = id_owners(session, [data.id_number] + [m.id_number for _, m in members], household_id)
+    own = session.get(Household, household_id) if household_id is not None else None
+    owners = id_owners(session, [data.id_number] + [m.id_number for _, m in members], household_id,
+                       own.archive_scope if own is not None else "")
     problems = []
     if data.id_number in owners:
         problems.append(_p("id_number", owner_message(owners[data.id_number])))
