@@ -19,11 +19,14 @@ def test_bench_measures_every_work_against_its_floor_at_small_n(tmp_path, capsys
     assert report["database"] == str(database_path(cache, 200)) and database_path(cache, 200).exists()
     names = {w["name"] for w in report["works"]}
     assert {"archive.search.name_prefix", "archive.search.initials", "archive.search.id_suffix", "gui.archive.typed",
-            "gui.archive.enter", "gui.archive.scroll", "gui.archive.memory"} <= names
+            "gui.archive.enter", "gui.archive.scroll", "gui.archive.memory", "import.households", "print.receipts",
+            "demo.build", "export.households", "export.bank"} <= names
+    assert report["load_average"] is not None
     for work in report["works"]:
         app = work["app"]
         assert app["samples"] >= 1 and 0 < app["median_ms"] <= app["p95_ms"] <= app["max_ms"], work["name"]
         assert app["peak_rss_mb"] is None or app["peak_rss_mb"] > 10, work["name"]
+        assert app["cpu_ms"] is None or app["cpu_ms"] > 0, work["name"]
         if work["floor"] is not None:
             assert work["floor"]["median_ms"] > 0 and work["ratio"] > 0, work["name"]
 

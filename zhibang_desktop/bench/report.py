@@ -11,6 +11,14 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}"
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load average (the machine may be shared), or "" where there is none."""
+    try:
+        return "负载 " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except (AttributeError, OSError):  # Windows
+        return ""
+
+
 def _side(f: Figures | None) -> str:
     if f is None:
         return "—"
@@ -24,5 +32,6 @@ def result_lines(r: WorkResult) -> list[str]:
     lines = [f"{r.label}  [{r.name}]", f"  程序：{_side(r.app)}"]
     if r.floor is not None:
         lines.append(f"  底线（{r.floor_label}）：{_side(r.floor)}")
-    lines.append(f"  倍数（中位数之比）：{ratio}" + (f"；目标：{r.target}" if r.target else ""))
+    lines.append(f"  倍数（中位数之比）：{ratio}" + (f"；目标：{r.target}" if r.target else "")
+                 + (f"；{load_average()}" if load_average() else ""))
     return lines

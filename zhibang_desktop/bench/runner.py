@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -43,12 +44,17 @@ def run_work(work: Work, bench: BenchContext, rounds: int) -> WorkResult:
         order = [("floor", floor_round, floor_samples), ("app", app_round, app_samples)]
         for side, run, samples in (order if index % 2 == 0 else order[::-1]):
             if run is not None:
+                started = time.process_time()
                 got = run()
+                used = time.process_time() - started
                 samples.extend(got)
                 if getattr(got, "peak_rss_mb", None) is not None:
                     peaks[side] = max(peaks.get(side, 0.0), got.peak_rss_mb)
-                if getattr(got, "cpu_s", None) is not None:
-                    cpu[side] = cpu.get(side, 0.0) + got.cpu_s
+                cpu_s = getattr(got, "cpu_s", None)
+                if cpu_s is None and getattr(got, "peak_rss_mb", None) is None:
+                    cpu_s = used  # a round run in this process (set-up excluded): this process's CPU
+                if cpu_s is not None:
+                    cpu[side] = cpu.get(side, 0.0) + cpu_s
     app_peak, floor_peak = peaks.get("app"), peaks.get("floor")
     if work.memory:
         if app_peak is None:

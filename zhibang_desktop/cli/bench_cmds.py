@@ -22,7 +22,7 @@ def register(sub) -> None:
 
 def run_bench(args, env) -> int:
     from ..bench.database import bench_database, default_cache_dir
-    from ..bench.report import machine, result_lines
+    from ..bench.report import load_average, machine, result_lines
     from ..bench.runner import run_bench as run, selected
 
     chosen = selected(args.only)
@@ -38,7 +38,7 @@ def run_bench(args, env) -> int:
     cache = Path(args.dir).expanduser() if args.dir else default_cache_dir()
     path, built = bench_database(cache, args.households, progress=progress_printer(env))
     if not env.json:
-        print(f"{machine()}\n测试数据库：{path}（{'新建' if built else '沿用'}，{args.households} 户）；"
+        print(f"{machine()}，{load_average() or '负载未知'}\n测试数据库：{path}（{'新建' if built else '沿用'}，{args.households} 户）；"
               f"每项 {args.rounds} 轮，程序与底线交替", flush=True)
 
     def show(result) -> None:
@@ -47,7 +47,7 @@ def run_bench(args, env) -> int:
 
     results = run(path, args.households, args.rounds, args.only, on_result=show)
     if env.json:
-        env.out({"machine": machine(), "households": args.households, "rounds": args.rounds, "database": str(path),
+        env.out({"machine": machine(), "load_average": load_average(), "households": args.households, "rounds": args.rounds, "database": str(path),
                  "works": [dict(name=r.name, label=r.label, app=r.app, floor=r.floor, floor_label=r.floor_label,
                                 ratio=r.ratio, target=r.target) for r in results]})
     sys.stdout.flush()
