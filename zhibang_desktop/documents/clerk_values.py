@@ -8,6 +8,7 @@ understand; whether an empty value is allowed is the caller's decision.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -240,8 +241,14 @@ def parse_int(value: Any) -> int | None:
 # ------------------------------------------------------------------ choices
 
 
+@functools.lru_cache(maxsize=4096)  # a column of 50,000 rows holds a handful of distinct words
 def _choice_key(text: str) -> str:
     return re.sub(r"\s+", "", _clean(text)).lower()
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_labels(items: tuple) -> dict:
+    return {_choice_key(label): code for label, code in items}
 
 
 def parse_choice(value: Any, mapping: Mapping[str, T], field_label: str = "") -> T | None:
@@ -259,7 +266,7 @@ def parse_choice(value: Any, mapping: Mapping[str, T], field_label: str = "") ->
     if text is None:
         return None
     key = _choice_key(text)
-    labels = {_choice_key(label): code for label, code in mapping.items()}
+    labels = _choice_labels(tuple(mapping.items()))
     if key in labels:
         return labels[key]
     for code in mapping.values():

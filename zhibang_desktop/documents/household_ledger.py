@@ -12,7 +12,7 @@ named 成员 / 家庭成员, keyed by the head's ID number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -128,7 +128,7 @@ class LedgerHousehold(ArchiveFormFields):
     remarks: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # a ledger's members wait in memory for their households: keep them small
 class LedgerMember:
     sheet: str
     row: int
@@ -176,8 +176,8 @@ def _area(value: Any) -> int | None:
 
 
 def _coded(fld: str) -> Callable[[Any], Any]:
-    label = HOUSEHOLD_HEADERS[fld][0]
-    return lambda v: parse_choice(v, words_for(fld), label)
+    label, words = HOUSEHOLD_HEADERS[fld][0], words_for(fld)
+    return lambda v: parse_choice(v, words, label)
 
 
 def split_causes(value: Any) -> list[str]:
@@ -235,52 +235,112 @@ def _problem_for_header(sheet: str, header: HeaderMap, required, labels) -> list
 def read_ledger(path: str | Path, on_row: Callable[[], None] | None = None) -> Ledger:
     """Read the whole file; `on_row` is called once per data row (progress / cancel)."""
     ledger = Ledger()
-    try:
-        wb = open_workbook(path)
-    except WorkbookError as exc:
-        ledger.problems.append(Problem(Path(path).name, None, None, None, str(exc)))
-        return ledger
-    with wb:
-        try:
-            _read_sheets(wb, path, ledger, on_row)
-        except WorkbookError as exc:  # found while streaming: nothing of the file is kept
-            ledger.households, ledger.members = [], []
-            ledger.problems.append(Problem(Path(path).name, None, None, None, str(exc)))
+    with LedgerStream(path, on_row) as stream:
+        ledger.households = list(stream.households())
+        ledger.members = list(stream.members())
+    if stream.failed:  # found while streaming: nothing of the file is kept
+        ledger.households, ledger.members = [], []
+    ledger.problems, ledger.warnings, ledger.skipped_examples = stream.problems, stream.warnings, stream.skipped_examples
     return ledger
 
 
-def _read_sheets(wb, path, ledger: Ledger, on_row) -> None:
-    member_sheets = [s for s in wb.sheets if s.name.strip() in MEMBER_SHEET_NAMES]
-    others = [s for s in wb.sheets if s not in member_sheets and s.name.strip() != NOTES_SHEET and not s.hidden]
-    household_sheets = []
-    for sheet in others:
-        header = find_header(sheet.head(), HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED)
-        if len(header.columns) >= 3 and not _looks_like_members(sheet, header):
-            household_sheets.append((sheet, header))
-        elif _looks_like_members(sheet):
-            # A member sheet under another name is read by its header, and the clerk is told.
-            member_sheets.append(sheet)
-            ledger.warnings.append(f"工作表“{sheet.name}”不叫“{MEMBER_SHEET}”，按其表头作为家庭成员表读取")
-        elif any(any(not _blank(v) for v in row) for row in sheet.head()):
-            ledger.warnings.append(f"工作表“{sheet.name}”既不是档案表也不是家庭成员表（表头不符），其内容未导入")
-    if not household_sheets:
-        ledger.problems.append(Problem(Path(path).name, None, None, None,
-                                       "找不到档案表：没有一个工作表含有“姓名”“身份证号”“所属工会”“困难类别”等列"))
-    for sheet, header in household_sheets:
-        header_problems = _problem_for_header(sheet.name, header, HOUSEHOLD_REQUIRED, HOUSEHOLD_HEADERS)
-        ledger.problems.extend(header_problems)
-        if header_problems:
-            continue
-        ledger.households += _read_rows(sheet, header, LedgerHousehold, _HOUSEHOLD_PARSERS, ledger, on_row)
-    for sheet in member_sheets:
-        header = find_header(sheet.head(), MEMBER_HEADERS, MEMBER_REQUIRED)
-        if header.row_number == 0 and not any(sheet.head()):
-            continue  # an empty member sheet is fine
-        header_problems = _problem_for_header(sheet.name, header, MEMBER_REQUIRED, MEMBER_HEADERS)
-        ledger.problems.extend(header_problems)
-        if header_problems:
-            continue
-        ledger.members += _read_rows(sheet, header, LedgerMember, _MEMBER_PARSERS, ledger, on_row)
+class LedgerStream:
+    """The ledger read a row at a time (an import of 50,000 households keeps none of them):
+    `households()` and `members()` each stream their sheets once, in either order. Values that
+    cannot be read, header problems and a file that cannot be read at all gather in `problems`
+    as they are found; after a WorkbookError (`failed`) nothing more is yielded."""
+
+    def __init__(self, path: str | Path, on_row: Callable[[], None] | None = None):
+        self.path, self.on_row = Path(path), on_row
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.skipped_examples = 0
+        self.failed = False
+        self._wb = None
+        self._household_sheets: list = []
+        self._member_sheets: list = []
+
+    def __enter__(self) -> "LedgerStream":
+        try:
+            self._wb = open_workbook(self.path)
+        except WorkbookError as exc:
+            self._fail(exc)
+            return self
+        try:
+            self._classify()
+        except WorkbookError as exc:
+            self._fail(exc)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self._wb is not None:
+            self._wb.close()
+
+    def _fail(self, exc: WorkbookError) -> None:
+        self.failed = True
+        self.problems.append(Problem(self.path.name, None, None, None, str(exc)))
+
+    def estimated_households(self) -> int:
+        """The household sheets' row counts as the file declares them (for progress), or 0."""
+        return sum(max(0, (sheet.max_row or 0) - header.row_number) for sheet, header in self._household_sheets)
+
+    def _classify(self) -> None:
+        wb = self._wb
+        member_sheets = [s for s in wb.sheets if s.name.strip() in MEMBER_SHEET_NAMES]
+        others = [s for s in wb.sheets if s not in member_sheets and s.name.strip() != NOTES_SHEET and not s.hidden]
+        found = []
+        for sheet in others:
+            header = find_header(sheet.head(), HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED)
+            if len(header.columns) >= 3 and not _looks_like_members(sheet, header):
+                found.append((sheet, header))
+            elif _looks_like_members(sheet):
+                # A member sheet under another name is read by its header, and the clerk is told.
+                member_sheets.append(sheet)
+                self.warnings.append(f"工作表“{sheet.name}”不叫“{MEMBER_SHEET}”，按其表头作为家庭成员表读取")
+            elif any(any(not _blank(v) for v in row) for row in sheet.head()):
+                self.warnings.append(f"工作表“{sheet.name}”既不是档案表也不是家庭成员表（表头不符），其内容未导入")
+        if not found:
+            self.problems.append(Problem(self.path.name, None, None, None,
+                                         "找不到档案表：没有一个工作表含有“姓名”“身份证号”“所属工会”“困难类别”等列"))
+        for sheet, header in found:
+            header_problems = _problem_for_header(sheet.name, header, HOUSEHOLD_REQUIRED, HOUSEHOLD_HEADERS)
+            self.problems.extend(header_problems)
+            if not header_problems:
+                self._household_sheets.append((sheet, header))
+        for sheet in member_sheets:
+            header = find_header(sheet.head(), MEMBER_HEADERS, MEMBER_REQUIRED)
+            if header.row_number == 0 and not any(sheet.head()):
+                continue  # an empty member sheet is fine
+            header_problems = _problem_for_header(sheet.name, header, MEMBER_REQUIRED, MEMBER_HEADERS)
+            self.problems.extend(header_problems)
+            if not header_problems:
+                self._member_sheets.append((sheet, header))
+
+    def households(self) -> Iterator[LedgerHousehold]:
+        for sheet, header in self._household_sheets:
+            yield from self._rows(sheet, header, LedgerHousehold, _HOUSEHOLD_PARSERS)
+
+    def members(self) -> Iterator[LedgerMember]:
+        for sheet, header in self._member_sheets:
+            yield from self._rows(sheet, header, LedgerMember, _MEMBER_PARSERS)
+
+    def _rows(self, sheet, header: HeaderMap, make, parsers) -> Iterator:
+        """The sheet's rows as `make(...)` items, parsed; the template's 示例 rows are skipped."""
+        if self.failed:
+            return
+        columns = {f: header.header_of(f) for f in header.columns}
+        try:
+            for record in iter_records(sheet, sheet.rows(), header):
+                if self.on_row:
+                    self.on_row()
+                item = make(sheet.name, record.row_number, columns, record.values)
+                _parse_row(record, header, parsers, item, self.problems)
+                if (item.name or "").startswith(EXAMPLE_PREFIX):
+                    self.skipped_examples += 1
+                else:
+                    yield item
+        except WorkbookError as exc:
+            self._fail(exc)
 
 
 def _blank(value) -> bool:
@@ -293,22 +353,6 @@ def _looks_like_members(sheet, household_header: HeaderMap | None = None) -> boo
     if not members.ok:
         return False
     return household_header is None or len(members.columns) > len(household_header.columns)
-
-
-def _read_rows(sheet, header: HeaderMap, make, parsers, ledger: Ledger, on_row) -> list:
-    """The sheet's rows as `make(...)` items, parsed; the template's 示例 rows are skipped."""
-    columns = {f: header.header_of(f) for f in header.columns}
-    items = []
-    for record in iter_records(sheet, sheet.rows(), header):
-        if on_row:
-            on_row()
-        item = make(sheet.name, record.row_number, columns, record.values)
-        _parse_row(record, header, parsers, item, ledger.problems)
-        if (item.name or "").startswith(EXAMPLE_PREFIX):
-            ledger.skipped_examples += 1
-        else:
-            items.append(item)
-    return items
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -50,8 +50,9 @@ class _Cell:
     value: list[str] | None = None
 
 
-def check_xlsx(path: Path) -> None:
-    """Raise LimitExceeded for a file that openpyxl must not be given."""
+def check_xlsx(path: Path) -> dict[str, int]:
+    """Raise LimitExceeded for a file that openpyxl must not be given; else each worksheet's
+    last row (by sheet name), as the scan found it."""
     name = path.name
     try:
         with zipfile.ZipFile(path) as zf:
@@ -64,6 +65,7 @@ def check_xlsx(path: Path) -> None:
             sheets = _sheet_parts(zf)
             shared_count = None
             budget = [MAX_TOTAL_BYTES]
+            last_rows: dict[str, int] = {}
             if "xl/sharedStrings.xml" in zf.NameToInfo:
                 shared_count = _scan(zf, "xl/sharedStrings.xml", _SharedStrings(name), budget).count
             for info in infos:
@@ -71,9 +73,10 @@ def check_xlsx(path: Path) -> None:
                 if not _is_xml(part) or part == "xl/sharedStrings.xml":
                     continue
                 if part in sheets:
-                    _scan(zf, part, _Sheet(name, sheets[part], shared_count or 0), budget)
+                    last_rows[sheets[part]] = _scan(zf, part, _Sheet(name, sheets[part], shared_count or 0), budget).row
                 else:
                     _scan(zf, part, _Plain(name), budget)
+            return last_rows
     except LimitExceeded:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, RuntimeError) as exc:

@@ -63,6 +63,7 @@ class SheetData:
     name: str
     hidden: bool
     _ws: Any = field(repr=False)
+    max_row: int | None = None  # the last row the limits check found (for progress)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """Rows from Excel row 1 on (index i is Excel row i + 1), trailing blanks trimmed.
@@ -174,7 +175,7 @@ def open_workbook(path: str | os.PathLike) -> WorkbookData:
     path = Path(path)
     _sniff(path)
     try:
-        check_xlsx(path)  # limits and types, checked as the parts stream, before openpyxl
+        last_rows = check_xlsx(path)  # limits and types, checked as the parts stream, before openpyxl
     except LimitExceeded as exc:
         raise WorkbookError(str(exc)) from None
     try:
@@ -199,7 +200,7 @@ def open_workbook(path: str | os.PathLike) -> WorkbookData:
             # Some programs write a wrong <dimension>; without this openpyxl would
             # stop reading at the declared last row/column.
             ws.reset_dimensions()
-            sheets.append(SheetData(ws.title, ws.sheet_state != "visible", ws))
+            sheets.append(SheetData(ws.title, ws.sheet_state != "visible", ws, last_rows.get(ws.title)))
         data = WorkbookData(path, sheets, wb)
         if not any(_has_content(s) for s in sheets):
             raise WorkbookError(f"“{path.name}”中没有任何数据（所有工作表都是空的）。")

@@ -7,25 +7,29 @@ Union names not in the tree become grassroots unions under the district union.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ...domain import clock
 from ...documents.error_report import Problem, write_error_report
 from ...documents.household_ledger import (
-    FORM_COLUMNS, HOUSEHOLD_HEADERS, MEMBER_HEADERS, Ledger, LedgerHousehold, LedgerMember, read_ledger,
+    FORM_COLUMNS, HOUSEHOLD_HEADERS, MEMBER_HEADERS, LedgerHousehold, LedgerMember, LedgerStream,
 )
 from ...domain.household import OTHER_CAUSE_PREFIX
 from ...domain.idnumber import InvalidIdNumber, mask_id_number, parse_id_number
-from ...storage.models import Household, OrgUnit
+from ...domain.search_grams import short_grams
+from ...storage.models import FamilyMember, Household, OrgUnit
+from .. import row_seals
 from ..admin import org
 from .fields import HOUSEHOLD_LABELS
-from .store import apply_input, member_row, next_archive_no
+from .store import ArchiveNumbers, apply_input, member_row
 from .types import HouseholdInput, MemberInput
 from .validation import clean_input, field_problems, id_owners, owner_message
 from ..context import AppContext
@@ -35,6 +39,7 @@ from ..admin.visit_intervals import visit_intervals
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
+CHUNK = 1000  # households checked (and written) at a time
 
 # HouseholdInput / MemberInput field -> ledger field (for placing a problem in its column)
 _HOUSEHOLD_COLUMN = {"name": "name", "id_number": "id_number", "unit_id": "union", "category": "category",
@@ -96,10 +101,12 @@ class _Row:
 
 @dataclass
 class _Plan:
-    rows: list[_Row]
     problems: list[Problem]
     new_units: list[str]
     skipped_examples: int = 0
+    households: int = 0
+    members: int = 0
+    follow_up: list[str] = field(default_factory=list)  # what `check_import` lists when the file is fine
 
 
 class _Ticker:
@@ -128,30 +135,34 @@ def _problem(item, ledger_field: str, reason: str) -> Problem:
     return Problem(item.sheet, item.row, _col(item, ledger_field), item.raw.get(ledger_field), reason)
 
 
-def _resolve_units(s: Session, actor, rows: list[LedgerHousehold], problems: list[Problem]) -> tuple[dict[str, int | None], list[str]]:
-    """Union name -> unit id (None: to be created as a grassroots union under the district union)."""
-    by_name: dict[str, list[OrgUnit]] = {}
-    for unit in s.execute(select(OrgUnit)).scalars():
-        by_name.setdefault(unit.name, []).append(unit)
-    allowed = org.visible_unit_ids(s, actor)
-    resolved: dict[str, int | None] = {}
-    reasons: dict[str, str | None] = {}
-    new_units: list[str] = []
-    for item in rows:
+class _Units:
+    """Union name -> unit id, as the rows name them (None: to be created as a grassroots union
+    under the district union, listed in `new_units`); a name the user may not use is a problem
+    of each row naming it."""
+
+    def __init__(self, s: Session, actor):
+        self.by_name: dict[str, list[OrgUnit]] = {}
+        for unit in s.execute(select(OrgUnit)).scalars():
+            self.by_name.setdefault(unit.name, []).append(unit)
+        self.allowed = org.visible_unit_ids(s, actor)
+        self.resolved: dict[str, int | None] = {}
+        self.reasons: dict[str, str | None] = {}
+        self.new_units: list[str] = []
+
+    def check(self, item: LedgerHousehold, problems: list[Problem]) -> None:
         name = item.union
         if not name:
-            continue
-        if name not in reasons:
-            reasons[name] = _unit_reason(name, by_name, allowed)
-            if reasons[name] is None:
-                if name in by_name:
-                    resolved[name] = by_name[name][0].id
+            return
+        if name not in self.reasons:
+            self.reasons[name] = _unit_reason(name, self.by_name, self.allowed)
+            if self.reasons[name] is None:
+                if name in self.by_name:
+                    self.resolved[name] = self.by_name[name][0].id
                 else:
-                    resolved[name] = None
-                    new_units.append(name)
-        if reasons[name]:
-            problems.append(_problem(item, "union", reasons[name]))
-    return resolved, new_units
+                    self.resolved[name] = None
+                    self.new_units.append(name)
+        if self.reasons[name]:
+            problems.append(_problem(item, "union", self.reasons[name]))
 
 
 def _unit_reason(name: str, by_name: dict, allowed) -> str | None:
@@ -247,9 +258,9 @@ def _row_problems(row: _Row, office_causes, today: date) -> list[Problem]:
     return out
 
 
-def _duplicates(rows: list[_Row]) -> list[Problem]:
-    """The same ID number twice in the file (as head or member)."""
-    seen: dict[str, tuple[object, str]] = {}
+def _duplicates(rows: list[_Row], seen: dict[str, tuple[str, int, str]]) -> list[Problem]:
+    """The same ID number twice in the file (as head or member); `seen` carries the numbers of
+    the rows before these (sheet, row, role: the file is checked a chunk at a time)."""
     out = []
     for row in rows:
         entries = [(row.source, "id_number", row.data.id_number, "户主")]
@@ -258,56 +269,102 @@ def _duplicates(rows: list[_Row]) -> list[Problem]:
             if not number:
                 continue
             if number in seen:
-                other, other_role = seen[number]
-                out.append(_problem(item, fld, f"与“{other.sheet}”第 {other.row} 行（{other_role}）的身份证号重复"))
+                sheet, row_number, other_role = seen[number]
+                out.append(_problem(item, fld, f"与“{sheet}”第 {row_number} 行（{other_role}）的身份证号重复"))
             else:
-                seen[number] = (item, role)
+                seen[number] = (item.sheet, item.row, role)
     return out
 
 
-def _prepare(s: Session, actor, path, ledger: Ledger, ticker: _Ticker) -> _Plan:
-    problems = list(ledger.problems)
+class _Sink:
+    """Where the checked rows go, a chunk at a time, while the file shows no problem: nowhere
+    for `check_import`; the database (in the import's one transaction) for `import_households`."""
+
+    create_units = False
+
+    def begin(self) -> bool:
+        """Whether to go on to `take` the rows (False: nothing will be written)."""
+        return False
+
+    def take(self, rows: list[_Row]) -> None:
+        pass
+
+    def written(self, number: str) -> bool:
+        """Whether this ID number is in a row this import wrote."""
+        return False
+
+
+def _prepare(s: Session, actor, path, stream: LedgerStream, ticker: _Ticker, sink: _Sink | None = None) -> _Plan:
+    """Check the whole file as it streams, CHUNK households at a time; each chunk goes to `sink`
+    as long as no problem has been found (once one is, the rest is only checked, and the caller
+    writes nothing: `import_households` raises inside its transaction, which rolls back what the
+    sink wrote). Members are read first and wait, by their head's ID number, for their household."""
+    sink = sink or _Sink()
+    problems: list[Problem] = []
     office_causes = read_settings(s).hardship_causes
     today = clock.today()
-    units, new_units = _resolve_units(s, actor, ledger.households, problems)
     by_head: dict[str, list[LedgerMember]] = {}
-    for m in ledger.members:
+    for m in stream.members():
         by_head.setdefault(m.head_id_number or "", []).append(m)
-    head_ids = {h.id_number for h in ledger.households if h.id_number}
-    for head_id, members in by_head.items():
-        if head_id not in head_ids:
+    units = _Units(s, actor)
+    ticker.total = stream.estimated_households()
+    writing = sink.begin()
+    seen: dict[str, tuple[str, int, str]] = {}
+    heads: set[str] = set()
+    plan = _Plan([], [], 0)
+    households = stream.households()
+    while True:
+        rows: list[_Row] = []
+        for item in itertools.islice(households, CHUNK):
+            ticker.step()
+            units.check(item, problems)
+            members = []
+            if item.id_number:
+                heads.add(item.id_number)
+                members = by_head.pop(item.id_number, [])  # a second household of that head is a duplicate
+            row = _Row(item, clean_input(_household_input(item, members, units.resolved.get(item.union or ""),
+                                                          office_causes)), members)
+            rows.append(row)
+            problems.extend(_row_problems(row, office_causes, today))
+        if not rows:
+            break
+        problems.extend(_duplicates(rows, seen))
+        numbers = [r.data.id_number for r in rows] + [m.id_number for r in rows for m in r.data.members]
+        owners = {n: o for n, o in id_owners(s, numbers).items() if not sink.written(n)}
+        for row in rows:
+            if row.data.id_number in owners:
+                problems.append(_problem(row.source, "id_number", owner_message(owners[row.data.id_number])))
+            for source, m in zip(row.members, row.data.members):
+                if m.id_number in owners:
+                    problems.append(_problem(source, "id_number", owner_message(owners[m.id_number])))
+        plan.households += len(rows)
+        plan.members += sum(len(r.data.members) for r in rows)
+        writing = writing and not problems and not stream.problems and (sink.create_units or not units.new_units)
+        if writing:
+            sink.take(rows)
+        elif not problems and not stream.problems:
+            plan.follow_up += [_follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data)
+                               for r in rows]
+    for head_id, members in by_head.items():  # members whose head is not in the file
+        if head_id not in heads:
             for m in members:
                 reason = "不能为空" if not head_id else f"档案表中没有身份证号为 {mask_id_number(head_id)} 的户主"
                 problems.append(_problem(m, "head_id_number", reason))
-    ticker.total = len(ledger.households)
-    rows: list[_Row] = []
-    for item in ledger.households:
-        ticker.step()
-        members = by_head.get(item.id_number or "", []) if item.id_number else []
-        row = _Row(item, clean_input(_household_input(item, members, units.get(item.union or ""), office_causes)),
-                   members)
-        rows.append(row)
-        problems.extend(_row_problems(row, office_causes, today))
-    problems.extend(_duplicates(rows))
-    owners = id_owners(s, [r.data.id_number for r in rows] + [m.id_number for r in rows for m in r.data.members])
-    for row in rows:
-        if row.data.id_number in owners:
-            problems.append(_problem(row.source, "id_number", owner_message(owners[row.data.id_number])))
-        for source, m in zip(row.members, row.data.members):
-            if m.id_number in owners:
-                problems.append(_problem(source, "id_number", owner_message(owners[m.id_number])))
-    if not rows and not problems:
+    if not plan.households and not problems and not stream.problems:
         problems.append(Problem(Path(path).name, None, None, None, "文件中没有可导入的家庭（档案表是空的）"))
-    problems = _without_echoes(problems, ledger.problems)
-    problems.sort(key=lambda p: (p.sheet, p.row or 0))
-    return _Plan(rows, problems, new_units, ledger.skipped_examples)
+    plan.new_units, plan.skipped_examples = units.new_units, stream.skipped_examples
+    plan.problems = _without_echoes(problems, stream.problems)
+    plan.problems.sort(key=lambda p: (p.sheet, p.row or 0))
+    if plan.problems:
+        plan.follow_up = []
+    return plan
 
 
 def _without_echoes(problems: list[Problem], unreadable: list[Problem]) -> list[Problem]:
     """A cell whose value could not be read is also "empty" to the later checks; report
-    only why it could not be read. (`problems` starts with the `unreadable` ones.)"""
+    only why it could not be read."""
     cells = {(p.sheet, p.row, p.column) for p in unreadable if p.row is not None}
-    return list(unreadable) + [p for p in problems[len(unreadable):] if (p.sheet, p.row, p.column) not in cells]
+    return list(unreadable) + [p for p in problems if (p.sheet, p.row, p.column) not in cells]
 
 
 def _follow_up(who: str, data: HouseholdInput) -> str:
@@ -319,13 +376,10 @@ def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
     """Validate the whole file without importing anything."""
     ctx.require("archive.import")
     ticker = _Ticker(progress, cancelled)
-    ledger = read_ledger(path, on_row=ticker.check)  # the file is read before the transaction starts
-    with ctx.tx("archive.import") as tx:
-        plan = _prepare(tx.session, ctx.actor, path, ledger, ticker)
-    follow_up = [] if plan.problems else [
-        _follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data) for r in plan.rows]
-    return ImportCheck(plan.problems, len(plan.rows), sum(len(r.data.members) for r in plan.rows),
-                       plan.new_units, follow_up, list(ledger.warnings))
+    with LedgerStream(path, on_row=ticker.check) as stream, ctx.tx("archive.import") as tx:
+        plan = _prepare(tx.session, ctx.actor, path, stream, ticker)
+    return ImportCheck(plan.problems, plan.households, plan.members, plan.new_units, plan.follow_up,
+                       list(stream.warnings))
 
 
 def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
@@ -336,52 +390,80 @@ def import_households(ctx: AppContext, path, progress: ProgressFn | None = None,
     confirmed the list that check_import gave); otherwise UnknownUnits names them."""
     ctx.require("archive.import")
     ticker = _Ticker(progress, cancelled)
-    ledger = read_ledger(path, on_row=ticker.check)
-    with ctx.tx("archive.import") as tx:
+    with LedgerStream(path, on_row=ticker.check) as stream, ctx.tx("archive.import") as tx:
         s = tx.session
-        plan = _prepare(s, ctx.actor, path, ledger, ticker)
+        sink = _Writer(s, tx, create_units, ticker)
+        with s.no_autoflush:
+            plan = _prepare(s, ctx.actor, path, stream, ticker, sink)
         if plan.problems:
-            raise ImportRejected(plan.problems)
+            raise ImportRejected(plan.problems)  # rolls back whatever the sink wrote
         if plan.new_units and not create_units:
             raise UnknownUnits(plan.new_units)
-        district = org.district_unit(s)
-        created = {name: org.add_unit_in(s, tx, name, "grassroots", district.id).id for name in plan.new_units}
-        settings = read_settings(s)
-        taken = set(s.execute(select(Household.archive_no)).scalars())
-        today, now = clock.today(), clock.now()
-        ticker.total += len(plan.rows)
-        follow_up: list[str] = []
-        with s.no_autoflush:
-            _insert(s, plan, settings, taken, created, today, now, ticker, follow_up)
-        s.flush()
-        n_members = sum(len(r.data.members) for r in plan.rows)
-        summary = f"从“{Path(path).name}”导入 {len(plan.rows)} 户档案、{n_members} 名家庭成员"
+        summary = f"从“{Path(path).name}”导入 {plan.households} 户档案、{plan.members} 名家庭成员"
         if plan.new_units:
             summary += f"，新建基层工会 {len(plan.new_units)} 个"
         tx.audit("import", "household", summary=summary, changes=[
-            ["文件", "", Path(path).name], ["家庭数", "", str(len(plan.rows))], ["家庭成员数", "", str(n_members)],
+            ["文件", "", Path(path).name], ["家庭数", "", str(plan.households)], ["家庭成员数", "", str(plan.members)],
             ["新建工会", "", "、".join(plan.new_units)]])
         ticker.check()
         if progress:
             progress(ticker.total, ticker.total)
-        return ImportResult(len(plan.rows), n_members, plan.new_units, follow_up, list(ledger.warnings))
+        return ImportResult(plan.households, plan.members, plan.new_units, sink.follow_up, list(stream.warnings))
 
 
-def _insert(s: Session, plan: _Plan, settings, taken: set[str], created: dict[str, int], today: date, now,
-            ticker: _Ticker, follow_up: list[str]) -> None:
-    intervals = visit_intervals(s)
-    for row in plan.rows:
-        ticker.step()
-        data = row.data
-        if data.unit_id is None:
-            data.unit_id = created[row.source.union]
-        on = row.source.archived_on or today
-        hh = Household(status="active", archived_on=on, created_at=now, updated_at=now, version=1,
-                       archive_no=next_archive_no(s, settings, on.year, taken))
-        apply_input(hh, data, intervals)
-        hh.members = [member_row(m) for m in data.members]
-        s.add(hh)
-        follow_up.append(_follow_up(f"{hh.archive_no}（{hh.name}）", data))
+class _Writer(_Sink):
+    """Inserts each checked chunk with two Core statements (households with their search keys,
+    then their members): no ORM object per row, so memory holds one chunk whatever the file's
+    size. The search index (FTS5) follows the inserted rows by its triggers; the household rows
+    are sealed at commit like any other write."""
+
+    def __init__(self, s: Session, tx, create_units: bool, ticker: _Ticker):
+        self.s, self.tx, self.create_units, self.ticker = s, tx, create_units, ticker
+        self.follow_up: list[str] = []
+        self.numbers: set[str] = set()
+
+    def begin(self) -> bool:
+        s = self.s
+        self.created: dict[str, int] = {}
+        self.settings = read_settings(s)
+        self.numbers_for = ArchiveNumbers(s, self.settings, set(s.execute(select(Household.archive_no)).scalars()))
+        self.intervals = visit_intervals(s)
+        self.today, self.now = clock.today(), clock.now()
+        self.ticker.total *= 2  # checking, then writing
+        return True
+
+    def take(self, rows: list[_Row]) -> None:
+        heads, families = [], []
+        for row in rows:
+            self.ticker.step()
+            data = row.data
+            if data.unit_id is None:  # a union the file names first (the user confirmed creating it)
+                name = row.source.union
+                if name not in self.created:
+                    district = org.district_unit(self.s)
+                    self.created[name] = org.add_unit_in(self.s, self.tx, name, "grassroots", district.id).id
+                data.unit_id = self.created[name]
+            on = row.source.archived_on or self.today
+            hh = SimpleNamespace(status="active", archived_on=on, created_at=self.now, updated_at=self.now,
+                                 version=1, last_visit_on=None,
+                                 archive_no=self.numbers_for.next(on.year))
+            apply_input(hh, data, self.intervals)
+            hh.search_grams = short_grams(hh.search_text)  # what the ORM's before_insert event sets
+            heads.append(vars(hh))
+            families.append([vars(member_row(m, SimpleNamespace())) for m in data.members])
+            self.follow_up.append(_follow_up(f"{hh.archive_no}（{hh.name}）", data))
+            self.numbers.add(data.id_number)
+            self.numbers.update(m.id_number for m in data.members if m.id_number)
+        conn = self.s.connection()
+        table = Household.__table__
+        ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), heads).scalars().all()
+        row_seals.touch(self.s, "households", ids)  # Core inserts: sealed explicitly
+        members = [dict(m, household_id=hid) for hid, family in zip(ids, families) for m in family]
+        if members:
+            conn.execute(insert(FamilyMember.__table__), members)
+
+    def written(self, number: str) -> bool:
+        return number in self.numbers
 
 
 def write_import_report(path, problems: list[Problem]) -> None:

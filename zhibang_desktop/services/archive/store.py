@@ -80,15 +80,19 @@ def format_archive_no(settings: OfficeSettings, year: int, seq: int) -> str:
     return settings.archive_no_pattern.format(prefix=settings.archive_prefix, year=year, seq=seq)
 
 
-def next_archive_no(session: Session, settings: OfficeSettings, year: int, taken: set[str] | None = None) -> str:
-    """The next free number; the per-year Counter row is incremented in this transaction."""
+def _locked_counter(session: Session, name: str) -> Counter:
     serialize_writes(session)  # two clerks creating at once get different numbers
-    name = counter_name(settings.archive_no_pattern, year)
     counter = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one_or_none()
     if counter is None:
         counter = Counter(name=name, value=0)
         session.add(counter)
         session.flush()  # visible to the next call even under no_autoflush (bulk imports)
+    return counter
+
+
+def next_archive_no(session: Session, settings: OfficeSettings, year: int, taken: set[str] | None = None) -> str:
+    """The next free number; the per-year Counter row is incremented in this transaction."""
+    counter = _locked_counter(session, counter_name(settings.archive_no_pattern, year))
     while True:
         counter.value += 1
         candidate = format_archive_no(settings, year, counter.value)
@@ -101,6 +105,27 @@ def next_archive_no(session: Session, settings: OfficeSettings, year: int, taken
         exists = session.execute(select(Household.id).where(Household.archive_no == candidate)).first()
         if exists is None:
             return candidate
+
+
+class ArchiveNumbers:
+    """`next_archive_no` for a bulk write: each year's counter is locked and read once, then
+    counted on in memory past the numbers in `taken` (every number on file)."""
+
+    def __init__(self, session: Session, settings: OfficeSettings, taken: set[str]):
+        self.session, self.settings, self.taken = session, settings, taken
+        self.counters: dict[str, Counter] = {}
+
+    def next(self, year: int) -> str:
+        name = counter_name(self.settings.archive_no_pattern, year)
+        counter = self.counters.get(name)
+        if counter is None:
+            counter = self.counters[name] = _locked_counter(self.session, name)
+        while True:
+            counter.value += 1
+            candidate = format_archive_no(self.settings, year, counter.value)
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
 
 
 # --- derived fields --------------------------------------------------------------------
