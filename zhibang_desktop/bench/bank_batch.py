@@ -47,3 +47,17 @@ def batch_database(bench: BenchContext) -> tuple[Path, int]:
             db.close()
         return path, len(people)
     return bench.shared("bank batch", make)
+
+
+def batch_clerk(bench: BenchContext):
+    """The demo clerk signed in on the batch's database (an AppContext, one per run)."""
+    def make():
+        from ..demo import DEMO_PASSWORD
+        from ..services.admin import users
+        from ..services.context import AppContext
+        from ..storage.database import open_database
+
+        path, _ = batch_database(bench)
+        db = bench.shared("bank db", lambda: open_database(path, migrate=False, take_lock=False, create=False))
+        return AppContext(db, users.authenticate(db, "clerk", DEMO_PASSWORD))
+    return bench.shared("bank clerk", make)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ..bank_batch import NUMBER, batch_database
+from ..bank_batch import NUMBER, batch_clerk, batch_database
 from ..registry import BenchContext, Work, once, register
 
 ROWS_SQL = ("select l.seq, l.name, l.id_number, l.unit_name, l.relief_type_label, l.amount_fen / 100.0 "
@@ -46,15 +46,9 @@ def _floor(bench: BenchContext):
 
 
 def _app(bench: BenchContext):
-    from ...demo import DEMO_PASSWORD
-    from ...services.admin import users
-    from ...services.context import AppContext
     from ...services.payout.printing import print_receipts
-    from ...storage.database import open_database
 
-    path, _ = batch_database(bench)
-    db = bench.shared("bank db", lambda: open_database(path, migrate=False, take_lock=False, create=False))
-    ctx = AppContext(db, users.authenticate(db, "clerk", DEMO_PASSWORD))
+    ctx = batch_clerk(bench)
     return once(lambda: print_receipts(ctx, NUMBER, bench.scratch / "app-receipts.pdf"))
 
 
