@@ -1,8 +1,13 @@
 """The main window: only the pages the user may use, shortcuts, logout."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from zhibang_desktop import demo
+from zhibang_desktop.services.admin import users
+from zhibang_desktop.services.context import AppContext
 
 from zhibang_desktop.ui.main_window import MainWindow
 from zhibang_desktop.ui.navigation import PAGES, PageSpec, load_factory
@@ -47,3 +52,45 @@ def test_logout_closes_the_window_and_asks_for_login_again(window, qtbot):
     with qtbot.waitSignal(window.logoutRequested):
         window.logout_action.trigger()
     assert not window.isVisible()
+
+
+def test_pages_are_built_when_first_shown(admin, qtbot):
+    window = MainWindow(UiSession(admin))
+    qtbot.addWidget(window)
+    first = window._specs[0].key
+    assert set(window.pages.built) == {first}  # only the page the window opens on
+    assert "users" in window.pages and "users" not in window.pages.built
+    row = next(i for i in range(window.nav.count()) if window.nav.item(i).text() == "用户管理")
+    window.nav.setCurrentRow(row)
+    assert "users" in window.pages.built and window.current_page() is window.pages["users"]
+    assert window.stack.count() == window.nav.count() and window.stack.indexOf(window.pages["users"]) == row
+
+
+@pytest.mark.parametrize("username", ["admin", "clerk", "reviewer", "head"])
+def test_building_a_page_keeps_the_window_active(username, demo_db, qtbot):
+    """A page built while the window is up shows no window of its own (a widget made visible
+    before it has a parent is a window, which takes the activation from the main window)."""
+    window = MainWindow(UiSession(AppContext(demo_db, users.authenticate(demo_db, username, demo.DEMO_PASSWORD))))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    shown = []
+
+    class Windows(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Show and isinstance(watched, QWidget) and watched.isWindow():
+                shown.append(f"{type(watched).__name__} {getattr(watched, 'text', lambda: '')()}")
+            return False
+
+    watcher = Windows()
+    QApplication.instance().installEventFilter(watcher)
+    try:
+        for key in window.pages:
+            window.pages[key]
+            assert not shown, f"page {key} showed a window while it was built: {shown}"
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+    qtbot.wait(50)
+    assert window.isActiveWindow()

@@ -1,5 +1,13 @@
-"""The main window: navigation on the left, the current page on the right, a status bar."""
+"""The main window: navigation on the left, the current page on the right, a status bar.
+
+A page is imported and built when it is first shown (or first asked for through `pages`): the
+stack holds an empty placeholder in its place until then, so the window paints after building
+only the page it opens on.
+"""
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Callable, Iterator
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,6 +29,30 @@ from .common.session import UiSession
 NAV_WIDTH = 150
 
 
+class LazyPages(Mapping):
+    """key → page; a page not built yet is built on first access (`build(key)`)."""
+
+    def __init__(self, keys: list[str], build: Callable[[str], QWidget]):
+        self._keys = keys
+        self._build = build
+        self.built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self._keys:
+            raise KeyError(key)
+        page = self.built.get(key)
+        return page if page is not None else self._build(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+
 class MainWindow(QMainWindow):
     """Signals: `logoutRequested()`; `databaseReplaced(Database)` after a restore (log in again
     on the new database)."""
@@ -33,8 +65,9 @@ class MainWindow(QMainWindow):
         self.session = session
         self._logging_out = False
         self.auto_backup = None
-        self.pages: dict[str, QWidget] = {}
         self._specs: list[PageSpec] = []
+        self._factories: dict[str, Callable] = {}
+        self.pages = LazyPages([], self._build_page)
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(NAV_WIDTH)
@@ -52,7 +85,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         for spec, factory in pages_for(session.actor):
-            self._add_page(spec, factory(session, self))
+            self._add_page(spec, factory)
+        self.pages = LazyPages([spec.key for spec in self._specs], self._build_page)
         self.nav.currentRowChanged.connect(self._show_row)
 
         self._build_status_bar()
@@ -64,13 +98,32 @@ class MainWindow(QMainWindow):
         self.resize(1280, 720)
 
     # -- pages --
-    def _add_page(self, spec: PageSpec, page: QWidget) -> None:
-        self.pages[spec.key] = page
+    def _add_page(self, spec: PageSpec, factory: Callable) -> None:
         self._specs.append(spec)
-        self.stack.addWidget(page)
+        self._factories[spec.key] = factory
+        self.stack.addWidget(QWidget())  # the placeholder until the page is first shown
         item = QListWidgetItem(spec.label)
         item.setData(Qt.UserRole, spec.key)
         self.nav.addItem(item)
+
+    def _build_page(self, key: str) -> QWidget:
+        """Import and build page `key` in its placeholder's place (once)."""
+        row = next(i for i, spec in enumerate(self._specs) if spec.key == key)
+        page = self._factories[key](self.session, self.stack)
+        self.pages.built[key] = page
+        placeholder = self.stack.widget(row)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, page)
+        self.stack.removeWidget(placeholder)
+        if current == row:
+            self.stack.setCurrentIndex(row)
+        placeholder.deleteLater()
+        self._connect_page(page)
+        if key == "archive":
+            self._fill_archive_menu()
+        return page
+
+    def _connect_page(self, page: QWidget) -> None:
         status = getattr(page, "statusText", None)
         if status is not None:
             status.connect(lambda text, p=page: self._page_status(p, text))
@@ -101,7 +154,7 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        page = self.stack.widget(row)
+        page = self.pages[self._specs[row].key]
         self.stack.setCurrentIndex(row)
         self.counts_label.setText(getattr(page, "status_text", ""))
         if hasattr(page, "activated"):
@@ -145,10 +198,11 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.find_action])
         file_menu.addSeparator()
         file_menu.addActions([self.password_action, self.logout_action, self.quit_action])
-        archive = self.pages.get("archive")
-        if archive is not None and hasattr(archive, "menu_actions"):
-            menu = self.menuBar().addMenu("档案(&D)")
-            menu.addActions(archive.menu_actions())
+        self.archive_menu = None
+        if "archive" in self.pages:  # its commands are the page's: filled in when the page is built
+            self.archive_menu = self.menuBar().addMenu("档案(&D)")
+            self.archive_menu.aboutToShow.connect(lambda: self.pages["archive"])
+            self._fill_archive_menu()
         self.menuBar().addMenu("帮助(&H)").addAction(self.about_action)
 
         toolbar = self.addToolBar("常用")
@@ -158,6 +212,12 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.new_action, self.find_action])
         toolbar.addSeparator()
         toolbar.addAction(self.logout_action)
+
+    def _fill_archive_menu(self) -> None:
+        archive = self.pages.built.get("archive")
+        menu = getattr(self, "archive_menu", None)
+        if menu is not None and archive is not None and not menu.actions() and hasattr(archive, "menu_actions"):
+            menu.addActions(archive.menu_actions())
 
     def _refresh_title(self) -> None:
         office = get_settings(self.session.ctx).office_name

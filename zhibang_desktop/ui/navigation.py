@@ -11,10 +11,13 @@ Optional members the main window uses when present:
 A page whose spec names roles in ``first_for`` comes first in the navigation of a user holding
 one of them, and is the page shown at start (the head starts on the dashboard).
 A page whose module is not in the tree yet is skipped, so a page can be listed before it lands.
+Pages are imported and built when first shown (see main_window.py): `pages_for` only checks
+that each module is there, without importing it.
 """
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from dataclasses import dataclass
 
@@ -67,12 +70,26 @@ def load_factory(spec: PageSpec):
     return getattr(module, class_name)
 
 
-def pages_for(actor) -> list[tuple[PageSpec, type]]:
-    found = []
-    for spec in PAGES:
-        if spec.permission and not actor.can(spec.permission):
-            continue
-        factory = load_factory(spec)
-        if factory is not None:
-            found.append((spec, factory))
+def page_module_present(spec: PageSpec) -> bool:
+    """Whether the page's module is in the tree, found without importing it."""
+    try:
+        return importlib.util.find_spec(spec.factory.partition(":")[0]) is not None
+    except ModuleNotFoundError:  # its package is not there either
+        return False
+
+
+def lazy_factory(spec: PageSpec):
+    """`factory(session, parent) -> page`, importing the page's module on its first call."""
+    def factory(session, parent=None):
+        page_class = load_factory(spec)
+        if page_class is None:
+            raise ImportError(f"page {spec.key}: {spec.factory} failed to import")
+        return page_class(session, parent)
+    return factory
+
+
+def pages_for(actor) -> list[tuple[PageSpec, object]]:
+    """The user's pages in navigation order, each with a factory that imports and builds it."""
+    found = [(spec, lazy_factory(spec)) for spec in PAGES
+             if (not spec.permission or actor.can(spec.permission)) and page_module_present(spec)]
     return sorted(found, key=lambda pair: not (pair[0].first_for & actor.roles))

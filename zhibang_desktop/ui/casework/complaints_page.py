@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout, QWidget
 from ...domain import clock
 from ...domain.casework import COMPLAINT_CHANNELS, COMPLAINT_STATUSES
 from ...services import casework
-from ..common.page import Page
+from ..common.page import Page, hide_unless
 from ..common.rows_model import CENTER, Col, RowsModel
 from ..common.widgets.rows_table import RowsTable
 from .complaint_dialogs import ComplaintDialog, HandleComplaintDialog
@@ -44,8 +44,7 @@ class ComplaintsPage(Page):
         self.refresh_button = QPushButton("刷新")
         self.add_button = QPushButton("登记投诉…")
         self.handle_button = QPushButton("办理/办结…")
-        for button in (self.add_button, self.handle_button):
-            button.setVisible(session.can("complaint.manage"))
+        hide_unless(session.can("complaint.manage"), self.add_button, self.handle_button)
         self.model = RowsModel(COLUMNS, self, foreground=lambda c, _col: QColor("#c62828")
                                if c.status == "open" and c.overdue_days(clock.today()) else None)
         self.table = RowsTable(self.model)

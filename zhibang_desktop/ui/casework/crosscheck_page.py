@@ -13,7 +13,7 @@ from ..archive.household_windows import open_household
 from ..common import messages
 from ..common.executor import ChangeSummary
 from ..common.import_dialog import ImportCheckDialog
-from ..common.page import Page, heading_label
+from ..common.page import Page, heading_label, hide_unless
 from ..common.rows_model import CENTER, RIGHT, Col, RowsModel
 from ..common.widgets.rows_table import RowsTable
 from .crosscheck_dialogs import DecideFindingDialog, ListSourceDialog
@@ -45,12 +45,12 @@ class CrossCheckPage(Page):
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
         self.import_button = QPushButton("导入名单…")
-        self.import_button.setVisible(session.can("crosscheck.import") and session.actor.scope_unit_id is None)
+        hide_unless(session.can("crosscheck.import") and session.actor.scope_unit_id is None, self.import_button)
         self.refresh_button = QPushButton("刷新")
         self.open_only = QCheckBox("只看待处理")
         self.open_only.setChecked(True)
         self.decide_button = QPushButton("处理…")
-        self.decide_button.setVisible(session.can("crosscheck.decide"))
+        hide_unless(session.can("crosscheck.decide"), self.decide_button)
         self.open_button = QPushButton("打开档案")
         self.lists = RowsTable(RowsModel(LIST_COLUMNS, self))
         self.findings = RowsTable(RowsModel(FINDING_COLUMNS, self))

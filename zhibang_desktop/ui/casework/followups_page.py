@@ -9,7 +9,7 @@ from ...domain import clock
 from ...domain.casework import SATISFACTION
 from ...services import casework
 from ..common import labels
-from ..common.page import Page
+from ..common.page import Page, hide_unless
 from ..common.rows_model import CENTER, RIGHT, Col, RowsModel
 from ..common.widgets.rows_table import RowsTable
 from .followup_dialog import FollowUpDialog
@@ -48,7 +48,7 @@ class FollowupsPage(Page):
             self.which.addItem(label, key)
         self.refresh_button = QPushButton("刷新")
         self.record_button = QPushButton("登记回访…")
-        self.record_button.setVisible(session.can("followup.record"))
+        hide_unless(session.can("followup.record"), self.record_button)
         self.model = RowsModel(COLUMNS, self, key=lambda d: d.line_id,
                                foreground=lambda d, _c: QColor("#c62828") if d.overdue_days(clock.today()) else None)
         self.table = RowsTable(self.model)

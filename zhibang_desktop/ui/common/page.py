@@ -36,6 +36,15 @@ def heading_label() -> QLabel:
     return label
 
 
+def hide_unless(allowed: bool, *widgets: QWidget) -> None:
+    """Hide these widgets unless `allowed`; never shows one. For a page's constructor: a widget
+    made visible before its layout gives it a parent becomes a window of its own for a moment,
+    which takes the activation from the main window when the page is built on first show."""
+    if not allowed:
+        for widget in widgets:
+            widget.hide()
+
+
 class Page(QWidget):
     statusText = Signal(str)
     status_text = ""

@@ -18,6 +18,7 @@ from ...services.errors import ServiceError
 from ...services.relief.types import STATUS_LABELS, RequestFilter
 from ..common import messages
 from ..common.executor import ChangeSummary
+from ..common.page import hide_unless
 from ..common.search_page import SearchListPage
 from ..common.session import UiSession
 from .relief_common import print_approval_flow, request_changed
@@ -84,8 +85,7 @@ class ReliefPage(SearchListPage):
         self.print_button.setToolTip("预览并打印所选申请的救助申请审批表（也可另存为 PDF）")
         self.can_create = session.can("relief.create")
         self.new_button.setEnabled(self.can_create)
-        for button in (self.submit_button, self.withdraw_button):
-            button.setVisible(self.can_create)
+        hide_unless(self.can_create, self.submit_button, self.withdraw_button)
 
         self.lay_out((self.year, self.quarter, self.state, self.type),
                      (self.new_button, self.open_button, self.submit_button, self.withdraw_button, self.print_button),

@@ -13,7 +13,7 @@ from ...services import reports
 from ...services.admin import settings
 from ...services.funds import rate_text
 from ..common import labels
-from ..common.page import Page
+from ..common.page import Page, hide_unless
 from ..common.session import UiSession
 from ..common.widgets.bar_chart import BarChart, Series
 from ..common.widgets.union_combo import UnionCombo
@@ -62,8 +62,7 @@ class DashboardPage(Page):
         self.union.setMinimumWidth(200)
         self.union_label = QLabel("区县")
         city = settings.is_city_of(session.ctx)
-        self.union.setVisible(city)
-        self.union_label.setVisible(city)
+        hide_unless(city, self.union, self.union_label)
         self.as_of_label = QLabel()
         hint = QLabel("点击柱条查看其背后的名单")
         hint.setStyleSheet("color: #777;")

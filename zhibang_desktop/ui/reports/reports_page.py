@@ -18,7 +18,7 @@ from ...domain import clock
 from ...domain.money import yuan_text
 from ...services import reports
 from ...services.admin import settings
-from ..common.page import Page
+from ..common.page import Page, hide_unless
 from ..common.rows_model import RIGHT, Col, RowsModel
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
@@ -130,10 +130,10 @@ class ReportsPage(Page):
         self.selfeval_button.setToolTip("选择本年度的绩效目标文件，按数据填写实际完成值、计算得分并起草偏差说明（Excel 或 PDF）")
         self.exchange_button = QPushButton("年度上报文件…")
         self.exchange_button.setToolTip("所选年度报市总工会的上报文件（Excel，含说明页和校验值；可加打开密码）")
-        self.exchange_button.setVisible(can_export(session))
+        hide_unless(can_export(session), self.exchange_button)
         self.city_button = QPushButton("区县上报与核查…")
         self.city_button.setToolTip("导入各区县的年度上报文件；跨区县重复受助的核查；市下拨资金与区县报告支出的核对")
-        self.city_button.setVisible(can_import(session, settings.is_city_of(session.ctx)))
+        hide_unless(can_import(session, settings.is_city_of(session.ctx)), self.city_button)
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("期间"))
