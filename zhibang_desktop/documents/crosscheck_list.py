@@ -18,7 +18,6 @@ from ..domain.casework import DISABILITY_GRADES
 from ..domain.idnumber import InvalidIdNumber, parse_id_number
 from ..domain.money import AmountError, parse_yuan
 from .clerk_values import ValueProblem, parse_bool, parse_date, parse_int, parse_text
-from .xlsx_reader import WorkbookError, find_header, iter_records, open_workbook
 
 ALIASES = {
     "id_number": ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "身份证"),
@@ -82,6 +81,8 @@ def file_sha256(path: Path) -> str:
 
 def read_agency_list(path, *, dibao_list: bool = False) -> AgencyList:
     """Every row of the first visible sheet, or the problems (row, column, value, reason)."""
+    from .xlsx_reader import WorkbookError, find_header, iter_records, open_workbook  # openpyxl: when a list is read
+
     path = Path(path)
     out = AgencyList()
     try:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from ..services.admin.settings import demo_banner_of, get_settings
 from .navigation import PageSpec, pages_for
-from .archive.household_windows import new_household
 from .common.session import UiSession
 
 NAV_WIDTH = 150
@@ -228,6 +227,8 @@ class MainWindow(QMainWindow):
     # -- commands --
     def new_household(self) -> None:
         if self.session.can("archive.edit"):
+            from .archive.household_windows import new_household  # the editor loads when first opened
+
             new_household(self.session, self)
 
     def focus_search(self) -> None:

@@ -23,6 +23,7 @@ made it useless.
 """
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -204,8 +205,9 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
             found = s.execute(stmt).all()
         rows = tuple(
             HouseholdRow(
-                id=r[0], archive_no=r[1], name=r[2], id_number_masked=mask_id_number(r[3]), sex=r[4],
-                category=r[5], status=r[6], unit_name=r[7], phone=r[8], household_size=r[9],
+                # the few distinct codes and union names shared, not one copy per row
+                id=r[0], archive_no=r[1], name=r[2], id_number_masked=mask_id_number(r[3]), sex=_shared(r[4]),
+                category=_shared(r[5]), status=_shared(r[6]), unit_name=_shared(r[7]), phone=r[8], household_size=r[9],
                 per_capita_income_fen=r[10] // r[9] if r[9] else None, next_visit_due=r[11],
                 visit_overdue=is_overdue(r[6], r[11], today),
             )
@@ -213,6 +215,10 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
         )
         next_after = (found[limit - 1][12], found[limit - 1][0]) if len(found) > limit else None
         return Page(rows, total, offset, next_after)
+
+
+def _shared(text: str | None) -> str | None:
+    return None if text is None else sys.intern(text)
 
 
 # The counts of recent filters, per database: a count is kept as long as nothing was written

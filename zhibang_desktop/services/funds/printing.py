@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ...documents.budget_request import BudgetRequestData, PlanRow, write_budget_request
 from ...domain import clock
 from ...domain.household import CATEGORIES
 from ..context import AppContext
@@ -12,8 +12,13 @@ from .common import READ
 from .planner import plan_budget
 from .types import BudgetPlan, rate_text
 
+if TYPE_CHECKING:
+    from ...documents.budget_request import BudgetRequestData
+
 
 def plan_document(ctx: AppContext, year: int, plan: BudgetPlan | None = None) -> BudgetRequestData:
+    from ...documents.budget_request import BudgetRequestData, PlanRow  # reportlab: when a plan is printed
+
     plan = plan or plan_budget(ctx, year)
     with ctx.tx(READ) as tx:
         office = read_settings(tx.session).office_name
@@ -46,6 +51,8 @@ def print_plan(ctx: AppContext, year: int, path: str | Path) -> Path:
 
 
 def _write(ctx: AppContext, year: int, path: str | Path):
+    from ...documents.budget_request import write_budget_request
+
     data = plan_document(ctx, year)
     out = Path(path)
     pages = write_budget_request(data, out)

@@ -5,13 +5,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
 from ...services import archive
-from ...services.archive.printing import due_filter
 from ...services.archive.types import ArchiveCounts, HouseholdFilter
 from ..common import labels, messages
 from ..common.executor import ChangeSummary
 from ..common.search_page import SearchListPage
 from ..common.session import UiSession
-from . import archive_io, archive_prints
+from . import archive_io
 from .household_table import HouseholdTable
 from .household_table_model import HouseholdTableModel
 from .household_windows import new_household, open_household
@@ -178,7 +177,10 @@ class ArchivePage(SearchListPage):
         if archive_io.import_flow(self, self.session):
             self.session.announce(ChangeSummary(households=True))
 
+    # the printing modules (reportlab, pdfium) load when something is first printed
     def print_selected_form(self) -> None:
+        from . import archive_prints
+
         hid = self.table.current_household_id()
         if hid is None:
             messages.info(self, "打印档案表", "请先在列表中选择一户。")
@@ -186,10 +188,15 @@ class ArchivePage(SearchListPage):
         archive_prints.print_archive_forms(self, self.session, household_id=hid)
 
     def print_list_forms(self) -> None:
+        from . import archive_prints
+
         archive_prints.print_archive_forms(self, self.session, filt=self.model.filter, count=self.listed_count())
 
     def print_visit_forms(self, prefilled: bool) -> None:
         """The households due a visit (overdue or within 30 days) in the union chosen above."""
+        from ...services.archive.printing import due_filter
+        from . import archive_prints
+
         archive_prints.print_visit_forms(self, self.session, due_filter(self.union.unit_id()), prefilled=prefilled)
 
     def save_template(self) -> None:
