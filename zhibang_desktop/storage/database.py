@@ -6,10 +6,11 @@ Only this module, `server_engine.py`, `migrate.py` and `engine_checks.py` know a
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -22,7 +23,7 @@ from .errors import (
 )
 from .lock import DatabaseLocked, WriterLock
 from .locations import NETWORK_PATH_MESSAGE, is_network_path
-from .migrate import upgrade_to_head
+from .migrate import head_revision, upgrade_to_head
 from .private_files import create_private_file, make_private_dir, restrict
 from .restore_leftovers import clean_restore_leftovers
 from .server_engine import connection_problem, server_engine
@@ -153,6 +154,31 @@ def refuse_foreign_file(path: Path) -> None:
         raise NotAZhibangDatabase(f"文件“{path}”不是职帮数据库（含有其他程序的数据表），程序不会修改它。")
 
 
+def check_file_while(path: Path, meanwhile: Callable[[], object]) -> None:
+    """`quick_check` and `refuse_foreign_file` (read-only) on a thread of their own while
+    `meanwhile` runs here; raises what either raised once both are done. The check reads the
+    whole file (a second or more at 100,000 households) in SQLite, which releases the GIL, so the
+    start's Python work (reading the migration scripts) goes on beside it. Nothing touches the
+    file (not even a PRAGMA) before both are done."""
+    failed: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            quick_check(path)
+            refuse_foreign_file(path)
+        except BaseException as exc:  # noqa: BLE001 — raised again on the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=check, name="zhibang-quick-check", daemon=True)
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
 def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = True,
                   create: bool = True, password: str | None = None) -> Database:
     """Open (and migrate) the database at `path`: a local file, or a server address
@@ -180,8 +206,7 @@ def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = T
         else:
             create_private_file(path)
         if path.stat().st_size > 0:
-            quick_check(path)
-            refuse_foreign_file(path)
+            check_file_while(path, head_revision if migrate else lambda: None)
         engine = sqlite_engine(path)
         if migrate:
             upgrade_to_head(engine, path)

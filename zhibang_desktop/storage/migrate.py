@@ -4,16 +4,17 @@ PostgreSQL: in one transaction (DDL is transactional there) under an advisory lo
 SQLite: batch mode, foreign keys off while migrating (a batch rebuild with ON DELETE
 CASCADE would otherwise delete child rows), checked with foreign_key_check afterwards,
 and a verified copy of the file taken before an existing database is changed.
+
+Alembic is imported when first needed, and the head revision is read from the scripts once
+per folder: at a start the file's quick_check runs meanwhile on another thread (database.py).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
@@ -22,8 +23,13 @@ from .errors import DatabaseError, NotAZhibangDatabase
 from .server_engine import ADVISORY_MIGRATION_KEY
 from .sqlite_backup import copy_database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("zhibang_desktop.storage") / "migrations"))
     if connection is not None:
@@ -32,10 +38,25 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _head_of(alembic_config().get_main_option("script_location"))
+
+
+@lru_cache(maxsize=8)
+def _head_of(script_location: str) -> str:
+    return _scripts(script_location).get_current_head()
+
+
+def _scripts(script_location: str):
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config()
+    cfg.set_main_option("script_location", script_location)
+    return ScriptDirectory.from_config(cfg)
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -53,7 +74,7 @@ def upgrade_to_head(engine: Engine, path: Path | None, shown: str | None = None)
         raise NotAZhibangDatabase(
             f"{where}不是职帮数据库（含有其他程序的数据表），程序不会修改它。"
         )
-    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    known = {rev.revision for rev in _scripts(alembic_config().get_main_option("script_location")).walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(
             f"数据库版本 {current} 比本程序新，请升级职帮后再打开（程序不会修改该数据库）。"
@@ -79,6 +100,8 @@ def _run_upgrade(engine: Engine) -> None:
                 if conn.dialect.name == "postgresql":
                     # Two clients starting at once: the second waits, then finds nothing to do.
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_MIGRATION_KEY})")
+                from alembic import command
+
                 command.upgrade(alembic_config(conn), "head")
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -13,7 +13,6 @@ from ..common.session import UiSession
 from . import archive_io
 from .household_table import HouseholdTable
 from .household_table_model import HouseholdTableModel
-from .household_windows import new_household, open_household
 
 
 def counts_text(counts: ArchiveCounts) -> str:
@@ -88,7 +87,7 @@ class ArchivePage(SearchListPage):
                                                     self.export_button, self.template_button, self.print_button),
                      self.table, self.model)
         self.reload_on(self.category, self.status, self.union, self.overdue)
-        self.new_button.clicked.connect(lambda: new_household(session, self.window()))
+        self.new_button.clicked.connect(self.new_household)
         self.open_button.clicked.connect(self._open_current)
         self.import_action.triggered.connect(self.import_file)
         self.import_button.clicked.connect(self.import_file)
@@ -153,7 +152,15 @@ class ArchivePage(SearchListPage):
         return [self.import_action, self.export_action, self.template_action, *self.print_actions]
 
     # -- commands --
+    # the household editor (and the services of its tabs) loads when a household is first opened
+    def new_household(self) -> None:
+        from .household_windows import new_household
+
+        new_household(self.session, self.window())
+
     def open_household(self, household_id: int) -> None:
+        from .household_windows import open_household
+
         open_household(self.session, household_id, self.window())
 
     def _open_current(self) -> None:
