@@ -65,7 +65,7 @@ def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
         "painted": first_paint.painted,
         "seconds_to_paint": round(time.monotonic() - started, 2),
         "platform": QGuiApplication.platformName(),
-        "pages": window.nav.count(),
+        "pages": len([window.pages[key] for key in window.pages]),  # each built (and imported) now
         "title": window.windowTitle(),
         "translations": translations_loaded,
         "font": app.font().family(),
