@@ -7,7 +7,6 @@ from ...domain import clock
 from ...storage.database import Database
 from ...storage.models import Setting
 from ..admin import org, settings, users
-from ..relief import policies
 from ..context import SYSTEM, AppContext
 from ..errors import FieldProblem, ValidationFailed
 
@@ -53,6 +52,8 @@ def initialise_office(db: Database, office_name: str, *, region: str = "", archi
                 raise ValidationFailed([FieldProblem("parent", "上级工会", f"找不到“{spec.parent}”")])
             by_name[spec.name] = org.add_unit_in(tx.session, tx, spec.name, spec.level, parent.id)
         if policy_preset:
+            from ..relief import policies  # the policy services load at set-up, not at every start
+
             policies.preset_in_force(tx.session, tx, policy_preset, clock.today().year)
         if admin is not None:
             user = users.new_user(tx.session, admin[0], "", admin[1], ["admin"])
