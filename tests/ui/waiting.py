@@ -32,6 +32,12 @@ def choose(qtbot, combo, data) -> None:
     assert combo.currentData() == data
 
 
+def click_row(qtbot, view, row: int) -> None:
+    """Click the first cell of `row` in a table view, as the user chooses a row."""
+    rect = view.visualRect(view.model().index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
+
+
 def ok_button(dialog: QDialog) -> QAbstractButton:
     """The dialog's accepting button (OK, whatever its label says) in its button box."""
     for box in dialog.findChildren(QDialogButtonBox):

@@ -13,6 +13,8 @@ from zhibang_desktop.ui.login import restore_flow
 from zhibang_desktop.ui.admin.auto_backup import AutoBackup
 from zhibang_desktop.ui.admin.backup_page import BackupPage
 
+from ..waiting import click, click_row
+
 # the local file: its folder beside the database, its restore that replaces it (the server page is
 # tested in test_backup_page_backends.py)
 pytestmark = pytest.mark.sqlite_only
@@ -36,26 +38,46 @@ def test_backup_now_lists_the_file(admin, qtbot):
     assert page.table.rowCount() == 0 and "还没有备份" in page.last_label.text()
     assert page.folder.text() == str(backup.default_backup_dir(admin.db.path))
     with qtbot.waitSignal(page.backup_done) as signal:
-        info = page.backup_now()
-    assert info is not None and signal.args[0] == info and info.verified
+        click(qtbot, page.backup_button)
+    info = signal.args[0]
+    assert info.verified
     assert page.table.rowCount() == 1
     assert page.table.item(0, 1).text() == "手动" and page.table.item(0, 3).text() == info.path.name
     assert "最近一次备份" in page.last_label.text()
 
 
-def test_folder_and_retention_settings(admin, qtbot, tmp_path):
+def choose_in_file_dialog(monkeypatch, kind: str, answer) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, kind, staticmethod(lambda *a, **k: answer))
+
+
+def test_folder_and_retention_settings(admin, qtbot, tmp_path, monkeypatch):
     page = make_page(admin, qtbot)
-    assert page.set_folder(str(tmp_path / "U盘"))
-    assert page.folder.text() == str(tmp_path / "U盘")
+    stick = tmp_path / "U盘"
+    choose_in_file_dialog(monkeypatch, "getExistingDirectory", str(stick))
+    click(qtbot, page.choose_button)
+    assert page.folder.text() == str(stick)
+    assert settings.get_settings(admin).backup_dir == str(stick)
     page.keep_daily.setValue(3)
     page.keep_monthly.setValue(6)
-    assert page.save_settings()
+    click(qtbot, page.save_button)
     saved = settings.get_settings(admin)
-    assert (saved.backup_dir, saved.keep_daily, saved.keep_monthly) == (str(tmp_path / "U盘"), 3, 6)
-    page.backup_now()
-    assert list((tmp_path / "U盘").glob("zhibang-*.sqlite3"))
-    assert page.set_folder("")
+    assert (saved.backup_dir, saved.keep_daily, saved.keep_monthly) == (str(stick), 3, 6)
+    with qtbot.waitSignal(page.backup_done):
+        click(qtbot, page.backup_button)
+    assert list(stick.glob("zhibang-*.sqlite3"))
+    click(qtbot, page.default_button)
     assert page.folder.text() == str(backup.default_backup_dir(admin.db.path))
+    assert settings.get_settings(admin).backup_dir == ""
+
+
+def test_cancelling_the_folder_dialog_changes_nothing(admin, qtbot, monkeypatch):
+    page = make_page(admin, qtbot)
+    before = page.folder.text()
+    choose_in_file_dialog(monkeypatch, "getExistingDirectory", "")
+    click(qtbot, page.choose_button)
+    assert page.folder.text() == before and settings.get_settings(admin).backup_dir == ""
 
 
 def test_backups_are_the_admins_a_clerk_has_no_backup_page(clerk, admin):
@@ -72,26 +94,32 @@ def test_backups_are_the_admins_a_clerk_has_no_backup_page(clerk, admin):
 
 def test_restore_asks_and_emits(admin, qtbot, boxes):
     page = make_page(admin, qtbot)
-    info = page.backup_now()
-    page.select_row(0)
+    with qtbot.waitSignal(page.backup_done) as made:
+        click(qtbot, page.backup_button)
+    info = made.args[0]
+    assert not page.restore_button.isEnabled()  # nothing chosen yet
+    click_row(qtbot, page.table, 0)
     assert page.restore_button.isEnabled()
     boxes.answer = False
-    assert not page.restore_selected()
+    with qtbot.assertNotEmitted(page.restore_requested):
+        click(qtbot, page.restore_button)
+    assert boxes.shown[-1][0] == "ask"
     boxes.answer = True
     with qtbot.waitSignal(page.restore_requested) as signal:
-        assert page.restore_selected()
+        click(qtbot, page.restore_button)
     assert signal.args == [str(info.path)]
     question = boxes.shown[-1]
     assert question[0] == "ask" and "另存" in question[2] and "重新登录" in question[2]
     assert "户档案" in question[2]
 
 
-def test_restore_refuses_a_bad_file(admin, qtbot, boxes, tmp_path):
+def test_restore_refuses_a_bad_file(admin, qtbot, boxes, tmp_path, monkeypatch):
     page = make_page(admin, qtbot)
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"garbage" * 100)
+    choose_in_file_dialog(monkeypatch, "getOpenFileName", (str(bad), ""))
     with qtbot.assertNotEmitted(page.restore_requested):
-        assert not page.confirm_restore(bad)
+        click(qtbot, page.restore_file_button)
     assert boxes.shown[-1][0] == "warn" and "不是职帮数据库" in boxes.shown[-1][2]
 
 

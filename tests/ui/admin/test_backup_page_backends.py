@@ -15,7 +15,7 @@ from zhibang_desktop.storage.models import Household
 from zhibang_desktop.ui.admin import backup_page
 from zhibang_desktop.ui.admin.auto_backup import AutoBackup
 
-from ..waiting import click
+from ..waiting import click, click_row
 from .test_backup_page import make_page
 
 
@@ -81,7 +81,7 @@ def test_restore_on_a_server_goes_into_an_empty_database_whose_address_is_asked(
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
     with qtbot.waitSignal(page.backup_done, timeout=120000):
         click(qtbot, page.backup_button)
-    page.select_row(0)
+    click_row(qtbot, page.table, 0)
     click(qtbot, page.restore_button)
     assert asked and asked[0][0] == "恢复到空数据库" and asked[0][2].endswith("_restored")
     assert boxes.shown[-1][:2] == ("info", "恢复完成"), boxes.shown

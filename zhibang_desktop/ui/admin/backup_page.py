@@ -199,9 +199,6 @@ class BackupPage(Page):
         rows = {i.row() for i in self.table.selectedIndexes()}
         return self.backups[min(rows)] if rows else None
 
-    def select_row(self, row: int) -> None:
-        self.table.selectRow(row)
-
     def _update_buttons(self) -> None:
         self.restore_button.setEnabled(self.can_restore and self.selected_backup() is not None)
 
