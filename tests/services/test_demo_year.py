@@ -74,3 +74,29 @@ def test_a_batch_is_left_in_progress_with_bank_and_cash_lines_to_pay(db, today, 
         assert any(state == "pending" and method in ("bank_transfer", "social_security_card")
                    for state, method in states)
         assert any(state == "paid" for state, _ in states)
+
+
+def test_the_year_has_casework_to_open(db):
+    """The 回访, 投诉 and 数据比对 pages open on real rows: follow-ups of most paid lines (one not
+    reached), the newest still due; a concluded complaint, one being handled, one just received;
+    a 公安 list with one vehicle owner to decide — all dated on or before today."""
+    from zhibang_desktop.demo.office import DEMO_PASSWORD
+    from zhibang_desktop.services.admin import users
+    from zhibang_desktop.services.casework import complaints, crosscheck, followups
+    from zhibang_desktop.services.context import AppContext
+
+    today = clock.today()
+    create_demo(db, households=150, seed=5)
+    ctx = AppContext(db, users.authenticate(db, "clerk", DEMO_PASSWORD))
+    lines = followups.followup_list(ctx, due_only=False)
+    calls = [f for line in lines for f in line.followups]
+    assert sum(line.done for line in lines) >= len(lines) // 2 and followups.followup_list(ctx)
+    assert any(not f.reached for f in calls) and {"satisfied", "dissatisfied"} <= {f.satisfaction for f in calls}
+    assert all(line.paid_on <= f.followup_date <= today for line in lines for f in line.followups)
+    made = complaints.list_complaints(ctx)
+    assert sorted(c.status for c in made) == ["closed", "open", "open"]
+    assert any(c.request_number for c in made) and all(c.received_on <= today for c in made)
+    lists = crosscheck.list_crosscheck_lists(ctx)
+    assert [(x.source, x.open_findings) for x in lists] == [("公安", 1)]
+    assert [f.kind for f in crosscheck.list_findings(ctx, open_only=True)] == ["vehicle"]
+    assert clock.now().date() >= today  # the clock is back

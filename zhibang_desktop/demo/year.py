@@ -28,6 +28,7 @@ from ..domain.cards import luhn_ok
 from ..storage.database import Database
 from ..storage.models import Household, PolicyVersion, ReliefRequest, User, YearStandard
 from . import budgets as demo_budgets
+from .casework import create_casework
 from .year_summary import YearSummary, year_summary
 from .year_calendar import _Clock, _quarter_start, _window, _workday
 from ..services.context import SYSTEM, Actor, AppContext
@@ -467,6 +468,7 @@ def create_year(db: Database, seed: int = 1, today: date | None = None) -> YearS
         return None
     year.run()
     demo_budgets.cut_and_allocate(year.head, year.today.year, year.today)
+    create_casework(year.clerk, year.clock, year.today, year.rnd)
     summary = year_summary(db)
     with AppContext(db, SYSTEM).tx(None) as tx:
         tx.audit("create", "relief_request",
