@@ -52,3 +52,14 @@ def test_xlsx_has_a_cover_and_every_row_with_money_in_yuan(tmp_path):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("救助类型", "户数", "金额（元）") and len(rows) == 1 + 100 + 1
     assert rows[1][2] == pytest.approx(123456.00)
+
+
+@pytest.mark.parametrize("writer", [write_report_pdf, write_report_xlsx])
+def test_a_cancel_leaves_nothing_at_the_target(tmp_path, writer):
+    from zhibang_desktop.documents.output import Cancelled
+
+    seen = []
+    with pytest.raises(Cancelled):
+        writer(report(200), tmp_path / "报表.out", progress=lambda done, total: seen.append((done, total)),
+               cancelled=lambda: len(seen) >= 2)
+    assert list(tmp_path.iterdir()) == [] and seen[0][0] == 0

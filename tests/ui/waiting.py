@@ -38,6 +38,21 @@ def click_row(qtbot, view, row: int) -> None:
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
 
 
+def press_cancel_when_progress_shows() -> None:
+    """Press 取消 on the progress dialog as soon as it shows (call before starting the work)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    def press() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        if shown:
+            shown[0].findChild(QPushButton).click()  # QProgressDialog.cancel() alone emits no canceled
+        else:
+            QTimer.singleShot(30, press)
+
+    QTimer.singleShot(30, press)
+
+
 def ok_button(dialog: QDialog) -> QAbstractButton:
     """The dialog's accepting button (OK, whatever its label says) in its button box."""
     for box in dialog.findChildren(QDialogButtonBox):

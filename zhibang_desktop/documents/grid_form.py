@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from .output import atomic_path, is_file_object
+from .output import CancelFn, ProgressFn, Ticker, atomic_path, is_file_object
 from .pdf_form import Cell, FormDocument
 from .xlsx_safe import safe_cell
 
@@ -34,7 +34,8 @@ class GridForm:
     banner: str | None = None
 
 
-def write_grid_pdf(form: GridForm, target: str | os.PathLike | BinaryIO) -> int:
+def write_grid_pdf(form: GridForm, target: str | os.PathLike | BinaryIO,
+                   progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> int:
     """A4 portrait, embedded fonts, page N/M; return the page count."""
     doc = FormDocument(form.title, [form.subtitle] if form.subtitle else [], page_footer_text=f"{form.office}　{form.title}",
                        banner=form.banner, author=form.office, font_size=9.5)
@@ -43,7 +44,7 @@ def write_grid_pdf(form: GridForm, target: str | os.PathLike | BinaryIO) -> int:
     doc.add_paragraph(form.signatures)
     doc.add_spacer(3)
     doc.add_paragraph(form.date_line, align="right")
-    return doc.write(target)
+    return doc.write(target, progress=progress, cancelled=cancelled)
 
 
 def _placed(rows: tuple[tuple[Cell, ...], ...], ncols: int):
@@ -63,8 +64,12 @@ def _placed(rows: tuple[tuple[Cell, ...], ...], ncols: int):
             c += cell.colspan
 
 
-def write_grid_xlsx(form: GridForm, target: str | os.PathLike | BinaryIO) -> None:
-    """The same grid as a sheet: merged cells, wrapped text, thin borders, A4 portrait."""
+def write_grid_xlsx(form: GridForm, target: str | os.PathLike | BinaryIO,
+                    progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> None:
+    """The same grid as a sheet: merged cells, wrapped text, thin borders, A4 portrait; a
+    cancel before the file is stored leaves nothing at ``target``."""
+    ticker = Ticker(1, progress, cancelled, every=1)
+    ticker.start()
     wb = Workbook()
     ws = wb.active
     ws.title = "绩效自评表"[:31]
@@ -102,8 +107,10 @@ def write_grid_xlsx(form: GridForm, target: str | os.PathLike | BinaryIO) -> Non
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ticker.check()
     if is_file_object(target):
         wb.save(target)
     else:
         with atomic_path(target) as tmp:
             wb.save(tmp)
+    ticker.advance()

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, BinaryIO, Literal
 
 from ..domain.money import format_yuan
+from .output import CancelFn, ProgressFn, Ticker
 from .pdf_form import FormDocument
 from .xlsx_safe import XlsxWriter
 
@@ -66,7 +67,8 @@ def _cell(value: Any, kind: Kind) -> str:
     return str(value)
 
 
-def write_report_pdf(report: TabularReport, target: str | os.PathLike | BinaryIO) -> int:
+def write_report_pdf(report: TabularReport, target: str | os.PathLike | BinaryIO,
+                     progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> int:
     """Write the report (A4 portrait, embedded fonts); return the page count."""
     doc = FormDocument(
         report.title, [report.office] if report.office else [],
@@ -91,12 +93,24 @@ def write_report_pdf(report: TabularReport, target: str | os.PathLike | BinaryIO
     doc.add_paragraph(f"制表人：{report.prepared_by}　　　审核人：____________　　　负责人：____________")
     doc.add_spacer(4)
     doc.add_paragraph(f"{report.office}（盖章）　　　　年　　月　　日", align="right")
-    return doc.write(target)
+    return doc.write(target, progress=progress, cancelled=cancelled)
 
 
-def write_report_xlsx(report: TabularReport, target: str | os.PathLike | BinaryIO) -> None:
-    """Write the report as a workbook (a cover sheet, then one sheet per table)."""
+def write_report_xlsx(report: TabularReport, target: str | os.PathLike | BinaryIO,
+                      progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> None:
+    """Write the report as a workbook (a cover sheet, then one sheet per table); a cancel
+    leaves nothing at ``target``."""
     xw = XlsxWriter()
+    try:
+        _fill_workbook(xw, report, Ticker(len(report.tables) + 1, progress, cancelled, every=1))
+    except BaseException:
+        xw.discard()
+        raise
+    xw.save(target if not isinstance(target, os.PathLike) else os.fspath(target))
+
+
+def _fill_workbook(xw: XlsxWriter, report: TabularReport, ticker: Ticker) -> None:
+    ticker.start()
     xw.add_sheet("报表信息", ["项目", "内容"], [14, 60], auto_filter=False, landscape=False)
     xw.append_rows([["报表", report.title], ["单位", report.office], ["统计期间", report.period_text],
                     ["制表日期", date_cn(report.made_on)], ["制表人", report.prepared_by],
@@ -112,4 +126,5 @@ def write_report_xlsx(report: TabularReport, target: str | os.PathLike | BinaryI
         xw.append_rows(table.rows)
         if table.note:
             xw.append([table.note])
-    xw.save(target if not isinstance(target, os.PathLike) else os.fspath(target))
+        ticker.advance()
+    ticker.check()

@@ -4,6 +4,7 @@ the household behind a record."""
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +23,7 @@ from zhibang_desktop.ui.printing.preview_dialog import PdfPreviewDialog
 from zhibang_desktop.ui.relief.request_view import RequestViewDialog
 from zhibang_desktop.ui.reports.reports_page import quarter_bounds
 
-from ..waiting import settle
+from ..waiting import press_cancel_when_progress_shows, settle
 
 YEAR = TEST_TODAY.year
 
@@ -176,6 +177,47 @@ def test_the_annual_report_is_exported_to_excel(auditor_window, qtbot, monkeypat
     assert any("审核及时率" in c for c in cells) and any(str(YEAR) in c for c in cells)
     rows = audit.query_audit(auditor_window.session.ctx, limit=5).rows
     assert any(r.action == "export" and "年度帮扶工作报表" in r.summary for r in rows)
+
+
+def held_until_cancelled(module, name: str, monkeypatch) -> None:
+    """The service's document writer waits for 取消 before writing, as a long write would."""
+    real = getattr(module, name)
+
+    def writer(doc, target, progress=None, cancelled=None):
+        progress(0, 1)
+        for _ in range(3000):  # 30 s at most; counted, as the shifted-date pass freezes the clocks
+            if cancelled():
+                break
+            time.sleep(0.01)
+        return real(doc, target, progress=progress, cancelled=cancelled)
+
+    monkeypatch.setattr(module, name, writer)
+
+
+@pytest.mark.parametrize("button, suffix, writer", [
+    ("annual_xlsx_button", ".xlsx", "write_report_xlsx"),
+    ("selfeval_button", ".xlsx", "write_grid_xlsx"),
+    ("selfeval_button", ".pdf", "write_grid_pdf"),
+])
+def test_report_exports_can_be_cancelled_leaving_no_file_and_no_record(auditor_window, qtbot, monkeypatch, tmp_path,
+                                                                       boxes, button, suffix, writer):
+    import importlib
+
+    page = auditor_window.current_page()
+    module = "annual_document" if writer == "write_report_xlsx" else "selfeval_document"
+    held_until_cancelled(importlib.import_module(f"zhibang_desktop.services.reports.{module}"), writer, monkeypatch)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(EXAMPLE_TARGETS), "")))
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    out = folder / f"报表{suffix}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    before = audit.query_audit(auditor_window.session.ctx, limit=1).rows[0].seq
+    press_cancel_when_progress_shows()
+    qtbot.mouseClick(getattr(page, button), Qt.LeftButton)
+    settle(qtbot, auditor_window)
+    assert list(folder.iterdir()) == []  # neither the file nor a temporary one
+    assert not any(kind in ("error", "warn") for kind, *_ in boxes.shown), boxes.shown
+    assert audit.query_audit(auditor_window.session.ctx, limit=1).rows[0].seq == before
 
 
 EXAMPLE_TARGETS = Path(__file__).resolve().parents[3] / "resources" / "examples" / "selfeval_targets.json"

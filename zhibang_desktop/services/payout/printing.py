@@ -20,8 +20,7 @@ from sqlalchemy import select
 from ...domain import clock
 from ...domain.money import format_yuan
 from ...documents.notice_roster import NoticeRoster, PrivacyError, RosterEntry, write_notice_roster
-from ...documents.output import Cancelled as DocCancelled
-from ...documents.output import DocumentWriteError, Target, is_file_object
+from ...documents.output import Target, is_file_object
 from ...documents.receipt_list import LeftOffLine, ProxyInfo, ReceiptList, ReceiptRow, write_receipt_list
 from ...storage.models import Disbursement, DisbursementLine, Notice, ReliefRequest
 from .. import audit_chain
@@ -30,7 +29,8 @@ from . import scope
 from ..context import AppContext
 from .views import find_batch
 from ..relief.early_payout import early_payouts_of
-from ..errors import Cancelled, ServiceError
+from ..document_output import write_cancellable
+from ..errors import ServiceError
 from .types import LINE_STATE_LABELS, METHOD_LABELS, PrintResult
 from ..admin.settings import demo_banner, read_settings
 from ..funds.draws import overdraw_note
@@ -83,13 +83,9 @@ def roster_document(ctx: AppContext, notice_id: int) -> NoticeRoster:
 
 def _write(writer, doc, target: Target, progress: Progress, cancelled: CancelCheck):
     try:
-        return writer(doc, target, progress=progress, cancelled=cancelled)
-    except DocCancelled as exc:
-        raise Cancelled("打印已取消，未生成文件") from exc
+        return write_cancellable(writer, doc, target, progress, cancelled, "打印已取消，未生成文件")
     except PrivacyError as exc:
         raise ServiceError(str(exc)) from exc
-    except (OSError, DocumentWriteError) as exc:
-        raise ServiceError(f"无法写入文件：{getattr(exc, 'strerror', None) or exc}") from exc
 
 
 def _build_roster(ctx: AppContext, notice_id: int, target: Target, progress: Progress,

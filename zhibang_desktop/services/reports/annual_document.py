@@ -11,11 +11,13 @@ from pathlib import Path
 from ...documents.tabular_report import (
     Column, ReportTable, TabularReport, date_cn, write_report_pdf, write_report_xlsx,
 )
+from ...documents.output import CancelFn, ProgressFn
 from ...domain.money import format_yuan
 from ..admin.settings import demo_banner
 from ..errors import FieldProblem, ValidationFailed
 from ..funds import rate_bp, rate_text
 from .annual import annual_report
+from ..document_output import write_cancellable
 from .common import READ
 from .types import AnnualReport, Indicator
 
@@ -87,17 +89,17 @@ def _suffix(path: Path) -> str:
     return suffix
 
 
-def _write(ctx, year: int, path, unit_id: int | None) -> tuple[Path, AnnualReport, int]:
+def _write(ctx, year: int, path, unit_id: int | None, progress: ProgressFn | None = None,
+           cancelled: CancelFn | None = None) -> tuple[Path, AnnualReport, int]:
     out = Path(path)
     suffix = _suffix(out)
     rep = annual_report(ctx, year, unit_id)
     with ctx.tx(READ) as tx:
         banner = demo_banner(tx.session)
     doc = annual_document(rep, banner)
-    if suffix == ".pdf":
-        return out, rep, write_report_pdf(doc, out)
-    write_report_xlsx(doc, out)
-    return out, rep, 0
+    writer = write_report_pdf if suffix == ".pdf" else write_report_xlsx
+    pages = write_cancellable(writer, doc, out, progress, cancelled)
+    return out, rep, pages or 0
 
 
 def build_annual_document(ctx, year: int, path, unit_id: int | None = None) -> Path:
@@ -105,9 +107,11 @@ def build_annual_document(ctx, year: int, path, unit_id: int | None = None) -> P
     return _write(ctx, year, path, unit_id)[0]
 
 
-def export_annual(ctx, year: int, path, unit_id: int | None = None) -> Path:
-    """Write the annual report (.pdf printed, .xlsx exported) and record it in the audit trail."""
-    out, rep, pages = _write(ctx, year, path, unit_id)
+def export_annual(ctx, year: int, path, unit_id: int | None = None, *, progress: ProgressFn | None = None,
+                  cancelled: CancelFn | None = None) -> Path:
+    """Write the annual report (.pdf printed, .xlsx exported) and record it in the audit trail;
+    a cancel leaves no file and no record."""
+    out, rep, pages = _write(ctx, year, path, unit_id, progress, cancelled)
     what = f"{rep.unit_name or rep.office}{year}年度帮扶工作报表"
     with ctx.tx(READ) as tx:
         if pages:

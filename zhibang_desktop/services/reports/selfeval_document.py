@@ -5,9 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 from pathlib import Path
 
+from ...documents.output import CancelFn, ProgressFn
 from ...documents.grid_form import Cell, GridForm, write_grid_pdf, write_grid_xlsx
 from ..admin.settings import demo_banner
 from ..errors import FieldProblem, ValidationFailed
+from ..document_output import write_cancellable
 from .common import READ
 from .selfeval import SelfEvaluation, self_evaluation
 from .selfeval_targets import Targets
@@ -89,8 +91,10 @@ def selfeval_form(ev: SelfEvaluation, banner: str = "") -> GridForm:
                     f"{ev.implementer}（盖章）　　　　年　　月　　日", banner or None)
 
 
-def export_selfeval(ctx, year: int, targets: Targets | str | Path, path, unit_id: int | None = None) -> Path:
-    """Write the filled-in 绩效自评表 (.xlsx or .pdf) and record the export or print."""
+def export_selfeval(ctx, year: int, targets: Targets | str | Path, path, unit_id: int | None = None, *,
+                    progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> Path:
+    """Write the filled-in 绩效自评表 (.xlsx or .pdf) and record the export or print; a cancel
+    leaves no file and no record."""
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
@@ -99,10 +103,10 @@ def export_selfeval(ctx, year: int, targets: Targets | str | Path, path, unit_id
     with ctx.tx(READ) as tx:
         form = selfeval_form(ev, demo_banner(tx.session))
     if suffix == ".pdf":
-        pages = write_grid_pdf(form, out)
+        pages = write_cancellable(write_grid_pdf, form, out, progress, cancelled)
         action, summary = "print", f"打印{year}年度项目支出绩效自评表（{ev.project}，{pages} 页）"
     else:
-        write_grid_xlsx(form, out)
+        write_cancellable(write_grid_xlsx, form, out, progress, cancelled)
         action, summary = "export", f"导出{year}年度项目支出绩效自评表（{ev.project}，Excel）"
     with ctx.tx(READ) as tx:
         tx.audit(action, "self_evaluation", year, summary=summary)

@@ -39,11 +39,10 @@ def preview_annual(parent: QWidget, session: UiSession, year: int, unit_id: int 
 
 
 def _write(parent: QWidget, session: UiSession, title: str, label: str, job) -> Path | None:
-    """Run one file-writing service call behind a progress dialog; say where the file went."""
+    """Run one file-writing service call, ``job(progress, cancelled)``, behind a progress dialog
+    with 取消 (the service leaves no file and no record when cancelled); say where the file went."""
     try:
-        # a single service call that cannot stop half-way: no 取消 that would leave a file behind
-        out = session.executor.run_with_progress(parent, title, label, lambda progress, cancelled: job(),
-                                                 cancellable=False)
+        out = session.executor.run_with_progress(parent, title, label, job)
     except Cancelled:
         return None
     except ServiceError as exc:
@@ -71,7 +70,8 @@ def export_selfeval_file(parent: QWidget, session: UiSession, year: int, unit_id
         path += ".pdf" if "pdf" in (chosen or "").lower() else ".xlsx"
     ctx = session.ctx
     return _write(parent, session, "导出绩效自评表", f"正在填写{year}年度绩效自评表……",
-                  lambda: reports.export_selfeval(ctx, year, targets, path, unit_id))
+                  lambda progress, cancelled: reports.export_selfeval(ctx, year, targets, path, unit_id,
+                                                                      progress=progress, cancelled=cancelled))
 
 
 def export_annual_xlsx(parent: QWidget, session: UiSession, year: int, unit_id: int | None,
@@ -86,4 +86,5 @@ def export_annual_xlsx(parent: QWidget, session: UiSession, year: int, unit_id: 
         path += ".xlsx"
     ctx = session.ctx
     return _write(parent, session, "导出年度报表", f"正在导出{title}……",
-                  lambda: reports.export_annual(ctx, year, path, unit_id))
+                  lambda progress, cancelled: reports.export_annual(ctx, year, path, unit_id,
+                                                                    progress=progress, cancelled=cancelled))
