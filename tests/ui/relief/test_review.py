@@ -191,8 +191,13 @@ def test_a_2027_request_shows_the_holiday_data_warning_instead_of_crashing(offic
     assert "基层工会 同意" in review_row.text() and "2027年的节假日安排尚未录入" in review_row.toolTip()
 
 
-def test_print_the_approval_form_from_the_request_view(office, qtbot, tmp_path, monkeypatch, msgs):
+def test_without_the_print_preview_the_approval_form_is_saved_as_a_pdf(office, qtbot, tmp_path, monkeypatch, msgs):
+    """An installation whose Qt has no print support cannot load the preview: 打印审批表… then
+    asks where to save the PDF (the preview has its own tests)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QFileDialog
+
+    from zhibang_desktop.ui.relief import relief_common
 
     v = submitted(office)
     review.decide(office.grassroots, v.id, "approve", "情况属实，同意上报")
@@ -200,7 +205,8 @@ def test_print_the_approval_form_from_the_request_view(office, qtbot, tmp_path, 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     view = RequestViewDialog(UiSession(office.clerk), request_id=v.id)
     qtbot.addWidget(view)
-    view.print_form(preview=False)  # saved as a file (the preview has its own tests)
+    monkeypatch.setattr(relief_common, "_preview_module", lambda: None)
+    qtbot.mouseClick(view.print_button, Qt.LeftButton)
     pdf = tmp_path / "审批表.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "已生成救助申请审批表" in msgs.texts()

@@ -94,10 +94,10 @@ def _preview_module():
     return print_preview
 
 
-def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, number: str, *,
-                        preview: bool = True):
+def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, number: str):
     """The 救助申请审批表 of a request: generated in the background and shown in the print
-    preview (print or save as PDF there); without the preview, saved as a PDF file.
+    preview (print or save as PDF there); where the preview cannot load (no Qt print
+    support in the installation), saved as a PDF file to open elsewhere.
 
     Returns the preview dialog, or the saved path, or None (cancelled / failed: already said).
     """
@@ -105,7 +105,7 @@ def print_approval_flow(parent: QWidget, session: UiSession, request_id: int, nu
     from ...services.relief.requests import build_approval, print_approval
 
     name = f"救助申请审批表_{number}.pdf"
-    module = _preview_module() if preview else None
+    module = _preview_module()
     if module is not None:
         def printed(how: str, where: str, pages: int) -> None:
             # the preview itself records nothing; what is printed or saved from it is recorded

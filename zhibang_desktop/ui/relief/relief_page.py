@@ -288,11 +288,11 @@ class ReliefPage(SearchListPage):
             messages.show_service_error(self, exc, f"无法撤回 {row.number}")
             return
 
-    def print_current(self, *, preview: bool = True):
+    def print_current(self):
         row = self._selected("打印审批表")
         if row is None:
             return None
-        result = print_approval_flow(self, self.session, row.id, row.number, preview=preview)
+        result = print_approval_flow(self, self.session, row.id, row.number)
         return self._keep(result) if isinstance(result, QWidget) else result
 
 

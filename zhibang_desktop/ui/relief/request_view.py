@@ -301,7 +301,7 @@ class RequestViewDialog(QDialog):
             return
         self.show_view(view)
 
-    def print_form(self, *, preview: bool = True):
+    def print_form(self):
         if self.view is None:
             return None
-        return print_approval_flow(self, self.session, self.view.id, self.view.number, preview=preview)
+        return print_approval_flow(self, self.session, self.view.id, self.view.number)
