@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 FORMAT_NAME = "职帮年度上报文件"
-LAYOUT_VERSION = 1
+# 2: 预算合计 includes the carry-over into the line (1 did not; the city would under-count it)
+LAYOUT_VERSION = 2
 INFO_SHEET = "说明"
 
 
