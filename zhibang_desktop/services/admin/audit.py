@@ -75,6 +75,14 @@ ENTITY_LABELS: dict[str, str] = {
     "budget_allocation": "预算下拨",
     "budget_carry_over": "预算结转",
     "budget_plan": "预算测算",
+    "annual_report": "年度报表",
+    "self_evaluation": "绩效自评表",
+    "annual_exchange": "年度上报文件",
+    "office_key": "办公室密钥",
+    "followup": "回访记录",
+    "complaint": "投诉",
+    "crosscheck_list": "部门比对名单",
+    "crosscheck_finding": "数据比对结果",
 }
 
 MAX_PAGE = 1000
