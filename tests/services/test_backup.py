@@ -419,14 +419,7 @@ def test_restore_migrates_an_older_backup_forward(ctx, db_path, tmp_path, monkey
     original_bytes = info.path.read_bytes()
     ctx.db.close()
     location = _migrations_with_extra_revision(tmp_path)
-    real_config = migrate.alembic_config
-
-    def patched(connection=None):
-        cfg = real_config(connection)
-        cfg.set_main_option("script_location", str(location))
-        return cfg
-
-    monkeypatch.setattr(migrate, "alembic_config", patched)
+    monkeypatch.setattr(migrate, "script_location", lambda: str(location))
     assert migrate.head_revision() == "9001"
     check = backup.check_backup(info.path)
     assert check.ok and check.needs_migration and "自动升级" in check.message
