@@ -24,13 +24,13 @@ from ..services.admin import org
 from ..services.session import setup
 from ..services.archive.store import counter_name, format_archive_no
 from ..services.context import SYSTEM, AppContext
+from .account import DEMO_PASSWORD
 from .archive_form import form_fields
 from .people import Person, PersonMaker
 from ..services.admin.settings import DEMO_MARKER, read_settings  # DEMO_MARKER: this office was made by the demo
 from ..services.admin.visit_intervals import visit_intervals
 
 DEMO_OFFICE = "增城区总工会"
-DEMO_PASSWORD = "demo1234"  # demo databases only
 # Login names and the people behind them: lists and paper show the person (经办人 陈晓).
 # One reviewer per level below the head: a person decides one level of a request.
 DEMO_USERS = (("admin", "王建国", ["admin"]), ("clerk", "陈晓", ["clerk"]),

@@ -6,17 +6,17 @@ Only this module, `server_engine.py`, `migrate.py` and `engine_checks.py` know a
 from __future__ import annotations
 
 import sqlite3
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .file_check import check_file_while, quick_check, refuse_foreign_file  # noqa: F401  (re-exported)
 from .errors import (
     BadDatabaseAddress, DatabaseCorrupt, DatabaseError, DatabaseMissing, NetworkPathRefused, NotAZhibangDatabase,
     PasswordNeeded,
@@ -123,60 +123,6 @@ def sqlite_engine(path: Path) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
-
-def quick_check(path: Path) -> None:
-    """Raise DatabaseCorrupt / NotAZhibangDatabase before anything writes to `path`."""
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseCorrupt(
-            f"无法读取数据库“{path}”：{exc}。文件可能已损坏或不是职帮数据库；"
-            "程序不会修改或删除它。请从备份恢复。"
-        ) from exc
-    if rows != [("ok",)]:
-        detail = "；".join(r[0] for r in rows[:3])
-        raise DatabaseCorrupt(f"数据库“{path}”完整性检查未通过（{detail}）。程序不会修改它，请从备份恢复。")
-
-
-def refuse_foreign_file(path: Path) -> None:
-    """Checked read-only before any PRAGMA (even journal_mode) touches the file."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
-    finally:
-        con.close()
-    if tables and "alembic_version" not in tables:
-        raise NotAZhibangDatabase(f"文件“{path}”不是职帮数据库（含有其他程序的数据表），程序不会修改它。")
-
-
-def check_file_while(path: Path, meanwhile: Callable[[], object]) -> None:
-    """`quick_check` and `refuse_foreign_file` (read-only) on a thread of their own while
-    `meanwhile` runs here; raises what either raised once both are done. The check reads the
-    whole file (a second or more at 100,000 households) in SQLite, which releases the GIL, so the
-    start's Python work (reading the migration scripts) goes on beside it. Nothing touches the
-    file (not even a PRAGMA) before both are done."""
-    failed: list[BaseException] = []
-
-    def check() -> None:
-        try:
-            quick_check(path)
-            refuse_foreign_file(path)
-        except BaseException as exc:  # noqa: BLE001 — raised again on the caller's thread
-            failed.append(exc)
-
-    thread = threading.Thread(target=check, name="zhibang-quick-check", daemon=True)
-    thread.start()
-    try:
-        meanwhile()
-    finally:
-        thread.join()
-    if failed:
-        raise failed[0]
 
 
 def open_database(path: Path | str, *, migrate: bool = True, take_lock: bool = True,

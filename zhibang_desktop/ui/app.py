@@ -133,7 +133,7 @@ def login(db, demo: bool):
 
     dialog = LoginDialog(db)
     if demo and hasattr(dialog, "set_hint"):
-        from ..demo.office import DEMO_PASSWORD
+        from ..demo.account import DEMO_PASSWORD
 
         dialog.set_hint(f"演示数据：用户名 clerk（经办人）或 admin（管理员），密码 {DEMO_PASSWORD}", "clerk")
     if dialog.exec() != QDialog.Accepted:

@@ -38,7 +38,10 @@ def _floor_window():
 
 
 def _app_window():
-    from ..demo import DEMO_PASSWORD
+    from ..storage.file_check import begin_check
+
+    begin_check(DB)  # as `zhibang` does before importing the GUI (cli._start_gui)
+    from ..demo.account import DEMO_PASSWORD
     from ..services.admin import users
     from ..services.context import AppContext
     from .app import make_app, open_or_explain
@@ -56,11 +59,11 @@ def main() -> None:
     import os
     import time
 
+    app, window = _floor_window() if SIDE == "floor" else _app_window()
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from ..bench.memory import peak_rss_mb
 
-    app, window = _floor_window() if SIDE == "floor" else _app_window()
     painted: list[float] = []
     cpu: list[float] = []
 
