@@ -21,21 +21,27 @@ from .errors import DatabaseCorrupt, NotAZhibangDatabase
 from .locations import is_network_path
 
 
+def check_rows(path: Path, pragma: str = "quick_check") -> list[str]:
+    """What `PRAGMA quick_check` (or `integrity_check`) says of the file opened read-only:
+    ["ok"] for a sound file. Raises sqlite3.DatabaseError for one SQLite cannot read."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in con.execute(f"PRAGMA {pragma}")]
+    finally:
+        con.close()
+
+
 def quick_check(path: Path) -> None:
     """Raise DatabaseCorrupt / NotAZhibangDatabase before anything writes to `path`."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
+        rows = check_rows(path)
     except sqlite3.DatabaseError as exc:
         raise DatabaseCorrupt(
             f"无法读取数据库“{path}”：{exc}。文件可能已损坏或不是职帮数据库；"
             "程序不会修改或删除它。请从备份恢复。"
         ) from exc
-    if rows != [("ok",)]:
-        detail = "；".join(r[0] for r in rows[:3])
+    if rows != ["ok"]:
+        detail = "；".join(rows[:3])
         raise DatabaseCorrupt(f"数据库“{path}”完整性检查未通过（{detail}）。程序不会修改它，请从备份恢复。")
 
 

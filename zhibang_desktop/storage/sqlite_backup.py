@@ -5,6 +5,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from .file_check import check_rows
 from .private_files import create_private_file, make_private_dir, partial_of
 
 
@@ -14,14 +15,10 @@ class BackupFailed(RuntimeError):
 
 def integrity_problems(path: Path) -> list[str]:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA integrity_check").fetchall()
-        finally:
-            con.close()
+        rows = check_rows(path, "integrity_check")
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
-    return [] if rows == [("ok",)] else [r[0] for r in rows]
+    return [] if rows == ["ok"] else rows
 
 
 def merge_wal(path: Path) -> None:
