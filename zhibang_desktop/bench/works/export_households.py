@@ -7,9 +7,16 @@ import sqlite3
 from ..registry import BenchContext, Work, once, register
 from ..scratch_copy import writable_copy
 
+# the 档案表 fields the export writes between 备注 and 出生日期 (documents.household_ledger.FORM_COLUMNS)
+FORM_COLUMNS = ("political_status", "marital_status", "housing_type", "housing_area_x100", "disability_category",
+                "disability_grade", "employer_nature", "enterprise_status", "medical_insurance", "zero_employment",
+                "archived_by", "reviewed_by", "grassroots_opinion", "grassroots_opinion_on", "upper_opinion",
+                "upper_opinion_on")
 HOUSEHOLD_SQL = ("select h.archive_no, h.status, h.name, h.id_number, h.sex, h.phone, h.employer, u.name, h.category, "
                  "h.causes, h.household_size, h.total_income_fen, h.bank_name, h.bank_account, h.address, "
-                 "h.archived_on, h.union_member, h.assistance_status, h.remarks, h.birth_date, h.total_income_fen, "
+                 "h.archived_on, h.union_member, h.assistance_status, h.remarks, "
+                 + "".join(f"h.{column}, " for column in FORM_COLUMNS) +
+                 "h.birth_date, h.total_income_fen, "
                  "h.last_visit_on, h.next_visit_due, h.phase_out_until, h.exited_on, h.exit_reason "
                  "from households h join org_units u on u.id = h.unit_id order by h.archive_no")
 MEMBER_SQL = ("select h.archive_no, h.id_number, m.name, m.relation, m.id_number, m.health, m.disability, m.schooling, "
