@@ -168,3 +168,104 @@ def test_a_failed_save_leaves_no_half_open_sheet(tmp_path, monkeypatch):
     del writer
     gc.collect()
     assert raised == []
+
+
+# Data rows are written as XML text (xlsx_safe._Sheet.append), not as openpyxl cells: every kind
+# of value in every kind of column must read back as openpyxl's own cells of the same values do.
+_KINDS = ("general", "text", "money", "date")
+_VALUES = ["张三", "", " 前有空格", "后有空格 ", "\u3000全角空格", "a&b<c>d", "x\ry", "x\r\ny", "制表\t符", "换\n行",
+           "=1+1", "-2", "+86 138", "@x", "#N/A", "#REF!", "a\x00b\x1fc", "坏\ufffe字\uffff", "x" * 40000,
+           '</t></is></c><c r="Z9"><f>1+1</f></c>', "&amp;", "]]>", 0, -1, 12345678901234567, 1.5, 4.0, 1e-20,
+           float("nan"), float("inf"), Decimal("-2.50"), Decimal("NaN"), True, False,
+           dt.date(2026, 1, 5), dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1),
+           dt.datetime(2026, 1, 5, 8, 30, 15), dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC), dt.time(8, 30),
+           dt.timedelta(hours=3), 440183199001011234, 123456]
+
+
+def _reference_cell(ws, kind, value):
+    """What the writer put in a cell when it handed openpyxl cell objects (the reference)."""
+    from zhibang_desktop.documents.xlsx_safe import _text_value
+    from zhibang_desktop.domain.money import yuan_decimal
+
+    if kind == "text":
+        return _styled(ws, _text_value(value), "s", "@")
+    if kind == "money" and type(value) is int:
+        return _styled(ws, yuan_decimal(value), "n", "#,##0.00")
+    if kind == "date" and isinstance(value, dt.datetime):
+        return _styled(ws, safe_cell(value), "d", "yyyy-mm-dd hh:mm")
+    if kind == "date" and isinstance(value, dt.date):
+        return _styled(ws, value, "d", "yyyy-mm-dd")
+    cell = openpyxl.cell.WriteOnlyCell(ws, safe_cell(value))
+    if cell.data_type == "e":
+        cell.data_type = "s"  # "#N/A" typed by a clerk is text, not an error
+    return cell
+
+
+def _styled(ws, value, data_type, number_format):
+    cell = openpyxl.cell.WriteOnlyCell(ws)
+    cell._value, cell.data_type, cell.number_format = value, data_type, number_format
+    return cell
+
+
+def _cells(path):
+    ws = openpyxl.load_workbook(path)["名单"]
+    return [[(c.coordinate, c.value, c.data_type, c.number_format) for c in row if c.value is not None]
+            for row in ws.iter_rows(min_row=2)]
+
+
+def test_rows_read_back_as_openpyxl_cells_of_the_same_values(tmp_path):
+    rows = [[value] * len(_KINDS) for value in _VALUES] + [[1, 2], [1, "2", 3, dt.date(2026, 1, 5), "多出", 7]]
+    writer = XlsxWriter()
+    writer.add_sheet("名单", _KINDS, text_columns=[1], money_columns=[2], date_columns=[3])
+    for row in rows:
+        writer.append(row)
+    writer.save(tmp_path / "xml.xlsx")
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("名单")
+    ws.append(list(_KINDS))
+    for row in rows:
+        kinds = list(_KINDS) + ["general"] * (len(row) - len(_KINDS))
+        ws.append([None if v is None else _reference_cell(ws, k, v) for k, v in zip(kinds, row)])
+    wb.save(tmp_path / "reference.xlsx")
+
+    written, reference = _cells(tmp_path / "xml.xlsx"), _cells(tmp_path / "reference.xlsx")
+    assert len(written) == len(rows)
+    for got, want, value in zip(written, reference, rows, strict=True):
+        assert got == want, value
+    at = _VALUES.index('</t></is></c><c r="Z9"><f>1+1</f></c>')
+    assert [c[:3] for c in written[at]] == [  # text, not cells of its own
+        (f"{column}{at + 2}", '</t></is></c><c r="Z9"><f>1+1</f></c>', "s") for column in "ABCD"]
+    if openpyxl.LXML:  # CR kept, as openpyxl's lxml writer keeps it (the stdlib writer turns it into LF)
+        assert written[_VALUES.index("x\ry")][0][1] == "x\ry"
+
+
+@pytest.mark.parametrize("text", _VALUES[:22] + ["普通文字", "ab", "a b", "1-2", "a=b", "x" * 32767, "x" * 32768,
+                                                 "\v", " ", "\xa0x", "x\x1c"])
+def test_plain_text_fast_path_writes_what_the_full_path_writes(text):
+    from zhibang_desktop.documents.xlsx_safe import _string_xml, _text_xml
+
+    assert _text_xml(text, ' s="1"') == _string_xml(safe_cell(text), ' s="1"')
+
+
+def test_date_serials_are_openpyxls():
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
+
+    from zhibang_desktop.documents.xlsx_safe import _date_serial
+
+    day = dt.date(1899, 12, 1)
+    while day < dt.date(2100, 1, 1):
+        for epoch in (WINDOWS_EPOCH, MAC_EPOCH):
+            assert _date_serial(day, epoch) == to_excel(day, epoch), (day, epoch)
+        day += dt.timedelta(days=7 if dt.date(1900, 4, 1) < day < dt.date(2099, 1, 1) else 1)
+    moment = dt.datetime(2026, 1, 5, 8, 30)
+    assert _date_serial(moment, WINDOWS_EPOCH) == to_excel(moment)
+
+
+def test_a_row_appended_behind_the_writers_back_is_refused(tmp_path):
+    writer = XlsxWriter()
+    title = writer.add_sheet("名单", ["姓名"])
+    writer._sheets[title].ws.append(["不经 XlsxWriter"])
+    with pytest.raises(RuntimeError):
+        writer.append(["张三"])
+    writer.discard()

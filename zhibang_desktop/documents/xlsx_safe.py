@@ -24,19 +24,25 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import TIME_FORMATS
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
 
 from ..domain.money import yuan_decimal
 from .output import atomic_path, is_file_object
+
+if LXML:  # openpyxl streams the sheet with lxml: hand it lxml elements (the default, per-thread parser)
+    from lxml.etree import fromstring
+else:
+    from xml.etree.ElementTree import fromstring
 
 __all__ = ["FORMULA_PREFIXES", "safe_cell", "XlsxWriter", "sheet_title", "style_with", "styled_cell",
            "place_cells_as_given"]
@@ -44,8 +50,9 @@ __all__ = ["FORMULA_PREFIXES", "safe_cell", "XlsxWriter", "sheet_title", "style_
 #: A string starting with one of these is neutralised by :func:`safe_cell`.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-# XML 1.0 forbids these control characters; openpyxl raises IllegalCharacterError.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# XML 1.0 forbids these control characters (openpyxl raises IllegalCharacterError), the two
+# non-characters U+FFFE and U+FFFF and lone surrogates (no XML writer takes them either).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_CELL_TEXT = 32767
 
 
@@ -147,20 +154,110 @@ def _display_width(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
 
 
+# A data row of XlsxWriter is written as XML text, cell by cell, instead of as openpyxl cell
+# objects: openpyxl builds a Cell, binds and re-checks its value, looks up its style and writes
+# two or three nested elements through the streaming writer for every cell, which cost more than
+# the floor's whole cell (see README, Benchmark). Each converter below turns one value (already
+# made safe) into the cell's XML after its reference; the row is parsed once by the same XML
+# library openpyxl writes with and streamed into the sheet as one element.
+_XML_ESCAPE = re.compile(r"[&<>\r]")
+
+
+def _xml_text(text: str) -> str:
+    """`text` as XML character data: & < > escaped, and CR as a character reference (a parser
+    would turn a literal CR into LF; openpyxl's lxml writer keeps it)."""
+    if _XML_ESCAPE.search(text) is None:
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+# A string needs none of safe_cell's work, no escaping and no xml:space when this finds nothing
+# and it is no longer than a cell holds: no formula trigger (or whitespace) in front, no
+# whitespace behind, no control character, nothing XML must escape. Most cells are such text.
+_PLAIN_TEXT_NOT = re.compile(r"\A[=+\-@\s]|\s\Z|[&<>\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text_xml(value: str, style: str) -> str:
+    """The string cell of `value` made safe (safe_cell), checked with one search first."""
+    if _PLAIN_TEXT_NOT.search(value) is None and 0 < len(value) <= _MAX_CELL_TEXT:
+        return f'{style} t="inlineStr"><is><t>{value}</t></is></c>'
+    return _string_xml(safe_cell(value), style)
+
+
+def _string_xml(text: str, style: str) -> str:
+    """A string cell (``t="inlineStr"``, never a formula or an error), as openpyxl writes one."""
+    if not text:
+        return f'{style} t="inlineStr"/>'
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+
+
+def _number_xml(value: Any, style: str) -> str:
+    return f'{style} t="n"><v>{"%.16g" % value}</v></c>'
+
+
+_MARCH_1900 = dt.date(1900, 3, 1)
+_WINDOWS_EPOCH_ORDINAL = WINDOWS_EPOCH.toordinal()
+
+
+def _date_serial(value: dt.date, epoch: dt.datetime) -> int | float:
+    """openpyxl's `to_excel`, with a plain date from March 1900 on (past Excel's phantom
+    29 February 1900) counted as days from the Windows epoch at once."""
+    if type(value) is dt.date and value >= _MARCH_1900 and epoch == WINDOWS_EPOCH:
+        return value.toordinal() - _WINDOWS_EPOCH_ORDINAL
+    return to_excel(value, epoch)
+
+
+def _style_attr(ws, style: StyleArray) -> str:
+    return f' s="{ws.parent._cell_styles.add(style)}"'
+
+
+class _RowXml(tuple):
+    """(row number, the row's XML): what `_Sheet.append` hands the write-only sheet."""
+    __slots__ = ()
+
+
+def _write_rows_as_xml(ws) -> None:
+    """Let the write-only sheet `ws` (its header already appended) take `_RowXml` rows as they
+    are; any other row still goes through openpyxl (and `place_cells_as_given`)."""
+    to_row, write_row = ws._values_to_row, ws._writer.write_row
+
+    def values_to_row(values, row_idx):
+        return values if type(values) is _RowXml else to_row(values, row_idx)
+
+    def write(xf, row, row_idx):
+        if type(row) is not _RowXml:
+            write_row(xf, row, row_idx)
+            return
+        number, xml = row
+        if number != row_idx:  # a row appended to the sheet behind XlsxWriter's back
+            raise RuntimeError(f"row {number} written as row {row_idx}")
+        xf.write(fromstring(xml))
+
+    ws._values_to_row = values_to_row
+    ws._writer.write_row = write
+
+
 @dataclass
 class _Sheet:
     ws: Any
     ncols: int
-    converters: list[Callable[[Any], Any]]  # per column: a non-None value -> what the sheet gets
-    general: Callable[[Any], Any]
+    converters: list[Callable[[Any], str]]  # per column: a non-None value -> its cell's XML after the reference
+    general: Callable[[Any], str]
     auto_filter: bool
     rows: int = 0
+    refs: list[str] = field(default_factory=list)  # per column: '<c r="B' (the row number follows)
 
     def append(self, row: Sequence[Any]) -> None:
-        converters = self.converters
+        converters, refs = self.converters, self.refs
         if len(row) > len(converters):
             converters = converters + [self.general] * (len(row) - len(converters))
-        self.ws.append([None if value is None else convert(value) for convert, value in zip(converters, row)])
+            refs = refs + [f'<c r="{get_column_letter(i + 1)}' for i in range(len(refs), len(row))]
+        number = self.rows + 2  # the header is row 1
+        at = f'{number}"'
+        cells = "".join([ref + at + convert(value)
+                         for ref, convert, value in zip(refs, converters, row) if value is not None])
+        self.ws.append(_RowXml((number, f'<row r="{number}">{cells}</row>')))
         self.rows += 1
 
 
@@ -273,9 +370,11 @@ class XlsxWriter:
             cell.border = self.HEADER_BORDER
             header_cells.append(cell)
         ws.append(header_cells)
+        _write_rows_as_xml(ws)
 
         general = self._general_for(ws)
-        sheet = _Sheet(ws, ncols, [self._converter(ws, kind, general) for kind in kinds], general, auto_filter)
+        sheet = _Sheet(ws, ncols, [self._converter(ws, kind, general) for kind in kinds], general, auto_filter,
+                       refs=[f'<c r="{get_column_letter(i + 1)}' for i in range(ncols)])
         self._sheets[ws.title] = self._sheet = sheet
         return ws.title
 
@@ -290,43 +389,69 @@ class XlsxWriter:
         self._sheets[title].append(row)
 
     @staticmethod
-    def _converter(ws, kind: str, general: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """What turns a (non-None) value of a column of this kind into what the sheet gets.
+    def _converter(ws, kind: str, general: Callable[[Any], str]) -> Callable[[Any], str]:
+        """What turns a (non-None) value of a column of this kind into its cell's XML.
 
-        Styled cells are made from one style per column kind instead of setting the number
-        format cell by cell: at 100,000 rows that bookkeeping cost more than writing the XML."""
+        One style per column kind, registered once: at 100,000 rows looking up each cell's
+        style cost more than writing the XML."""
         if kind == "general":
             return general
         if kind == "text":
-            text_style = style_with(ws, "@")
-            return lambda value: styled_cell(ws, _text_value(value), "s", text_style)
+            text_style = _style_attr(ws, style_with(ws, "@"))
+
+            def text(value):
+                if type(value) is str:
+                    return _text_xml(value, text_style)
+                return _string_xml(_text_value(value), text_style)
+            return text
         if kind == "money":
-            money_style = style_with(ws, "#,##0.00")
+            money_style = _style_attr(ws, style_with(ws, "#,##0.00"))
 
             def money(value):
                 if type(value) is int:
-                    return styled_cell(ws, yuan_decimal(value), "n", money_style)
+                    return _number_xml(yuan_decimal(value), money_style)
                 return general(value)
             return money
-        date_style, datetime_style = style_with(ws, "yyyy-mm-dd"), style_with(ws, "yyyy-mm-dd hh:mm")
+        date_style = _style_attr(ws, style_with(ws, "yyyy-mm-dd"))
+        datetime_style = _style_attr(ws, style_with(ws, "yyyy-mm-dd hh:mm"))
+        epoch = ws.parent.epoch
 
         def date(value):
             if isinstance(value, dt.datetime):
-                return styled_cell(ws, safe_cell(value), "d", datetime_style)
+                return _number_xml(to_excel(safe_cell(value), epoch), datetime_style)
             if isinstance(value, dt.date):
-                return styled_cell(ws, value, "d", date_style)
+                return _number_xml(_date_serial(value, epoch), date_style)
             return general(value)
         return date
 
     @staticmethod
-    def _general_for(ws) -> Callable[[Any], Any]:
-        def general(value: Any) -> Any:
+    def _general_for(ws) -> Callable[[Any], str]:
+        """Any value as openpyxl would type it, made safe first: every string a string cell
+        (after safe_cell none starts a formula; "#N/A" and the other error codes stay text),
+        numbers and booleans as such, dates and times as numbers in openpyxl's format for
+        their type."""
+        epoch = ws.parent.epoch
+        time_styles: dict[type, str] = {}
+
+        def general(value: Any) -> str:
+            if type(value) is str:
+                return _text_xml(value, "")
             value = safe_cell(value)
-            if type(value) is str and value in ERROR_CODES:
-                # openpyxl would type "#N/A" etc. as an error cell; after safe_cell no other
-                # string can be typed as anything but "s"
-                return styled_cell(ws, value, "s", None)
-            return value
+            kind = type(value)
+            if kind is str:
+                return _string_xml(value, "")
+            if kind is int or kind is Decimal or kind is float:
+                return _number_xml(value, "")
+            if isinstance(value, bool):
+                return f' t="b"><v>{int(value)}</v></c>'
+            if isinstance(value, (dt.date, dt.time)):
+                kind = next(t for t in kind.__mro__ if t in TIME_FORMATS)
+                if kind not in time_styles:
+                    time_styles[kind] = _style_attr(ws, style_with(ws, TIME_FORMATS[kind]))
+                return _number_xml(_date_serial(value, epoch), time_styles[kind])
+            if isinstance(value, str):
+                return _string_xml(str(value), "")
+            return _number_xml(value, "")  # int, float and Decimal subclasses
         return general
 
     def append_rows(self, rows: Iterable[Sequence[Any]]) -> None:

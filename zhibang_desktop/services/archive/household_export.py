@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ...documents import household_ledger as ledger
 from ...documents.xlsx_safe import XlsxWriter
-from ...domain.archive_form import CODED_FIELDS, area_text, label_of
+from ...domain.archive_form import CODED_FIELDS, area_text
 from ...domain.household import ASSISTANCE_STATUSES, CATEGORIES, SCHOOLING_STAGES, STATUSES
 from ...storage.models import FamilyMember, Household, OrgUnit
 from .search import filtered_ids_query
@@ -36,38 +36,51 @@ DATES = ["建档日期", "基层工会意见日期", "上级工会意见日期",
          "退档日期"]
 MEMBER_COLUMNS = ["档案编号"] + ledger.MEMBER_COLUMNS + ["性别", "出生日期"]
 
-_H = (Household.id, Household.archive_no, Household.status, Household.name, Household.id_number, Household.sex,
-      Household.phone, Household.employer, OrgUnit.name, Household.category, Household.causes,
-      Household.household_size, Household.total_income_fen, Household.bank_name, Household.bank_account,
-      Household.address, Household.archived_on, Household.union_member, Household.assistance_status,
-      Household.remarks, *(getattr(Household, f) for f in ledger.FORM_COLUMNS), Household.birth_date,
+_H_HEAD = (Household.id, Household.archive_no, Household.status, Household.name, Household.id_number, Household.sex,
+           Household.phone, Household.employer, OrgUnit.name, Household.category, Household.causes,
+           Household.household_size, Household.total_income_fen, Household.bank_name, Household.bank_account,
+           Household.address, Household.archived_on, Household.union_member, Household.assistance_status,
+           Household.remarks)
+_H = (*_H_HEAD, *(getattr(Household, f) for f in ledger.FORM_COLUMNS), Household.birth_date,
       Household.last_visit_on, Household.next_visit_due, Household.phase_out_until, Household.exited_on, Household.exit_reason)
 
 
-def _sex(code: str | None) -> str | None:
-    return {"M": "男", "F": "女"}.get(code or "")
+_SEX = {"M": "男", "F": "女"}
+
+
+def _form_value(fld: str) -> Callable:
+    """What a 档案表 field's stored value becomes in its cell."""
+    if fld in CODED_FIELDS:
+        labels = CODED_FIELDS[fld]
+        return lambda value: None if value is None else labels.get(value, value) or None
+    if fld == "housing_area_x100":
+        return lambda value: area_text(value) or None
+    if fld == "zero_employment":
+        return lambda value: "是" if value else "否"
+    return lambda value: value
+
+
+_FORM_VALUES = {fld: _form_value(fld) for fld in ledger.FORM_COLUMNS}
+_FORM_AT = len(_H_HEAD)  # where the 档案表 fields start in a row of _H
+_FORM_END = _FORM_AT + len(ledger.FORM_COLUMNS)
+_FORM_CONVERTERS = tuple(enumerate((_FORM_VALUES[f] for f in ledger.FORM_COLUMNS), _FORM_AT))
 
 
 def _form_cell(r, fld: str):
-    value = getattr(r, fld)
-    if fld in CODED_FIELDS:
-        return label_of(fld, value) or None
-    if fld == "housing_area_x100":
-        return area_text(value) or None
-    if fld == "zero_employment":
-        return "是" if value else "否"
-    return value
+    return _FORM_VALUES[fld](getattr(r, fld))
 
 
 def _household_row(r) -> list:
-    per_capita = r.total_income_fen // r.household_size if r.household_size else None
+    """The household's cells from a row of _H (read by position: a Core row, not an ORM object)."""
+    (_, archive_no, status, name, id_number, sex, phone, employer, unit, category, causes, size, income,
+     bank_name, bank_account, address, archived_on, union_member, assistance, remarks) = r[:_FORM_AT]
+    birth_date, last_visit_on, next_visit_due, phase_out_until, exited_on, exit_reason = r[_FORM_END:_MEMBER_AT]
     return [
-        r.archive_no, STATUSES.get(r.status, r.status), r.name, r.id_number, _sex(r.sex), r.phone, r.employer,
-        r[8], CATEGORIES.get(r.category, r.category), "、".join(r.causes or []), r.household_size,
-        r.total_income_fen, r.bank_name, r.bank_account, r.address, r.archived_on,
-        "是" if r.union_member else "否", ASSISTANCE_STATUSES.get(r.assistance_status, r.assistance_status),
-        r.remarks, *(_form_cell(r, f) for f in ledger.FORM_COLUMNS), r.birth_date, per_capita, r.last_visit_on,
-        r.next_visit_due, r.phase_out_until, r.exited_on, r.exit_reason,
+        archive_no, STATUSES.get(status, status), name, id_number, _SEX.get(sex or ""), phone, employer, unit,
+        CATEGORIES.get(category, category), "、".join(causes or []), size, income, bank_name, bank_account,
+        address, archived_on, "是" if union_member else "否", ASSISTANCE_STATUSES.get(assistance, assistance),
+        remarks, *[convert(r[i]) for i, convert in _FORM_CONVERTERS], birth_date,
+        income // size if size else None, last_visit_on, next_visit_due, phase_out_until, exited_on, exit_reason,
     ]
 
 
@@ -78,9 +91,10 @@ _MEMBER_AT = len(_H)
 
 
 def _member_row(r) -> list:
-    m = _MEMBER_AT
-    return [r.archive_no, r.id_number, r[m + 1], r[m + 2], r[m + 3], r[m + 4], r[m + 5],
-            SCHOOLING_STAGES.get(r[m + 6], r[m + 6]), r[m + 7], r[m + 8], _sex(r[m + 9]), r[m + 10]]
+    (_, name, relation, id_number, health, disability, schooling, job_or_school, income, sex,
+     birth_date) = r[_MEMBER_AT:]
+    return [r[1], r[4], name, relation, id_number, health, disability, SCHOOLING_STAGES.get(schooling, schooling),
+            job_or_school, income, _SEX.get(sex or ""), birth_date]
 
 
 def export_households(ctx: AppContext, path, filt: HouseholdFilter | None = None,
@@ -110,12 +124,13 @@ def export_households(ctx: AppContext, path, filt: HouseholdFilter | None = None
             member_sheet = xw.add_sheet(ledger.MEMBER_SHEET, MEMBER_COLUMNS, [14] + ledger.MEMBER_WIDTHS + [6, 12],
                                         text_columns=["档案编号", *ledger.MEMBER_TEXT_COLUMNS],
                                         money_columns=["月收入"], date_columns=["出生日期"]) if members else None
-            rows = () if ids is None else tx.session.execute(_rows_query(ids, members)
-                                                             .execution_options(yield_per=STREAM_ROWS))
+            # Core rows (tuples), not the ORM's result processing: the columns are plain values
+            rows = () if ids is None else tx.session.connection().execute(
+                _rows_query(ids, members), execution_options={"yield_per": STREAM_ROWS})
             last = None
             for r in rows:
-                if r.id != last:
-                    last = r.id
+                if r[0] != last:
+                    last = r[0]
                     xw.append_to(sheet, _household_row(r))
                     households += 1
                     ticker.tick(households)
