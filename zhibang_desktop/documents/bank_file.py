@@ -36,7 +36,7 @@ from ..domain.cards import normalize_account
 from ..domain.money import AmountError, format_yuan, parse_yuan, yuan_decimal
 from .output import atomic_path
 from .xlsx_rows import column_texts
-from .xlsx_safe import place_cells_as_given, safe_cell, style_with, styled_cell
+from .xlsx_safe import number_cells, safe_cell, text_cells, xml_rows
 
 __all__ = [
     "FIELDS", "BankColumn", "BankRow", "BankFileTotals", "BankFileMismatch", "DEFAULT_COLUMNS",
@@ -168,20 +168,20 @@ def write_bank_file(
         cell.font, cell.fill, cell.alignment = bold, fill, center
         header.append(cell)
     ws.append(header)
-    place_cells_as_given(ws)
-    text, amount = style_with(ws, "@"), style_with(ws, "0.00")
+    text, number, amount = text_cells(ws), number_cells(ws), number_cells(ws, "0.00")
 
-    def cell(col: BankColumn, value):
+    def cell(col: BankColumn):
         if col.field == "amount":
             if amount_as_text:
-                return styled_cell(ws, format_yuan(value, thousands=False), "s", text)
-            return styled_cell(ws, yuan_decimal(value), "n", amount)
+                return lambda fen: text(format_yuan(fen, thousands=False))
+            return lambda fen: amount(yuan_decimal(fen))
         if col.field == "seq":
-            return value
-        return styled_cell(ws, safe_cell(str(value)), "s", text)
+            return number
+        return lambda value: text(str(value))
 
+    data = xml_rows(ws, [cell(col) for col in columns])
     for seq, row in enumerate(rows, start=1):
-        ws.append([cell(col, _value(col, seq, row)) for col in columns])
+        data.append([_value(col, seq, row) for col in columns])
 
     info = wb.create_sheet("汇总")
     info.column_dimensions["A"].width = 16

@@ -45,7 +45,7 @@ else:
     from xml.etree.ElementTree import fromstring
 
 __all__ = ["FORMULA_PREFIXES", "safe_cell", "XlsxWriter", "sheet_title", "style_with", "styled_cell",
-           "place_cells_as_given"]
+           "place_cells_as_given", "text_cells", "number_cells", "xml_rows"]
 
 #: A string starting with one of these is neutralised by :func:`safe_cell`.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -210,6 +210,33 @@ def _date_serial(value: dt.date, epoch: dt.datetime) -> int | float:
 
 def _style_attr(ws, style: StyleArray) -> str:
     return f' s="{ws.parent._cell_styles.add(style)}"'
+
+
+def text_cells(ws) -> Callable[[Any], str]:
+    """The cells of a text column of `ws` (ID, card and phone numbers, names): every value a
+    string cell made safe, in number format ``@``; as XML for `xml_rows`."""
+    style = _style_attr(ws, style_with(ws, "@"))
+
+    def text(value: Any) -> str:
+        if type(value) is str:
+            return _text_xml(value, style)
+        return _string_xml(_text_value(value), style)
+    return text
+
+
+def number_cells(ws, number_format: str | None = None) -> Callable[[Any], str]:
+    """The cells of a number column of `ws` (values already numbers), in `number_format`."""
+    style = _style_attr(ws, style_with(ws, number_format)) if number_format else ""
+    return lambda value: _number_xml(value, style)
+
+
+def xml_rows(ws, converters: Sequence[Callable[[Any], str]]) -> "_Sheet":
+    """The data rows of the write-only sheet `ws`, whose header (row 1) is already appended,
+    written as XML: `.append(values)` turns each non-None value into its cell with its column's
+    converter (`text_cells`, `number_cells`)."""
+    _write_rows_as_xml(ws)
+    return _Sheet(ws, len(converters), list(converters), XlsxWriter._general_for(ws), False,
+                  refs=[f'<c r="{get_column_letter(i + 1)}' for i in range(len(converters))])
 
 
 class _RowXml(tuple):
@@ -397,13 +424,7 @@ class XlsxWriter:
         if kind == "general":
             return general
         if kind == "text":
-            text_style = _style_attr(ws, style_with(ws, "@"))
-
-            def text(value):
-                if type(value) is str:
-                    return _text_xml(value, text_style)
-                return _string_xml(_text_value(value), text_style)
-            return text
+            return text_cells(ws)
         if kind == "money":
             money_style = _style_attr(ws, style_with(ws, "#,##0.00"))
 
