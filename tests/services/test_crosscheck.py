@@ -7,11 +7,13 @@ import hashlib
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from tests.admin_helpers import snapshot
 from tests.archive_helpers import scoped, with_roles
 from zhibang_desktop.services import archive, casework
 from zhibang_desktop.services.errors import PermissionDenied, ValidationFailed
+from zhibang_desktop.storage.models import Household
 
 from . import crosscheck_world as cw
 from .casework_helpers import write_list
@@ -50,6 +52,22 @@ def test_dibao_missing_when_nobody_of_the_household_is_on_the_list(ctx, world, t
     path = write_list(tmp_path / "低保.xlsx", ["姓名", "身份证号"], [["张大明", world.ids["dibao_ok"]]])
     result = casework.import_crosscheck(ctx, path, "民政")
     assert kinds(result) == [("王小红", "dibao_missing", "户主及家庭成员均不在名单上")]
+
+
+def test_a_list_reads_only_the_households_of_its_people(ctx, world, tmp_path):
+    """The comparison looks up the list's ID numbers (and, for a 民政 list, the 低保户), not every
+    household of the archive as objects: at 100,000 households that took over a gigabyte. The
+    only households loaded are those of the findings, for their views."""
+    loaded = []
+    listener = lambda target, _context: loaded.append(target.id)  # noqa: E731
+    event.listen(Household, "load", listener)
+    try:
+        hrss = casework.import_crosscheck(ctx, cw.hrss_list(tmp_path, world), "人社", date(2026, 11, 20))
+        civil = casework.import_crosscheck(ctx, cw.civil_affairs_list(tmp_path, world), "民政", date(2026, 11, 20))
+    finally:
+        event.remove(Household, "load", listener)
+    assert [f.kind for f in hrss.findings] == ["employed"] and [f.kind for f in civil.findings] == ["dibao_missing"]
+    assert sorted(loaded) == sorted([world.households["car"], world.households["dibao_missing"]])
 
 
 def test_list_kept_with_hash_and_replaced_by_the_same_list(ctx, world, tmp_path):

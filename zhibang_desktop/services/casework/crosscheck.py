@@ -11,9 +11,10 @@ it is recorded on the finding and as a data-check visit (走访记录, 数据比
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -111,38 +112,73 @@ def import_crosscheck(ctx: AppContext, path: str | os.PathLike, source: str, lis
                                 tuple(views))
 
 
-def _people(s: Session) -> tuple[dict[str, list[tuple[Household, Person]]], dict[int, tuple[Household, Person]],
-                                  dict[int, list[str]]]:
-    """Every head and member of the households in the archive, by ID number — in a city's
-    database one number may be on file in several counties, each household is compared; each
-    household's head; and each household's ID numbers."""
-    people: dict[str, list[tuple[Household, Person]]] = {}
-    heads: dict[int, tuple[Household, Person]] = {}
-    ids: dict[int, list[str]] = {}
-    households = {hh.id: hh for hh in s.execute(
-        select(Household).where(Household.status.in_(COMPARED_STATUSES))).scalars()}
+class _Held(NamedTuple):
+    """A household as the comparison needs it (not an ORM object: a list may name thousands)."""
 
-    def facts(hh: Household):
-        ex = hh.exclusions or {}
-        return hh.assistance_status == "dibao", ex.get("vehicle"), ex.get("multiple_homes")
+    id: int
+    archive_scope: str | None
 
-    for hh in households.values():
-        dibao, vehicle, homes = facts(hh)
-        disability = " ".join(x for x in (ARCHIVE_FORM_GRADES.get(hh.disability_grade or ""), hh.health) if x)
-        heads[hh.id] = (hh, Person(hh.id_number, hh.name, True, hh.head_income_fen or 0, disability,
-                                   dibao, vehicle, homes))
-        people.setdefault(hh.id_number, []).append(heads[hh.id])
-        ids.setdefault(hh.id, []).append(hh.id_number)
-    for m in s.execute(select(FamilyMember).where(FamilyMember.household_id.in_(households),
-                                                  FamilyMember.id_number.is_not(None))).scalars():
-        hh = households[m.household_id]
-        dibao, vehicle, homes = facts(hh)
-        entries = people.setdefault(m.id_number, [])
-        if not any(other.archive_scope == hh.archive_scope for other, _ in entries):  # a head's entry first
-            entries.append((hh, Person(m.id_number, m.name, False, m.monthly_income_fen or 0,
-                                       m.disability or "", dibao, vehicle, homes)))
-        ids[hh.id].append(m.id_number)
-    return people, heads, ids
+
+_HEAD_COLUMNS = (Household.id, Household.archive_scope, Household.id_number, Household.name,
+                 Household.assistance_status, Household.exclusions, Household.disability_grade, Household.health,
+                 Household.head_income_fen)
+IN_CHUNK = 500
+
+
+def _facts(assistance_status, exclusions) -> tuple[bool, bool | None, bool | None]:
+    ex = exclusions or {}
+    return assistance_status == "dibao", ex.get("vehicle"), ex.get("multiple_homes")
+
+
+def _head(row) -> tuple[_Held, Person]:
+    hid, scope, id_number, name, assistance, exclusions, grade, health, income = row
+    disability = " ".join(x for x in (ARCHIVE_FORM_GRADES.get(grade or ""), health) if x)
+    return _Held(hid, scope), Person(id_number, name, True, income or 0, disability, *_facts(assistance, exclusions))
+
+
+def _people(s: Session, id_numbers: list[str]) -> dict[str, list[tuple[_Held, Person]]]:
+    """The heads and members of the households in the archive holding these ID numbers, by ID
+    number — in a city's database one number may be on file in several counties, each household
+    is compared. Read 500 numbers at a time: only the list's people, not the whole archive
+    (100,000 households as ORM objects took over a gigabyte)."""
+    people: dict[str, list[tuple[_Held, Person]]] = {}
+    wanted = sorted(set(id_numbers))
+    compared = Household.status.in_(COMPARED_STATUSES)
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start:start + IN_CHUNK]
+        for row in s.execute(select(*_HEAD_COLUMNS).where(compared, Household.id_number.in_(chunk))
+                             .order_by(Household.id)):
+            held, person = _head(row)
+            people.setdefault(person.id_number, []).append((held, person))
+        members = (select(FamilyMember.id_number, FamilyMember.name, FamilyMember.monthly_income_fen,
+                          FamilyMember.disability, Household.id, Household.archive_scope,
+                          Household.assistance_status, Household.exclusions)
+                   .join(Household, Household.id == FamilyMember.household_id)
+                   .where(compared, FamilyMember.id_number.in_(chunk)).order_by(FamilyMember.id))
+        for id_number, name, income, disability, hid, scope, assistance, exclusions in s.execute(members):
+            entries = people.setdefault(id_number, [])
+            if not any(other.archive_scope == scope for other, _ in entries):  # a head's entry first
+                entries.append((_Held(hid, scope), Person(id_number, name, False, income or 0, disability or "",
+                                                          *_facts(assistance, exclusions))))
+    return people
+
+
+def _dibao_households(s: Session) -> Iterator[tuple[_Held, Person, list[str]]]:
+    """Each household of the archive registered as a 低保户: its head and its people's ID numbers
+    (500 households at a time)."""
+    ids = list(s.execute(select(Household.id).where(Household.status.in_(COMPARED_STATUSES),
+                                                    Household.assistance_status == "dibao")
+                         .order_by(Household.id)).scalars())
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start:start + IN_CHUNK]
+        numbers: dict[int, list[str]] = {}
+        for hid, number in s.execute(select(FamilyMember.household_id, FamilyMember.id_number)
+                                     .where(FamilyMember.household_id.in_(chunk),
+                                            FamilyMember.id_number.is_not(None)).order_by(FamilyMember.id)):
+            numbers.setdefault(hid, []).append(number)
+        for row in s.execute(select(*_HEAD_COLUMNS).where(Household.id.in_(chunk)).order_by(Household.id)):
+            held, head = _head(row)
+            yield held, head, [head.id_number, *numbers.get(held.id, ())]
 
 
 def _says(row: ListRow) -> Says:
@@ -151,11 +187,11 @@ def _says(row: ListRow) -> Says:
 
 
 def _compare(s: Session, lst: CrossCheckList, rows: list[ListRow], code: str) -> tuple[int, list[CrossCheckFinding]]:
-    people, heads, household_ids = _people(s)
+    people = _people(s, [row.id_number for row in rows])
     decided = set(s.execute(select(CrossCheckFinding.household_id, CrossCheckFinding.id_number,
                                    CrossCheckFinding.kind, CrossCheckFinding.list_says)
                             .where(CrossCheckFinding.decision.is_not(None))).all())
-    found: list[tuple[Household, str, str, Finding]] = []
+    found: list[tuple[_Held, str, str, Finding]] = []
     matched = 0
     for row in rows:
         hits = people.get(row.id_number)
@@ -166,12 +202,10 @@ def _compare(s: Session, lst: CrossCheckList, rows: list[ListRow], code: str) ->
             found += [(hh, person.id_number, person.name, f) for f in person_findings(person, _says(row))]
     if code == "civil_affairs" and any(r.dibao is not None for r in rows):
         on_list = {r.id_number: r.dibao for r in rows}
-        for hh_id, ids in household_ids.items():
-            hh, head = heads[hh_id]
-            if head.household_dibao:
-                f = dibao_finding(on_list, ids)
-                if f is not None:
-                    found.append((hh, head.id_number, head.name, f))
+        for hh, head, ids in _dibao_households(s):
+            f = dibao_finding(on_list, ids)
+            if f is not None:
+                found.append((hh, head.id_number, head.name, f))
     added = []
     now = clock.now()
     for hh, id_number, name, f in found:
