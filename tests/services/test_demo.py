@@ -107,3 +107,58 @@ def test_demo_households_fill_the_archive_form_plausibly(db):
         assert 0 < sum(h.disability_category != "none" for h in rows) < 50
         archived = [h for h in rows if h.status != "draft"]
         assert all(h.grassroots_opinion_on <= h.upper_opinion_on <= h.archived_on for h in archived)
+
+
+def test_demo_card_check_digit_is_the_one_luhn_accepts():
+    import random
+
+    from zhibang_desktop.demo.people import luhn_check_digit
+    from zhibang_desktop.domain.cards import luhn_ok
+
+    rnd = random.Random(7)
+    for _ in range(500):
+        body = "".join(str(rnd.randint(0, 9)) for _ in range(rnd.randint(12, 18)))
+        assert [d for d in range(10) if luhn_ok(body + str(d))] == [luhn_check_digit(body)]
+
+
+def test_demo_members_visits_and_seals_belong_to_their_households(db, monkeypatch):
+    """Households go in with one executemany per chunk and their ids are read back by archive
+    number: members and visits must land on their own household (a child has the head's or
+    the spouse's surname; the first visit is 3–25 days before archiving), and every household
+    is sealed — in a chunk that is one INSERT of its seals, not one statement per row."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from zhibang_desktop.demo import office
+    from zhibang_desktop.demo import year as demo_year
+    from zhibang_desktop.storage.models import RowSeal, Visit
+
+    monkeypatch.setattr(demo_year, "create_year", lambda *a, **k: None)
+    monkeypatch.setattr(office, "CHUNK", 40)
+    statements = []
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        if statement.startswith("INSERT INTO row_seals"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        create_demo(db, households=200, seed=6)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert 5 <= len(statements) <= 8  # one per chunk of 40 households (and the set-up's few)
+    with db.session() as s:
+        households = {h.id: h for h in s.execute(select(Household)).scalars()}
+        first_visit = dict(s.execute(select(Visit.household_id, func.min(Visit.visit_date))
+                                     .group_by(Visit.household_id)).all())
+        for h in households.values():
+            if h.archived_on is not None and h.id in first_visit:
+                assert timedelta(days=3) <= h.archived_on - first_visit[h.id] <= timedelta(days=25), h.archive_no
+        for m in s.execute(select(FamilyMember).where(FamilyMember.relation == "子女")).scalars():
+            head = households[m.household_id]
+            spouse = [x.name[0] for x in head.members if x.relation == "配偶"]
+            assert m.name[0] in [head.name[0], *spouse], (head.name, m.name)
+        sealed = set(s.execute(select(RowSeal.row_id).where(RowSeal.table_name == "households")).scalars())
+        assert sealed == {str(i) for i in households}
+    assert run_checks(db).ok

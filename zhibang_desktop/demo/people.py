@@ -5,7 +5,6 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..domain.cards import luhn_ok
 from ..domain.idnumber import make_id_number
 from ..domain.pinyin_search import search_keys
 from ..services.archive.store import search_text
@@ -26,6 +25,16 @@ BANKS = (("中国工商银行增城支行", "622202"), ("中国农业银行增�
 ILLNESSES = ("高血压", "糖尿病", "尿毒症", "恶性肿瘤", "中风瘫痪", "慢性肾衰竭", "重度精神病", "脑血栓")
 DISABILITIES = ("肢体残疾三级", "视力残疾二级", "智力残疾二级", "听力残疾四级")
 JOBS = ("工厂普工", "保洁员", "保安", "快递员", "个体摊贩", "灵活就业", "务农")
+
+
+def luhn_check_digit(body: str) -> int:
+    """The digit that makes ``body`` + digit pass the Luhn check (trying all ten, as before, was
+    a tenth of the demo households' CPU)."""
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
 
 
 @dataclass(frozen=True)
@@ -132,10 +141,8 @@ class PersonMaker:
     def card(self) -> str:
         prefix = self.rnd.choice(BANKS)[1]
         body = prefix + "".join(str(self.rnd.randint(0, 9)) for _ in range(12))
-        for digit in "0123456789":
-            if luhn_ok(body + digit):
-                return body + digit if self.rnd.random() > 0.02 else body + str((int(digit) + 1) % 10)
-        return body + "0"
+        digit = luhn_check_digit(body)  # one in fifty a wrong check digit, as some real cards have
+        return body + str(digit) if self.rnd.random() > 0.02 else body + str((digit + 1) % 10)
 
     def search_text(self, name: str, id_number: str, archive_no: str, phone: str | None) -> str:
         keys = self._keys.get(name)
