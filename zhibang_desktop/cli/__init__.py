@@ -96,7 +96,7 @@ def _start_gui(args: argparse.Namespace) -> int:
         print(missing, file=sys.stderr)
         return 1
     from ..config import db_location
-    from ..storage.file_check import begin_check
+    from ..services.start_check import begin_check
 
     begin_check(db_location(args.db))  # reads the file beside the imports below
     from ..ui.app import run_gui

@@ -38,7 +38,7 @@ def _floor_window():
 
 
 def _app_window():
-    from ..storage.file_check import begin_check
+    from ..services.start_check import begin_check
 
     begin_check(DB)  # as `zhibang` does before importing the GUI (cli._start_gui)
     from ..demo.account import DEMO_PASSWORD
