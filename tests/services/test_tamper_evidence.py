@@ -173,3 +173,16 @@ def _recompute_chain(db) -> None:
         head = s.get(AuditHead, 1)
         head.seq = s.query(AuditEntry).count()
         head.hash = prev
+
+
+def test_seals_digest_is_the_hash_of_the_sorted_lines():
+    """The digest recorded in every audit entry since seals began: fed a line at a time, the same
+    bytes as the sorted lines joined (databases sealed before must still check)."""
+    import hashlib
+
+    from zhibang_desktop.services.row_seals import seals_digest
+
+    seals = [("payments", "10", "b" * 64), ("payments", "9", None), ("households", "1", "a" * 64)]
+    joined = "\n".join(["households:1:" + "a" * 64, "payments:10:" + "b" * 64, "payments:9:-"])
+    assert seals_digest(seals) == hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    assert seals_digest([]) == hashlib.sha256(b"").hexdigest()
