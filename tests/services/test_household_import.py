@@ -12,6 +12,7 @@ from zhibang_desktop.documents.household_ledger import write_template
 from zhibang_desktop.services import archive
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.services.errors import Cancelled
+from zhibang_desktop.services.archive import household_import
 from zhibang_desktop.services.archive.household_import import (
     ImportRejected, UnknownUnits, check_import, import_households, write_import_report,
 )
@@ -169,6 +170,35 @@ def test_duplicates_within_the_file_and_against_the_archive(ctx, tmp_path):
     assert any(row == 6 and "已有户" in reason for _, row, reason in texts)
 
 
+def test_members_find_their_household_in_any_chunk(ctx, tmp_path, monkeypatch):
+    """Members wait outside memory for their household, which may come chunks later; each head's
+    members go, in the file's order, to the first household of that head."""
+    monkeypatch.setattr(household_import, "CHUNK", 1)
+    members = [[SHAN, "单小明", "子女", id_no(31, "M", date(2010, 3, 3)), None, "初中", None, 0],
+               [ZENG, "曾小红", "子女", CHILD, "健康", "高中", "增城中学", 0],
+               [ZENG, "李秀英", "配偶", SPOUSE, "尿毒症", "无", None, "600元"]]
+    path = write_ledger(tmp_path / "台账.xlsx", "A", member_rows=members)
+    result = import_households(ctx, path, create_units=True)
+    assert (result.households, result.members) == (4, 3)
+    by_name = {r.name: r.id for r in archive.search_households(ctx, HouseholdFilter()).rows}
+    assert [m.name for m in archive.get_household(ctx, by_name["曾志明"]).members] == ["曾小红", "李秀英"]
+    assert [m.name for m in archive.get_household(ctx, by_name["单丽"]).members] == ["单小明"]
+
+
+def test_a_number_written_by_an_earlier_chunk_is_a_duplicate_not_on_file(ctx, tmp_path, monkeypatch):
+    """The first chunk is written before the second is read; a number of the second that the first
+    wrote is reported as in the file twice, as the check without writing reports it, not as on file."""
+    monkeypatch.setattr(household_import, "CHUNK", 2)
+    path = write_ledger(tmp_path / "dup.xlsx", "A", member_rows=[[SHAN, "区某", "子女", OU, None, None, None, 0]])
+    before = snapshot(ctx.db)
+    expected = [("台账", 6, "身份证号码", "与“家庭成员”第 2 行（家庭成员）的身份证号重复")]
+    assert [(p.sheet, p.row, p.column, p.reason) for p in check_import(ctx, path).problems] == expected
+    with pytest.raises(ImportRejected) as exc:
+        import_households(ctx, path, create_units=True)
+    assert [(p.sheet, p.row, p.column, p.reason) for p in exc.value.problems] == expected
+    assert snapshot(ctx.db) == before
+
+
 def test_members_need_a_head_in_the_file(ctx, tmp_path):
     path = write_ledger(tmp_path / "orphan.xlsx", "A", member_rows=[[id_no(99), "某某", "子女", None, None, None, None, 0]])
     problems = check_import(ctx, path).problems
@@ -259,3 +289,13 @@ def test_problems_name_columns_in_chinese_even_when_the_file_lacks_them(ctx, tmp
     columns = {p.column for p in problems}
     assert "致困原因" in columns
     assert all(c is None or not c.isascii() for c in columns), columns
+
+
+def test_id_lists_are_padded_to_a_few_lengths():
+    """Each length of an `IN (…)` list is a statement the connection keeps: an import checks its ID
+    numbers in lists of a few lengths only, with the same numbers."""
+    from zhibang_desktop.services.archive.validation import padded
+
+    shapes = {len(padded(list(range(n)), 500)) for n in range(1, 501)}
+    assert shapes == {1, 2, 4, 8, 16, 32, 64, 128, 256, 500}
+    assert padded(["a", "b", "c"], 500) == ["a", "b", "c", "c"] and padded([], 500) == []

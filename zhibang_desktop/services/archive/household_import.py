@@ -8,8 +8,10 @@ Union names not in the tree become grassroots unions under the district union.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,7 +33,7 @@ from ..admin import org
 from .fields import HOUSEHOLD_LABELS
 from .store import ArchiveNumbers, apply_input, member_row
 from .types import HouseholdInput, MemberInput
-from .validation import clean_input, field_problems, id_owners, owner_message
+from .validation import clean_input, field_problems, id_owners, owner_message, padded
 from ..context import AppContext
 from ..errors import Cancelled, ServiceError
 from ..admin.settings import read_settings
@@ -258,21 +260,25 @@ def _row_problems(row: _Row, office_causes, today: date) -> list[Problem]:
     return out
 
 
-def _duplicates(rows: list[_Row], seen: dict[str, tuple[str, int, str]]) -> list[Problem]:
-    """The same ID number twice in the file (as head or member); `seen` carries the numbers of
-    the rows before these (sheet, row, role: the file is checked a chunk at a time)."""
-    out = []
+def _duplicates(rows: list[_Row], scratch: "_Scratch") -> list[Problem]:
+    """The same ID number twice in the file (as head or member); `scratch` keeps where each number
+    was first seen (sheet, row, role: the file is checked a chunk at a time)."""
+    entries = []
     for row in rows:
-        entries = [(row.source, "id_number", row.data.id_number, "户主")]
+        entries.append((row.source, "id_number", row.data.id_number, "户主"))
         entries += [(m, "id_number", m.id_number, "家庭成员") for m in row.members if m.id_number]
-        for item, fld, number, role in entries:
-            if not number:
-                continue
-            if number in seen:
-                sheet, row_number, other_role = seen[number]
-                out.append(_problem(item, fld, f"与“{sheet}”第 {row_number} 行（{other_role}）的身份证号重复"))
-            else:
-                seen[number] = (item.sheet, item.row, role)
+    seen = scratch.first_seen({number for _, _, number, _ in entries if number})
+    out, new = [], []
+    for item, fld, number, role in entries:
+        if not number:
+            continue
+        if number in seen:
+            sheet, row_number, other_role = seen[number]
+            out.append(_problem(item, fld, f"与“{sheet}”第 {row_number} 行（{other_role}）的身份证号重复"))
+        else:
+            seen[number] = (item.sheet, item.row, role)
+            new.append((number, item.sheet, item.row, role))
+    scratch.seen(new)
     return out
 
 
@@ -289,48 +295,49 @@ class _Sink:
     def take(self, rows: list[_Row]) -> None:
         pass
 
-    def written(self, number: str) -> bool:
-        """Whether this ID number is in a row this import wrote."""
-        return False
-
 
 def _prepare(s: Session, actor, path, stream: LedgerStream, ticker: _Ticker, sink: _Sink | None = None) -> _Plan:
     """Check the whole file as it streams, CHUNK households at a time; each chunk goes to `sink`
     as long as no problem has been found (once one is, the rest is only checked, and the caller
     writes nothing: `import_households` raises inside its transaction, which rolls back what the
-    sink wrote). Members are read first and wait, by their head's ID number, for their household."""
+    sink wrote). Members are read first and wait, by their head's ID number, for their household
+    (on disk, `_Scratch`)."""
     sink = sink or _Sink()
-    problems: list[Problem] = []
     office_causes = read_settings(s).hardship_causes
     today = clock.today()
-    by_head: dict[str, list[LedgerMember]] = {}
-    for m in stream.members():
-        by_head.setdefault(m.head_id_number or "", []).append(m)
+    with _Scratch() as scratch:
+        scratch.add_members(stream.members())
+        return _check_households(s, actor, path, stream, ticker, sink, scratch, office_causes, today)
+
+
+def _check_households(s: Session, actor, path, stream: LedgerStream, ticker: _Ticker, sink: _Sink,
+                      scratch: "_Scratch", office_causes, today: date) -> _Plan:
+    problems: list[Problem] = []
     units = _Units(s, actor)
     ticker.total = stream.estimated_households()
     writing = sink.begin()
-    seen: dict[str, tuple[str, int, str]] = {}
-    heads: set[str] = set()
     plan = _Plan([], [], 0)
     households = stream.households()
     while True:
         rows: list[_Row] = []
-        for item in itertools.islice(households, CHUNK):
+        items = list(itertools.islice(households, CHUNK))
+        families = scratch.take({item.id_number for item in items if item.id_number})
+        for item in items:
             ticker.step()
             units.check(item, problems)
-            members = []
-            if item.id_number:
-                heads.add(item.id_number)
-                members = by_head.pop(item.id_number, [])  # a second household of that head is a duplicate
+            # a second household of that head is a duplicate: its head's members went to the first
+            members = families.pop(item.id_number, []) if item.id_number else []
             row = _Row(item, clean_input(_household_input(item, members, units.resolved.get(item.union or ""),
                                                           office_causes)), members)
             rows.append(row)
             problems.extend(_row_problems(row, office_causes, today))
         if not rows:
             break
-        problems.extend(_duplicates(rows, seen))
+        problems.extend(_duplicates(rows, scratch))
         numbers = [r.data.id_number for r in rows] + [m.id_number for r in rows for m in r.data.members]
-        owners = {n: o for n, o in id_owners(s, numbers).items() if not sink.written(n)}
+        owners = id_owners(s, numbers)
+        for number in scratch.written(owners):  # on file because this import wrote it
+            del owners[number]
         for row in rows:
             if row.data.id_number in owners:
                 problems.append(_problem(row.source, "id_number", owner_message(owners[row.data.id_number])))
@@ -342,14 +349,14 @@ def _prepare(s: Session, actor, path, stream: LedgerStream, ticker: _Ticker, sin
         writing = writing and not problems and not stream.problems and (sink.create_units or not units.new_units)
         if writing:
             sink.take(rows)
+            scratch.wrote(n for n in numbers if n)
         elif not problems and not stream.problems:
             plan.follow_up += [_follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data)
                                for r in rows]
-    for head_id, members in by_head.items():  # members whose head is not in the file
-        if head_id not in heads:
-            for m in members:
-                reason = "不能为空" if not head_id else f"档案表中没有身份证号为 {mask_id_number(head_id)} 的户主"
-                problems.append(_problem(m, "head_id_number", reason))
+    for m in scratch.left():  # members whose head is not in the file
+        head_id = m.head_id_number
+        reason = "不能为空" if not head_id else f"档案表中没有身份证号为 {mask_id_number(head_id)} 的户主"
+        problems.append(_problem(m, "head_id_number", reason))
     if not plan.households and not problems and not stream.problems:
         problems.append(Problem(Path(path).name, None, None, None, "文件中没有可导入的家庭（档案表是空的）"))
     plan.new_units, plan.skipped_examples = units.new_units, stream.skipped_examples
@@ -358,6 +365,85 @@ def _prepare(s: Session, actor, path, stream: LedgerStream, ticker: _Ticker, sin
     if plan.problems:
         plan.follow_up = []
     return plan
+
+
+class _Scratch:
+    """What the import keeps for the whole file, in a private temporary SQLite file (deleted when
+    closed) rather than in memory, so that memory holds one chunk whatever the file's size: the
+    member rows waiting for their household (a file's members are not bounded by the chunk; at
+    50,000 households about 120,000 parsed rows, ≈130 MB) and every ID number seen and written
+    (≈170,000, ≈40 MB). `take` hands each head's members (in file order) to the first household
+    naming that head, once; `left` gives those no household took."""
+
+    _FIELDS = tuple(f.name for f in fields(LedgerMember) if f.name not in ("sheet", "columns"))
+
+    def __enter__(self) -> "_Scratch":
+        self.con = sqlite3.connect("")  # "": a temporary file of this connection's own
+        self.con.executescript("""
+            PRAGMA cache_size = -2048;
+            PRAGMA journal_mode = OFF;
+            CREATE TABLE waiting (seq INTEGER PRIMARY KEY, head TEXT NOT NULL, sheet INTEGER, row BLOB);
+            CREATE TABLE seen (number TEXT PRIMARY KEY, sheet TEXT, row INTEGER, role TEXT) WITHOUT ROWID;
+            CREATE TABLE written (number TEXT PRIMARY KEY) WITHOUT ROWID;
+        """)
+        self.sheets: list[tuple[str, dict[str, str]]] = []  # (sheet, its columns) as the rows name them
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.con.close()
+
+    def add_members(self, members: Iterable[LedgerMember]) -> None:
+        fields_of = self._FIELDS
+        while batch := list(itertools.islice(members, CHUNK)):
+            self.con.executemany("INSERT INTO waiting (head, sheet, row) VALUES (?, ?, ?)", [
+                (m.head_id_number or "", self._sheet(m),
+                 pickle.dumps(tuple(getattr(m, f) for f in fields_of), pickle.HIGHEST_PROTOCOL)) for m in batch])
+        self.con.execute("CREATE INDEX waiting_head ON waiting (head, seq)")
+
+    def _sheet(self, m: LedgerMember) -> int:
+        for index, (sheet, columns) in enumerate(self.sheets):
+            if sheet == m.sheet and columns is m.columns:
+                return index
+        self.sheets.append((m.sheet, m.columns))
+        return len(self.sheets) - 1
+
+    def _member(self, sheet: int, row: bytes) -> LedgerMember:
+        name, columns = self.sheets[sheet]
+        return LedgerMember(name, columns=columns, **dict(zip(self._FIELDS, pickle.loads(row))))
+
+    def take(self, heads: set[str]) -> dict[str, list[LedgerMember]]:
+        out: dict[str, list[LedgerMember]] = {}
+        taken = []
+        for seq, head, sheet, row in self._select(
+                "SELECT seq, head, sheet, row FROM waiting WHERE head IN ({marks}) ORDER BY seq", heads):
+            out.setdefault(head, []).append(self._member(sheet, row))
+            taken.append((seq,))
+        self.con.executemany("DELETE FROM waiting WHERE seq = ?", taken)
+        return out
+
+    def left(self) -> Iterator[LedgerMember]:
+        for sheet, row in self.con.execute("SELECT sheet, row FROM waiting ORDER BY seq"):
+            yield self._member(sheet, row)
+
+    def _select(self, sql: str, keys) -> Iterator[tuple]:
+        keys = sorted(keys)
+        for start in range(0, len(keys), 500):
+            some = padded(keys[start:start + 500], 500)
+            yield from self.con.execute(sql.format(marks=",".join("?" * len(some))), some)
+
+    def first_seen(self, numbers) -> dict[str, tuple[str, int, str]]:
+        """Where these numbers were first seen: (sheet, row, role)."""
+        return {number: (sheet, row, role) for number, sheet, row, role in
+                self._select("SELECT number, sheet, row, role FROM seen WHERE number IN ({marks})", numbers)}
+
+    def seen(self, entries: list[tuple[str, str, int, str]]) -> None:
+        self.con.executemany("INSERT INTO seen VALUES (?, ?, ?, ?)", entries)
+
+    def wrote(self, numbers: Iterable[str]) -> None:
+        self.con.executemany("INSERT OR IGNORE INTO written VALUES (?)", ((n,) for n in numbers))
+
+    def written(self, numbers) -> list[str]:
+        return [number for number, in self._select("SELECT number FROM written WHERE number IN ({marks})", numbers)]
 
 
 def _without_echoes(problems: list[Problem], unreadable: list[Problem]) -> list[Problem]:
@@ -420,7 +506,6 @@ class _Writer(_Sink):
     def __init__(self, s: Session, tx, create_units: bool, ticker: _Ticker):
         self.s, self.tx, self.create_units, self.ticker = s, tx, create_units, ticker
         self.follow_up: list[str] = []
-        self.numbers: set[str] = set()
 
     def begin(self) -> bool:
         s = self.s
@@ -452,8 +537,6 @@ class _Writer(_Sink):
             heads.append(vars(hh))
             families.append([vars(member_row(m, SimpleNamespace())) for m in data.members])
             self.follow_up.append(_follow_up(f"{hh.archive_no}（{hh.name}）", data))
-            self.numbers.add(data.id_number)
-            self.numbers.update(m.id_number for m in data.members if m.id_number)
         conn = self.s.connection()
         table = Household.__table__
         ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), heads).scalars().all()
@@ -461,9 +544,6 @@ class _Writer(_Sink):
         members = [dict(m, household_id=hid) for hid, family in zip(ids, families) for m in family]
         if members:
             conn.execute(insert(FamilyMember.__table__), members)
-
-    def written(self, number: str) -> bool:
-        return number in self.numbers
 
 
 def write_import_report(path, problems: list[Problem]) -> None:

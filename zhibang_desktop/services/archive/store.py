@@ -109,7 +109,8 @@ def next_archive_no(session: Session, settings: OfficeSettings, year: int, taken
 
 class ArchiveNumbers:
     """`next_archive_no` for a bulk write: each year's counter is locked and read once, then
-    counted on in memory past the numbers in `taken` (every number on file)."""
+    counted on in memory past the numbers in `taken` (every number on file). The numbers it
+    gives are not added to `taken`: a counter only goes up, so none comes twice."""
 
     def __init__(self, session: Session, settings: OfficeSettings, taken: set[str]):
         self.session, self.settings, self.taken = session, settings, taken
@@ -124,7 +125,6 @@ class ArchiveNumbers:
             counter.value += 1
             candidate = format_archive_no(self.settings, year, counter.value)
             if candidate not in self.taken:
-                self.taken.add(candidate)
                 return candidate
 
 

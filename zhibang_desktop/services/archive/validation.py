@@ -256,7 +256,7 @@ def id_owners(session: Session, numbers, exclude_household_id: int | None = None
     numbers = sorted({n for n in numbers if n})
     found: dict[str, tuple[str, str, str]] = {}
     for start in range(0, len(numbers), ID_CHUNK):
-        chunk = numbers[start:start + ID_CHUNK]
+        chunk = padded(numbers[start:start + ID_CHUNK], ID_CHUNK)
         heads = select(Household.id_number, Household.archive_no, Household.name).where(
             Household.id_number.in_(chunk), Household.archive_scope == scope)
         members = select(FamilyMember.id_number, Household.archive_no, Household.name).join(
@@ -270,6 +270,14 @@ def id_owners(session: Session, numbers, exclude_household_id: int | None = None
         for number, archive_no, name in session.execute(heads):
             found[number] = (archive_no, name, "户主")
     return found
+
+
+def padded(keys: list, most: int) -> list:
+    """`keys` for an `IN (…)` list, the last one repeated up to a power of two (at most `most`):
+    the connection keeps every statement it compiled (≈80 KB with 500 values), and an import's
+    chunks, each ending in a list of another length, kept a hundred of them."""
+    size = min(most, 1 << max(0, len(keys) - 1).bit_length())
+    return keys + keys[-1:] * (size - len(keys))
 
 
 def owner_message(owner: tuple[str, str, str]) -> str:
