@@ -1,10 +1,12 @@
 """City mode in the GUI (issue 14): on the 报表 page the city's administrator opens 区县上报与核查,
 imports two files at once by clicking (one sound, one cut short: the refusal is shown, the sound
-one goes in), and reads the import records, the cross-county duplicates and the allocations
-check; a county's own office has no such button."""
+one goes in), and reads the import records, the cross-county duplicates, the allocations check
+with its 核对说明 and the indicators only the counties can compute (据区县上报); a county's own
+office has no such button."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,14 +15,15 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from tests.services.city_counties import city_office, hand_made_county
 from tests.services.reports_year import YEAR
 from zhibang_desktop import demo
-from zhibang_desktop.services import exchange
-from zhibang_desktop.services.admin import users
+from zhibang_desktop.services import exchange, funds
+from zhibang_desktop.services.admin import org, users
 from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.storage.database import open_database
+from zhibang_desktop.ui.common.widgets.rows_table import RowsTable
 from zhibang_desktop.ui.reports.city_dialog import CityExchangeDialog
 
-from ..waiting import click, settle, when_opened
-from .test_reports_page import open_window
+from ..waiting import choose, click, settle, when_opened
+from .test_reports_page import click_row, open_window
 
 PASSWORD = "Secret123"
 
@@ -110,3 +113,72 @@ def test_the_dashboard_reads_one_county_or_all(city, qtbot):
     own = dashboard(ctx, YEAR, page.union.unit_id())
     assert page.data.payout_total_fen == own.payout_total_fen == whole // 2 > 0
     assert [p.amounts_fen for p in page.data.payouts] == [p.amounts_fen for p in own.payouts]
+
+
+def _text(view, row: int, header: str) -> str:
+    """The text the clerk reads in `header`'s column of `row`."""
+    model = view.model()
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Horizontal) == header)
+    return model.index(row, column).data()
+
+
+def test_the_allocations_check_says_why_each_row_is_not_reconciled(city, qtbot, monkeypatch):
+    """下拨核对: one row per county and source, its 核对说明 in the clerk's words — 一致, a source only
+    the city has, a county whose file is not in yet — and the totals under the table."""
+    ctx, _ = city
+    sources = {s.code: s.name for s in funds.list_sources(ctx)}
+    union_name = sources.get("union") or funds.add_source(ctx, "工会经费", code="union").name
+    assert union_name == "工会经费"  # the county's own name for code "union": the row is reconciled
+    funds.add_source(ctx, "市级财政专项", code="cityfin")
+    with ctx.db.session() as s:
+        root = org.district_unit(s).id
+    zc = next(u.id for u in org.list_units(ctx) if u.name == "增城区总工会")
+    by = org.add_unit(ctx, "白云区总工会", "district", root).id
+    union_line = funds.add_budget(ctx, YEAR, "工会经费", 5_000_000, "帮扶", unit_id=root, set_on=date(YEAR, 1, 5))
+    city_line = funds.add_budget(ctx, YEAR, "市级财政专项", 2_000_000, "帮扶", unit_id=root, set_on=date(YEAR, 1, 5))
+    for line, unit, amount in ((union_line, zc, 1_000_000), (city_line, zc, 300_000), (union_line, by, 200_000)):
+        funds.allocate(ctx, line.id, unit, amount, "穗工〔2026〕5号", date(YEAR, 3, 1))
+    window = open_window(qtbot, ctx)
+    page = _reports_page(qtbot, window)
+    page.year.setCurrentIndex(page.year.findData(YEAR))
+    seen = {}
+
+    def interact(dialog):
+        qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=30000)
+        bar = dialog.tabs.tabBar()
+        tab = next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "下拨核对")
+        qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(tab).center())
+        view = dialog.tabs.currentWidget().findChild(RowsTable)
+        assert view.isVisible()
+        seen["rows"] = {(_text(view, r, "区县"), _text(view, r, "资金来源")): (_text(view, r, "市下拨（元）"),
+                                                                         _text(view, r, "核对说明"))
+                        for r in range(view.model().rowCount())}
+        seen["total"] = dialog.reconcile_label.text()
+        dialog.close()
+
+    when_opened(monkeypatch, CityExchangeDialog, interact)
+    click(qtbot, page.city_button)
+    rows = seen["rows"]
+    assert rows[("增城区总工会", "工会经费")] == ("10,000.00", "一致")
+    assert rows[("增城区总工会", "市级财政专项")][0] == "3,000.00"
+    assert rows[("增城区总工会", "市级财政专项")][1].startswith("仅市总有：区县上报文件的预算和发放中都没有代码为“cityfin”")
+    assert rows[("白云区总工会", "工会经费")] == ("2,000.00", "上报文件未导入")
+    assert "合计：市下拨 15,000.00 元" in seen["total"]
+
+
+def test_the_city_reads_the_counties_indicators_as_reported(city, qtbot):
+    """报表 in a city database: the indicators only a county can compute are marked 据区县上报, and
+    choosing one says the county figures are below (the records stay in the counties)."""
+    ctx, _ = city
+    window = open_window(qtbot, ctx)
+    page = _reports_page(qtbot, window)
+    choose(qtbot, page.year, YEAR)
+    qtbot.waitUntil(lambda: page.result is not None and page.shown_period[0].year == YEAR, timeout=30000)
+    settle(qtbot, window, 30000)
+    reported = [r for r, i in enumerate(page.indicators.rows()) if i.source == "据区县上报"]
+    assert reported, "no indicator read from the counties' files"
+    row = reported[0]
+    click_row(qtbot, page.table, row)
+    name = page.indicators.rows()[row].name
+    assert _text(page.table, row, "数值").endswith("（据区县上报）")
+    assert page.exception_label.text().startswith(f"{name}：据区县上报，各区县的数字如下")
