@@ -36,6 +36,16 @@ class Series:
     color: str | None = None
 
 
+def fitted_label(fm: QFontMetrics, name: str, room: QRectF) -> str:
+    """`name` whole when the lines `room` has space for hold it (wrapped anywhere: Chinese has no
+    spaces to wrap at), else elided in the middle on one line — 镇（街）或区直局（系统）工会 is read in
+    two lines rather than as 镇（街）或…系统）工会."""
+    needed = fm.boundingRect(0, 0, max(1, int(room.width())), 100000, Qt.TextWrapAnywhere, name)
+    if needed.width() <= room.width() and needed.height() <= room.height():
+        return name
+    return fm.elidedText(name, Qt.ElideMiddle, int(room.width()))
+
+
 def nice_ceiling(value: int, ticks: int = 4) -> tuple[int, int]:
     """(top, step): a round axis top at or above `value`, divided into about `ticks` steps."""
     if value <= 0:
@@ -238,8 +248,8 @@ class BarChart(QWidget):
             if self.totals[i]:
                 p.fillRect(QRectF(plot.left(), y, plot.width() * self.totals[i] / self._top, thick), TRACK)
             p.setPen(TEXT)
-            label = QRectF(0, y, plot.left() - 8, thick)
-            p.drawText(label, Qt.AlignRight | Qt.AlignVCenter, fm.elidedText(name, Qt.ElideMiddle, int(label.width())))
+            label = QRectF(0, plot.top() + band * i, plot.left() - 8, band)
+            p.drawText(label, Qt.AlignRight | Qt.AlignVCenter | Qt.TextWrapAnywhere, fitted_label(fm, name, label))
         self._paint_parts(p)
         p.setPen(AXIS)
         p.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.left(), plot.bottom()))
