@@ -232,6 +232,58 @@ def test_a_user_bound_to_a_union_sees_its_subtree_only(ctx):
         funds.adjust_budget(scoped, district.id, fen(1), "调增")
 
 
+def _lines_and_allocations(ctx):
+    """The district's line allocating to 新塘镇 and to 荔城街's factory union, 荔城街's line
+    allocating to the same factory, 新塘镇's line; the labels of each line and allocation by id."""
+    zengcheng(ctx, 2026)
+    u = units(ctx)
+    district = funds.add_budget(ctx, 2026, "工会经费", fen(100_000))
+    licheng = funds.add_budget(ctx, 2026, "工会经费", fen(20_000), unit_id=u["荔城街总工会"])
+    xintang = funds.add_budget(ctx, 2026, "工会经费", fen(10_000), unit_id=u["新塘镇总工会"])
+    given = {
+        funds.allocate(ctx, district.id, u["新塘镇总工会"], fen(5_000)).id: "区→新塘镇",
+        funds.allocate(ctx, district.id, u["荔城街某某电子厂工会"], fen(3_000)).id: "区→电子厂",
+        funds.allocate(ctx, licheng.id, u["荔城街某某电子厂工会"], fen(2_000)).id: "荔城街→电子厂",
+    }
+    return u, {district.id: "区", licheng.id: "荔城街", xintang.id: "新塘镇"}, given
+
+
+ALL_LINES, ALL_ALLOCATIONS = {"区", "荔城街", "新塘镇"}, {"区→新塘镇", "区→电子厂", "荔城街→电子厂"}
+
+
+@pytest.mark.parametrize("bound, union, lines, allocations", [
+    (None, None, ALL_LINES, ALL_ALLOCATIONS),  # no union chosen: as before
+    (None, "增城区总工会", ALL_LINES, ALL_ALLOCATIONS),
+    (None, "荔城街总工会", {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}),
+    (None, "荔城街某某电子厂工会", set(), {"区→电子厂", "荔城街→电子厂"}),
+    (None, "新塘镇总工会", {"新塘镇"}, {"区→新塘镇"}),
+    (None, "区直机关工会", set(), set()),
+    ("荔城街总工会", None, {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}),
+    ("荔城街总工会", "荔城街总工会", {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}),
+    ("荔城街总工会", "荔城街某某电子厂工会", set(), {"区→电子厂", "荔城街→电子厂"}),
+])
+def test_the_union_chosen_narrows_lines_and_allocations_to_its_subtree(ctx, bound, union, lines, allocations):
+    u, line_names, allocation_names = _lines_and_allocations(ctx)
+    reader = ctx if bound is None else ctx.as_actor(Actor.make(None, "u", "经办人", {"clerk"}, u[bound]))
+    unit_id = None if union is None else u[union]
+    listed = funds.list_budgets(reader, 2026, unit_id=unit_id)
+    assert {line_names[v.id] for v in listed} == lines
+    assert {allocation_names[a.id] for a in funds.list_allocations(reader, 2026, unit_id=unit_id)} == allocations
+    # the execution tab of the same union counts the same lines
+    assert [r.key for r in funds.execution(reader, 2026, unit_id=unit_id).by_line] == [str(v.id) for v in listed]
+
+
+@pytest.mark.parametrize("union", ["新塘镇总工会", "增城区总工会", "新塘镇牛仔服装公司工会"])
+def test_a_user_bound_to_a_union_is_refused_a_union_outside_it(ctx, union):
+    u, _lines, _given = _lines_and_allocations(ctx)
+    scoped = ctx.as_actor(Actor.make(None, "lc", "荔城街经办人", {"clerk"}, u["荔城街总工会"]))
+    for read in (lambda: funds.execution(scoped, 2026, unit_id=u[union]),
+                 lambda: funds.list_budgets(scoped, 2026, unit_id=u[union]),
+                 lambda: funds.list_allocations(scoped, 2026, unit_id=u[union])):
+        with pytest.raises(PermissionDenied, match="不在当前用户的管辖范围内"):
+            read()
+
+
 def test_budget_lines_are_unique_per_year_source_and_programme(ctx):
     zengcheng(ctx, 2026)
     funds.add_budget(ctx, 2026, "工会经费", fen(1_000), "送温暖")

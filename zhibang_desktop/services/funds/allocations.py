@@ -13,7 +13,7 @@ from ...domain import clock
 from ...storage.models import BudgetAllocation, BudgetLine, FundSource, OrgUnit
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
-from ..admin.org import subtree_ids, visible_unit_ids
+from ..admin.org import subtree_ids, units_within
 from .budgets import allocation_view
 from .common import MANAGE, READ, available_fen, line_label, own_line, unit_names, yuan
 from .types import AllocationView
@@ -75,15 +75,16 @@ def report_allocation(ctx: AppContext, allocation_id: int, spent_fen: int, repor
         return allocation_view(s, a, names)
 
 
-def list_allocations(ctx: AppContext, year: int | None = None) -> list[AllocationView]:
-    """Allocations the user may see: from a line in scope, or to a union in scope."""
+def list_allocations(ctx: AppContext, year: int | None = None, *, unit_id: int | None = None) -> list[AllocationView]:
+    """Allocations the user may see: from a line in scope, or to a union in scope; with `unit_id`
+    the same within that union's subtree (a union outside the scope is refused)."""
     with ctx.tx(READ) as tx:
         s = tx.session
         q = (select(BudgetAllocation).join(BudgetLine, BudgetLine.id == BudgetAllocation.line_id)
              .order_by(BudgetAllocation.allocated_on, BudgetAllocation.id))
         if year is not None:
             q = q.where(BudgetLine.year == year)
-        allowed = visible_unit_ids(s, ctx.actor)
+        allowed = units_within(s, ctx.actor, unit_id)
         if allowed is not None:
             q = q.where(or_(BudgetLine.unit_id.in_(allowed), BudgetAllocation.unit_id.in_(allowed)))
         names = unit_names(s)

@@ -14,7 +14,7 @@ from ...storage.models import BudgetAdjustment, BudgetAllocation, BudgetCarryOve
 from ..context import AppContext
 from ..record_conflicts import check_version, told_who_changed
 from ..errors import FieldProblem, ValidationFailed
-from ..admin.org import district_unit, visible_unit_ids
+from ..admin.org import district_unit, units_within, visible_unit_ids
 from .common import (
     MANAGE, READ, get_line, line_figures, line_label, own_line, refuse_imported, require_scope, unit_names, yuan,
 )
@@ -112,13 +112,16 @@ def adjust_budget(ctx: AppContext, line_id: int, amount_fen: int, reason: str, d
         return line_view(s, line)
 
 
-def list_budgets(ctx: AppContext, year: int | None = None, as_of: date | None = None) -> list[BudgetLineView]:
+def list_budgets(ctx: AppContext, year: int | None = None, as_of: date | None = None, *,
+                 unit_id: int | None = None) -> list[BudgetLineView]:
+    """The budget lines within the actor's scope; with `unit_id` those of that union's subtree only
+    (as :func:`execution`: a union outside the scope is refused)."""
     with ctx.tx(READ) as tx:
         s = tx.session
         q = select(BudgetLine).order_by(BudgetLine.year, BudgetLine.source_id, BudgetLine.programme, BudgetLine.id)
         if year is not None:
             q = q.where(BudgetLine.year == year)
-        allowed = visible_unit_ids(s, ctx.actor)
+        allowed = units_within(s, ctx.actor, unit_id)
         if allowed is not None:
             q = q.where(BudgetLine.unit_id.in_(allowed))
         lines = list(s.execute(q).scalars())
