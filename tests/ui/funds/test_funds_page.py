@@ -9,11 +9,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from zhibang_desktop.services import funds
+from zhibang_desktop.services.admin.org import list_units
 from zhibang_desktop.ui.funds import funds_dialogs as fd
 from zhibang_desktop.ui.funds.funds_page import FundsPage
 from zhibang_desktop.ui.common.session import UiSession
 
-from ..waiting import settle
+from ..waiting import choose, click, settle
 
 
 def on_next_dialog(qtbot, fill):
@@ -147,6 +148,63 @@ def test_execution_rows_drill_down_to_payments(page, qtbot):
     assert payments and paid.label in page.drill_label.text()
     assert sum(d.amount_fen for d in payments if d.state_label == "已发放") == paid.figures.paid_fen
     assert "执行率" in page.total_label.text()
+
+
+def test_the_union_chosen_narrows_lines_allocations_and_execution(page, qtbot, admin):
+    """A clerk picks a street union in 工会: 预算指标, 下拨 and 执行情况 list only its subtree's."""
+    year = page.selected_year
+    units = list_units(admin)
+    district = next(u for u in units if u.level == "district")
+    street = next(u for u in units if u.level == "street" and any(b.parent_id == u.id for b in units))
+    below = next(u for u in units if u.parent_id == street.id)
+    other = next(u for u in units if u.level == "street" and u.id != street.id)
+    mine = funds.add_budget(admin, year, "工会经费", 5_000_000, "街道帮扶（测试）", unit_id=street.id)
+    given = funds.add_budget(admin, year, "工会经费", 10_000_000, "下拨测试")  # the district's
+    to_below = funds.allocate(admin, given.id, below.id, 1_000_000)
+    to_other = funds.allocate(admin, given.id, other.id, 2_000_000)
+    from_mine = funds.allocate(admin, mine.id, below.id, 500_000)
+    click(qtbot, page.refresh_button)
+    settle(qtbot, page)
+    assert {mine.id, given.id} <= {v.id for v in page.lines.rows()}
+    assert {to_below.id, to_other.id, from_mine.id} <= {a.id for a in page.allocations.rows()}
+    assert district.id in {v.unit_id for v in page.lines.rows()}
+
+    choose(qtbot, page.union, street.id)
+    settle(qtbot, page)
+    assert [v.id for v in page.lines.rows()] == [mine.id]
+    assert page.line_table.current_item().id == mine.id and "街道帮扶（测试）" in page.history.toPlainText()
+    allocations = page.allocations.rows()
+    assert to_other.id not in {a.id for a in allocations}
+    assert {to_below.id, from_mine.id} <= {a.id for a in allocations}
+    assert all(a.unit_id in (street.id, below.id) for a in allocations)
+    assert [r.key for r in page.report.by_line] == [str(mine.id)]
+    assert page.status_text.startswith(f"{year} 年{street.name}预算 ")
+
+    choose(qtbot, page.union, None)  # 全部工会: every line again
+    settle(qtbot, page)
+    assert {mine.id, given.id} <= {v.id for v in page.lines.rows()}
+    assert to_other.id in {a.id for a in page.allocations.rows()}
+
+
+def test_a_line_added_outside_the_union_chosen_is_shown_with_every_union(page, qtbot, admin):
+    street = next(u for u in list_units(admin) if u.level == "street")
+    choose(qtbot, page.union, street.id)
+    settle(qtbot, page)
+    assert page.lines.rows() == [] and street.name in page.history.toPlainText()
+
+    def fill_add(d):
+        qtbot.waitUntil(lambda: d.source.findText("工会经费") >= 0)
+        d.source.setCurrentIndex(d.source.findText("工会经费"))
+        type_into(qtbot, d.programme, "区级新增（测试）")
+        type_into(qtbot, d.amount, "1000")
+        click_ok(qtbot, d)
+
+    on_next_dialog(qtbot, fill_add)
+    click(qtbot, page.add_button)
+    settle(qtbot, page)
+    assert page.union.unit_id() is None and page.union.currentText() == "全部工会"
+    assert page.line_table.current_item().programme == "区级新增（测试）"
+    assert len(page.lines.rows()) > 1
 
 
 def test_a_fund_source_with_its_allowed_uses(page, qtbot):

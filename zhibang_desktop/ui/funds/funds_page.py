@@ -48,6 +48,10 @@ class FundsPage(Page):
         self.year.setCurrentIndex(1)
         self.as_of = DateEdit()
         self.as_of.setToolTip("执行情况截至该日（默认今天）")
+        # the budget lines, allocations and execution of a union's subtree (in a city's database: of one county)
+        self.union = UnionCombo(session.ctx, all_label="全部工会", within=session.actor.scope_unit_id)
+        self.union.setMinimumWidth(180)
+        self.union.setToolTip("预算指标、下拨和执行情况只列该工会及其下级工会的")
         self.add_button = QPushButton("新增预算…")
         self.carry_button = QPushButton("年末结转…")
         self.plan_button = QPushButton("预算测算…")
@@ -90,9 +94,6 @@ class FundsPage(Page):
         self.view = QComboBox()
         for key, text in VIEWS:
             self.view.addItem(text, key)
-        # the budget lines of a union's subtree (in a city's database: of one county)
-        self.exec_union = UnionCombo(session.ctx, all_label="全部工会", within=session.actor.scope_unit_id)
-        self.exec_union.setMinimumWidth(180)
         self.execution = RowsModel(EXECUTION_COLUMNS, self, foreground=negative_remaining, key=lambda r: r.key)
         self.execution_table = RowsTable(self.execution)
         self.total_label = QLabel()
@@ -106,8 +107,6 @@ class FundsPage(Page):
         row = QHBoxLayout()
         row.addWidget(QLabel("汇总方式"))
         row.addWidget(self.view)
-        row.addWidget(QLabel("工会"))
-        row.addWidget(self.exec_union)
         row.addStretch(1)
         et.addLayout(row)
         et.addWidget(self.total_label)
@@ -146,6 +145,8 @@ class FundsPage(Page):
         top.addWidget(self.year)
         top.addWidget(QLabel("截至"))
         top.addWidget(self.as_of)
+        top.addWidget(QLabel("工会"))
+        top.addWidget(self.union)
         top.addStretch(1)
         for b in (self.add_button, self.carry_button, self.plan_button, self.refresh_button):
             top.addWidget(b)
@@ -156,7 +157,7 @@ class FundsPage(Page):
         self.year.currentIndexChanged.connect(lambda _: self.reload())
         self.as_of.dateChanged.connect(lambda _: self.reload())
         self.view.currentIndexChanged.connect(lambda _: self._show_execution())
-        self.exec_union.currentIndexChanged.connect(lambda _: self.reload())
+        self.union.currentIndexChanged.connect(lambda _: self.reload())
         self.refresh_button.clicked.connect(self.reload)
         self.add_button.clicked.connect(self.add_budget)
         self.carry_button.clicked.connect(self.carry_over)
@@ -185,20 +186,21 @@ class FundsPage(Page):
         """Query the year off the GUI thread, keep (or select) the budget line, then run `then()`."""
         current = self.line_table.current_item()
         keep = select_line if select_line is not None else (current.id if current else None)
-        ctx, year, as_of, unit = self.ctx, self.selected_year, self.as_of.value(), self.exec_union.unit_id()
+        ctx, year, as_of, unit = self.ctx, self.selected_year, self.as_of.value(), self.union.unit_id()
+        whose = self.union.currentText() if unit is not None else ""
 
         def work():
-            return (funds.list_budgets(ctx, year, as_of), funds.execution(ctx, year, as_of, unit),
-                    funds.list_allocations(ctx, year), funds.list_sources(ctx))
+            return (funds.list_budgets(ctx, year, as_of, unit_id=unit), funds.execution(ctx, year, as_of, unit),
+                    funds.list_allocations(ctx, year, unit_id=unit), funds.list_sources(ctx))
 
         def show(result) -> None:
-            self._show_year(year, keep, *result)
+            self._show_year(year, whose, keep, *result)
             if then is not None:
                 then()
 
         self.query(work, show, key="year")
 
-    def _show_year(self, year: int, keep: int | None, rows, report, allocations, sources) -> None:
+    def _show_year(self, year: int, whose: str, keep: int | None, rows, report, allocations, sources) -> None:
         self.report = report
         self.lines.set_rows(rows)
         if keep is None or not self.line_table.select_key(keep):
@@ -209,7 +211,7 @@ class FundsPage(Page):
         self._show_execution()
         self._show_history()
         t = self.report.total
-        self.set_status(f"{year} 年预算 {labels.yuan(t.budget_fen)} 元，已发放（含下拨）{labels.yuan(t.spent_fen)} 元，"
+        self.set_status(f"{year} 年{whose}预算 {labels.yuan(t.budget_fen)} 元，已发放（含下拨）{labels.yuan(t.spent_fen)} 元，"
                      f"执行率 {funds.rate_text(t.rate_bp)}")
 
     def _show_execution(self) -> None:
@@ -232,7 +234,10 @@ class FundsPage(Page):
         v = self.line_table.current_item()
         self._update_buttons()
         if v is None:
-            self.history.setPlainText("（本年度还没有预算指标。管理员或负责人可点“新增预算…”）")
+            if self.union.unit_id() is not None:
+                self.history.setPlainText(f"（{self.union.currentText()}及其下级工会本年度没有预算指标）")
+            else:
+                self.history.setPlainText("（本年度还没有预算指标。管理员或负责人可点“新增预算…”）")
             return
         parts = [f"<b>{v.label}</b>　所属：{v.unit_name}",
                  f"{labels.day(v.set_on)}　年初预算 {labels.yuan(v.initial_fen)} 元" + (f"（{v.doc_no}）" if v.doc_no else "")]
@@ -263,7 +268,7 @@ class FundsPage(Page):
         """The execution tab of `year` summed by `view` (one of VIEWS), of `unit_id`'s budget lines
         (all when None); with `key`, that row's payments listed below (e.g. a fund source's bar
         of the dashboard)."""
-        for combo in (self.year, self.view, self.exec_union):
+        for combo in (self.year, self.view, self.union):
             combo.blockSignals(True)
         index = self.year.findData(year)
         if index < 0:
@@ -271,8 +276,8 @@ class FundsPage(Page):
             index = self.year.count() - 1
         self.year.setCurrentIndex(index)
         self.view.setCurrentIndex(max(self.view.findData(view), 0))
-        self.exec_union.set_unit_id(unit_id, emit=False)
-        for combo in (self.year, self.view, self.exec_union):
+        self.union.set_unit_id(unit_id, emit=False)
+        for combo in (self.year, self.view, self.union):
             combo.blockSignals(False)
         self.tabs.setCurrentWidget(self.execution_tab)
 
@@ -292,7 +297,7 @@ class FundsPage(Page):
                  "by_relief_type": "relief_type"}[key]
         where = {field: int(row.key) if field == "budget_line_id" else row.key}
         ctx, year, as_of, label = self.ctx, self.selected_year, self.report.as_of, row.label
-        where["unit_id"] = self.exec_union.unit_id()
+        where["unit_id"] = self.union.unit_id()
 
         def show(rows) -> None:
             self.payments.set_rows(rows)
@@ -312,8 +317,14 @@ class FundsPage(Page):
             index = self.year.findData(v.year)
             if index >= 0 and index != self.year.currentIndex():
                 self.year.setCurrentIndex(index)
-            self.reload(v.id)
+            self.reload(v.id, then=lambda: self._find_new_line(v.id))
         return v
+
+    def _find_new_line(self, line_id: int) -> None:
+        """A line added outside the union chosen is not listed: list every union's lines to show it."""
+        if self.union.unit_id() is not None and self.lines.row_of(line_id) < 0:
+            self.union.set_unit_id(None, emit=False)
+            self.reload(line_id)
 
     def adjust(self):
         line = self.line_table.current_item()
