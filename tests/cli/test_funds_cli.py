@@ -8,7 +8,8 @@ import pytest
 
 from tests.documents.pdf_tools import assert_all_fonts_embedded
 from zhibang_desktop.cli import main
-from zhibang_desktop.services.admin import users
+from zhibang_desktop.services import funds
+from zhibang_desktop.services.admin import org, users
 from zhibang_desktop.services.relief import policies
 from zhibang_desktop.services.context import SYSTEM, AppContext
 from zhibang_desktop.services.session.setup import UnitSpec, initialise_office
@@ -108,3 +109,90 @@ def test_a_clerk_may_not_set_budgets(z, capsys, monkeypatch):
     assert "管理预算资金" in capsys.readouterr().err
     monkeypatch.setenv("ZHIBANG_PASSWORD", "Secret123")
     assert z("--user", "admin", "budget", "add", "--year", 2026, "--source", "工会经费", "--amount", "1") == 0
+
+
+# ------------------------------------------------------------------ budget list --unit
+
+LICHENG, XINTANG, FACTORY = "荔城街总工会", "新塘镇总工会", "荔城街某某电子厂工会"
+
+
+@pytest.fixture
+def unions(tmp_path, monkeypatch):
+    """The district's line allocating to 新塘镇 and to 荔城街's factory, 荔城街's line allocating
+    to the same factory, 新塘镇's line; the head (whole office) and 荔城街's bound clerk."""
+    path = tmp_path / "unions.sqlite3"
+    db = open_database(path)
+    initialise_office(db, "增城区总工会", units=[UnitSpec(LICHENG, "street"), UnitSpec(XINTANG, "street"),
+                                              UnitSpec(FACTORY, "grassroots", LICHENG)])
+    ctx = AppContext(db, SYSTEM)
+    policies.use_preset(ctx, "增城", 2026)
+    u = {v.name: v.id for v in org.list_units(ctx)}
+    district = funds.add_budget(ctx, 2026, "工会经费", 10_000_000)
+    licheng = funds.add_budget(ctx, 2026, "工会经费", 2_000_000, unit_id=u[LICHENG])
+    xintang = funds.add_budget(ctx, 2026, "工会经费", 1_000_000, unit_id=u[XINTANG])
+    lines = {district.id: "区", licheng.id: "荔城街", xintang.id: "新塘镇"}
+    allocations = {funds.allocate(ctx, district.id, u[XINTANG], 500_000).id: "区→新塘镇",
+                   funds.allocate(ctx, district.id, u[FACTORY], 300_000).id: "区→电子厂",
+                   funds.allocate(ctx, licheng.id, u[FACTORY], 200_000).id: "荔城街→电子厂"}
+    users.create_admin(db, "admin", "Secret123")
+    admin = AppContext(db, users.authenticate(db, "admin", "Secret123"))
+    users.add_user(admin, "head", "负责人老王", "Secret123", ["head"])
+    users.add_user(admin, "lc", "荔城街经办人", "Secret123", ["clerk"], u[LICHENG])
+    db.close()
+    monkeypatch.setenv("ZHIBANG_PASSWORD", "Secret123")
+
+    def run(*args, user="head"):
+        return main(["--db", str(path), "--user", user, *map(str, args)])
+
+    run.lines, run.allocations, run.ids = lines, allocations, u
+    return run
+
+
+@pytest.mark.parametrize("user, union, lines, allocations, budget_fen", [
+    ("head", None, {"区", "荔城街", "新塘镇"}, {"区→新塘镇", "区→电子厂", "荔城街→电子厂"}, 13_000_000),
+    ("head", "增城区总工会", {"区", "荔城街", "新塘镇"}, {"区→新塘镇", "区→电子厂", "荔城街→电子厂"}, 13_000_000),
+    ("head", LICHENG, {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}, 2_000_000),
+    ("head", f" {LICHENG} ", {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}, 2_000_000),  # spaces trimmed
+    ("head", FACTORY, set(), {"区→电子厂", "荔城街→电子厂"}, 0),
+    ("head", XINTANG, {"新塘镇"}, {"区→新塘镇"}, 1_000_000),
+    ("head", "#" + XINTANG, {"新塘镇"}, {"区→新塘镇"}, 1_000_000),  # by its number
+    ("lc", None, {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}, 2_000_000),
+    ("lc", LICHENG, {"荔城街"}, {"区→电子厂", "荔城街→电子厂"}, 2_000_000),
+    ("lc", FACTORY, set(), {"区→电子厂", "荔城街→电子厂"}, 0),
+])
+def test_budget_list_unit_narrows_lines_allocations_and_execution(unions, capsys, user, union, lines,
+                                                                   allocations, budget_fen):
+    if union is not None and union.startswith("#"):
+        union = unions.ids[union[1:]]
+    args = ["budget", "list", "--year", 2026, *(["--unit", union] if union is not None else [])]
+    capsys.readouterr()
+    assert unions(*args, "--json", user=user) == 0, capsys.readouterr().err
+    data = json.loads(capsys.readouterr().out)
+    assert {unions.lines[line["id"]] for line in data["lines"]} == lines
+    assert {unions.allocations[a["id"]] for a in data["allocations"]} == allocations
+    assert data["total"]["budget_fen"] == budget_fen
+
+
+def test_budget_list_unit_text_names_the_union_and_the_allocations_received(unions, capsys):
+    capsys.readouterr()
+    assert unions("budget", "list", "--year", 2026, "--unit", FACTORY) == 0
+    out = capsys.readouterr().out
+    assert f"2026 年{FACTORY}（含下级工会）没有预算指标" in out
+    assert f"收到下拨 2026年 工会经费 → {FACTORY}：3,000.00 元" in out
+    assert f"收到下拨 2026年 工会经费 → {FACTORY}：2,000.00 元" in out
+    assert unions("budget", "list", "--year", 2026, "--unit", LICHENG) == 0
+    out = capsys.readouterr().out
+    assert f"{LICHENG}（含下级工会）合计 预算 20,000.00 元" in out
+    assert out.count("收到下拨") == 1  # 荔城街's own line's allocation is in its line, not received
+
+
+@pytest.mark.parametrize("user, union, message", [
+    ("lc", XINTANG, "该工会不在当前用户的管辖范围内"),
+    ("lc", "增城区总工会", "该工会不在当前用户的管辖范围内"),
+    ("head", "没有这个工会", "找不到工会“没有这个工会”"),
+])
+def test_budget_list_unit_refused(unions, capsys, user, union, message):
+    capsys.readouterr()
+    assert unions("budget", "list", "--year", 2026, "--unit", union, user=user) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""

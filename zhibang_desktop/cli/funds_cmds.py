@@ -4,7 +4,7 @@
     zhibang budget adjust ID --amount ±YUAN --reason TEXT [--doc 文号] [--date D]
     zhibang budget allocate ID --unit UNIT --amount YUAN [--doc 文号] [--date D]
     zhibang budget reported ALLOCATION --spent YUAN [--date D] [--note TEXT]
-    zhibang budget list --year Y [--as-of D] [--json]
+    zhibang budget list --year Y [--as-of D] [--unit UNIT] [--json]
     zhibang budget carry-over --year Y [--confirm] [--note TEXT] [--doc 文号]
     zhibang budget plan --year Y [--out F.pdf] [--json]
     zhibang budget sources [--json] | budget source-add NAME [--types living,education] [--code C]
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..domain.money import format_yuan
 from .env import InvalidInput, arg, command, group, parse_date
+from .report_cmds import unit_id_of
 
 
 def _fen(text: str, *, negative: bool = False) -> int:
@@ -22,18 +23,6 @@ def _fen(text: str, *, negative: bool = False) -> int:
         return parse_yuan(text, allow_negative=negative)
     except AmountError as exc:
         raise InvalidInput(f"金额“{text}”无效：{exc}") from exc
-
-
-def _unit_id(env, ctx, name: str | None) -> int | None:
-    if not name:
-        return None
-    from ..services.admin import org
-
-    units = env.run(org.list_units, ctx)
-    for u in units:
-        if name in (u.name, str(u.id)):
-            return u.id
-    raise InvalidInput(f"没有名为“{name}”的工会")
 
 
 YEAR = arg("--year", type=int, required=True)
@@ -62,7 +51,8 @@ def register(sub) -> None:
     command(budget, "reported", "登记下级工会报告的下拨资金支出", run_reported,
             arg("allocation", type=int, help="下拨记录编号"), arg("--spent", required=True, help="报告支出（元）"),
             _on("报告"), NOTE)
-    command(budget, "list", "列出预算指标及执行情况", run_list, YEAR, arg("--as-of", help="截至日期（默认今天）"))
+    command(budget, "list", "列出预算指标、下拨及执行情况", run_list, YEAR, arg("--as-of", help="截至日期（默认今天）"),
+            arg("--unit", help="只列该工会（含下级工会）的预算指标、下拨及执行：工会名称或编号"))
     command(budget, "carry-over", "年末结余及结转（加 --confirm 确认结转到下一年）", run_carry_over,
             YEAR, arg("--confirm", action="store_true", help="确认按计算结余结转"), NOTE, DOC)
     command(budget, "plan", "预算测算（按在档家庭和政策标准）", run_plan,
@@ -114,7 +104,7 @@ def run_add(args, env) -> int:
 
     ctx = env.context()
     v = env.run(funds.add_budget, ctx, args.year, args.source, _fen(args.amount), args.programme,
-                unit_id=_unit_id(env, ctx, args.unit), doc_no=args.doc)
+                unit_id=unit_id_of(env, ctx, args.unit), doc_no=args.doc)
     env.out(_line_json(v), f"已新增预算指标 {v.id}：{v.label} {format_yuan(v.initial_fen)} 元")
     return 0
 
@@ -134,7 +124,7 @@ def run_allocate(args, env) -> int:
     from ..services import funds
 
     ctx = env.context()
-    unit = _unit_id(env, ctx, args.unit)
+    unit = unit_id_of(env, ctx, args.unit)
     a = env.run(funds.allocate, ctx, args.line, unit, _fen(args.amount), args.doc, parse_date(args.date))
     env.out(_allocation_json(a), f"已下拨 {a.line_label} 至 {a.unit_name}：{format_yuan(a.amount_fen)} 元（下拨记录 {a.id}）")
     return 0
@@ -155,14 +145,21 @@ def run_list(args, env) -> int:
 
     ctx = env.context()
     as_of = parse_date(args.as_of)
-    lines = env.run(funds.list_budgets, ctx, args.year, as_of)
-    report = env.run(funds.execution, ctx, args.year, as_of)
-    data = {"year": args.year, "as_of": report.as_of.isoformat(), "lines": [_line_json(v) for v in lines],
+    unit = unit_id_of(env, ctx, args.unit)
+    lines = env.run(funds.list_budgets, ctx, args.year, as_of, unit_id=unit)
+    report = env.run(funds.execution, ctx, args.year, as_of, unit)
+    allocations = env.run(funds.list_allocations, ctx, args.year, unit_id=unit)
+    data = {"year": args.year, "as_of": report.as_of.isoformat(), "unit": args.unit.strip() if unit else None,
+            "lines": [_line_json(v) for v in lines], "allocations": [_allocation_json(a) for a in allocations],
             "total": _figures(report.total), "unbudgeted_paid_fen": report.unbudgeted_fen}
-    text = [_line_text(v) for v in lines] or [f"{args.year} 年没有预算指标"]
+    whose = f"{args.unit.strip()}（含下级工会）" if unit else ""
+    text = [_line_text(v) for v in lines] or [f"{args.year} 年{whose}没有预算指标"]
     if lines:
-        text.append(f"合计 预算 {format_yuan(report.total.budget_fen)} 元，已发放（含下拨）{format_yuan(report.total.spent_fen)} 元，"
+        text.append(f"{whose}合计 预算 {format_yuan(report.total.budget_fen)} 元，已发放（含下拨）{format_yuan(report.total.spent_fen)} 元，"
                     f"执行率 {funds.rate_text(report.total.rate_bp)}（截至 {report.as_of.isoformat()}）")
+    listed = {v.id for v in lines}
+    text += [f"收到下拨 {a.line_label} → {a.unit_name}：{format_yuan(a.amount_fen)} 元（{a.allocated_on.isoformat()}，下拨记录 {a.id}）"
+             for a in allocations if a.line_id not in listed]
     if report.unbudgeted_count:
         text.append(f"另有 {report.unbudgeted_count} 笔、{format_yuan(report.unbudgeted_fen)} 元发放未纳入预算")
     env.out(data, "\n".join(text))
