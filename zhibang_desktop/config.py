@@ -12,6 +12,7 @@ APP_AUTHOR = "zhibang"
 DB_ENV = "ZHIBANG_DB"
 PASSWORD_ENV = "ZHIBANG_PASSWORD"
 USER_ENV = "ZHIBANG_USER"
+SMOKE_ENV = "ZHIBANG_SMOKE"  # ui/smoke.py: a start that closes itself once the main window painted
 
 # "scheme:" then "/" — a server address, even after a shell or Path() collapsed its "//".
 _URL_LIKE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]+):/")
@@ -59,3 +60,7 @@ def db_location(given: str | Path | None = None) -> Path | str:
 def default_db_path() -> Path | str:
     """`ZHIBANG_DB` or the per-user data folder (see db_location)."""
     return db_location(None)
+
+
+def smoke_requested() -> bool:
+    return os.environ.get(SMOKE_ENV) == "1"

@@ -1,4 +1,9 @@
-"""Start the GUI: font, database, first-start set-up, login, main window."""
+"""Start the GUI: font, database, first-start set-up, login, main window.
+
+An office's start shows the sign-in window first and opens the database behind it
+(login/sign_in_first.py); every other start (a first start, a server, a file the quick look
+cannot vouch for, the smoke run) opens the database first. The services are imported inside
+the functions, so that the sign-in window can paint with Qt alone."""
 from __future__ import annotations
 
 import logging
@@ -11,12 +16,8 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ..config import db_location, save_server_address
-from ..services.admin import users
-from ..services.context import AppContext
-from ..services.session import (
-    DatabaseCorrupt, DatabaseError, DatabaseLocked, PasswordNeeded, open_office_database, setup,
-)
+from ..config import db_location, save_server_address, smoke_requested
+from ..services.start_check import office_ready_to_sign_in
 from .common import messages
 from .common.fonts import install_app_font
 from .translations import install_translations
@@ -54,26 +55,36 @@ def _excepthook(kind, value, tb) -> None:
                    f"{kind.__name__}: {value}")
 
 
-def open_or_explain(path: Path | str):
-    """The database, or None after telling the user why it cannot be opened (nothing is deleted).
-    A damaged file is kept; the newest good backup is offered instead. A server that wants a
-    password .pgpass and PGPASSWORD did not give is asked for one."""
+def open_or_explain(path: Path | str, password: str | None = None):
+    """The database, or None after telling the user why it cannot be opened (nothing is deleted)."""
+    from ..services.session import DatabaseCorrupt, DatabaseError, DatabaseLocked, PasswordNeeded, open_office_database
+
     try:
-        try:
-            return open_office_database(path)
-        except PasswordNeeded as exc:
-            password = _ask_server_password(str(exc))
-            if password is None:
-                return None
-            return open_office_database(path, password=password)
-    except DatabaseCorrupt as exc:
+        return open_office_database(path, password=password)
+    except (PasswordNeeded, DatabaseCorrupt, DatabaseError, DatabaseLocked, OSError) as exc:
+        return explain_open_failure(path, exc)
+
+
+def explain_open_failure(path: Path | str, exc: BaseException):
+    """Tell the user why the database at `path` could not be opened, and offer what can be done:
+    a damaged file is kept and the newest good backup offered instead; a server that wants a
+    password .pgpass and PGPASSWORD did not give is asked for one. The database that came of
+    it, or None. Anything else is raised again, for the error dialog."""
+    from ..services.session import DatabaseCorrupt, DatabaseError, DatabaseLocked, PasswordNeeded
+
+    if isinstance(exc, PasswordNeeded):
+        password = _ask_server_password(str(exc))
+        return None if password is None else open_or_explain(path, password)
+    if isinstance(exc, DatabaseCorrupt):
         from .login.restore_flow import offer_restore_for_damaged
 
         return offer_restore_for_damaged(None, path, str(exc))
-    except (DatabaseError, DatabaseLocked) as exc:
+    if isinstance(exc, (DatabaseError, DatabaseLocked)):
         messages.error(None, "无法打开数据库", str(exc), f"数据库：{path}")
-    except OSError as exc:
+    elif isinstance(exc, OSError):
         messages.error(None, "无法打开数据库", f"无法访问数据库文件：{exc.strerror or exc}", f"数据库：{path}")
+    else:
+        raise exc
     return None
 
 
@@ -87,7 +98,7 @@ def _ask_server_password(why: str) -> str | None:
 def demo_database(beside: Path | str):
     """Open (creating on first use) the demo database next to the office's database."""
     from .. import demo
-
+    from ..services.session import setup
     from .common.worker import run_with_progress
 
     if not isinstance(beside, Path):  # a server: the demo lives in a local file
@@ -109,6 +120,7 @@ def demo_database(beside: Path | str):
 
 def first_start(db, path: Path | str):
     """Set-up wizard (or the demo). Returns the database to use, or None to quit."""
+    from ..services.session import setup
     from .login.setup_wizard import SetupWizard
 
     wizard = SetupWizard(db)
@@ -127,15 +139,24 @@ def first_start(db, path: Path | str):
     return db
 
 
+def is_demo(location: Path | str | None) -> bool:
+    return isinstance(location, Path) and location.name == DEMO_FILE
+
+
+def demo_hint() -> tuple[str, str]:
+    """The sign-in window's line for the demo database, and the user name it fills in."""
+    from ..demo.account import DEMO_PASSWORD
+
+    return f"演示数据：用户名 clerk（经办人）或 admin（管理员），密码 {DEMO_PASSWORD}", "clerk"
+
+
 def login(db, demo: bool):
     """The logged-in Actor, or None if the user gave up."""
     from .login.login_dialog import LoginDialog
 
     dialog = LoginDialog(db)
-    if demo and hasattr(dialog, "set_hint"):
-        from ..demo.account import DEMO_PASSWORD
-
-        dialog.set_hint(f"演示数据：用户名 clerk（经办人）或 admin（管理员），密码 {DEMO_PASSWORD}", "clerk")
+    if demo:
+        dialog.set_hint(*demo_hint())
     if dialog.exec() != QDialog.Accepted:
         return None
     return dialog.actor
@@ -150,15 +171,33 @@ def first_admin(db):
     return dialog.actor if dialog.exec() == QDialog.Accepted else None
 
 
+def open_and_maybe_sign_in(path: Path | str) -> tuple[int | None, object, object]:
+    """(exit code or None to go on, database, actor signed in or None). Shows the sign-in window
+    first when the file is an office ready for it, else opens the database first."""
+    office = None if smoke_requested() else office_ready_to_sign_in(path)
+    if office is None:
+        db = open_or_explain(path)
+        return (1 if db is None else None), db, None
+    from .login.sign_in_first import sign_in_while_opening
+
+    early = sign_in_while_opening(Path(path), office, demo_hint() if is_demo(path) else None)
+    if early.quit:
+        return 0, None, None
+    db = early.db if early.failure is None else explain_open_failure(path, early.failure)
+    return (1 if db is None else None), db, early.actor
+
+
 def run_gui(db_path: str | None = None) -> int:
     app = make_app()
     sys.excepthook = _excepthook
     path = db_location(db_path)
-    db = open_or_explain(path)
-    if db is None:
-        return 1
+    exit_code, db, actor = open_and_maybe_sign_in(path)
+    if exit_code is not None:
+        return exit_code
     try:
-        from .smoke import run_smoke, smoke_requested
+        from ..services.admin import users
+        from ..services.session import setup
+        from .smoke import run_smoke
 
         if smoke_requested():
             return run_smoke(app, db, bool(app.property("zhibang_qt_translations")))
@@ -166,12 +205,12 @@ def run_gui(db_path: str | None = None) -> int:
             db = first_start(db, path)
             if db is None:
                 return 0
-        actor = first_admin(db) if not users.has_users(db) else None
+        if not users.has_users(db):
+            actor = first_admin(db)
         if not users.has_users(db):
             return 0
         while True:
-            demo = db.path is not None and db.path.name == DEMO_FILE
-            actor = actor or login(db, demo)
+            actor = actor or login(db, is_demo(db.path))
             if actor is None:
                 return 0
             outcome = _main_window_session(app, db, actor)
@@ -187,8 +226,9 @@ def run_gui(db_path: str | None = None) -> int:
 def _main_window_session(app: QApplication, db, actor):
     """Run the main window until it closes. Returns the database to log in to again
     (logout, or a restore replaced it), or None when the user quit."""
-    from .main_window import MainWindow
+    from ..services.context import AppContext
     from .common.session import UiSession
+    from .main_window import MainWindow
 
     session = UiSession(AppContext(db, actor))
     window = MainWindow(session)

@@ -21,13 +21,8 @@ from ..config import PASSWORD_ENV, USER_ENV
 from ..services.admin import users
 from ..services.context import AppContext
 
-SMOKE_ENV = "ZHIBANG_SMOKE"
 SMOKE_PDF_ENV = "ZHIBANG_SMOKE_PDF"  # a PDF whose first page the preview renderer draws
 TIME_LIMIT_MS = 120_000
-
-
-def smoke_requested() -> bool:
-    return os.environ.get(SMOKE_ENV) == "1"
 
 
 class _FirstPaint(QObject):

@@ -104,3 +104,15 @@ def test_change_password(clerk, qtbot):
     click_ok(qtbot, dialog)
     assert dialog.result() == QDialog.Accepted
     assert users.authenticate(clerk.db, "clerk", "Better2026").username == "clerk"
+
+
+def test_a_message_line_makes_room_instead_of_squeezing_the_title(demo_db, qtbot):
+    dialog = LoginDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.set_hint("演示数据：用户名 clerk（经办人）或 admin（管理员），密码 demo1234", "clerk")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    height = dialog.height()
+    login(qtbot, dialog, "clerk", "wrong-password")
+    qtbot.waitUntil(lambda: dialog.height() > height)
+    assert dialog.title.height() >= dialog.title.sizeHint().height()

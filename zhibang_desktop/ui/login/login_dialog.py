@@ -5,6 +5,12 @@
         actor = dialog.actor
 
 Every try (success or failure) is audited by `services.users.authenticate`.
+
+At a start the dialog is shown before the database is open (`LoginDialog(None, office=…)`,
+see ui/login/sign_in_first.py): the clerk types while the program loads behind it, and
+`set_database` hands it the database; Enter pressed before that waits for it.
+The services are imported inside the methods, not above, so that showing the dialog imports
+only Qt.
 """
 from __future__ import annotations
 
@@ -13,21 +19,23 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from ...services.admin import settings, users
-from ...services.context import SYSTEM, Actor, AppContext
 from ...services.errors import ServiceError
 from ..common.widgets.dialog_parts import ErrorLine, ok_cancel
-from ...services.session import Database
 
 HINT_STYLE = "color: #555; background: #f4f6f8; padding: 6px; border-radius: 3px;"
+OPENING = "正在打开数据库，请稍候……"
 
 
-def office_name(db: Database) -> str:
+def office_name(db) -> str:
+    from ...services.admin import settings
+    from ...services.context import SYSTEM, AppContext
+
     try:
         return settings.get_settings(AppContext(db, SYSTEM)).office_name
     except ServiceError:
@@ -39,18 +47,19 @@ class LoginDialog(QDialog):
 
     logged_in = Signal(object)
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, username: str = ""):
+    def __init__(self, db=None, parent: QWidget | None = None, *, username: str = "", office: str = ""):
         super().__init__(parent)
-        self.db = db
-        self.actor: Actor | None = None
+        self.db = None
+        self.actor = None
+        self._enter_waits = False
         self.setWindowTitle("登录 — 职帮")
         self.setMinimumWidth(380)
 
-        office = office_name(db)
-        title = QLabel(f"<b>{office or '职帮'}</b><br>困难职工帮扶管理系统")
-        title.setTextFormat(Qt.RichText)
-        title.setAlignment(Qt.AlignCenter)
-        title.setStyleSheet("font-size: 13pt; padding: 6px;")
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.RichText)
+        self.title.setAlignment(Qt.AlignCenter)
+        self.title.setStyleSheet("font-size: 13pt; padding: 6px;")
+        self._show_office(office)
 
         self.username = QLineEdit(username)
         self.username.setPlaceholderText("用户名")
@@ -66,16 +75,42 @@ class LoginDialog(QDialog):
         self.hint.setStyleSheet(HINT_STYLE)
         self.hint.hide()
         self.error = ErrorLine()
+        self.status = QLabel(OPENING)
+        self.status.setStyleSheet("color: #555;")
+        self.status.hide()
 
         self.buttons = ok_cancel(self, "登录", "退出")
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        layout.setSizeConstraint(QLayout.SetFixedSize)  # grows with an error line instead of squeezing the title
         (self.password if username else self.username).setFocus()
+        if db is not None:
+            self.set_database(db)
+
+    def _show_office(self, office: str) -> None:
+        self.title.setText(f"<b>{office or '职帮'}</b><br>困难职工帮扶管理系统")
+
+    def set_database(self, db) -> None:
+        """The database to sign in to; an Enter that waited for it goes on now."""
+        self.db = db
+        self._show_office(office_name(db))
+        if self._enter_waits:
+            self._enter_waits = False
+            self._set_waiting(False)
+            self.accept()
+
+    def _set_waiting(self, waiting: bool) -> None:
+        for widget in (self.username, self.password, self.buttons.button(self.buttons.StandardButton.Ok)):
+            widget.setEnabled(not waiting)
+        self.status.setVisible(waiting)
+        if waiting:
+            self.show_error("")
 
     def set_hint(self, text: str, username: str = "") -> None:
         """A line above the fields (e.g. the demo accounts); optionally pre-fills the user name."""
@@ -98,6 +133,12 @@ class LoginDialog(QDialog):
             self.show_error("请输入密码")
             self.password.setFocus()
             return
+        if self.db is None:  # still loading behind the window: signed in as soon as it is open
+            self._enter_waits = True
+            self._set_waiting(True)
+            return
+        from ...services.admin import users
+
         try:
             actor = users.authenticate(self.db, name, self.password.text())
         except ServiceError as exc:  # LoginFailed, or a storage error
@@ -111,6 +152,6 @@ class LoginDialog(QDialog):
         super().accept()
 
     @classmethod
-    def get_actor(cls, db: Database, parent: QWidget | None = None, **kwargs) -> Actor | None:
+    def get_actor(cls, db, parent: QWidget | None = None, **kwargs):
         dialog = cls(db, parent, **kwargs)
         return dialog.actor if dialog.exec() == QDialog.Accepted else None

@@ -1,0 +1,177 @@
+"""The start that shows the sign-in window before the database is open: the clerk types while
+the program loads behind it; Enter pressed too early waits; anything but a plain sign-in goes
+back to the ordinary start; quitting never leaves the file half-open."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from zhibang_desktop.demo.account import DEMO_PASSWORD
+from zhibang_desktop.services import session as services_session
+from zhibang_desktop.services.session import DatabaseCorrupt
+from zhibang_desktop.ui import app as start
+from zhibang_desktop.ui.login import login_dialog, sign_in_first
+from zhibang_desktop.ui.login.login_dialog import LoginDialog
+
+from ..waiting import click, click_ok, when_opened
+
+pytestmark = pytest.mark.sqlite_only  # the quick look is into a local file; a server opens first
+
+
+@pytest.fixture
+def held_open(monkeypatch):
+    """Opening the database waits until the test lets it go: the clerk is faster than the load.
+    Returns (the event that lets it go, the databases opened, the opens begun)."""
+    go_on = threading.Event()
+    opened, begun = [], []
+    real = services_session.open_office_database
+
+    def slow_open(path, **kwargs):
+        begun.append(path)
+        assert go_on.wait(30)
+        opened.append(real(path, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(services_session, "open_office_database", slow_open)
+    return go_on, opened, begun
+
+
+def type_in(dialog: LoginDialog, username: str, password: str) -> None:
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+
+
+def test_the_window_shows_the_office_before_the_database_is_open_and_enter_waits_for_it(
+        demo_copy, held_open, qtbot, monkeypatch):
+    go_on, opened, _begun = held_open
+    seen = {}
+
+    def clerk(dialog):
+        qtbot.waitExposed(dialog)
+        seen["title"] = dialog.title.text()
+        seen["open at paint"] = bool(opened)
+        type_in(dialog, "clerk", DEMO_PASSWORD)
+        click_ok(qtbot, dialog)
+        seen["waiting"] = dialog.status.isVisible() and dialog.status.text() == login_dialog.OPENING
+        seen["ok enabled"] = dialog.buttons.button(QDialogButtonBox.Ok).isEnabled()
+        go_on.set()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.Accepted, timeout=30000)
+
+    when_opened(monkeypatch, LoginDialog, clerk)
+    early = sign_in_first.sign_in_while_opening(demo_copy, "增城区总工会")
+    try:
+        assert "增城区总工会" in seen["title"] and not seen["open at paint"]  # painted before anything was opened
+        assert seen["waiting"] and not seen["ok enabled"]
+        assert early.actor.username == "clerk" and early.db is opened[0] and not early.quit
+    finally:
+        early.db.close()
+
+
+def test_a_wrong_password_after_the_wait_is_explained_and_the_clerk_tries_again(
+        demo_copy, held_open, qtbot, monkeypatch):
+    go_on, _opened, _begun = held_open
+    errors = []
+
+    def clerk(dialog):
+        qtbot.waitExposed(dialog)
+        type_in(dialog, "clerk", "wrong-password")
+        click_ok(qtbot, dialog)
+        go_on.set()
+        qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=30000)
+        errors.append(dialog.error.text())
+        assert dialog.password.text() == "" and dialog.password.isEnabled() and not dialog.status.isVisible()
+        type_in(dialog, "clerk", DEMO_PASSWORD)
+        click_ok(qtbot, dialog)
+
+    when_opened(monkeypatch, LoginDialog, clerk)
+    early = sign_in_first.sign_in_while_opening(demo_copy, "增城区总工会")
+    try:
+        assert errors == [start_users().WRONG_LOGIN]
+        assert early.actor.username == "clerk"
+    finally:
+        early.db.close()
+
+
+def start_users():
+    from zhibang_desktop.services.admin import users
+
+    return users
+
+
+def test_a_damaged_file_closes_the_window_and_goes_back_with_the_reason(demo_copy, qtbot, monkeypatch):
+    def damaged(path, **kwargs):
+        raise DatabaseCorrupt("数据库完整性检查未通过")
+
+    monkeypatch.setattr(services_session, "open_office_database", damaged)
+    when_opened(monkeypatch, LoginDialog,
+                lambda dialog: qtbot.waitUntil(lambda: dialog.result() == sign_in_first.NOT_A_SIGN_IN, timeout=30000))
+    early = sign_in_first.sign_in_while_opening(demo_copy, "增城区总工会")
+    assert isinstance(early.failure, DatabaseCorrupt) and early.db is None and early.actor is None and not early.quit
+
+
+def test_quitting_while_it_opens_waits_for_the_open_and_closes_the_file(demo_copy, held_open, qtbot, monkeypatch):
+    go_on, opened, begun = held_open
+
+    def quit_(dialog):
+        qtbot.waitUntil(lambda: bool(begun))
+        threading.Timer(0.3, go_on.set).start()  # the open finishes after the clerk has quit
+        click(qtbot, dialog.buttons.button(QDialogButtonBox.Cancel))
+
+    when_opened(monkeypatch, LoginDialog, quit_)
+    early = sign_in_first.sign_in_while_opening(demo_copy, "增城区总工会")
+    assert early.quit and early.db is None
+    assert len(opened) == 1 and opened[0].lock is None  # opened, then closed: the writer lock is free
+
+
+def test_an_office_file_starts_with_the_sign_in_window_and_a_new_one_opens_first(
+        demo_copy, tmp_path, qtbot, monkeypatch):
+    shown = []
+
+    def clerk(dialog):
+        shown.append(dialog.db)
+        qtbot.waitExposed(dialog)
+        type_in(dialog, "clerk", DEMO_PASSWORD)
+        click_ok(qtbot, dialog)
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.Accepted, timeout=30000)
+
+    when_opened(monkeypatch, LoginDialog, clerk)
+    demo_file = demo_copy.rename(demo_copy.with_name(start.DEMO_FILE))
+    exit_code, db, actor = start.open_and_maybe_sign_in(demo_file)
+    try:
+        assert exit_code is None and actor.username == "clerk" and shown == [None]
+    finally:
+        db.close()
+
+    exit_code, db, actor = start.open_and_maybe_sign_in(tmp_path / "new-office.sqlite3")
+    try:
+        assert exit_code is None and actor is None and len(shown) == 1  # opened first: the wizard comes next
+    finally:
+        db.close()
+
+
+def test_the_sign_in_window_paints_with_qt_alone(demo_copy):
+    """What the window needs before it paints: no SQLAlchemy, no models, no argon2 (a fresh
+    process, as at a start: this one has long imported them all)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from zhibang_desktop.ui import app\n"
+        "from zhibang_desktop.ui.login.login_dialog import LoginDialog\n"
+        "from zhibang_desktop.ui.login import sign_in_first\n"
+        "qt = app.make_app()\n"
+        f"office = app.office_ready_to_sign_in({str(demo_copy)!r})\n"
+        "dialog = LoginDialog(None, office=office)\n"
+        "dialog.show()\n"
+        "qt.processEvents()\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'argon2', 'openpyxl', 'reportlab'})\n"
+        "print(office, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "增城区总工会 []"
