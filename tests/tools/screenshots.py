@@ -76,6 +76,20 @@ def bad_ledger(path: Path, good_id: str) -> Path:
     return path
 
 
+def sign_in_shot(out: Path, app: QApplication) -> None:
+    """The sign-in window at a start, 登录 pressed while the database is still opening behind it."""
+    from zhibang_desktop.ui.app import demo_hint
+    from zhibang_desktop.ui.login.login_dialog import LoginDialog
+
+    dialog = LoginDialog(None, office="增城区总工会")
+    dialog.set_hint(*demo_hint())
+    dialog.show()
+    dialog.password.setText(demo.DEMO_PASSWORD)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    save(dialog, out, "sign_in.png", app)
+    dialog.reject()
+
+
 def main(out: Path) -> int:
     from zhibang_desktop.ui.app import make_app
     from zhibang_desktop.ui.archive.household_editor import HouseholdEditor
@@ -105,6 +119,7 @@ def main(out: Path) -> int:
     save(wizard, out, "setup_wizard.png", app)
     wizard.close()
     fresh.close()
+    sign_in_shot(out, app)
 
     db = open_database(tmp / "demo.sqlite3")
     demo.create_demo(db, 2000, seed=11)
