@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from . import clock
 
 CATEGORIES: dict[str, str] = {"deep": "深度困难", "relative": "相对困难", "accident": "意外致困"}
@@ -83,6 +83,17 @@ def next_visit_due(category: str | None, last_visit: date | None, archived_on: d
     if last_visit is None:
         return archived_on or clock.today()
     return add_months(last_visit, intervals[category])
+
+
+def last_visit_overdue_by(as_of: date, months: int) -> date:
+    """The latest last visit whose next one (``months`` later, :func:`add_months`) falls due before
+    ``as_of``: a household last visited on or before this day is overdue at ``as_of``, one visited
+    after it is not (the due date never moves back as the visit moves on), so a query can compare
+    dates instead of computing every household's due date."""
+    day = as_of - timedelta(days=31 * months + 1)  # due at the latest `as_of` - 1
+    while add_months(day + timedelta(days=1), months) < as_of:
+        day += timedelta(days=1)
+    return day
 
 
 def phase_out_end(decided_on: date) -> date:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import clock
-from ...domain.household import next_visit_due
+from ...domain.household import last_visit_overdue_by, next_visit_due
 from ...domain.money import yuan_text
 from ...storage.models import (
     DisbursementLine, Household, Payment, ReliefRequest, RequestPayoutClaim, Review, Visit,
 )
+from ...storage.sql_dates import days_after
 from ..admin.visit_intervals import visit_intervals
 from ..payout.types import LINE_STATE_LABELS
 from .common import indicator, utc_bounds
@@ -94,28 +95,32 @@ def _in_archive_at(day: date):
 
 def visits_on_time(s: Session, start: date, end: date, units) -> Indicator:
     """Households in the archive at the end of the period (or today, if earlier) whose next
-    visit, counted from their last visit by then, is not overdue."""
+    visit, counted from their last visit by then, is not overdue.  Counted in the database: a
+    household is overdue when its last visit is on or before its category's
+    :func:`last_visit_overdue_by`, or, never visited, when it was archived before that day; only
+    the overdue ones are read, for their lines."""
     as_of = min(end, clock.today())
     intervals = visit_intervals(s)
+    counted = (*_in_archive_at(as_of), _in_units(Household.unit_id, units), Household.category.in_(list(intervals)))
+    total = int(s.execute(select(func.count(Household.id)).where(*counted)).scalar_one())
     last = (select(Visit.household_id, func.max(Visit.visit_date).label("last_visit"))
             .where(Visit.visit_date <= as_of).group_by(Visit.household_id).subquery())
+    overdue = or_(and_(last.c.last_visit.is_(None), Household.archived_on < as_of),
+                  *(and_(Household.category == category, last.c.last_visit <= last_visit_overdue_by(as_of, months))
+                    for category, months in intervals.items()))
     rows = s.execute(
         select(Household.id, Household.name, Household.archive_no, Household.category, Household.archived_on,
                last.c.last_visit)
         .outerjoin(last, last.c.household_id == Household.id)
-        .where(*_in_archive_at(as_of), _in_units(Household.unit_id, units)).order_by(Household.id)).all()
-    out, total = [], 0
+        .where(*counted, overdue).order_by(Household.id)).all()
+    out = []
     for r in rows:
         due = next_visit_due(r.category, r.last_visit, r.archived_on, intervals)
-        if due is None:
-            continue
-        total += 1
-        if due < as_of:
-            seen = f"上次走访 {r.last_visit.isoformat()}" if r.last_visit else "建档后没有走访记录"
-            out.append(IndicatorException(
-                "visit_overdue", f"{r.archive_no} {r.name}（{CATEGORY_NAMES.get(r.category, r.category)}）"
-                f"应于 {due.isoformat()} 前走访，{seen}，截至 {as_of.isoformat()} 逾期 {(as_of - due).days} 天",
-                r.id, None, None))
+        seen = f"上次走访 {r.last_visit.isoformat()}" if r.last_visit else "建档后没有走访记录"
+        out.append(IndicatorException(
+            "visit_overdue", f"{r.archive_no} {r.name}（{CATEGORY_NAMES.get(r.category, r.category)}）"
+            f"应于 {due.isoformat()} 前走访，{seen}，截至 {as_of.isoformat()} 逾期 {(as_of - due).days} 天",
+            r.id, None, None))
     months = "、".join(f"{CATEGORY_NAMES.get(c, c)}每 {m} 个月" for c, m in intervals.items())
     return indicator("visits_on_time", "走访核查按时率",
                      f"期末在档且走访未逾期的户数 ÷ 期末在档户数（{months}走访一次）",
@@ -123,16 +128,20 @@ def visits_on_time(s: Session, start: date, end: date, units) -> Indicator:
 
 
 def archive_updates(s: Session, start: date, end: date, units) -> Indicator:
-    """Visits of the period entered into the archive within 30 days of the visit."""
+    """Visits of the period entered into the archive within 30 days of the visit.  Counted in the
+    database; only the visits entered 30 or more days later by the UTC date are read, and of
+    those the ones more than 30 days later by the local date fall short (the local date is at
+    most a day later)."""
+    of_period = (Visit.visit_date >= start, Visit.visit_date <= end, _in_units(Household.unit_id, units))
+    total = int(s.execute(select(func.count(Visit.id)).join(Household, Household.id == Visit.household_id)
+                          .where(*of_period)).scalar_one())
     rows = s.execute(
         select(Visit.household_id, Visit.visit_date, Visit.created_at, Household.name, Household.archive_no)
         .join(Household, Household.id == Visit.household_id)
-        .where(Visit.visit_date >= start, Visit.visit_date <= end, _in_units(Household.unit_id, units))
+        .where(*of_period, Visit.created_at >= days_after(Visit.visit_date, UPDATE_DAYS))
         .order_by(Visit.visit_date, Visit.id)).all()
     out = []
     for r in rows:
-        if (r.created_at.date() - r.visit_date).days < UPDATE_DAYS:  # the local date is at most a day later
-            continue
         entered = clock.local_date(r.created_at)
         days = (entered - r.visit_date).days
         if days > UPDATE_DAYS:
@@ -141,8 +150,8 @@ def archive_updates(s: Session, start: date, end: date, units) -> Indicator:
                 f"晚 {days - UPDATE_DAYS} 天（应在 {UPDATE_DAYS} 日内）", r.household_id, None, None))
     return indicator("archive_updates", "档案及时更新率",
                      f"走访后 {UPDATE_DAYS} 日内录入档案的走访记录数 ÷ 期内走访记录数",
-                     "报告002 附件3（变化及时更新，30日内）；报告000（发放后30天内录入）", len(rows) - len(out),
-                     len(rows), out)
+                     "报告002 附件3（变化及时更新，30日内）；报告000（发放后30天内录入）", total - len(out),
+                     total, out)
 
 
 def phase_out(s: Session, start: date, end: date, units) -> Indicator:
