@@ -152,7 +152,7 @@ class BarChart(QWidget):
                     if w > 0:
                         self._hits.append((i, j, QRectF(x, y, w, thick)))
                         x += w
-                self._hits.append((i, -1, QRectF(area.left(), y, label_w - 4, thick)))
+                self._hits.append((i, -1, self._label_room(plot, band, i)))
         else:
             axis_w = fm.horizontalAdvance(self.value_text(self._top)) + 10
             plot = QRectF(area.left() + axis_w, area.top() + fm.height(), area.width() - axis_w,
@@ -169,6 +169,12 @@ class BarChart(QWidget):
                         y -= h
                 self._hits.append((i, -1, QRectF(plot.left() + band * i, plot.bottom() + 2, band, fm.height() + 4)))
         self._plot = plot
+
+    @staticmethod
+    def _label_room(plot: QRectF, band: float, category: int) -> QRectF:
+        """Where a horizontal bar's label is drawn (right-aligned, wrapped onto its band's lines):
+        a click anywhere on it is a click on the bar."""
+        return QRectF(0, plot.top() + band * category, plot.left() - 8, band)
 
     def hit(self, pos: QPointF) -> tuple[int, int] | None:
         for category, series, rect in self._hits:
@@ -196,7 +202,7 @@ class BarChart(QWidget):
             if not rect.isEmpty():
                 p.setPen(QPen(FOCUS, 1.5, Qt.DashLine))
                 p.setBrush(Qt.NoBrush)
-                p.drawRect(rect.adjusted(-2, -2, 2, 2))
+                p.drawRect(rect.adjusted(-2, -2, 2, 2).intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1)))
 
     def _paint_legend(self, p: QPainter) -> None:
         if len(self.series) <= 1:
@@ -248,7 +254,7 @@ class BarChart(QWidget):
             if self.totals[i]:
                 p.fillRect(QRectF(plot.left(), y, plot.width() * self.totals[i] / self._top, thick), TRACK)
             p.setPen(TEXT)
-            label = QRectF(0, plot.top() + band * i, plot.left() - 8, band)
+            label = self._label_room(plot, band, i)
             p.drawText(label, Qt.AlignRight | Qt.AlignVCenter | Qt.TextWrapAnywhere, fitted_label(fm, name, label))
         self._paint_parts(p)
         p.setPen(AXIS)
