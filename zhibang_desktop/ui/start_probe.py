@@ -89,7 +89,7 @@ def _signed_in_window(figures: dict):
 
         QTimer.singleShot(int(TYPING_SECONDS * 1000), press)
 
-    _on_first_paint(LoginDialog, clerk_types)
+    _on_first_paint(app, clerk_types, LoginDialog)
     early = sign_in_while_opening(path, office)
     from ..services.context import AppContext
     from .common.session import UiSession
@@ -104,20 +104,19 @@ def _now() -> tuple[float, float]:
     return clock.process_seconds() - STARTED_AT, time.process_time()
 
 
-def _on_first_paint(widget_class, then) -> None:
-    """`then(widget)` once, when the first `widget_class` shown paints."""
+def _on_first_paint(watched, then, widget_class=None) -> None:
+    """`then(widget)` once, when `watched` first paints — or, with `widget_class`, the first such
+    widget among those `watched` (the application) sees."""
     from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication
 
     class Watcher(QObject):
-        def eventFilter(self, watched, event) -> bool:
-            if event.type() == QEvent.Paint and isinstance(watched, widget_class):
-                QApplication.instance().removeEventFilter(self)
-                then(watched)
+        def eventFilter(self, widget, event) -> bool:
+            if event.type() == QEvent.Paint and (widget_class is None or isinstance(widget, widget_class)):
+                watched.removeEventFilter(self)
+                then(widget)
             return False
 
-    watcher = Watcher(QApplication.instance())
-    QApplication.instance().installEventFilter(watcher)
+    watched.installEventFilter(Watcher(watched))
 
 
 def main() -> None:
@@ -142,7 +141,7 @@ def main() -> None:
             figures["seconds"], figures["cpu_seconds"] = at, cpu
         QTimer.singleShot(0, app.quit)
 
-    _on_first_paint(type(window), painted)
+    _on_first_paint(window, painted)
     window.showMaximized()
     app.exec()
     print(json.dumps({"seconds": None, "cpu_seconds": None, **figures, "peak_rss_mb": peak_rss_mb()}), flush=True)
