@@ -116,3 +116,18 @@ def test_a_message_line_makes_room_instead_of_squeezing_the_title(demo_db, qtbot
     login(qtbot, dialog, "clerk", "wrong-password")
     qtbot.waitUntil(lambda: dialog.height() > height)
     assert dialog.title.height() >= dialog.title.sizeHint().height()
+
+
+def test_an_error_line_in_a_form_dialog_grows_the_window_instead_of_squeezing_the_fields(ctx, qtbot):
+    dialog = FirstAdminDialog(ctx.db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields = (dialog.username, dialog.display_name, dialog.password, dialog.confirm)
+    heights = [field.height() for field in fields]
+    dialog.password.setText("Admin2026")
+    dialog.confirm.setText("Admin2027")
+    click_ok(qtbot, dialog)
+    assert dialog.error.isVisible()
+    qtbot.wait(50)  # the layout settles on the next pass of the event loop
+    assert [field.height() for field in fields] == heights

@@ -24,6 +24,28 @@ class ErrorLine(QLabel):
             text = str(exc_or_text or "")
         self.setText(text)
         self.setVisible(bool(text))
+        if text:
+            make_room(self)
+
+
+def make_room(shown) -> None:
+    """Grow the window a line was just shown in by what that line needs, so that it does not
+    squeeze the fields above it (a layout gives a window the height it asks for only when the
+    window is first shown). A window kept smaller than its layout asks on purpose (a form in a
+    scroll area) is left as it is, and none grows past the screen."""
+    window = shown.window()
+    layout = window.layout()
+    if layout is None or not window.isVisible() or window.isMaximized():
+        return
+    needed = (layout.totalHeightForWidth(window.width()) if layout.hasHeightForWidth()
+              else layout.totalSizeHint().height())
+    line = shown.heightForWidth(shown.width()) if shown.hasHeightForWidth() else shown.sizeHint().height()
+    shortfall = needed - window.height()
+    if not 0 < shortfall <= line + 2 * max(layout.spacing(), 0):
+        return
+    screen = window.screen()
+    room = screen.availableGeometry().height() if screen is not None else needed
+    window.resize(window.width(), min(needed, room))
 
 
 def password_field() -> QLineEdit:
