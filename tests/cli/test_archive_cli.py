@@ -101,9 +101,26 @@ def test_import_good_file_and_check_only(z, tmp_path, capsys):
     assert z("--json", "import", "households", path, "--create-units") == 0
     result = json.loads(capsys.readouterr().out)
     assert result["households"] == 1 and result["new_units"] == ["荔城街某厂工会"]
-    assert "尚无走访记录" in result["follow_up"][0]
+    assert result["follow_up"]["count"] == 1 and "尚无走访记录" in result["follow_up"]["examples"][0]
     assert z("import", "households", path) == 2  # the same people again: duplicates
     assert "已在档案 ZC2023" in capsys.readouterr().err
+
+
+def test_import_lists_the_first_follow_up_items_and_counts_the_rest(z, tmp_path, capsys, monkeypatch):
+    """Issue 15: the follow-up is a count with the first examples (not one text a household)."""
+    from zhibang_desktop.services.archive import household_import
+
+    monkeypatch.setattr(household_import, "FOLLOW_UP_EXAMPLES", 2)
+    assert z("init", "--office", "增城区总工会", "--prefix", "ZC") == 0
+    path = ledger(tmp_path / "in.xlsx", [
+        [name, make_id_number("440118", date(1980, 1, day), 11, "M"), "荔城街某厂工会", "深度", "因病", 1, "1,000元",
+         "2023/1/5"] for day, name in ((2, "黄伟"), (3, "黄强"), (4, "黄明"))])
+    capsys.readouterr()
+    assert z("import", "households", path, "--create-units") == 0
+    out = capsys.readouterr().out.splitlines()
+    at = out.index("待办（3 户）：")
+    assert [line.split("（")[1].split("）")[0] for line in out[at + 1:at + 3]] == ["黄伟", "黄强"]
+    assert out[at + 3] == "  … 另有 1 户"
 
 
 def test_template_and_missing_file(z, tmp_path, capsys):

@@ -79,7 +79,8 @@ def test_good_file_with_every_header_variant_imports(ctx, tmp_path, variant, mem
     result = import_households(ctx, path, create_units=True)  # the user confirmed the list
     assert (result.households, result.members) == (4, 2)
     assert result.new_units == ["石滩镇某某五金厂工会"]
-    assert len(result.follow_up) == 4 and all("尚无走访记录" in f and "排除条件" in f for f in result.follow_up)
+    assert result.follow_up.count == 4 and len(result.follow_up.examples) == 4
+    assert all("尚无走访记录" in f and "排除条件" in f for f in result.follow_up.examples)
 
     page = archive.search_households(ctx, HouseholdFilter())
     by_name = {r.name: r for r in page.rows}
@@ -113,6 +114,22 @@ def test_good_file_with_every_header_variant_imports(ctx, tmp_path, variant, mem
     # imported households are found by pinyin like any other
     assert archive.search_households(ctx, HouseholdFilter(text="shanli")).total == 1
     assert archive.search_households(ctx, HouseholdFilter(text="qgq")).total == 1
+
+
+def test_follow_up_counts_every_household_and_keeps_the_first_examples(ctx, tmp_path, monkeypatch):
+    """Issue 15: the follow-up was one text a household (≈180 bytes each, whatever the file's size);
+    it is now a count and the first FOLLOW_UP_EXAMPLES items, in file order."""
+    monkeypatch.setattr(household_import, "FOLLOW_UP_EXAMPLES", 3)
+    monkeypatch.setattr(household_import, "CHUNK", 2)  # the count runs on across chunks
+    path = write_ledger(tmp_path / "台账.xlsx", "A")
+    check = check_import(ctx, path).follow_up
+    assert (check.count, check.more) == (4, 1)
+    assert [e.split("（")[0] for e in check.examples] == ["曾志明", "单丽", "覃国强"]
+    assert check.examples[0] == "曾志明（台账 第 3 行）：尚无走访记录（先家访、后建档，请尽快走访核查）；排除条件核查表未填写"
+    done = import_households(ctx, path, create_units=True).follow_up
+    assert (done.count, len(done.examples), done.more) == (4, 3, 1)
+    assert [e.split("（")[1].split("）")[0] for e in done.examples] == ["曾志明", "单丽", "覃国强"]
+    assert all(e.startswith("ZC2023") for e in done.examples)
 
 
 def test_one_bad_row_changes_nothing_and_reports_sheet_row_column(ctx, tmp_path):

@@ -112,11 +112,11 @@ def run_import(args, env) -> int:
     lines.extend(f"注意：{w}" for w in result.warnings)
     if result.new_units:
         lines.append(f"新建基层工会（区总工会下）：{'、'.join(result.new_units)}")
-    if result.follow_up:
-        lines.append(f"待办（{len(result.follow_up)} 户）：")
-        lines.extend(f"  - {item}" for item in result.follow_up[:50])
-        if len(result.follow_up) > 50:
-            lines.append(f"  … 另有 {len(result.follow_up) - 50} 户")
+    if result.follow_up.count:
+        lines.append(f"待办（{result.follow_up.count} 户）：")
+        lines.extend(f"  - {item}" for item in result.follow_up.examples)
+        if result.follow_up.more:
+            lines.append(f"  … 另有 {result.follow_up.more} 户")
     env.out(result, "\n".join(lines))
     return 0
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import openpyxl
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
 
 from tests.services.test_household_import import rows, write_ledger
 from zhibang_desktop.services import archive
+from zhibang_desktop.services.archive import household_import
 from zhibang_desktop.services.archive.types import HouseholdFilter
 from zhibang_desktop.ui.common.import_dialog import ImportCheckDialog
 
@@ -89,6 +90,30 @@ def test_clean_import_shows_summary_then_imports_on_confirm(window, qtbot, monke
     settle(qtbot, window)
     assert page.model.total == before + 4  # the list refreshed itself
     assert archive.search_households(clerk, HouseholdFilter(text="zengzhiming")).total == 1
+
+
+def test_the_follow_up_list_shows_the_first_items_and_counts_the_rest(window, qtbot, monkeypatch, tmp_path,
+                                                                      boxes):
+    """Issue 15: the follow-up is a count with the first examples; the list says how many more."""
+    monkeypatch.setattr(household_import, "FOLLOW_UP_EXAMPLES", 3)
+    path = write_ledger(tmp_path / "台账.xlsx", "A")
+    seen = []
+
+    def confirm(dialog):
+        seen.append(([dialog.follow_list.item(i).text() for i in range(dialog.follow_list.count())],
+                     [label.text() for label in dialog.findChildren(QLabel)]))
+        qtbot.mouseClick(dialog.confirm_button, Qt.LeftButton)
+        return dialog.result()
+
+    choose(monkeypatch, path)
+    monkeypatch.setattr(ImportCheckDialog, "exec", confirm)
+    boxes.answer = True  # create the union the file names
+    window.pages["archive"].import_button.click()
+    items, labels = seen[0]
+    assert len(items) == 4 and items[-1] == "……另有 1 项"
+    assert [item.split("（")[0] for item in items[:3]] == ["曾志明", "单丽", "覃国强"]
+    assert "导入后需补办的工作（4 项）：" in labels
+    assert boxes.shown[-1][2] == "导入完成。" and "需补办的工作 4 项" in boxes.shown[-1][3]
 
 
 def test_unknown_unions_are_created_only_when_the_user_says_so(window, monkeypatch, tmp_path, clerk, boxes):

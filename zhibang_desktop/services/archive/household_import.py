@@ -42,6 +42,7 @@ from ..admin.visit_intervals import visit_intervals
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 CHUNK = 1000  # households checked (and written) at a time
+FOLLOW_UP_EXAMPLES = 50  # follow-up items kept as text; the rest are only counted
 
 # HouseholdInput / MemberInput field -> ledger field (for placing a problem in its column)
 _HOUSEHOLD_COLUMN = {"name": "name", "id_number": "id_number", "unit_id": "union", "category": "category",
@@ -71,13 +72,31 @@ class UnknownUnits(ServiceError):
                          "确认要新建为区总工会下的基层工会后再导入（未导入任何数据）")
 
 
+@dataclass
+class FollowUpSummary:
+    """The work to do after the import, one item a household: how many, and the first
+    FOLLOW_UP_EXAMPLES of them as text (a list of every item grew by ≈180 bytes a household)."""
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, who: str, data: HouseholdInput) -> None:
+        self.count += 1
+        if len(self.examples) < FOLLOW_UP_EXAMPLES:
+            self.examples.append(_follow_up(who, data))
+
+    @property
+    def more(self) -> int:
+        """How many items are counted but not among the examples."""
+        return self.count - len(self.examples)
+
+
 @dataclass(frozen=True)
 class ImportCheck:
     problems: list[Problem]
     households: int
     members: int
     new_units: list[str]
-    follow_up: list[str]
+    follow_up: FollowUpSummary
     warnings: list[str] = field(default_factory=list)  # sheets read under another name, or not read
 
     @property
@@ -90,7 +109,7 @@ class ImportResult:
     households: int
     members: int
     new_units: list[str]
-    follow_up: list[str]
+    follow_up: FollowUpSummary
     warnings: list[str] = field(default_factory=list)
 
 
@@ -108,7 +127,7 @@ class _Plan:
     skipped_examples: int = 0
     households: int = 0
     members: int = 0
-    follow_up: list[str] = field(default_factory=list)  # what `check_import` lists when the file is fine
+    follow_up: FollowUpSummary = field(default_factory=FollowUpSummary)  # what `check_import` lists when the file is fine
 
 
 class _Ticker:
@@ -351,8 +370,8 @@ def _check_households(s: Session, actor, path, stream: LedgerStream, ticker: _Ti
             sink.take(rows)
             scratch.wrote(n for n in numbers if n)
         elif not problems and not stream.problems:
-            plan.follow_up += [_follow_up(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data)
-                               for r in rows]
+            for r in rows:
+                plan.follow_up.add(f"{r.data.name}（{r.source.sheet} 第 {r.source.row} 行）", r.data)
     for m in scratch.left():  # members whose head is not in the file
         head_id = m.head_id_number
         reason = "不能为空" if not head_id else f"档案表中没有身份证号为 {mask_id_number(head_id)} 的户主"
@@ -363,7 +382,7 @@ def _check_households(s: Session, actor, path, stream: LedgerStream, ticker: _Ti
     plan.problems = _without_echoes(problems, stream.problems)
     plan.problems.sort(key=lambda p: (p.sheet, p.row or 0))
     if plan.problems:
-        plan.follow_up = []
+        plan.follow_up = FollowUpSummary()
     return plan
 
 
@@ -505,7 +524,7 @@ class _Writer(_Sink):
 
     def __init__(self, s: Session, tx, create_units: bool, ticker: _Ticker):
         self.s, self.tx, self.create_units, self.ticker = s, tx, create_units, ticker
-        self.follow_up: list[str] = []
+        self.follow_up = FollowUpSummary()
 
     def begin(self) -> bool:
         s = self.s
@@ -536,7 +555,7 @@ class _Writer(_Sink):
             hh.search_grams = short_grams(hh.search_text)  # what the ORM's before_insert event sets
             heads.append(vars(hh))
             families.append([vars(member_row(m, SimpleNamespace())) for m in data.members])
-            self.follow_up.append(_follow_up(f"{hh.archive_no}（{hh.name}）", data))
+            self.follow_up.add(f"{hh.archive_no}（{hh.name}）", data)
         conn = self.s.connection()
         table = Household.__table__
         ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), heads).scalars().all()

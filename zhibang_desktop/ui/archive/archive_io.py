@@ -112,8 +112,8 @@ def check_and_import(parent: QWidget, session: UiSession, path: str) -> bool:
     detail = f"共导入档案 {result.households} 户，家庭成员 {result.members} 人。"
     if result.new_units:
         detail += f"\n新建基层工会 {len(result.new_units)} 个：{'、'.join(result.new_units)}。"
-    if result.follow_up:
-        detail += f"\n需补办的工作 {len(result.follow_up)} 项（走访、排除条件核查等），可在“走访核查”页查看逾期家庭。"
+    if result.follow_up.count:
+        detail += f"\n需补办的工作 {result.follow_up.count} 项（走访、排除条件核查等），可在“走访核查”页查看逾期家庭。"
     messages.info(parent, "导入档案", "导入完成。", detail)
     return True
 

@@ -105,7 +105,7 @@ class ImportCheckDialog(QDialog):
         households, members = self.check.households, self.check.members
         self.title.setText(f"<b style='color:#2e7d32'>检查通过：可以导入档案 {households} 户，家庭成员 {members} 人。</b>"
                            "<br>导入的档案按台账直接列为“在档”；下列事项请在导入后补办。")
-        new_units, follow_up = list(self.check.new_units), list(self.check.follow_up)
+        new_units, follow_up = list(self.check.new_units), self.check.follow_up
         if self.check.warnings:
             self.warnings_label = QLabel("注意：" + "；".join(self.check.warnings))
             self.warnings_label.setWordWrap(True)
@@ -116,9 +116,11 @@ class ImportCheckDialog(QDialog):
         self.units_list.addItems(new_units or ["（无）"])
         self.units_list.setMaximumHeight(130)
         layout.addWidget(self.units_list)
-        layout.addWidget(QLabel(f"导入后需补办的工作（{len(follow_up)} 项）："))
-        self.follow_list = QListWidget()
-        self.follow_list.addItems(follow_up or ["（无）"])
+        layout.addWidget(QLabel(f"导入后需补办的工作（{follow_up.count} 项）："))
+        self.follow_list = QListWidget()  # the first examples; the rest are counted, not listed
+        self.follow_list.addItems(follow_up.examples or ["（无）"])
+        if follow_up.more:
+            self.follow_list.addItem(f"……另有 {follow_up.more} 项")
         layout.addWidget(self.follow_list, 1)
         self.confirm_button = QPushButton("确认导入")
         self.confirm_button.setDefault(True)
