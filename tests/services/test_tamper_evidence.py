@@ -186,3 +186,71 @@ def test_seals_digest_is_the_hash_of_the_sorted_lines():
     joined = "\n".join(["households:1:" + "a" * 64, "payments:10:" + "b" * 64, "payments:9:-"])
     assert seals_digest(seals) == hashlib.sha256(joined.encode("utf-8")).hexdigest()
     assert seals_digest([]) == hashlib.sha256(b"").hexdigest()
+
+
+def test_the_database_sorts_seal_lines_as_the_digest_defines(demo):
+    """Issue 15: the commit and `check` digest the stored seals as the database sorts them (an
+    import's 50,000 lines are not held at once); the bytes must stay those of `seals_digest`
+    (Python's sorted str, code-point order), or seals recorded before would no longer check.
+    The mix puts ":" against digits ("12:" after "123"), a deleted row ("-"), and text beyond
+    ASCII whose UTF-16 order differs from its code-point order (U+FF5E against U+1F600)."""
+    from sqlalchemy import delete, insert
+
+    from zhibang_desktop.services.row_seals import _stored_digests, seals_digest
+    from zhibang_desktop.storage.models import RowSeal
+
+    seals = [("payments", "12", "a" * 64), ("payments", "123", "b" * 64), ("payments", "1", None),
+             ("payments", "12", "0" * 64), ("households", "9", "f" * 64), ("households", "10", None),
+             ("reviews", "7", "é"), ("reviews", "7", "\uff5e"), ("reviews", "7", "\U0001F600"),
+             ("reviewer_scopes", "3", "中文"), ("reviews", "7", "Z"), ("reviews", "7", "~")]
+    with demo.session() as s:
+        s.execute(insert(RowSeal.__table__), [dict(table_name=t, row_id=r, hash=h, audit_seq=-5) for t, r, h in seals])
+        s.execute(insert(RowSeal.__table__), [dict(table_name="payments", row_id="1", hash=None, audit_seq=-4)])
+        stored = dict(_stored_digests(s))
+        assert stored[-5] == seals_digest(seals) and stored[-4] == seals_digest([("payments", "1", None)])
+        assert dict(_stored_digests(s, -5)) == {-5: seals_digest(seals)}
+        s.execute(delete(RowSeal.__table__).where(RowSeal.audit_seq < 0))
+        for seq, digest in _stored_digests(s):  # the demo's own seals, as recorded at their commits
+            rows = s.execute(text("SELECT table_name, row_id, hash FROM row_seals WHERE audit_seq = :q"),
+                             {"q": seq}).all()
+            assert digest == seals_digest(rows)
+
+
+def test_an_import_is_sealed_with_its_ids_kept_as_runs(demo, tmp_path):
+    """The ids a transaction touched are kept as runs of consecutive ids (a bulk insert is one run),
+    not a set of texts; every one is sealed once, and the entry's digest is the old definition's."""
+    from array import array
+
+    from sqlalchemy import select
+
+    from zhibang_desktop.services import row_seals
+    from zhibang_desktop.storage.models import AuditEntry, RowSeal
+
+    ids = row_seals.TouchedIds()
+    ids.add(range(1000, 51000))
+    ids.add([51000, 51001, 7, 1500, 7, 3, 4, 5])
+    ids.add(["6", 2])
+    assert ids.runs == array("q", [1000, 51002, 7, 8, 1500, 1501, 7, 8, 3, 7, 2, 3])  # 16 bytes a run
+    assert list(ids) == list(range(2, 8)) + list(range(1000, 51002))
+
+    with demo.session() as s:
+        seq = s.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        rows = s.execute(select(RowSeal.table_name, RowSeal.row_id, RowSeal.hash)
+                         .where(RowSeal.audit_seq == seq)).all()
+        head = s.get(AuditEntry, seq)
+        assert head.seal_digest is None or head.seal_digest == row_seals.seals_digest(rows)
+        touched = [int(i) for i in s.execute(text("SELECT id FROM households ORDER BY id LIMIT 200")).scalars()]
+        s.execute(text("UPDATE households SET name = name || '改' WHERE id IN (%s)" % ",".join(map(str, touched))))
+        row_seals.touch(s, "households", touched)
+        row_seals.touch(s, "households", touched[:10])  # twice: sealed once
+        assert len(s.info[row_seals.TOUCHED]["households"].runs) <= 2 * 4  # consecutive ids: a few runs
+        audit_chain.set_actor(s, None, "system")
+    with demo.session() as s:
+        entry = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        rows = s.execute(select(RowSeal.table_name, RowSeal.row_id, RowSeal.hash)
+                         .where(RowSeal.audit_seq == entry.seq)).all()
+        assert sorted(int(r) for _, r, _ in rows) == sorted(touched)
+        assert entry.summary == f"记录 {len(touched)} 行数据的校验值"
+        assert entry.seal_digest == row_seals.seals_digest(rows)
+        assert entry.hash == audit_chain.entry_hash(entry.prev_hash, entry)
+    assert _failed(demo) == {}

@@ -11,6 +11,7 @@ key when one is configured (:mod:`.office_key`), and the new head is recorded be
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,14 +92,17 @@ def set_actor(session: Session, user_id: int | None, username: str) -> None:
 @event.listens_for(Session, "before_commit")
 def _seal_and_sign(session: Session) -> None:
     session.flush()
-    seals = row_seals.pending_seals(session)
+    parts = row_seals.pending_seals(session)
+    part = next(parts, None)  # the seals come a part at a time: written before the next is read
     entry = session.info.get(_ENTRY)
-    if seals:
-        if entry is None:
+    if part is not None:
+        sealing_only = entry is None
+        if sealing_only:
             user_id, username = session.info.get(_ACTOR, (None, "system"))
-            entry = append(session, user_id=user_id, username=username, action="seal", entity="row_seals",
-                           summary=f"记录 {len(seals)} 行数据的校验值")
-        entry.seal_digest = row_seals.write_seals(session, entry, seals)
+            entry = append(session, user_id=user_id, username=username, action="seal", entity="row_seals")
+        written = row_seals.write_seals(session, entry, itertools.chain([part], parts))
+        if sealing_only:  # hashed below with the digest
+            entry.summary = f"记录 {written} 行数据的校验值"
         entry.hash = entry_hash(entry.prev_hash, entry)
         entry.mac = _mac(entry.hash)
         head = session.get(AuditHead, 1)

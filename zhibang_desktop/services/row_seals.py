@@ -14,10 +14,13 @@ Rows written with Core statements (bulk demo inserts) are sealed by calling :fun
 from __future__ import annotations
 
 import hashlib
+import itertools
+from array import array
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import collate, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..storage.models import AuditEntry, RowSeal
@@ -49,18 +52,83 @@ def row_intact(session: Session, table: str, row_id) -> bool:
     return sealed[rid] == dict(current_hashes(session, table, [rid])).get(rid)
 
 
+class TouchedIds:
+    """The ids of one table's rows a transaction touched, as runs of consecutive ids: a bulk insert
+    gives consecutive ids, so an import of 50,000 households is one run or a few (a set of the ids as
+    text took ≈120 bytes a household); scattered ids take 16 bytes each. Every sealed table's id is
+    an integer."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self) -> None:
+        self.runs = array("q")  # start, stop, start, stop … (stop exclusive)
+
+    def add(self, ids: Iterable) -> None:
+        runs = self.runs
+        for i in ids:
+            i = int(i)
+            if runs and runs[-2] <= i <= runs[-1]:
+                if i == runs[-1]:
+                    runs[-1] = i + 1
+                continue
+            runs.extend((i, i + 1))
+
+    def __iter__(self) -> Iterator[int]:
+        """Each id once, in ascending order."""
+        runs = self.runs
+        starts = sorted(range(0, len(runs), 2), key=runs.__getitem__)  # one int a run, not a tuple
+        last = None
+        for k in starts:
+            start, stop = runs[k], runs[k + 1]
+            if last is not None:
+                start = max(start, last)
+            if start < stop:
+                yield from range(start, stop)
+                last = stop
+
+
 def touch(session: Session, table: str, ids) -> None:
     """Seal these rows at commit (for rows written with Core statements)."""
-    session.info.setdefault(TOUCHED, defaultdict(set))[table].update(str(i) for i in ids)
+    session.info.setdefault(TOUCHED, defaultdict(TouchedIds))[table].add(ids)
 
 
-def seals_digest(seals: list[tuple[str, str, str | None]]) -> str:
-    """sha256 of the sorted lines "table:row:hash" joined by newlines (fed a line at a time, not
-    joined into one text: 50,000 seals are a few MB)."""
+def _line(table: str, row_id: str, hash_: str | None) -> str:
+    return f"{table}:{row_id}:{hash_ or '-'}"
+
+
+def _digest_of_sorted(lines: Iterable[str]) -> str:
     digest = hashlib.sha256()
-    for i, line in enumerate(sorted(f"{t}:{r}:{h or '-'}" for t, r, h in seals)):
+    for i, line in enumerate(lines):
         digest.update(f"\n{line}".encode("utf-8") if i else line.encode("utf-8"))
     return digest.hexdigest()
+
+
+def seals_digest(seals: Iterable[tuple[str, str, str | None]]) -> str:
+    """sha256 of the sorted lines "table:row:hash" joined by newlines: the definition (fed a line at
+    a time, not joined into one text). The app digests stored seals with `_stored_digests`, which
+    lets the database sort them; both give the same bytes."""
+    return _digest_of_sorted(sorted(_line(t, r, h) for t, r, h in seals))
+
+
+def _line_column(session: Session):
+    """The seal line as SQL, collated so that ORDER BY gives Python's `sorted` of str (code-point
+    order). SQLite's default BINARY collation compares the UTF-8 bytes with memcmp, and UTF-8 byte
+    order is code-point order; on PostgreSQL the "C" collation compares bytes likewise (the
+    database's collation would follow the locale)."""
+    line = (RowSeal.table_name + ":" + RowSeal.row_id + ":" + func.coalesce(RowSeal.hash, "-")).self_group()
+    return collate(line, "C") if session.get_bind().dialect.name == "postgresql" else line
+
+
+def _stored_digests(session: Session, seq: int | None = None) -> Iterator[tuple[int, str]]:
+    """(audit_seq, the digest of its stored seals) for `seq`, or for every seq with seals, with the
+    database sorting the lines and the digests fed as they stream (an import's 50,000 seal lines,
+    or every seal at `check`, are never held at once)."""
+    line = _line_column(session)
+    q = select(RowSeal.audit_seq, line)
+    q = q.where(RowSeal.audit_seq == seq) if seq is not None else q
+    rows = session.execute(q.order_by(RowSeal.audit_seq, line).execution_options(yield_per=5000))
+    for at, group in itertools.groupby(rows, key=lambda row: row[0]):
+        yield at, _digest_of_sorted(row[1] for row in group)
 
 
 @event.listens_for(Session, "after_flush")
@@ -71,18 +139,17 @@ def _collect(session: Session, _ctx) -> None:
             touch(session, table, [obj.id])
 
 
-def pending_seals(session: Session) -> list[tuple[str, str, str | None]]:
-    """The seals this transaction must write: rows whose stored hash differs from their newest seal."""
+def pending_seals(session: Session) -> Iterator[list[tuple[str, str, str | None]]]:
+    """The seals this transaction must write, a part at a time (parts never empty): rows whose
+    stored hash differs from their newest seal. Each part's rows are distinct from the others', so
+    a part may be written before the next is read."""
     touched = session.info.pop(TOUCHED, None)
-    if not touched:
-        return []
-    out = []
-    for table, ids in touched.items():
-        ids = sorted(ids)
-        for start in range(0, len(ids), 5000):  # an import touches 50,000 rows: their hashes a part at a time
-            some = ids[start:start + 5000]
+    for table, ids in (touched or {}).items():
+        ids = iter(ids)
+        while some := [str(i) for i in itertools.islice(ids, 5000)]:  # an import touches 50,000 rows
             now = dict(current_hashes(session, table, some))
             sealed = latest_seals(session, table, some)
+            out = []
             for rid in some:
                 h = now.get(rid)
                 if rid in sealed and sealed[rid] == h:
@@ -90,18 +157,25 @@ def pending_seals(session: Session) -> list[tuple[str, str, str | None]]:
                 if h is None and rid not in sealed:
                     continue  # inserted and deleted in the same transaction
                 out.append((table, rid, h))
-    return out
+            if out:
+                yield out
 
 
-def write_seals(session: Session, entry: AuditEntry, seals: list[tuple[str, str, str | None]]) -> str:
-    """Core INSERTs of many rows, a thousand at a time: a chunk of 2,000 demo or imported households
-    is 2,000 seals, and RowSeal objects were flushed one INSERT … RETURNING at a time; an import of
-    50,000 households writes 50,000 seals at its commit (≈100 MB as objects in the session, ≈20 MB
-    as one list of parameters)."""
-    for start in range(0, len(seals), 1000):
-        session.execute(insert(RowSeal.__table__), [dict(table_name=table, row_id=rid, audit_seq=entry.seq, hash=h)
-                                                    for table, rid, h in seals[start:start + 1000]])
-    return seals_digest(seals)
+def write_seals(session: Session, entry: AuditEntry, parts: Iterable[list[tuple[str, str, str | None]]]) -> int:
+    """Write the seals under `entry` with Core INSERTs of many rows, a thousand at a time, and set
+    its `seal_digest`; returns how many. RowSeal objects were flushed one INSERT … RETURNING at a
+    time, and an import of 50,000 households writes 50,000 seals at its commit (≈100 MB as objects
+    in the session, ≈20 MB as one list of parameters); now one part of `pending_seals` at a time,
+    and the digest is taken over the stored seals, sorted by the database."""
+    written = 0
+    for seals in parts:
+        for start in range(0, len(seals), 1000):
+            session.execute(insert(RowSeal.__table__), [
+                dict(table_name=table, row_id=rid, audit_seq=entry.seq, hash=h)
+                for table, rid, h in seals[start:start + 1000]])
+        written += len(seals)
+    entry.seal_digest = dict(_stored_digests(session, entry.seq)).get(entry.seq, _digest_of_sorted([]))
+    return written
 
 
 @dataclass(frozen=True)
@@ -132,17 +206,14 @@ def verify_rows(session: Session) -> list[SealProblem]:
 
 def verify_digests(session: Session) -> list[int]:
     """Audit entries whose recorded seal digest no longer matches the seals stored for them."""
-    by_seq: dict[int, list] = defaultdict(list)
-    for t, r, h, seq in session.execute(select(RowSeal.table_name, RowSeal.row_id, RowSeal.hash,
-                                               RowSeal.audit_seq)):
-        by_seq[seq].append((t, r, h))
+    stored = dict(_stored_digests(session))  # one digest per entry with seals, not their lines
     bad = []
     recorded = dict(session.execute(select(AuditEntry.seq, AuditEntry.seal_digest)
                                     .where(AuditEntry.seal_digest.is_not(None))).all())
-    if BASELINE_SEQ in by_seq and BASELINE_SEQ not in recorded:
-        del by_seq[BASELINE_SEQ]  # the upgrade's baseline; its seals are checked by _late_baseline_seals
-    for seq in sorted(set(by_seq) | set(recorded)):
-        if recorded.get(seq) != (seals_digest(by_seq[seq]) if seq in by_seq else None):
+    if BASELINE_SEQ in stored and BASELINE_SEQ not in recorded:
+        del stored[BASELINE_SEQ]  # the upgrade's baseline; its seals are checked by _late_baseline_seals
+    for seq in sorted(set(stored) | set(recorded)):
+        if recorded.get(seq) != stored.get(seq):
             bad.append(seq)
     return bad + _late_baseline_seals(session)
 
