@@ -20,10 +20,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import collate, event, func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..storage.models import AuditEntry, RowSeal
+from ..storage.sql_collation import code_point_order
 from ..storage.row_hashes import BASELINE_SEQ, SEALED, current_hashes, row_digest  # noqa: F401
 
 TABLE_LABELS = {"payments": "发放记录", "disbursement_lines": "发放明细", "reviews": "审核/审批意见",
@@ -110,20 +111,16 @@ def seals_digest(seals: Iterable[tuple[str, str, str | None]]) -> str:
     return _digest_of_sorted(sorted(_line(t, r, h) for t, r, h in seals))
 
 
-def _line_column(session: Session):
-    """The seal line as SQL, collated so that ORDER BY gives Python's `sorted` of str (code-point
-    order). SQLite's default BINARY collation compares the UTF-8 bytes with memcmp, and UTF-8 byte
-    order is code-point order; on PostgreSQL the "C" collation compares bytes likewise (the
-    database's collation would follow the locale)."""
-    line = (RowSeal.table_name + ":" + RowSeal.row_id + ":" + func.coalesce(RowSeal.hash, "-")).self_group()
-    return collate(line, "C") if session.get_bind().dialect.name == "postgresql" else line
+def _line_column():
+    """The seal line as SQL, ordered as Python's `sorted` orders str (code-point order)."""
+    return code_point_order(RowSeal.table_name + ":" + RowSeal.row_id + ":" + func.coalesce(RowSeal.hash, "-"))
 
 
 def _stored_digests(session: Session, seq: int | None = None) -> Iterator[tuple[int, str]]:
     """(audit_seq, the digest of its stored seals) for `seq`, or for every seq with seals, with the
     database sorting the lines and the digests fed as they stream (an import's 50,000 seal lines,
     or every seal at `check`, are never held at once)."""
-    line = _line_column(session)
+    line = _line_column()
     q = select(RowSeal.audit_seq, line)
     q = q.where(RowSeal.audit_seq == seq) if seq is not None else q
     rows = session.execute(q.order_by(RowSeal.audit_seq, line).execution_options(yield_per=5000))
