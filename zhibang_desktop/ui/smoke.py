@@ -13,29 +13,17 @@ import json
 import os
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from ..config import PASSWORD_ENV, USER_ENV
 from ..services.admin import users
 from ..services.context import AppContext
+from .common.first_paint import on_first_paint
 
 SMOKE_PDF_ENV = "ZHIBANG_SMOKE_PDF"  # a PDF whose first page the preview renderer draws
 TIME_LIMIT_MS = 120_000
-
-
-class _FirstPaint(QObject):
-    def __init__(self, app: QApplication):
-        super().__init__()
-        self.app = app
-        self.painted = False
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Paint and not self.painted:
-            self.painted = True
-            QTimer.singleShot(0, self.app.quit)  # after this paint has finished
-        return False
 
 
 def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
@@ -47,8 +35,13 @@ def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
     actor = users.authenticate(db, os.environ[USER_ENV], os.environ[PASSWORD_ENV])
     session = UiSession(AppContext(db, actor))
     window = MainWindow(session)
-    first_paint = _FirstPaint(app)
-    window.installEventFilter(first_paint)
+    painted = []
+
+    def quit_after_this_paint(_window) -> None:
+        painted.append(True)
+        QTimer.singleShot(0, app.quit)
+
+    on_first_paint(window, quit_after_this_paint)
     time_limit = QTimer(window, singleShot=True, interval=TIME_LIMIT_MS)  # stopped below: no stray quit later
     time_limit.timeout.connect(app.quit)
     time_limit.start()
@@ -57,7 +50,7 @@ def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
     time_limit.stop()
     about = AboutDialog(session, window)
     result = {
-        "painted": first_paint.painted,
+        "painted": bool(painted),
         "seconds_to_paint": round(time.monotonic() - started, 2),
         "platform": QGuiApplication.platformName(),
         "pages": len([window.pages[key] for key in window.pages]),  # each built (and imported) now
@@ -71,7 +64,7 @@ def run_smoke(app: QApplication, db, translations_loaded: bool) -> int:
     about.deleteLater()
     window.close()
     print(json.dumps(result), flush=True)  # ASCII: whatever the console's code page
-    return 0 if first_paint.painted else 1
+    return 0 if painted else 1
 
 
 def _render_first_page(pdf: str | None) -> list[int] | None:

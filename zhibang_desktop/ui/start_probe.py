@@ -66,6 +66,7 @@ def _signed_in_window(figures: dict):
     from ..demo.account import DEMO_PASSWORD
     from ..services.start_check import begin_check
     from .app import make_app, office_ready_to_sign_in
+    from .common.first_paint import on_first_paint
     from .login.login_dialog import LoginDialog
     from .login.sign_in_first import sign_in_while_opening
     from PySide6.QtCore import QTimer
@@ -89,7 +90,7 @@ def _signed_in_window(figures: dict):
 
         QTimer.singleShot(int(TYPING_SECONDS * 1000), press)
 
-    _on_first_paint(app, clerk_types, LoginDialog)
+    on_first_paint(app, clerk_types, LoginDialog)
     early = sign_in_while_opening(path, office)
     from ..services.context import AppContext
     from .common.session import UiSession
@@ -104,21 +105,6 @@ def _now() -> tuple[float, float]:
     return clock.process_seconds() - STARTED_AT, time.process_time()
 
 
-def _on_first_paint(watched, then, widget_class=None) -> None:
-    """`then(widget)` once, when `watched` first paints — or, with `widget_class`, the first such
-    widget among those `watched` (the application) sees."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class Watcher(QObject):
-        def eventFilter(self, widget, event) -> bool:
-            if event.type() == QEvent.Paint and (widget_class is None or isinstance(widget, widget_class)):
-                watched.removeEventFilter(self)
-                then(widget)
-            return False
-
-    watched.installEventFilter(Watcher(watched))
-
-
 def main() -> None:
     import json
     import os
@@ -131,6 +117,7 @@ def main() -> None:
     from PySide6.QtCore import QTimer
 
     from ..bench.memory import peak_rss_mb
+    from .common.first_paint import on_first_paint
 
     def painted(_window) -> None:
         at, cpu = _now()
@@ -141,7 +128,7 @@ def main() -> None:
             figures["seconds"], figures["cpu_seconds"] = at, cpu
         QTimer.singleShot(0, app.quit)
 
-    _on_first_paint(window, painted)
+    on_first_paint(window, painted)
     window.showMaximized()
     app.exec()
     print(json.dumps({"seconds": None, "cpu_seconds": None, **figures, "peak_rss_mb": peak_rss_mb()}), flush=True)

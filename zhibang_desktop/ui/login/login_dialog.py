@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ...services.errors import ServiceError
-from ..common.widgets.dialog_parts import ErrorLine, ok_cancel
+from ..common.widgets.dialog_parts import ErrorLine, hint_label, make_room, ok_cancel
 
 HINT_STYLE = "color: #555; background: #f4f6f8; padding: 6px; border-radius: 3px;"
 OPENING = "正在打开数据库，请稍候……"
@@ -75,8 +74,7 @@ class LoginDialog(QDialog):
         self.hint.setStyleSheet(HINT_STYLE)
         self.hint.hide()
         self.error = ErrorLine()
-        self.status = QLabel(OPENING)
-        self.status.setStyleSheet("color: #555;")
+        self.status = hint_label(OPENING)
         self.status.hide()
 
         self.buttons = ok_cancel(self, "登录", "退出")
@@ -88,7 +86,6 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        layout.setSizeConstraint(QLayout.SetFixedSize)  # grows with an error line instead of squeezing the title
         (self.password if username else self.username).setFocus()
         if db is not None:
             self.set_database(db)
@@ -111,6 +108,7 @@ class LoginDialog(QDialog):
         self.status.setVisible(waiting)
         if waiting:
             self.show_error("")
+            make_room(self.status)
 
     def set_hint(self, text: str, username: str = "") -> None:
         """A line above the fields (e.g. the demo accounts); optionally pre-fills the user name."""

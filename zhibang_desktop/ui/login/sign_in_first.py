@@ -22,9 +22,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
+from ..common.first_paint import on_first_paint
 from .login_dialog import LoginDialog
 
 NOT_A_SIGN_IN = 2  # the dialog's result when the opening found something other than a sign-in
@@ -77,23 +78,6 @@ class DatabaseOpener(QObject):
             self._thread.join()
 
 
-class _AfterFirstPaint(QObject):
-    """Calls `then` once, after the widget's first paint: the window is on screen before the
-    loading thread starts competing with it for the processor."""
-
-    def __init__(self, widget, then) -> None:
-        super().__init__(widget)
-        self._then = then
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Paint and self._then is not None:
-            then, self._then = self._then, None
-            watched.removeEventFilter(self)
-            then()
-        return False
-
-
 def sign_in_while_opening(path: Path, office: str, hint: tuple[str, str] | None = None) -> EarlyStart:
     """Show the sign-in window for the office at `path` at once and open the database behind it.
     `hint`: (text, user name) shown above the fields, as for the demo database."""
@@ -112,7 +96,7 @@ def sign_in_while_opening(path: Path, office: str, hint: tuple[str, str] | None 
             dialog.done(NOT_A_SIGN_IN)
 
     opener.opened.connect(opened)
-    _AfterFirstPaint(dialog, opener.start)
+    on_first_paint(dialog, lambda _dialog: opener.start())  # on screen before the thread competes with it
     result = dialog.exec()
     closed.append(True)
     if not opener.started():  # quit before the window painted
