@@ -21,10 +21,31 @@ class DatabaseLocked(RuntimeError):
     pass
 
 
+def lock_path(db_path: Path | str) -> Path:
+    # The real file's lock: a symlink to the database must meet the same lock.
+    return Path(str(Path(db_path).expanduser().resolve()) + ".lock")
+
+
+def held_by_another(db_path: Path | str) -> bool:
+    """Whether another program holds the file's writer lock, found without writing anything:
+    the lock file (if there is one) is opened for reading, locked and let go at once. A lock
+    taken by somebody a moment later is still met by `WriterLock.acquire`."""
+    try:
+        fh = open(lock_path(db_path), "rb")
+    except OSError:  # no lock file: nobody has opened this database yet
+        return False
+    with fh:
+        try:
+            _lock(fh)
+        except OSError:
+            return True
+        _unlock(fh)
+        return False
+
+
 class WriterLock:
     def __init__(self, db_path: Path):
-        # The real file's lock: a symlink to the database must meet the same lock.
-        self.path = Path(str(Path(db_path).expanduser().resolve()) + ".lock")
+        self.path = lock_path(db_path)
         self._fh = None
 
     def acquire(self) -> None:

@@ -4,8 +4,8 @@ the rest of the program loads and the file is opened behind it.
 
 Read-only and standard library only, as `file_check`: nothing here may change the file or cost
 the start an import. Any doubt (no file, an empty or unreadable one, a server address, a
-network path, an office not yet set up, no users) answers None, and the start takes its
-ordinary path, which explains whatever is wrong.
+network path, an office not yet set up, no users, a file another copy of the program has open)
+answers None, and the start takes its ordinary path, which explains whatever is wrong.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from .locations import is_network_path
+from .lock import held_by_another
 
 
 def office_ready_to_sign_in(location: Path | str | None) -> str | None:
@@ -23,7 +24,7 @@ def office_ready_to_sign_in(location: Path | str | None) -> str | None:
         return None
     path = Path(location).expanduser()
     try:
-        if is_network_path(path) or not path.is_file() or path.stat().st_size == 0:
+        if is_network_path(path) or not path.is_file() or path.stat().st_size == 0 or held_by_another(path):
             return None
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except (OSError, sqlite3.Error):

@@ -175,3 +175,19 @@ def test_the_sign_in_window_paints_with_qt_alone(demo_copy):
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "增城区总工会 []"
+
+
+def test_a_file_another_program_has_open_is_explained_without_a_sign_in_window(demo_copy, boxes, monkeypatch):
+    from zhibang_desktop.storage.lock import WriterLock
+
+    shown = []
+    when_opened(monkeypatch, LoginDialog, shown.append)
+    holder = WriterLock(demo_copy)  # the same file held through another handle, as by a second copy
+    holder.acquire()
+    try:
+        exit_code, db, actor = start.open_and_maybe_sign_in(demo_copy)
+    finally:
+        holder.release()
+    assert (exit_code, db, actor) == (1, None, None) and shown == []
+    assert [(kind, title) for kind, title, *_ in boxes.shown] == [("error", "无法打开数据库")]
+    assert "正被另一个职帮程序使用" in boxes.shown[0][2]
