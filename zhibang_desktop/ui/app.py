@@ -123,7 +123,8 @@ def first_start(db, path: Path | str):
     from ..services.session import setup
     from .login.setup_wizard import SetupWizard
 
-    wizard = SetupWizard(db)
+    demo_tried = isinstance(path, Path) and office_ready_to_sign_in(path.with_name(DEMO_FILE)) is not None
+    wizard = SetupWizard(db, demo_tried=demo_tried)
     if wizard.exec() != QDialog.Accepted:
         return None
     if wizard.server_address:

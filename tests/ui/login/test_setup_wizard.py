@@ -98,3 +98,33 @@ def test_a_remembered_server_is_where_the_next_start_goes(tmp_path, monkeypatch)
     assert config.db_location("/tmp/x.sqlite3") == Path("/tmp/x.sqlite3")  # --db still wins
     config.save_server_address(None)
     assert str(config.db_location(None)).endswith("zhibang.sqlite3")
+
+
+def test_after_trying_the_demo_the_next_first_start_offers_to_go_on_with_it(db, demo_copy, qtbot, monkeypatch):
+    """The office is still not set up, so the wizard comes again; its demo choice now says that
+    the demo tried last time is kept, and opens that same file."""
+    from zhibang_desktop.storage.database import open_database
+    from zhibang_desktop.ui import app
+
+    from ..waiting import click, when_opened
+
+    labels = []
+
+    def take_the_demo(wizard):
+        labels.append((wizard.welcome.demo.text(), wizard.welcome.demo.description()))
+        click(qtbot, wizard.welcome.demo)
+
+    when_opened(monkeypatch, SetupWizard, take_the_demo)
+    monkeypatch.setattr(app, "demo_database", lambda beside: ("demo beside", beside))
+    assert app.first_start(db, db.path) == ("demo beside", db.path)
+    assert labels[-1][0] == "打开演示数据"
+
+    tried = demo_copy.rename(db.path.with_name(app.DEMO_FILE))
+    monkeypatch.undo()
+    when_opened(monkeypatch, SetupWizard, take_the_demo)
+    demo_db = app.first_start(open_database(db.path), db.path)
+    try:
+        assert labels[-1] == ("继续使用演示数据", "上次试用过的演示数据，当时做的修改都还在。")
+        assert demo_db.path == tried and setup.is_initialised(demo_db)
+    finally:
+        demo_db.close()

@@ -54,6 +54,11 @@ class WelcomePage(QWizardPage):
         self.demo.clicked.connect(lambda: self.wizard().choose_demo())
         self.server.clicked.connect(lambda: self.wizard().choose_server())
 
+    def demo_tried_before(self) -> None:
+        """The demo file is already there (this computer tried it): offer to go on with it."""
+        self.demo.setText("继续使用演示数据")
+        self.demo.setDescription("上次试用过的演示数据，当时做的修改都还在。")
+
 
 class OfficePage(QWizardPage):
     def __init__(self, parent=None):
@@ -177,7 +182,7 @@ class SetupWizard(QWizard):
     the user chose a database server (postgresql://…) instead of this computer's file. The
     administrator is created next, by `FirstAdminDialog`."""
 
-    def __init__(self, db, parent: QWidget | None = None):
+    def __init__(self, db, parent: QWidget | None = None, *, demo_tried: bool = False):
         super().__init__(parent)
         self.db = db
         self.demo_chosen = False
@@ -189,6 +194,8 @@ class SetupWizard(QWizard):
                             (QWizard.FinishButton, "完成"), (QWizard.CancelButton, "取消")):
             self.setButtonText(which, text)
         self.welcome = WelcomePage()
+        if demo_tried:
+            self.welcome.demo_tried_before()
         self.office = OfficePage()
         self.unions = UnionsPage()
         self.setPage(WELCOME, self.welcome)
