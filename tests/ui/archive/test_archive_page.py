@@ -33,6 +33,21 @@ def test_lists_first_page_and_counts_in_status_bar(window):
     assert page.table.model().index(0, 1).data()  # a name is shown
 
 
+def test_a_repaint_looks_up_rows_only_for_what_it_shows(window, qtbot, monkeypatch):
+    """The painted cells ask about eight roles each; only text, colour, tooltip and id need the row."""
+    page = window.pages["archive"]
+    model, looked_up = page.model, []
+    real = model.row_at
+    monkeypatch.setattr(model, "row_at", lambda row: looked_up.append(row) or real(row))
+    index = model.index(0, 1)
+    asked = [Qt.DecorationRole, Qt.FontRole, Qt.BackgroundRole, Qt.CheckStateRole, Qt.SizeHintRole]
+    assert [model.data(index, role) for role in asked] == [None] * len(asked) and looked_up == []
+    assert model.data(index, Qt.TextAlignmentRole) == int(COLUMNS[1].align.value) and looked_up == []
+    assert model.data(index, Qt.DisplayRole) == real(0).name and looked_up == [0]
+    page.table.viewport().repaint()
+    assert looked_up[1:] and set(looked_up[1:]) <= set(range(PAGE_SIZE))
+
+
 def test_scrolling_fetches_more_rows(window, qtbot):
     table = window.pages["archive"].table
     table.scrollToBottom()

@@ -67,6 +67,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 _TEXTS = tuple(c.text for c in COLUMNS)
 _ALIGNS = tuple(int(c.align.value) for c in COLUMNS)
+_ROW_ROLES = frozenset((DISPLAY, FOREGROUND, TOOLTIP, USER))
 _DUE = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "next_visit_due")
 
 # search(filt, sort, descending, after, limit, count[, stop]) -> Page;
@@ -285,14 +286,16 @@ class HouseholdTableModel(LazyRowsModel):
         return None
 
     def data(self, index: QModelIndex, role: int = DISPLAY):
+        # A painted cell is asked about eight roles; five of them are never answered here, and
+        # the alignment is the column's: only the rest look for the row (a repaint is ~2,000 calls).
+        if role not in _ROW_ROLES:
+            return _ALIGNS[index.column()] if role == ALIGNMENT and index.isValid() else None
         row = self.row_at(index.row())
         if row is None:
             return None
         column = index.column()
         if role == DISPLAY:
             return _TEXTS[column](row)
-        if role == ALIGNMENT:
-            return _ALIGNS[column]
         if role == FOREGROUND:
             if column == _DUE and row.visit_overdue:
                 return OVERDUE_BRUSH
