@@ -187,8 +187,8 @@ def test_budget_list_unit_text_names_the_union_and_the_allocations_received(unio
 
 
 @pytest.mark.parametrize("user, union, message", [
-    ("lc", XINTANG, "该工会不在当前用户的管辖范围内"),
-    ("lc", "增城区总工会", "该工会不在当前用户的管辖范围内"),
+    ("lc", XINTANG, f"工会“{XINTANG}”不在当前用户的管辖范围内"),
+    ("lc", "增城区总工会", "工会“增城区总工会”不在当前用户的管辖范围内"),
     ("head", "没有这个工会", "找不到工会“没有这个工会”"),
 ])
 def test_budget_list_unit_refused(unions, capsys, user, union, message):

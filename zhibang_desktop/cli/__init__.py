@@ -18,10 +18,10 @@ def _areas() -> list:
     when the GUI starts: with their services they cost 0.45 s of CPU before the window."""
     from . import admin_cmds, archive_cmds, archive_print_cmds, relief_cmds, setup_cmds
     from . import batch_cmds, bench_cmds, casework_cmds, city_cmds, exchange_cmds, funds_cmds, payout_cmds
-    from . import report_cmds
+    from . import report_cmds, unit_cmds
 
     return [setup_cmds, archive_cmds, archive_print_cmds, relief_cmds, admin_cmds, payout_cmds, batch_cmds,
-            funds_cmds, report_cmds, exchange_cmds, bench_cmds, city_cmds, casework_cmds]
+            funds_cmds, report_cmds, exchange_cmds, bench_cmds, city_cmds, casework_cmds, unit_cmds]
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

@@ -29,6 +29,7 @@ from ..config import USER_ENV
 from ..domain import clock
 from ..domain.permissions import ROLES
 from .env import CliFailure, InvalidInput, group, json_flag
+from .unit_cmds import UNIT_WORDS, chosen_unit_id
 
 NEW_PASSWORD_ENV = "ZHIBANG_NEW_PASSWORD"
 
@@ -41,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("name", help="用户名（登录用）")
     p.add_argument("--roles", required=True, help=roles_help)
     p.add_argument("--display", default="", help="姓名（显示用，默认同用户名）")
-    p.add_argument("--scope", help="管辖范围：工会编号或名称（镇街工会用户只能看到本工会及下级的档案）")
+    p.add_argument("--scope", help=f"管辖范围：{UNIT_WORDS}（镇街工会用户只能看到本工会及下级的档案）")
     json_flag(p)
     p.set_defaults(func=run_user_add)
 
@@ -54,7 +55,7 @@ def register(sub) -> None:
     p.add_argument("--roles", help=roles_help)
     p.add_argument("--display", help="姓名")
     scope = p.add_mutually_exclusive_group()
-    scope.add_argument("--scope", help="管辖范围：工会编号或名称")
+    scope.add_argument("--scope", help=f"管辖范围：{UNIT_WORDS}")
     scope.add_argument("--no-scope", action="store_true", help="取消管辖范围限制（全单位）")
     json_flag(p)
     p.set_defaults(func=run_user_edit)
@@ -131,22 +132,6 @@ def _roles(text: str) -> list[str]:
     return roles
 
 
-def _scope(env, ctx, text: str | None) -> int | None:
-    if text is None:
-        return None
-    from ..services.admin import org
-
-    units = env.run(org.list_units, ctx)
-    text = text.strip()
-    if text.isdigit() and any(u.id == int(text) for u in units):
-        return int(text)
-    matches = [u for u in units if u.name == text]
-    if len(matches) == 1:
-        return matches[0].id
-    raise InvalidInput(f"找不到工会“{text}”（请用工会编号或完整名称；`zhibang user list --json` 可查看编号）"
-                       if not matches else f"有多个名为“{text}”的工会，请用编号")
-
-
 def _new_password(label: str) -> str:
     password = os.environ.get(NEW_PASSWORD_ENV)
     if password is not None:
@@ -210,7 +195,7 @@ def run_user_add(args, env) -> int:
 
     ctx = env.context()
     roles = _roles(args.roles)
-    scope = _scope(env, ctx, args.scope)
+    scope = chosen_unit_id(env, ctx, args.scope)
     env.run(ctx.require, "users.manage")  # before asking for a password
     password = _new_password(f"用户 {args.name} ")
     view = env.run(users.add_user, ctx, args.name, args.display, password, roles, scope)
@@ -242,7 +227,7 @@ def run_user_edit(args, env) -> int:
     if args.no_scope:
         kwargs["scope_unit_id"] = None
     elif args.scope is not None:
-        kwargs["scope_unit_id"] = _scope(env, ctx, args.scope)
+        kwargs["scope_unit_id"] = chosen_unit_id(env, ctx, args.scope)
     if not kwargs:
         raise InvalidInput("请至少指定 --roles、--display、--scope 或 --no-scope 之一")
     view = env.run(users.update_user, ctx, target.id, **kwargs)
@@ -267,7 +252,7 @@ def run_user_review(args, env) -> int:
         unit, sep, level = item.rpartition(":")
         if not sep or level.strip() not in LEVEL_WORDS:
             raise InvalidInput(f"“{item}”应写成 工会:层级，层级为 grassroots/基层、street/镇街 或 district/区总")
-        scopes.append((_scope(env, ctx, unit), LEVEL_WORDS[level.strip()]))
+        scopes.append((chosen_unit_id(env, ctx, unit), LEVEL_WORDS[level.strip()]))
     views = env.run(users.set_reviewer_scopes, ctx, target.id, scopes)
     text = "；".join(f"{v.unit_name}（{v.level_label}）" for v in views) or "无"
     env.out(views, f"已设置 {target.username} 的审核范围：{text}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain.household import CATEGORIES, STATUSES
 from .env import CliFailure, InvalidInput, group, json_flag, progress_printer
+from .unit_cmds import UNIT_WORDS, chosen_unit_id
 
 
 
@@ -156,34 +157,23 @@ def add_filter_options(p, verb: str) -> None:
     p.add_argument("--category", action="append", default=[],
                    help="类别：" + "、".join(f"{c}/{label}" for c, label in CATEGORIES.items()))
     p.add_argument("--text", default="", help="关键字（姓名、拼音、身份证号、档案号、电话）")
-    p.add_argument("--unit", help="工会名称（含下级工会）")
+    p.add_argument("--unit", help=f"工会（含下级工会）：{UNIT_WORDS}")
     p.add_argument("--overdue", action="store_true", help=f"只{verb}走访逾期的家庭")
 
 
-def unit_id_of(ctx, name: str | None) -> int | None:
-    from ..services.admin import org
-
-    if not name:
-        return None
-    ids = [u.id for u in org.list_units(ctx) if u.name == name.strip()]
-    if len(ids) != 1:
-        raise InvalidInput(f"找不到工会“{name}”" if not ids else f"有多个名为“{name}”的工会")
-    return ids[0]
-
-
-def filter_from(args, ctx):
+def filter_from(args, env, ctx):
     from ..services.archive.types import HouseholdFilter
 
     return HouseholdFilter(text=args.text, statuses=_codes(args.status, STATUSES, "状态"),
-                           categories=_codes(args.category, CATEGORIES, "类别"), unit_id=unit_id_of(ctx, args.unit),
-                           visit_overdue=args.overdue)
+                           categories=_codes(args.category, CATEGORIES, "类别"),
+                           unit_id=chosen_unit_id(env, ctx, args.unit), visit_overdue=args.overdue)
 
 
 def run_export(args, env) -> int:
     from ..services.archive.household_export import export_households
 
     ctx = env.context()
-    filt = filter_from(args, ctx)
+    filt = filter_from(args, env, ctx)
     count = env.run(export_households, ctx, args.file, filt, progress=progress_printer(env))
     env.out({"households": count, "file": args.file}, f"已导出 {count} 户到 {args.file}")
     return 0

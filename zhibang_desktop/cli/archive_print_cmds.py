@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .archive_cmds import add_filter_options, filter_from, unit_id_of
+from .archive_cmds import add_filter_options, filter_from
 from .env import CliFailure, InvalidInput, group, json_flag, progress_printer
+from .unit_cmds import UNIT_WORDS, chosen_unit_id
 
 
 def register(sub) -> None:
@@ -25,7 +26,7 @@ def register(sub) -> None:
     p = prints.add_parser("visits", help="应走访家庭的入户走访表（每户一页）")
     p.add_argument("--due", action="store_true", required=True, help="已逾期及即将到期的在档、渐退期家庭")
     p.add_argument("--within", type=int, default=30, help="到期天数（默认 30：已逾期及 30 天内到期）")
-    p.add_argument("--unit", help="工会名称（含下级工会）")
+    p.add_argument("--unit", help=f"工会（含下级工会）：{UNIT_WORDS}")
     p.add_argument("--blank", action="store_true", help="空白表：只印户主、住址等找到这户所需的信息，其余现场填写")
     p.add_argument("--out", required=True, help="输出 PDF 文件")
     json_flag(p)
@@ -60,7 +61,7 @@ def run_print_archive(args, env) -> int:
         hid = env.run(printing.find_household, ctx, args.household)
         res = _printed(lambda: env.run(printing.print_archive_forms, ctx, out, household_ids=[hid]))
     else:
-        filt = filter_from(args, ctx)
+        filt = filter_from(args, env, ctx)
         res = _printed(lambda: env.run(printing.print_archive_forms, ctx, out, filt=filt,
                                             progress=progress_printer(env)))
     env.out(res, f"已生成困难职工家庭档案表：{out}（{res.households} 户，{res.pages} 页）"
@@ -75,7 +76,7 @@ def run_print_visits(args, env) -> int:
     if args.within < 0 or args.within > 366:
         raise InvalidInput("--within 应在 0 到 366 天之间")
     ctx = env.context()
-    filt = printing.due_filter(unit_id_of(ctx, args.unit), args.within)
+    filt = printing.due_filter(chosen_unit_id(env, ctx, args.unit), args.within)
     res = _printed(lambda: env.run(printing.print_visit_forms, ctx, out, filt=filt, prefilled=not args.blank,
                                         progress=progress_printer(env)))
     kind = "空白" if args.blank else "预填"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..domain.money import format_yuan
 from .env import InvalidInput, arg, command, group, parse_date
-from .report_cmds import unit_id_of
+from .unit_cmds import UNIT_WORDS, chosen_unit, chosen_unit_id
 
 
 def _fen(text: str, *, negative: bool = False) -> int:
@@ -41,18 +41,18 @@ def register(sub) -> None:
             YEAR, arg("--source", required=True, help="资金来源名称或代码（如 工会经费、省财政）"),
             arg("--amount", required=True, help="年初预算（元）"),
             arg("--programme", default="", help="项目（如 送温暖、金秋助学）"),
-            arg("--doc", default="", help="批复文号"), arg("--unit", help="所属工会（默认区总工会）"))
+            arg("--doc", default="", help="批复文号"), arg("--unit", help=f"所属工会：{UNIT_WORDS}（默认区总工会）"))
     command(budget, "adjust", "调增（正数）或调减（负数）预算，须写明原因", run_adjust,
             LINE, arg("--amount", required=True, help="调整金额（元），调减写负数，如 -210000"),
             arg("--reason", required=True, help="调整原因"), DOC, _on("调整"))
     command(budget, "allocate", "下拨预算资金到下级工会", run_allocate,
-            LINE, arg("--unit", required=True, help="下级工会名称"),
+            LINE, arg("--unit", required=True, help=f"下级工会：{UNIT_WORDS}"),
             arg("--amount", required=True, help="下拨金额（元）"), DOC, _on("下拨"))
     command(budget, "reported", "登记下级工会报告的下拨资金支出", run_reported,
             arg("allocation", type=int, help="下拨记录编号"), arg("--spent", required=True, help="报告支出（元）"),
             _on("报告"), NOTE)
     command(budget, "list", "列出预算指标、下拨及执行情况", run_list, YEAR, arg("--as-of", help="截至日期（默认今天）"),
-            arg("--unit", help="只列该工会（含下级工会）的预算指标、下拨及执行：工会名称或编号"))
+            arg("--unit", help=f"只列该工会（含下级工会）的预算指标、下拨及执行：{UNIT_WORDS}"))
     command(budget, "carry-over", "年末结余及结转（加 --confirm 确认结转到下一年）", run_carry_over,
             YEAR, arg("--confirm", action="store_true", help="确认按计算结余结转"), NOTE, DOC)
     command(budget, "plan", "预算测算（按在档家庭和政策标准）", run_plan,
@@ -104,7 +104,7 @@ def run_add(args, env) -> int:
 
     ctx = env.context()
     v = env.run(funds.add_budget, ctx, args.year, args.source, _fen(args.amount), args.programme,
-                unit_id=unit_id_of(env, ctx, args.unit), doc_no=args.doc)
+                unit_id=chosen_unit_id(env, ctx, args.unit), doc_no=args.doc)
     env.out(_line_json(v), f"已新增预算指标 {v.id}：{v.label} {format_yuan(v.initial_fen)} 元")
     return 0
 
@@ -124,7 +124,7 @@ def run_allocate(args, env) -> int:
     from ..services import funds
 
     ctx = env.context()
-    unit = unit_id_of(env, ctx, args.unit)
+    unit = chosen_unit_id(env, ctx, args.unit)
     a = env.run(funds.allocate, ctx, args.line, unit, _fen(args.amount), args.doc, parse_date(args.date))
     env.out(_allocation_json(a), f"已下拨 {a.line_label} 至 {a.unit_name}：{format_yuan(a.amount_fen)} 元（下拨记录 {a.id}）")
     return 0
@@ -145,14 +145,15 @@ def run_list(args, env) -> int:
 
     ctx = env.context()
     as_of = parse_date(args.as_of)
-    unit = unit_id_of(env, ctx, args.unit)
+    chosen = chosen_unit(env, ctx, args.unit)
+    unit = chosen.id if chosen else None
     lines = env.run(funds.list_budgets, ctx, args.year, as_of, unit_id=unit)
     report = env.run(funds.execution, ctx, args.year, as_of, unit)
     allocations = env.run(funds.list_allocations, ctx, args.year, unit_id=unit)
-    data = {"year": args.year, "as_of": report.as_of.isoformat(), "unit": args.unit.strip() if unit else None,
+    data = {"year": args.year, "as_of": report.as_of.isoformat(), "unit": chosen.name if chosen else None,
             "lines": [_line_json(v) for v in lines], "allocations": [_allocation_json(a) for a in allocations],
             "total": _figures(report.total), "unbudgeted_paid_fen": report.unbudgeted_fen}
-    whose = f"{args.unit.strip()}（含下级工会）" if unit else ""
+    whose = f"{chosen.name}（含下级工会）" if chosen else ""
     text = [_line_text(v) for v in lines] or [f"{args.year} 年{whose}没有预算指标"]
     if lines:
         text.append(f"{whose}合计 预算 {format_yuan(report.total.budget_fen)} 元，已发放（含下拨）{format_yuan(report.total.spent_fen)} 元，"

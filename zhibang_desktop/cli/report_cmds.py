@@ -1,12 +1,13 @@
 """`zhibang report …`: the annual report and the 绩效自评表 (the compliance report is in relief_cmds).
 
-    zhibang report annual --year Y [--unit NAME] [--json | --out F.pdf | --out F.xlsx]
-    zhibang report selfeval --year Y --targets F.json [--unit NAME] (--out F.xlsx | --out F.pdf | --json)
+    zhibang report annual --year Y [--unit UNIT] [--json | --out F.pdf | --out F.xlsx]
+    zhibang report selfeval --year Y --targets F.json [--unit UNIT] (--out F.xlsx | --out F.pdf | --json)
 """
 from __future__ import annotations
 
 from ..domain.money import format_yuan
-from .env import InvalidInput, group, json_flag
+from .env import group, json_flag
+from .unit_cmds import UNIT_WORDS, chosen_unit_id
 
 
 def _yuan(fen: int | None) -> str:
@@ -21,28 +22,17 @@ def register(sub) -> None:
     reports = group(sub, "report", "报表")
     p = reports.add_parser("annual", help="年度报表：分救助类型、资金来源、工会的发放与执行，以及各项绩效指标")
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--unit", help="只统计该工会（含下级工会）")
+    p.add_argument("--unit", help=f"只统计该工会（含下级工会）：{UNIT_WORDS}")
     p.add_argument("--out", help="写入文件：.pdf（打印格式）或 .xlsx")
     json_flag(p)
     p.set_defaults(func=run_annual)
     p = reports.add_parser("selfeval", help="项目支出绩效自评表：按目标文件填入实际完成值、得分和偏差说明草稿")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--targets", required=True, help="绩效目标 JSON 文件（格式见 README）")
-    p.add_argument("--unit", help="只统计该工会（含下级工会）")
+    p.add_argument("--unit", help=f"只统计该工会（含下级工会）：{UNIT_WORDS}")
     p.add_argument("--out", help="写入文件：.xlsx 或 .pdf")
     json_flag(p)
     p.set_defaults(func=run_selfeval)
-
-
-def unit_id_of(env, ctx, name: str | None) -> int | None:
-    if not name:
-        return None
-    from ..services.admin import org
-
-    found = [u.id for u in env.run(org.list_units, ctx) if name.strip() in (u.name, str(u.id))]
-    if len(found) != 1:
-        raise InvalidInput(f"找不到工会“{name}”" if not found else f"有多个名为“{name}”的工会")
-    return found[0]
 
 
 def indicator_json(i) -> dict:
@@ -106,7 +96,7 @@ def run_annual(args, env) -> int:
     from ..services import reports
 
     ctx = env.context()
-    unit = unit_id_of(env, ctx, args.unit)
+    unit = chosen_unit_id(env, ctx, args.unit)
     if args.out:
         out = env.run(reports.export_annual, ctx, args.year, args.out, unit)
         env.out({"out": str(out)}, f"已写入 {out}")
@@ -139,7 +129,7 @@ def run_selfeval(args, env) -> int:
     from ..services import reports
 
     ctx = env.context()
-    unit = unit_id_of(env, ctx, args.unit)
+    unit = chosen_unit_id(env, ctx, args.unit)
     if args.out:
         out = env.run(reports.export_selfeval, ctx, args.year, args.targets, args.out, unit)
         env.out({"out": str(out)}, f"已写入 {out}")

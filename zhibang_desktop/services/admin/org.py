@@ -51,9 +51,10 @@ def all_units(session: Session) -> list[OrgUnitView]:
     return _views(units)
 
 
-def subtree_ids(session: Session, root_id: int) -> set[int]:
+def _below(edges, root_id: int) -> set[int]:
+    """`root_id` and every union below it, from (union id, parent id) pairs."""
     children: dict[int | None, list[int]] = {}
-    for uid, parent in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+    for uid, parent in edges:
         children.setdefault(parent, []).append(uid)
     found, stack = set(), [root_id]
     while stack:
@@ -62,6 +63,16 @@ def subtree_ids(session: Session, root_id: int) -> set[int]:
             found.add(uid)
             stack.extend(children.get(uid, []))
     return found
+
+
+def subtree_ids(session: Session, root_id: int) -> set[int]:
+    return _below(session.execute(select(OrgUnit.id, OrgUnit.parent_id)), root_id)
+
+
+def subtree(units: list[OrgUnitView], root_id: int) -> list[OrgUnitView]:
+    """`root_id`'s union and every union below it, from a list of :func:`list_units`."""
+    found = _below(((u.id, u.parent_id) for u in units), root_id)
+    return [u for u in units if u.id in found]
 
 
 def visible_unit_ids(session: Session, ctx_actor) -> set[int] | None:

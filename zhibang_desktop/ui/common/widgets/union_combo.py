@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
-from ....services.admin.org import OrgUnitView, list_units
+from ....services.admin.org import OrgUnitView, list_units, subtree
 
 INDENT_PX = 18  # per level, in the drop-down list only
 DEPTH_ROLE = Qt.UserRole + 1
@@ -34,20 +34,6 @@ class _IndentDelegate(QStyledItemDelegate):
     def initStyleOption(self, option, index) -> None:
         super().initStyleOption(option, index)
         option.rect.adjust(INDENT_PX * (index.data(DEPTH_ROLE) or 0), 0, 0, 0)
-
-
-def subtree(units: list[OrgUnitView], root_id: int) -> list[OrgUnitView]:
-    """`root_id`'s union and every union below it."""
-    children: dict[int | None, list[int]] = {}
-    for u in units:
-        children.setdefault(u.parent_id, []).append(u.id)
-    found, stack = set(), [root_id]
-    while stack:
-        uid = stack.pop()
-        if uid not in found:
-            found.add(uid)
-            stack.extend(children.get(uid, []))
-    return [u for u in units if u.id in found]
 
 
 class UnionCombo(QComboBox):
