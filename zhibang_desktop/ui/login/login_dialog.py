@@ -148,8 +148,3 @@ class LoginDialog(QDialog):
         self.show_error("")
         self.logged_in.emit(actor)
         super().accept()
-
-    @classmethod
-    def get_actor(cls, db, parent: QWidget | None = None, **kwargs):
-        dialog = cls(db, parent, **kwargs)
-        return dialog.actor if dialog.exec() == QDialog.Accepted else None
