@@ -36,7 +36,7 @@ from ..domain.cards import normalize_account
 from ..domain.money import AmountError, format_yuan, parse_yuan, yuan_decimal
 from .output import atomic_path
 from .xlsx_rows import column_texts
-from .xlsx_safe import number_cells, safe_cell, text_cells, xml_rows
+from .xlsx_safe import number_cells, safe_cell, save_workbook, text_cells, xml_rows
 
 __all__ = [
     "FIELDS", "BankColumn", "BankRow", "BankFileTotals", "BankFileMismatch", "DEFAULT_COLUMNS",
@@ -196,7 +196,7 @@ def write_bank_file(
         info.append([a, b])
 
     with atomic_path(target) as tmp:
-        wb.save(tmp)
+        save_workbook(wb, tmp)
         got = read_bank_file_totals(tmp, columns, sheet_title=sheet_title[:31])
         if got != expected:
             raise BankFileMismatch(

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from .output import CancelFn, ProgressFn, Ticker, atomic_path, is_file_object
 from .pdf_form import Cell, FormDocument
-from .xlsx_safe import safe_cell
+from .xlsx_safe import safe_cell, save_workbook
 
 __all__ = ["Cell", "GridForm", "write_grid_pdf", "write_grid_xlsx"]
 
@@ -109,8 +109,8 @@ def write_grid_xlsx(form: GridForm, target: str | os.PathLike | BinaryIO,
     ws.page_setup.fitToHeight = 0
     ticker.check()
     if is_file_object(target):
-        wb.save(target)
+        save_workbook(wb, target)
     else:
         with atomic_path(target) as tmp:
-            wb.save(tmp)
+            save_workbook(wb, tmp)
     ticker.advance()

@@ -13,7 +13,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-__all__ = ["cell_text", "markup", "draw_page_number", "draw_page_footer"]
+from ..domain import clock
+
+__all__ = ["cell_text", "markup", "draw_page_number", "draw_page_footer", "date_from_clock"]
 
 _SPACE_RUN = re.compile(r" {2,}")
 _NBSP = "\u00a0"
@@ -30,6 +32,23 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def date_from_clock(canvas: Canvas) -> None:
+    """Give the PDF's CreationDate and ModDate from the program's clock.
+
+    reportlab stamps them with the machine's time, so a list printed on a pinned or
+    training day (ZHIBANG_TODAY) said one date on the page and another in the reader's
+    document properties. Call right after the canvas is made, before anything is saved.
+    """
+    moment = clock.local_now()
+    minutes = int((moment.utcoffset() or dt.timedelta()).total_seconds() // 60)
+    stamp = canvas._doc._timeStamp
+    stamp.t = moment.timestamp()
+    stamp.lt = moment.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh, stamp.dmm = int(minutes / 60), abs(minutes) % 60
+    stamp.tzname = moment.tzname() or "UTC"
 
 
 def _nbsp_per_em() -> int:

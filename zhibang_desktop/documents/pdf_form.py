@@ -35,7 +35,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from .fonts import FontSet, ensure_fonts
 from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, write_bytes_to_target
-from .pdf_common import cell_text, draw_page_footer, markup
+from .pdf_common import cell_text, date_from_clock, draw_page_footer, markup
 
 __all__ = ["Cell", "Field", "FormDocument", "Cancelled"]
 
@@ -429,6 +429,7 @@ def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[in
             if not kwargs.get("initialFontName"):
                 kwargs["initialFontName"] = font
             super().__init__(*args, **kwargs)
+            date_from_clock(self)
             self._deferred: list[dict] = []
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)

@@ -52,7 +52,7 @@ from zhibang_desktop.domain.money import amount_in_words, format_yuan
 
 from .fonts import FontSet, ensure_fonts
 from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, write_bytes_to_target
-from .pdf_common import cell_text, draw_page_footer
+from .pdf_common import cell_text, date_from_clock, draw_page_footer
 from .pdf_common import markup as _markup
 from .pdf_list_parts import (
     _ALIGN, _GRID, _HEADER_BG, _MIN_FONT, _PAD, MIN_LAST_ROWS, Align, Column, PageLayoutError, _money_text,
@@ -448,6 +448,7 @@ class ListReport:
             initialFontName=self._fonts.body,  # else every page references unembedded Helvetica
             initialFontSize=self.font_size,
         )
+        date_from_clock(canvas)
         canvas.setTitle(self.title)
         canvas.setCreator("职帮 zhibang_desktop")
         if self.author:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -35,7 +36,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
+from openpyxl.writer.excel import ExcelWriter
 
+from ..domain import clock
 from ..domain.money import yuan_decimal
 from .output import atomic_path, is_file_object
 
@@ -44,7 +47,7 @@ if LXML:  # openpyxl streams the sheet with lxml: hand it lxml elements (the def
 else:
     from xml.etree.ElementTree import fromstring
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "XlsxWriter", "sheet_title", "style_with", "styled_cell",
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "save_workbook", "XlsxWriter", "sheet_title", "style_with", "styled_cell",
            "place_cells_as_given", "text_cells", "number_cells", "xml_rows"]
 
 #: A string starting with one of these is neutralised by :func:`safe_cell`.
@@ -288,6 +291,17 @@ class _Sheet:
         self.rows += 1
 
 
+def save_workbook(wb: Workbook, target: str | BinaryIO) -> None:
+    """``wb.save(target)``, with the file's 创建时间 / 修改时间 (docProps/core.xml) from the
+    program's clock: openpyxl stamps the machine's time there, so a file exported on a pinned
+    or training day (ZHIBANG_TODAY) gave Excel's file properties another date than its sheets."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    moment = clock.now().astimezone(dt.timezone.utc).replace(tzinfo=None)  # openpyxl keeps UTC, naive
+    wb.properties.created = wb.properties.modified = moment
+    ExcelWriter(wb, ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True)).save()
+
+
 class XlsxWriter:
     """Streaming .xlsx writer: safe cells, text columns, bold frozen header.
 
@@ -500,10 +514,10 @@ class XlsxWriter:
         self._finish_sheets()
         try:
             if is_file_object(target):
-                self._wb.save(target)
+                save_workbook(self._wb, target)
             else:
                 with atomic_path(target) as tmp:
-                    self._wb.save(tmp)
+                    save_workbook(self._wb, tmp)
         except BaseException:
             self.discard()  # close the streaming sheets: nothing half-open is left to the GC
             raise
