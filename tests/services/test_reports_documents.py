@@ -37,6 +37,14 @@ def test_annual_pdf_read_back(ctx, year, tmp_path):
     assert [a for a, _ in _audits(ctx, "annual_report")] == ["print"]
 
 
+def test_annual_pdf_starts_no_line_with_closing_punctuation(ctx, year, tmp_path):
+    """A header too narrow for "例外（条）" printed "（条" over a lone "）" (the wrap rules cannot
+    keep a closing mark off a line's start when the cell holds only two characters)."""
+    out = export_annual(ctx, YEAR, tmp_path / "年报.pdf")
+    starts = [line for page in pdftotext(out) for line in page.splitlines() if line[:1] in "）》」』】〕，。、：；？！"]
+    assert starts == []
+
+
 def test_annual_xlsx_read_back(ctx, year, tmp_path):
     out = export_annual(ctx, YEAR, tmp_path / "年报.xlsx")
     wb = openpyxl.load_workbook(out)

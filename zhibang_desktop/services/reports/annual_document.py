@@ -62,8 +62,8 @@ def annual_tables(rep: AnnualReport) -> tuple[ReportTable, ...]:
         Column("金额（元）", 26, money), Column("年末在档户数", 22, count)),
         tuple((r.name, r.households, r.payments, r.amount_fen, r.archived_households) for r in rep.by_union))
     indicators = ReportTable("绩效指标", (
-        Column("指标", 24), Column("数值", 17), Column("分子 ÷ 分母", 25), Column("定义", 58), Column("来源", 30),
-        Column("例外（条）", 12, count)),
+        Column("指标", 24), Column("数值", 17), Column("分子 ÷ 分母", 25), Column("定义", 56), Column("来源", 30),
+        Column("例外（条）", 14, count)),  # 3 characters wide: "例外" over "（条）", not "（条" over a lone "）"
         tuple((i.name, (i.value_text if i.answerable else "无法计算") + (f"（{i.source}）" if i.source else ""),
                _fraction(i), i.definition if i.answerable else f"{i.definition}。无法计算：{i.reason}", i.seed,
                i.shortfalls if i.answerable else None) for i in rep.indicators))
