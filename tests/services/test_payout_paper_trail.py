@@ -65,6 +65,22 @@ def test_an_early_payout_and_the_lines_left_off_are_on_paper(ctx, monkeypatch, t
             f"未列入3笔{format_yuan(off)}元") in text
 
 
+def test_the_receipt_list_is_titled_a_receipt_list_whatever_the_batch_is_called(ctx, monkeypatch, tmp_path):
+    """The list's title is the batch's title; a batch called 第一季度救助金 or 退票重新发放 (the reissue
+    batch's own name) printed a page whose title did not say it was the 签领表."""
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    made = approved(ctx, 3)
+    noticed(ctx, clock)
+    b = d.create_batch(ctx, BatchInput(date(2026, 3, 20), [LinePlan(r) for r in made.request_ids],
+                                       title="第一季度救助金"))
+    d.mark_returned(ctx, b.lines[0].id, "户名与账号不符")
+    c = d.create_reissue_batch(ctx, [ReissuePlan(b.lines[0].id, method="cash")], date(2026, 4, 8))
+    for batch, title in ((b, "第一季度救助金实名制签领表"), (c, "退票重新发放实名制签领表")):
+        first_page = pdftotext(payout_print.print_receipts(ctx, batch.summary.id, tmp_path / f"{batch.summary.id}.pdf")
+                               .path)[0]
+        assert title in re.sub(r"\s+", "", first_page), first_page[:200]
+
+
 def test_cash_lines_are_paid_only_against_a_printed_receipt_list(ctx, monkeypatch, tmp_path):
     """Issue 8 (seed 002: cash only against signatures on the real-name list)."""
     from zhibang_desktop.services.payout import batch_attachments

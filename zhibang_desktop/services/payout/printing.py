@@ -163,6 +163,8 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
         line_ids.append(line.id)
     method_label = "、".join(METHOD_LABELS.get(m, m) for m in sorted(used_methods))
     title = batch.title.strip() if batch.title and batch.title.strip() else "困难职工救助金发放实名制签领表"
+    if "签领表" not in title:  # a batch titled 退票重新发放 or 第四季度救助金: the paper still says what it is
+        title += "实名制签领表"
     if office and not title.startswith(office):
         title = f"{office}{title}"
     doc = ReceiptList(title=title, office_name=office, batch_number=batch.number, pay_date=batch.pay_date,
