@@ -1,6 +1,7 @@
 """The annual report on paper and in Excel: rendered, then read back (pdftotext, openpyxl)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import openpyxl
@@ -31,6 +32,16 @@ def test_pdf_has_title_office_period_signatures_and_page_numbers(tmp_path):
                   "制表日期：2025年12月31日", "制表人：经办人陈晓", "审核人：", "负责人：", "（盖章）",
                   "第 1 页 共 1 页", "123,456.01", "户数按受助家庭计"):
         assert words in text, words
+
+
+@pytest.mark.parametrize("title, foot", [
+    ("增城区总工会2025年度困难职工帮扶工作报表", "增城区总工会2025年度困难职工帮扶工作报表"),
+    ("荔城街总工会2025年度困难职工帮扶工作报表", "增城区总工会 荔城街总工会2025年度困难职工帮扶工作报表")])
+def test_the_page_foot_names_the_office_once(tmp_path, title, foot):
+    out = tmp_path / "r.pdf"
+    write_report_pdf(dataclasses.replace(report(), title=title), out)
+    last_line = pdftotext(out)[0].strip().splitlines()[-1]
+    assert last_line.replace("\u3000", " ") == foot
 
 
 def test_long_table_prints_its_first_rows_and_says_how_many_more(tmp_path):

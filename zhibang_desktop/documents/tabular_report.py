@@ -70,10 +70,12 @@ def _cell(value: Any, kind: Kind) -> str:
 def write_report_pdf(report: TabularReport, target: str | os.PathLike | BinaryIO,
                      progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> int:
     """Write the report (A4 portrait, embedded fonts); return the page count."""
+    # the foot of each page names the office once: "增城区总工会2025年度…报表", not "增城区总工会　增城区总工会2025…"
+    footer = report.title if report.title.startswith(report.office) else f"{report.office}　{report.title}"
     doc = FormDocument(
         report.title, [report.office] if report.office else [],
         meta_left=f"统计期间：{report.period_text}", meta_right=f"制表日期：{date_cn(report.made_on)}",
-        page_footer_text=f"{report.office}　{report.title}", banner=report.banner, author=report.office)
+        page_footer_text=footer, banner=report.banner, author=report.office)
     for table in report.tables:
         rows = table.rows if table.pdf_limit is None else table.rows[:table.pdf_limit]
         aligns = ["left" if c.kind == "text" else "right" for c in table.columns]
