@@ -54,6 +54,8 @@ def test_annual_xlsx_read_back(ctx, year, tmp_path):
     assert types[0][:5] == ("救助类型", "户数", "人数", "笔数", "金额（元）")
     total = next(r for r in types if r[0] == "合计")
     assert total[1:5] == (6, 6, 9, pytest.approx(5300))
+    # counts 渐退期 households too (archived, not yet exited): the archive's 在档 status alone is fewer
+    assert next(wb["分工会发放情况"].iter_rows(max_row=1, values_only=True))[-1] == "年末在档户数（含渐退期）"
     indicators = {r[0]: r for r in wb["绩效指标"].iter_rows(min_row=2, values_only=True)}
     assert indicators["预算执行率"][1] == "98.44%" and indicators["审核及时率"][2] == "8 ÷ 9"
     exceptions = list(wb["指标例外明细"].iter_rows(min_row=2, values_only=True))

@@ -59,7 +59,7 @@ def annual_tables(rep: AnnualReport) -> tuple[ReportTable, ...]:
         note=f"截至 {date_cn(rep.as_of)}；已支出 = 已发放 + 已下拨；执行率 = 已支出 ÷ 预算。")
     unions = ReportTable("分工会发放情况", (
         Column("工会", 50), Column("受助户数", 20, count), Column("发放笔数", 20, count),
-        Column("金额（元）", 26, money), Column("年末在档户数", 22, count)),
+        Column("金额（元）", 26, money), Column("年末在档户数（含渐退期）", 22, count)),
         tuple((r.name, r.households, r.payments, r.amount_fen, r.archived_households) for r in rep.by_union))
     indicators = ReportTable("绩效指标", (
         Column("指标", 24), Column("数值", 17), Column("分子 ÷ 分母", 25), Column("定义", 56), Column("来源", 30),
