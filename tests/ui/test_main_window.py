@@ -26,6 +26,31 @@ def test_clerk_sees_archive_and_visits_not_settings(window):
     assert window.office_label.text() == "增城区总工会"
 
 
+def test_a_reviewer_signs_in_to_the_requests_waiting_for_them(demo_db, qtbot):
+    """Signing in as 基层工会审核人 opens 待我审核, not the archive a reviewer does not work in:
+    the request to decide is one double-click away."""
+    from zhibang_desktop.ui.login.login_dialog import LoginDialog
+    from zhibang_desktop.ui.relief.review_page import ReviewPage
+
+    from .waiting import click_ok, settle
+
+    dialog = LoginDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("reviewer")
+    dialog.password.setText(demo.DEMO_PASSWORD)
+    click_ok(qtbot, dialog)
+    window = MainWindow(UiSession(AppContext(demo_db, dialog.actor)))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    assert nav_labels(window)[0] == "待我审核" and window.nav.currentRow() == 0
+    page = window.current_page()
+    assert isinstance(page, ReviewPage) and page.model.rowCount() > 0
+    assert "待我审核" in window.counts_label.text()
+
+
 def test_admin_sees_settings(admin, qtbot):
     window = MainWindow(UiSession(admin))
     qtbot.addWidget(window)

@@ -9,7 +9,8 @@ Optional members the main window uses when present:
   - ``openListRequested``: a Signal(str, dict) — "show page KEY filtered so": the main window
     shows that page and calls its ``show_filtered(**filters)`` (the dashboard's click-through).
 A page whose spec names roles in ``first_for`` comes first in the navigation of a user holding
-one of them, and is the page shown at start (the head starts on the dashboard).
+one of them, and is the page shown at start (the head starts on the dashboard, a reviewer on the
+queue of requests waiting for them).
 A page whose module is not in the tree yet is skipped, so a page can be listed before it lands.
 Pages are imported and built when first shown (see main_window.py): `pages_for` only checks
 that each module is there, without importing it.
@@ -37,7 +38,8 @@ PAGES: list[PageSpec] = [
     PageSpec("archive", "困难职工档案", "zhibang_desktop.ui.archive.archive_page:ArchivePage", "archive.read"),
     PageSpec("visits", "走访核查", "zhibang_desktop.ui.archive.visits_page:VisitsPage", "archive.read"),
     PageSpec("relief", "救助申请", "zhibang_desktop.ui.relief.relief_page:ReliefPage", "relief.read"),
-    PageSpec("review", "待我审核", "zhibang_desktop.ui.relief.review_page:ReviewPage", "relief.review"),
+    PageSpec("review", "待我审核", "zhibang_desktop.ui.relief.review_page:ReviewPage", "relief.review",
+             first_for=frozenset({"reviewer"})),
     PageSpec("policy", "救助政策", "zhibang_desktop.ui.relief.policy_page:PolicyPage", "policy.edit"),
     PageSpec("holidays", "节假日", "zhibang_desktop.ui.relief.holidays_page:HolidaysPage", "org.edit"),
     PageSpec("notices", "公示与异议", "zhibang_desktop.ui.payout.notices_page:NoticesPage", "relief.read"),
