@@ -398,3 +398,52 @@ def test_the_batch_shows_who_printed_the_receipt_list(page, qtbot, seeded, tmp_p
     qtbot.waitUntil(lambda: "签领表打印 1 次" in page.totals_label.text(), timeout=10000)
     who = seeded.clerk.actor.display_name
     assert f"最近：{who} " in page.totals_label.text() and "另存为 PDF，4 人" in page.totals_label.text()
+
+
+def _fits(view, row: int, column: int) -> bool:
+    text = view.model().index(row, column).data()
+    return view.fontMetrics().horizontalAdvance(text) + 12 <= view.columnWidth(column)
+
+
+def test_a_company_union_s_full_name_shows_in_the_batch_and_in_a_new_batch_at_1366(window, qtbot, monkeypatch):
+    """At 1366×768 a line's union (石滩联发五金制品有限公司工会) is read whole, not cut to
+    “石滩联发五金制品有限…” beside an empty 情况说明 / 发放条件 column."""
+    from zhibang_desktop.ui.payout.new_batch_dialog import NewBatchDialog
+
+    from ..waiting import click_row, when_opened
+
+    nav = window.nav
+    row = next(i for i in range(nav.count()) if nav.item(i).text() == "救助金发放")
+    qtbot.mouseClick(nav.viewport(), Qt.LeftButton, pos=nav.visualItemRect(nav.item(row)).center())
+    settle(qtbot, window)
+    page = window.current_page()
+    union = next(i for i, c in enumerate(page.lines.columns) if c.header == "所属工会")
+    widest = (0, -1)
+    for batch_row in range(page.model.rowCount()):
+        click_row(qtbot, page.table, batch_row)
+        settle(qtbot, window)
+        names = [x.unit_name for x in page.lines.rows()]
+        width = max((page.line_table.fontMetrics().horizontalAdvance(n) for n in names), default=0)
+        widest = max(widest, (width, batch_row))
+    assert widest[0] + 12 > 170  # a name the old fixed column cut
+    click_row(qtbot, page.table, widest[1])
+    settle(qtbot, window)
+    cut = [page.lines.index(r, union).data() for r in range(page.lines.rowCount())
+           if not _fits(page.line_table, r, union)]
+    assert not cut, f"cut in the batch's lines: {cut}"
+
+    seen = []
+
+    def look(dialog):
+        settle(qtbot, dialog)
+        table = dialog.table
+        col = dialog.COLS.index("所属工会")
+        seen.extend(table.item(r, col).text() for r in range(table.rowCount()))
+        cut.extend(table.item(r, col).text() for r in range(table.rowCount())
+                   if table.fontMetrics().horizontalAdvance(table.item(r, col).text()) + 12 > table.columnWidth(col))
+        dialog.reject()
+
+    when_opened(monkeypatch, NewBatchDialog, look)
+    click(qtbot, page.new_button)
+    assert max(page.line_table.fontMetrics().horizontalAdvance(n) for n in seen) + 12 > 160
+    assert not cut, f"cut in 新建发放批次: {cut}"

@@ -70,10 +70,11 @@ class NewBatchDialog(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for i, w in enumerate((30, 70, 112, 160, 84, 80, 0, 110, 110)):
+        for i, w in enumerate((30, 70, 112, 0, 84, 80, 0, 110, 110)):
             if w:
                 self.table.setColumnWidth(i, w)
-        header.setSectionResizeMode(6, QHeaderView.Stretch)
+        for stretched in (3, 6):  # 所属工会 (a company union's full name) and 发放条件 share the spare width
+            header.setSectionResizeMode(stretched, QHeaderView.Stretch)
         self.count_label = QLabel()
 
         self.bulk_method = method_combo()

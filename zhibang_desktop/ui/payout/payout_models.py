@@ -147,7 +147,9 @@ def _line_detail(line: LineView) -> str:
 LINE_COLUMNS: tuple[Col, ...] = (
     Col("序号", lambda x: str(x.seq), RIGHT, 44),
     Col("姓名", lambda x: x.name, width=72),
-    Col("所属工会", lambda x: x.unit_name, width=170, tip=lambda x: x.unit_name),
+    # shares the spare width with 情况说明: a company union's full name (石滩联发五金制品有限公司工会)
+    # is wider than a fixed column, while most lines have little to say
+    Col("所属工会", lambda x: x.unit_name, stretch=True, tip=lambda x: x.unit_name),
     Col("救助类型", lambda x: x.relief_type_label, width=84),
     Col("金额(元)", lambda x: labels.yuan(x.amount_fen), RIGHT, 84),
     Col("发放方式", lambda x: x.method_label, width=96),
