@@ -52,3 +52,35 @@ def test_columns_are_resizable_and_remembered_per_list(window, clerk, qtbot):
     other = RequestTable(table2.model(), key="another_list")
     qtbot.addWidget(other)
     assert other.columnWidth(0) != 150
+
+
+def test_a_cut_review_level_keeps_its_due_date_and_days_overdue(window, qtbot):
+    """At 1366×768 “镇（街）或区直局（系统）工会（2026-10-19，超期 45 天）” does not fit 当前审核（到期日）:
+    the cell loses the level's beginning (“…工会（2026-10-19，超期 45 天）”), not the date in its middle."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ..waiting import settle
+
+    nav = window.nav
+    row = next(i for i in range(nav.count()) if nav.item(i).text() == "救助申请")
+    qtbot.mouseClick(nav.viewport(), Qt.LeftButton, pos=nav.visualItemRect(nav.item(row)).center())
+    settle(qtbot, window)
+    table = window.current_page().table
+    model = table.model()
+    col = next(i for i, c in enumerate(model.columns) if c.key == "pending")
+    cut = []
+    for r in range(model.rowCount()):
+        index = model.index(r, col)
+        full = index.data()
+        if not full or table.fontMetrics().horizontalAdvance(full) + 8 <= table.columnWidth(col):
+            continue
+        option = QStyleOptionViewItem()
+        option.initFrom(table)
+        option.textElideMode = table.textElideMode()  # what the view hands its delegate
+        table.itemDelegateForIndex(index).initStyleOption(option, index)
+        shown = option.fontMetrics.elidedText(full, option.textElideMode, table.columnWidth(col) - 8)
+        cut.append((full, shown))
+    assert cut, "no level waiting is wider than its column: nothing to look at"
+    for full, shown in cut:
+        tail = full[full.rindex("（"):]  # （2026-10-19，超期 45 天） or （2026-12-10 前）
+        assert shown.endswith(tail) and shown.startswith("…"), (full, shown)

@@ -59,6 +59,7 @@ class Column:
     text: Callable[[RequestSummary], str]
     align: Qt.AlignmentFlag = LEFT
     width: int = 100  # 0: takes the remaining width
+    keep_end: bool = False  # a cut text loses its beginning, not its middle (the end says the most)
 
 
 LIST_COLUMNS: tuple[Column, ...] = (
@@ -70,7 +71,8 @@ LIST_COLUMNS: tuple[Column, ...] = (
     Column("requested", "申请金额(元)", lambda r: labels.yuan(r.requested_amount_fen), RIGHT, 88),
     Column("approved", "核定金额(元)", lambda r: labels.yuan(r.approved_amount_fen), RIGHT, 88),
     Column("status", "状态", lambda r: r.status_label, CENTER, 60),
-    Column("pending", "当前审核（到期日）", _pending, width=250),
+    # “镇（街）或区直局（系统）工会（2026-10-19，超期 45 天）”: the due date and the days overdue stay
+    Column("pending", "当前审核（到期日）", _pending, width=250, keep_end=True),
     Column("created", "录入日期", lambda r: labels.moment(r.created_at)[:10], width=90),
 )
 

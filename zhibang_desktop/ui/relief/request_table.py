@@ -1,20 +1,27 @@
 """The request list view shared by the 救助申请 and 待我审核 pages.
 
 Double-click or Enter opens a request. Long union names and unit paths are cut in the
-middle ("永宁…建材有限公司工会"), with the full text as the tooltip; every column can be
-resized, and the widths are remembered per list (`key`).
+middle ("永宁…建材有限公司工会"), a column whose end says the most (`keep_end`: the level
+waiting and its due date) at its beginning ("…工会（2026-10-19，超期 45 天）"), with the full
+text as the tooltip; every column can be resized, and the widths are remembered per list (`key`).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView, QWidget
 
 from .relief_table_model import ReliefTableModel
 from ..common.widgets.column_memory import remember_columns
 
 WIDE_COLUMN = 240  # the union column's width before the table knows its own
 MIN_WIDE_COLUMN = 140
+
+
+class _KeepEnd(QStyledItemDelegate):
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.ElideLeft
 
 
 class RequestTable(QTableView):
@@ -35,9 +42,12 @@ class RequestTable(QTableView):
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         self._wide = next((i for i, c in enumerate(model.columns) if c.width == 0), None)
+        self._keep_end = _KeepEnd(self)
         for i, column in enumerate(model.columns):
             header.setSectionResizeMode(i, QHeaderView.Interactive)
             self.setColumnWidth(i, column.width or WIDE_COLUMN)
+            if column.keep_end:
+                self.setItemDelegateForColumn(i, self._keep_end)
         # Until the clerk resizes a column, the wide one takes the width the others leave.
         self._fitting = False
         self._sized_by_user = bool(key) and remember_columns(self, key, lambda: not self._fitting)
