@@ -99,7 +99,9 @@ def test_print_receipts_service(ctx, monkeypatch, tmp_path):
     assert f"审计链第{seq}条{digest[:16]}" in text
     assert amount_in_words(res.total_fen) in text and "王小明（儿子）" in text
     assert not ID18.search("".join(pdftotext(out)))
-    assert text.count(b.lines[1].name) == 1 and f"1.{b.lines[1].name}本人放弃" in text  # only under the table
+    assert text.count(b.lines[1].name) == 1 and f"序号2{b.lines[1].name}本人放弃" in text  # only under the table
+    # 序号 is the batch line's: the sheet and the payout page (and `batch paid --line`) name the same line
+    assert f"1{line.name}" in text and f"3{b.lines[2].name}" in text and f"30{b.lines[29].name}" in text
     with ctx.db.session() as s:
         last = s.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
         assert last.action == "print" and "签领表" in last.summary and "完整身份证号" not in last.summary
@@ -154,8 +156,8 @@ def test_lines_left_off_and_early_payouts_are_listed_under_the_table(tmp_path):
     assert "特批发放（见表下说明）" in text
     assert "特批发放：序号3职工3，公示期至2026年11月25日，未满即发放；经管理员王五于2026年11月20日批准，理由：住院急需用钱" in text
     assert "本批次另有3笔未列入本表（不在本表签领），合计1,600.00元" in text
-    for line in ("1.退票甲退票600.00元（账号已销户）", "2.放弃乙放弃领取500.00元（本人放弃）",
-                 "3.重发丙已重新发放500.00元（账号错误，已在批次2026-Q4-02重新发放）"):
+    for line in ("序号1退票甲退票600.00元（账号已销户）", "序号2放弃乙放弃领取500.00元（本人放弃）",
+                 "序号3重发丙已重新发放500.00元（账号错误，已在批次2026-Q4-02重新发放）"):
         assert line in text
     assert "核对：本批次共19笔12,300.00元＝本表16人10,700.00元＋未列入3笔1,600.00元" in text
 

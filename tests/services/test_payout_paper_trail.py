@@ -57,9 +57,10 @@ def test_an_early_payout_and_the_lines_left_off_are_on_paper(ctx, monkeypatch, t
     off = returned.amount_fen + renounced.amount_fen + reissued.amount_fen
     assert (res.rows, res.total_fen) == (16, batch_total - off)
     assert f"本批次另有3笔未列入本表（不在本表签领），合计{format_yuan(off)}元" in text
-    assert f"1.{returned.name}银行退回{format_yuan(returned.amount_fen)}元（账号已销户）" in text
-    assert f"2.{renounced.name}本人放弃{format_yuan(renounced.amount_fen)}元（本人放弃，资金退回）" in text
-    assert (f"3.{reissued.name}已重新发放{format_yuan(reissued.amount_fen)}元（户名与账号不符；"
+    # each left-off line by its batch 序号, the gap it leaves in the table
+    assert f"序号1{returned.name}银行退回{format_yuan(returned.amount_fen)}元（账号已销户）" in text
+    assert f"序号2{renounced.name}本人放弃{format_yuan(renounced.amount_fen)}元（本人放弃，资金退回）" in text
+    assert (f"序号3{reissued.name}已重新发放{format_yuan(reissued.amount_fen)}元（户名与账号不符；"
             f"已在批次{c.summary.number}重新发放）") in text
     assert (f"核对：本批次共19笔{format_yuan(batch_total)}元＝本表16人{format_yuan(batch_total - off)}元＋"
             f"未列入3笔{format_yuan(off)}元") in text

@@ -17,6 +17,10 @@ marked in 备注 and explained — who approved paying early, when and why; the
 batch's lines that are not on this list (returned, reissued, renounced, or paid
 another way and listed elsewhere) are listed with their reason and amount, and a
 reconciliation line shows the list plus those lines make the batch.
+
+序号 is the batch line's own number (as on the payout page and in `batch paid --line`), so a
+signed sheet and the program name the same line; the numbers of the lines left off are the
+gaps, and the list under the table gives each of them.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class LeftOffLine:
     state_label: str  # 退票 / 已重新发放 / 放弃领取 / 银行代发（另表）
     reason: str
     amount_fen: int
+    seq: int | None = None  # the batch line's 序号
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class ReceiptRow:
     remark: str = ""
     proxy: ProxyInfo | None = None
     early: EarlyPayout | None = None
+    seq: int | None = None  # the batch line's 序号; None: the place on the list
 
 
 @dataclass(frozen=True)
@@ -119,16 +125,20 @@ def _remark(row: ReceiptRow, full: bool) -> str:
     return "；".join(parts)
 
 
+def _seq(line: ReceiptRow | LeftOffLine, place: int) -> int:
+    return place if line.seq is None else line.seq
+
+
 def receipt_notes(doc: ReceiptList) -> list[str]:
     """The lines under the table: early payouts explained, lines left off, the reconciliation."""
     notes = []
     for i, r in enumerate(doc.rows, start=1):
         if r.early is None:
             continue
-        notes.append(f"特批发放：序号 {i} {r.name}，{early_payout_text(r.early)}")
+        notes.append(f"特批发放：序号 {_seq(r, i)} {r.name}，{early_payout_text(r.early)}")
     if doc.left_off:
         total = sum(x.amount_fen for x in doc.left_off)
-        items = [f"{i}. {x.name}　{x.state_label}　{format_yuan(x.amount_fen)} 元"
+        items = [f"序号 {_seq(x, i)}　{x.name}　{x.state_label}　{format_yuan(x.amount_fen)} 元"
                  + (f"（{x.reason}）" if x.reason else "") for i, x in enumerate(doc.left_off, start=1)]
         notes.append(f"本批次另有 {len(doc.left_off)} 笔未列入本表（不在本表签领），合计 {format_yuan(total)} 元：")
         notes += items
@@ -154,7 +164,7 @@ def write_receipt_list(
 ) -> ListReport:
     """Write the list; return the finished report (``page_rows``/``page_sums`` for checks)."""
     rows = [
-        [i, r.name, _id_text(r.id_number, doc.full_id), r.unit_name, r.relief_type, r.amount_fen,
+        [_seq(r, i), r.name, _id_text(r.id_number, doc.full_id), r.unit_name, r.relief_type, r.amount_fen,
          None, None, _remark(r, doc.full_id)]
         for i, r in enumerate(doc.rows, start=1)
     ]

@@ -121,7 +121,7 @@ def _left_off_line(session, line: DisbursementLine) -> LeftOffLine:
     """Why a line of the batch is not signed for on its 签领表."""
     if line.state in RECEIPT_STATES:  # another payment method, printed on its own list
         return LeftOffLine(line.name, f"{METHOD_LABELS.get(line.method, line.method)}（另表签领）", "",
-                           line.amount_fen)
+                           line.amount_fen, line.seq)
     reason = (line.renounce_reason if line.state == "renounced" else line.return_reason) or ""
     if line.state == "reissued":
         again = session.execute(select(Disbursement.number).join(DisbursementLine, DisbursementLine.batch_id ==
@@ -129,7 +129,7 @@ def _left_off_line(session, line: DisbursementLine) -> LeftOffLine:
                                 .where(DisbursementLine.reissue_of == line.id)).scalar_one_or_none()
         if again:
             reason = "；".join(x for x in (reason, f"已在批次 {again} 重新发放") if x)
-    return LeftOffLine(line.name, LINE_STATE_LABELS.get(line.state, line.state), reason, line.amount_fen)
+    return LeftOffLine(line.name, LINE_STATE_LABELS.get(line.state, line.state), reason, line.amount_fen, line.seq)
 
 
 def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) -> tuple[ReceiptList, tuple[int, ...]]:
@@ -159,7 +159,7 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
         if line.method != "cash":
             remark = "；".join(x for x in (METHOD_LABELS.get(line.method, line.method), remark) if x)
         rows.append(ReceiptRow(line.name, line.id_number, line.unit_name, line.relief_type_label, line.amount_fen,
-                               remark, proxy, early.get(line.request_id)))
+                               remark, proxy, early.get(line.request_id), line.seq))
         line_ids.append(line.id)
     method_label = "、".join(METHOD_LABELS.get(m, m) for m in sorted(used_methods))
     title = batch.title.strip() if batch.title and batch.title.strip() else "困难职工救助金发放实名制签领表"
