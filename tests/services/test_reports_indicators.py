@@ -144,3 +144,40 @@ def test_a_bad_period_is_refused(ctx):
 
     with pytest.raises(ValidationFailed, match="结束日期"):
         compute_indicators(ctx, date(YEAR, 12, 31), date(YEAR, 1, 1))
+
+
+@pytest.mark.parametrize("due, done, text", [
+    (date(2026, 11, 13), date(2026, 11, 16), "晚 1 个工作日"),  # Friday's deadline, Monday's decision
+    (date(2026, 11, 13), date(2026, 11, 18), "晚 3 个工作日"),
+    (date(2026, 11, 13), date(2026, 11, 14), "晚 1 天（截止后的休息日，未满 1 个工作日）"),  # that Saturday
+    (date(2026, 11, 13), date(2026, 11, 15), "晚 2 天（截止后的休息日，未满 1 个工作日）"),  # that Sunday
+])
+def test_lateness_is_told_in_working_days_and_rest_days_are_named(due, done, text):
+    """A deadline passed only by the weekend after it read 晚 0 个工作日 (5 of the demo year's 26 late reviews)."""
+    from zhibang_desktop.domain.workdays import WorkCalendar
+    from zhibang_desktop.services.reports.common import late_text
+
+    assert late_text(WorkCalendar([], []), due, done) == text
+
+
+def test_a_saturday_declared_a_working_day_counts_as_one():
+    from zhibang_desktop.domain.workdays import DayOverride, WorkCalendar
+    from zhibang_desktop.services.reports.common import late_text
+
+    make_up = WorkCalendar([DayOverride(date(2026, 11, 14), True, "调休上班")], [2026])
+    assert late_text(make_up, date(2026, 11, 13), date(2026, 11, 14)) == "晚 1 个工作日"
+
+
+def test_the_demo_year_says_no_late_decision_is_0_working_days_late(demo_copy):
+    from zhibang_desktop.services.context import SYSTEM, AppContext
+    from zhibang_desktop.storage.database import open_database
+    from tests.pinned import TEST_TODAY
+
+    db = open_database(demo_copy)
+    try:
+        year = TEST_TODAY.year
+        found = compute_indicators(AppContext(db, SYSTEM), date(year, 1, 1), date(year, 12, 31))
+    finally:
+        db.close()
+    late = [e.description for i in found for e in i.exceptions if e.kind in ("late_review", "late_payout")]
+    assert late and not [d for d in late if "晚 0 个工作日" in d]

@@ -78,3 +78,13 @@ def not_answerable(key: str, name: str, definition: str, seed: str, reason: str)
 
 def who_paid(name: str, on: date) -> str:
     return f"{name}（{on.isoformat()} 发放）"
+
+
+def late_text(cal, due: date, done: date) -> str:
+    """How late `done` is after the deadline `due`: 晚 N 个工作日. A deadline passed only by rest
+    days (decided on the Saturday after a Friday deadline) is late by the date, not by a whole
+    working day, and says so instead of 晚 0 个工作日."""
+    days = cal.working_days_between(due, done)
+    if days:
+        return f"晚 {days} 个工作日"
+    return f"晚 {(done - due).days} 天（截止后的休息日，未满 1 个工作日）"

@@ -21,7 +21,7 @@ from ...storage.models import (
 )
 from ..payout.types import METHOD_LABELS, PAID_STATES
 from ..relief.compliance import request_justifications
-from .common import indicator, payments_in
+from .common import indicator, late_text, payments_in
 from .labels import TypeNames
 from .types import Indicator, IndicatorException
 
@@ -272,11 +272,10 @@ def payout_timeliness(s: Session, start: date, end: date, units, cal) -> Indicat
               first_batch.number.label("first_number"))).where(Payment.paid_on > deadline)
     out = []
     for r in s.execute(late.order_by(Payment.paid_on, Payment.id)):
-        days = cal.working_days_between(r.deadline, r.paid_on)
         where = f"原批次 {r.first_number} 重新发放" if r.first_number else f"批次 {r.number}"
         out.append(IndicatorException(
             "late_payout", f"{paid_text(r.name, r.paid_on, r.amount_fen)}，{where}应于 {r.deadline.isoformat()} 发放，"
-            f"晚 {days} 个工作日", r.household_id, r.request_id, r.line_id))
+            f"{late_text(cal, r.deadline, r.paid_on)}", r.household_id, r.request_id, r.line_id))
     return indicator("payout_timeliness", "帮扶资金发放及时率",
                      "在批次发放日（退票重发的以原批次发放日为准）当日或之前发放的笔数 ÷ 期内发放批次的全部发放笔数",
                      "报告000 C16；报告002 附件3（到位时效）", total - len(out), total, out)

@@ -20,7 +20,7 @@ from ...storage.models import (
 from ...storage.sql_dates import days_after
 from ..admin.visit_intervals import visit_intervals
 from ..payout.types import LINE_STATE_LABELS
-from .common import indicator, utc_bounds
+from .common import indicator, late_text, utc_bounds
 from .types import Indicator, IndicatorException
 
 UPDATE_DAYS = 30  # seed 002: 变化及时更新（30日内）; seed 000: 发放后 30 天内录入
@@ -76,10 +76,9 @@ def review_timeliness(s: Session, start: date, end: date, units, cal) -> Indicat
     out = []
     for r in late:
         decided = clock.local_date(r.decided_at)
-        days = cal.working_days_between(r.due_date, decided)
         out.append(IndicatorException(
             "late_review", f"{r.number} {r.name}：{r.level_name or r.level}应于 {r.due_date.isoformat()} 前审核，"
-            f"{decided.isoformat()} 才审核（{r.reviewer_name}），晚 {days} 个工作日",
+            f"{decided.isoformat()} 才审核（{r.reviewer_name}），{late_text(cal, r.due_date, decided)}",
             r.household_id, r.request_id, None))
     return indicator("review_timeliness", "审核及时率",
                      "期内在规定工作日内（每级 5 个工作日，以政策为准）作出的审核决定数 ÷ 期内全部审核决定数",
