@@ -60,6 +60,8 @@ def illness_variants(own_illness: str) -> list[Variant]:
         Variant("illness", "stroke", "中风后偏瘫在家"),
         Variant("illness", "psychiatric", "重度精神病"),
         Variant("illness", "underscored", "白_血_病"),
+        Variant("illness", "cerebral palsy", "孩子脑瘫需长期康复"),
+        Variant("illness", "mental disorder", "妻子有精神障碍"),
     ]
 
 
