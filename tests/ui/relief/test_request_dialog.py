@@ -87,6 +87,8 @@ def test_quarterly_700_shows_the_out_of_standard_warning_and_requires_a_justific
     assert "600.00 元" in dialog.check.figures.text()  # suggested amount: the top of the standard
     assert "400–600 元" in dialog.check.figures.text()
     assert "13,300.00 元" in dialog.check.figures.text()  # remaining: 10 months of 低保 1,330 (001)
+    # that remaining allowance is the only cap here: not shown a second time as if it could be approved
+    assert dialog.check.figures.text().count("13,300.00 元") == 1 and "最高可批" not in dialog.check.figures.text()
     assert not dialog.submit_button.isEnabled()
     assert "书面说明" in dialog.submit_button.toolTip()
     assert "必填" in dialog.check.justification_label.text()

@@ -100,8 +100,10 @@ class PolicyCheckPanel(QFrame):
         self.policy_label.setText(ev.policy_name)
         rows = [("标准", html.escape(ev.standard_text or "—")),
                 ("建议金额", f"<b style='font-size:13pt'>{money(ev.suggested_amount_fen)}</b>")]
-        if ev.max_allowed_fen is not None:
-            rows.append(("最高可批", money(ev.max_allowed_fen)))
+        if ev.max_allowed_fen is not None and ev.max_allowed_fen != ev.remaining_year_allowance_fen:
+            # the cap nothing may pass (above the standard already needs a written reason): not
+            # an amount to approve, and not repeated when it is the year's remaining allowance
+            rows.append(("硬性上限", money(ev.max_allowed_fen)))
         rows.append(("本年剩余额度", "不设年度上限" if ev.remaining_year_allowance_fen is None
                      else f"<b>{money(ev.remaining_year_allowance_fen)}</b>"))
         rows.append(("本年已获救助", f"{ev.history_count_year} 次，共 {money(ev.history_total_year_fen, '0.00 元')}"))
