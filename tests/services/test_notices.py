@@ -56,6 +56,28 @@ def test_build_and_publish_freezes_entries(ctx, monkeypatch):
     clock.set(2026, 3, 5)
 
 
+def test_state_label_says_a_notice_past_its_period_is_payable(ctx, monkeypatch):
+    """The period's end makes the entries payable without 结束公示: the label says so, in the
+    list and in the single notice alike, and names the open objections that still hold people back."""
+    clock = Clock(monkeypatch, 2026, 3, 1)
+    approved(ctx, 2)
+    v = notices.create_notice(ctx, _input())
+    assert v.summary.status_label == "草稿"
+    v = notices.publish_notice(ctx, v.summary.id)
+    assert v.summary.status_label == "公示中"
+    clock.set(2026, 3, 10)  # the period ended on 03-09
+    assert notices.payability(ctx, v.entries[0].request_id).payable
+    assert notices.get_notice(ctx, v.summary.id).summary.status_label == "已期满（可发放）"
+    assert [n.status_label for n in notices.list_notices(ctx, None, None)] == ["已期满（可发放）"]
+    notices.record_objection(ctx, ObjectionInput(v.entries[0].id, "匿名", "收入不实", date(2026, 3, 10)))
+    assert notices.list_notices(ctx, None, None)[0].status_label == "已期满（异议待处理）"
+    assert notices.payability(ctx, v.entries[1].request_id).payable
+    objection = notices.get_notice(ctx, v.summary.id).objections[0]
+    notices.handle_objection(ctx, objection.id, "dismissed", "经核实收入属实")
+    assert notices.close_notice(ctx, v.summary.id).summary.status_label == "已结束"
+    assert notices.list_notices(ctx, None, None)[0].status_label == "已结束"
+
+
 def test_notices_are_numbered_per_year_in_order(ctx, monkeypatch):
     clock = Clock(monkeypatch, 2026, 3, 1)
     approved(ctx, 1)

@@ -18,6 +18,7 @@ from zhibang_desktop.ui.payout.notices_page import (
     HandleObjectionDialog, NoticeDialog, NoticesPage, ObjectionDialog, notice_end,
 )
 from zhibang_desktop.ui.common.session import UiSession
+from zhibang_desktop.ui.payout.payout_models import NOTICE_COLUMNS
 
 from .payout_ui_helpers import Clock, seed
 from ..waiting import click, click_for_preview, click_ok, settle
@@ -139,6 +140,27 @@ def test_create_publish_object_and_handle(page, qtbot, seeded, boxes):
     click(qtbot, page.close_button)
     settle(qtbot, page)
     assert page.current.summary.status == "closed"
+
+
+def test_a_notice_past_its_period_reads_the_same_in_the_list_and_the_detail(page, qtbot, seeded, boxes):
+    dialog = new_notice(page, qtbot)
+    click_ok(qtbot, dialog)
+    page.reload(dialog.result_view.summary.id)
+    settle(qtbot, page)
+    click(qtbot, page.publish_button)
+    settle(qtbot, page)
+    seeded.clock.set(2026, 3, 10)  # the period ended on 03-09
+    click(qtbot, page.refresh_button)
+    settle(qtbot, page)
+
+    column = [c.header for c in NOTICE_COLUMNS].index("状态")
+    listed = page.model.index(0, column).data()
+    assert listed == "已期满（可发放）"
+    assert f"状态：<b>{listed}</b>" in page.info_label.text()
+    assert page.status_text == "共 1 个公示，公示中 0 个，已期满未结束 1 个"
+    # what the words promise: the money can go into a batch without pressing 结束公示
+    assert notices.payability(seeded.clerk, page.current.entries[0].request_id).payable
+    assert page.close_button.isEnabled()
 
 
 def test_draft_remove_and_delete(page, qtbot, seeded, boxes, monkeypatch):

@@ -12,7 +12,8 @@ from ..context import AppContext
 from ..errors import NotFound
 from ..people import name_of
 from .types import (
-    NOTICE_STATUS_LABELS, OBJECTION_RESULT_LABELS, NoticeEntryView, NoticeFilter, NoticeSummary, NoticeView, ObjectionView,
+    OBJECTION_RESULT_LABELS, NoticeEntryView, NoticeFilter, NoticeSummary, NoticeView, ObjectionView,
+    notice_state_label,
 )
 
 from .notice_rules import READ
@@ -35,13 +36,15 @@ def _summary(session: Session, notice: Notice, listed: int | None = None, total:
         if visible is not None:
             q = q.where(NoticeEntry.request_id.in_(visible))
         listed, total = session.execute(q).one()
+    ended = notice.status != "draft" and clock.today() > notice.end_date
+    open_objections = _open_count(session, notice.id)
     return NoticeSummary(
         id=notice.id, title=notice.title, status=notice.status,
-        status_label=NOTICE_STATUS_LABELS.get(notice.status, notice.status), start=notice.start_date,
+        status_label=notice_state_label(notice.status, ended, open_objections), start=notice.start_date,
         end=notice.end_date, working_days=notice.working_days, end_warning=notice.end_warning,
-        entries=int(listed), total_fen=int(total), open_objections=_open_count(session, notice.id),
+        entries=int(listed), total_fen=int(total), open_objections=open_objections,
         published_at=notice.published_at, published_by=name_of(session)(notice.published_by) or None,
-        ended=notice.status != "draft" and clock.today() > notice.end_date, number=notice.number or "",
+        ended=ended, number=notice.number or "",
     )
 
 

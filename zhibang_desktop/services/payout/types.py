@@ -27,6 +27,20 @@ from pathlib import Path
 from ...domain.payout_states import LINE_STATE_LABELS, PAID_STATES  # noqa: F401  (part of this API)
 
 NOTICE_STATUS_LABELS = {"draft": "草稿", "published": "公示中", "closed": "已结束"}
+# the 状态 filter picks the stored status: a published notice stays "published" after its period
+NOTICE_FILTER_LABELS = {"draft": "草稿", "published": "已发布（公示中或已期满）", "closed": "已结束"}
+
+
+def notice_state_label(status: str, ended: bool, open_objections: int) -> str:
+    """What a notice's state means to the clerk, the same words in the list, the detail and the CLI.
+
+    A published notice whose period is over is already payable (payability_of needs no 结束公示),
+    except for the people with an objection still open.
+    """
+    if status == "published" and ended:
+        return "已期满（异议待处理）" if open_objections else "已期满（可发放）"
+    return NOTICE_STATUS_LABELS.get(status, status)
+
 OBJECTION_RESULT_LABELS = {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}
 BATCH_STATUS_LABELS = {"open": "发放中", "closed": "已完成"}
 BATCH_KIND_LABELS = {"regular": "常规发放", "standing": "定期补助", "reissue": "重新发放"}

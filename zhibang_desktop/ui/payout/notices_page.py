@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from ...services.admin import audit
 from ...services.payout import notices, printing as payout_print
 from ...services.errors import ServiceError
-from ...services.payout.types import NOTICE_STATUS_LABELS, NoticeView
+from ...services.payout.types import NOTICE_FILTER_LABELS, NoticeView
 from ..common import labels, messages
 from .payout_models import (
     ENTRY_COLUMNS, NOTICE_COLUMNS, OBJECTION_COLUMNS, RowsModel, entry_foreground, notice_foreground,
@@ -44,7 +44,7 @@ class NoticesPage(Page):
         self.current: NoticeView | None = None
         can = session.can(MANAGE)
 
-        self.status_filter = code_combo("全部状态", NOTICE_STATUS_LABELS)
+        self.status_filter = code_combo("全部状态", NOTICE_FILTER_LABELS)
         self.year_filter = year_combo()
         self.new_button = QPushButton("新建公示…")
         self.new_button.setEnabled(can)
@@ -136,9 +136,11 @@ class NoticesPage(Page):
             if rows:
                 self.table.selectRow(0)
         self._show_current()
-        published = sum(1 for n in rows if n.status == "published")
+        running = sum(1 for n in rows if n.status == "published" and not n.ended)
+        ended = sum(1 for n in rows if n.status == "published" and n.ended)
         open_objections = sum(n.open_objections for n in rows)
-        self.set_status(f"共 {len(rows)} 个公示，公示中 {published} 个"
+        self.set_status(f"共 {len(rows)} 个公示，公示中 {running} 个"
+                        + (f"，已期满未结束 {ended} 个" if ended else "")
                         + (f"，待处理异议 {open_objections} 条" if open_objections else ""))
 
     def _show_current(self) -> None:
@@ -161,10 +163,7 @@ class NoticesPage(Page):
             return
         s = view.summary
         self.title_label.setText(s.title)
-        state = s.status_label
-        if s.status == "published":
-            state += "（已期满，待结束）" if s.ended else ""
-        info = [f"状态：<b>{state}</b>", f"公示期：{period_text(s.start, s.end, s.working_days)}",
+        info = [f"状态：<b>{s.status_label}</b>", f"公示期：{period_text(s.start, s.end, s.working_days)}",
                 f"名单：{s.entries} 人，合计 {labels.yuan(s.total_fen)} 元"]
         if view.phone:
             info.append(f"联系电话：{view.phone}")
@@ -210,7 +209,7 @@ class NoticesPage(Page):
             self.handle_button.setEnabled(has_open)
             self.close_button.setEnabled(v.summary.ended and not has_open)
             self.close_button.setToolTip("公示期满、异议都已处理后，标记公示结束" if not v.summary.ended or has_open
-                                         else "标记公示结束")
+                                         else "标记公示结束、不再登记异议（期满后不结束也已可发放）")
         self.print_button.setText("预览草稿名单…" if draft else "打印公示名单…")
 
     # -- commands --

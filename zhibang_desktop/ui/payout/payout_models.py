@@ -32,7 +32,7 @@ NOTICE_COLUMNS: tuple[Col, ...] = (
     Col("人数", lambda n: str(n.entries), RIGHT, 52),
     Col("金额(元)", lambda n: labels.yuan(n.total_fen), RIGHT, 100),
     Col("待处理异议", lambda n: str(n.open_objections) if n.open_objections else "", RIGHT, 80),
-    Col("状态", lambda n: n.status_label + ("（期满）" if n.status == "published" and n.ended else ""), width=96),
+    Col("状态", lambda n: n.status_label, width=150),
 )
 
 
