@@ -107,6 +107,30 @@ def test_quarterly_700_shows_the_out_of_standard_warning_and_requires_a_justific
     assert view.pending.level == "grassroots"
 
 
+def test_behind_the_submitted_box_the_dialog_shows_the_submitted_request(dialog, office, qtbot, msgs, monkeypatch):
+    """The 已提交审核 box used to appear over a header still reading 状态：草稿."""
+    from zhibang_desktop.ui.common import messages
+
+    behind = []
+    record = messages.info  # the conftest's recorder
+
+    def info(parent, title, text, detail=""):
+        behind.append((dialog.header.text(), dialog.state_label.text(), dialog.check.verdict.text(),
+                       dialog.save_button.isEnabled(), dialog.submit_button.isEnabled()))
+        record(parent, title, text, detail)
+
+    monkeypatch.setattr(messages, "info", info)
+    fill_quarterly(dialog, qtbot, office.households["曾小明"], 1, "500")
+    checked(qtbot, dialog)
+    click(qtbot, dialog.submit_button)
+    assert msgs.shown[-1][1] == "已提交审核"
+    [(header, state, verdict, can_save, can_submit)] = behind
+    assert "状态：<b>已提交</b>" in header and "草稿" not in header
+    assert "已提交" in state and "已保存" not in state
+    assert "已提交审核" in verdict and "可以提交" not in verdict
+    assert not can_save and not can_submit
+
+
 def test_a_third_quarterly_request_shows_the_error_and_submit_is_disabled(dialog, office, qtbot):
     hh = office.households["曾小明"]
     approve_all(office, quarterly(hh, 500, 1))

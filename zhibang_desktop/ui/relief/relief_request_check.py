@@ -127,3 +127,7 @@ class PolicyCheckPanel(QFrame):
         else:
             note = "（已填写书面说明）" if need else ""
             self.verdict.setText(f"<b style='color:{OK_COLOR}'>可以提交审核{note}</b>")
+
+    def show_submitted(self, text: str) -> None:
+        """The request has gone to review: the line says so instead of 可以提交审核."""
+        self.verdict.setText(f"<b style='color:{OK_COLOR}'>{html.escape(text)}</b>")

@@ -352,6 +352,13 @@ class ReliefRequestDialog(QDialog):
         level = view.pending.level_name if view.pending else ""
         due = f"，应于 {view.pending.due_date.isoformat()} 前审核" if view.pending else ""
         warning = view.pending.due_warning if view.pending and view.pending.due_warning else ""
+        # what shows behind the confirmation is the submitted request, not the draft it was
+        self._show_header()
+        self.state_label.setText(f"已提交，等待{level}审核")
+        self.check.show_submitted(f"已提交审核，等待{level}审核")
+        for button in (self.save_button, self.submit_button):
+            button.setEnabled(False)
+        self.save_action.setEnabled(False)
         messages.info(self.parentWidget(), "已提交审核",
                       f"申请 {view.number}（{view.name}）已提交，等待{level}审核{due}。", warning)
         self._baseline = None
