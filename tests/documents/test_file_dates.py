@@ -1,11 +1,12 @@
 """A file's own dates — a PDF's CreationDate and ModDate, an xlsx file's created and modified
-(the reader's or Excel's document properties) — come from the program's clock, like the dates
-printed on its pages, and not from the machine's."""
+(the reader's or Excel's document properties) and the dates of the zip entries inside it — come
+from the program's clock, like the dates printed on its pages, and not from the machine's."""
 
 from __future__ import annotations
 
 import io
 import subprocess
+import zipfile
 from datetime import datetime, timezone
 
 import openpyxl
@@ -83,3 +84,19 @@ def test_xlsx_dates_are_the_clocks(tmp_path, write):
     props = openpyxl.load_workbook(out, read_only=True).properties
     expected = MOMENT.replace(tzinfo=None)  # openpyxl keeps them in UTC
     assert (props.created, props.modified) == (expected, expected)
+
+
+@pytest.mark.parametrize("write", [streamed, streamed_to_file_object, bank, grid],
+                         ids=["streamed", "file-object", "bank", "grid"])
+def test_xlsx_zip_entries_are_dated_by_the_clock(tmp_path, write):
+    """zipfile dates an entry by the machine's time (writestr) or by its temp file's (a streamed
+    sheet); ``unzip -l`` showed those."""
+    out = tmp_path / "out.xlsx"
+    with clock.pinned(MOMENT, frozen=True):
+        write(out)
+    expected = MOMENT.astimezone().timetuple()[:6]  # local time; 56 s is even, as a zip entry keeps it
+    with zipfile.ZipFile(out) as zf:
+        entries = zf.infolist()
+        assert any(i.filename.startswith("xl/worksheets/") for i in entries)
+        assert {i.filename: i.date_time for i in entries} == {i.filename: expected for i in entries}
+        assert zf.testzip() is None

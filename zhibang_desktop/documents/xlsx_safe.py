@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -291,15 +291,36 @@ class _Sheet:
         self.rows += 1
 
 
+class _DatedZipFile(ZipFile):
+    """A ZipFile whose entries are dated ``date_time`` (a local-time tuple) instead of the
+    machine's time: ``writestr`` stamps the current time and ``write`` the source file's mtime
+    (openpyxl's write-only sheets are temp files), and both store through ``open(zinfo, "w")``,
+    which streams as before."""
+
+    def __init__(self, target, date_time: tuple[int, int, int, int, int, int]):
+        super().__init__(target, "w", ZIP_DEFLATED, allowZip64=True)
+        self.date_time = date_time
+
+    def open(self, name, mode="r", pwd=None, *, force_zip64=False):
+        if mode == "w":
+            if not isinstance(name, ZipInfo):
+                name = ZipInfo(name)
+                name.compress_type = self.compression
+            name.date_time = self.date_time
+        return super().open(name, mode, pwd, force_zip64=force_zip64)
+
+
 def save_workbook(wb: Workbook, target: str | BinaryIO) -> None:
-    """``wb.save(target)``, with the file's 创建时间 / 修改时间 (docProps/core.xml) from the
-    program's clock: openpyxl stamps the machine's time there, so a file exported on a pinned
-    or training day (ZHIBANG_TODAY) gave Excel's file properties another date than its sheets."""
+    """``wb.save(target)``, with the file's dates from the program's clock — the 创建时间 /
+    修改时间 (docProps/core.xml) and every zip entry's date (what ``unzip -l`` shows): openpyxl
+    and zipfile stamp the machine's time, so a file exported on a pinned or training day
+    (ZHIBANG_TODAY) carried another date than its sheets."""
     if wb.write_only and not wb.worksheets:
         wb.create_sheet()
-    moment = clock.now().astimezone(dt.timezone.utc).replace(tzinfo=None)  # openpyxl keeps UTC, naive
-    wb.properties.created = wb.properties.modified = moment
-    ExcelWriter(wb, ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    moment = clock.now()
+    wb.properties.created = wb.properties.modified = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    local = max(moment.astimezone().replace(tzinfo=None), dt.datetime(1980, 1, 1))  # zip dates: local, 1980 on
+    ExcelWriter(wb, _DatedZipFile(target, local.timetuple()[:6])).save()
 
 
 class XlsxWriter:
