@@ -43,6 +43,18 @@ def save(widget: QWidget, out: Path, name: str, app: QApplication) -> Path:
     return path
 
 
+def until(app, done, seconds: float = 60) -> None:
+    """Run the event loop until `done()`: the pages load off the GUI thread."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not load")
+        app.processEvents()
+        time.sleep(0.01)
+
+
 def main(argv: list[str]) -> int:
     readme = "--readme" in argv
     args = [a for a in argv if not a.startswith("--")]
@@ -79,6 +91,7 @@ def main(argv: list[str]) -> int:
         current = next((n for n in notices.list_notices(clerk) if n.status == "published"), None)
         if current is not None:
             page.reload(current.id)
+        until(app, lambda: page.current is not None)
         row = next((i for i, e in enumerate(page.current.entries) if e.open_objections), 0)
         page.entry_table.selectRow(row)
         shots = {"notices": save(window, out, "payout_notices.png", app)}
