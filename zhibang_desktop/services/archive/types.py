@@ -6,6 +6,10 @@ from datetime import date, datetime
 
 from ...domain.archive_form import ArchiveFormFields
 
+# why a draft household can have no relief request yet (the request service refuses it;
+# the new-request commands of the archive say it before)
+DRAFT_NO_REQUEST = "该户档案仍是草稿，请先完成建档（先建档、后帮扶）"
+
 
 @dataclass
 class MemberInput:

@@ -27,6 +27,7 @@ from ...storage.models import (
 from . import store as st
 from ..archive.blobs import checked_upload, read_blob, release_blob, store_blob
 from ..archive.store import load_household
+from ..archive.types import DRAFT_NO_REQUEST
 from ..context import AppContext
 from ..errors import Ambiguous, FieldProblem, NotFound, ValidationFailed
 from .calendar import work_calendar
@@ -117,7 +118,7 @@ def _resolve(session: Session, actor, data: RequestInput, *, strict: bool) -> tu
                 check_unit_in_scope(session, actor, unit_id)
     if strict and hh is not None and hh.status == "draft":
         # a request would pin the draft household (it could no longer be deleted)
-        problems.append(FieldProblem("household_id", "档案", "该户档案仍是草稿，请先完成建档（先建档、后帮扶）"))
+        problems.append(FieldProblem("household_id", "档案", DRAFT_NO_REQUEST))
     if person is not None:
         if hh is not None:
             if person not in st.household_ids(hh):

@@ -1,6 +1,7 @@
 """困难职工档案: the searchable, filterable household list with import and export."""
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
@@ -10,6 +11,7 @@ from ..common import labels, messages
 from ..common.executor import ChangeSummary
 from ..common.search_page import SearchListPage
 from ..common.session import UiSession
+from ..relief.request_from_household import TITLE as NEW_REQUEST, request_blocker
 from . import archive_io
 from .household_table import HouseholdTable
 from .household_table_model import HouseholdTableModel
@@ -60,6 +62,10 @@ class ArchivePage(SearchListPage):
         self.new_button = QPushButton("新建档案")
         self.new_button.setToolTip("Ctrl+N")
         self.open_button = QPushButton("打开")
+        self.open_action = QAction("打开", self)
+        # a relief request for the chosen household (also on the list's context menu)
+        self.request_action = QAction(NEW_REQUEST + "…", self)
+        self.request_button = QPushButton(NEW_REQUEST)
         self.import_action = QAction("导入档案（Excel）…", self)
         self.export_action = QAction("导出当前列表（Excel）…", self)
         self.template_action = QAction("下载空白导入模板…", self)
@@ -83,12 +89,22 @@ class ArchivePage(SearchListPage):
         for widget in (self.export_action, self.export_button, self.print_form_action, self.print_list_action):
             widget.setEnabled(session.can("archive.export"))  # the 档案表 carries full ID and card numbers
 
-        self.lay_out((self.category, self.status), (self.new_button, self.open_button, self.import_button,
-                                                    self.export_button, self.template_button, self.print_button),
+        self.lay_out((self.category, self.status), (self.new_button, self.open_button, self.request_button,
+                                                    self.import_button, self.export_button, self.template_button,
+                                                    self.print_button),
                      self.table, self.model)
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_context_menu)
+        self.table.selectionModel().currentChanged.connect(lambda *_: self._update_request_action())
+        for signal in (self.model.modelReset, self.model.dataChanged, self.model.layoutChanged):
+            signal.connect(lambda *_: self._update_request_action())
+        self._update_request_action()
         self.reload_on(self.category, self.status, self.union, self.overdue)
         self.new_button.clicked.connect(self.new_household)
         self.open_button.clicked.connect(self._open_current)
+        self.open_action.triggered.connect(self._open_current)
+        self.request_action.triggered.connect(self.new_request)
+        self.request_button.clicked.connect(self.new_request)
         self.import_action.triggered.connect(self.import_file)
         self.import_button.clicked.connect(self.import_file)
         self.export_action.triggered.connect(self.export_list)
@@ -169,6 +185,40 @@ class ArchivePage(SearchListPage):
             messages.info(self, "打开档案", "请先在列表中选择一户。")
         else:
             self.open_household(hid)
+
+    def request_blocker(self) -> str:
+        """Why 新建救助申请 is disabled for the chosen household ("" when it is not)."""
+        row = self.table.current_row()
+        return request_blocker(self.session, row.status if row else None)
+
+    def _update_request_action(self) -> None:
+        blocker = self.request_blocker()
+        for widget in (self.request_action, self.request_button):
+            widget.setEnabled(not blocker)
+            widget.setToolTip(blocker or "为选中的一户新建救助申请（不必再查找）")
+
+    def context_menu(self) -> QMenu:
+        """The chosen household's commands (the list's right-click menu)."""
+        self._update_request_action()
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)  # a disabled command says why
+        menu.addActions([self.open_action, self.request_action, self.print_form_action])
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        return menu
+
+    def show_context_menu(self, pos: QPoint) -> None:
+        if self.table.indexAt(pos).isValid():
+            self.context_menu().popup(self.table.viewport().mapToGlobal(pos))
+
+    def new_request(self) -> None:
+        row = self.table.current_row()
+        blocker = self.request_blocker()
+        if blocker:
+            messages.info(self, NEW_REQUEST, blocker)
+            return
+        from ..relief.request_from_household import new_request_for
+
+        new_request_for(self.session, row.id, self.window())
 
     def listed_count(self) -> int:
         """The number of households the list's filter selects; counted here when its counts

@@ -37,6 +37,7 @@ from .editor.members_tab import MembersTab
 from .editor.visits_tab import VisitsTab
 from ..common.executor import ChangeSummary
 from ..common.session import UiSession
+from ..relief.request_from_household import TITLE as NEW_REQUEST, request_blocker
 
 HOUSEHOLDS = ChangeSummary(households=True)
 
@@ -91,6 +92,9 @@ class HouseholdEditor(QDialog):
             button.clicked.connect(lambda _=False, s=step: self.run_step(s))
             self.step_buttons[step.key] = button
             bottom.addWidget(button)
+        # a relief request for this household, chosen already (the request dialog opens)
+        self.request_button = QPushButton(NEW_REQUEST)
+        bottom.addWidget(self.request_button)
         bottom.addStretch(1)
         self.state = QLabel()
         bottom.addWidget(self.state)
@@ -98,7 +102,7 @@ class HouseholdEditor(QDialog):
         self.close_button = QPushButton("关闭")
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
-        for button in [*self.step_buttons.values(), self.save_button, self.close_button]:
+        for button in [*self.step_buttons.values(), self.request_button, self.save_button, self.close_button]:
             button.setAutoDefault(False)
 
         layout = QVBoxLayout(self)
@@ -118,6 +122,7 @@ class HouseholdEditor(QDialog):
         self.addAction(self.new_action)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
+        self.request_button.clicked.connect(self.new_request)
         self._timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._timer.timeout.connect(self.validate_now)
         self.basic.edited.connect(self._edited)
@@ -193,6 +198,9 @@ class HouseholdEditor(QDialog):
         for step in STEPS:
             self.step_buttons[step.key].setVisible(stored and status in step.allowed_from)
             self.step_buttons[step.key].setEnabled(can_edit)
+        blocker = request_blocker(self.session, status)
+        self.request_button.setEnabled(not blocker)
+        self.request_button.setToolTip(blocker or "为本户新建救助申请（已选好本户，填写救助事项即可）")
         self.save_button.setEnabled(can_edit)
         self.save_action.setEnabled(can_edit)
         self.basic.widget().setEnabled(can_edit)
@@ -337,12 +345,8 @@ class HouseholdEditor(QDialog):
 
     # -- lifecycle --
     def run_step(self, step) -> None:
-        if self.view is None:
+        if self.view is None or not self._saved_first(step.button):
             return
-        if self.is_dirty():
-            if not messages.ask(self, step.button, "档案有未保存的修改，需要先保存。现在保存吗？",
-                                yes="保存", no="取消", default_yes=True) or not self.save():
-                return
         if step.key == "archive" and self.view.archive_blockers:
             messages.warn(self, "还不能建档", "建档前还需要：",
                           "\n".join(f"• {b}" for b in self.view.archive_blockers))
@@ -360,6 +364,21 @@ class HouseholdEditor(QDialog):
             return
         self._load(view)
         self.saved.emit(view.id)
+
+    def _saved_first(self, title: str) -> bool:
+        """True when the form holds no unsaved change, or the clerk has saved it now."""
+        return not self.is_dirty() or (messages.ask(self, title, "档案有未保存的修改，需要先保存。现在保存吗？",
+                                                    yes="保存", no="取消", default_yes=True) and self.save())
+
+    # -- a relief request --
+    def new_request(self) -> None:
+        """The new-request dialog with this household chosen (the stored household: unsaved
+        changes are saved first); it outlives the editor, as a window of the main window."""
+        if self.view is None or request_blocker(self.session, self.view.status) or not self._saved_first(NEW_REQUEST):
+            return
+        from ..relief.request_from_household import new_request_for
+
+        new_request_for(self.session, self.view.id, self.parentWidget())
 
     # -- closing --
     def reject(self) -> None:

@@ -60,6 +60,11 @@ class HouseholdTable(QTableView):
     def current_household_id(self) -> int | None:
         return self.household_model().household_id(self.currentIndex())
 
+    def current_row(self):
+        """The chosen household's row (None when none is chosen or its rows are being read again)."""
+        index = self.currentIndex()
+        return self.household_model().row_at(index.row()) if index.isValid() else None
+
     def select_household(self, household_id: int) -> None:
         row = self.household_model().row_of(household_id)
         if row >= 0:

@@ -32,6 +32,7 @@ from .relief_common import MUTED_COLOR, WARNING_COLOR, request_changed
 from .relief_request_check import PolicyCheckPanel
 from .relief_request_chooser import HouseholdChooser
 from .relief_request_form import RequestForm
+from .request_from_household import NO_PERMISSION
 from ..common.session import UiSession
 
 REASON_MISSING = "请填写申请事由（将打印在审批表上）后提交"
@@ -222,7 +223,7 @@ class ReliefRequestDialog(QDialog):
     def submit_blocker(self) -> str:
         """Why 提交审核 is disabled ("" when it is not)."""
         if not self.session.can("relief.create"):
-            return "当前用户没有录入救助申请的权限"
+            return NO_PERMISSION
         missing = self.who.who_missing()
         if missing:
             return missing
