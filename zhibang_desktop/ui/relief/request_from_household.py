@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QWidget
 
 from ...services.archive.types import DRAFT_NO_REQUEST
 from ..common.session import UiSession
+from .relief_common import NO_PERMISSION
 
 TITLE = "新建救助申请"
-NO_PERMISSION = "当前用户没有录入救助申请的权限"
 
 
 def request_blocker(session: UiSession, status: str | None) -> str:
