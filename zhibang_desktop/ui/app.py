@@ -95,16 +95,20 @@ def _ask_server_password(why: str) -> str | None:
     return password if ok else None
 
 
+def demo_location(beside: Path | str) -> Path:
+    """The demo's file: next to the office's database (for a server, the local default's place)."""
+    if not isinstance(beside, Path):  # a server: the demo lives in a local file
+        beside = db_location(None) if isinstance(db_location(None), Path) else Path.home() / DEMO_FILE
+    return beside.with_name(DEMO_FILE)
+
+
 def demo_database(beside: Path | str):
     """Open (creating on first use) the demo database next to the office's database."""
     from .. import demo
     from ..services.session import setup
     from .common.worker import run_with_progress
 
-    if not isinstance(beside, Path):  # a server: the demo lives in a local file
-        beside = db_location(None) if isinstance(db_location(None), Path) else Path.home() / DEMO_FILE
-    path = beside.with_name(DEMO_FILE)
-    db = open_or_explain(path)
+    db = open_or_explain(demo_location(beside))
     if db is None or setup.is_initialised(db):
         return db
     try:
@@ -123,8 +127,7 @@ def first_start(db, path: Path | str):
     from ..services.session import setup
     from .login.setup_wizard import SetupWizard
 
-    demo_tried = isinstance(path, Path) and office_ready_to_sign_in(path.with_name(DEMO_FILE)) is not None
-    wizard = SetupWizard(db, demo_tried=demo_tried)
+    wizard = SetupWizard(db, demo_tried=office_ready_to_sign_in(demo_location(path)) is not None)
     if wizard.exec() != QDialog.Accepted:
         return None
     if wizard.server_address:

@@ -186,13 +186,13 @@ class ArchivePage(SearchListPage):
         else:
             self.open_household(hid)
 
-    def request_blocker(self) -> str:
-        """Why 新建救助申请 is disabled for the chosen household ("" when it is not)."""
+    def _chosen_for_request(self):
+        """(the chosen household's row or None, why 新建救助申请 is disabled for it — "" when it is not)."""
         row = self.table.current_row()
-        return request_blocker(self.session, row.status if row else None)
+        return row, request_blocker(self.session, row.status if row else None)
 
     def _update_request_action(self) -> None:
-        blocker = self.request_blocker()
+        _, blocker = self._chosen_for_request()
         for widget in (self.request_action, self.request_button):
             widget.setEnabled(not blocker)
             widget.setToolTip(blocker or "为选中的一户新建救助申请（不必再查找）")
@@ -211,8 +211,7 @@ class ArchivePage(SearchListPage):
             self.context_menu().popup(self.table.viewport().mapToGlobal(pos))
 
     def new_request(self) -> None:
-        row = self.table.current_row()
-        blocker = self.request_blocker()
+        row, blocker = self._chosen_for_request()
         if blocker:
             messages.info(self, NEW_REQUEST, blocker)
             return

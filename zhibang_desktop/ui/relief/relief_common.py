@@ -22,8 +22,6 @@ from ..common.executor import ChangeSummary
 from ..common.session import UiSession
 from ..common.worker import run_with_progress
 
-NO_PERMISSION = "当前用户没有录入救助申请的权限"  # why 新建申请 / 新建救助申请 is disabled
-
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#b26a00"
 OK_COLOR = "#2e7d32"

@@ -28,10 +28,11 @@ from ...services.errors import FieldProblem, ServiceError, ValidationFailed
 from ...services.relief.types import EvaluationView, RequestInput, RequestView
 from ..common import labels, messages
 from ..common.field_errors import EDITOR_STYLE, FieldErrors
-from .relief_common import MUTED_COLOR, NO_PERMISSION, WARNING_COLOR, request_changed
+from .relief_common import MUTED_COLOR, WARNING_COLOR, request_changed
 from .relief_request_check import PolicyCheckPanel
 from .relief_request_chooser import HouseholdChooser
 from .relief_request_form import RequestForm
+from .request_permission import NO_PERMISSION
 from ..common.session import UiSession
 
 REASON_MISSING = "请填写申请事由（将打印在审批表上）后提交"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...services.archive.types import DRAFT_NO_REQUEST
 from ..common.session import UiSession
-from .relief_common import NO_PERMISSION
+from .request_permission import NO_PERMISSION
 
 TITLE = "新建救助申请"
 
