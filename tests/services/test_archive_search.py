@@ -122,6 +122,35 @@ def test_scope_limits_the_list(ctx, people):
         archive.search_households(xintang, F(unit_id=unit_id(ctx, "荔城街总工会")))
 
 
+def test_searches_of_one_kind_each_take_their_own_values(ctx, people):
+    """The statements are built once per kind of filter and bound at each search: a search's
+    texts, lists (of another length), union and scope never stay for the next one, in any order."""
+    xintang = scoped(ctx, "新塘镇总工会", roles=("reviewer",))
+    deep, others = frozenset({"deep"}), frozenset({"relative", "accident"})
+    cases = [
+        (ctx, F(text="zeng"), {"曾志明"}),
+        (ctx, F(text="shanli"), {"单丽"}),
+        (ctx, F(text="曾"), {"曾志明"}),
+        (ctx, F(text="伟"), {"陈伟", "张伟"}),
+        (ctx, F(text="sl"), {"单丽"}),
+        (ctx, F(text="qgq"), {"覃国强"}),
+        (ctx, F(categories=deep), {"曾志明", "区小凤", "张伟"}),
+        (ctx, F(categories=others), {"单丽", "覃国强", "陈伟"}),
+        (ctx, F(categories=deep, text="wei"), {"张伟"}),
+        (ctx, F(categories=others, text="wei"), {"陈伟"}),
+        (ctx, F(unit_id=unit_id(ctx, "新塘镇总工会")), {"覃国强", "区小凤"}),
+        (ctx, F(unit_id=unit_id(ctx, "区直机关工会")), {"陈伟"}),
+        (xintang, F(), {"覃国强", "区小凤"}),
+        (xintang, F(text="zeng"), set()),
+        (xintang, F(text="ouxiaofeng"), {"区小凤"}),
+    ]
+    for order in (cases, cases[::-1], cases[::2] + cases[1::2]):
+        for who, filt, expected in order:
+            page = archive.search_households(who, filt)
+            assert names(page) == expected and page.total == len(expected), filt
+            assert archive.archive_counts(who, filt).total == len(expected), filt
+
+
 def test_edit_updates_search_keys(ctx, people):
     view = people["张伟"]
     archive.update_household(ctx, view.id, view.version, replace(view.data, name="查海"))

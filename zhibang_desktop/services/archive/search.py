@@ -27,10 +27,12 @@ import sys
 import threading
 import weakref
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import Select, and_, case, func, or_, select, true
+from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ...domain import clock
@@ -38,7 +40,8 @@ from ...domain.idnumber import mask_id_number
 from ...domain.pinyin_search import normalize_query
 from ...domain.search_grams import short_pattern, uses_short_grams
 from ...storage.models import AuditHead, Household, OrgUnit
-from ...storage.search_index import QueryStopped, indexed_substring, like_substring, stoppable  # noqa: F401  (QueryStopped: what `stop` raises)
+from ...storage.search_index import (PATTERN_PARAM, QueryStopped, SubstringMatch, stoppable,  # noqa: F401  (QueryStopped: what `stop` raises)
+                                     substring_match)
 from .store import VISIT_STATUSES, is_overdue
 from .types import ArchiveCounts, HouseholdFilter, HouseholdRow, Page
 from ..context import AppContext
@@ -67,23 +70,43 @@ SORT_KEYS = {
 }
 
 
-def text_match(session: Session, query: str):
-    """(the WHERE clause for a normalised, non-empty query, the SELECT of the matching ids when
-    an index answers it alone — for counting without reading the households)."""
+def text_match(session: Session, query: str) -> tuple[SubstringMatch, str]:
+    """The match for a normalised, non-empty query, and the value of its pattern parameter."""
     if uses_short_grams(query):
-        return indexed_substring(session, "search_grams", short_pattern(query))
-    if len(query) >= 3:
-        return indexed_substring(session, "search_text", query)
-    return like_substring("search_text", query), None
+        match, pattern = substring_match(session, "search_grams"), short_pattern(query)
+    elif len(query) >= 3:
+        match, pattern = substring_match(session, "search_text"), query
+    else:
+        match, pattern = substring_match(session, "search_text", indexed=False), query
+    return match, match.value(pattern)
 
 
 _SCOPE = object()
 
 
-def filter_clauses(session: Session, actor, filt: HouseholdFilter, today: date, units=_SCOPE) -> list | None:
-    """WHERE clauses for `filt` inside the actor's scope (`units`: the actor's visible unit
-    ids when already read); None when nothing can match."""
-    clauses = []
+@dataclass(frozen=True)
+class FilterShape:
+    """Which conditions a filter sets, whatever their values: the key of the statements built
+    for it (`_where`), whose bound parameters (FilterValues) take the values at each search."""
+    units: bool = False
+    text: SubstringMatch | None = None
+    categories: bool = False
+    statuses: bool = False
+    visit_overdue: bool = False
+    visit_due: bool = False
+
+    def text_only(self) -> bool:
+        return self.text is not None and self == FilterShape(text=self.text)
+
+
+FilterValues = dict  # the bound parameters' values, by name
+
+
+def filter_values(session: Session, actor, filt: HouseholdFilter, today: date,
+                  units=_SCOPE) -> tuple[FilterShape, FilterValues] | None:
+    """The shape of `filt` inside the actor's scope and the values of its parameters
+    (`units`: the actor's visible unit ids when already read); None when nothing can match."""
+    values: FilterValues = {}
     if units is _SCOPE:
         units = visible_unit_ids(session, actor)
     if filt.unit_id is not None:
@@ -93,31 +116,54 @@ def filter_clauses(session: Session, actor, filt: HouseholdFilter, today: date, 
     if units is not None:
         if not units:
             return None
-        clauses.append(Household.unit_id.in_(sorted(units)))
+        values["units"] = sorted(units)
     query = normalize_query(filt.text)
+    match = None
     if query:
-        clauses.append(text_match(session, query)[0])
+        match, values[PATTERN_PARAM] = text_match(session, query)
     if filt.categories:
-        clauses.append(Household.category.in_(sorted(filt.categories)))
+        values["categories"] = sorted(filt.categories)
     if filt.statuses:
-        clauses.append(Household.status.in_(sorted(filt.statuses)))
-    if filt.visit_overdue or filt.visit_due_within_days is not None:
-        clauses.append(Household.status.in_(VISIT_STATUSES))
-        clauses.append(Household.next_visit_due.is_not(None))
+        values["statuses"] = sorted(filt.statuses)
     if filt.visit_overdue:
-        clauses.append(Household.next_visit_due < today)
+        values["today"] = today
     if filt.visit_due_within_days is not None:
         # "due soon" includes those already overdue: both need a visit in the next N days.
-        clauses.append(Household.next_visit_due <= today + timedelta(days=max(0, filt.visit_due_within_days)))
-    return clauses
+        values["due_until"] = today + timedelta(days=max(0, filt.visit_due_within_days))
+    shape = FilterShape(units="units" in values, text=match, categories=bool(filt.categories),
+                        statuses=bool(filt.statuses), visit_overdue=filt.visit_overdue,
+                        visit_due="due_until" in values)
+    return shape, values
+
+
+@lru_cache(maxsize=256)
+def _where(shape: FilterShape):
+    clauses = []
+    if shape.units:
+        clauses.append(Household.unit_id.in_(bindparam("units", expanding=True)))
+    if shape.text is not None:
+        clauses.append(shape.text.clause)
+    if shape.categories:
+        clauses.append(Household.category.in_(bindparam("categories", expanding=True)))
+    if shape.statuses:
+        clauses.append(Household.status.in_(bindparam("statuses", expanding=True)))
+    if shape.visit_overdue or shape.visit_due:
+        clauses.append(Household.status.in_(VISIT_STATUSES))
+        clauses.append(Household.next_visit_due.is_not(None))
+    if shape.visit_overdue:
+        clauses.append(Household.next_visit_due < bindparam("today", type_=Date()))
+    if shape.visit_due:
+        clauses.append(Household.next_visit_due <= bindparam("due_until", type_=Date()))
+    return and_(true(), *clauses)
 
 
 def filtered_ids_query(session: Session, actor, filt: HouseholdFilter, today: date | None = None) -> Select | None:
-    """SELECT Household.id for the filter (used by exports)."""
-    clauses = filter_clauses(session, actor, filt, today or clock.today())
-    if clauses is None:
+    """SELECT Household.id for the filter, its values bound (used by exports)."""
+    found = filter_values(session, actor, filt, today or clock.today())
+    if found is None:
         return None
-    return select(Household.id).where(and_(true(), *clauses))
+    shape, values = found
+    return select(Household.id).where(_where(shape)).params(values)
 
 
 def _sort_column(sort: str):
@@ -140,29 +186,45 @@ def _order(sort: str, descending: bool):
     return [first, tie]
 
 
-def _after(sort: str, descending: bool, after: tuple):
-    """The rows that come after `after` = (sort value, id) in `_order` (keyset pagination:
-    the next page is a range of the sort column's index, not an OFFSET that reads and skips
-    every row before it, and a row saved meanwhile neither repeats a row nor hides one)."""
+def _after(sort: str, descending: bool, value_is_null: bool):
+    """The rows that come after the bound (after_value, after_id) in `_order` (keyset
+    pagination: the next page is a range of the sort column's index, not an OFFSET that reads
+    and skips every row before it, and a row saved meanwhile neither repeats a row nor hides one)."""
     column = _sort_column(sort)
-    value, last_id = after
+    value, last_id = bindparam("after_value", type_=column.type), bindparam("after_id", type_=Integer())
     if not descending:
-        if value is None:
+        if value_is_null:
             return or_(and_(column.is_(None), Household.id > last_id), column.is_not(None))
         return and_(column >= value, or_(column > value, Household.id > last_id))
-    if value is None:
+    if value_is_null:
         return and_(column.is_(None), Household.id < last_id)
     return or_(and_(column <= value, or_(column < value, Household.id < last_id)), column.is_(None))
 
 
-def _count(session: Session, filt: HouseholdFilter, clauses: list, where) -> Select:
+@lru_cache(maxsize=256)
+def _count_statement(shape: FilterShape) -> Select:
     """COUNT of the matches: from the search index alone when the text is the only condition."""
-    query = normalize_query(filt.text)
-    if query and len(clauses) == 1:
-        ids = text_match(session, query)[1]
-        if ids is not None:
-            return select(func.count()).select_from(ids.subquery())
-    return select(func.count()).select_from(Household).where(where)
+    if shape.text_only() and shape.text.ids is not None:
+        return select(func.count()).select_from(shape.text.ids.subquery())
+    return select(func.count()).select_from(Household).where(_where(shape))
+
+
+@lru_cache(maxsize=512)
+def _page_statement(shape: FilterShape, sort: str, descending: bool, after: bool | None, limit: int,
+                    offset: int) -> Select:
+    """One page's SELECT (limit + 1 rows: whether a next page exists). `after`: None for the
+    first page, else whether the last row's sort value is NULL."""
+    stmt = (
+        select(Household.id, Household.archive_no, Household.name, Household.id_number, Household.sex,
+               Household.category, Household.status, OrgUnit.name, Household.phone,
+               Household.household_size, Household.total_income_fen, Household.next_visit_due,
+               _sort_column(sort).label("sort_value"))
+        .join(OrgUnit, OrgUnit.id == Household.unit_id)
+        .where(_where(shape)).order_by(*_order(sort, descending)).limit(limit + 1)
+    )
+    if after is not None:
+        return stmt.where(_after(sort, descending, after))
+    return stmt.offset(offset) if offset else stmt
 
 
 def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archive_no", descending: bool = False,
@@ -179,30 +241,22 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
     """
     today = clock.today()
     offset, limit = max(0, int(offset)), max(1, min(int(limit), MAX_LIMIT))
+    sort = sort if sort in SORT_KEYS else "archive_no"
     with ctx.tx("archive.read", read_only=True) as tx:
         s = tx.session
-        clauses = filter_clauses(s, ctx.actor, filt, today)
-        if clauses is None:
+        found_filter = filter_values(s, ctx.actor, filt, today)
+        if found_filter is None:
             return Page((), 0 if count else None, offset)
-        where = and_(true(), *clauses)
-        total = s.execute(_count(s, filt, clauses, where)).scalar_one() if count else None
+        shape, values = found_filter
+        total = s.execute(_count_statement(shape), values).scalar_one() if count else None
         if total == 0 or (total is not None and after is None and offset >= total):
             return Page((), total, offset)
-        sort_column = _sort_column(sort)
-        stmt = (
-            select(Household.id, Household.archive_no, Household.name, Household.id_number, Household.sex,
-                   Household.category, Household.status, OrgUnit.name, Household.phone,
-                   Household.household_size, Household.total_income_fen, Household.next_visit_due,
-                   sort_column.label("sort_value"))
-            .join(OrgUnit, OrgUnit.id == Household.unit_id)
-            .where(where).order_by(*_order(sort, descending)).limit(limit + 1)
-        )
         if after is not None:
-            stmt = stmt.where(_after(sort, descending, after))
-        elif offset:
-            stmt = stmt.offset(offset)
+            values = {**values, "after_value": after[0], "after_id": after[1]}
+        stmt = _page_statement(shape, sort, bool(descending), None if after is None else after[0] is None, limit,
+                               0 if after is not None else offset)
         with stoppable(s, stop):
-            found = s.execute(stmt).all()
+            found = s.execute(stmt, values).all()
         rows = tuple(
             HouseholdRow(
                 # the few distinct codes and union names shared, not one copy per row
@@ -236,7 +290,7 @@ def _data_version(session: Session) -> int:
 def _broad(session: Session, filt: HouseholdFilter) -> bool:
     """Counting reads most of the table: no text, or one the search index does not answer."""
     query = normalize_query(filt.text)
-    return not query or text_match(session, query)[1] is None
+    return not query or text_match(session, query)[0].ids is None
 
 
 def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None, *, quick: bool = False,
@@ -270,17 +324,17 @@ def archive_counts(ctx: AppContext, filt: HouseholdFilter | None = None, *, quic
 
 
 def _count_by_status(s: Session, actor, filt: HouseholdFilter, today: date, units) -> ArchiveCounts:
-    clauses = filter_clauses(s, actor, filt, today, units)
-    if clauses is None:
+    found = filter_values(s, actor, filt, today, units)
+    if found is None:
         return ArchiveCounts(0, {}, {}, 0)
-    where = and_(true(), *clauses)
+    shape, values = found
     by_status: dict[str, int] = {}
     by_category: dict[str, int] = {}
     overdue = 0
     stmt = (select(Household.status, Household.category,
                    func.count(), func.sum(case((Household.next_visit_due < today, 1), else_=0)))
-            .where(where).group_by(Household.status, Household.category))
-    for status, category, count, late in s.execute(stmt):
+            .where(_where(shape)).group_by(Household.status, Household.category))
+    for status, category, count, late in s.execute(stmt, values):
         by_status[status] = by_status.get(status, 0) + count
         by_category[category] = by_category.get(category, 0) + count
         if status in VISIT_STATUSES:
