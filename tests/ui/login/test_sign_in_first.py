@@ -15,6 +15,7 @@ from zhibang_desktop.ui import app as start
 from zhibang_desktop.ui.login import login_dialog, sign_in_first
 from zhibang_desktop.ui.login.login_dialog import LoginDialog
 
+from ..fresh_process import heavy_loaded, last_line_of
 from ..waiting import click, click_ok, when_opened
 
 pytestmark = pytest.mark.sqlite_only  # the quick look is into a local file; a server opens first
@@ -154,10 +155,6 @@ def test_an_office_file_starts_with_the_sign_in_window_and_a_new_one_opens_first
 def test_the_sign_in_window_paints_with_qt_alone(demo_copy):
     """What the window needs before it paints: no SQLAlchemy, no models, no argon2 (a fresh
     process, as at a start: this one has long imported them all)."""
-    import os
-    import subprocess
-    import sys
-
     probe = (
         "import sys\n"
         "from zhibang_desktop.ui import app\n"
@@ -168,13 +165,29 @@ def test_the_sign_in_window_paints_with_qt_alone(demo_copy):
         "dialog = LoginDialog(None, office=office)\n"
         "dialog.show()\n"
         "qt.processEvents()\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'argon2', 'openpyxl', 'reportlab'})\n"
-        "print(office, heavy)\n"
+        f"print(office, {heavy_loaded()})\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "增城区总工会 []"
+    assert last_line_of(probe) == "增城区总工会 []"
+
+
+def test_while_the_clerk_types_the_main_window_and_the_archive_page_are_loaded(demo_copy):
+    """The loading thread imports them before the window may sign in (after 登录 only argon2 and
+    building the window remain), and nothing that prints or exports."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from zhibang_desktop.ui import app\n"
+        "from zhibang_desktop.ui.login.sign_in_first import DatabaseOpener\n"
+        "qt = app.make_app()\n"
+        f"opener = DatabaseOpener(Path({str(demo_copy)!r}))\n"
+        "opener.start()\n"
+        "opener.wait()\n"
+        "ahead = [m for m in ('zhibang_desktop.ui.main_window', 'zhibang_desktop.ui.archive.archive_page')"
+        " if m in sys.modules]\n"
+        f"print(opener.ready_to_sign_in, len(ahead), {heavy_loaded(('openpyxl', 'reportlab'))})\n"
+        "opener.db.close()\n"
+    )
+    assert last_line_of(probe) == "True 2 []"
 
 
 def test_a_file_another_program_has_open_is_explained_without_a_sign_in_window(demo_copy, boxes, monkeypatch):

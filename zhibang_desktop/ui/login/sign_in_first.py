@@ -18,6 +18,8 @@ opposite orders can deadlock on Python's import locks).
 """
 from __future__ import annotations
 
+import importlib
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
 from ..common.first_paint import on_first_paint
+from ..navigation import PAGES
 from .login_dialog import LoginDialog
+
+log = logging.getLogger(__name__)
 
 NOT_A_SIGN_IN = 2  # the dialog's result when the opening found something other than a sign-in
 
@@ -71,11 +76,25 @@ class DatabaseOpener(QObject):
             self.ready_to_sign_in = setup.is_initialised(self.db) and users.has_users(self.db)
         except BaseException as exc:  # noqa: BLE001 — handed to the GUI thread, which explains it
             self.failure = exc
+        if self.ready_to_sign_in:
+            _load_ahead()
         self.opened.emit()
 
     def wait(self) -> None:
         if self._thread.ident is not None:
             self._thread.join()
+
+
+def _load_ahead() -> None:
+    """Import the main window and the page most users start on (the archive) while the clerk
+    types, so that after 登录 only argon2 and building the window remain (about 70 ms less).
+    Done before `opened`, while the GUI thread imports nothing; a module that fails to import
+    is left for the main window to report as it would have."""
+    for module in ("zhibang_desktop.ui.main_window", PAGES[0].factory.partition(":")[0]):
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001
+            log.warning("could not load %s ahead of sign-in", module, exc_info=True)
 
 
 def sign_in_while_opening(path: Path, office: str, hint: tuple[str, str] | None = None) -> EarlyStart:
