@@ -15,7 +15,7 @@ from zhibang_desktop.ui import app as start
 from zhibang_desktop.ui.login import login_dialog, sign_in_first
 from zhibang_desktop.ui.login.login_dialog import LoginDialog
 
-from ..fresh_process import heavy_loaded, last_line_of
+from tests.fresh_process import heavy_loaded, last_line_of
 from ..waiting import click, click_ok, when_opened
 
 pytestmark = pytest.mark.sqlite_only  # the quick look is into a local file; a server opens first

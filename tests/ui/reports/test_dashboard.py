@@ -13,7 +13,6 @@ from zhibang_desktop.services.context import AppContext
 from zhibang_desktop.ui.common.session import UiSession
 from zhibang_desktop.ui.main_window import MainWindow
 
-from ..fresh_process import heavy_loaded, last_line_of
 from ..waiting import settle
 
 YEAR = TEST_TODAY.year
@@ -52,21 +51,6 @@ def test_the_head_starts_on_the_dashboard(head_window):
     assert page is head_window.pages["dashboard"]
     assert page.data.year == YEAR and page.data.payout_total_fen > 0
     assert "已发放" in page.status_text and "元" in page.payouts_summary.text()
-
-
-def test_the_heads_start_page_loads_nothing_that_prints_or_exports():
-    """reportlab and openpyxl (0.4 s) load when the annual report or the 自评表 is first made,
-    not with the dashboard the head starts on."""
-    probe = ("import sys\nimport zhibang_desktop.ui.main_window, zhibang_desktop.ui.reports.dashboard_page\n"
-             f"print({heavy_loaded(('openpyxl', 'reportlab'))})\n")
-    assert last_line_of(probe) == "[]"
-
-
-def test_the_report_makers_load_when_first_used():
-    probe = ("import sys\nfrom zhibang_desktop.services import reports\n"
-             "from zhibang_desktop.services.reports import export_annual\n"
-             f"print(reports.selfeval_form.__name__, export_annual.__name__, {heavy_loaded(('openpyxl', 'reportlab'))})\n")
-    assert last_line_of(probe) == "selfeval_form export_annual ['openpyxl', 'reportlab']"
 
 
 def test_a_months_bar_opens_that_months_batches(head_window, qtbot):

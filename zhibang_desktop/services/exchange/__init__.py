@@ -4,14 +4,12 @@ imported, checked across counties and reconciled with the city's allocations.
 
 Exporting needs ``exchange.export`` (管理员, 负责人) and the whole office in scope; checking
 and importing need ``exchange.import``.
+
+Everything but the two permissions loads when first used: reading and writing the workbooks
+brings openpyxl, which the 报表 page does not need to show itself.
 """
-from .annual_check import IMPORT, ExchangeFileRefused, ExchangeFileSummary, check_annual_workbook
-from .annual_export import EXPORT, ExchangeExport, export_annual_workbook
-from .annual_import import ImportedFile, NotACityDatabase, import_annual_workbook
-from .cross_county import AidedTwice, CountyAid, CrossCounty, HeadMemberElsewhere, cross_county
-from .import_records import ImportRecord, import_records
-from .reconciliation import Reconciliation, ReconciliationRow, reconcile_allocations
-from .reported_indicators import CountyFigure, ReportedIndicator, rate_text, reported_indicators
+from ..lazy_exports import lazy_exports
+from .permissions import EXPORT, IMPORT
 
 __all__ = ["AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "Reconciliation", "ReconciliationRow",
            "cross_county", "reconcile_allocations", "CountyFigure", "ReportedIndicator", "rate_text",
@@ -19,3 +17,14 @@ __all__ = ["AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "Rec
            "EXPORT", "IMPORT", "ExchangeExport", "ExchangeFileRefused", "ExchangeFileSummary", "ImportRecord",
            "ImportedFile", "NotACityDatabase", "check_annual_workbook", "export_annual_workbook",
            "import_annual_workbook", "import_records"]
+
+_WHERE = {
+    **dict.fromkeys(("ExchangeFileRefused", "ExchangeFileSummary", "check_annual_workbook"), ".annual_check"),
+    **dict.fromkeys(("ExchangeExport", "export_annual_workbook"), ".annual_export"),
+    **dict.fromkeys(("ImportedFile", "NotACityDatabase", "import_annual_workbook"), ".annual_import"),
+    **dict.fromkeys(("AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "cross_county"), ".cross_county"),
+    **dict.fromkeys(("ImportRecord", "import_records"), ".import_records"),
+    **dict.fromkeys(("Reconciliation", "ReconciliationRow", "reconcile_allocations"), ".reconciliation"),
+    **dict.fromkeys(("CountyFigure", "ReportedIndicator", "rate_text", "reported_indicators"), ".reported_indicators"),
+}
+__getattr__ = lazy_exports(__name__, globals(), _WHERE)

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from ...documents.exchange_reader import ExchangeFile, ExchangeRefused, read_exchange_workbook
 from ..context import AppContext
 from ..errors import ServiceError
-
-IMPORT = "exchange.import"
+from .permissions import IMPORT
 
 
 class ExchangeFileRefused(ServiceError):

@@ -29,8 +29,8 @@ from ..context import AppContext
 from ..errors import FieldProblem, ValidationFailed
 from ..funds import rate_bp
 from ..reports import annual_report
+from .permissions import EXPORT
 
-EXPORT = "exchange.export"
 ProgressFn = Callable[[int, int], None]
 SEX = {"M": "男", "F": "女"}
 

@@ -30,7 +30,8 @@ from ..admin.settings import is_city, is_city_of
 from ..archive.store import search_text
 from ..context import AppContext
 from ..errors import Cancelled
-from .annual_check import IMPORT, ExchangeFileRefused, read_checked
+from .annual_check import ExchangeFileRefused, read_checked
+from .permissions import IMPORT
 from .county_budgets import import_budgets
 from .county_rows import (
     ACCOUNT_KINDS, ASSISTANCE_CODES, CATEGORY_CODES, SCHOOLING_CODES, SEX_CODES, STATUS_CODES, BadCells, Row,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...storage.models import ExchangeImport
 from ..admin.org import require_whole_office
 from ..context import AppContext
-from .annual_check import IMPORT
+from .permissions import IMPORT
 
 
 @dataclass(frozen=True)

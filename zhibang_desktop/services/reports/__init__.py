@@ -8,8 +8,7 @@ The document makers (the annual report's and the 自评表's PDF and xlsx) are i
 used: they bring reportlab and openpyxl (0.4 s), which the head's start on the dashboard does
 not need.
 """
-import importlib
-
+from ..lazy_exports import lazy_exports
 from .annual import annual_report
 from .dashboard import Dashboard, MonthlyPayouts, OverdueLevel, SourceExecution, StateCount, VisitsDue, dashboard
 from .indicators import compute_indicators
@@ -26,15 +25,7 @@ __all__ = [
 ]
 
 _DOCUMENT_MAKERS = {
-    "annual_document": ".annual_document", "build_annual_document": ".annual_document",
-    "export_annual": ".annual_document", "export_selfeval": ".selfeval_document", "selfeval_form": ".selfeval_document",
+    **dict.fromkeys(("annual_document", "build_annual_document", "export_annual"), ".annual_document"),
+    **dict.fromkeys(("export_selfeval", "selfeval_form"), ".selfeval_document"),
 }
-
-
-def __getattr__(name: str):
-    module = _DOCUMENT_MAKERS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, globals(), _DOCUMENT_MAKERS)

@@ -7,13 +7,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from ...services import archive
 from ...services.archive.types import HouseholdFilter
 from ..common.executor import ChangeSummary
-from .household_windows import open_household
 from .household_table_model import COLUMNS, HouseholdTableModel
 from ..common.session import UiSession
 from .household_table import HouseholdTable
 from ..common.widgets.union_combo import UnionCombo
 from .archive_page import household_search
-from .archive_prints import print_visit_forms
 from ..common.page import Page
 
 DUE_SOON_DAYS = 30
@@ -38,7 +36,7 @@ class VisitsPage(Page):
         self.table = HouseholdTable(self.model)
         due_column = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "next_visit_due")
         self.table.horizontalHeader().setSortIndicator(due_column, Qt.AscendingOrder)
-        self.table.openRequested.connect(lambda hid: open_household(session, hid, self.window()))
+        self.table.openRequested.connect(lambda hid: self._open(hid))
         note = QLabel("深度困难家庭每年走访一次，相对困难、意外致困家庭每半年一次（在档及渐退期家庭）。"
                       "双击一户打开档案，在“走访核查”页登记。")
         note.setStyleSheet("color: #555;")
@@ -61,7 +59,7 @@ class VisitsPage(Page):
         self.reload_on(self.which, self.union)
         self.refresh_button.clicked.connect(self.reload)
         self.open_button.clicked.connect(self._open_current)
-        self.print_button.clicked.connect(lambda: print_visit_forms(self, session, self.current_filter()))
+        self.print_button.clicked.connect(lambda: self._print_forms())
         self.model.failed.connect(self.query_failed)
         self.model.loaded.connect(lambda *_: self._show_status())
         self._overdue: int | None = None
@@ -114,4 +112,16 @@ class VisitsPage(Page):
     def _open_current(self) -> None:
         hid = self.table.current_household_id()
         if hid is not None:
-            open_household(self.session, hid, self.window())
+            self._open(hid)
+
+    # The editor and the printing code (reportlab, openpyxl) load when first used: imported with
+    # the page they made its first showing take half a second.
+    def _open(self, household_id: int) -> None:
+        from .household_windows import open_household
+
+        open_household(self.session, household_id, self.window())
+
+    def _print_forms(self) -> None:
+        from .archive_prints import print_visit_forms
+
+        print_visit_forms(self, self.session, self.current_filter())

@@ -7,7 +7,6 @@ from ...services import funds
 from ...services.admin import audit
 from ..common import labels
 from ..common.background_query import LatestQuery
-from ..printing.print_preview import build_and_preview
 
 
 def plan_html(plan: funds.BudgetPlan) -> str:
@@ -75,6 +74,8 @@ class PlanDialog(QDialog):
         self.text.setPlainText(str(exc))
 
     def print_plan(self):
+        from ..printing.print_preview import build_and_preview  # with pdfium, when first used
+
         year, ctx = self.year.value(), self.ctx
 
         def printed(how: str, where: str, pages: int) -> None:

@@ -16,20 +16,17 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.money import format_yuan
-from ...services.payout import bank_files, printing as payout_print
 from ...services import payout
 from ...services.payout import batch_attachments, receipt_prints
 from ...services.errors import ServiceError
 from ...services.payout.types import BATCH_STATUS_LABELS, LINE_STATE_LABELS, BatchView, LineView
 from ..common import labels, messages
-from .bank_templates_dialog import BankTemplatesDialog, ChooseTemplateDialog
 from .batch_dialogs import (
     NewBatchDialog, ReissueDialog, ReturnsDialog, batch_paid_dialog, method_dialog, paid_dialog, proxy_dialog,
     relative_dialog, renounced_dialog, returned_dialog,
 )
 from .payout_models import BATCH_COLUMNS, LINE_COLUMNS, RowsModel, batch_foreground, line_background, \
     line_foreground
-from ..printing.print_preview import build_and_preview
 from ..common.executor import ChangeSummary
 from ..common.page import Page, heading_label
 from ..common.session import UiSession
@@ -324,6 +321,8 @@ class BatchesPage(Page):
             self.reload(dialog.result_view.summary.id)
 
     def edit_templates(self) -> None:
+        from .bank_templates_dialog import BankTemplatesDialog
+
         BankTemplatesDialog(self.session, self.window()).exec()
 
     def close_batch(self) -> None:
@@ -353,7 +352,12 @@ class BatchesPage(Page):
             self.set_status(f"已附上签字扫描件：{view.filename}")
         return view
 
+    # The PDF, bank-file and template code (reportlab, openpyxl, pdfium) loads when first used,
+    # not with the page.
     def print_receipts(self):
+        from ...services.payout import printing as payout_print
+        from ..printing.print_preview import build_and_preview
+
         v = self.current
         if v is None:
             return None
@@ -389,6 +393,9 @@ class BatchesPage(Page):
                                  suggested_name=name, label=f"正在生成批次 {number} 的签领表（{v.summary.lines} 人）……")
 
     def export_bank_file(self, path: str | None = None, template: str | None = None):
+        from ...services.payout import bank_files
+        from .bank_templates_dialog import ChooseTemplateDialog
+
         v = self.current
         if v is None:
             return None
@@ -423,6 +430,8 @@ class BatchesPage(Page):
         return result
 
     def import_returns(self, path: str | None = None):
+        from ...services.payout import bank_files
+
         v = self.current
         if v is None:
             return None

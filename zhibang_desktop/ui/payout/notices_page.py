@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.admin import audit
-from ...services.payout import notices, printing as payout_print
+from ...services.payout import notices
 from ...services.errors import ServiceError
 from ...services.payout.types import NOTICE_FILTER_LABELS, NoticeView
 from ..common import labels, messages
@@ -23,7 +23,6 @@ from .payout_models import (
 )
 # the dialogs live in ..notice_dialogs; still importable from here (tests, screenshot tools)
 from .notice_dialogs import HandleObjectionDialog, NoticeDialog, ObjectionDialog, notice_end, period_text
-from ..printing.print_preview import build_and_preview
 from ..common.executor import ChangeSummary
 from ..common.page import Page, heading_label
 from ..common.session import UiSession
@@ -333,6 +332,10 @@ class NoticesPage(Page):
             self._after(self._store(notices.close_notice, self.ctx, self.current.summary.id, title="无法结束公示"))
 
     def print_roster(self):
+        # the roster's PDF code and the preview (reportlab, pdfium) load when first used
+        from ...services.payout import printing as payout_print
+        from ..printing.print_preview import build_and_preview
+
         v = self.current
         if v is None:
             return None

@@ -13,7 +13,6 @@ from ...services.admin import audit
 from ...services.errors import Cancelled, ServiceError
 from ..common import messages
 from ..common.session import UiSession
-from ..printing.print_preview import build_and_preview
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 SELFEVAL_FILTER = "Excel 工作簿 (*.xlsx);;PDF 文件 (*.pdf)"
@@ -26,6 +25,8 @@ def annual_title(year: int, union_name: str) -> str:
 
 def preview_annual(parent: QWidget, session: UiSession, year: int, unit_id: int | None, union_name: str = ""):
     """Build the annual report's PDF and open it in the print preview."""
+    from ..printing.print_preview import build_and_preview  # with pdfium, when first used
+
     ctx, title = session.ctx, annual_title(year, union_name)
 
     def printed(how: str, where: str, pages: int) -> None:

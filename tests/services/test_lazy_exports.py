@@ -1,0 +1,29 @@
+"""services.reports and services.exchange offer every name they did, the document and workbook
+parts loaded on first use (a page that only reads does not load reportlab or openpyxl)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fresh_process import heavy_loaded, last_line_of
+
+
+@pytest.mark.parametrize("package,light", [
+    ("reports", "dashboard"),
+    ("exchange", "IMPORT"),
+])
+def test_names_load_when_first_used(package, light):
+    probe = ("import sys\n"
+             f"from zhibang_desktop.services import {package} as p\n"
+             f"p.{light}\n"
+             f"before = {heavy_loaded(('openpyxl', 'reportlab'))}\n"
+             "missing = [n for n in p.__all__ if getattr(p, n, None) is None]\n"
+             f"print(before, missing, {heavy_loaded(('openpyxl',))})\n")
+    assert last_line_of(probe) == "[] [] ['openpyxl']"
+
+
+def test_an_unknown_name_is_still_an_attribute_error():
+    from zhibang_desktop.services import exchange, reports
+
+    for package in (exchange, reports):
+        with pytest.raises(AttributeError, match="no_such_name"):
+            package.no_such_name  # noqa: B018
