@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.archive_menu = None
         if "archive" in self.pages:  # its commands are the page's: filled in when the page is built
             self.archive_menu = self.menuBar().addMenu("档案(&D)")
+            self.archive_menu.setToolTipsVisible(True)  # a disabled 新建救助申请 says why
             self.archive_menu.aboutToShow.connect(lambda: self.pages["archive"])
             self._fill_archive_menu()
         self.menuBar().addMenu("帮助(&H)").addAction(self.about_action)

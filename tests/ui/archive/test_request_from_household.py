@@ -114,6 +114,19 @@ def test_the_page_button_opens_it_for_the_chosen_row(window, qtbot, clerk):
     assert "渐退期" in d.check.findings.text()
 
 
+def test_the_archive_menu_opens_it_for_the_chosen_row(window, qtbot):
+    """The menu bar's 档案 menu carries the chosen household's commands too (打开, 新建救助申请)."""
+    page, row = show_only(window, qtbot, "active")
+    action = menu_action(window.archive_menu, NEW_REQUEST)
+    assert action.isEnabled() and [a.text() for a in window.archive_menu.actions()][:2] == ["打开", NEW_REQUEST]
+    action.trigger()
+    qtbot.waitUntil(lambda: len(new_dialogs()) == 1)
+    assert new_dialogs()[0].who.household_id() == row.id
+    new_dialogs()[0].reject()
+    show_only(window, qtbot, "draft")
+    assert not action.isEnabled() and action.toolTip() == DRAFT_NO_REQUEST
+
+
 def test_a_draft_household_cannot_and_says_why(window, qtbot, boxes):
     page, row = show_only(window, qtbot, "draft")
     assert not page.request_button.isEnabled() and page.request_button.toolTip() == DRAFT_NO_REQUEST

@@ -165,7 +165,11 @@ class ArchivePage(SearchListPage):
 
     # -- page protocol (see navigation.py) --
     def menu_actions(self) -> list[QAction]:
-        return [self.import_action, self.export_action, self.template_action, *self.print_actions]
+        """The main window's 档案 menu: the chosen household's commands, then the list's."""
+        chosen_end = QAction(self)
+        chosen_end.setSeparator(True)
+        return [self.open_action, self.request_action, chosen_end,
+                self.import_action, self.export_action, self.template_action, *self.print_actions]
 
     # -- commands --
     # the household editor (and the services of its tabs) loads when a household is first opened
