@@ -55,7 +55,15 @@ def test_annual_xlsx_read_back(ctx, year, tmp_path):
     total = next(r for r in types if r[0] == "合计")
     assert total[1:5] == (6, 6, 9, pytest.approx(5300))
     # counts 渐退期 households too (archived, not yet exited): the archive's 在档 status alone is fewer
-    assert next(wb["分工会发放情况"].iter_rows(max_row=1, values_only=True))[-1] == "年末在档户数（含渐退期）"
+    unions = list(wb["分工会发放情况"].iter_rows(values_only=True))
+    assert unions[0][-1] == "年末在档户数（含渐退期）"
+    at_total = next(i for i, r in enumerate(unions) if r[0] == "合计")
+    rows, union_total = unions[1:at_total], unions[at_total]
+    assert unions[at_total + 1][0].startswith("合计的受助户数按户计一次")
+    # households once each; payments and amounts are the rows' sums, as on the type table
+    assert union_total[:4] == ("合计", 6, 9, pytest.approx(5300))
+    assert sum(r[2] for r in rows) == 9 and sum(r[3] for r in rows) == pytest.approx(5300)
+    assert union_total[4] == sum(r[4] for r in rows)
     indicators = {r[0]: r for r in wb["绩效指标"].iter_rows(min_row=2, values_only=True)}
     assert indicators["预算执行率"][1] == "98.44%" and indicators["审核及时率"][2] == "8 ÷ 9"
     exceptions = list(wb["指标例外明细"].iter_rows(min_row=2, values_only=True))

@@ -60,7 +60,10 @@ def annual_tables(rep: AnnualReport) -> tuple[ReportTable, ...]:
     unions = ReportTable("分工会发放情况", (
         Column("工会", 50), Column("受助户数", 20, count), Column("发放笔数", 20, count),
         Column("金额（元）", 26, money), Column("年末在档户数（含渐退期）", 22, count)),
-        tuple((r.name, r.households, r.payments, r.amount_fen, r.archived_households) for r in rep.by_union))
+        tuple((r.name, r.households, r.payments, r.amount_fen, r.archived_households) for r in rep.by_union)
+        + ((("合计", rep.total.households, rep.total.payments, rep.total.amount_fen,
+             sum(r.archived_households for r in rep.by_union)),) if rep.by_union else ()),
+        note="合计的受助户数按户计一次（同一户在两个工会受助只计 1 户），可能少于各行之和；笔数、金额为各行之和。")
     indicators = ReportTable("绩效指标", (
         Column("指标", 24), Column("数值", 17), Column("分子 ÷ 分母", 25), Column("定义", 56), Column("来源", 30),
         Column("例外（条）", 14, count)),  # 3 characters wide: "例外" over "（条）", not "（条" over a lone "）"
