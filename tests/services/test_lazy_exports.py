@@ -21,6 +21,25 @@ def test_names_load_when_first_used(package, light):
     assert last_line_of(probe) == "[] [] ['openpyxl']"
 
 
+@pytest.mark.parametrize("package", ["reports", "exchange"])
+def test_every_name_is_what_it_was_after_any_submodule_is_imported(package):
+    """Importing a submodule makes it an attribute of its package: no offered name may be one."""
+    probe = ("import importlib, inspect, pkgutil\n"
+             f"from zhibang_desktop.services import {package} as p\n"
+             "for m in pkgutil.iter_modules(p.__path__):\n"
+             "    importlib.import_module(f'{p.__name__}.{m.name}')\n"
+             "print([n for n in p.__all__ if inspect.ismodule(getattr(p, n))])\n")
+    assert last_line_of(probe) == "[]"
+
+
+def test_a_lazy_name_that_is_also_a_submodule_is_refused(tmp_path):
+    from zhibang_desktop.services.lazy_exports import lazy_exports
+
+    (tmp_path / "helpers.py").write_text("def helpers():\n    return 1\n")
+    with pytest.raises(ValueError, match="helpers"):
+        lazy_exports("pkg", {"__path__": [str(tmp_path)]}, {"helpers": ".helpers"})
+
+
 def test_an_unknown_name_is_still_an_attribute_error():
     from zhibang_desktop.services import exchange, reports
 

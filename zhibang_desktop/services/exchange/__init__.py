@@ -5,11 +5,15 @@ imported, checked across counties and reconciled with the city's allocations.
 Exporting needs ``exchange.export`` (管理员, 负责人) and the whole office in scope; checking
 and importing need ``exchange.import``.
 
-Everything but the two permissions loads when first used: reading and writing the workbooks
-brings openpyxl, which the 报表 page does not need to show itself.
+Reading and writing the workbooks (annual_check, annual_export, annual_import) loads when first
+used: it brings openpyxl, which the 报表 page does not need to show itself.
 """
 from ..lazy_exports import lazy_exports
+from .cross_county import AidedTwice, CountyAid, CrossCounty, HeadMemberElsewhere, cross_county
+from .import_records import ImportRecord, import_records
 from .permissions import EXPORT, IMPORT
+from .reconciliation import Reconciliation, ReconciliationRow, reconcile_allocations
+from .reported_indicators import CountyFigure, ReportedIndicator, rate_text, reported_indicators
 
 __all__ = ["AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "Reconciliation", "ReconciliationRow",
            "cross_county", "reconcile_allocations", "CountyFigure", "ReportedIndicator", "rate_text",
@@ -22,9 +26,5 @@ _WHERE = {
     **dict.fromkeys(("ExchangeFileRefused", "ExchangeFileSummary", "check_annual_workbook"), ".annual_check"),
     **dict.fromkeys(("ExchangeExport", "export_annual_workbook"), ".annual_export"),
     **dict.fromkeys(("ImportedFile", "NotACityDatabase", "import_annual_workbook"), ".annual_import"),
-    **dict.fromkeys(("AidedTwice", "CountyAid", "CrossCounty", "HeadMemberElsewhere", "cross_county"), ".cross_county"),
-    **dict.fromkeys(("ImportRecord", "import_records"), ".import_records"),
-    **dict.fromkeys(("Reconciliation", "ReconciliationRow", "reconcile_allocations"), ".reconciliation"),
-    **dict.fromkeys(("CountyFigure", "ReportedIndicator", "rate_text", "reported_indicators"), ".reported_indicators"),
 }
 __getattr__ = lazy_exports(__name__, globals(), _WHERE)

@@ -17,7 +17,7 @@ from .selfeval_targets import TargetLine, Targets, parse_targets, read_targets
 from .types import AnnualReport, Indicator, IndicatorException, SourceRow, TypeRow, UnionRow
 
 __all__ = [
-    "AnnualReport", "Indicator", "IndicatorException", "SourceRow", "TypeRow", "UnionRow", "annual_document",
+    "AnnualReport", "Indicator", "IndicatorException", "SourceRow", "TypeRow", "UnionRow",
     "annual_report", "build_annual_document", "compute_indicators", "export_annual",
     "FundsRow", "SelfEvalLine", "SelfEvaluation", "TargetLine", "Targets", "export_selfeval", "parse_targets",
     "read_targets", "score_line", "self_evaluation", "selfeval_form",
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 _DOCUMENT_MAKERS = {
-    **dict.fromkeys(("annual_document", "build_annual_document", "export_annual"), ".annual_document"),
+    **dict.fromkeys(("build_annual_document", "export_annual"), ".annual_document"),
     **dict.fromkeys(("export_selfeval", "selfeval_form"), ".selfeval_document"),
 }
 __getattr__ = lazy_exports(__name__, globals(), _DOCUMENT_MAKERS)
