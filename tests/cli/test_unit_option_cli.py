@@ -27,7 +27,7 @@ TARGETS = Path(__file__).resolve().parents[2] / "resources" / "examples" / "self
 
 @pytest.fixture
 def office(demo_copy, tmp_path, monkeypatch):
-    """The demo office plus a union named 同名工会 under both 荔城街 and 新塘镇, a reviewer `rv`,
+    """The demo office plus a union named 同名工会 under both 荔城街 and 新塘镇, a reviewer `rv` of 荔城街,
     a budget line of the district's, and `lc`: bound to 荔城街, with every role a command below needs.
     The union the commands are tried on is the 荔城街 grassroots union with the most households due
     a visit (so that every command has something to show for it)."""
@@ -37,7 +37,7 @@ def office(demo_copy, tmp_path, monkeypatch):
     twins = [org.add_unit(ctx, TWIN, "grassroots", ids[parent]).id for parent in (LICHENG, XINTANG)]
     line = funds.add_budget(ctx, 2026, "工会经费", 10_000_000)
     admin = AppContext(db, users.authenticate(db, "admin", DEMO_PASSWORD))
-    users.add_user(admin, "rv", "审核人", DEMO_PASSWORD, ["reviewer"])
+    users.add_user(admin, "rv", "审核人", DEMO_PASSWORD, ["reviewer"], ids[LICHENG])  # a user lc manages
     users.add_user(admin, "lc", "荔城街", DEMO_PASSWORD, ["admin", "clerk", "head"], ids[LICHENG])
 
     def households(filt):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.admin_helpers import PASSWORD, admin_context, unit_id, user_context
+from tests.admin_helpers import PASSWORD, admin_context, audit_count, unit_id, user_context
 from zhibang_desktop.domain import clock as zclock
 from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import AppContext
@@ -258,3 +258,37 @@ def test_a_session_whose_user_lost_a_role_cannot_use_it(admin):
     assert second.actor.can("users.manage")  # the session's own copy still says so …
     with pytest.raises(PermissionDenied, match="用户管理|管理用户|权限"):
         users.add_user(second, "sneaky", "偷偷", "Passw0rd", ["admin"])  # … the database does not
+
+
+def test_an_administrator_bound_to_a_union_manages_only_its_subtree(admin):
+    """A union's administrator adds and edits the users bound within its union and gives them
+    scopes within it: not the whole office (it could make itself an office-wide administrator),
+    not another union, not the users of either."""
+    street, factory = unit_id(admin, "荔城街总工会"), unit_id(admin, "荔城街某某电子厂工会")
+    xintang = unit_id(admin, "新塘镇总工会")
+    local = user_context(admin, "licheng_admin", ["admin"], scope_unit_id=street)
+    mine = users.add_user(local, "f_clerk", "厂经办", "Passw0rd", ["clerk"], factory)
+    theirs = users.add_user(admin, "x_clerk", "新塘经办", "Passw0rd", ["reviewer"], xintang)
+    office = users.add_user(admin, "o_clerk", "区经办", "Passw0rd", ["clerk"])
+
+    assert {u.username for u in users.list_users(local)} == {"licheng_admin", "f_clerk"}
+    assert users.update_user(local, mine.id, roles=["clerk", "reviewer"], scope_unit_id=street).scope_unit_id == street
+    assert users.set_reviewer_scopes(local, mine.id, [(factory, "grassroots")])[0].unit_id == factory
+    before = audit_count(admin.db)
+    for scope, refused in ((None, "不能设为全单位"), (xintang, "不在当前用户的管辖范围内")):
+        with pytest.raises(ValidationFailed, match=refused):
+            users.add_user(local, "boss2", "越权", "Passw0rd", ["admin"], scope)
+        with pytest.raises(ValidationFailed, match=refused):
+            users.update_user(local, mine.id, scope_unit_id=scope)
+    with pytest.raises(ValidationFailed, match="不在当前用户的管辖范围内"):
+        users.set_reviewer_scopes(local, mine.id, [(xintang, "street")])
+    for other in (theirs, office):
+        for attempt in (lambda o: users.update_user(local, o.id, roles=["admin"]),
+                        lambda o: users.reset_password(local, o.id, "Newpassw0rd"),
+                        lambda o: users.disable_user(local, o.id), lambda o: users.unlock_user(local, o.id),
+                        lambda o: users.get_user(local, o.id), lambda o: users.find_user(local, o.username),
+                        lambda o: users.reviewer_scopes(local, o.id)):
+            with pytest.raises(PermissionDenied, match="不在当前用户的管辖范围内"):
+                attempt(other)
+    assert audit_count(admin.db) == before  # nothing refused was written
+    assert users.get_user(local, local.actor.user_id).username == "licheng_admin"  # its own row

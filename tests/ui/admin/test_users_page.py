@@ -156,3 +156,35 @@ def test_non_admin_is_refused_by_the_service(clerk, qtbot, boxes):
     settle(qtbot, page)
     assert page.model.rowCount() == 0
     assert "管理用户" in boxes.texts()
+
+
+def test_a_union_administrator_sees_and_gives_only_its_subtree(admin, qtbot, monkeypatch):
+    """Bound to a street union: the list holds its users, the scope list its subtree without
+    全单位, and a user added through the page lands there."""
+    from tests.admin_helpers import user_context
+
+    street = next(u for u in users_page.org.list_units(admin) if u.level == "street")
+    below = users_page.org.subtree(users_page.org.list_units(admin), street.id)
+    local = user_context(admin, "street_admin", ["admin"], scope_unit_id=street.id)
+    page = make_page(local, qtbot)
+    assert usernames(page) == ["street_admin"]
+    seen = {}
+
+    def fill_and_save(dialog):
+        combo = dialog.scope
+        seen["offered"] = {combo.itemData(i) for i in range(combo.count())}
+        seen["first"] = combo.unit_id()
+        dialog.username.setText("street_clerk")
+        dialog.display_name.setText("街道经办")
+        dialog.password.setText("Passw0rd1")
+        dialog.confirm.setText("Passw0rd1")
+        dialog.roles["clerk"].setChecked(True)
+        click_ok(qtbot, dialog)
+        return dialog.result()
+
+    monkeypatch.setattr(UserEditDialog, "exec", fill_and_save)
+    with qtbot.waitSignal(page.users_changed):
+        click(qtbot, page.add_button)
+    assert seen["offered"] == {u.id for u in below if u.active} and seen["first"] == street.id
+    assert usernames(page) == ["street_admin", "street_clerk"]
+    assert users.authenticate(admin.db, "street_clerk", "Passw0rd1").scope_unit_id == street.id

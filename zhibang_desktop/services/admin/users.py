@@ -18,6 +18,7 @@ from .. import audit_chain, row_seals
 from ..context import Actor, AppContext
 from ..record_conflicts import check_version, told_who_changed
 from ..errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from .org import visible_unit_ids
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 5
@@ -176,9 +177,12 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def list_users(ctx: AppContext) -> list[UserView]:
+    """Every user; for an administrator bound to a union, the users bound within its subtree."""
     ctx.require("users.manage")
     with ctx.db.session() as session:
-        return [_view(u) for u in session.execute(select(User).order_by(User.id)).scalars()]
+        reach = visible_unit_ids(session, ctx.actor)
+        return [_view(u) for u in session.execute(select(User).order_by(User.id)).scalars()
+                if _within(reach, u.scope_unit_id)]
 
 
 # ---------------------------------------------------------------------------
@@ -217,9 +221,22 @@ def _edited_user(ctx: AppContext, user_id: int, version: int | None):
     return told_who_changed(ctx.db, User, user_id, version, entity=("user", "reviewer_scope"), noun="用户")
 
 
-def _user_to_edit(session, user_id: int, version: int | None) -> User:
-    user = _get_user(session, user_id)
+def _user_to_edit(tx, user_id: int, version: int | None) -> User:
+    user = _user_in_reach(tx.session, tx.actor, user_id)
     check_version(user, version)
+    return user
+
+
+# An administrator bound to a union manages the users bound within its subtree, and gives them
+# scopes within it: otherwise they could make an administrator of the whole office.
+def _within(reach: set[int] | None, unit_id: int | None) -> bool:
+    return reach is None or (unit_id is not None and unit_id in reach)
+
+
+def _user_in_reach(session, actor, user_id: int) -> User:
+    user = _get_user(session, user_id)
+    if user.id != actor.user_id and not _within(visible_unit_ids(session, actor), user.scope_unit_id):
+        raise PermissionDenied(f"用户“{user.username}”不在当前用户的管辖范围内")
     return user
 
 
@@ -248,14 +265,18 @@ def _check_roles(roles) -> list[FieldProblem]:
     return []
 
 
-def _check_scope(session, scope_unit_id: int | None) -> list[FieldProblem]:
+def _check_scope(session, actor, scope_unit_id: int | None) -> list[FieldProblem]:
+    reach = visible_unit_ids(session, actor)
     if scope_unit_id is None:
-        return []
+        return [] if reach is None else [FieldProblem(
+            "scope_unit_id", "管辖范围", f"不能设为全单位：当前用户只管辖“{_unit_name(session, actor.scope_unit_id)}”及其下级工会")]
     unit = session.get(OrgUnit, scope_unit_id)
     if unit is None:
         return [FieldProblem("scope_unit_id", "管辖范围", f"工会（编号 {scope_unit_id}）不存在")]
     if not unit.active:
         return [FieldProblem("scope_unit_id", "管辖范围", f"“{unit.name}”已停用")]
+    if not _within(reach, scope_unit_id):
+        return [FieldProblem("scope_unit_id", "管辖范围", f"“{unit.name}”不在当前用户的管辖范围内")]
     return []
 
 
@@ -281,7 +302,7 @@ def add_user(ctx: AppContext, username: str, display_name: str, password: str, r
     with ctx.tx("users.manage") as tx:
         roles = sorted(set(roles or ()))
         problems = (username_problems(tx.session, username) + password_problems(password)
-                    + _check_roles(roles) + _check_scope(tx.session, scope_unit_id))
+                    + _check_roles(roles) + _check_scope(tx.session, tx.actor, scope_unit_id))
         if problems:
             raise ValidationFailed(problems)
         user = new_user(tx.session, username, display_name, password, roles, scope_unit_id)
@@ -297,7 +318,7 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
     """Change roles, display name or scope (`scope_unit_id=None`: the whole office); `version` is
     the one the dialog opened (saved by someone else since: Conflict naming who changed what)."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx.session, user_id, version)
+        user = _user_to_edit(tx, user_id, version)
         problems: list[FieldProblem] = []
         changes = []
         if roles is not None:
@@ -306,7 +327,7 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
         if display_name is not None and not display_name.strip():
             problems.append(FieldProblem("display_name", "姓名", "不能为空"))
         if scope_unit_id is not UNSET:
-            problems += _check_scope(tx.session, scope_unit_id)
+            problems += _check_scope(tx.session, tx.actor, scope_unit_id)
         if problems:
             raise ValidationFailed(problems)
         if roles is not None and roles != sorted(user.roles or []):
@@ -327,7 +348,7 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
 
 def _set_active(ctx: AppContext, user_id: int, active: bool, version: int | None) -> UserView:
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx.session, user_id, version)
+        user = _user_to_edit(tx, user_id, version)
         if user.active == active:
             return _view(user)
         if not active:
@@ -372,7 +393,7 @@ def change_own_password(ctx: AppContext, old_password: str, new_password: str) -
 def reset_password(ctx: AppContext, user_id: int, new_password: str, version: int | None = None) -> UserView:
     """Admin sets a new password for another user; also lifts a lock-out."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx.session, user_id, version)
+        user = _user_to_edit(tx, user_id, version)
         problems = password_problems(new_password)
         if problems:
             raise ValidationFailed(problems)
@@ -386,7 +407,7 @@ def reset_password(ctx: AppContext, user_id: int, new_password: str, version: in
 def unlock_user(ctx: AppContext, user_id: int, version: int | None = None) -> UserView:
     """Lift a 5-minute lock-out early."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx.session, user_id, version)
+        user = _user_to_edit(tx, user_id, version)
         if user.locked_until is None and not user.failed_attempts:
             return _view(user)
         user.failed_attempts, user.locked_until = 0, None
@@ -398,7 +419,7 @@ def unlock_user(ctx: AppContext, user_id: int, version: int | None = None) -> Us
 def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes, version: int | None = None) -> list[ReviewerScopeView]:
     """Replace the (unit, review level) pairs a reviewer decides for."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx.session, user_id, version)
+        user = _user_to_edit(tx, user_id, version)
         wanted: list[tuple[int, str]] = []
         problems = []
         for unit_id, level in scopes:
@@ -407,6 +428,8 @@ def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes, version: int | No
             unit = tx.session.get(OrgUnit, unit_id)
             if unit is None:
                 problems.append(FieldProblem("unit_id", "审核工会", f"工会（编号 {unit_id}）不存在"))
+            elif not _within(visible_unit_ids(tx.session, tx.actor), unit_id):
+                problems.append(FieldProblem("unit_id", "审核工会", f"“{unit.name}”不在当前用户的管辖范围内"))
             if (unit_id, level) not in wanted:
                 wanted.append((unit_id, level))
         if wanted and not {"reviewer", "head"} & set(user.roles or []):
@@ -443,7 +466,7 @@ def reviewer_scopes(ctx: AppContext, user_id: int) -> list[ReviewerScopeView]:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
     with ctx.db.session() as session:
-        _get_user(session, user_id)
+        _user_in_reach(session, ctx.actor, user_id)
         return _scopes(session, user_id)
 
 
@@ -451,7 +474,7 @@ def get_user(ctx: AppContext, user_id: int) -> UserView:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
     with ctx.db.session() as session:
-        return _view(_get_user(session, user_id))
+        return _view(_user_in_reach(session, ctx.actor, user_id))
 
 
 def find_user(ctx: AppContext, username: str) -> UserView:
@@ -461,4 +484,4 @@ def find_user(ctx: AppContext, username: str) -> UserView:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
         if user is None:
             raise NotFound(f"用户“{username}”不存在")
-        return _view(user)
+        return _view(_user_in_reach(session, ctx.actor, user.id))

@@ -79,8 +79,10 @@ class UserEditDialog(_Dialog):
             box.setChecked(bool(user and code in user.roles))
             self.roles[code] = box
             roles_box.addWidget(box)
-        self.scope = UnionCombo(ctx, all_label="全单位（不限制）")
-        self.scope.set_unit_id(user.scope_unit_id if user else None, emit=False)
+        # an administrator bound to a union gives scopes within its subtree only (the service's rule)
+        mine = ctx.actor.scope_unit_id
+        self.scope = UnionCombo(ctx, all_label="全单位（不限制）" if mine is None else None, within=mine)
+        self.scope.set_unit_id(user.scope_unit_id if user else mine, emit=False)
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("姓名：", self.display_name)
@@ -160,7 +162,10 @@ class ReviewerScopesDialog(_Dialog):
         super().__init__(f"审核范围：{user.display_name}（{user.username}）", parent)
         self.ctx, self.user = ctx, user
         self.setMinimumSize(520, 320)
-        self.units = [(u, depth) for u, depth in ordered_tree(org.list_units(ctx)) if u.active]
+        units = org.list_units(ctx)
+        if ctx.actor.scope_unit_id is not None:
+            units = org.subtree(units, ctx.actor.scope_unit_id)
+        self.units = [(u, depth) for u, depth in ordered_tree(units) if u.active]
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["工会", "审核层级"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
