@@ -26,7 +26,7 @@ import pytest
 
 from tests.admin_helpers import snapshot
 from zhibang_desktop.domain.idnumber import make_id_number
-from zhibang_desktop.domain.permissions import PERMISSIONS, ROLE_PERMISSIONS, ROLES
+from zhibang_desktop.domain.permissions import OFFICE_WIDE, PERMISSIONS, ROLE_PERMISSIONS, ROLES
 from zhibang_desktop.services.admin import users
 from zhibang_desktop.services.context import SYSTEM, Actor, AppContext
 from zhibang_desktop.services.errors import PermissionDenied
@@ -774,23 +774,29 @@ SCOPE_TESTED_ELSEWHERE = {
 # No household's data: office-wide settings, users, policies, the calendar, bank layouts,
 # backups (admin only), the chain's integrity.
 SCOPE_FREE = {
-    "admin.settings.get_settings", "admin.settings.demo_banner_of", "admin.settings.is_city_of", "admin.settings.save_settings", "admin.settings.update_settings",
-    "admin.settings.set_year_standard", "admin.settings.list_year_standards", "admin.org.add_unit",
-    "admin.org.update_unit", "admin.org.list_units", "admin.users.add_user", "admin.users.update_user",
-    "admin.users.disable_user", "admin.users.enable_user", "admin.users.reset_password", "admin.users.unlock_user",
-    "admin.users.set_reviewer_scopes", "admin.users.list_users", "admin.users.find_user", "admin.users.get_user",
-    "admin.users.reviewer_scopes", "admin.users.change_own_password", "admin.audit.verify_chain",
-    "admin.audit.chain_head", "admin.audit.record_event", "admin.audit.create_office_key",
-    "admin.backup.backup_now", "admin.backup_restore.restore", "admin.server_backup.restore_server",
+    "admin.settings.get_settings", "admin.settings.demo_banner_of", "admin.settings.is_city_of",
+    "admin.settings.list_year_standards", "admin.org.list_units", "admin.users.change_own_password",
+    "admin.audit.verify_chain", "admin.audit.chain_head", "admin.audit.record_event", "admin.audit.create_office_key",
+    "admin.server_backup.restore_server",  # into an empty server database: nobody is signed in to it
     "archive.printing.record_form_print",  # an audit row: how many households were printed, where
-    "relief.holidays.add_days", "relief.holidays.add_day",
-    "relief.holidays.remove_day", "relief.holidays.mark_year_complete", "relief.holidays.list_days",
-    "relief.holidays.calendar_years", "relief.policies.use_preset", "relief.policies.import_policy",
-    "relief.policies.save_policy", "relief.policies.activate_policy", "relief.policies.export_policy",
+    "relief.holidays.list_days", "relief.holidays.calendar_years", "relief.policies.export_policy",
     "relief.policies.list_policies", "relief.policies.show_policy", "relief.policies.policy_options",
-    "relief.policies.policy_document", "relief.policies.in_force_policy", "payout.bank_files.save_template",
-    "payout.bank_files.delete_template", "payout.bank_files.list_templates", "payout.batches.next_batch_number",
+    "relief.policies.policy_document", "relief.policies.in_force_policy", "payout.bank_files.list_templates",
+    "payout.batches.next_batch_number",
     "payout.notices.notice_period", "payout.notices.create_notice",  # built from the scoped candidates only
+}
+
+# The office's settings, unions, calendar, policy and bank layouts, and its backups, hold for (or
+# hold) the whole office: a user bound to a union has none of their permissions whatever its roles
+# (domain/permissions.OFFICE_WIDE; test_office_wide_writes_are_refused_to_a_user_bound_to_a_union).
+SCOPE_OFFICE_WIDE = {case.function for case in WRITES if case.permission in OFFICE_WIDE}
+
+# A union's administrator manages the users bound within its subtree and gives scopes within it:
+# tests/services/test_users_admin.py (test_an_administrator_bound_to_a_union_manages_only_its_subtree).
+SCOPE_USERS = {
+    "admin.users.add_user", "admin.users.update_user", "admin.users.disable_user", "admin.users.enable_user",
+    "admin.users.reset_password", "admin.users.unlock_user", "admin.users.set_reviewer_scopes",
+    "admin.users.list_users", "admin.users.find_user", "admin.users.get_user", "admin.users.reviewer_scopes",
 }
 
 
@@ -827,7 +833,8 @@ SCOPE_REPORTS = {
 
 
 def test_every_service_function_is_classified_for_scope():
-    tables = [set(SCOPE_REFUSED), SCOPE_FILTERED, SCOPE_TESTED_ELSEWHERE, SCOPE_FREE, SCOPE_FUNDS, SCOPE_REPORTS, SCOPE_EXCHANGE]
+    tables = [set(SCOPE_REFUSED), SCOPE_FILTERED, SCOPE_TESTED_ELSEWHERE, SCOPE_FREE, SCOPE_FUNDS, SCOPE_REPORTS,
+              SCOPE_EXCHANGE, SCOPE_OFFICE_WIDE, SCOPE_USERS]
     classified = set().union(*tables)
     assert sum(len(t) for t in tables) == len(classified), "a function is listed twice"
     missing = sorted(discovered() - classified)
@@ -843,6 +850,19 @@ def test_scoped_user_is_refused_another_unions_record(scope_world, name):
         SCOPE_REFUSED[name](w.scoped, w)
     assert snapshot(w.ctx.db) == before
     assert files_under(w.tmp) == files_before
+
+
+@pytest.mark.parametrize("case", [c for c in WRITES if c.permission in OFFICE_WIDE], ids=str)
+def test_office_wide_writes_are_refused_to_a_user_bound_to_a_union(world, case):
+    """Every role, bound to 荔城街: the settings, unions, calendar, policy, bank layouts, backups
+    and restores are refused as reaching past the union, and nothing is written."""
+    actor = Actor.make(world.user_id, "clerk1", "经办人一", set(ROLES), world.street)
+    assert not actor.can(case.permission)
+    before, files_before = snapshot(world.ctx.db), files_under(world.tmp)
+    with pytest.raises(PermissionDenied, match="对全单位生效.*超出当前用户的管辖范围"):
+        case.call(AppContext(world.ctx.db, actor), world)
+    assert snapshot(world.ctx.db) == before
+    assert files_under(world.tmp) == files_before
 
 
 def test_scoped_lists_hold_only_own_records(scope_world):

@@ -58,6 +58,20 @@ def test_admin_sees_settings(admin, qtbot):
     assert not window.new_action.isEnabled()  # an admin does not edit archives
 
 
+def test_an_administrator_bound_to_a_union_has_no_office_wide_pages(admin, qtbot):
+    """Bound to a street union, an administrator manages its users and reads the audit trail,
+    but the office's settings, calendar, policy and backups are not its pages."""
+    from tests.admin_helpers import user_context
+    from zhibang_desktop.services.admin import org
+
+    street = next(u for u in org.list_units(admin) if u.level == "street")
+    window = MainWindow(UiSession(user_context(admin, "street_admin", ["admin"], scope_unit_id=street.id)))
+    qtbot.addWidget(window)
+    labels = nav_labels(window)
+    assert "用户管理" in labels and "审计日志" in labels
+    assert not {"单位与组织", "节假日", "救助政策", "备份与恢复"} & set(labels)
+
+
 def test_missing_page_module_is_skipped():
     assert load_factory(PageSpec("x", "不存在", "zhibang_desktop.ui.pages.no_such_page:Page", None)) is None
     assert all(spec.key for spec in PAGES)

@@ -60,13 +60,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def permissions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
+# What holds for the whole office — its unions and settings, the calendar, the relief policy, the
+# bank layouts — and the backups, which hold every union's households and every password hash:
+# a user bound to a union has these through no role (they would reach past its subtree).
+OFFICE_WIDE: frozenset[str] = frozenset({"org.edit", "policy.edit", "backup.run", "backup.restore"})
+
+
+def permissions_for(roles: frozenset[str] | set[str], scope_unit_id: int | None = None) -> frozenset[str]:
     granted: set[str] = set()
     for role in roles:
         granted |= ROLE_PERMISSIONS.get(role, frozenset())
-    return frozenset(granted)
+    return frozenset(granted if scope_unit_id is None else granted - OFFICE_WIDE)
 
 
-def denied_message(permission: str, roles: frozenset[str] | set[str]) -> str:
+def denied_message(permission: str, roles: frozenset[str] | set[str], scope_unit_id: int | None = None) -> str:
+    name = PERMISSIONS.get(permission, permission)
+    if scope_unit_id is not None and permission in OFFICE_WIDE and permission in permissions_for(roles):
+        return f"“{name}”对全单位生效，超出当前用户的管辖范围（一个工会及其下级工会）；请由管辖全单位的用户办理"
     role_names = "、".join(ROLES[r] for r in sorted(roles) if r in ROLES) or "无角色"
-    return f"当前用户（{role_names}）没有“{PERMISSIONS.get(permission, permission)}”的权限"
+    return f"当前用户（{role_names}）没有“{name}”的权限"

@@ -67,7 +67,7 @@ class Actor:
     @classmethod
     def make(cls, user_id, username, display_name, roles, scope_unit_id=None) -> "Actor":
         roles = frozenset(roles)
-        return cls(user_id, username, display_name, roles, scope_unit_id, permissions_for(roles))
+        return cls(user_id, username, display_name, roles, scope_unit_id, permissions_for(roles, scope_unit_id))
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -101,7 +101,7 @@ class AppContext:
 
     def require(self, permission: str) -> None:
         if not self.actor.can(permission):
-            raise PermissionDenied(denied_message(permission, self.actor.roles))
+            raise PermissionDenied(denied_message(permission, self.actor.roles, self.actor.scope_unit_id))
 
     @contextmanager
     def tx(self, permission: str | None, *, read_only: bool = False) -> Iterator[Tx]:
@@ -130,7 +130,7 @@ DISABLED_MESSAGE = "该用户已被停用，本次操作未保存。请由其他
 
 # Built once: every service call reads it, and building and keying a statement per call cost
 # more than running it.
-_USER_NOW = select(User.active, User.roles).where(User.id == bindparam("user_id"))
+_USER_NOW = select(User.active, User.roles, User.scope_unit_id).where(User.id == bindparam("user_id"))
 
 
 def _still_allowed(session: Session, actor: Actor, permission: str | None) -> None:
@@ -141,5 +141,5 @@ def _still_allowed(session: Session, actor: Actor, permission: str | None) -> No
     row = session.execute(_USER_NOW, {"user_id": actor.user_id}).one_or_none()
     if row is None or not row.active:
         raise PermissionDenied(DISABLED_MESSAGE)
-    if permission is not None and permission not in permissions_for(row.roles or ()):
-        raise PermissionDenied(denied_message(permission, row.roles or ()))
+    if permission is not None and permission not in permissions_for(row.roles or (), row.scope_unit_id):
+        raise PermissionDenied(denied_message(permission, row.roles or (), row.scope_unit_id))

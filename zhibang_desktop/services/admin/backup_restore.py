@@ -104,7 +104,7 @@ def restore(db_path: Path | str, backup_file: Path | str, *, actor: Actor = SYST
     touched until the backup has been checked, copied and (if older) migrated.
     """
     if not actor.can("backup.restore"):
-        raise PermissionDenied(denied_message("backup.restore", actor.roles))
+        raise PermissionDenied(denied_message("backup.restore", actor.roles, actor.scope_unit_id))
     db_path = real_path(db_path)  # a symlink stays a symlink: the file it points to is restored
     backup_file = Path(backup_file).expanduser()
     if backup_file.exists() and db_path.exists() and backup_file.resolve() == db_path:

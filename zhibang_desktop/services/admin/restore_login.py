@@ -66,5 +66,5 @@ def authenticate_for_restore(db_path: Path | str, backup_file: Path | str, usern
         roles = []
     actor = Actor.make(user_id, name, display, roles, scope)
     if not actor.can("backup.restore"):
-        raise PermissionDenied(denied_message("backup.restore", actor.roles))
+        raise PermissionDenied(denied_message("backup.restore", actor.roles, actor.scope_unit_id))
     return actor

@@ -41,7 +41,7 @@ class MigrationReport:
 def migrate_to_server(source: Path | str, url: str, actor: Actor, *, password: str | None = None,
                       progress: Callable[[int, int], None] | None = None) -> MigrationReport:
     if not actor.can("backup.restore"):
-        raise PermissionDenied(denied_message("backup.restore", actor.roles))
+        raise PermissionDenied(denied_message("backup.restore", actor.roles, actor.scope_unit_id))
     path = real_path(source)
     try:
         quick_check(path)

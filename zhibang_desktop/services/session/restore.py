@@ -34,7 +34,7 @@ def close_restore_reopen(db: Database, backup_file: str | Path, actor: Actor) ->
         return RestoreOutcome(db, None, "服务器（PostgreSQL）模式的数据库请在数据库服务器上恢复")
     path = db.path
     if not actor.can("backup.restore"):  # refuse before closing anything
-        return RestoreOutcome(db, None, denied_message("backup.restore", actor.roles))
+        return RestoreOutcome(db, None, denied_message("backup.restore", actor.roles, actor.scope_unit_id))
     check = backup.check_backup(backup_file)
     if not check.ok:
         return RestoreOutcome(db, None, f"未恢复（数据库未改动）：{check.message}")
