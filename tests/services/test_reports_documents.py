@@ -76,3 +76,30 @@ def test_preview_records_nothing_and_a_wrong_suffix_is_refused(ctx, year, tmp_pa
     assert _audits(ctx, "annual_report") == []
     with pytest.raises(ValidationFailed, match=r"\.pdf 或 \.xlsx"):
         export_annual(ctx, YEAR, tmp_path / "年报.docx")
+
+
+def test_a_household_aided_under_two_unions_of_one_row_is_one_household_there(ctx, year):
+    """张一 (A) is aided by its factory union; a street-level payment by 荔城街 itself lands in the
+    same row: the row counts A once (it counted each union's households and added them up)."""
+    from datetime import date
+
+    from zhibang_desktop.services.reports import annual_report
+    from zhibang_desktop.storage.models import Household, Payment, PolicyVersion
+
+    from .reports_year import STREET1, _request
+
+    def street_row():
+        return next(u for u in annual_report(ctx, YEAR).by_union if u.name == STREET1)
+
+    before = street_row()
+    with ctx.db.session() as s:
+        a = s.get(Household, year.households["A"])
+        pv = s.execute(select(PolicyVersion.id).where(PolicyVersion.year == YEAR)).scalar_one()
+        r = _request(s, year, pv, 11, "A", a.name, a.id_number, year.units[STREET1], "quarterly", None, 40000,
+                     date(YEAR, 11, 2), source="ledger")
+        s.add(Payment(request_id=r.id, household_id=a.id, id_number=a.id_number, name=a.name, relief_type="quarterly",
+                      amount_fen=40000, paid_on=date(YEAR, 11, 2), period_year=YEAR, source="ledger",
+                      batch="ledger-2", created_at=r.created_at, created_by="clerk"))
+    after = street_row()
+    assert (after.households, after.payments, after.amount_fen) == (
+        before.households, before.payments + 1, before.amount_fen + 40000)
