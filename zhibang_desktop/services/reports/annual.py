@@ -74,19 +74,20 @@ def _union_rows(s, start: date, end: date, units, root_id: int | None) -> list[U
         return path[-1] if path else None
 
     acc: dict[int | None, list[int]] = {}
-    unit = payment_unit()
-    for uid, n, amount in s.execute(
-            payments_in((unit, func.count(Payment.id), func.sum(Payment.amount_fen)), start, end, units).group_by(unit)):
-        row = acc.setdefault(top(uid), [0, 0, 0, 0])
-        row[1] += n
-        row[2] += int(amount or 0)
     # households once per row: one aided under two unions of the same row (moved from one factory
     # union to another, or aided by the street itself too) is one household there
     aided: dict[int | None, set] = {}
-    for uid, key in s.execute(payments_in((unit, household_key()), start, end, units).distinct()):
-        aided.setdefault(top(uid), set()).add(key)
-    for row_unit, keys in aided.items():
-        acc[row_unit][0] = len(keys)
+    unit, key = payment_unit(), household_key()
+    for uid, household, n, amount in s.execute(
+            payments_in((unit, key, func.count(Payment.id), func.sum(Payment.amount_fen)), start, end, units)
+            .group_by(unit, key)):
+        row_unit = top(uid)
+        row = acc.setdefault(row_unit, [0, 0, 0, 0])
+        row[1] += n
+        row[2] += int(amount or 0)
+        aided.setdefault(row_unit, set()).add(household)
+    for row_unit, households in aided.items():
+        acc[row_unit][0] = len(households)
     archived = (select(Household.unit_id, func.count(Household.id))
                 .where(Household.archived_on.is_not(None), Household.archived_on <= end,
                        (Household.exited_on.is_(None)) | (Household.exited_on > end)))
