@@ -422,13 +422,14 @@ def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes, version: int | No
         user = _user_to_edit(tx, user_id, version)
         wanted: list[tuple[int, str]] = []
         problems = []
+        reach = visible_unit_ids(tx.session, tx.actor)
         for unit_id, level in scopes:
             if level not in REVIEW_LEVELS:
                 problems.append(FieldProblem("level", "审核层级", f"“{level}”不是有效层级"))
             unit = tx.session.get(OrgUnit, unit_id)
             if unit is None:
                 problems.append(FieldProblem("unit_id", "审核工会", f"工会（编号 {unit_id}）不存在"))
-            elif not _within(visible_unit_ids(tx.session, tx.actor), unit_id):
+            elif not _within(reach, unit_id):
                 problems.append(FieldProblem("unit_id", "审核工会", f"“{unit.name}”不在当前用户的管辖范围内"))
             if (unit_id, level) not in wanted:
                 wanted.append((unit_id, level))
