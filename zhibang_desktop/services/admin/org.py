@@ -2,13 +2,13 @@
 市总工会 → its counties' trees (imported from their annual exchange files)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Household, OrgUnit
-from ..context import AppContext
+from ..context import Actor, AppContext
 from ..record_conflicts import check_version, told_who_changed
 from ..errors import Ambiguous, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 
@@ -99,7 +99,10 @@ def units_within(session: Session, actor, unit_id: int | None,
 def narrowed(actor, unit_id: int | None):
     """The same user bound to ``unit_id``'s subtree, for services that read the actor's scope.
     Use only after :func:`units_within` accepted ``unit_id``."""
-    return actor if unit_id is None else replace(actor, scope_unit_id=unit_id)
+    if unit_id is None:
+        return actor
+    # made afresh, not copied: a user bound to a union has no office-wide permission
+    return Actor.make(actor.user_id, actor.username, actor.display_name, actor.roles, unit_id)
 
 
 def check_unit_in_scope(session: Session, actor, unit_id: int) -> None:
