@@ -57,6 +57,15 @@ def wheel_guard(qapp):
     return install_wheel_guard(qapp)
 
 
+@pytest.fixture(autouse=True)
+def no_freeze(monkeypatch):
+    """The app freezes its start's objects out of the garbage collector a second after its window
+    shows (ui/app.py); a test process never does: it would keep every earlier test's objects."""
+    from zhibang_desktop.ui.common import startup_objects
+
+    monkeypatch.setattr(startup_objects, "freeze_startup_objects", lambda: False)
+
+
 @pytest.fixture
 def demo_db(demo_copy):
     db = open_database(demo_copy)

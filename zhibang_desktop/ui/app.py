@@ -20,6 +20,7 @@ from ..config import db_location, save_server_address, smoke_requested
 from ..services.start_check import office_ready_to_sign_in
 from .common import messages
 from .common.fonts import install_app_font
+from .common.startup_objects import freeze_when_settled
 from .translations import install_translations
 from .common.wheel_guard import install_wheel_guard
 
@@ -244,6 +245,7 @@ def _main_window_session(app: QApplication, db, actor):
     if screen is not None:  # fills the screen even where maximising is not honoured
         window.setGeometry(screen.availableGeometry())
     window.showMaximized()
+    freeze_when_settled(window)
     app.exec()
     window.deleteLater()
     session.deleteLater()
