@@ -11,7 +11,9 @@ PostgreSQL: a pg_trgm index where the server has the extension, else the table i
 or two characters that are not all digits (a surname, initials such as "zx") are looked up the
 same way among `search_grams` (domain/search_grams.py); a single letter or digit, or two
 digits, match so much that reading the list in order until the page is full is fastest. The
-matches are a small set, so the page sorts them instead of walking the whole list in order.
+matches are a small set, so the page sorts them instead of walking the whole list in order; when
+the text is the only condition, they are sorted by archive number and counted from narrow
+(id, …) indexes, and only the rows of the page are read (storage/search_index.narrow_households).
 Reads run in a deferred transaction (they neither wait for nor block a save).
 
 A list pages on by keyset (`after` = the sort value and id of the last row shown, given as
@@ -40,8 +42,8 @@ from ...domain.idnumber import mask_id_number
 from ...domain.pinyin_search import normalize_query
 from ...domain.search_grams import short_pattern, uses_short_grams
 from ...storage.models import AuditHead, Household, OrgUnit
-from ...storage.search_index import (PATTERN_PARAM, QueryStopped, SubstringMatch, stoppable,  # noqa: F401  (QueryStopped: what `stop` raises)
-                                     substring_match)
+from ...storage.search_index import (PATTERN_PARAM, QueryStopped, SubstringMatch, narrow_households,  # noqa: F401  (QueryStopped: what `stop` raises)
+                                     stoppable, substring_match)
 from .store import VISIT_STATUSES, is_overdue
 from .types import ArchiveCounts, HouseholdFilter, HouseholdRow, Page
 from ..context import AppContext
@@ -190,15 +192,18 @@ def _after(sort: str, descending: bool, value_is_null: bool):
     """The rows that come after the bound (after_value, after_id) in `_order` (keyset
     pagination: the next page is a range of the sort column's index, not an OFFSET that reads
     and skips every row before it, and a row saved meanwhile neither repeats a row nor hides one)."""
-    column = _sort_column(sort)
+    return _after_in(_sort_column(sort), Household.id, descending, value_is_null)
+
+
+def _after_in(column, id_column, descending: bool, value_is_null: bool):
     value, last_id = bindparam("after_value", type_=column.type), bindparam("after_id", type_=Integer())
     if not descending:
         if value_is_null:
-            return or_(and_(column.is_(None), Household.id > last_id), column.is_not(None))
-        return and_(column >= value, or_(column > value, Household.id > last_id))
+            return or_(and_(column.is_(None), id_column > last_id), column.is_not(None))
+        return and_(column >= value, or_(column > value, id_column > last_id))
     if value_is_null:
-        return and_(column.is_(None), Household.id < last_id)
-    return or_(and_(column <= value, or_(column < value, Household.id < last_id)), column.is_(None))
+        return and_(column.is_(None), id_column < last_id)
+    return or_(and_(column <= value, or_(column < value, id_column < last_id)), column.is_(None))
 
 
 @lru_cache(maxsize=256)
@@ -220,11 +225,29 @@ def _page_statement(shape: FilterShape, sort: str, descending: bool, after: bool
                Household.household_size, Household.total_income_fen, Household.next_visit_due,
                _sort_column(sort).label("sort_value"))
         .join(OrgUnit, OrgUnit.id == Household.unit_id)
-        .where(_where(shape)).order_by(*_order(sort, descending)).limit(limit + 1)
+        .order_by(*_order(sort, descending)).limit(limit + 1)
     )
+    if _ordered_from_narrow_index(shape, sort, offset):
+        return stmt.where(Household.id.in_(_first_matches(shape.text.ids, descending, after, limit + 1)))
+    stmt = stmt.where(_where(shape))
     if after is not None:
         return stmt.where(_after(sort, descending, after))
     return stmt.offset(offset) if offset else stmt
+
+
+def _ordered_from_narrow_index(shape: FilterShape, sort: str, offset: int) -> bool:
+    """The matches of an indexed text alone, in archive-number order: the page's ids come from the
+    narrow (id, archive_no) index and only the page's rows are read (storage/search_index.py)."""
+    return shape.text_only() and shape.text.ids is not None and sort == "archive_no" and not offset
+
+
+def _first_matches(ids: Select, descending: bool, after: bool | None, limit: int) -> Select:
+    narrow = narrow_households("households_by_archive_no")
+    order = [narrow.c.archive_no.desc(), narrow.c.id.desc()] if descending else [narrow.c.archive_no, narrow.c.id]
+    first = select(narrow.c.id).where(narrow.c.id.in_(ids)).order_by(*order).limit(limit)
+    if after is not None:
+        first = first.where(_after_in(narrow.c.archive_no, narrow.c.id, descending, after))
+    return first
 
 
 def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archive_no", descending: bool = False,
@@ -331,9 +354,13 @@ def _count_by_status(s: Session, actor, filt: HouseholdFilter, today: date, unit
     by_status: dict[str, int] = {}
     by_category: dict[str, int] = {}
     overdue = 0
-    stmt = (select(Household.status, Household.category,
-                   func.count(), func.sum(case((Household.next_visit_due < today, 1), else_=0)))
-            .where(_where(shape)).group_by(Household.status, Household.category))
+    if shape.text_only() and shape.text.ids is not None:  # from the narrow index alone
+        t = narrow_households("households_counted")
+        where = t.c.id.in_(shape.text.ids)
+    else:
+        t, where = Household.__table__, _where(shape)
+    stmt = (select(t.c.status, t.c.category, func.count(), func.sum(case((t.c.next_visit_due < today, 1), else_=0)))
+            .where(where).group_by(t.c.status, t.c.category))
     for status, category, count, late in s.execute(stmt, values):
         by_status[status] = by_status.get(status, 0) + count
         by_category[category] = by_category.get(category, 0) + count

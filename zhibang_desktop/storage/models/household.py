@@ -96,7 +96,11 @@ class Household(Base):
     # The status bar's counts per status and category (and visits overdue) read this index only.
     # Archive numbers and ID numbers are unique within one archive: an office's own (scope "")
     # or, in a city union's database, each imported county's (scope = the county's union code).
+    # A search that has matched a set of ids orders and counts them from the two narrow (id, …)
+    # indexes, not from the households' rows (storage/search_index.py, narrow_households).
     __table_args__ = (Index("ix_households_status_category_due", "status", "category", "next_visit_due"),
+                      Index("ix_households_id_archive_no", "id", "archive_no"),
+                      Index("ix_households_id_counted", "id", "status", "category", "next_visit_due"),
                       UniqueConstraint("archive_scope", "archive_no", name="uq_households_scope_archive_no"),
                       UniqueConstraint("archive_scope", "id_number", name="uq_households_scope_id_number"))
 
