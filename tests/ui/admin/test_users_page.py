@@ -188,3 +188,18 @@ def test_a_union_administrator_sees_and_gives_only_its_subtree(admin, qtbot, mon
     assert seen["offered"] == {u.id for u in below if u.active} and seen["first"] == street.id
     assert usernames(page) == ["street_admin", "street_clerk"]
     assert users.authenticate(admin.db, "street_clerk", "Passw0rd1").scope_unit_id == street.id
+
+
+def test_the_user_dialog_says_what_a_scope_takes_away(admin, qtbot):
+    """A scoped user has no office-wide right whatever its roles (domain/permissions.OFFICE_WIDE):
+    the dialog's note under 管辖范围 names each of them."""
+    from PySide6.QtWidgets import QLabel
+
+    from zhibang_desktop.domain.permissions import OFFICE_WIDE, PERMISSIONS
+
+    dialog = UserEditDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    notes = [w.text() for w in dialog.findChildren(QLabel) if "设了管辖范围" in w.text() and w.isVisible()]
+    assert len(notes) == 1 and "只能查看和编辑该工会及其下级工会的档案" in notes[0]
+    assert all(PERMISSIONS[code] in notes[0] for code in OFFICE_WIDE)

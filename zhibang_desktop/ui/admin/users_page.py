@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.permissions import ROLES
+from ...domain.permissions import OFFICE_WIDE, PERMISSIONS, ROLES
 from ...services.admin import org, users
 from ...services.context import AppContext
 from ...services.errors import ServiceError
@@ -43,6 +43,12 @@ ROLE_HELP = {
     "head": "最终审批、预算",
     "auditor": "只读查看与导出、审计日志",
 }
+
+# What a scope takes away, whatever the roles: the rights that act on the whole office
+# (domain/permissions.OFFICE_WIDE), named as the permission table names them.
+SCOPE_HELP = ("设了管辖范围的用户（如镇街工会经办人）只能查看和编辑该工会及其下级工会的档案；"
+              + "、".join(label for code, label in PERMISSIONS.items() if code in OFFICE_WIDE)
+              + "对全单位生效，即使勾选了管理员，也只有不限管辖范围的用户能做。")
 
 
 class _Dialog(QDialog):
@@ -94,7 +100,7 @@ class UserEditDialog(_Dialog):
             form.addRow("", rule)
         form.addRow("角色：", roles_box)
         form.addRow("管辖范围：", self.scope)
-        scope_help = QLabel("设了管辖范围的用户（如镇街工会经办人）只能查看和编辑该工会及其下级工会的档案。")
+        scope_help = QLabel(SCOPE_HELP)
         scope_help.setWordWrap(True)
         scope_help.setStyleSheet("color: #555;")
         form.addRow("", scope_help)
