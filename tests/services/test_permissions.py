@@ -256,8 +256,8 @@ WRITES: list[Case] = [
     Case("payout.batches.add_lines", "payout.manage",
          lambda c, w: svc("payout.batches").add_lines(c, 1, [svc("payout.types").LinePlan(1)])),
     # funds and budgets (issue 12): the admin or the head sets budgets
-    Case("funds.sources.add_source", "funds.manage", lambda c, w: svc("funds").add_source(c, "省财政", ["living"])),
-    Case("funds.sources.update_source", "funds.manage",
+    Case("funds.sources.add_source", "funds.sources", lambda c, w: svc("funds").add_source(c, "省财政", ["living"])),
+    Case("funds.sources.update_source", "funds.sources",
          lambda c, w: svc("funds").update_source(c, 1, name="省级财政")),
     Case("funds.budgets.add_budget", "funds.manage",
          lambda c, w: svc("funds").add_budget(c, 2026, "工会经费", 48_000_000)),
@@ -800,7 +800,8 @@ SCOPE_USERS = {
 }
 
 
-# Office budgets (fund sources, budget lines, allocations, carry-over, plans) hold no household's
+# Office budgets (budget lines, allocations, carry-over, plans; the fund sources are office-wide,
+# above) hold no household's
 # data. execution_payments lists payments: the funds services give its drill-down to office-wide
 # users only (their commit); not yet exercised by a scoped call here.
 SCOPE_FUNDS = {
@@ -809,8 +810,7 @@ SCOPE_FUNDS = {
     "funds.budgets.list_budgets", "funds.carry_over.carry_over_proposals", "funds.carry_over.confirm_carry_over",
     "funds.draws.budget_choices", "funds.execution.execution", "funds.execution.execution_payments",
     "funds.planner.plan_budget", "funds.printing.build_plan", "funds.printing.plan_document",
-    "funds.printing.print_plan", "funds.sources.add_source", "funds.sources.list_sources",
-    "funds.sources.update_source",
+    "funds.printing.print_plan", "funds.sources.list_sources",
 }
 
 

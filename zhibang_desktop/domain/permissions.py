@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, str] = {
     "payout.override": "特批发放（公示期未满）",
     "report.read": "查看报表",
     "funds.manage": "管理预算资金",
+    "funds.sources": "维护资金来源",
     "exchange.export": "导出年度上报文件",
     "exchange.import": "导入各区县年度上报文件",
     "followup.record": "登记回访",
@@ -41,7 +42,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "archive.read", "org.edit", "users.manage", "audit.read", "backup.run",
         "backup.restore", "policy.edit", "relief.read", "report.read", "payout.override",
-        "funds.manage", "exchange.export", "exchange.import",
+        "funds.manage", "funds.sources", "exchange.export", "exchange.import",
     }),
     "clerk": frozenset({
         "archive.read", "archive.edit", "archive.import", "archive.export", "relief.read",
@@ -52,7 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "reviewer": frozenset({"archive.read", "relief.read", "relief.review", "report.read"}),
     "head": frozenset({
         "archive.read", "relief.read", "relief.review", "relief.approve", "report.read",
-        "funds.manage", "exchange.export", "exchange.import", "complaint.manage",
+        "funds.manage", "funds.sources", "exchange.export", "exchange.import", "complaint.manage",
     }),
     "auditor": frozenset({
         "archive.read", "archive.export", "relief.read", "audit.read", "report.read",
@@ -61,9 +62,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 # What holds for the whole office — its unions and settings, the calendar, the relief policy, the
-# bank layouts — and the backups, which hold every union's households and every password hash:
-# a user bound to a union has these through no role (they would reach past its subtree).
-OFFICE_WIDE: frozenset[str] = frozenset({"org.edit", "policy.edit", "backup.run", "backup.restore"})
+# bank layouts, the fund sources every union's budget lines name — and the backups, which hold
+# every union's households and every password hash: a user bound to a union has these through no
+# role (they would reach past its subtree).
+OFFICE_WIDE: frozenset[str] = frozenset({"org.edit", "policy.edit", "funds.sources", "backup.run", "backup.restore"})
 
 
 def permissions_for(roles: frozenset[str] | set[str], scope_unit_id: int | None = None) -> frozenset[str]:

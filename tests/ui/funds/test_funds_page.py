@@ -245,3 +245,19 @@ def test_a_clerk_reads_but_does_not_set_budgets(clerk, qtbot):
     assert p.lines.rows()
     assert not p.add_button.isEnabled() and not p.carry_button.isEnabled()
     assert not p.adjust_button.isEnabled() and not p.source_button.isEnabled()
+
+
+def test_a_head_bound_to_a_union_sets_its_budgets_but_not_the_fund_sources(admin, qtbot):
+    """The fund sources hold for the whole office (domain/permissions.OFFICE_WIDE): a head bound
+    to a street union adds budget lines for it, but 新增资金来源 is off and says why."""
+    from tests.admin_helpers import user_context
+    from zhibang_desktop.services.admin import org
+
+    street = next(u for u in org.list_units(admin) if u.level == "street")
+    head = user_context(admin, "street_head", ["head"], scope_unit_id=street.id)
+    p = FundsPage(UiSession(head))
+    qtbot.addWidget(p)
+    p.activated()
+    settle(qtbot, p)
+    assert p.add_button.isEnabled()
+    assert not p.source_button.isEnabled() and "对全单位生效" in p.source_button.toolTip()

@@ -32,6 +32,7 @@ from ..admin.org import visible_unit_ids
 from .types import Figures
 
 MANAGE = "funds.manage"
+SOURCES = "funds.sources"  # the fund sources hold for the whole office (domain/permissions.OFFICE_WIDE)
 READ = "report.read"
 
 BACK_STATES = ("returned", "reissued", "renounced")

@@ -16,7 +16,7 @@ from ...storage.models import FundSource
 from ..context import AppContext
 from ..errors import FieldProblem, NotFound, ValidationFailed
 from ..relief.policies import policy_in_force
-from .common import MANAGE, READ
+from .common import READ, SOURCES
 from .types import SourceView
 
 
@@ -94,14 +94,14 @@ def add_source_in(s: Session, tx, name: str, allowed_relief_types=(), code: str 
 
 def add_source(ctx: AppContext, name: str, allowed_relief_types=(), code: str | None = None,
                note: str = "") -> SourceView:
-    with ctx.tx(MANAGE) as tx:
+    with ctx.tx(SOURCES) as tx:
         src = add_source_in(tx.session, tx, name, allowed_relief_types, code, note)
         return source_view(src, _type_labels(tx.session))
 
 
 def update_source(ctx: AppContext, source_id: int, *, name: str | None = None, allowed_relief_types=None,
                   active: bool | None = None, note: str | None = None) -> SourceView:
-    with ctx.tx(MANAGE) as tx:
+    with ctx.tx(SOURCES) as tx:
         s = tx.session
         src = s.get(FundSource, source_id)
         if src is None:

@@ -30,6 +30,7 @@ from ..common.widgets.rows_table import RowsTable
 from ..common.widgets.union_combo import UnionCombo
 
 MANAGE = "funds.manage"
+SOURCES = "funds.sources"  # office-wide: not for a user bound to a union
 VIEWS = (("by_line", "按预算指标"), ("by_source", "按资金来源"), ("by_programme", "按项目"),
          ("by_relief_type", "按救助类型"))
 
@@ -125,7 +126,9 @@ class FundsPage(Page):
         self.sources = RowsModel(SOURCE_COLUMNS, self)
         self.source_table = RowsTable(self.sources)
         self.source_button = QPushButton("新增资金来源…")
-        self.source_button.setEnabled(can)
+        self.source_button.setEnabled(session.can(SOURCES))
+        if not session.can(SOURCES) and can:
+            self.source_button.setToolTip("资金来源对全单位生效，只有不限管辖范围的管理员或负责人能新增")
         src_tab = QWidget()
         st = QVBoxLayout(src_tab)
         row = QHBoxLayout()
