@@ -100,6 +100,11 @@ class FilterShape:
     def text_only(self) -> bool:
         return self.text is not None and self == FilterShape(text=self.text)
 
+    def indexed_text_only(self) -> bool:
+        """The text is the only condition and the search index gives its matches' ids alone: the
+        matches are counted, ordered and counted by status from the indexes, not the rows."""
+        return self.text_only() and self.text.ids is not None
+
 
 FilterValues = dict  # the bound parameters' values, by name
 
@@ -180,12 +185,14 @@ def _order(sort: str, descending: bool):
     """ORDER BY the sort column, then the id; NULLs first going up and last going down on
     every engine (said explicitly only for columns that can be NULL: PostgreSQL's index on
     a NOT NULL column serves the plain order)."""
-    column = _sort_column(sort)
+    return _order_in(_sort_column(sort), Household.id, descending)
+
+
+def _order_in(column, id_column, descending: bool):
     first = column.desc() if descending else column.asc()
     if _nullable(column):
         first = first.nulls_last() if descending else first.nulls_first()
-    tie = Household.id.desc() if descending else Household.id.asc()
-    return [first, tie]
+    return [first, id_column.desc() if descending else id_column.asc()]
 
 
 def _after(sort: str, descending: bool, value_is_null: bool):
@@ -209,7 +216,7 @@ def _after_in(column, id_column, descending: bool, value_is_null: bool):
 @lru_cache(maxsize=256)
 def _count_statement(shape: FilterShape) -> Select:
     """COUNT of the matches: from the search index alone when the text is the only condition."""
-    if shape.text_only() and shape.text.ids is not None:
+    if shape.indexed_text_only():
         return select(func.count()).select_from(shape.text.ids.subquery())
     return select(func.count()).select_from(Household).where(_where(shape))
 
@@ -238,13 +245,13 @@ def _page_statement(shape: FilterShape, sort: str, descending: bool, after: bool
 def _ordered_from_narrow_index(shape: FilterShape, sort: str, offset: int) -> bool:
     """The matches of an indexed text alone, in archive-number order: the page's ids come from the
     narrow (id, archive_no) index and only the page's rows are read (storage/search_index.py)."""
-    return shape.text_only() and shape.text.ids is not None and sort == "archive_no" and not offset
+    return shape.indexed_text_only() and sort == "archive_no" and not offset
 
 
 def _first_matches(ids: Select, descending: bool, after: bool | None, limit: int) -> Select:
     narrow = narrow_households("households_by_archive_no")
-    order = [narrow.c.archive_no.desc(), narrow.c.id.desc()] if descending else [narrow.c.archive_no, narrow.c.id]
-    first = select(narrow.c.id).where(narrow.c.id.in_(ids)).order_by(*order).limit(limit)
+    first = (select(narrow.c.id).where(narrow.c.id.in_(ids))
+             .order_by(*_order_in(narrow.c.archive_no, narrow.c.id, descending)).limit(limit))
     if after is not None:
         first = first.where(_after_in(narrow.c.archive_no, narrow.c.id, descending, after))
     return first
@@ -354,7 +361,7 @@ def _count_by_status(s: Session, actor, filt: HouseholdFilter, today: date, unit
     by_status: dict[str, int] = {}
     by_category: dict[str, int] = {}
     overdue = 0
-    if shape.text_only() and shape.text.ids is not None:  # from the narrow index alone
+    if shape.indexed_text_only():  # from the narrow index alone
         t = narrow_households("households_counted")
         where = t.c.id.in_(shape.text.ids)
     else:
