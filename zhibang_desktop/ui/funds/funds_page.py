@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import clock
+from ...domain.permissions import denied_message
 from ...services import funds
 from ..common import labels
 from ..common.page import Page
@@ -127,8 +128,9 @@ class FundsPage(Page):
         self.source_table = RowsTable(self.sources)
         self.source_button = QPushButton("新增资金来源…")
         self.source_button.setEnabled(session.can(SOURCES))
-        if not session.can(SOURCES) and can:
-            self.source_button.setToolTip("资金来源对全单位生效，只有不限管辖范围的管理员或负责人能新增")
+        if can and not session.can(SOURCES):  # a budget holder bound to a union: say why, as the service would
+            actor = session.actor
+            self.source_button.setToolTip(denied_message(SOURCES, actor.roles, actor.scope_unit_id))
         src_tab = QWidget()
         st = QVBoxLayout(src_tab)
         row = QHBoxLayout()
