@@ -151,7 +151,9 @@ def test_entry_edited_another_deleted_and_chain_recomputed(demo, key):
     edited, deleted = last - 6, last - 3
     _sql(demo, "UPDATE audit_log SET summary = '打印（已改）' WHERE seq = :s", s=edited)
     _sql(demo, "DELETE FROM audit_log WHERE seq = :s", s=deleted)
-    _sql(demo, "UPDATE audit_log SET seq = seq - 1 WHERE seq > :s", s=deleted)
+    # Two steps, so no row lands on a number another still holds: PostgreSQL checks the key row by row.
+    _sql(demo, "UPDATE audit_log SET seq = -seq WHERE seq > :s", s=deleted)
+    _sql(demo, "UPDATE audit_log SET seq = -seq - 1 WHERE seq < 0")
     _recompute_chain(demo)
     failed = _failed(demo)
     assert "审计日志哈希链" not in failed  # a consistent chain, recomputed without the key
