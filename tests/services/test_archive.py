@@ -36,6 +36,12 @@ def test_create_derives_number_sex_birth_and_search_keys(ctx):
         assert key in text
 
 
+def test_a_mobile_with_digits_missing_is_refused_and_named(ctx):
+    problems = archive.validate_household(ctx, household(ctx, phone="13800138000、1381234"))
+    assert [(p.field, p.label) for p in problems] == [("phone", "联系电话")]
+    assert "“1381234”不像电话号码" in problems[0].message
+
+
 def test_validation_names_every_field_in_chinese(ctx):
     bad = household(ctx, name=" ", id_number="440183198005061234", category="", causes=["胡说"],
                     household_size=1, phone="abc", head_income_fen=-5, bank_account="6222-abc",

@@ -119,8 +119,8 @@ def module_exists(function: str) -> bool:
 
 WRITES: list[Case] = [
     # settings, org
-    Case("admin.settings.save_settings", "org.edit", lambda c, w: svc("admin.settings").save_settings(c, _settings_copy(c, phone="1"))),
-    Case("admin.settings.update_settings", "org.edit", lambda c, w: svc("admin.settings").update_settings(c, phone="020-1")),
+    Case("admin.settings.save_settings", "org.edit", lambda c, w: svc("admin.settings").save_settings(c, _settings_copy(c, phone="020-82712301"))),
+    Case("admin.settings.update_settings", "org.edit", lambda c, w: svc("admin.settings").update_settings(c, phone="020-82712302")),
     Case("admin.settings.set_year_standard", "org.edit", lambda c, w: svc("admin.settings").set_year_standard(c, 2026, 97000, 120000)),
     Case("admin.org.add_unit", "org.edit", lambda c, w: svc("admin.org").add_unit(c, "新建工会", "grassroots", w.district)),
     Case("admin.org.update_unit", "org.edit", lambda c, w: svc("admin.org").update_unit(c, w.grassroots, name="改名工会")),
@@ -592,7 +592,7 @@ def test_world_calls_are_valid_for_a_permitted_user(world, tmp_path):
     probe = WRITES[0]
     ctx = AppContext(world.ctx.db, SYSTEM)
     probe.call(ctx, world)  # the system actor may edit settings
-    assert svc("admin.settings").get_settings(ctx).phone == "1"
+    assert svc("admin.settings").get_settings(ctx).phone == "020-82712301"
 
 
 # --- scope (issue 10) ------------------------------------------------------------------------

@@ -22,6 +22,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..domain.phone_numbers import bad_phone_numbers, is_phone_number
+
 __all__ = [
     "PrivacyError", "fold", "public_text_problems", "shape_problems", "phone_problems",
     "check_public_cells", "check_public_fields", "ILLNESS_WORDS",
@@ -42,8 +44,6 @@ ILLNESS_WORDS = (
 _INCOME = re.compile(r"(收入|工资|月薪|年薪|薪资|薪水|月入|年入|养老金|退休金|低保金)\D{0,10}?(\d|元|块|万|千|百)")
 # runs of 15+ digits (ID numbers: 15 or 18 with a final X; cards: 16–19) in the folded text
 _LONG_RUN = re.compile(r"[0-9]{14,}[0-9x]")
-_PHONE = re.compile(r"^(?:\+?86)?(?:1[3-9]\d{9}|0\d{9,11}|\d{7,8}|[48]00\d{7}|123\d{2})(?:转\d{1,6})?$")
-_PHONE_SPLIT = re.compile(r"[、,，;；/／或]|\s{2,}")
 
 
 class PrivacyError(ValueError):
@@ -86,7 +86,7 @@ def _harmless(run: str, groups: list[str]) -> bool:
         for start in range(end):
             if good[start] and start in cuts:
                 piece = run[start:end]
-                if _PHONE.match(piece) or _is_date(piece):
+                if is_phone_number(piece) or _is_date(piece):
                     good[end] = True
                     break
     return good[len(run)]
@@ -159,13 +159,8 @@ def public_text_problems(text: str, private: Iterable[str] = ()) -> list[str]:
 
 def phone_problems(text: str) -> list[str]:
     """The 联系电话 field holds phone numbers only (one or several, separated by 、 or ，)."""
-    normal = _normal(text).strip()
-    if not normal:
-        return []
-    for piece in _PHONE_SPLIT.split(normal):
-        digits = re.sub(r"[\s\-()（）]", "", piece)
-        if digits and not _PHONE.match(digits):
-            return ["不像电话号码（只能填写电话，如 020-82712345 或 13800138000）"]
+    if bad_phone_numbers(_normal(text)):
+        return ["不像电话号码（只能填写电话，如 020-82712345 或 13800138000）"]
     return []
 
 

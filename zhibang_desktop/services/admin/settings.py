@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...domain import clock
 from ...domain.household import DEFAULT_HARDSHIP_CAUSES
 from ...domain.money import format_yuan
+from ...domain.phone_numbers import bad_phone_numbers
 from ...storage.models import Setting, YearStandard
 from ..context import AppContext
 from ..errors import FieldProblem, ValidationFailed
@@ -104,7 +105,9 @@ def get_settings(ctx: AppContext) -> OfficeSettings:
         return read_settings(session)
 
 
-def validate_settings(s: OfficeSettings) -> list[FieldProblem]:
+def validate_settings(s: OfficeSettings, old: OfficeSettings | None = None) -> list[FieldProblem]:
+    """Every problem of `s`; the phone only when new or changed, so an office whose stored
+    number predates the check can still save its other settings."""
     problems = []
     if not s.office_name.strip():
         problems.append(FieldProblem("office_name", LABELS["office_name"], "不能为空"))
@@ -122,15 +125,18 @@ def validate_settings(s: OfficeSettings) -> list[FieldProblem]:
     if not 1 <= int(s.followup_sample_percent) <= 100:
         problems.append(FieldProblem("followup_sample_percent", LABELS["followup_sample_percent"],
                                      "应在 1 到 100 之间（100 表示全部回访）"))
+    if old is None or s.phone != old.phone:
+        problems += [FieldProblem("phone", LABELS["phone"], f"“{piece}”不像电话号码（如 020-82712345 或 13800138000）")
+                     for piece in bad_phone_numbers(s.phone)]
     return problems
 
 
 def save_settings(ctx: AppContext, new: OfficeSettings) -> OfficeSettings:
-    problems = validate_settings(new)
-    if problems:
-        raise ValidationFailed(problems)
     with ctx.tx("org.edit") as tx:
         old = read_settings(tx.session)
+        problems = validate_settings(new, old)
+        if problems:
+            raise ValidationFailed(problems)
         changes = []
         for key, value in asdict(new).items():
             if getattr(old, key) != getattr(new, key):

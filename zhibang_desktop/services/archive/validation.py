@@ -18,6 +18,7 @@ from ...domain.cards import normalize_account
 from ...domain.household import (
     ASSISTANCE_STATUSES, CATEGORIES, EXCLUSIONS, OTHER_CAUSE_PREFIX, SCHOOLING_STAGES,
 )
+from ...domain.phone_numbers import bad_phone_numbers
 from ...domain.idnumber import InvalidIdNumber, parse_id_number
 from ...storage.models import FamilyMember, Household, OrgUnit
 from .fields import ACCOUNT_KINDS, HOUSEHOLD_LABELS as HL, MEMBER_LABELS as ML
@@ -34,7 +35,6 @@ _TEXT_LIMITS = {
     "employer": 100, "ethnicity": 20, "health": 100, "member_no": 40, "bank_name": 60,
     "archived_by": 50, "reviewed_by": 50, "grassroots_opinion": 500, "upper_opinion": 500,
 }
-_PHONE = re.compile(r"[0-9+\-() /、,，;；]+")
 _SPACES = re.compile(r"\s+")
 ID_CHUNK = 500
 
@@ -139,8 +139,8 @@ def field_problems(data: HouseholdInput, office_causes: tuple[str, ...] | list[s
         problems.append(_p("id_number", exc.reason))
     if data.category not in CATEGORIES:
         problems.append(_p("category", "请选择：" + "、".join(CATEGORIES.values())))
-    if data.phone and (not _PHONE.fullmatch(data.phone) or sum(c.isdigit() for c in data.phone) < 7):
-        problems.append(_p("phone", f"“{data.phone}”不像电话号码（至少 7 位数字）"))
+    for piece in bad_phone_numbers(data.phone or ""):
+        problems.append(_p("phone", f"“{piece}”不像电话号码（手机 11 位，座机如 020-82712345）"))
     if not data.causes:
         problems.append(_p("causes", "请至少选择一项致困原因"))
     for cause in data.causes:
