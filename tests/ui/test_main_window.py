@@ -133,3 +133,34 @@ def test_building_a_page_keeps_the_window_active(username, demo_db, qtbot):
         QApplication.instance().removeEventFilter(watcher)
     qtbot.wait(50)
     assert window.isActiveWindow()
+
+
+def test_a_user_bound_to_a_union_picks_unions_only_within_it(admin, qtbot):
+    """Every union choice on every page a street-bound user opens (filters and the household's
+    union alike) lists only that street's subtree, and a filter's "all" says what it covers."""
+    from tests.admin_helpers import user_context
+    from zhibang_desktop.services.admin import org
+    from zhibang_desktop.ui.common.widgets.union_combo import SCOPED_ALL_LABEL, UnionCombo
+    from zhibang_desktop.ui.archive.editor.basic_tab import BasicTab
+    from zhibang_desktop.ui.payout.new_batch_dialog import NewBatchDialog
+
+    units = org.list_units(admin)
+    street = next(u for u in units if u.level == "street")
+    inside = {u.id for u in org.subtree(units, street.id)}
+    assert len(inside) < len(units)
+    session = UiSession(user_context(admin, "street_all", ["clerk", "reviewer", "head"], scope_unit_id=street.id))
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    dialog = NewBatchDialog(session)
+    qtbot.addWidget(dialog)
+    combos = [c for key in [s.key for s in window._specs] for c in window.pages[key].findChildren(UnionCombo)]
+    household_form = BasicTab(session.ctx, ("因病",))
+    qtbot.addWidget(household_form)
+    combos += dialog.findChildren(UnionCombo) + household_form.findChildren(UnionCombo)
+    filters = [c for c in combos if c.all_label is not None]
+    assert len(filters) >= 5 and len(combos) > len(filters)
+    for combo in combos:
+        ids = {combo.itemData(i) for i in range(combo.count())} - {None}
+        assert ids and ids <= inside, combo.parent().__class__.__name__
+    for combo in filters:
+        assert combo.itemText(0) == SCOPED_ALL_LABEL and combo.itemData(0) is None

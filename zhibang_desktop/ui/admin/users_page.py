@@ -87,7 +87,7 @@ class UserEditDialog(_Dialog):
             roles_box.addWidget(box)
         # an administrator bound to a union gives scopes within its subtree only (the service's rule)
         mine = ctx.actor.scope_unit_id
-        self.scope = UnionCombo(ctx, all_label="全单位（不限制）" if mine is None else None, within=mine)
+        self.scope = UnionCombo(ctx, all_label="全单位（不限制）" if mine is None else None)
         self.scope.set_unit_id(user.scope_unit_id if user else mine, emit=False)
         form = QFormLayout()
         form.addRow("用户名：", self.username)

@@ -10,7 +10,7 @@ from ..common.executor import ChangeSummary
 from .household_table_model import COLUMNS, HouseholdTableModel
 from ..common.session import UiSession
 from .household_table import HouseholdTable
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 from .archive_page import household_search
 from ..common.page import Page
 
@@ -26,7 +26,7 @@ class VisitsPage(Page):
         self.which = QComboBox()
         for key, label in VIEWS:
             self.which.addItem(label, key)
-        self.union = UnionCombo(session.ctx, all_label="全部工会")
+        self.union = union_filter(session)
         self.union.setMinimumWidth(220)
         self.refresh_button = QPushButton("刷新")
         self.open_button = QPushButton("打开档案（登记走访）")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 
 from .executor import ChangeSummary
 from .page import Page
-from .widgets.union_combo import UnionCombo
+from .widgets.union_combo import union_filter
 
 # The query starts this long after the last key (the search itself takes 10-50 ms at 100,000
 # households): a word typed at speed is one query, and the list follows within 100 ms.
@@ -33,7 +33,7 @@ class SearchListPage(Page):
         self._combos: tuple[QComboBox, ...] = ()
         self.search = QLineEdit(placeholderText=placeholder)
         self.search.setClearButtonEnabled(True)
-        self.union = UnionCombo(session.ctx, all_label="全部工会")
+        self.union = union_filter(session)
         self.union.setMinimumWidth(union_width)
         self.overdue = QCheckBox(overdue)
         self.clear_button = QPushButton("清除条件")

@@ -28,7 +28,7 @@ from ..payout.payout_models import RowsModel
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 
 MANAGE = "funds.manage"
 SOURCES = "funds.sources"  # office-wide: not for a user bound to a union
@@ -51,7 +51,7 @@ class FundsPage(Page):
         self.as_of = DateEdit()
         self.as_of.setToolTip("执行情况截至该日（默认今天）")
         # the budget lines, allocations and execution of a union's subtree (in a city's database: of one county)
-        self.union = UnionCombo(session.ctx, all_label="全部工会", within=session.actor.scope_unit_id)
+        self.union = union_filter(session)
         self.union.setMinimumWidth(180)
         self.union.setToolTip("预算指标、下拨和执行情况只列该工会及其下级工会的")
         self.add_button = QPushButton("新增预算…")

@@ -32,7 +32,7 @@ from ..common.page import Page, heading_label
 from ..common.session import UiSession
 from ..common.widgets.list_filters import code_combo, year_combo
 from ..common.widgets.rows_table import RowsTable
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 
 MANAGE = "payout.manage"
 PAYOUTS = ChangeSummary(payouts=True)
@@ -57,7 +57,7 @@ class BatchesPage(Page):
         self.month_filter.setToolTip("该月发放的批次（发放日期在该月，或有明细在该月发放）；先选年度")
         self.month_filter.setEnabled(False)
         # the batches holding a line of a union's subtree (in a city's database: of one county)
-        self.union_filter = UnionCombo(session.ctx, all_label="全部工会", within=session.actor.scope_unit_id)
+        self.union_filter = union_filter(session)
         self.union_filter.setMinimumWidth(180)
         self.union_filter.setToolTip("有该工会（含下属工会）人员的批次，人数与金额只计其人员")
         self.new_button = QPushButton("新建批次…")

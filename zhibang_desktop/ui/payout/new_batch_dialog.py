@@ -27,7 +27,7 @@ from .overdraw_dialog import ask_overdraw_reason
 from .payout_models import ALERT, MUTED
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 
 QUARTERS = ((None, "全部季度"), (1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度"))
 
@@ -57,7 +57,7 @@ class NewBatchDialog(QDialog):
         for value, text in QUARTERS:
             self.quarter.addItem(text, value)
         self.relief_type = QComboBox()
-        self.union = UnionCombo(self.ctx, all_label="全部工会")
+        self.union = union_filter(session)
         self.union.setMinimumWidth(170)
         self.only_payable = QCheckBox("只显示可发放的")
         self.only_payable.setChecked(False)

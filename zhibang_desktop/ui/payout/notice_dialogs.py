@@ -27,7 +27,7 @@ from .payout_models import Col, RowsModel, RIGHT
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 from ..relief.relief_common import period_text as quarter_text
 
 NOTICES = ChangeSummary(notices=True)
@@ -84,7 +84,7 @@ class NoticeDialog(QDialog):
         for value, text in QUARTERS:
             self.quarter.addItem(text, value)
         self.quarter.setCurrentIndex(self.quarter.findData(draft.filter.quarter if draft else (today.month - 1) // 3 + 1))
-        self.union = UnionCombo(self.ctx, all_label="全部工会")
+        self.union = union_filter(session)
         self.union.setMinimumWidth(180)
         if draft and draft.filter.unit_id:
             self.union.set_unit_id(draft.filter.unit_id, emit=False)

@@ -16,7 +16,7 @@ from ..common import labels
 from ..common.page import Page, hide_unless
 from ..common.session import UiSession
 from ..common.widgets.bar_chart import BarChart, Series
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 OVERDUE_COLOR, DUE_SOON_COLOR = "#c2504d", "#e0a12e"
@@ -58,7 +58,7 @@ class DashboardPage(Page):
         self.year.setCurrentIndex(1)
         self.refresh_button = QPushButton("刷新")
         # in a city union's database: all counties, or one county (a union of the city's tree)
-        self.union = UnionCombo(session.ctx, all_label="全部区县", within=session.actor.scope_unit_id)
+        self.union = union_filter(session, all_label="全部区县")
         self.union.setMinimumWidth(200)
         self.union_label = QLabel("区县")
         city = settings.is_city_of(session.ctx)

@@ -23,7 +23,7 @@ from ..common.rows_model import RIGHT, Col, RowsModel
 from ..common.session import UiSession
 from ..common.widgets.date_edit import DateEdit
 from ..common.widgets.rows_table import RowsTable
-from ..common.widgets.union_combo import UnionCombo
+from ..common.widgets.union_combo import union_filter
 from .city_import import can_import
 from .exchange_export import can_export, export_exchange_file
 from .report_exports import export_annual_xlsx, export_selfeval_file, preview_annual
@@ -107,8 +107,7 @@ class ReportsPage(Page):
         self.start = DateEdit(date(today.year, 1, 1))
         self.end = DateEdit(today)
         self.to_label = QLabel("至")
-        self.union = UnionCombo(session.ctx, all_label="全部工会" if session.actor.scope_unit_id is None
-                                else "本级及下属全部工会", within=session.actor.scope_unit_id)
+        self.union = union_filter(session)
         self.union.setMinimumWidth(220)
         self.refresh_button = QPushButton("刷新")
         self.period_label = QLabel()

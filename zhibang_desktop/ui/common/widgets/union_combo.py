@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
 from ....services.admin.org import OrgUnitView, list_units, subtree
 
+SCOPED_ALL_LABEL = "本级及下属全部工会"
 INDENT_PX = 18  # per level, in the drop-down list only
 DEPTH_ROLE = Qt.UserRole + 1
 
@@ -39,15 +40,16 @@ class _IndentDelegate(QStyledItemDelegate):
 class UnionCombo(QComboBox):
     """`all_label` adds a first "all unions" entry (unit_id None) for filters.
     `for_household` disables the district union: a household belongs to a street or
-    grassroots union. `within` lists only that union's subtree (a user's scope)."""
+    grassroots union. A user bound to a union is offered only that union's subtree, here as
+    in every service."""
 
     def __init__(self, ctx, parent: QWidget | None = None, *, all_label: str | None = None,
-                 for_household: bool = False, within: int | None = None):
+                 for_household: bool = False):
         super().__init__(parent)
         self.ctx = ctx
         self.all_label = all_label
         self.for_household = for_household
-        self.within = within
+        self.within = ctx.actor.scope_unit_id
         self.setModel(QStandardItemModel(self))
         self.setMaxVisibleItems(20)
         self.view().setItemDelegate(_IndentDelegate(self))
@@ -86,3 +88,10 @@ class UnionCombo(QComboBox):
         self.blockSignals(not emit)
         self.setCurrentIndex(index)
         self.blockSignals(False)
+
+
+def union_filter(session, all_label: str = "全部工会", parent: QWidget | None = None) -> UnionCombo:
+    """A list filter by union: a user bound to a union picks only within its subtree, and
+    "all" reads as what it covers for them (本级及下属全部工会), not as the whole office."""
+    scoped = session.actor.scope_unit_id is not None
+    return UnionCombo(session.ctx, parent, all_label=SCOPED_ALL_LABEL if scoped else all_label)
