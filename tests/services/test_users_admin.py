@@ -292,3 +292,28 @@ def test_an_administrator_bound_to_a_union_manages_only_its_subtree(admin):
                 attempt(other)
     assert audit_count(admin.db) == before  # nothing refused was written
     assert users.get_user(local, local.actor.user_id).username == "licheng_admin"  # its own row
+
+
+def test_a_scoped_change_reads_the_union_tree_once(admin):
+    """update_user and set_reviewer_scopes check the user's place and the new scope against one
+    reading of the actor's subtree, not one reading each."""
+    from sqlalchemy import event
+
+    street, factory = unit_id(admin, "荔城街总工会"), unit_id(admin, "荔城街某某电子厂工会")
+    local = user_context(admin, "licheng_admin2", ["admin"], scope_unit_id=street)
+    mine = users.add_user(local, "f_clerk2", "厂经办", "Passw0rd", ["clerk", "reviewer"], factory)
+    tree_reads = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT") and "org_units.parent_id" in statement \
+                and "WHERE" not in statement.upper():
+            tree_reads.append(statement)
+
+    event.listen(admin.db.engine, "before_cursor_execute", seen)
+    try:
+        users.update_user(local, mine.id, scope_unit_id=street)
+        assert len(tree_reads) == 1
+        users.set_reviewer_scopes(local, mine.id, [(factory, "grassroots")])
+        assert len(tree_reads) == 2
+    finally:
+        event.remove(admin.db.engine, "before_cursor_execute", seen)

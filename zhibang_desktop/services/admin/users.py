@@ -221,8 +221,8 @@ def _edited_user(ctx: AppContext, user_id: int, version: int | None):
     return told_who_changed(ctx.db, User, user_id, version, entity=("user", "reviewer_scope"), noun="用户")
 
 
-def _user_to_edit(tx, user_id: int, version: int | None) -> User:
-    user = _user_in_reach(tx.session, tx.actor, user_id)
+def _user_to_edit(tx, user_id: int, version: int | None, reach: set[int] | None) -> User:
+    user = _user_in_reach(tx.session, tx.actor, user_id, reach)
     check_version(user, version)
     return user
 
@@ -233,9 +233,10 @@ def _within(reach: set[int] | None, unit_id: int | None) -> bool:
     return reach is None or (unit_id is not None and unit_id in reach)
 
 
-def _user_in_reach(session, actor, user_id: int) -> User:
+def _user_in_reach(session, actor, user_id: int, reach: set[int] | None) -> User:
+    """`reach`: visible_unit_ids of the actor, read once per call of a service."""
     user = _get_user(session, user_id)
-    if user.id != actor.user_id and not _within(visible_unit_ids(session, actor), user.scope_unit_id):
+    if user.id != actor.user_id and not _within(reach, user.scope_unit_id):
         raise PermissionDenied(f"用户“{user.username}”不在当前用户的管辖范围内")
     return user
 
@@ -265,8 +266,7 @@ def _check_roles(roles) -> list[FieldProblem]:
     return []
 
 
-def _check_scope(session, actor, scope_unit_id: int | None) -> list[FieldProblem]:
-    reach = visible_unit_ids(session, actor)
+def _check_scope(session, actor, scope_unit_id: int | None, reach: set[int] | None) -> list[FieldProblem]:
     if scope_unit_id is None:
         return [] if reach is None else [FieldProblem(
             "scope_unit_id", "管辖范围", f"不能设为全单位：当前用户只管辖“{_unit_name(session, actor.scope_unit_id)}”及其下级工会")]
@@ -302,7 +302,7 @@ def add_user(ctx: AppContext, username: str, display_name: str, password: str, r
     with ctx.tx("users.manage") as tx:
         roles = sorted(set(roles or ()))
         problems = (username_problems(tx.session, username) + password_problems(password)
-                    + _check_roles(roles) + _check_scope(tx.session, tx.actor, scope_unit_id))
+                    + _check_roles(roles) + _check_scope(tx.session, tx.actor, scope_unit_id, visible_unit_ids(tx.session, tx.actor)))
         if problems:
             raise ValidationFailed(problems)
         user = new_user(tx.session, username, display_name, password, roles, scope_unit_id)
@@ -318,7 +318,8 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
     """Change roles, display name or scope (`scope_unit_id=None`: the whole office); `version` is
     the one the dialog opened (saved by someone else since: Conflict naming who changed what)."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx, user_id, version)
+        reach = visible_unit_ids(tx.session, tx.actor)
+        user = _user_to_edit(tx, user_id, version, reach)
         problems: list[FieldProblem] = []
         changes = []
         if roles is not None:
@@ -327,7 +328,7 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
         if display_name is not None and not display_name.strip():
             problems.append(FieldProblem("display_name", "姓名", "不能为空"))
         if scope_unit_id is not UNSET:
-            problems += _check_scope(tx.session, tx.actor, scope_unit_id)
+            problems += _check_scope(tx.session, tx.actor, scope_unit_id, reach)
         if problems:
             raise ValidationFailed(problems)
         if roles is not None and roles != sorted(user.roles or []):
@@ -348,7 +349,8 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
 
 def _set_active(ctx: AppContext, user_id: int, active: bool, version: int | None) -> UserView:
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx, user_id, version)
+        reach = visible_unit_ids(tx.session, tx.actor)
+        user = _user_to_edit(tx, user_id, version, reach)
         if user.active == active:
             return _view(user)
         if not active:
@@ -393,7 +395,8 @@ def change_own_password(ctx: AppContext, old_password: str, new_password: str) -
 def reset_password(ctx: AppContext, user_id: int, new_password: str, version: int | None = None) -> UserView:
     """Admin sets a new password for another user; also lifts a lock-out."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx, user_id, version)
+        reach = visible_unit_ids(tx.session, tx.actor)
+        user = _user_to_edit(tx, user_id, version, reach)
         problems = password_problems(new_password)
         if problems:
             raise ValidationFailed(problems)
@@ -407,7 +410,8 @@ def reset_password(ctx: AppContext, user_id: int, new_password: str, version: in
 def unlock_user(ctx: AppContext, user_id: int, version: int | None = None) -> UserView:
     """Lift a 5-minute lock-out early."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx, user_id, version)
+        reach = visible_unit_ids(tx.session, tx.actor)
+        user = _user_to_edit(tx, user_id, version, reach)
         if user.locked_until is None and not user.failed_attempts:
             return _view(user)
         user.failed_attempts, user.locked_until = 0, None
@@ -419,10 +423,10 @@ def unlock_user(ctx: AppContext, user_id: int, version: int | None = None) -> Us
 def set_reviewer_scopes(ctx: AppContext, user_id: int, scopes, version: int | None = None) -> list[ReviewerScopeView]:
     """Replace the (unit, review level) pairs a reviewer decides for."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        user = _user_to_edit(tx, user_id, version)
+        reach = visible_unit_ids(tx.session, tx.actor)
+        user = _user_to_edit(tx, user_id, version, reach)
         wanted: list[tuple[int, str]] = []
         problems = []
-        reach = visible_unit_ids(tx.session, tx.actor)
         for unit_id, level in scopes:
             if level not in REVIEW_LEVELS:
                 problems.append(FieldProblem("level", "审核层级", f"“{level}”不是有效层级"))
@@ -467,7 +471,7 @@ def reviewer_scopes(ctx: AppContext, user_id: int) -> list[ReviewerScopeView]:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
     with ctx.db.session() as session:
-        _user_in_reach(session, ctx.actor, user_id)
+        _user_in_reach(session, ctx.actor, user_id, visible_unit_ids(session, ctx.actor))
         return _scopes(session, user_id)
 
 
@@ -475,7 +479,7 @@ def get_user(ctx: AppContext, user_id: int) -> UserView:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
     with ctx.db.session() as session:
-        return _view(_user_in_reach(session, ctx.actor, user_id))
+        return _view(_user_in_reach(session, ctx.actor, user_id, visible_unit_ids(session, ctx.actor)))
 
 
 def find_user(ctx: AppContext, username: str) -> UserView:
@@ -485,4 +489,4 @@ def find_user(ctx: AppContext, username: str) -> UserView:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
         if user is None:
             raise NotFound(f"用户“{username}”不存在")
-        return _view(_user_in_reach(session, ctx.actor, user.id))
+        return _view(_user_in_reach(session, ctx.actor, user.id, visible_unit_ids(session, ctx.actor)))
