@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from tests.pinned import TEST_TODAY
 from zhibang_desktop import demo
+from zhibang_desktop.domain.money import yuan_text
 from zhibang_desktop.services import reports
 from zhibang_desktop.services.admin import audit, org, users
 from zhibang_desktop.services.context import AppContext
@@ -77,6 +78,11 @@ def test_the_year_as_the_auditors_read_it(auditor_window):
     answered = next(r for r, i in enumerate(expected) if i.answerable and i.denominator)
     assert page.indicators.index(answered, 1).data() == expected[answered].value_text
     assert page.indicators.index(answered, 0).data(Qt.ToolTipRole) == expected[answered].definition
+    paid = reports.period_payouts(auditor_window.session.ctx, *page.shown_period[:2])
+    assert paid.total.payments > 0 and page.payouts == paid
+    label = page.period_label.text()
+    assert f"期内发放 {paid.total.households} 户 {paid.total.payments} 笔，合计 {yuan_text(paid.total.amount_fen)} 元" in label
+    assert all(f"{r.name} {yuan_text(r.amount_fen)} 元" in label for r in paid.by_type)
 
 
 def test_choosing_a_quarter_recomputes_for_it(auditor_window, qtbot):
@@ -91,6 +97,10 @@ def test_choosing_a_quarter_recomputes_for_it(auditor_window, qtbot):
     qtbot.keyClick(page.quarter, Qt.Key_Up)
     qtbot.waitUntil(lambda: page.shown_period[:2] == quarter_bounds(YEAR, quarter - 1), timeout=30000)
     assert f"{YEAR}年{3 * quarter - 5}月1日" in page.period_label.text()
+    paid = reports.period_payouts(auditor_window.session.ctx, *quarter_bounds(YEAR, quarter - 1))
+    assert (page.payouts.start, page.payouts.total) == (paid.start, paid.total)
+    assert (f"合计 {yuan_text(paid.total.amount_fen)} 元" if paid.total.payments else "期内没有发放记录") \
+        in page.period_label.text()
     qtbot.keyClick(page.period, Qt.Key_Down)  # 季度 → 自定义
     assert page.start.isVisible() and page.end.isVisible() and not page.quarter.isVisible()
 

@@ -12,6 +12,7 @@ from ..lazy_exports import lazy_exports
 from .annual import annual_report
 from .dashboard import Dashboard, MonthlyPayouts, OverdueLevel, SourceExecution, StateCount, VisitsDue, dashboard
 from .indicators import compute_indicators
+from .period_payouts import PeriodPayouts, period_payouts
 from .selfeval import FundsRow, SelfEvalLine, SelfEvaluation, score_line, self_evaluation
 from .selfeval_targets import TargetLine, Targets, parse_targets, read_targets
 from .types import AnnualReport, Indicator, IndicatorException, SourceRow, TypeRow, UnionRow
@@ -19,6 +20,7 @@ from .types import AnnualReport, Indicator, IndicatorException, SourceRow, TypeR
 __all__ = [
     "AnnualReport", "Indicator", "IndicatorException", "SourceRow", "TypeRow", "UnionRow",
     "annual_report", "build_annual_document", "compute_indicators", "export_annual",
+    "PeriodPayouts", "period_payouts",
     "FundsRow", "SelfEvalLine", "SelfEvaluation", "TargetLine", "Targets", "export_selfeval", "parse_targets",
     "read_targets", "score_line", "self_evaluation", "selfeval_form",
     "Dashboard", "MonthlyPayouts", "OverdueLevel", "SourceExecution", "StateCount", "VisitsDue", "dashboard",

@@ -26,7 +26,8 @@ def _average(amount: int, households: int) -> int | None:
     return (amount * 2 + households) // (households * 2) if households else None
 
 
-def _type_rows(s, start: date, end: date, units, names: TypeNames) -> tuple[list[TypeRow], TypeRow]:
+def type_rows(s, start: date, end: date, units, names: TypeNames) -> tuple[list[TypeRow], TypeRow]:
+    """Payments from `start` to `end` per relief type (largest amount first) and their total."""
     hh = household_key()
     per_type = payments_in((Payment.relief_type.label("t"), hh.label("hh"), func.count(Payment.id).label("n"),
                             func.sum(Payment.amount_fen).label("amt")), start, end, units
@@ -120,7 +121,7 @@ def annual_report(ctx, year: int, unit_id: int | None = None) -> AnnualReport:
         root = unit_id if unit_id is not None else ctx.actor.scope_unit_id
         unit_name = s.get(OrgUnit, root).name if root is not None else ""
         office = read_settings(s).office_name
-        by_type, total = _type_rows(s, start, end, units, TypeNames(s))
+        by_type, total = type_rows(s, start, end, units, TypeNames(s))
         by_union = _union_rows(s, start, end, units, root)
     funds = execution(ctx, year, as_of, unit_id)
     by_source = tuple(SourceRow(r.key, r.label, r.figures.budget_fen, r.figures.spent_fen, r.figures.paid_fen,

@@ -40,6 +40,15 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return start, date.fromordinal(end.toordinal() - 1)
 
 
+def payouts_text(paid) -> str:
+    """期内发放 12 户 12 笔，合计 18,000.00 元（季度救助 9,000.00 元，…）, or that nothing was paid."""
+    t = paid.total
+    if not t.payments:
+        return "期内没有发放记录"
+    kinds = "，".join(f"{r.name} {yuan_text(r.amount_fen)} 元" for r in paid.by_type)
+    return f"期内发放 {t.households} 户 {t.payments} 笔，合计 {yuan_text(t.amount_fen)} 元（{kinds}）"
+
+
 def value_text(i) -> str:
     text = i.value_text if i.answerable else f"无法计算：{i.reason}"
     return f"{text}（{i.source}）" if i.source else text
@@ -92,6 +101,7 @@ class ReportsPage(Page):
         today = clock.today()
         self.result: list | None = None
         self.shown_period: tuple[date, date, int | None] | None = None
+        self.payouts = None
 
         self.period = QComboBox()
         for key, text in PERIODS:
@@ -112,6 +122,7 @@ class ReportsPage(Page):
         self.refresh_button = QPushButton("刷新")
         self.period_label = QLabel()
         self.period_label.setStyleSheet("color: #555;")
+        self.period_label.setWordWrap(True)
 
         self.indicators = RowsModel(INDICATOR_COLUMNS, self, key=lambda i: i.key)
         self.table = RowsTable(self.indicators)
@@ -217,10 +228,19 @@ class ReportsPage(Page):
         ctx, unit_id = self.ctx, self.union.unit_id()
         start, end = self.chosen_period()
         self.set_status("正在计算指标……")
-        self.period_label.setText(f"统计期间：{start.year}年{start.month}月{start.day}日 至 "
-                                  f"{end.year}年{end.month}月{end.day}日　{self.union.currentText()}")
-        self.query(lambda: reports.compute_indicators(ctx, start, end, unit_id),
-                   lambda result: self.show_indicators(result, (start, end, unit_id)))
+        self.period_label.setText(self._period_text(start, end))
+        self.query(lambda: (reports.compute_indicators(ctx, start, end, unit_id),
+                            reports.period_payouts(ctx, start, end, unit_id)),
+                   lambda result: self.show_results(*result, (start, end, unit_id)))
+
+    def _period_text(self, start: date, end: date) -> str:
+        return (f"统计期间：{start.year}年{start.month}月{start.day}日 至 {end.year}年{end.month}月{end.day}日"
+                f"　{self.union.currentText()}")
+
+    def show_results(self, indicators: list, paid, period: tuple[date, date, int | None]) -> None:
+        self.payouts = paid
+        self.period_label.setText(f"{self._period_text(paid.start, paid.end)}　{payouts_text(paid)}")
+        self.show_indicators(indicators, period)
 
     def on_changes(self, changes) -> None:
         if changes.settings:
