@@ -374,6 +374,7 @@ READS: dict[str, str | None] = {
     "reports.indicators.compute_indicators": "report.read",
     "reports.indicators.indicators_with": "report.read",
     "reports.annual.annual_report": "report.read",
+    "reports.period_payouts.period_payouts": "report.read",
     "exchange.annual_check.check_annual_workbook": "exchange.import",
     "reports.dashboard.dashboard": "report.read",
     "reports.annual_document.build_annual_document": "report.read",
@@ -447,6 +448,8 @@ READ_CALLS: dict[str, Callable[[AppContext, World], Any]] = {
     "reports.indicators.compute_indicators": lambda c, w: svc("reports").compute_indicators(
         c, date(2026, 1, 1), date(2026, 12, 31)),
     "reports.annual.annual_report": lambda c, w: svc("reports").annual_report(c, 2026),
+    "reports.period_payouts.period_payouts": lambda c, w: svc("reports").period_payouts(
+        c, date(2026, 1, 1), date(2026, 3, 31)),
     "reports.indicators.indicators_with": lambda c, w: svc("reports.indicators").indicators_with(
         c, date(2026, 1, 1), date(2026, 12, 31), None),
     "reports.dashboard.dashboard": lambda c, w: svc("reports").dashboard(c, 2026),
@@ -829,6 +832,7 @@ SCOPE_REPORTS = {
     "reports.indicators.compute_indicators", "reports.indicators.indicators_with", "reports.annual.annual_report",
     "reports.annual_document.build_annual_document", "reports.annual_document.export_annual",
     "reports.selfeval.self_evaluation", "reports.selfeval_document.export_selfeval",
+    "reports.period_payouts.period_payouts",  # and in test_reports_period_payouts.py
 }
 
 
