@@ -121,3 +121,26 @@ def test_selfeval_out_and_json(z, capsys, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     assert z("report", "selfeval", "--year", YEAR, "--targets", bad) == 2
+
+
+def test_paid_in_a_period_as_json_and_text(z, capsys):
+    """Q1 of the hand-made year: payouts 1, 2, 7 on 03-20 and ledger 9 on 02-10 (A twice, B, F)."""
+    data = _json(capsys, z, "report", "paid", "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-03-31")
+    assert data["period"] == {"start": f"{YEAR}-01-01", "end": f"{YEAR}-03-31"}
+    assert [(r["type"], r["payments"], r["amount_fen"]) for r in data["by_type"]] == [
+        ("quarterly", 3, 150000), ("emergency", 1, 100000)]
+    assert (data["total"]["households"], data["total"]["payments"], data["total"]["amount_fen"]) == (3, 4, 250000)
+    assert _json(capsys, z, "report", "paid", "--from", f"{YEAR}-04-01", "--to", f"{YEAR}-06-30",
+                 user="lc")["total"]["amount_fen"] == 60000  # the street's: 王三 only
+    capsys.readouterr()
+    assert z("report", "paid", "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-03-31") == 0
+    out = capsys.readouterr().out
+    assert "季度救助：2 户、2 人、3 笔，1,500.00 元" in out and "合计：3 户、3 人、4 笔，2,500.00 元" in out
+
+
+def test_paid_refuses_a_backwards_period_and_a_bad_date(z, capsys):
+    capsys.readouterr()
+    assert z("report", "paid", "--from", f"{YEAR}-03-31", "--to", f"{YEAR}-01-01") == 2
+    assert "早于开始日期" in capsys.readouterr().err
+    assert z("report", "paid", "--from", f"{YEAR}-02-30", "--to", f"{YEAR}-03-01") == 2
+    assert "请写成 2026-03-20" in capsys.readouterr().err

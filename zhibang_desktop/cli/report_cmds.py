@@ -2,11 +2,12 @@
 
     zhibang report annual --year Y [--unit UNIT] [--json | --out F.pdf | --out F.xlsx]
     zhibang report selfeval --year Y --targets F.json [--unit UNIT] (--out F.xlsx | --out F.pdf | --json)
+    zhibang report paid --from D --to D [--unit UNIT] [--json]
 """
 from __future__ import annotations
 
 from ..domain.money import format_yuan
-from .env import group, json_flag
+from .env import InvalidInput, group, json_flag, parse_date
 from .unit_cmds import UNIT_WORDS, chosen_unit_id
 
 
@@ -33,6 +34,12 @@ def register(sub) -> None:
     p.add_argument("--out", help="写入文件：.xlsx 或 .pdf")
     json_flag(p)
     p.set_defaults(func=run_selfeval)
+    p = reports.add_parser("paid", help="期间发放：某段日期内发放的户数、笔数和金额，分救助类型（与报表页一致）")
+    p.add_argument("--from", dest="start", required=True, help="开始日期，如 2026-10-01")
+    p.add_argument("--to", dest="end", required=True, help="结束日期（含），如 2026-12-31")
+    p.add_argument("--unit", help=f"只统计该工会（含下级工会）：{UNIT_WORDS}")
+    json_flag(p)
+    p.set_defaults(func=run_paid)
 
 
 def indicator_json(i) -> dict:
@@ -90,6 +97,23 @@ def annual_text(rep) -> str:
         else:
             lines.append(f"  {i.name}：无法计算（{i.reason}）")
     return "\n".join(lines)
+
+
+def run_paid(args, env) -> int:
+    from ..services import reports
+
+    ctx = env.context()
+    start, end = parse_date(args.start), parse_date(args.end)
+    if start is None or end is None:
+        raise InvalidInput("请写明开始和结束日期，如 --from 2026-10-01 --to 2026-12-31")
+    paid = env.run(reports.period_payouts, ctx, start, end, chosen_unit_id(env, ctx, args.unit))
+    lines = [f"{paid.start.isoformat()} 至 {paid.end.isoformat()} 发放："]
+    lines += [f"  {r.name}：{r.households} 户、{r.persons} 人、{r.payments} 笔，{_yuan(r.amount_fen)} 元"
+              for r in paid.by_type + (paid.total,)]
+    env.out({"period": {"start": paid.start.isoformat(), "end": paid.end.isoformat()},
+             "by_type": [_type_json(r) for r in paid.by_type], "total": _type_json(paid.total, with_type=False)},
+            "\n".join(lines))
+    return 0
 
 
 def run_annual(args, env) -> int:
