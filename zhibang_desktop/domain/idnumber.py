@@ -23,6 +23,7 @@ _CHECK_CHARS = "10X98765432"
 _EARLIEST_BIRTH = dt.date(1900, 1, 1)
 _SHAPE = re.compile(r"\d{17}[\dX]")
 _WHITESPACE = re.compile(r"\s+")
+_STORED = re.compile(r"[0-9]{17}[0-9X]")  # an ID as the archive stores it (ASCII, upper-case X)
 
 
 class InvalidIdNumber(ValueError):
@@ -95,6 +96,8 @@ def is_valid_id_number(text: str) -> bool:
 
 def mask_id_number(text: str) -> str:
     """``440183********1234`` for 18 characters; otherwise at most 2+2 shown."""
+    if isinstance(text, str) and len(text) == 18 and _STORED.fullmatch(text):  # as stored: nothing to clean
+        return text[:6] + "********" + text[14:]
     number = _clean(text)
     if len(number) == 18:
         return number[:6] + "*" * 8 + number[-4:]

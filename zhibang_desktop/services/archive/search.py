@@ -278,7 +278,8 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
         if found_filter is None:
             return Page((), 0 if count else None, offset)
         shape, values = found_filter
-        total = s.execute(_count_statement(shape), values).scalar_one() if count else None
+        rows_of = s.connection().execute  # plain rows: no ORM entity is loaded, so none of its result set-up
+        total = rows_of(_count_statement(shape), values).scalar_one() if count else None
         if total == 0 or (total is not None and after is None and offset >= total):
             return Page((), total, offset)
         if after is not None:
@@ -286,7 +287,7 @@ def search_households(ctx: AppContext, filt: HouseholdFilter, sort: str = "archi
         stmt = _page_statement(shape, sort, bool(descending), None if after is None else after[0] is None, limit,
                                0 if after is not None else offset)
         with stoppable(s, stop):
-            found = s.execute(stmt, values).all()
+            found = rows_of(stmt, values).all()
         rows = tuple(
             HouseholdRow(
                 # the few distinct codes and union names shared, not one copy per row
