@@ -313,9 +313,12 @@ _counts_cache: "weakref.WeakKeyDictionary[object, OrderedDict]" = weakref.WeakKe
 _counts_lock = threading.Lock()
 
 
+_DATA_VERSION = select(AuditHead.seq).where(AuditHead.id == 1)
+
+
 def _data_version(session: Session) -> int:
     """The audit chain's sequence number: it moves with every write, by anyone."""
-    return session.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar() or 0
+    return session.connection().execute(_DATA_VERSION).scalar() or 0
 
 
 def _broad(session: Session, filt: HouseholdFilter) -> bool:
@@ -369,7 +372,7 @@ def _count_by_status(s: Session, actor, filt: HouseholdFilter, today: date, unit
         t, where = Household.__table__, _where(shape)
     stmt = (select(t.c.status, t.c.category, func.count(), func.sum(case((t.c.next_visit_due < today, 1), else_=0)))
             .where(where).group_by(t.c.status, t.c.category))
-    for status, category, count, late in s.execute(stmt, values):
+    for status, category, count, late in s.connection().execute(stmt, values):
         by_status[status] = by_status.get(status, 0) + count
         by_category[category] = by_category.get(category, 0) + count
         if status in VISIT_STATUSES:
