@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NUMBER = re.compile(r"(?:\+?86)?(?:1[3-9]\d{9}|0\d{9,11}|[2-9]\d{6,7}|[48]00\d{7}|123\d{2})(?:转\d{1,6})?")
+_NUMBER = re.compile(r"(?:\+?86)?(?:1[3-9]\d{9}|0\d{9,11}|[2-9]\d{6,7}|[48]00\d{7}|123\d{2})(?:转\d{1,6})?", re.ASCII)
 _BETWEEN_NUMBERS = re.compile(r"[、,，;；/／或]|\s{2,}")
 _INSIDE_NUMBER = re.compile(r"[\s\-()（）]")
 

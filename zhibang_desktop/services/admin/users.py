@@ -301,8 +301,9 @@ def add_user(ctx: AppContext, username: str, display_name: str, password: str, r
     """A new user (admin only). The password is checked for length and mix."""
     with ctx.tx("users.manage") as tx:
         roles = sorted(set(roles or ()))
+        reach = visible_unit_ids(tx.session, tx.actor)
         problems = (username_problems(tx.session, username) + password_problems(password)
-                    + _check_roles(roles) + _check_scope(tx.session, tx.actor, scope_unit_id, visible_unit_ids(tx.session, tx.actor)))
+                    + _check_roles(roles) + _check_scope(tx.session, tx.actor, scope_unit_id, reach))
         if problems:
             raise ValidationFailed(problems)
         user = new_user(tx.session, username, display_name, password, roles, scope_unit_id)
