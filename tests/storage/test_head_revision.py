@@ -5,6 +5,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from zhibang_desktop.storage import migrate
 
 
@@ -66,3 +68,22 @@ def test_opening_a_database_at_head_does_not_import_alembic(db, db_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.sqlite_only  # a server database needs the PostgreSQL dialect, of course
+def test_an_office_on_sqlite_never_imports_the_postgresql_dialect(db, db_path):
+    """Naming postgresql_* options on a model imports SQLAlchemy's PostgreSQL dialect at every
+    start (30–50 ms, a few MB); opening, signing in and searching a SQLite file must not."""
+    db.close()
+    probe = ("import sys\n"
+             "from zhibang_desktop.storage.database import open_database\n"
+             "from zhibang_desktop.services.context import SYSTEM, AppContext\n"
+             "from zhibang_desktop.services import archive\n"
+             "from zhibang_desktop.services.archive.types import HouseholdFilter\n"
+             f"db = open_database({str(db_path)!r}, create=False)\n"
+             "archive.search_households(AppContext(db, SYSTEM), HouseholdFilter(text='zh'))\n"
+             "print(sorted(m for m in sys.modules if 'postgresql' in m or m.startswith('psycopg')))\n"
+             "db.close()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
