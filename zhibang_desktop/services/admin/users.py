@@ -221,7 +221,10 @@ def _edited_user(ctx: AppContext, user_id: int, version: int | None):
     return told_who_changed(ctx.db, User, user_id, version, entity=("user", "reviewer_scope"), noun="用户")
 
 
-def _user_to_edit(tx, user_id: int, version: int | None, reach: set[int] | None) -> User:
+_READ_NOW = object()  # no reach given: read the actor's (None is a reach: the whole office)
+
+
+def _user_to_edit(tx, user_id: int, version: int | None, reach=_READ_NOW) -> User:
     user = _user_in_reach(tx.session, tx.actor, user_id, reach)
     check_version(user, version)
     return user
@@ -233,8 +236,10 @@ def _within(reach: set[int] | None, unit_id: int | None) -> bool:
     return reach is None or (unit_id is not None and unit_id in reach)
 
 
-def _user_in_reach(session, actor, user_id: int, reach: set[int] | None) -> User:
-    """`reach`: visible_unit_ids of the actor, read once per call of a service."""
+def _user_in_reach(session, actor, user_id: int, reach=_READ_NOW) -> User:
+    """`reach`: the actor's visible_unit_ids when the service already read them."""
+    if reach is _READ_NOW:
+        reach = visible_unit_ids(session, actor)
     user = _get_user(session, user_id)
     if user.id != actor.user_id and not _within(reach, user.scope_unit_id):
         raise PermissionDenied(f"用户“{user.username}”不在当前用户的管辖范围内")
@@ -350,8 +355,7 @@ def update_user(ctx: AppContext, user_id: int, *, roles=None, display_name: str 
 
 def _set_active(ctx: AppContext, user_id: int, active: bool, version: int | None) -> UserView:
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        reach = visible_unit_ids(tx.session, tx.actor)
-        user = _user_to_edit(tx, user_id, version, reach)
+        user = _user_to_edit(tx, user_id, version)
         if user.active == active:
             return _view(user)
         if not active:
@@ -396,8 +400,7 @@ def change_own_password(ctx: AppContext, old_password: str, new_password: str) -
 def reset_password(ctx: AppContext, user_id: int, new_password: str, version: int | None = None) -> UserView:
     """Admin sets a new password for another user; also lifts a lock-out."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        reach = visible_unit_ids(tx.session, tx.actor)
-        user = _user_to_edit(tx, user_id, version, reach)
+        user = _user_to_edit(tx, user_id, version)
         problems = password_problems(new_password)
         if problems:
             raise ValidationFailed(problems)
@@ -411,8 +414,7 @@ def reset_password(ctx: AppContext, user_id: int, new_password: str, version: in
 def unlock_user(ctx: AppContext, user_id: int, version: int | None = None) -> UserView:
     """Lift a 5-minute lock-out early."""
     with _edited_user(ctx, user_id, version), ctx.tx("users.manage") as tx:
-        reach = visible_unit_ids(tx.session, tx.actor)
-        user = _user_to_edit(tx, user_id, version, reach)
+        user = _user_to_edit(tx, user_id, version)
         if user.locked_until is None and not user.failed_attempts:
             return _view(user)
         user.failed_attempts, user.locked_until = 0, None
@@ -472,7 +474,7 @@ def reviewer_scopes(ctx: AppContext, user_id: int) -> list[ReviewerScopeView]:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
     with ctx.db.session() as session:
-        _user_in_reach(session, ctx.actor, user_id, visible_unit_ids(session, ctx.actor))
+        _user_in_reach(session, ctx.actor, user_id)
         return _scopes(session, user_id)
 
 
@@ -480,7 +482,7 @@ def get_user(ctx: AppContext, user_id: int) -> UserView:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
     with ctx.db.session() as session:
-        return _view(_user_in_reach(session, ctx.actor, user_id, visible_unit_ids(session, ctx.actor)))
+        return _view(_user_in_reach(session, ctx.actor, user_id))
 
 
 def find_user(ctx: AppContext, username: str) -> UserView:
@@ -490,4 +492,4 @@ def find_user(ctx: AppContext, username: str) -> UserView:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
         if user is None:
             raise NotFound(f"用户“{username}”不存在")
-        return _view(_user_in_reach(session, ctx.actor, user.id, visible_unit_ids(session, ctx.actor)))
+        return _view(_user_in_reach(session, ctx.actor, user.id))

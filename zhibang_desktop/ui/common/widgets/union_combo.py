@@ -90,8 +90,8 @@ class UnionCombo(QComboBox):
         self.blockSignals(False)
 
 
-def union_filter(session, all_label: str = "全部工会", parent: QWidget | None = None) -> UnionCombo:
+def union_filter(session, all_label: str = "全部工会") -> UnionCombo:
     """A list filter by union: a user bound to a union picks only within its subtree, and
     "all" reads as what it covers for them (本级及下属全部工会), not as the whole office."""
     scoped = session.actor.scope_unit_id is not None
-    return UnionCombo(session.ctx, parent, all_label=SCOPED_ALL_LABEL if scoped else all_label)
+    return UnionCombo(session.ctx, all_label=SCOPED_ALL_LABEL if scoped else all_label)
