@@ -48,7 +48,7 @@ def record_conflict(db: Database, model, row_id: int, opened: int, *, entity: st
     """The Conflict for a window that opened `row_id` of `model` at version `opened`, read afresh;
     `entity` names the audit rows that record its edits."""
     entities = (entity,) if isinstance(entity, str) else entity
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         current = s.execute(select(model.version).where(model.id == row_id)).scalar_one_or_none()
         if current is None:
             return Conflict(f"该{noun}已被他人删除，本次修改未保存。")

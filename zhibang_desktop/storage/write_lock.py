@@ -46,6 +46,8 @@ def _before_first_write(session: Session, _context, _instances) -> None:
 def _before_statement_write(state) -> None:
     # INSERT/UPDATE/DELETE statements (bulk inserts, `update(...).values(...)`) write without a flush
     if state.is_insert or state.is_update or state.is_delete:
+        if state.session.info.get(READ_ONLY):
+            raise WriteInReadOnlySession("read-only transaction tried to write")
         serialize_writes(state.session)
 
 

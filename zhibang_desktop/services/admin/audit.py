@@ -227,7 +227,7 @@ def query_audit(ctx: AppContext, user: str | None = None, action: str | None = N
     _check_filter(f)
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         conds = _conditions(f) + _scope_conditions(session, ctx.actor)
         total = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
         entries = session.execute(
@@ -239,7 +239,7 @@ def query_audit(ctx: AppContext, user: str | None = None, action: str | None = N
 def filter_options(ctx: AppContext) -> FilterOptions:
     """The user names, actions and entities present, for the page's drop-downs."""
     ctx.require("audit.read")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         scoped = _scope_conditions(session, ctx.actor)
 
         def values(col):
@@ -250,13 +250,13 @@ def filter_options(ctx: AppContext) -> FilterOptions:
 def verify_chain(ctx: AppContext) -> ChainReport:
     """Recompute the whole hash chain: OK, or the first row that was edited or removed."""
     ctx.require("audit.read")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return audit_chain.verify(session)
 
 
 def chain_head(ctx: AppContext) -> ChainHead:
     """The current chain head, for display (and printed on disbursement lists)."""
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         seq, digest = audit_chain.chain_head(session)
         return ChainHead(seq, digest)
 
@@ -279,7 +279,7 @@ def export_audit(ctx: AppContext, path: str | Path, filters: AuditFilter | None 
                      text_columns=["对象编号", "哈希"])
     written = 0
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(read_only=True) as session:
             conds = conds + _scope_conditions(session, ctx.actor)
             total = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
             if progress:

@@ -108,7 +108,7 @@ def default_backup_dir(db_path: Path | str) -> Path:
 def backup_dir_for(db: Database) -> Path:
     """The folder chosen in the settings (`backup_dir`), else `<db folder>/backups`; for a server
     database `backups-<database>` in this user's data folder on this PC (pg_dump runs here)."""
-    with db.session() as session:
+    with db.session(read_only=True) as session:
         chosen = read_settings(session).backup_dir
     if chosen:
         return Path(chosen).expanduser()
@@ -118,7 +118,7 @@ def backup_dir_for(db: Database) -> Path:
 
 
 def _retention(db: Database) -> tuple[int, int]:
-    with db.session() as session:
+    with db.session(read_only=True) as session:
         s = read_settings(session)
     return max(1, int(s.keep_daily)), max(1, int(s.keep_monthly))
 

@@ -154,7 +154,7 @@ def _attachment_check(s) -> CheckItem:
 def run_checks(db: Database) -> CheckReport:
     """Every check, each with a Chinese name and detail; `ok` only if all pass."""
     items: list[CheckItem] = []
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         items.extend(_sqlite_checks(s) if db.is_sqlite else _server_checks(s))
         chain = audit_chain.verify(s)
         items.append(CheckItem("审计日志哈希链", chain.ok,
@@ -162,7 +162,7 @@ def run_checks(db: Database) -> CheckReport:
                                () if chain.ok else (f"审计日志第 {chain.first_broken_seq} 条",)))
         items.extend(tamper_checks.signature_items(s))
         items.extend(tamper_checks.seal_items(s))
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         items.extend(_archive_checks(s))
         items.append(_attachment_check(s))
     return CheckReport(all(i.ok for i in items), items)

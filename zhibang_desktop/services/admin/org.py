@@ -120,7 +120,7 @@ def require_whole_office(actor, what: str) -> None:
 
 def list_units(ctx: AppContext) -> list[OrgUnitView]:
     ctx.require("archive.read")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return all_units(session)
 
 

@@ -33,7 +33,7 @@ from .backup_files import (
 def server_backup_due(db: Database) -> bool:
     """No automatic backup of this server database today (local date), by any PC."""
     midnight = datetime.combine(clock.today(), time(), tzinfo=clock.local_now().tzinfo)
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         made = s.execute(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "backup", AuditEntry.entity == "database",
             AuditEntry.entity_id.in_(sorted(AUTOMATIC_KINDS)), AuditEntry.at >= midnight)).scalar_one()

@@ -81,7 +81,7 @@ def is_city(session: Session) -> bool:
 
 
 def is_city_of(ctx: AppContext) -> bool:
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return is_city(session)
 
 
@@ -96,12 +96,12 @@ def demo_banner(session: Session) -> str:
 
 
 def demo_banner_of(ctx: AppContext) -> str:
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return demo_banner(session)
 
 
 def get_settings(ctx: AppContext) -> OfficeSettings:
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return read_settings(session)
 
 
@@ -207,7 +207,7 @@ def _yuan(fen: int | None) -> str:
 
 
 def list_year_standards(ctx: AppContext) -> list[YearStandardView]:
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         rows = session.execute(select(YearStandard).order_by(YearStandard.year.desc())).scalars()
         return [YearStandardView(r.year, r.dibao_fen, r.low_income_fen) for r in rows]
 

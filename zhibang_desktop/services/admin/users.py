@@ -64,7 +64,7 @@ def actor_for(u: User) -> Actor:
 
 
 def has_users(db: Database) -> bool:
-    with db.session() as session:
+    with db.session(read_only=True) as session:
         return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
 
 
@@ -179,7 +179,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def list_users(ctx: AppContext) -> list[UserView]:
     """Every user; for an administrator bound to a union, the users bound within its subtree."""
     ctx.require("users.manage")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         reach = visible_unit_ids(session, ctx.actor)
         return [_view(u) for u in session.execute(select(User).order_by(User.id)).scalars()
                 if _within(reach, u.scope_unit_id)]
@@ -473,7 +473,7 @@ def _scope_text(scopes: list[ReviewerScopeView]) -> str:
 def reviewer_scopes(ctx: AppContext, user_id: int) -> list[ReviewerScopeView]:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         _user_in_reach(session, ctx.actor, user_id)
         return _scopes(session, user_id)
 
@@ -481,14 +481,14 @@ def reviewer_scopes(ctx: AppContext, user_id: int) -> list[ReviewerScopeView]:
 def get_user(ctx: AppContext, user_id: int) -> UserView:
     if user_id != ctx.actor.user_id:
         ctx.require("users.manage")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return _view(_user_in_reach(session, ctx.actor, user_id))
 
 
 def find_user(ctx: AppContext, username: str) -> UserView:
     """By user name (the CLI addresses users by name)."""
     ctx.require("users.manage")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
         if user is None:
             raise NotFound(f"用户“{username}”不存在")

@@ -46,7 +46,7 @@ def _load(s: Session, ctx: AppContext, attachment_id: int) -> Attachment:
 
 def attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str, bytes]:
     """(filename, content); raises AttachmentCorrupt if the content no longer matches its sha256."""
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         row = _load(tx.session, ctx, attachment_id)
         return row.filename, read_blob(tx.session, row.sha256, row.size, row.filename)
 
@@ -63,7 +63,7 @@ def remove_attachment(ctx: AppContext, attachment_id: int) -> None:
 
 
 def list_attachments(ctx: AppContext, household_id: int) -> list[AttachmentView]:
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         load_household(tx.session, ctx.actor, household_id)
         rows = tx.session.execute(select(Attachment).where(Attachment.household_id == household_id)
                                   .order_by(Attachment.id)).scalars()

@@ -22,7 +22,7 @@ def household_changes(ctx: AppContext, household_id: int) -> list[ChangeEntry]:
     Audit rows without field changes (e.g. a lifecycle step with no dates) give one entry
     with an empty field. ID and card numbers are masked in the trail itself.
     """
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         load_household(tx.session, ctx.actor, household_id)
         rows = tx.session.execute(
             select(AuditEntry).where(AuditEntry.household_id == household_id,

@@ -481,7 +481,7 @@ def check_import(ctx: AppContext, path, progress: ProgressFn | None = None,
     """Validate the whole file without importing anything."""
     ctx.require("archive.import")
     ticker = _Ticker(progress, cancelled)
-    with LedgerStream(path, on_row=ticker.check) as stream, ctx.tx("archive.import") as tx:
+    with LedgerStream(path, on_row=ticker.check) as stream, ctx.tx("archive.import", read_only=True) as tx:
         plan = _prepare(tx.session, ctx.actor, path, stream, ticker)
     return ImportCheck(plan.problems, plan.households, plan.members, plan.new_units, plan.follow_up,
                        list(stream.warnings))

@@ -145,14 +145,14 @@ def _update_household(ctx: AppContext, household_id: int, version: int, data: Ho
 
 
 def get_household(ctx: AppContext, household_id: int) -> HouseholdView:
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         return build_view(tx.session, load_household(tx.session, ctx.actor, household_id))
 
 
 def find_by_id_number(ctx: AppContext, id_number: str) -> int | None:
     """The household whose head has this ID number (in the actor's scope), or None; a number on
     file in two counties of a city's database is refused naming them (Ambiguous)."""
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         hh, _ = household_by_id_number(tx.session, ctx.actor, id_number)
         if hh is None:
             return None

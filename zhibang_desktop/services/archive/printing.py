@@ -75,7 +75,7 @@ def find_household(ctx: AppContext, text: str) -> int:
     """The household with this archive number or head's ID number (in scope), else NotFound; in a
     city's database a number on file in two counties is refused naming them (Ambiguous)."""
     key = (text or "").strip()
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         s = tx.session
         hh = one_household(s, ctx.actor, (Household.archive_no == key) | (Household.id_number == key.upper()),
                            f"“{mask_numbers_in_text(key)}”")

@@ -324,5 +324,5 @@ def problems_in(session: Session, actor, data: HouseholdInput, household_id: int
 def validate_household(ctx: AppContext, data: HouseholdInput, household_id: int | None = None) -> list[FieldProblem]:
     """Every problem of `data` (for inline validation in the editor); empty when it can be saved."""
     ctx.require("archive.read")
-    with ctx.db.session() as session:
+    with ctx.db.session(read_only=True) as session:
         return problems_in(session, ctx.actor, clean_input(data), household_id)

@@ -182,7 +182,7 @@ def _fault(at_fault: bool | None) -> str:
 def list_complaints(ctx: AppContext, *, status: str | None = None, overdue_only: bool = False,
                     year: int | None = None) -> list[ComplaintView]:
     """Complaints of the user's unions, newest first; ``overdue_only``: open past the deadline."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = select(Complaint).order_by(Complaint.received_on.desc(), Complaint.id.desc())
         allowed = visible_unit_ids(s, ctx.actor)

@@ -231,7 +231,7 @@ def _finding_view(s: Session, f: CrossCheckFinding) -> FindingView:
 def list_findings(ctx: AppContext, *, household_id: int | None = None, open_only: bool = False,
                   list_id: int | None = None) -> list[FindingView]:
     """The findings of the user's unions (one household's, one list's), open ones first."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = (select(CrossCheckFinding).join(Household, Household.id == CrossCheckFinding.household_id)
              .order_by(CrossCheckFinding.decision.is_not(None), Household.archive_no, CrossCheckFinding.id))
@@ -250,7 +250,7 @@ def list_findings(ctx: AppContext, *, household_id: int | None = None, open_only
 
 def list_crosscheck_lists(ctx: AppContext) -> list[CrossCheckListView]:
     """The lists kept, newest first, with their open findings within the user's unions."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         allowed = visible_unit_ids(s, ctx.actor)
         out = []

@@ -79,7 +79,7 @@ def due_lines(session: Session, units: set[int] | None, line_ids=None, *, sample
 def followup_list(ctx: AppContext, due_only: bool = True) -> list[FollowUpDue]:
     """The sampled paid lines of the user's unions; ``due_only``: those not yet followed up
     (no call or visit that reached the recipient), the longest overdue first."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         lines = due_lines(tx.session, visible_unit_ids(tx.session, ctx.actor))
     if due_only:
         lines = [d for d in lines if not d.done]

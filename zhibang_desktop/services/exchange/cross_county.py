@@ -96,7 +96,7 @@ def cross_county(ctx: AppContext, year: int) -> CrossCounty:
         raise ValidationFailed([FieldProblem("year", "年度", f"“{year}”不是有效年度")])
     ctx.require(READ)
     require_whole_office(ctx.actor, "跨区县重复核查")
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         names = county_names(s)
         return CrossCounty(year, tuple(_aided_twice(s, year, names)), tuple(_heads_members_elsewhere(s, names)))

@@ -38,7 +38,7 @@ def import_records(ctx: AppContext, year: int | None = None) -> list[ImportRecor
     """Newest first; with ``year`` only that year's."""
     ctx.require(IMPORT)
     require_whole_office(ctx.actor, "区县上报文件的导入记录")
-    with ctx.db.session() as s:
+    with ctx.db.session(read_only=True) as s:
         q = select(ExchangeImport).order_by(ExchangeImport.id.desc())
         if year is not None:
             q = q.where(ExchangeImport.year == year)

@@ -82,7 +82,7 @@ def reconcile_allocations(ctx: AppContext, year: int) -> Reconciliation:
     ctx.require(READ)
     require_whole_office(ctx.actor, "市对区县下拨资金的核对")
     start, end = date(year, 1, 1), date(year, 12, 31)
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         city = district_unit(s)
         counties = s.execute(select(OrgUnit).where(OrgUnit.parent_id == city.id).order_by(OrgUnit.sort_order,

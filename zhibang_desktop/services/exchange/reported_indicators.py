@@ -53,7 +53,7 @@ def reported_indicators(ctx: AppContext, year: int) -> tuple[ReportedIndicator, 
         raise ValidationFailed([FieldProblem("year", "年度", f"“{year}”不是有效年度")])
     ctx.require(READ)
     require_whole_office(ctx.actor, "各区县上报的指标")
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         names: dict[str, str] = {}
         figures: dict[str, list[CountyFigure]] = {}
         for report in current_reports(tx.session, year):

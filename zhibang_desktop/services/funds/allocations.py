@@ -78,7 +78,7 @@ def report_allocation(ctx: AppContext, allocation_id: int, spent_fen: int, repor
 def list_allocations(ctx: AppContext, year: int | None = None, *, unit_id: int | None = None) -> list[AllocationView]:
     """Allocations the user may see: from a line in scope, or to a union in scope; with `unit_id`
     the same within that union's subtree (a union outside the scope is refused)."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = (select(BudgetAllocation).join(BudgetLine, BudgetLine.id == BudgetAllocation.line_id)
              .order_by(BudgetAllocation.allocated_on, BudgetAllocation.id))

@@ -116,7 +116,7 @@ def list_budgets(ctx: AppContext, year: int | None = None, as_of: date | None = 
                  unit_id: int | None = None) -> list[BudgetLineView]:
     """The budget lines within the actor's scope; with `unit_id` those of that union's subtree only
     (as :func:`execution`: a union outside the scope is refused)."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = select(BudgetLine).order_by(BudgetLine.year, BudgetLine.source_id, BudgetLine.programme, BudgetLine.id)
         if year is not None:
@@ -131,7 +131,7 @@ def list_budgets(ctx: AppContext, year: int | None = None, as_of: date | None = 
 
 def get_budget(ctx: AppContext, line_id: int, as_of: date | None = None) -> BudgetLineView:
     """One line with its history: adjustments, allocations, carry-over in and out."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         line = get_line(s, ctx.actor, line_id)
         return line_view(s, line, line_figures(s, [line], as_of)[line.id])

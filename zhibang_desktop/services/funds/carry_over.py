@@ -38,7 +38,7 @@ def _remaining_at_year_end(s, lines: list[BudgetLine], year: int) -> dict[int, i
 
 def carry_over_proposals(ctx: AppContext, year: int) -> list[CarryOverProposal]:
     """Each line of `year` with what is left at 31 December, and the confirmed carry-over if any."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         lines = _lines(s, ctx.actor, year)
         left = _remaining_at_year_end(s, lines, year)

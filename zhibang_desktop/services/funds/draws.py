@@ -28,7 +28,7 @@ class OverdrawNeedsReason(ValidationFailed):
 
 def budget_choices(ctx: AppContext, year: int, relief_type: str, fund_code: str | None = None) -> list[BudgetChoice]:
     """Budget lines a payment of `relief_type` in `year` may draw on, with what is left on each."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         return [BudgetChoice(line.id, line_label(line, src), src.code, available_fen(s, line))
                 for line, src in candidate_lines(s, year, relief_type, fund_code)]

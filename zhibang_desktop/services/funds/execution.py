@@ -35,7 +35,7 @@ def execution(ctx: AppContext, year: int, as_of: date | None = None, unit_id: in
     """The year's execution within the actor's scope; with `unit_id` the budget lines of that
     union's subtree only (in a city's database: one county)."""
     as_of = as_of or clock.today()
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         lines = _lines(s, ctx.actor, year, unit_id)
         sources = {src.id: src for src in s.execute(select(FundSource)).scalars()}
@@ -90,7 +90,7 @@ def execution_payments(ctx: AppContext, year: int, *, budget_line_id: int | None
                        unit_id: int | None = None) -> list[DrawView]:
     """The payment lines behind an execution row (drill-down); `unit_id` as for :func:`execution`."""
     as_of = as_of or clock.today()
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         lines = _lines(s, ctx.actor, year, unit_id)
         sources = {src.id: src for src in s.execute(select(FundSource)).scalars()}

@@ -62,7 +62,7 @@ def _history(s, relief_type: str, plan_year: int, allowed: set[int] | None, hous
 
 def plan_budget(ctx: AppContext, year: int) -> BudgetPlan:
     """The estimated need for `year` (normally next year), with the working of every line."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         found = policy_in_force(s, year) or policy_in_force(s, year - 1)
         if found is None:

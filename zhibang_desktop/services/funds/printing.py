@@ -20,7 +20,7 @@ def plan_document(ctx: AppContext, year: int, plan: BudgetPlan | None = None) ->
     from ...documents.budget_request import BudgetRequestData, PlanRow  # reportlab: when a plan is printed
 
     plan = plan or plan_budget(ctx, year)
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         office = read_settings(tx.session).office_name
     total_households = sum(plan.households.values())
     archive = (f"在档困难职工家庭 {total_households} 户（"

@@ -40,7 +40,7 @@ def source_view(src: FundSource, labels: dict[str, str]) -> SourceView:
 
 
 def list_sources(ctx: AppContext, include_inactive: bool = True) -> list[SourceView]:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = select(FundSource).order_by(FundSource.sort_order, FundSource.id)
         if not include_inactive:

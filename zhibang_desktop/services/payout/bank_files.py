@@ -66,7 +66,7 @@ def _columns(view: BankTemplateView) -> list[BankColumn]:
 
 def list_templates(ctx: AppContext) -> list[BankTemplateView]:
     """The generic default first, then the admin's templates by name."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         rows = tx.session.execute(select(BankTemplate).order_by(BankTemplate.name)).scalars()
         return [_generic()] + [_template_view(r) for r in rows]
 

@@ -41,7 +41,7 @@ def add_batch_attachment(ctx: AppContext, batch_id: int, filename: str, data: by
 
 
 def list_batch_attachments(ctx: AppContext, batch_id: int) -> list[BatchAttachmentView]:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         batch = pc.get_or_404(tx.session, Disbursement, batch_id, "发放批次")
         scope.require_some_of_batch(tx.session, ctx.actor, batch)  # names only; the content needs the whole batch
         rows = tx.session.execute(select(BatchAttachment).where(BatchAttachment.batch_id == batch_id)
@@ -58,7 +58,7 @@ def _load(s, attachment_id: int) -> BatchAttachment:
 
 def batch_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str, bytes]:
     """(filename, content); AttachmentCorrupt when the content no longer matches its sha256."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         row = _load(tx.session, attachment_id)
         scope.require_whole_batch(tx.session, ctx.actor, tx.session.get(Disbursement, row.batch_id), "查看附件")
         return row.filename, read_blob(tx.session, row.sha256, row.size, row.filename)

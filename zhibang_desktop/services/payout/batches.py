@@ -29,7 +29,7 @@ from ..funds.draws import draw_lines_in
 
 def next_batch_number(ctx: AppContext, pay_date: date, kind: str = "regular") -> str:
     """The number a new batch would get: 2026-Q1-01, 2026-Q1-02 … or 第N次 (standing subsidy)."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         return _number_for(tx.session, pay_date, kind)
 
 
@@ -40,7 +40,7 @@ def batch_candidates(ctx: AppContext, flt: NoticeFilter | None = None,
     """Approved requests not yet in a batch, each with whether it may be paid now and why."""
     flt = flt or NoticeFilter()
     on = on or clock.today()
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = select(ReliefRequest).where(ReliefRequest.status == "approved", ReliefRequest.approved_fen.is_not(None),
                                         ReliefRequest.source != "ledger",

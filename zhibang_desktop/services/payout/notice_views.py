@@ -99,7 +99,7 @@ def _view(session: Session, notice: Notice, actor) -> NoticeView:
 
 
 def list_notices(ctx: AppContext, status: str | None = None, year: int | None = None) -> list[NoticeSummary]:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         q = select(Notice).order_by(Notice.start_date.desc(), Notice.id.desc())
         if status:
@@ -115,7 +115,7 @@ def list_notices(ctx: AppContext, status: str | None = None, year: int | None = 
 
 
 def get_notice(ctx: AppContext, notice_id: int) -> NoticeView:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         notice = tx.session.get(Notice, notice_id)
         if notice is None:
             raise NotFound(f"公示（编号 {notice_id}）不存在")

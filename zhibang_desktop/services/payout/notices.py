@@ -79,7 +79,7 @@ def _units(session: Session) -> dict[int, str]:
 
 def notice_candidates(ctx: AppContext, flt: NoticeFilter) -> list[CandidateView]:
     """Approved requests not yet on a notice nor paid, matching the filter."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         units, labels = _units(s), pc.Labels(s)
         return [_candidate_view(r, units, labels) for r in _candidates(s, ctx.actor, flt)]
@@ -174,7 +174,7 @@ def _period(session: Session, start: date, n: int) -> tuple[date, str | None]:
 def notice_period(ctx: AppContext, start: date, working_days: int) -> tuple[date, str | None]:
     """Last day of a notice starting on `start` (N working days, the start day not counted),
     and the warning when a year in between has no holiday data. Writes nothing."""
-    with ctx.tx("notice.manage") as tx:
+    with ctx.tx("notice.manage", read_only=True) as tx:
         return _period(tx.session, start, working_days)
 
 

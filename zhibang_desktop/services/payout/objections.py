@@ -96,7 +96,7 @@ def _send_back(r: ReliefRequest, ctx: AppContext, detail: str, at) -> None:
 # ------------------------------------------------------------------ payability
 
 def payability(ctx: AppContext, request_id: int, on: date | None = None) -> Payability:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         r = pc.get_or_404(tx.session, ReliefRequest, request_id, "救助申请")
         scope.require_request(tx.session, ctx.actor, r.id)
         return pc.payability_of(tx.session, r, on or clock.today())

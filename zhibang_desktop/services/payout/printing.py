@@ -75,7 +75,7 @@ def _roster(session, notice: Notice) -> NoticeRoster:
 
 def roster_document(ctx: AppContext, notice_id: int) -> NoticeRoster:
     """What the roster shows (for a preview); never full IDs, cards, illnesses or incomes."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         notice = pc.get_or_404(tx.session, Notice, notice_id, "公示")
         scope.require_whole_notice(tx.session, ctx.actor, notice, "打印公示名单")
         return _roster(tx.session, notice)
@@ -91,7 +91,7 @@ def _write(writer, doc, target: Target, progress: Progress, cancelled: CancelChe
 def _build_roster(ctx: AppContext, notice_id: int, target: Target, progress: Progress,
                   cancelled: CancelCheck) -> tuple[PrintResult, str]:
     ctx.require(NOTICE_PRINT)
-    with ctx.tx(NOTICE_PRINT) as tx:
+    with ctx.tx(NOTICE_PRINT, read_only=True) as tx:
         notice = pc.get_or_404(tx.session, Notice, notice_id, "公示")
         scope.require_whole_notice(tx.session, ctx.actor, notice, "打印公示名单")
         doc = _roster(tx.session, notice)
@@ -177,7 +177,7 @@ def _receipts(session, batch, full_id: bool, methods: tuple[str, ...] | None) ->
 def receipt_document(ctx: AppContext, batch_id: int | str, full_id: bool = False,
                      methods: tuple[str, ...] | None = None) -> ReceiptList:
     """What the receipt list shows (for a preview); IDs masked unless ``full_id``."""
-    with ctx.tx(RECEIPT_PRINT if full_id else READ) as tx:
+    with ctx.tx(RECEIPT_PRINT if full_id else READ, read_only=True) as tx:
         batch = find_batch(tx.session, batch_id)
         scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
         return _receipts(tx.session, batch, full_id, methods)[0]
@@ -187,7 +187,7 @@ def _build_receipts(ctx: AppContext, batch_id: int | str, target: Target, full_i
                     methods: tuple[str, ...] | None, progress: Progress,
                     cancelled: CancelCheck) -> tuple[PrintResult, str, int]:
     ctx.require(RECEIPT_PRINT)
-    with ctx.tx(RECEIPT_PRINT) as tx:
+    with ctx.tx(RECEIPT_PRINT, read_only=True) as tx:
         batch = find_batch(tx.session, batch_id)
         scope.require_whole_batch(tx.session, ctx.actor, batch, "打印签领表")
         doc, line_ids = _receipts(tx.session, batch, full_id, methods)

@@ -47,7 +47,7 @@ def record_receipt_print(ctx: AppContext, batch_id: int, result: PrintResult, *,
 
 def list_receipt_prints(ctx: AppContext, batch_id: int) -> list[ReceiptPrintView]:
     """Every print of the batch's 签领表, oldest first (who printed the list the recipients signed)."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         batch = pc.get_or_404(tx.session, Disbursement, batch_id, "发放批次")
         scope.require_some_of_batch(tx.session, ctx.actor, batch)
         rows = tx.session.execute(select(ReceiptPrint).where(ReceiptPrint.batch_id == batch_id)

@@ -34,7 +34,7 @@ class ReissuePlan:
 
 def reissue_candidates(ctx: AppContext) -> list[LineView]:
     """Returned lines not yet reissued, with the archive's current account (corrected or not)."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         labels = pc.Labels(s)
         out = []

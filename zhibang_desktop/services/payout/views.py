@@ -76,7 +76,7 @@ def list_batches(ctx: AppContext, status: str | None = None, year: int | None = 
     day of it, or with a line paid in it (a cash line paid later, a reissue). With `unit_id`: the
     batches holding a line of that union's subtree (in a city's database: one county), counted
     over those lines as for a user bound to it."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         units_within(s, ctx.actor, unit_id)  # NotFound / PermissionDenied outside the user's scope
         actor = narrowed(ctx.actor, unit_id)
@@ -112,5 +112,5 @@ def find_batch(session: Session, key: int | str) -> Disbursement:
 
 
 def get_batch(ctx: AppContext, batch_id: int | str) -> BatchView:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         return _view(tx.session, find_batch(tx.session, batch_id), ctx.actor)

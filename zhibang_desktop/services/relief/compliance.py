@@ -127,7 +127,7 @@ def compliance_report(ctx: AppContext, year: int) -> ComplianceReport:
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationFailed([FieldProblem("year", "年度", f"“{year}”不是有效年度")])
     require_whole_office(ctx.actor, "合规报告")
-    with ctx.tx(PERMISSION) as tx:
+    with ctx.tx(PERMISSION, read_only=True) as tx:
         s = tx.session
         records = _records(s, year)
         in_force = policy_in_force(s, year)

@@ -29,7 +29,7 @@ def _view(row: CalendarDay) -> HolidayView:
 
 
 def list_days(ctx: AppContext, year: int | None = None) -> list[HolidayView]:
-    with ctx.tx(None) as tx:
+    with ctx.tx(None, read_only=True) as tx:
         q = select(CalendarDay).order_by(CalendarDay.day)
         if year is not None:
             q = q.where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
@@ -121,7 +121,7 @@ def _year_view(session: Session, year: int) -> CalendarYearView:
 def calendar_years(ctx: AppContext, years: list[int] | None = None) -> list[CalendarYearView]:
     """Known/unknown status of the given years (default: this year and the next)."""
     today = clock.today()
-    with ctx.tx(None) as tx:
+    with ctx.tx(None, read_only=True) as tx:
         return [_year_view(tx.session, y) for y in (years or [today.year, today.year + 1])]
 
 

@@ -159,7 +159,7 @@ def preset_choices() -> list[Option]:
 
 def list_policies(ctx: AppContext, year: int | None = None) -> list[PolicyVersionView]:
     """Every stored version (newest year and version first), or those of one year."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         q = select(PolicyVersion).order_by(PolicyVersion.year.desc(), PolicyVersion.version.desc())
         if year is not None:
             q = q.where(PolicyVersion.year == year)
@@ -168,13 +168,13 @@ def list_policies(ctx: AppContext, year: int | None = None) -> list[PolicyVersio
 
 def show_policy(ctx: AppContext, year: int | None = None, policy_id: int | None = None) -> PolicyVersionView:
     """A version by id, or the one in force for ``year`` (default: this year)."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         return _view(tx.session, _pick(tx.session, year, policy_id))
 
 
 def policy_options(ctx: AppContext, year: int) -> PolicyOptions:
     """The choices of the new-request dialog for ``year``'s policy in force."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         found = policy_in_force(tx.session, year)
         if found is None:
             return PolicyOptions(year, None, "")
@@ -189,13 +189,13 @@ def policy_options(ctx: AppContext, year: int) -> PolicyOptions:
 
 def policy_document(ctx: AppContext, year: int | None = None, policy_id: int | None = None) -> dict:
     """The JSON-ready policy (amounts in yuan), as edited by the admin."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         return dict(_pick(tx.session, year, policy_id).body)
 
 
 def in_force_policy(ctx: AppContext, year: int) -> Policy | None:
     """The domain policy in force for ``year`` (for the policy editor), or None."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         found = policy_in_force(tx.session, year)
         return None if found is None else found[1]
 

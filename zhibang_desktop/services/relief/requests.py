@@ -153,7 +153,7 @@ def evaluate_draft(ctx: AppContext, data: RequestInput, request_id: int | None =
     """Findings, suggested amount and remaining allowance for the dialog, as the clerk
     types.  Writes nothing.  Input problems (an unknown household, no policy for the
     year, a bad ID number) come back as error findings, not exceptions."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         try:
             res, problems = _resolve(tx.session, ctx.actor, data, strict=False)
         except NotFound as exc:
@@ -326,7 +326,7 @@ def withdraw(ctx: AppContext, request_id: int, comment: str = "") -> RequestView
 
 def get_request(ctx: AppContext, request_id: int | str) -> RequestView:
     """A request by id or number, with its reviews, timeline and history."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         r = st.find_request(tx.session, ctx.actor, request_id)
         return st.full_view(tx.session, ctx.actor, r, work_calendar(tx.session))
 
@@ -416,7 +416,7 @@ def remove_request_attachment(ctx: AppContext, attachment_id: int) -> None:
 
 
 def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str, bytes]:
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         a = s.get(RequestAttachment, attachment_id)
         if a is None:
@@ -429,7 +429,7 @@ def request_attachment_content(ctx: AppContext, attachment_id: int) -> tuple[str
 
 def _write_approval(ctx: AppContext, request_id: int | str, path: str | Path) -> tuple[Path, int, ReliefRequest]:
     from ...documents.approval_form import write_approval_form
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         r = st.find_request(s, ctx.actor, request_id)
         view = st.full_view(s, ctx.actor, r, work_calendar(s))

@@ -60,7 +60,7 @@ def review_queue(ctx: AppContext) -> list[RequestSummary]:
     """待我审核: requests at a level the user reviews, for unions in that scope's
     subtree, the most urgent first."""
     _require_reviewer(ctx)
-    with ctx.tx(None) as tx:
+    with ctx.tx(None, read_only=True) as tx:
         s = tx.session
         scopes = st.reviewer_scopes(s, ctx.actor)
         q = select(ReliefRequest).where(ReliefRequest.status.in_(st.OPEN)).options(selectinload(ReliefRequest.reviews))

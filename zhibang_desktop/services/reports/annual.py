@@ -115,7 +115,7 @@ def annual_report(ctx, year: int, unit_id: int | None = None) -> AnnualReport:
         raise ValidationFailed([FieldProblem("year", "年度", f"“{year}”不是有效年度")])
     start, end = date(year, 1, 1), date(year, 12, 31)
     as_of = min(end, clock.today())
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         units = report_units(s, ctx.actor, unit_id)
         root = unit_id if unit_id is not None else ctx.actor.scope_unit_id

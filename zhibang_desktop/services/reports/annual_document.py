@@ -97,7 +97,7 @@ def _write(ctx, year: int, path, unit_id: int | None, progress: ProgressFn | Non
     out = Path(path)
     suffix = _suffix(out)
     rep = annual_report(ctx, year, unit_id)
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         banner = demo_banner(tx.session)
     doc = annual_document(rep, banner)
     writer = write_report_pdf if suffix == ".pdf" else write_report_xlsx

@@ -112,7 +112,7 @@ def dashboard(ctx: AppContext, year: int, unit_id: int | None = None) -> Dashboa
     """The dashboard of `year` within the user's scope (today's figures for the open work);
     with `unit_id` that union's subtree only (in city mode: one county)."""
     today = clock.today()
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         units = report_units(s, ctx.actor, unit_id)
         payouts = _monthly_payouts(s, year, units)

@@ -28,7 +28,7 @@ def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None
     """The indicators; ``funds``: the funds service's execution of the end date's year when the
     caller already has it (the annual report)."""
     check_period(start, end)
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         s = tx.session
         units = report_units(s, ctx.actor, unit_id)
         cal = work_calendar(s)
@@ -57,5 +57,5 @@ def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None
     if funds is None:
         funds = execution(ctx, end.year, budget_as_of(end), unit_id)
     budget = budget_execution(funds, start, end, scoped=units is not None)
-    with ctx.tx(READ) as tx:  # a city union's database: what it cannot recompute, from its counties' reports
+    with ctx.tx(READ, read_only=True) as tx:  # a city union's database: what it cannot recompute, from its counties' reports
         return city_indicators(tx.session, ctx.actor, first + [budget] + last + unanswerable(), start, end, unit_id)
