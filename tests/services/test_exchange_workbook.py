@@ -138,3 +138,35 @@ def test_wrong_suffix_and_year_are_refused(ctx, year, tmp_path):
         export_annual_workbook(ctx, YEAR, tmp_path / "上报.pdf")
     with pytest.raises(ValidationFailed):
         export_annual_workbook(ctx, 1900, tmp_path / "上报.xlsx")
+
+
+def test_a_save_while_the_file_is_written_neither_waits_nor_shows(ctx, year, tmp_path, monkeypatch):
+    """The workbook is read in one snapshot that takes no write lock: a budget raised on another
+    thread while the rows are written is saved at once and is in none of the file's figures (its
+    budgets agree with its indicators); the export is recorded after."""
+    import threading
+    from datetime import date
+
+    from zhibang_desktop.services import funds
+    from zhibang_desktop.services.exchange import annual_export
+
+    line = funds.list_budgets(ctx, YEAR)[0]
+    saved = threading.Event()
+    real_write = annual_export.write_exchange_workbook
+
+    def write_while_saving(*args, **kwargs):
+        threading.Thread(target=lambda: (funds.adjust_budget(ctx, line.id, 1_000_000, "追加预算（测试）",
+                                                             adjusted_on=date(YEAR, 12, 1), version=line.version),
+                                         saved.set())).start()
+        assert saved.wait(10), "the save waited for the export"
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(annual_export, "write_exchange_workbook", write_while_saving)
+    out = export_annual_workbook(ctx, YEAR, tmp_path / "上报.xlsx").path
+    header, *data = _rows(out, "预算")
+    row = next(r for r in data if r[header.index("预算编号")] == line.id)
+    assert row[header.index("预算合计（分）")] == line.figures.budget_fen
+    indicators_header, *indicators = _rows(out, "指标")
+    budget = next(r for r in indicators if r[0] == "budget_execution")
+    assert budget[indicators_header.index("分母")] == line.figures.budget_fen
+    assert funds.get_budget(ctx, line.id).figures.budget_fen == line.figures.budget_fen + 1_000_000

@@ -1,9 +1,11 @@
 """Who is acting, and the one-transaction-per-call frame every service function uses."""
 from __future__ import annotations
 
+import functools
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import bindparam, select
@@ -73,6 +75,19 @@ class Actor:
         return permission in self.permissions
 
 
+F = TypeVar("F", bound=Callable)
+
+
+def one_snapshot(service: F) -> F:
+    """The service's reads, and those of every service it calls, are one snapshot of the database
+    (AppContext.snapshot): its figures agree with each other whatever is saved meanwhile."""
+    @functools.wraps(service)
+    def reading(ctx: "AppContext", *args, **kwargs):
+        with ctx.snapshot():
+            return service(ctx, *args, **kwargs)
+    return reading  # type: ignore[return-value]
+
+
 # Acts for set-up, migrations and demo data; recorded by this name in the audit trail.
 SYSTEM = Actor.make(None, "system", "系统", {"admin", "clerk", "head", "auditor"})
 
@@ -98,6 +113,8 @@ class Tx:
 class AppContext:
     db: Database
     actor: Actor
+    # per thread: the session of the snapshot() running on it, if any
+    _reading: threading.local = field(default_factory=threading.local, init=False, repr=False, compare=False)
 
     def require(self, permission: str) -> None:
         if not self.actor.can(permission):
@@ -109,12 +126,38 @@ class AppContext:
         `read_only`: the body only reads (searches, lists): it neither waits for nor blocks a writer."""
         if permission is not None:
             self.require(permission)
+        shared = getattr(self._reading, "session", None) if read_only else None
         try:
+            if shared is not None:
+                _still_allowed(shared, self.actor, permission)
+                yield Tx(shared, self.actor)
+                return
             with self.db.session(read_only=read_only) as session:
                 _still_allowed(session, self.actor, permission)
                 yield Tx(session, self.actor)
         except StaleDataError as exc:  # a version column: someone saved this row first
             raise Conflict(STALE_MESSAGE) from exc
+        except (sa_exc.OperationalError, sa_exc.DatabaseError, sa_exc.InterfaceError) as exc:
+            mapped = storage_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read-only service call of this thread inside reads one transaction: a report
+        built from several services' figures (its tables, the funds, the indicators) shows them
+        all as of one moment, even when a save lands meanwhile. Nested: the outer one holds."""
+        if getattr(self._reading, "session", None) is not None:
+            yield
+            return
+        try:
+            with self.db.session(snapshot=True) as session:
+                self._reading.session = session
+                try:
+                    yield
+                finally:
+                    self._reading.session = None
         except (sa_exc.OperationalError, sa_exc.DatabaseError, sa_exc.InterfaceError) as exc:
             mapped = storage_error(exc)
             if mapped is None:

@@ -74,17 +74,23 @@ class Database:
         return str(self.path) if self.path is not None else (self.url or "")
 
     @contextmanager
-    def session(self, *, read_only: bool = False) -> Iterator[Session]:
+    def session(self, *, read_only: bool = False, snapshot: bool = False) -> Iterator[Session]:
         """One transaction: commit on success, roll back on any error. `read_only`: it only reads
         (searches, lists), so on SQLite it begins DEFERRED and never waits for or blocks a writer;
-        a flush inside it is refused (write_lock.WriteInReadOnlySession)."""
+        a flush inside it is refused (write_lock.WriteInReadOnlySession). `snapshot` (read-only):
+        every statement sees the database as of the first one — what a SQLite transaction does
+        anyway; PostgreSQL's READ COMMITTED gives each statement its own, so it is REPEATABLE READ."""
         session = self.sessions()
+        read_only = read_only or snapshot
         if read_only:
             session.info[READ_ONLY] = True
         try:
             with session.begin():
                 if read_only:
-                    session.connection(execution_options={READ_ONLY: True})
+                    options = {READ_ONLY: True}
+                    if snapshot and not self.is_sqlite:
+                        options["isolation_level"] = "REPEATABLE READ"
+                    session.connection(execution_options=options)
                 yield session
         finally:
             session.close()

@@ -151,8 +151,10 @@ def export_annual_workbook(ctx: AppContext, year: int, path, password: str | Non
         raise ValidationFailed(problems)
     ctx.require(EXPORT)
     require_whole_office(ctx.actor, "年度上报文件")
-    indicators = list(_indicator_rows(ctx, year))
-    with ctx.tx(EXPORT) as tx:
+    # Read in one snapshot (the indicators agree with the rows whatever is saved meanwhile) that
+    # takes no write lock while the file is written; the export is recorded after.
+    with ctx.snapshot(), ctx.tx(EXPORT, read_only=True) as tx:
+        indicators = list(_indicator_rows(ctx, year))
         s = tx.session
         settings = read_settings(s)
         total = (s.execute(select(func.count()).select_from(Household).where(_households_of_year(s, year))).scalar_one()
@@ -172,7 +174,8 @@ def export_annual_workbook(ctx: AppContext, year: int, path, password: str | Non
                 "budgets": _budget_rows(s, year), "allocations": _allocation_rows(s, year),
                 "indicators": indicators}
         counts = write_exchange_workbook(out, info, data, password, advance)
-        lock = "（已加密）" if password else ""
+    lock = "（已加密）" if password else ""
+    with ctx.tx(EXPORT) as tx:
         tx.audit("export", "annual_exchange", year,
                  summary=f"导出{year}年度上报文件{lock}：{counts['households']} 户、{counts['payments']} 笔发放")
     return ExchangeExport(out, settings.office_name, year, counts)

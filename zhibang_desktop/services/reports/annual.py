@@ -16,6 +16,7 @@ from .common import READ, household_key, payment_unit, payments_in, report_units
 from .indicators import indicators_with
 from .labels import TypeNames
 from .types import AnnualReport, SourceRow, TypeRow, UnionRow
+from ..context import one_snapshot
 
 
 def _person_key():
@@ -109,6 +110,7 @@ def _union_rows(s, start: date, end: date, units, root_id: int | None) -> list[U
     return out
 
 
+@one_snapshot
 def annual_report(ctx, year: int, unit_id: int | None = None) -> AnnualReport:
     """The year's report (figures as of the year's end, or today while the year runs)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:

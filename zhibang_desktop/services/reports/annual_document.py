@@ -20,6 +20,7 @@ from .annual import annual_report
 from ..document_output import write_cancellable
 from .common import READ
 from .types import AnnualReport, Indicator
+from ..context import one_snapshot
 
 PDF_EXCEPTIONS = 150  # rows of the exception list on paper; the workbook has them all
 SUFFIXES = (".pdf", ".xlsx")
@@ -92,6 +93,7 @@ def _suffix(path: Path) -> str:
     return suffix
 
 
+@one_snapshot
 def _write(ctx, year: int, path, unit_id: int | None, progress: ProgressFn | None = None,
            cancelled: CancelFn | None = None) -> tuple[Path, AnnualReport, int]:
     out = Path(path)

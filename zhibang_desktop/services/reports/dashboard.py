@@ -21,7 +21,7 @@ from ...storage.models import Household, Payment, PolicyVersion, ReliefRequest, 
 from .. import funds
 from ..admin.visit_intervals import visit_intervals
 from ..archive.store import VISIT_STATUSES
-from ..context import AppContext
+from ..context import AppContext, one_snapshot
 from ..relief.calendar import work_calendar
 from ..relief.policies import policy_of
 from ..relief.store import OPEN
@@ -108,6 +108,7 @@ class Dashboard:
         return sum(o.count for o in self.overdue_reviews)
 
 
+@one_snapshot
 def dashboard(ctx: AppContext, year: int, unit_id: int | None = None) -> Dashboard:
     """The dashboard of `year` within the user's scope (today's figures for the open work);
     with `unit_id` that union's subtree only (in city mode: one county)."""

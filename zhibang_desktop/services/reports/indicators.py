@@ -18,12 +18,14 @@ from .common import READ, check_period, report_units
 from .county_reported import city_indicators
 from .labels import TypeNames
 from .types import Indicator
+from ..context import one_snapshot
 
 
 def compute_indicators(ctx, start: date, end: date, unit_id: int | None = None) -> list[Indicator]:
     return indicators_with(ctx, start, end, unit_id)
 
 
+@one_snapshot
 def indicators_with(ctx, start: date, end: date, unit_id: int | None, funds=None) -> list[Indicator]:
     """The indicators; ``funds``: the funds service's execution of the end date's year when the
     caller already has it (the annual report)."""

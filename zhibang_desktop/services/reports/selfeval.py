@@ -21,6 +21,7 @@ from .selfeval_targets import (
     COUNT_MEASURES, MONEY_MEASURES, RULES, YES_NO_MEASURES, TargetLine, Targets, read_targets,
 )
 from .types import AnnualReport, IndicatorException
+from ..context import one_snapshot
 
 CENT = Decimal("0.01")
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
@@ -186,6 +187,7 @@ def _funds_rows(ctx, year: int, unit_id: int | None, as_of) -> tuple[FundsRow, .
             row("其中：本年财政拨款", fiscal), FundsRow("上年结转资金", carried, carried, None), row("其他资金", other))
 
 
+@one_snapshot
 def self_evaluation(ctx, year: int, targets: Targets | str | Path, unit_id: int | None = None) -> SelfEvaluation:
     """The filled-in 绩效自评表 of ``year`` for the targets (a :class:`Targets` or a JSON file)."""
     rep = annual_report(ctx, year, unit_id)

@@ -142,10 +142,14 @@ class CityExchangeDialog(QDialog):
         ctx, year = self.session.ctx, self.year.currentData()
         self.loaded = None
         self.status.setText("正在读取……")
-        self.session.executor.run(
-            lambda: (exchange.import_records(ctx, year), exchange.cross_county(ctx, year),
-                     exchange.reconcile_allocations(ctx, year), exchange.reported_indicators(ctx, year)),
-            lambda result: self._show(year, result), lambda exc: self.status.setText(f"无法读取：{exc}"))
+
+        def read():  # one snapshot: the four tables agree whatever is imported meanwhile
+            with ctx.snapshot():
+                return (exchange.import_records(ctx, year), exchange.cross_county(ctx, year),
+                        exchange.reconcile_allocations(ctx, year), exchange.reported_indicators(ctx, year))
+
+        self.session.executor.run(read, lambda result: self._show(year, result),
+                                  lambda exc: self.status.setText(f"无法读取：{exc}"))
 
     def _show(self, year: int, result) -> None:
         if year != self.year.currentData():

@@ -229,9 +229,13 @@ class ReportsPage(Page):
         start, end = self.chosen_period()
         self.set_status("正在计算指标……")
         self.period_label.setText(self._period_text(start, end))
-        self.query(lambda: (reports.compute_indicators(ctx, start, end, unit_id),
-                            reports.period_payouts(ctx, start, end, unit_id)),
-                   lambda result: self.show_results(*result, (start, end, unit_id)))
+
+        def read():  # one snapshot: the money line and the indicators agree whatever is saved meanwhile
+            with ctx.snapshot():
+                return (reports.compute_indicators(ctx, start, end, unit_id),
+                        reports.period_payouts(ctx, start, end, unit_id))
+
+        self.query(read, lambda result: self.show_results(*result, (start, end, unit_id)))
 
     def _period_text(self, start: date, end: date) -> str:
         return (f"统计期间：{start.year}年{start.month}月{start.day}日 至 {end.year}年{end.month}月{end.day}日"
