@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ...services.errors import ServiceError, ValidationFailed
 
 T = TypeVar("T")
+DETAIL_WIDTH = 440
 
 
 def _box(parent, icon, title: str, text: str, detail: str = "") -> QMessageBox:
@@ -15,6 +16,9 @@ def _box(parent, icon, title: str, text: str, detail: str = "") -> QMessageBox:
     box.button(QMessageBox.Ok).setText("确定")
     if detail:
         box.setInformativeText(detail)
+        # The box is as wide as its first line; Chinese breaks anywhere, so a list of problems
+        # under a short line came out broken mid-word (联系电 / 话).
+        box.findChild(QLabel, "qt_msgbox_informativelabel").setMinimumWidth(DETAIL_WIDTH)
     return box
 
 
