@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Callable, Iterator
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -26,6 +27,7 @@ from .navigation import PageSpec, pages_for
 from .common.session import UiSession
 
 NAV_WIDTH = 150
+FINISH_WORK_MS = 120_000  # closing waits this long at most for calls still running (as for a daily backup)
 
 
 class LazyPages(Mapping):
@@ -288,10 +290,24 @@ class MainWindow(QMainWindow):
         self.close()
         self.logoutRequested.emit()
 
+    def _finish_background_work(self) -> None:
+        """A save or any other call still running on the thread pool is let finish before the
+        closing backup and before the database is closed: it is in that backup, and no save is
+        cut off (a read lingering after the window went printed errors at the exit)."""
+        pool = QThreadPool.globalInstance()
+        if pool.activeThreadCount() == 0:
+            return
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            pool.waitForDone(FINISH_WORK_MS)
+        finally:
+            QApplication.restoreOverrideCursor()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._logging_out and not self._close_editors():
             event.ignore()
             return
+        self._finish_background_work()
         if self.auto_backup is not None:
             self.auto_backup.stop()
             self.auto_backup.backup_on_close()

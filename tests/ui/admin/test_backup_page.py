@@ -220,6 +220,44 @@ def test_the_app_session_starts_auto_backup_and_backs_up_on_close(clerk, qtbot, 
     assert "关闭时备份" in row.summary and made[0].path.name in row.summary
 
 
+
+def test_closing_lets_a_save_in_flight_finish_and_backs_it_up(clerk, qtbot):
+    """The user closes the window while a save still runs on the thread pool: the window waits
+    for it, so it is committed and in the closing backup (before, the backup was taken under it
+    and the database could be closed before it committed)."""
+    import threading
+    import time
+    from dataclasses import replace
+
+    from zhibang_desktop.services.context import SYSTEM
+    from zhibang_desktop.storage.database import open_database
+    from zhibang_desktop.ui.common.session import UiSession
+    from zhibang_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(UiSession(clerk))
+    qtbot.addWidget(window)
+    window.enable_auto_backup()
+    window.show()
+    system = AppContext(clerk.db, SYSTEM)
+    before = settings.get_settings(system)
+    started = threading.Event()
+
+    def slow_save():
+        started.set()
+        time.sleep(0.5)
+        settings.save_settings(system, replace(before, region=before.region + "（关闭前保存）"))
+
+    window.session.executor.run(slow_save)
+    assert started.wait(5)
+    window.close()
+    assert settings.get_settings(system).region == before.region + "（关闭前保存）"
+    [made] = backup.list_backups(backup.default_backup_dir(clerk.db.path))
+    copy = open_database(made.path, migrate=False, take_lock=False, create=False)
+    try:
+        assert settings.get_settings(AppContext(copy, SYSTEM)).region == before.region + "（关闭前保存）"
+    finally:
+        copy.close()
+
 def test_start_up_with_a_damaged_database_offers_the_newest_good_backup(admin, qtbot, monkeypatch, boxes):
     """ui/app.open_or_explain: quick_check fails → the newest good backup is offered; accepting
     restores it, the damaged file is kept byte for byte and the database opens."""
