@@ -123,7 +123,8 @@ class AppContext:
     @contextmanager
     def tx(self, permission: str | None, *, read_only: bool = False) -> Iterator[Tx]:
         """Check `permission`, then run the body as one all-or-nothing transaction.
-        `read_only`: the body only reads (searches, lists): it neither waits for nor blocks a writer."""
+        `read_only`: the body only reads (searches, lists): it neither waits for nor blocks a writer;
+        inside `snapshot()` on this thread it reads the snapshot's transaction."""
         if permission is not None:
             self.require(permission)
         shared = getattr(self._reading, "session", None) if read_only else None
