@@ -55,3 +55,20 @@ def test_the_environment_can_start_the_clock_on_another_day(monkeypatch, text):
     monkeypatch.setattr(clock, "_pin", None)
     monkeypatch.setenv(clock.ENV_TODAY, text)
     assert clock.today() == date.fromisoformat(text)
+
+
+def test_a_pinned_clock_reads_the_same_on_every_thread_under_a_faked_system_time():
+    """freezegun (the shifted-date pass) fakes time.monotonic() on the test's thread but hands a
+    thread started by `threading` the real one; a pinned clock that ran on time.monotonic()
+    then read a day years away there (a snapshot test saw another budget). It runs on
+    clock_gettime, the same on every thread."""
+    import threading
+
+    import freezegun
+
+    with freezegun.freeze_time(datetime(2031, 5, 1, 9, 0), tick=True), clock.pinned(date(2026, 11, 23)):
+        seen: list[date] = []
+        thread = threading.Thread(target=lambda: seen.append(clock.today()))
+        thread.start()
+        thread.join(10)
+        assert seen == [clock.today()] == [date(2026, 11, 23)]

@@ -3,8 +3,9 @@
 Nothing else in the package calls ``date.today()``, ``datetime.now()`` or
 ``datetime.utcnow()`` (a test scans the sources for them). Tests, the demo builder and
 the benchmark pin the clock with :func:`pinned` / :func:`pin`; a pinned clock starts at
-the given moment and runs forward with the real time, so two writes a second apart
-still get different time stamps.
+the given moment and runs forward with the real time, so two writes a second apart still get
+different time stamps (it runs on the machine's monotonic clock read through clock_gettime: the
+same on every thread, even where a test fakes time.monotonic() on some threads only).
 
 ``ZHIBANG_TODAY=YYYY-MM-DD`` starts the clock on that day at the current time of day (for
 training on a past or future date); it is read once, at the first call.
@@ -21,7 +22,7 @@ from typing import Iterator
 ENV_TODAY = "ZHIBANG_TODAY"
 
 _lock = threading.Lock()
-_pin: tuple[datetime, float, bool] | None = None  # (moment, monotonic at pin, frozen)
+_pin: tuple[datetime, float, bool] | None = None  # (moment, process_seconds() at pin, frozen)
 _env_read = False
 
 
@@ -32,7 +33,7 @@ def now() -> datetime:
     if pin is None:
         return datetime.now(timezone.utc)
     moment, started, frozen = pin
-    return moment if frozen else moment + timedelta(seconds=time.monotonic() - started)
+    return moment if frozen else moment + timedelta(seconds=process_seconds() - started)
 
 
 def process_seconds() -> float:
@@ -62,7 +63,7 @@ def pin(moment: datetime | date, *, frozen: bool = False) -> None:
     """Make :func:`now` start at ``moment`` (a date means 10:00 local time on that day)."""
     global _pin
     with _lock:
-        _pin = (_as_utc(moment), time.monotonic(), frozen)
+        _pin = (_as_utc(moment), process_seconds(), frozen)
 
 
 def unpin() -> None:
@@ -108,4 +109,4 @@ def _read_env_once() -> None:
         day = date.fromisoformat(text)
         real = datetime.now().astimezone()
         start = real.replace(year=day.year, month=day.month, day=day.day)
-        _pin = (start.astimezone(timezone.utc), time.monotonic(), False)
+        _pin = (start.astimezone(timezone.utc), process_seconds(), False)
