@@ -10,7 +10,7 @@ import threading
 import pytest
 from sqlalchemy import event
 
-from tests.services.test_permissions import READ_CALLS, module_exists, svc, world  # noqa: F401  (fixture)
+from tests.services.test_permissions import READ_CALLS, WRITES, module_exists, svc, world  # noqa: F401  (fixture)
 from zhibang_desktop.services.context import SYSTEM, AppContext
 
 # Reads anyone signed in may do (READS with no permission in test_permissions.py).
@@ -32,7 +32,13 @@ CALLS = {**READ_CALLS, **OPEN_READ_CALLS}
 
 def begins_of(world, call) -> list[str]:  # noqa: F811
     """The BEGIN statements `call` sent, as the system user (refusals of its arguments included)."""
+    return begins_and_outcome(world, call)[0]
+
+
+def begins_and_outcome(world, call) -> tuple[list[str], bool]:  # noqa: F811
+    """The BEGIN statements `call` sent as the system user, and whether it succeeded."""
     begun: list[str] = []
+    succeeded = False
 
     def seen(conn, cursor, statement, params, context, executemany):
         if statement.lstrip().upper().startswith("BEGIN"):
@@ -42,11 +48,12 @@ def begins_of(world, call) -> list[str]:  # noqa: F811
     event.listen(engine, "before_cursor_execute", seen)
     try:
         call(AppContext(world.ctx.db, SYSTEM), world)
+        succeeded = True
     except Exception:  # noqa: BLE001 — a refusal of the arguments still shows how it began
         pass
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    return begun
+    return begun, succeeded
 
 
 @pytest.mark.sqlite_only  # PostgreSQL readers never wait for a writer, however they begin
@@ -90,3 +97,28 @@ def test_a_read_does_not_wait_for_a_write_in_progress(world):  # noqa: F811
     finally:
         release.set()
         thread.join()
+
+
+# Prints and exports: the file is read and written without the write lock, then one short
+# transaction records it (a long export held up every save before).
+PRINTS_AND_EXPORTS = [case for case in WRITES if ".print_" in case.function or ".export_" in case.function]
+ONE_SHORT_TRANSACTION = {"relief.policies.export_policy": "reads one policy and records its export together"}
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("case", PRINTS_AND_EXPORTS, ids=str)
+def test_a_print_or_export_takes_the_write_lock_only_to_record_itself(world, case):  # noqa: F811
+    if not module_exists(case.function):
+        pytest.skip(f"{case.function}: module not in the tree yet")
+    begun, succeeded = begins_and_outcome(world, case.call)
+    assert begun, f"{case.function} ran no transaction"
+    if case.function in ONE_SHORT_TRANSACTION:
+        return
+    reading = begun[:-1] if succeeded else begun  # what came before the audit row
+    assert all(b == "BEGIN" for b in reading), f"{case.function} began {begun}"
+    if succeeded:
+        assert begun[-1] == "BEGIN IMMEDIATE", f"{case.function} began {begun}"
+
+
+def test_prints_and_exports_are_found():
+    assert len(PRINTS_AND_EXPORTS) >= 12

@@ -206,6 +206,6 @@ def write_template(path, ctx: AppContext | None = None) -> None:
     if ctx is None:
         ledger.write_template(path)
         return
-    with ctx.tx("archive.read") as tx:
+    with ctx.tx("archive.read", read_only=True) as tx:
         causes = read_settings(tx.session).hardship_causes
     ledger.write_template(path, causes)

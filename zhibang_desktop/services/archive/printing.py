@@ -85,7 +85,7 @@ def find_household(ctx: AppContext, text: str) -> int:
 
 
 def _ids(ctx: AppContext, permission: str, household_ids, filt: HouseholdFilter | None, order) -> list[int]:
-    with ctx.tx(permission) as tx:
+    with ctx.tx(permission, read_only=True) as tx:
         s = tx.session
         if household_ids is not None:
             for hid in household_ids:
@@ -219,7 +219,7 @@ def _collect(ctx: AppContext, permission: str, ids: list[int], make, progress: P
     for chunk in _batches(ids):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        with ctx.tx(permission) as tx:
+        with ctx.tx(permission, read_only=True) as tx:
             s = tx.session
             units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
             out.extend(make(s, h, units.get(h.unit_id, "")) for h in _load(s, chunk))
@@ -235,7 +235,7 @@ def _write(ctx: AppContext, permission: str, ids: list[int], make, writer, targe
     if len(ids) > MAX_FORMS:
         raise ServiceError(f"共 {len(ids)} 户，一次最多打印 {MAX_FORMS} 户，请按工会或类别分批打印")
     total = len(ids) * 3  # reading, then the writer's two steps (forms, layout)
-    with ctx.tx(permission) as tx:
+    with ctx.tx(permission, read_only=True) as tx:
         office, banner = read_settings(tx.session).office_name, demo_banner(tx.session)
 
     def read_progress(done: int, _total: int) -> None:

@@ -133,7 +133,7 @@ def export_bank_file(ctx: AppContext, batch_id: int | str, path: str | Path, tem
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValidationFailed([FieldProblem("path", "导出文件", "请使用 .xlsx 文件名")])
-    with ctx.tx(MANAGE) as tx:
+    with ctx.tx(MANAGE, read_only=True) as tx:
         s = tx.session
         batch = find_batch(s, batch_id)
         scope.require_whole_batch(s, ctx.actor, batch, "导出银行代发文件")
@@ -180,7 +180,7 @@ def import_returns(ctx: AppContext, batch_id: int | str, path: str | Path, retur
                    apply: bool = True) -> ReturnImportResult:
     """Apply (or with ``apply=False`` only preview) the bank's return file for one batch."""
     ctx.require(MANAGE)
-    with ctx.tx(MANAGE) as tx:  # scope before reading the file (a refusal names no file problem)
+    with ctx.tx(MANAGE, read_only=True) as tx:  # scope before reading the file (a refusal names no file problem)
         scope.require_whole_batch(tx.session, ctx.actor, find_batch(tx.session, batch_id), "导入银行退票")
     try:
         parsed = read_return_file(path)

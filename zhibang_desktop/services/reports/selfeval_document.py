@@ -100,7 +100,7 @@ def export_selfeval(ctx, year: int, targets: Targets | str | Path, path, unit_id
     if suffix not in (".pdf", ".xlsx"):
         raise ValidationFailed([FieldProblem("out", "输出文件", f"“{out.name}”应以 .pdf 或 .xlsx 结尾")])
     ev = self_evaluation(ctx, year, targets, unit_id)
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         form = selfeval_form(ev, demo_banner(tx.session))
     if suffix == ".pdf":
         pages = write_cancellable(write_grid_pdf, form, out, progress, cancelled)
