@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import shutil
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from tests.another_thread import on_another_thread
 from tests.archive_helpers import FACTORY, JEANS, archived, household, id_no, member, scoped, snapshot, with_roles
 from tests.documents.pdf_tools import assert_all_fonts_embedded, pdftotext
 from zhibang_desktop.domain.idnumber import mask_id_number
@@ -138,3 +140,35 @@ def test_progress_and_cancel(ctx, office, tmp_path):
     with pytest.raises(Cancelled):
         printing.print_archive_forms(ctx, out, filt=HouseholdFilter(), cancelled=lambda: calls.append(1) or len(calls) > 3)
     assert not out.exists() and snapshot(ctx.db) == before
+
+
+def save_elsewhere(ctx, view, **changes) -> None:
+    """Another clerk (another thread, another connection) saves `changes` to the household."""
+    def save() -> None:
+        stored = archive.get_household(ctx, view.id)
+        archive.update_household(ctx, view.id, stored.version, replace(stored.data, **changes))
+
+    on_another_thread(save)
+
+
+@pytest.mark.parametrize("kind", ["档案表", "走访表"])
+def test_a_save_during_a_print_shows_on_none_of_its_forms(ctx, office, kind, monkeypatch, tmp_path):
+    """The forms are read a household at a time here; another clerk's save after the first one is
+    read shows on none of them, and on the next print."""
+    monkeypatch.setattr(printing, "BATCH", 1)
+    print_forms = printing.print_archive_forms if kind == "档案表" else printing.print_visit_forms
+    ids = [office[k].id for k in ("zeng", "shan", "qin")]
+    saved = []
+
+    def save_after_the_first(done: int, _total: int) -> None:
+        if done == 1 and not saved:
+            save_elsewhere(ctx, office["qin"], address="荔城街新址 8 号")
+            saved.append(True)
+
+    during, after = tmp_path / "during.pdf", tmp_path / "after.pdf"
+    print_forms(ctx, during, household_ids=ids, progress=save_after_the_first)
+    print_forms(ctx, after, household_ids=ids)
+
+    assert saved
+    assert "荔城街新址8号" not in flat(during) and "覃国强" in flat(during)
+    assert "荔城街新址8号" in flat(after)

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from tests.admin_helpers import admin_context
+from tests.another_thread import on_another_thread
 from zhibang_desktop.services import funds
 from zhibang_desktop.services.archive import search_households
 from zhibang_desktop.services.archive.types import HouseholdFilter
@@ -30,18 +31,8 @@ def world(ctx):
 def raise_budget_elsewhere(admin) -> None:
     """Another thread (another connection) adds 10,000 yuan to the year's budget, and commits."""
     line = funds.list_budgets(admin, YEAR)[0]
-    errors: list[BaseException] = []
-
-    def save():
-        try:
-            funds.adjust_budget(admin, line.id, RAISED_FEN, "追加预算（测试）", adjusted_on=ON, version=line.version)
-        except BaseException as exc:  # noqa: BLE001 — reported below, on the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=save)
-    thread.start()
-    thread.join(30)
-    assert not thread.is_alive() and not errors, errors
+    on_another_thread(lambda: funds.adjust_budget(admin, line.id, RAISED_FEN, "追加预算（测试）", adjusted_on=ON,
+                                                  version=line.version))
 
 
 def test_a_save_while_the_annual_report_is_computed_shows_in_none_of_it(world, monkeypatch):

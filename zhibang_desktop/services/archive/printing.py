@@ -1,9 +1,11 @@
 """Printing the 困难职工家庭档案表 (one household or a selection) and the 入户走访表 for the
 households whose visit is due; both scoped to the actor's unions and audited as 'print'.
 
-Households are read in short transactions of BATCH rows (a clerk can keep saving while a
-thousand forms are laid out); ``progress``/``cancelled`` follow the reading and the layout,
-and a cancelled print leaves no file and no audit row.
+The selection, the forms and the header are read as one snapshot of the database
+(AppContext.snapshot), BATCH households at a time: every form of a print shows the archive as
+of one moment, and a clerk can keep saving meanwhile (the reads do not take the write lock).
+``progress``/``cancelled`` follow the reading and the layout, and a cancelled print leaves no
+file and no audit row.
 """
 from __future__ import annotations
 
@@ -213,42 +215,52 @@ def due_filter(unit_id: int | None = None, within_days: int = DUE_SOON_DAYS) -> 
 
 # --- printing ------------------------------------------------------------------------------
 
-def _collect(ctx: AppContext, permission: str, ids: list[int], make, progress: ProgressFn,
-             cancelled: CancelFn, total: int) -> list:
-    out = []
+@dataclass(frozen=True)
+class _Forms:
+    ids: list[int]
+    items: list
+    office: str
+    banner: str | None
+
+
+def _read(ctx: AppContext, permission: str, ids: list[int], make, progress: ProgressFn,
+          cancelled: CancelFn) -> _Forms:
+    """The forms of `ids` and the page header; called inside the print's snapshot."""
+    if not ids:
+        raise ServiceError("没有符合条件的档案，未生成文件")
+    if len(ids) > MAX_FORMS:
+        raise ServiceError(f"共 {len(ids)} 户，一次最多打印 {MAX_FORMS} 户，请按工会或类别分批打印")
+    with ctx.tx(permission, read_only=True) as tx:
+        s = tx.session
+        office, banner = read_settings(s).office_name, demo_banner(s)
+        units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
+    items: list = []
     for chunk in _batches(ids):
         if cancelled is not None and cancelled():
             raise Cancelled()
         with ctx.tx(permission, read_only=True) as tx:
             s = tx.session
-            units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
-            out.extend(make(s, h, units.get(h.unit_id, "")) for h in _load(s, chunk))
+            households = _load(s, chunk)
+            items.extend(make(s, h, units.get(h.unit_id, "")) for h in households)
+            for h in households:  # made into forms: the snapshot's session need not keep them
+                s.expunge(h)
         if progress:
-            progress(len(out), total)
-    return out
+            progress(len(items), len(ids) * 3)
+    return _Forms(ids, items, office, banner)
 
 
-def _write(ctx: AppContext, permission: str, ids: list[int], make, writer, target: Target, summary: str,
+def _write(ctx: AppContext, permission: str, forms: _Forms, writer, target: Target, summary: str,
            filt_text: str, progress: ProgressFn, cancelled: CancelFn, record: bool) -> FormPrintResult:
-    if not ids:
-        raise ServiceError("没有符合条件的档案，未生成文件")
-    if len(ids) > MAX_FORMS:
-        raise ServiceError(f"共 {len(ids)} 户，一次最多打印 {MAX_FORMS} 户，请按工会或类别分批打印")
+    ids, items = forms.ids, forms.items
     total = len(ids) * 3  # reading, then the writer's two steps (forms, layout)
-    with ctx.tx(permission, read_only=True) as tx:
-        office, banner = read_settings(tx.session).office_name, demo_banner(tx.session)
-
-    def read_progress(done: int, _total: int) -> None:
-        if progress:
-            progress(done, total)
 
     def write_progress(done: int, steps: int) -> None:
         if progress:
             progress(len(ids) + done * 2 * len(ids) // max(steps, 1), total)
 
-    items = _collect(ctx, permission, ids, make, read_progress, cancelled, len(ids))
     try:
-        pages = writer(items, target, office=office, banner=banner, progress=write_progress, cancelled=cancelled)
+        pages = writer(items, target, office=forms.office, banner=forms.banner, progress=write_progress,
+                       cancelled=cancelled)
     except DocCancelled:
         raise Cancelled() from None
     except OSError as exc:
@@ -275,7 +287,6 @@ def print_archive_forms(ctx: AppContext, target: Target, *, household_ids: list[
     """The 档案表 of the given households, or of those ``filt`` selects (the archive list's filters).
     ``record`` False builds a preview: nothing is written to the audit trail."""
     ctx.require(PRINT_ARCHIVE)
-    ids = _ids(ctx, PRINT_ARCHIVE, household_ids, filt, (Household.archive_no,))
     entered: dict[int, str] = {}
 
     def make(s: Session, h: Household, unit: str) -> ArchiveSheet:
@@ -283,8 +294,11 @@ def print_archive_forms(ctx: AppContext, target: Target, *, household_ids: list[
             entered.update(_entered_by(s, [h.id]))
         return archive_sheet(h, unit, entered.get(h.id, ""))
 
+    with ctx.snapshot():
+        ids = _ids(ctx, PRINT_ARCHIVE, household_ids, filt, (Household.archive_no,))
+        forms = _read(ctx, PRINT_ARCHIVE, ids, make, progress, cancelled)
     scope = (f"档案 {len(ids)} 户（选定）" if household_ids is not None else describe_filter(filt or HouseholdFilter()))
-    return _write(ctx, PRINT_ARCHIVE, ids, make, write_archive_sheets, target, "打印困难职工家庭档案表", scope,
+    return _write(ctx, PRINT_ARCHIVE, forms, write_archive_sheets, target, "打印困难职工家庭档案表", scope,
                   progress, cancelled, record)
 
 
@@ -295,18 +309,18 @@ def print_visit_forms(ctx: AppContext, target: Target, *, filt: HouseholdFilter 
     order they are due; ``prefilled`` False leaves the household's situation blank."""
     ctx.require(PRINT_VISITS)
     today = clock.today()
-    ids = _ids(ctx, PRINT_VISITS, household_ids, filt or due_filter(),
-               (Household.next_visit_due, Household.archive_no))
 
     def make(_s: Session, h: Household, unit: str) -> VisitSheet:
         return visit_sheet(h, unit, prefilled, today)
 
+    with ctx.snapshot():
+        ids = _ids(ctx, PRINT_VISITS, household_ids, filt or due_filter(),
+                   (Household.next_visit_due, Household.archive_no))
+        forms = _read(ctx, PRINT_VISITS, ids, make, progress, cancelled)
     scope = describe_filter(filt or due_filter()) if household_ids is None else f"档案 {len(ids)} 户（选定）"
     kind = "预填" if prefilled else "空白"
-    return _write(ctx, PRINT_VISITS, ids, make, write_visit_sheets, target, f"打印入户走访表（{kind}）", scope,
+    return _write(ctx, PRINT_VISITS, forms, write_visit_sheets, target, f"打印入户走访表（{kind}）", scope,
                   progress, cancelled, record)
-
-
 
 
 def record_form_print(ctx: AppContext, what: str, result: FormPrintResult, how: str, where: str, pages: int) -> None:
