@@ -20,6 +20,7 @@ def test_bench_measures_every_work_against_its_floor_at_small_n(tmp_path, capsys
     names = {w["name"] for w in report["works"]}
     assert {"archive.search.name_prefix", "archive.search.initials", "archive.search.id_suffix", "gui.archive.typed",
             "gui.archive.enter", "gui.archive.scroll", "gui.archive.memory", "import.households", "print.receipts",
+            "print.archive_forms",
             "demo.build", "export.households", "export.bank", "start.cold", "start.signin", "start.enter",
             "report.dashboard", "report.annual", "report.funds_execution"} <= names
     assert report["load_average"] is not None

@@ -46,24 +46,27 @@ class BatchForm(FormDocument):
 
 
 class FormBatch(Generic[T]):
-    """Lay out ``items`` with ``one(doc, item)`` and write the PDF; progress covers both steps."""
+    """Lay out ``items`` with ``one(doc, item)`` and write the PDF; progress counts the forms."""
 
     def __init__(self, doc: BatchForm, one: Callable[[BatchForm, T], None]):
         self.doc, self.one = doc, one
 
     def write(self, items: Sequence[T], target: Target, progress: ProgressFn | None = None,
               cancelled: CancelFn | None = None) -> int:
-        total = len(items) * 2 or 1
-        for i, item in enumerate(items):
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            self.one(self.doc, item)
-            if progress:
-                progress(i + 1, total)
-        offset = len(items)
+        """Each item's form is made when the one before it has been laid out (see lazy_story):
+        memory holds one household's flowables, whatever the count."""
+        count = len(items)
 
-        def layout_progress(done: int, steps: int) -> None:
-            if progress:
-                progress(offset + done * len(items) // max(steps, 1), total)
+        def forms():
+            for i, item in enumerate(items):
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                if progress:
+                    progress(i, count)  # the forms before this one are on their pages
+                self.one(self.doc, item)
+                yield self.doc.take_story()
 
-        return self.doc.write(target, layout_progress, cancelled)
+        pages = self.doc.write_parts(forms(), target, cancelled)
+        if progress:
+            progress(count, count)
+        return pages

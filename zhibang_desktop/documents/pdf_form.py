@@ -21,7 +21,8 @@ text.  Fonts are the embedded TrueType fonts of :mod:`.fonts`.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,10 +31,12 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFPage, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .fonts import FontSet, ensure_fonts
+from .lazy_story import LazyStory
 from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, write_bytes_to_target
 from .pdf_common import cell_text, date_from_clock, draw_page_footer, markup
 
@@ -379,6 +382,34 @@ class FormDocument:
         """Write the PDF to a path (atomically) or a binary file object; return the page count."""
         ticker = Ticker(len(self._story) + 1, progress, cancelled, every=1)
         ticker.start()
+        story = list(self._story)
+        for flowable in story:  # report progress as flowables get laid out
+            flowable._zhibang_tick = True  # type: ignore[attr-defined]
+
+        def after_flowable(flowable: Flowable) -> None:
+            if getattr(flowable, "_zhibang_tick", False):
+                ticker.advance()
+
+        pages = self._build(story, target, ticker.check, after_flowable)
+        ticker.finish()
+        return pages
+
+    def take_story(self) -> list[Flowable]:
+        """What the sections added so far; the document starts an empty story."""
+        story, self._story = self._story, []
+        return story
+
+    def write_parts(self, parts: Iterable[list[Flowable]], target: Target, cancelled: CancelFn | None = None) -> int:
+        """Write a story made part by part while it is laid out (one household's form at a
+        time, see lazy_story); return the page count."""
+        def check() -> None:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+
+        return self._build(LazyStory(parts), target, check)
+
+    def _build(self, story: list[Flowable], target: Target, on_page: Callable[[], None],
+               after_flowable: Callable[[Flowable], None] | None = None) -> int:
         top, right, bottom, left = self.margins_mm
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
@@ -395,26 +426,14 @@ class FormDocument:
             initialFontName=self.fonts.body,
         )
         pages = [0]
-
-        def on_page(canvas: Canvas, _doc: Any) -> None:
-            ticker.check()
-
-        story = list(self._story)
-        for flowable in story:  # report progress as flowables get laid out
-            flowable._zhibang_tick = True  # type: ignore[attr-defined]
-
-        def after_flowable(flowable: Flowable) -> None:
-            if getattr(flowable, "_zhibang_tick", False):
-                ticker.advance()
-
-        doc.afterFlowable = after_flowable  # type: ignore[method-assign]
+        if after_flowable is not None:
+            doc.afterFlowable = after_flowable  # type: ignore[method-assign]
         doc.build(
             story,
-            onFirstPage=on_page,
-            onLaterPages=on_page,
+            onFirstPage=lambda _canvas, _doc: on_page(),
+            onLaterPages=lambda _canvas, _doc: on_page(),
             canvasmaker=_numbered_canvas(self.fonts.body, self.page_footer_text, pages, self.banner),
         )
-        ticker.finish()
         write_bytes_to_target(buffer.getvalue(), target)
         return pages[0]
 
@@ -433,7 +452,11 @@ def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[in
             self._deferred: list[dict] = []
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
-            self._deferred.append(dict(self.__dict__))
+            state = dict(self.__dict__)
+            # a page's drawing is thousands of short strings until the PDF is saved; packed,
+            # a thousand-page print keeps megabytes, not hundreds of them
+            state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+            self._deferred.append(state)
             self._startPage()
 
         def save(self) -> None:
@@ -441,10 +464,30 @@ def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[in
             page_count_out[0] = total
             for state in self._deferred:
                 self.__dict__.update(state)
+                self._code = [zlib.decompress(state["_code"]).decode("utf-8")]  # joined as reportlab joins them
                 draw_page_footer(
                     self, font, self._pagesize[0], self._pageNumber, total, footer_text, banner=banner
                 )
                 super().showPage()
+                _compress_now(self._doc.Pages.pages[-1])
             super().save()
 
     return NumberedCanvas
+
+
+class _AlreadyFlate:
+    """The FlateDecode filter of a stream compressed before the document is saved."""
+
+    pdfname = "FlateDecode"
+
+    @staticmethod
+    def encode(content: bytes) -> bytes:
+        return content
+
+
+def _compress_now(page: PDFPage) -> None:
+    """Compress a finished page's stream now, as reportlab would when saving (same zlib level,
+    same bytes): until then every page of the document is held as text, ~18 KB a form page."""
+    stream = PDFStream(content=zlib.compress(page.stream.encode("utf-8")), filters=[_AlreadyFlate])
+    stream.__Comment__ = "page stream"
+    page.Contents, page.stream = stream, None
