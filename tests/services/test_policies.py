@@ -136,3 +136,19 @@ def test_holiday_table(ctx):
     assert holidays.mark_year_complete(admin, 2027, complete=False).source == "none"
     with pytest.raises(ValidationFailed):
         holidays.add_days(admin, [HolidayView("2027-10-01", False)])  # type: ignore[arg-type]
+
+
+def test_an_export_that_cannot_be_recorded_leaves_no_file(ctx, tmp_path, monkeypatch):
+    from zhibang_desktop.services.context import Tx
+
+    admin = admin_context(ctx)
+    policies.use_preset(admin, "增城", 2026)
+    out = tmp_path / "p.json"
+
+    def refused(*_args, **_kwargs):
+        raise RuntimeError("审计日志写入失败（测试）")
+
+    monkeypatch.setattr(Tx, "audit", refused)
+    with pytest.raises(RuntimeError):
+        policies.export_policy(admin, 2026, path=out)
+    assert not out.exists()

@@ -320,12 +320,19 @@ def activate_policy(ctx: AppContext, policy_id: int) -> PolicyVersionView:
 def export_policy(ctx: AppContext, year: int | None = None, policy_id: int | None = None,
                   path: str | Path | None = None) -> str:
     """The policy as JSON text (and written to ``path`` when given); audited as an export."""
-    with ctx.tx(READ) as tx:
+    with ctx.tx(READ, read_only=True) as tx:
         row = _pick(tx.session, year, policy_id)
         text = policy_to_json(policy_of(row))
+        row_id, row_year, row_version = row.id, row.year, row.version
+    if path is not None:
+        from ...documents.output import write_bytes_to_target
+        write_bytes_to_target(text.encode("utf-8"), Path(path))
+    try:
+        with ctx.tx(READ) as tx:
+            tx.audit("export", "policy_version", row_id,
+                     summary=f"导出{row_year}年救助政策第 {row_version} 版" + (f"到 {Path(path).name}" if path else ""))
+    except BaseException:
         if path is not None:
-            from ...documents.output import write_bytes_to_target
-            write_bytes_to_target(text.encode("utf-8"), Path(path))
-        tx.audit("export", "policy_version", row.id,
-                 summary=f"导出{row.year}年救助政策第 {row.version} 版" + (f"到 {Path(path).name}" if path else ""))
-        return text
+            Path(path).unlink(missing_ok=True)  # no file out of the office without its audit row
+        raise
+    return text
