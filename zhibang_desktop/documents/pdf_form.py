@@ -486,8 +486,10 @@ class _AlreadyFlate:
 
 
 def _compress_now(page: PDFPage) -> None:
-    """Compress a finished page's stream now, as reportlab would when saving (same zlib level,
-    same bytes): until then every page of the document is held as text, ~18 KB a form page."""
+    """Compress a finished page's stream now rather than when the PDF is saved, when every page
+    of the document would be held as text until then (~18 KB a form page). Flate at zlib's
+    default level as reportlab's, without the ASCII85 layer it adds by default: the same pages,
+    a fifth smaller."""
     stream = PDFStream(content=zlib.compress(page.stream.encode("utf-8")), filters=[_AlreadyFlate])
     stream.__Comment__ = "page stream"
     page.Contents, page.stream = stream, None

@@ -252,7 +252,7 @@ def _read(ctx: AppContext, permission: str, ids: list[int], make, progress: Prog
 def _write(ctx: AppContext, permission: str, forms: _Forms, writer, target: Target, summary: str,
            filt_text: str, progress: ProgressFn, cancelled: CancelFn, record: bool) -> FormPrintResult:
     ids, items = forms.ids, forms.items
-    total = len(ids) * 3  # reading, then the writer's two steps (forms, layout)
+    total = len(ids) * 3  # a third for the reading, two for the layout (the longer part)
 
     def write_progress(done: int, steps: int) -> None:
         if progress:
