@@ -170,24 +170,85 @@ def test_the_sign_in_window_paints_with_qt_alone(demo_copy):
     assert last_line_of(probe) == "增城区总工会 []"
 
 
-def test_while_the_clerk_types_the_main_window_and_the_archive_page_are_loaded(demo_copy):
-    """The loading thread imports them before the window may sign in (after 登录 only argon2 and
-    building the window remain), and nothing that prints or exports."""
+def test_while_the_clerk_types_the_main_window_is_loaded_before_sign_in_and_the_printing_after(demo_copy):
+    """The loading thread imports the main window and the archive page before the window may
+    sign in (after 登录 only argon2 and building the window remain) and nothing that prints or
+    exports; then, with the clerk still typing, what a first print needs."""
     probe = (
-        "import sys\n"
+        "import sys, threading\n"
         "from pathlib import Path\n"
+        "from PySide6.QtCore import Qt\n"
         "from zhibang_desktop.ui import app\n"
         "from zhibang_desktop.ui.login.sign_in_first import DatabaseOpener\n"
         "qt = app.make_app()\n"
         f"opener = DatabaseOpener(Path({str(demo_copy)!r}))\n"
-        "opener.start()\n"
-        "opener.wait()\n"
-        "ahead = [m for m in ('zhibang_desktop.ui.main_window', 'zhibang_desktop.ui.archive.archive_page')"
+        "seen = {}\n"
+        "def at_opened():\n"
+        "    seen['ahead'] = [m for m in ('zhibang_desktop.ui.main_window', 'zhibang_desktop.ui.archive.archive_page')"
         " if m in sys.modules]\n"
-        f"print(opener.ready_to_sign_in, len(ahead), {heavy_loaded(('openpyxl', 'reportlab'))})\n"
+        f"    seen['printing'] = {heavy_loaded(('openpyxl', 'reportlab', 'pypdfium2'))}\n"
+        "opener.opened.connect(at_opened, Qt.DirectConnection)\n"
+        "opener.start()\n"
+        "[t.join() for t in threading.enumerate() if t.name == 'zhibang-open-database']\n"
+        f"later = {heavy_loaded(('openpyxl', 'reportlab', 'pypdfium2'))}\n"
+        "prints = 'zhibang_desktop.ui.archive.archive_prints' in sys.modules\n"
+        "print(opener.ready_to_sign_in, len(seen['ahead']), seen['printing'], later, prints)\n"
+        "opener.finish()\n"
         "opener.db.close()\n"
     )
-    assert last_line_of(probe) == "True 2 []"
+    assert last_line_of(probe) == "True 2 [] ['openpyxl', 'pypdfium2', 'reportlab'] True"
+
+
+def test_the_window_imports_nothing_while_the_thread_loads_ahead_and_closing_it_stops_the_loading(demo_copy):
+    """Signing in (the office's name, argon2) uses only what the thread loaded before the window
+    may sign in, so the two threads never import at once; when the window closes the thread stops
+    at the next module and is waited for before the start goes on. The thread's loading of the
+    printing is held until it is told to stop, so the whole sign-in lands in the middle of it."""
+    probe = (
+        "import sys, threading\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import Qt, QTimer\n"
+        "from PySide6.QtWidgets import QDialogButtonBox\n"
+        "from zhibang_desktop.demo.account import DEMO_PASSWORD\n"
+        "from zhibang_desktop.ui import app\n"
+        "from zhibang_desktop.ui.common.first_paint import on_first_paint\n"
+        "from zhibang_desktop.ui.login import sign_in_first\n"
+        "from zhibang_desktop.ui.login.login_dialog import LoginDialog\n"
+        "events = []\n"
+        "class Recorder:  # finds nothing; sees each module imported for the first time, and on which thread\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        events.append(('gui' if threading.current_thread() is threading.main_thread() else 'thread', name))\n"
+        "sys.meta_path.insert(0, Recorder())\n"
+        "real_load_ahead = sign_in_first.load_ahead\n"
+        "def held(modules, stop=None):\n"
+        "    if stop is not None:\n"
+        "        assert stop.wait(60)\n"
+        "    real_load_ahead(modules, stop)\n"
+        "sign_in_first.load_ahead = held\n"
+        "class Opener(sign_in_first.DatabaseOpener):\n"
+        "    def __init__(self, path):\n"
+        "        super().__init__(path)\n"
+        "        self.opened.connect(lambda: events.append(('opened', '')), Qt.DirectConnection)\n"
+        "    def _run(self):\n"
+        "        super()._run()\n"
+        "        events.append(('thread done', ''))\n"
+        "sign_in_first.DatabaseOpener = Opener\n"
+        "qt = app.make_app()\n"
+        "def clerk(dialog):\n"
+        "    dialog.username.setText('clerk')\n"
+        "    dialog.password.setText(DEMO_PASSWORD)\n"
+        "    QTimer.singleShot(0, dialog.buttons.button(QDialogButtonBox.Ok).click)\n"
+        "on_first_paint(qt, clerk, LoginDialog)\n"
+        f"early = sign_in_first.sign_in_while_opening(Path({str(demo_copy)!r}), '增城区总工会')\n"
+        "events.append(('returned', ''))\n"
+        "marks = [e for e, _ in events]\n"
+        "opened, done = marks.index('opened'), marks.index('thread done')\n"
+        "gui_meanwhile = [n for who, n in events[opened:done] if who == 'gui']\n"
+        f"stopped = {heavy_loaded(('openpyxl', 'reportlab', 'pypdfium2'))} == []\n"
+        "print(early.actor.username, gui_meanwhile, marks.index('returned') > done, stopped)\n"
+        "early.db.close()\n"
+    )
+    assert last_line_of(probe) == "clerk [] True True"
 
 
 def test_a_file_another_program_has_open_is_explained_without_a_sign_in_window(demo_copy, boxes, monkeypatch):

@@ -12,14 +12,14 @@ Anything the opening finds that is not a plain sign-in (a damaged or locked file
 without users) closes the window and is handed back to the ordinary start, which explains it
 exactly as when it opens the file itself.
 
-Only the loading thread imports the program's modules while the window is up; the GUI thread
-imports nothing new until the thread is done (two threads importing the same modules in
-opposite orders can deadlock on Python's import locks).
+Only the loading thread imports the program's modules while the window is up (two threads
+importing the same modules in opposite orders can deadlock on Python's import locks). Once the
+database is open it goes on loading what a first print needs (load_ahead.py); the window,
+meanwhile, only takes typing and signs in with what is already loaded, and when it closes the
+thread stops at the next module and is waited for before anything else is imported.
 """
 from __future__ import annotations
 
-import importlib
-import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +28,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
 from ..common.first_paint import on_first_paint
-from ..navigation import PAGES
+from .load_ahead import FOR_THE_FIRST_PRINT, FOR_THE_MAIN_WINDOW, load_ahead
 from .login_dialog import LoginDialog
-
-log = logging.getLogger(__name__)
 
 NOT_A_SIGN_IN = 2  # the dialog's result when the opening found something other than a sign-in
 
@@ -48,7 +46,8 @@ class EarlyStart:
 
 class DatabaseOpener(QObject):
     """Loads the program and opens the database on a thread; `opened` is emitted (and received
-    on the GUI thread) when it is done, with `db` or `failure` set."""
+    on the GUI thread) when the window may sign in, with `db` or `failure` set. The thread then
+    loads what a first print needs until `finish`."""
 
     opened = Signal()
 
@@ -58,6 +57,7 @@ class DatabaseOpener(QObject):
         self.db = None
         self.ready_to_sign_in = False
         self.failure: BaseException | None = None
+        self._stop_loading = threading.Event()
         self._thread = threading.Thread(target=self._run, name="zhibang-open-database")
 
     def start(self) -> None:
@@ -77,24 +77,17 @@ class DatabaseOpener(QObject):
         except BaseException as exc:  # noqa: BLE001 — handed to the GUI thread, which explains it
             self.failure = exc
         if self.ready_to_sign_in:
-            _load_ahead()
+            load_ahead(FOR_THE_MAIN_WINDOW)
         self.opened.emit()
+        if self.ready_to_sign_in:
+            load_ahead(FOR_THE_FIRST_PRINT, self._stop_loading)
 
-    def wait(self) -> None:
+    def finish(self) -> None:
+        """Stop loading ahead at the next module and wait for the thread: after this the GUI
+        thread may import, and the file is never left half-open (opening may be migrating it)."""
+        self._stop_loading.set()
         if self._thread.ident is not None:
             self._thread.join()
-
-
-def _load_ahead() -> None:
-    """Import the main window and the page most users start on (the archive) while the clerk
-    types, so that after 登录 only argon2 and building the window remain (about 70 ms less).
-    Done before `opened`, while the GUI thread imports nothing; a module that fails to import
-    is left for the main window to report as it would have."""
-    for module in ("zhibang_desktop.ui.main_window", PAGES[0].factory.partition(":")[0]):
-        try:
-            importlib.import_module(module)
-        except Exception:  # noqa: BLE001
-            log.warning("could not load %s ahead of sign-in", module, exc_info=True)
 
 
 def sign_in_while_opening(path: Path, office: str, hint: tuple[str, str] | None = None) -> EarlyStart:
@@ -120,7 +113,7 @@ def sign_in_while_opening(path: Path, office: str, hint: tuple[str, str] | None 
     closed.append(True)
     if not opener.started():  # quit before the window painted
         return EarlyStart(quit=True)
-    opener.wait()  # never left half-open: opening may be migrating the file
+    opener.finish()
     if result == QDialog.Accepted:
         return EarlyStart(db=opener.db, actor=dialog.actor)
     if result == NOT_A_SIGN_IN:

@@ -1,0 +1,36 @@
+"""What a sign-in-first start (sign_in_first.py) imports on its loading thread while the clerk types.
+
+First what the main window needs, before the window may sign in: after 登录 only argon2 and
+building the window remain. Then, while the clerk is still typing, what a first print needs
+(reportlab, openpyxl, pdfium and the archive page's prints, about 0.25 s on a quiet two-core
+PC): imported on the GUI thread at the first 打印, they froze the window for that long before
+the progress dialog showed. These go one module at a time and stop at the next module once the
+window closes, so a quick clerk waits at most for the module under way; what was not loaded
+loads at the first print, as before.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+
+from ..navigation import PAGES
+
+log = logging.getLogger(__name__)
+
+FOR_THE_MAIN_WINDOW = ("zhibang_desktop.ui.main_window", PAGES[0].factory.partition(":")[0])
+# the cheapest first, so that a stop waits least; the program's own modules last (they need the rest)
+FOR_THE_FIRST_PRINT = ("pypdfium2", "reportlab.platypus", "openpyxl", "zhibang_desktop.ui.printing.print_preview",
+                       "zhibang_desktop.ui.archive.archive_prints")
+
+
+def load_ahead(modules: tuple[str, ...], stop: threading.Event | None = None) -> None:
+    """Import `modules` in order, until `stop` is set. A module that fails to import is left for
+    the code that needs it to report as it would have."""
+    for module in modules:
+        if stop is not None and stop.is_set():
+            return
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001
+            log.warning("could not load %s ahead", module, exc_info=True)
