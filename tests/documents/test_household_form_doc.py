@@ -58,3 +58,29 @@ def test_progress_counts_the_forms_and_cancel_stops_between_them():
     doc = BatchForm("入户走访表", office="增城区总工会", banner=None, footer="")
     with pytest.raises(Cancelled):
         FormBatch(doc, one).write(list(range(5)), io.BytesIO(), cancelled=lambda: asked.append(1) or len(asked) > 3)
+
+
+def test_a_print_goes_into_a_file_beside_its_target_and_replaces_it_only_when_complete(tmp_path):
+    """The PDF is written as it is made (no second copy of it in memory), into a temporary file in
+    the same folder; the clerk's earlier file at the target stays as it was until the new one is
+    complete, and a cancelled print leaves it and nothing else."""
+    out = tmp_path / "档案表.pdf"
+    out.write_bytes(b"the earlier print")
+    during = []
+
+    def watched(doc: BatchForm, n: int) -> None:
+        during.append((out.read_bytes(), sorted(p.name for p in tmp_path.iterdir())))
+        one(doc, n)
+
+    doc = BatchForm("困难职工家庭档案表", office="增城区总工会", banner=None, footer="内部存档")
+    pages = FormBatch(doc, watched).write(list(range(1, 4)), out)
+
+    assert all(old == b"the earlier print" and len(names) == 2 for old, names in during)
+    assert any(name.startswith(".~档案表.") for name in during[0][1])
+    assert [p.name for p in tmp_path.iterdir()] == ["档案表.pdf"] and len(pdftotext(out)) == pages
+
+    doc = BatchForm("困难职工家庭档案表", office="增城区总工会", banner=None, footer="内部存档")
+    out.write_bytes(b"the earlier print")
+    with pytest.raises(Cancelled):
+        FormBatch(doc, one).write(list(range(1, 4)), out, cancelled=lambda: True)
+    assert out.read_bytes() == b"the earlier print" and [p.name for p in tmp_path.iterdir()] == ["档案表.pdf"]

@@ -28,6 +28,7 @@ __all__ = [
     "CancelFn",
     "Target",
     "atomic_path",
+    "target_file",
     "write_bytes_to_target",
     "is_file_object",
     "Ticker",
@@ -92,13 +93,23 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def target_file(target: Target) -> Iterator[BinaryIO]:
+    """A binary file to write a document into as it is made: ``target`` itself when it is a file
+    object, else a temporary file beside the path that replaces it only when the block ends
+    without an exception (atomic_path). A big PDF goes to disk once, not through a copy in
+    memory first."""
+    if is_file_object(target):
+        yield target  # type: ignore[misc]
+        return
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:  # type: ignore[arg-type]
+        yield out
+
+
 def write_bytes_to_target(data: bytes, target: Target) -> None:
     """Store a finished document (already complete in memory) at ``target``."""
-    if is_file_object(target):
-        target.write(data)  # type: ignore[union-attr]
-        return
-    with atomic_path(target) as tmp:  # type: ignore[arg-type]
-        tmp.write_bytes(data)
+    with target_file(target) as out:
+        out.write(data)
 
 
 class Ticker:

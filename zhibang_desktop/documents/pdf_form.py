@@ -20,7 +20,6 @@ text.  Fonts are the embedded TrueType fonts of :mod:`.fonts`.
 
 from __future__ import annotations
 
-import io
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from .fonts import FontSet, ensure_fonts
 from .lazy_story import LazyStory
-from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, write_bytes_to_target
+from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, target_file
 from .pdf_common import cell_text, date_from_clock, draw_page_footer, markup
 
 __all__ = ["Cell", "Field", "FormDocument", "Cancelled"]
@@ -411,30 +410,29 @@ class FormDocument:
     def _build(self, story: list[Flowable], target: Target, on_page: Callable[[], None],
                after_flowable: Callable[[Flowable], None] | None = None) -> int:
         top, right, bottom, left = self.margins_mm
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            topMargin=top * mm,
-            rightMargin=right * mm,
-            bottomMargin=bottom * mm,
-            leftMargin=left * mm,
-            title=self.title,
-            author=self.author,
-            creator="职帮 zhibang_desktop",
-            pageCompression=1,
-            initialFontName=self.fonts.body,
-        )
-        pages = [0]
-        if after_flowable is not None:
-            doc.afterFlowable = after_flowable  # type: ignore[method-assign]
-        doc.build(
-            story,
-            onFirstPage=lambda _canvas, _doc: on_page(),
-            onLaterPages=lambda _canvas, _doc: on_page(),
-            canvasmaker=_numbered_canvas(self.fonts.body, self.page_footer_text, pages, self.banner),
-        )
-        write_bytes_to_target(buffer.getvalue(), target)
+        with target_file(target) as out:
+            doc = SimpleDocTemplate(
+                out,
+                pagesize=A4,
+                topMargin=top * mm,
+                rightMargin=right * mm,
+                bottomMargin=bottom * mm,
+                leftMargin=left * mm,
+                title=self.title,
+                author=self.author,
+                creator="职帮 zhibang_desktop",
+                pageCompression=1,
+                initialFontName=self.fonts.body,
+            )
+            pages = [0]
+            if after_flowable is not None:
+                doc.afterFlowable = after_flowable  # type: ignore[method-assign]
+            doc.build(
+                story,
+                onFirstPage=lambda _canvas, _doc: on_page(),
+                onLaterPages=lambda _canvas, _doc: on_page(),
+                canvasmaker=_numbered_canvas(self.fonts.body, self.page_footer_text, pages, self.banner),
+            )
         return pages[0]
 
 
@@ -460,9 +458,11 @@ def _numbered_canvas(font: str, footer_text: str | None, page_count_out: list[in
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._deferred)
+            deferred = self._deferred
+            total = len(deferred)
             page_count_out[0] = total
-            for state in self._deferred:
+            for number in range(total):
+                state, deferred[number] = deferred[number], None  # the page's final stream replaces it
                 self.__dict__.update(state)
                 self._code = [zlib.decompress(state["_code"]).decode("utf-8")]  # joined as reportlab joins them
                 draw_page_footer(

@@ -35,7 +35,6 @@ Money cells are integer fen and are printed with :func:`format_yuan`.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,7 +50,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 from zhibang_desktop.domain.money import amount_in_words, format_yuan
 
 from .fonts import FontSet, ensure_fonts
-from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, write_bytes_to_target
+from .output import CancelFn, Cancelled, ProgressFn, Target, Ticker, target_file
 from .pdf_common import cell_text, date_from_clock, draw_page_footer
 from .pdf_common import markup as _markup
 from .pdf_list_parts import (
@@ -440,66 +439,65 @@ class ListReport:
         self.page_rows = pages
         page_count = len(pages)
 
-        buffer = io.BytesIO()
-        canvas = Canvas(
-            buffer,
-            pagesize=(self._page_w, self._page_h),
-            pageCompression=1,
-            initialFontName=self._fonts.body,  # else every page references unembedded Helvetica
-            initialFontSize=self.font_size,
-        )
-        date_from_clock(canvas)
-        canvas.setTitle(self.title)
-        canvas.setCreator("职帮 zhibang_desktop")
-        if self.author:
-            canvas.setAuthor(self.author)
-
-        grand = [0] * len(self.money_columns)
-        self.page_sums = []
-        for page_no, page in enumerate(pages):
-            ticker.check()
-            last = page_no == page_count - 1
-            y = self._top_y
-            y = self._draw_block(canvas, self._first_block if page_no == 0 else self._cont_block, y)
-
-            page_table = _PageTable(self._header_cells, self._header_h)
-            sums = [0] * len(self.money_columns)
-            for r in page:
-                row = self.rows[r]
-                page_table.add(self._build_cells(self._row_texts(row)), heights[r])
-                for k, col in enumerate(self.money_columns):
-                    if row[col] is not None:
-                        sums[k] += row[col]
-                ticker.advance()
-            grand = [g + s for g, s in zip(grand, sums, strict=True)]
-            self.page_sums.append(sums)
-
-            if with_subtotals:
-                page_table.add_total(*self._total_row("本页小计", sums), self._total_row_h)
-            if last and self._has_money:
-                if grand != expected:  # rows changed while we were writing
-                    raise RuntimeError("page totals do not add up to the grand total")
-                page_table.add_total(*self._total_row("合　计", grand), self._total_row_h)
-                for cells, h in words_rows:
-                    page_table.add(cells, h, span_all=True)
-            data, row_heights, extra = page_table.data, page_table.heights, page_table.style
-
-            table = Table(data, colWidths=self._col_w, rowHeights=row_heights)
-            table.setStyle(self._table_style(len(data), extra))
-            _, th = table.wrapOn(canvas, self._avail_w, self._avail_h)
-            table.drawOn(canvas, self._table_x, y - th)
-            y -= th
-            if last:
-                y = self._draw_block(canvas, self._tail_block, y)
-            if y < self._bottom - 0.5:  # pagination bug guard: never silently overflow
-                raise PageLayoutError(f"第 {page_no + 1} 页内容超出页面（内部分页错误）")
-            draw_page_footer(
-                canvas, self._fonts.body, self._page_w, page_no + 1, page_count,
-                self.page_footer_text, banner=self.banner,
+        with target_file(target) as out:
+            canvas = Canvas(
+                out,
+                pagesize=(self._page_w, self._page_h),
+                pageCompression=1,
+                initialFontName=self._fonts.body,  # else every page references unembedded Helvetica
+                initialFontSize=self.font_size,
             )
-            canvas.showPage()
+            date_from_clock(canvas)
+            canvas.setTitle(self.title)
+            canvas.setCreator("职帮 zhibang_desktop")
+            if self.author:
+                canvas.setAuthor(self.author)
 
-        canvas.save()
+            grand = [0] * len(self.money_columns)
+            self.page_sums = []
+            for page_no, page in enumerate(pages):
+                ticker.check()
+                last = page_no == page_count - 1
+                y = self._top_y
+                y = self._draw_block(canvas, self._first_block if page_no == 0 else self._cont_block, y)
+
+                page_table = _PageTable(self._header_cells, self._header_h)
+                sums = [0] * len(self.money_columns)
+                for r in page:
+                    row = self.rows[r]
+                    page_table.add(self._build_cells(self._row_texts(row)), heights[r])
+                    for k, col in enumerate(self.money_columns):
+                        if row[col] is not None:
+                            sums[k] += row[col]
+                    ticker.advance()
+                grand = [g + s for g, s in zip(grand, sums, strict=True)]
+                self.page_sums.append(sums)
+
+                if with_subtotals:
+                    page_table.add_total(*self._total_row("本页小计", sums), self._total_row_h)
+                if last and self._has_money:
+                    if grand != expected:  # rows changed while we were writing
+                        raise RuntimeError("page totals do not add up to the grand total")
+                    page_table.add_total(*self._total_row("合　计", grand), self._total_row_h)
+                    for cells, h in words_rows:
+                        page_table.add(cells, h, span_all=True)
+                data, row_heights, extra = page_table.data, page_table.heights, page_table.style
+
+                table = Table(data, colWidths=self._col_w, rowHeights=row_heights)
+                table.setStyle(self._table_style(len(data), extra))
+                _, th = table.wrapOn(canvas, self._avail_w, self._avail_h)
+                table.drawOn(canvas, self._table_x, y - th)
+                y -= th
+                if last:
+                    y = self._draw_block(canvas, self._tail_block, y)
+                if y < self._bottom - 0.5:  # pagination bug guard: never silently overflow
+                    raise PageLayoutError(f"第 {page_no + 1} 页内容超出页面（内部分页错误）")
+                draw_page_footer(
+                    canvas, self._fonts.body, self._page_w, page_no + 1, page_count,
+                    self.page_footer_text, banner=self.banner,
+                )
+                canvas.showPage()
+
+            canvas.save()
         ticker.finish()
-        write_bytes_to_target(buffer.getvalue(), target)
         return page_count

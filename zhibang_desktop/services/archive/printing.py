@@ -33,6 +33,7 @@ from ...storage.models import AuditEntry, Household, OrgUnit
 from ..admin.settings import demo_banner, read_settings
 from ..context import AppContext
 from ..errors import Cancelled, NotFound, ServiceError
+from ..packed_list import PackedList
 from ..people import name_of
 from .fields import ACCOUNT_KINDS, exclusions_text
 from .household_export import describe_filter
@@ -218,7 +219,7 @@ def due_filter(unit_id: int | None = None, within_days: int = DUE_SOON_DAYS) -> 
 @dataclass(frozen=True)
 class _Forms:
     ids: list[int]
-    items: list
+    items: PackedList  # made into forms and packed as they are read: laid out one at a time later
     office: str
     banner: str | None
 
@@ -234,7 +235,7 @@ def _read(ctx: AppContext, permission: str, ids: list[int], make, progress: Prog
         s = tx.session
         office, banner = read_settings(s).office_name, demo_banner(s)
         units = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
-    items: list = []
+    items: PackedList = PackedList()
     for chunk in _batches(ids):
         if cancelled is not None and cancelled():
             raise Cancelled()
