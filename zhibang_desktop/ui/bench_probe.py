@@ -200,10 +200,10 @@ def main(argv: list[str]) -> int:
         app = QApplication([])
     else:
         from .app import make_app
-        from .login.load_ahead import FOR_THE_FIRST_PRINT, load_ahead
+        from .login.load_ahead import WHILE_THE_CLERK_TYPES, load_ahead
 
         app = make_app()
-        load_ahead(FOR_THE_FIRST_PRINT)  # as the sign-in window does while the clerk types: its memory counts
+        load_ahead(WHILE_THE_CLERK_TYPES)  # as the sign-in window does while the clerk types: its memory counts
     samples = MODES[mode](app, db_path, queries)
     print(json.dumps({"samples": samples, "peak_rss_mb": peak_rss_mb(), "cpu_s": _cpu[0] or None}))
     sys.stdout.flush()

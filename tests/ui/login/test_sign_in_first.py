@@ -170,10 +170,10 @@ def test_the_sign_in_window_paints_with_qt_alone(demo_copy):
     assert last_line_of(probe) == "增城区总工会 []"
 
 
-def test_while_the_clerk_types_the_main_window_is_loaded_before_sign_in_and_the_printing_after(demo_copy):
+def test_while_the_clerk_types_the_main_window_is_loaded_before_sign_in_and_the_printing_and_pages_after(demo_copy):
     """The loading thread imports the main window and the archive page before the window may
     sign in (after 登录 only argon2 and building the window remain) and nothing that prints or
-    exports; then, with the clerk still typing, what a first print needs."""
+    exports; then, with the clerk still typing, what a first print needs and every other page."""
     probe = (
         "import sys, threading\n"
         "from pathlib import Path\n"
@@ -191,12 +191,14 @@ def test_while_the_clerk_types_the_main_window_is_loaded_before_sign_in_and_the_
         "opener.start()\n"
         "[t.join() for t in threading.enumerate() if t.name == 'zhibang-open-database']\n"
         f"later = {heavy_loaded(('openpyxl', 'reportlab', 'pypdfium2'))}\n"
+        "from zhibang_desktop.ui.navigation import PAGES\n"
         "prints = 'zhibang_desktop.ui.archive.archive_prints' in sys.modules\n"
-        "print(opener.ready_to_sign_in, len(seen['ahead']), seen['printing'], later, prints)\n"
+        "pages = [s.key for s in PAGES if s.factory.partition(':')[0] not in sys.modules]\n"
+        "print(opener.ready_to_sign_in, len(seen['ahead']), seen['printing'], later, prints, pages)\n"
         "opener.finish()\n"
         "opener.db.close()\n"
     )
-    assert last_line_of(probe) == "True 2 [] ['openpyxl', 'pypdfium2', 'reportlab'] True"
+    assert last_line_of(probe) == "True 2 [] ['openpyxl', 'pypdfium2', 'reportlab'] True []"
 
 
 def test_the_window_imports_nothing_while_the_thread_loads_ahead_and_closing_it_stops_the_loading(demo_copy):

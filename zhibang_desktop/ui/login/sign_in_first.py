@@ -14,7 +14,7 @@ exactly as when it opens the file itself.
 
 Only the loading thread imports the program's modules while the window is up (two threads
 importing the same modules in opposite orders can deadlock on Python's import locks). Once the
-database is open it goes on loading what a first print needs (load_ahead.py); the window,
+database is open it goes on loading what a first print and the other pages need (load_ahead.py); the window,
 meanwhile, only takes typing and signs in with what is already loaded, and when it closes the
 thread stops at the next module and is waited for before anything else is imported.
 """
@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
 from ..common.first_paint import on_first_paint
-from .load_ahead import FOR_THE_FIRST_PRINT, FOR_THE_MAIN_WINDOW, load_ahead
+from .load_ahead import FOR_THE_MAIN_WINDOW, WHILE_THE_CLERK_TYPES, load_ahead
 from .login_dialog import LoginDialog
 
 NOT_A_SIGN_IN = 2  # the dialog's result when the opening found something other than a sign-in
@@ -47,7 +47,7 @@ class EarlyStart:
 class DatabaseOpener(QObject):
     """Loads the program and opens the database on a thread; `opened` is emitted (and received
     on the GUI thread) when the window may sign in, with `db` or `failure` set. The thread then
-    loads what a first print needs until `finish`."""
+    loads what a first print and the other pages need until `finish`."""
 
     opened = Signal()
 
@@ -80,7 +80,7 @@ class DatabaseOpener(QObject):
             load_ahead(FOR_THE_MAIN_WINDOW)
         self.opened.emit()
         if self.ready_to_sign_in:
-            load_ahead(FOR_THE_FIRST_PRINT, self._stop_loading)
+            load_ahead(WHILE_THE_CLERK_TYPES, self._stop_loading)
 
     def finish(self) -> None:
         """Stop loading ahead at the next module and wait for the thread: after this the GUI
