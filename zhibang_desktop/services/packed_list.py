@@ -53,5 +53,5 @@ class PackedList(Sequence[T], Generic[T]):
             yield _unpack(packed)
 
     def packed_bytes(self) -> int:
-        """What the packed items take, for the benchmarks and tests."""
+        """What the packed items take, in bytes."""
         return sum(len(p) for p in self._packed)

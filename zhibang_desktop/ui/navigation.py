@@ -33,6 +33,10 @@ class PageSpec:
     permission: str | None  # shown only to users holding it
     first_for: frozenset[str] = frozenset()  # roles that start on this page
 
+    @property
+    def module(self) -> str:
+        return self.factory.partition(":")[0]
+
 
 PAGES: list[PageSpec] = [
     PageSpec("archive", "困难职工档案", "zhibang_desktop.ui.archive.archive_page:ArchivePage", "archive.read"),
@@ -60,7 +64,7 @@ PAGES: list[PageSpec] = [
 
 def load_factory(spec: PageSpec):
     """The page class, or None when its module is not in the tree (yet)."""
-    module_name, _, class_name = spec.factory.partition(":")
+    module_name, class_name = spec.module, spec.factory.partition(":")[2]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -75,7 +79,7 @@ def load_factory(spec: PageSpec):
 def page_module_present(spec: PageSpec) -> bool:
     """Whether the page's module is in the tree, found without importing it."""
     try:
-        return importlib.util.find_spec(spec.factory.partition(":")[0]) is not None
+        return importlib.util.find_spec(spec.module) is not None
     except ModuleNotFoundError:  # its package is not there either
         return False
 
